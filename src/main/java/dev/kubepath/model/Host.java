@@ -1,0 +1,74 @@
+package dev.kubepath.model;
+
+import dev.kubepath.net.Ipv4;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One machine's network state, vendor-neutral: what {@code ip}, {@code bridge}, {@code ipvsadm},
+ * {@code iptables-save}, {@code sysctl} and {@code systemctl} would show, plus the pods on its bridges.
+ * {@code known} lists the facets this snapshot actually holds; an absent facet is unknown, not empty.
+ */
+public record Host(String name, List<Link> links, List<IfAddress> addresses, List<Route> routes,
+                   List<Neighbour> neighbours, List<FdbEntry> fdb, List<VirtualServer> virtualServers,
+                   List<Chain> chains, Map<String, String> sysctls, List<Socket> sockets,
+                   Map<Daemon, Daemon.State> daemons, List<Container> containers, Set<Facet> known) {
+
+    public static final String IP_FORWARD = "net.ipv4.ip_forward";
+
+    public Host {
+        links = List.copyOf(links);
+        addresses = List.copyOf(addresses);
+        routes = List.copyOf(routes);
+        neighbours = List.copyOf(neighbours);
+        fdb = List.copyOf(fdb);
+        virtualServers = List.copyOf(virtualServers);
+        chains = List.copyOf(chains);
+        sysctls = Map.copyOf(sysctls);
+        sockets = List.copyOf(sockets);
+        daemons = Map.copyOf(daemons);
+        containers = List.copyOf(containers);
+        known = known.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(known));
+    }
+
+    public boolean knows(Facet f) {
+        return known.contains(f);
+    }
+
+    public Optional<Link> link(String dev) {
+        for (Link l : links) if (l.name().equals(dev)) return Optional.of(l);
+        return Optional.empty();
+    }
+
+    /** The first address on a device, which is what MASQUERADE and source selection use. */
+    public Optional<Ipv4> primaryAddress(String dev) {
+        for (IfAddress a : addresses) if (a.dev().equals(dev)) return Optional.of(a.ip());
+        return Optional.empty();
+    }
+
+    public Daemon.State daemon(Daemon d) {
+        return daemons.getOrDefault(d, Daemon.State.NOT_FOUND);
+    }
+
+    /** ip_forward defaults to on when unknown is not assumed: callers check {@link #knows(Facet)} first. */
+    public boolean ipForward() {
+        return !"0".equals(sysctls.getOrDefault(IP_FORWARD, "1").trim());
+    }
+
+    public Optional<Chain> chain(String table, String name) {
+        for (Chain c : chains) if (c.table().equals(table) && c.name().equals(name)) return Optional.of(c);
+        return Optional.empty();
+    }
+
+    public HostBuilder toBuilder() {
+        return new HostBuilder(this);
+    }
+
+    public static HostBuilder builder(String name) {
+        return new HostBuilder(name);
+    }
+}

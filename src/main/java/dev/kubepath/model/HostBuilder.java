@@ -1,0 +1,128 @@
+package dev.kubepath.model;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Mutable assembly of a {@link Host}; every facet touched through it becomes known. */
+public final class HostBuilder {
+    private final String name;
+    public final List<Link> links = new ArrayList<>();
+    public final List<IfAddress> addresses = new ArrayList<>();
+    public final List<Route> routes = new ArrayList<>();
+    public final List<Neighbour> neighbours = new ArrayList<>();
+    public final List<FdbEntry> fdb = new ArrayList<>();
+    public final List<VirtualServer> virtualServers = new ArrayList<>();
+    public final List<Chain> chains = new ArrayList<>();
+    public final Map<String, String> sysctls = new HashMap<>();
+    public final List<Socket> sockets = new ArrayList<>();
+    public final Map<Daemon, Daemon.State> daemons = new EnumMap<>(Daemon.class);
+    public final List<Container> containers = new ArrayList<>();
+    private final Set<Facet> known = EnumSet.noneOf(Facet.class);
+
+    HostBuilder(String name) {
+        this.name = name;
+    }
+
+    HostBuilder(Host h) {
+        this.name = h.name();
+        links.addAll(h.links());
+        addresses.addAll(h.addresses());
+        routes.addAll(h.routes());
+        neighbours.addAll(h.neighbours());
+        fdb.addAll(h.fdb());
+        virtualServers.addAll(h.virtualServers());
+        chains.addAll(h.chains());
+        sysctls.putAll(h.sysctls());
+        sockets.addAll(h.sockets());
+        daemons.putAll(h.daemons());
+        containers.addAll(h.containers());
+        known.addAll(h.known());
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Declares facets known even when they are empty (an empty ipvsadm output is knowledge). */
+    public HostBuilder know(Facet... facets) {
+        known.addAll(List.of(facets));
+        return this;
+    }
+
+    public HostBuilder knowAll() {
+        known.addAll(EnumSet.allOf(Facet.class));
+        return this;
+    }
+
+    public HostBuilder forget(Facet f) {
+        known.remove(f);
+        return this;
+    }
+
+    public HostBuilder link(Link l) {
+        links.removeIf(x -> x.name().equals(l.name()));
+        links.add(l);
+        return know(Facet.LINKS);
+    }
+
+    public HostBuilder address(IfAddress a) {
+        addresses.add(a);
+        return know(Facet.ADDRESSES);
+    }
+
+    public HostBuilder route(Route r) {
+        routes.add(r);
+        return know(Facet.ROUTES);
+    }
+
+    public HostBuilder neighbour(Neighbour n) {
+        neighbours.add(n);
+        return know(Facet.NEIGHBOURS);
+    }
+
+    public HostBuilder fdb(FdbEntry e) {
+        fdb.add(e);
+        return know(Facet.FDB);
+    }
+
+    public HostBuilder virtualServer(VirtualServer v) {
+        virtualServers.add(v);
+        return know(Facet.IPVS);
+    }
+
+    public HostBuilder chain(Chain c) {
+        chains.removeIf(x -> x.table().equals(c.table()) && x.name().equals(c.name()));
+        chains.add(c);
+        return know(Facet.IPTABLES);
+    }
+
+    public HostBuilder sysctl(String key, String value) {
+        sysctls.put(key, value);
+        return know(Facet.SYSCTLS);
+    }
+
+    public HostBuilder socket(Socket s) {
+        sockets.add(s);
+        return know(Facet.SOCKETS);
+    }
+
+    public HostBuilder daemon(Daemon d, Daemon.State s) {
+        daemons.put(d, s);
+        return know(Facet.DAEMONS);
+    }
+
+    public HostBuilder container(Container c) {
+        containers.add(c);
+        return know(Facet.CONTAINERS);
+    }
+
+    public Host build() {
+        return new Host(name, links, addresses, routes, neighbours, fdb, virtualServers, chains, sysctls, sockets,
+                daemons, containers, known);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.kubepath.model;
+
+import dev.kubepath.net.Mac;
+
+/**
+ * A network device. {@code master} names the bridge a port is enslaved to (null when none);
+ * {@code up} is the administrative and carrier state together: a route through a link that is not up is unusable.
+ */
+public record Link(String name, LinkKind kind, int mtu, Mac mac, boolean up, String master) {
+    public Link withUp(boolean value) {
+        return new Link(name, kind, mtu, mac, value, master);
+    }
+
+    public Link withMtu(int value) {
+        return new Link(name, kind, value, mac, up, master);
+    }
+
+    public boolean isVxlan() {
+        return kind instanceof LinkKind.Vxlan;
+    }
+}

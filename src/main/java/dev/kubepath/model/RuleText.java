@@ -1,0 +1,46 @@
+package dev.kubepath.model;
+
+import java.util.Locale;
+
+/** Renders a {@link Rule} the way {@code iptables-save} prints it. */
+final class RuleText {
+    private RuleText() {}
+
+    static String render(Rule r) {
+        StringBuilder sb = new StringBuilder("-A ").append(r.chain());
+        Rule.Match m = r.match();
+        if (m.src() != null) sb.append(m.notSrc() ? " ! -s " : " -s ").append(m.src());
+        if (m.dst() != null) sb.append(m.notDst() ? " ! -d " : " -d ").append(m.dst());
+        if (m.inInterface() != null) sb.append(" -i ").append(m.inInterface());
+        if (m.outInterface() != null) sb.append(" -o ").append(m.outInterface());
+        if (m.protocol() != null) sb.append(" -p ").append(m.protocol().lower());
+        if (r.comment() != null) sb.append(" -m comment --comment ").append(quote(r.comment()));
+        if (m.dstTypeLocal() || m.notDstTypeLocal()) {
+            sb.append(" -m addrtype").append(m.notDstTypeLocal() ? " ! --dst-type LOCAL" : " --dst-type LOCAL");
+        }
+        if (m.protocol() != null && m.dport() != null) sb.append(" -m ").append(m.protocol().lower()).append(" --dport ").append(m.dport());
+        if (m.markValue() != null) sb.append(" -m mark --mark ").append(hex(m.markValue())).append('/').append(hex(m.markMask()));
+        if (m.probability() != null) {
+            sb.append(" -m statistic --mode random --probability ").append(String.format(Locale.ROOT, "%.11f", m.probability()));
+        }
+        sb.append(switch (r.target()) {
+            case Rule.Target.Accept a -> " -j ACCEPT";
+            case Rule.Target.Drop d -> " -j DROP";
+            case Rule.Target.Reject j -> " -j REJECT";
+            case Rule.Target.Return x -> " -j RETURN";
+            case Rule.Target.Jump j -> " -j " + j.chain();
+            case Rule.Target.Dnat d -> " -m " + (m.protocol() != null ? m.protocol().lower() : "tcp") + " -j DNAT --to-destination " + d.to();
+            case Rule.Target.Masquerade q -> " -j MASQUERADE";
+            case Rule.Target.SetMark s -> " -j MARK --set-xmark " + hex(s.value()) + "/" + hex(s.mask());
+        });
+        return sb.toString();
+    }
+
+    private static String quote(String s) {
+        return s.contains(" ") ? "\"" + s + "\"" : s;
+    }
+
+    private static String hex(int v) {
+        return "0x" + Integer.toHexString(v);
+    }
+}
