@@ -12,35 +12,40 @@ public record Rule(String chain, Match match, Target target, String comment, Str
 
     public record Match(Prefix src, boolean notSrc, Prefix dst, boolean notDst, Protocol protocol, Integer dport,
                         String inInterface, String outInterface, boolean dstTypeLocal, boolean notDstTypeLocal,
-                        Integer markValue, Integer markMask, Double probability) {
-        public static final Match ANY = new Match(null, false, null, false, null, null, null, null, false, false, null, null, null);
+                        Integer markValue, Integer markMask, Double probability, String ctstate) {
+        public static final Match ANY = new Match(null, false, null, false, null, null, null, null, false, false, null, null, null, null);
 
         public Match withSrc(Prefix p, boolean negated) {
-            return new Match(p, negated, dst, notDst, protocol, dport, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, markValue, markMask, probability);
+            return new Match(p, negated, dst, notDst, protocol, dport, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, markValue, markMask, probability, ctstate);
         }
 
         public Match withDst(Prefix p, boolean negated) {
-            return new Match(src, notSrc, p, negated, protocol, dport, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, markValue, markMask, probability);
+            return new Match(src, notSrc, p, negated, protocol, dport, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, markValue, markMask, probability, ctstate);
         }
 
         public Match withPort(Protocol p, Integer port) {
-            return new Match(src, notSrc, dst, notDst, p, port, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, markValue, markMask, probability);
+            return new Match(src, notSrc, dst, notDst, p, port, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, markValue, markMask, probability, ctstate);
         }
 
         public Match withDstTypeLocal(boolean local, boolean negated) {
-            return new Match(src, notSrc, dst, notDst, protocol, dport, inInterface, outInterface, local, negated, markValue, markMask, probability);
+            return new Match(src, notSrc, dst, notDst, protocol, dport, inInterface, outInterface, local, negated, markValue, markMask, probability, ctstate);
         }
 
         public Match withMark(int value, int mask) {
-            return new Match(src, notSrc, dst, notDst, protocol, dport, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, value, mask, probability);
+            return new Match(src, notSrc, dst, notDst, protocol, dport, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, value, mask, probability, ctstate);
         }
 
         public Match withProbability(double p) {
-            return new Match(src, notSrc, dst, notDst, protocol, dport, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, markValue, markMask, p);
+            return new Match(src, notSrc, dst, notDst, protocol, dport, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, markValue, markMask, p, ctstate);
+        }
+
+        /** conntrack state list as iptables prints it, e.g. "RELATED,ESTABLISHED". */
+        public Match withCtstate(String states) {
+            return new Match(src, notSrc, dst, notDst, protocol, dport, inInterface, outInterface, dstTypeLocal, notDstTypeLocal, markValue, markMask, probability, states);
         }
 
         public Match withInterfaces(String in, String out) {
-            return new Match(src, notSrc, dst, notDst, protocol, dport, in, out, dstTypeLocal, notDstTypeLocal, markValue, markMask, probability);
+            return new Match(src, notSrc, dst, notDst, protocol, dport, in, out, dstTypeLocal, notDstTypeLocal, markValue, markMask, probability, ctstate);
         }
     }
 

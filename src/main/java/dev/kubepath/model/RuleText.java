@@ -20,6 +20,7 @@ final class RuleText {
         }
         if (m.protocol() != null && m.dport() != null) sb.append(" -m ").append(m.protocol().lower()).append(" --dport ").append(m.dport());
         if (m.markValue() != null) sb.append(" -m mark --mark ").append(hex(m.markValue())).append('/').append(hex(m.markMask()));
+        if (m.ctstate() != null) sb.append(" -m conntrack --ctstate ").append(m.ctstate());
         if (m.probability() != null) {
             sb.append(" -m statistic --mode random --probability ").append(String.format(Locale.ROOT, "%.11f", m.probability()));
         }

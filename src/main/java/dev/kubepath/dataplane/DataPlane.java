@@ -1,0 +1,175 @@
+package dev.kubepath.dataplane;
+
+import dev.kubepath.model.Container;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Service;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+import dev.kubepath.net.PrefixTable;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The simulated kernel of a whole cluster: answers, for a snapshot, what happens to a curl or a ping.
+ * Host tables are indexed lazily, on first use, so a 5,000-host snapshot costs only what a trace touches.
+ * Thread-safe: traces may run concurrently.
+ */
+public final class DataPlane {
+    private final Snapshot snapshot;
+    private final Map<String, Host> hosts;
+    private final Map<String, HostView> views = new ConcurrentHashMap<>();
+    /** Underlay addresses (on ethernet/veth links) to the host that answers ARP for them. */
+    private final Map<Integer, Owner> underlay = new HashMap<>();
+    /** Bridge subnets (docker0) to their host, to explain where a pod address lives. */
+    private final PrefixTable<Owner> bridges = new PrefixTable<>();
+    private final PrefixTable<Lease> leases = new PrefixTable<>();
+    private final Map<Integer, Lease> leaseByGateway = new HashMap<>();
+    private final Map<Long, Lease> leaseByMac = new HashMap<>();
+    private final Map<Integer, Service> clusterIps = new HashMap<>();
+    private final Set<Integer> nodePorts = new HashSet<>();
+
+    record Owner(String host, String dev) {}
+
+    public DataPlane(Snapshot snapshot) {
+        this.snapshot = snapshot;
+        this.hosts = snapshot.hostsByName();
+        for (Host h : snapshot.hosts()) {
+            Map<String, Link> links = new HashMap<>();
+            for (Link l : h.links()) links.put(l.name(), l);
+            for (IfAddress a : h.addresses()) {
+                Link l = links.get(a.dev());
+                LinkKind kind = l == null ? new LinkKind.Ethernet() : l.kind();
+                switch (kind) {
+                    case LinkKind.Ethernet e -> underlay.putIfAbsent(a.ip().bits(), new Owner(h.name(), a.dev()));
+                    case LinkKind.Veth v -> underlay.putIfAbsent(a.ip().bits(), new Owner(h.name(), a.dev()));
+                    case LinkKind.Bridge b -> bridges.put(a.prefix(), new Owner(h.name(), a.dev()));
+                    default -> { }
+                }
+            }
+        }
+        List<Lease> ls = snapshot.cluster().leases();
+        if (ls != null) {
+            for (Lease l : ls) {
+                leases.put(l.subnet(), l);
+                leaseByGateway.put(l.subnet().network().bits(), l);
+                if (l.vtepMac() != null) leaseByMac.put(l.vtepMac().bits(), l);
+            }
+        }
+        for (Service s : snapshot.cluster().services()) {
+            if (s.clusterIp() != null) clusterIps.put(s.clusterIp().bits(), s);
+            for (Service.Port p : s.ports()) if (p.nodePort() > 0) nodePorts.add(p.nodePort());
+        }
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Traces one flow; throws {@link IllegalArgumentException} naming the host when it is not in the snapshot. */
+    public Trace trace(String from, Probe probe) {
+        HostView origin = view(from).orElseThrow(() -> new IllegalArgumentException(
+                "unknown host '" + from + "' (hosts: " + String.join(", ", hosts.keySet()) + ")"));
+        Walk first = new Walk(this, origin, probe, 0);
+        Walk.End end = first.run();
+        int n = first.alternatives();
+        if (n <= 1) {
+            return new Trace(from, probe, end.verdict(), end.reason(), end.response(), first.steps(), List.of(), null,
+                    first.assumptions());
+        }
+        List<Trace.Backend> backends = new ArrayList<>();
+        List<Walk> walks = new ArrayList<>();
+        List<Walk.End> ends = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Walk w = i == 0 ? first : new Walk(this, origin, probe, i);
+            Walk.End e = i == 0 ? end : w.run();
+            walks.add(w);
+            ends.add(e);
+            backends.add(new Trace.Backend(w.backend() == null ? "#" + (i + 1) : w.backend(), e.verdict(), e.reason()));
+        }
+        int ok = 0, pick = 0;
+        for (int i = 0; i < n; i++) if (ends.get(i).verdict().ok()) ok++;
+        if (ok > 0) while (!ends.get(pick).verdict().ok()) pick++;
+        Walk.End chosen = ends.get(pick);
+        Walk w = walks.get(pick);
+        return new Trace(from, probe, chosen.verdict(), chosen.reason(), chosen.response(), w.steps(), backends,
+                EndpointCoverage.of(ok, n), w.assumptions());
+    }
+
+    Optional<HostView> view(String name) {
+        Host h = hosts.get(name);
+        if (h == null) return Optional.empty();
+        return Optional.of(views.computeIfAbsent(name, k -> new HostView(h)));
+    }
+
+    /** The host answering ARP for an underlay address, if the snapshot has one. */
+    Optional<HostView> underlayOwner(Ipv4 ip) {
+        Owner o = underlay.get(ip.bits());
+        return o == null ? Optional.empty() : view(o.host());
+    }
+
+ /** The device that holds an underlay address on its owner. */
+    String underlayOwnerDev(Ipv4 ip) {
+        Owner o = underlay.get(ip.bits());
+        return o == null ? null : o.dev();
+    }
+
+    /** "docker0 of mcwk8s05" for an address inside some host's bridge subnet. */
+    Optional<String> bridgeOwner(Ipv4 ip) {
+        List<Owner> o = bridges.longestMatch(ip);
+        return o.isEmpty() ? Optional.empty() : Optional.of(o.get(0).dev() + " of " + o.get(0).host());
+    }
+
+    Optional<Prefix> bridgeSubnet(Ipv4 ip) {
+        for (int len = 32; len >= 8; len--) {
+            Prefix p = Prefix.of(ip, len);
+            if (!bridges.exact(p).isEmpty()) return Optional.of(p);
+        }
+        return Optional.empty();
+    }
+
+    boolean leasesKnown() {
+        return snapshot.cluster().leases() != null;
+    }
+
+    Optional<Lease> leaseCovering(Ipv4 ip) {
+        List<Lease> l = leases.longestMatch(ip);
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    Optional<Lease> leaseByGateway(Ipv4 gw) {
+        return Optional.ofNullable(leaseByGateway.get(gw.bits()));
+    }
+
+    Optional<Lease> leaseByMac(dev.kubepath.net.Mac mac) {
+        return Optional.ofNullable(leaseByMac.get(mac.bits()));
+    }
+
+    Optional<Service> serviceByClusterIp(Ipv4 ip) {
+        return Optional.ofNullable(clusterIps.get(ip.bits()));
+    }
+
+    boolean isNodePort(int port) {
+        return nodePorts.contains(port);
+    }
+
+    Optional<Prefix> clusterCidr() {
+        return snapshot.cluster().clusterCidr();
+    }
+
+    /** The pod a container address belongs to, for messages. */
+    static String podLabel(Container c) {
+        return c.pod() + " (" + c.ip() + ")";
+    }
+}

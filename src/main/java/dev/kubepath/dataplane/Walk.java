@@ -1,0 +1,489 @@
+package dev.kubepath.dataplane;
+
+import dev.kubepath.model.Container;
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.FdbEntry;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Neighbour;
+import dev.kubepath.model.Route;
+import dev.kubepath.model.Service;
+import dev.kubepath.model.Socket;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Mac;
+import dev.kubepath.net.Prefix;
+import dev.kubepath.net.Protocol;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One walk of one packet and its answer through the simulated kernels, following one backend choice at the
+ * load-balancing point. The order of checks is the kernel's: conntrack, nat PREROUTING/OUTPUT, the routing decision
+ * (local table first), IPVS at LOCAL_IN, FORWARD (ip_forward, filter), POSTROUTING (masquerade), then the device:
+ * bridge, VXLAN (neighbour, FDB, encapsulation) or the underlay wire.
+ */
+final class Walk {
+    /** How a walk ended: the verdict, why, and what the client would print on success. */
+    record End(Verdict verdict, String reason, String response) {}
+
+    /** A NAT binding on one host: the tuple before translation and after, to undo it on the reply. */
+    private record Binding(String host, Packet original, Packet translated) {}
+
+    private static final int EPHEMERAL_PORT = 40000;
+    private static final int MAX_HOPS = 32;
+
+    private final DataPlane dp;
+    private final HostView origin;
+    private final Probe probe;
+    private final int choice;
+    private final List<Step> steps = new ArrayList<>();
+    private final Set<String> assumptions = new LinkedHashSet<>();
+    private final List<Binding> bindings = new ArrayList<>();
+    private int alternatives = 1;
+    private String backend;
+    private boolean reply;
+    private Ipv4 senderAddress;
+    private End forwardEnd;
+    private int hops;
+
+    Walk(DataPlane dp, HostView origin, Probe probe, int choice) {
+        this.dp = dp;
+        this.origin = origin;
+        this.probe = probe;
+        this.choice = choice;
+    }
+
+    List<Step> steps() {
+        return steps;
+    }
+
+    List<String> assumptions() {
+        return List.copyOf(assumptions);
+    }
+
+    int alternatives() {
+        return alternatives;
+    }
+
+    String backend() {
+        return backend;
+    }
+
+    boolean isReply() {
+        return reply;
+    }
+
+    /** Called at a load-balancing point with n alternatives: this walk follows the one its choice names. */
+    int choose(int n) {
+        alternatives = Math.max(alternatives, n);
+        return choice % n;
+    }
+
+    End run() {
+        Packet p = switch (probe) {
+            case Probe.Curl c -> new Packet(Protocol.TCP, null, EPHEMERAL_PORT, c.to().ip(), c.to().port(), 0, c.size());
+            case Probe.Ping g -> new Packet(Protocol.ICMP, null, 0, g.target(), 0, 0, g.size());
+        };
+        String what = probe instanceof Probe.Curl ? "TCP SYN to " + probe : "ICMP echo request to " + probe;
+        step(origin, Stage.ORIGIN, what, null);
+        return atHost(origin, p, null);
+    }
+
+    // ---- the IP layer of one host -------------------------------------------------------------------------
+
+    /** A packet entering a host's IP layer: sent by a local process ({@code ingress} null) or received on a device. */
+    private End atHost(HostView h, Packet p, String ingress) {
+        if (++hops > MAX_HOPS) return drop(h, Verdict.TIMEOUT, "routing loop: the TTL runs out", null);
+        if (!h.host.knows(Facet.ROUTES)) {
+            return end(h, Verdict.INSUFFICIENT_INFO, "the routing table of " + h.name() + " is not in the snapshot", null);
+        }
+        if (reply) p = undoNat(h, p);
+        boolean local = ingress == null;
+        if (!reply && h.host.knows(Facet.IPTABLES)) {
+            Netfilter.Outcome nat = new Netfilter(h, this).run("nat", local ? "OUTPUT" : "PREROUTING", p, ingress, null);
+            if (nat.dnat()) {
+                backend = nat.packet().dst() + ":" + nat.packet().dport();
+                step(h, Stage.NAT, "DNAT " + p.dst() + ":" + p.dport() + " -> " + backend + alternativesNote(), nat.rule());
+                bind(h, p, nat.packet());
+                p = nat.packet();
+            } else if (nat.packet().mark() != p.mark()) {
+                p = nat.packet();
+            }
+        }
+        if (h.isLocal(p.dst())) {
+            if (p.src() == null) p = sent(p.withSrc(p.dst(), p.sport()));
+            return localIn(h, p, ingress);
+        }
+        if (!local) {
+            if (!h.host.knows(Facet.SYSCTLS)) {
+                assume("net.ipv4.ip_forward=1 on " + h.name() + " (sysctls not in the snapshot)");
+            } else if (!h.host.ipForward()) {
+                return drop(h, Verdict.TIMEOUT, "net.ipv4.ip_forward=0 on " + h.name() + ": the packet to " + p.dst()
+                        + " arriving on " + ingress + " is not forwarded", "net.ipv4.ip_forward = 0");
+            }
+        }
+        Route r = h.lookup(p.dst());
+        if (r == null) return noRoute(h, p, local);
+        if (r.type() == Route.Type.BLACKHOLE) return drop(h, Verdict.TIMEOUT, "blackhole route to " + r.dst(), r.describe());
+        if (r.type() == Route.Type.UNREACHABLE || r.type() == Route.Type.PROHIBIT) {
+            return end(h, Verdict.UNREACHABLE, r.type().name().toLowerCase() + " route to " + r.dst(), r.describe());
+        }
+        if (p.src() == null) p = sent(p.withSrc(sourceFor(h, r), p.sport()));
+        step(h, Stage.ROUTE, routeStory(h, p, r), r.describe());
+        End filtered = filter(h, local ? "OUTPUT" : "FORWARD", p, ingress, r.dev());
+        if (filtered != null) return filtered;
+        p = postrouting(h, p, r.dev());
+        Link dev = h.links.get(r.dev());
+        if (dev != null && p.size() > dev.mtu()) {
+            return end(h, Verdict.UNREACHABLE, "packet of " + p.size() + " bytes with DF does not fit " + dev.name()
+                    + " (mtu " + dev.mtu() + "): message too long, mtu=" + dev.mtu(), "mtu " + dev.mtu() + " on " + dev.name());
+        }
+        LinkKind kind = dev == null ? new LinkKind.Ethernet() : dev.kind();
+        Ipv4 nextHop = r.via() != null ? r.via() : p.dst();
+        return switch (kind) {
+            case LinkKind.Bridge b -> toBridge(h, p, r.dev(), nextHop);
+            case LinkKind.Vxlan x -> toVxlan(h, p, dev, x, nextHop);
+            case LinkKind.Loopback l -> localIn(h, p, ingress);
+            default -> toWire(h, p, r, nextHop);
+        };
+    }
+
+    private End noRoute(HostView h, Packet p, boolean local) {
+        String why = "no route to " + p.dst() + " on " + h.name() + " and no default route" + whereItLives(p.dst());
+        return end(h, Verdict.UNREACHABLE, local ? why + ": connect: Network is unreachable"
+                : why + ": ICMP network unreachable goes back to the sender", null);
+    }
+
+    /** Local delivery: the answer of IPVS, a listening socket, or the kernel's RST / echo reply. */
+    private End localIn(HostView h, Packet p, String ingress) {
+        End filtered = filter(h, "INPUT", p, ingress, null);
+        if (filtered != null) return filtered;
+        if (reply) {
+            if (h == origin && p.dst().equals(senderAddress)) {
+                step(h, Stage.REPLY, "the answer reaches the sender " + p.endpoints(), null);
+                return forwardEnd;
+            }
+            return drop(h, Verdict.TIMEOUT, "the answer to " + senderAddress + " ends at " + h.name()
+                    + " instead of the sender", null);
+        }
+        if (p.protocol() == Protocol.ICMP) {
+            step(h, Stage.LOCAL, p.dst() + " is a local address of " + h.name() + ": the kernel answers the echo", null);
+            return answer(h, p, null, new End(Verdict.DELIVERED, "echo reply from " + p.dst(), "echo reply"));
+        }
+        VirtualServer vs = h.virtualServer(p.protocol(), p.dst(), p.dport());
+        if (vs != null) return ipvs(h, p, vs);
+        Optional<Service> svc = dp.serviceByClusterIp(p.dst());
+        boolean serviceAddress = svc.isPresent() || dp.isNodePort(p.dport());
+        if (serviceAddress && !h.host.knows(Facet.IPVS) && !h.host.knows(Facet.IPTABLES)) {
+            return end(h, Verdict.INSUFFICIENT_INFO, p.dst() + ":" + p.dport() + " may be a service frontend on "
+                    + h.name() + ", but its IPVS and iptables rules are not in the snapshot", null);
+        }
+        if (!h.host.knows(Facet.SOCKETS)) {
+            assume("nothing listens on " + p.dst() + ":" + p.dport() + " of " + h.name() + " (sockets not in the snapshot)");
+        }
+        for (Socket s : h.host.sockets()) {
+            if (s.accepts(p.protocol(), p.dst(), p.dport())) {
+                step(h, Stage.SOCKET, s.process() + " listens on " + s.ip() + ":" + s.port(), null);
+                return answer(h, p, null, new End(Verdict.DELIVERED, "connected to " + s.process() + " on " + h.name(), null));
+            }
+        }
+        String why = "nothing listens on " + p.dst() + ":" + p.dport() + " of " + h.name()
+                + (h.host.knows(Facet.IPVS) ? " and no IPVS virtual server matches" : "") + ": the kernel answers RST";
+        step(h, Stage.SOCKET, why, null);
+        return answer(h, p, null, new End(Verdict.REFUSED, why, null));
+    }
+
+    /** IPVS in NAT mode: pick a real server (this walk's choice), DNAT, mark for masquerade, send it on. */
+    private End ipvs(HostView h, Packet p, VirtualServer vs) {
+        if (vs.reals().isEmpty()) {
+            String why = "IPVS virtual server " + vs.describe() + " on " + h.name() + " has no real servers";
+            step(h, Stage.IPVS, why, vs.describe());
+            return answer(h, p, null, new End(Verdict.REFUSED, why, null));
+        }
+        int i = choose(vs.reals().size());
+        VirtualServer.RealServer real = vs.reals().get(i);
+        backend = real.address().toString();
+        step(h, Stage.IPVS, vs.describe() + " -> " + real.address() + " " + real.forward() + alternativesNote(),
+                vs.describe() + "\n  -> " + real.address() + " " + real.forward() + " " + real.weight());
+        Packet q = p.withDst(real.address().ip(), real.address().port());
+        boolean nodePort = dp.serviceByClusterIp(p.dst()).isEmpty();
+        boolean outsider = dp.clusterCidr().map(c -> !c.contains(p.src())).orElse(true);
+        if (nodePort || outsider) q = q.withMark(q.mark() | Packet.MASQ_MARK);
+        bind(h, p, q);
+        return atHost(h, q, null);
+    }
+
+    private String alternativesNote() {
+        return alternatives > 1 ? " (backend " + (choice % alternatives + 1) + " of " + alternatives + ")" : "";
+    }
+
+    // ---- leaving a host ---------------------------------------------------------------------------------------
+
+    private End toBridge(HostView h, Packet p, String bridge, Ipv4 nextHop) {
+        if (!h.host.knows(Facet.CONTAINERS)) {
+            return end(h, Verdict.INSUFFICIENT_INFO, "the pods on " + bridge + " of " + h.name() + " are not in the snapshot", null);
+        }
+        Container c = h.container(bridge, nextHop);
+        if (c == null) {
+            return end(h, Verdict.UNREACHABLE, "no pod on " + bridge + " of " + h.name() + " has " + nextHop
+                    + ": ARP gets no answer, ICMP host unreachable", null);
+        }
+        step(h, Stage.BRIDGE, bridge + " delivers to " + DataPlane.podLabel(c), null);
+        return atContainer(h, c, p);
+    }
+
+    private End atContainer(HostView h, Container c, Packet p) {
+        if (reply) return drop(h, Verdict.TIMEOUT, "the answer goes to pod " + c.pod() + " instead of the sender", null);
+        if (p.protocol() == Protocol.ICMP) {
+            step(h, Stage.POD, "pod " + c.pod() + " answers the echo", null);
+            return answer(h, p, c.bridge(), new End(Verdict.DELIVERED, "echo reply from pod " + c.pod(), "echo reply"));
+        }
+        for (Socket s : c.listeners()) {
+            if (s.accepts(p.protocol(), p.dst(), p.dport())) {
+                String server = c.server() != null ? c.server() : s.process();
+                step(h, Stage.POD, "pod " + c.pod() + ": " + server + " accepts on port " + p.dport(), null);
+                String response = c.server() != null ? "HTTP/1.0 200 OK" : null;
+                return answer(h, p, c.bridge(), new End(Verdict.DELIVERED, "answered by pod " + c.pod() + " on " + h.name(), response));
+            }
+        }
+        String why = "nothing listens on port " + p.dport() + " in pod " + c.pod() + ": RST";
+        step(h, Stage.POD, why, null);
+        return answer(h, p, c.bridge(), new End(Verdict.REFUSED, why, null));
+    }
+
+    private End toVxlan(HostView h, Packet p, Link dev, LinkKind.Vxlan x, Ipv4 nextHop) {
+        Neighbour n = h.neighbour(dev.name(), nextHop);
+        Mac mac;
+        if (n != null && n.mac() != null && n.state() != Neighbour.State.FAILED && n.state() != Neighbour.State.INCOMPLETE) {
+            mac = n.mac();
+            step(h, Stage.NEIGHBOUR, nextHop + " is " + mac + " on " + dev.name(), n.describe());
+        } else if (!h.host.knows(Facet.NEIGHBOURS)) {
+            Optional<Lease> lease = dp.leaseByGateway(nextHop);
+            if (lease.isEmpty() || lease.get().vtepMac() == null) {
+                return end(h, Verdict.INSUFFICIENT_INFO, "the neighbour table of " + h.name()
+                        + " is not in the snapshot and no lease names " + nextHop, null);
+            }
+            mac = lease.get().vtepMac();
+            assume("neighbour " + nextHop + " lladdr " + mac + " on " + dev.name() + " of " + h.name()
+                    + ", as flannel writes it from lease " + lease.get().subnet() + " (neighbour table not in the snapshot)");
+            step(h, Stage.NEIGHBOUR, nextHop + " is " + mac + " (from lease " + lease.get().subnet() + ")", null);
+        } else {
+            return drop(h, Verdict.TIMEOUT, "no neighbour entry for " + nextHop + " on " + dev.name() + " of " + h.name()
+                    + ": with nolearning nobody answers ARP there" + leaseNote(nextHop), null);
+        }
+        FdbEntry e = h.fdb(dev.name(), mac);
+        Ipv4 vtep;
+        if (e != null) {
+            vtep = e.dst();
+            step(h, Stage.FDB, mac + " is behind VTEP " + vtep, e.describe());
+        } else if (!h.host.knows(Facet.FDB)) {
+            Optional<Lease> lease = dp.leaseByMac(mac);
+            if (lease.isEmpty()) {
+                return end(h, Verdict.INSUFFICIENT_INFO, "the FDB of " + h.name() + " is not in the snapshot and no lease has VTEP MAC " + mac, null);
+            }
+            vtep = lease.get().publicIp();
+            assume("FDB " + mac + " dst " + vtep + " on " + dev.name() + " of " + h.name() + ", from lease "
+                    + lease.get().subnet() + " (FDB not in the snapshot)");
+            step(h, Stage.FDB, mac + " is behind VTEP " + vtep + " (from lease " + lease.get().subnet() + ")", null);
+        } else {
+            return drop(h, Verdict.TIMEOUT, "no FDB entry for " + mac + " on " + dev.name() + " of " + h.name()
+                    + ": the kernel does not know which VTEP to send the frame to", null);
+        }
+        Route underlayRoute = h.lookup(vtep);
+        if (underlayRoute == null) return drop(h, Verdict.TIMEOUT, "no underlay route to VTEP " + vtep + " on " + h.name(), null);
+        Ipv4 outerSrc = x.local() != null ? x.local() : sourceFor(h, underlayRoute);
+        Packet outer = new Packet(Protocol.UDP, outerSrc, 0, vtep, x.port(), 0, p.size() + 50);
+        step(h, Stage.ENCAP, "VXLAN VNI " + x.vni() + ": inner " + p.endpoints() + " in outer " + outerSrc + " -> "
+                + vtep + " UDP " + x.port() + " (" + outer.size() + " bytes)", null);
+        Ipv4 wireHop = underlayRoute.via() != null ? underlayRoute.via() : vtep;
+        Optional<HostView> peer = dp.underlayOwner(wireHop);
+        if (peer.isEmpty() || !wireHop.equals(vtep)) {
+            return drop(h, Verdict.TIMEOUT, "VTEP " + vtep + " is not a host of this cluster on the underlay of "
+                    + h.name() + ": the encapsulated packet leaves and nothing answers", underlayRoute.describe());
+        }
+        HostView to = peer.get();
+        step(h, Stage.UNDERLAY, underlayRoute.dev() + " -> " + to.name() + " (" + vtep + ")", underlayRoute.describe());
+        Link decap = to.vxlanFor(x.port(), x.vni());
+        if (decap == null) {
+            return drop(to, Verdict.TIMEOUT, to.name() + " has no VXLAN device for VNI " + x.vni() + " on UDP "
+                    + x.port() + ": the encapsulated packet is dropped", null);
+        }
+        if (decap.mac() != null && !decap.mac().equals(mac)) {
+            return drop(to, Verdict.TIMEOUT, "the inner frame is for " + mac + " but " + decap.name() + " of " + to.name()
+                    + " is " + decap.mac() + ": the frame is dropped (the lease's VtepMAC is wrong)", null);
+        }
+        step(to, Stage.DECAP, decap.name() + " decapsulates VNI " + x.vni() + ": " + p.endpoints(), null);
+        return atHost(to, p, decap.name());
+    }
+
+    private End toWire(HostView h, Packet p, Route r, Ipv4 nextHop) {
+        Optional<HostView> peer = dp.underlayOwner(nextHop);
+        if (peer.isPresent() && peer.get() != h) {
+            HostView to = peer.get();
+            step(h, Stage.UNDERLAY, r.dev() + " -> " + to.name() + " (" + nextHop + " answers ARP)", null);
+            String ingress = dp.underlayOwnerDev(nextHop);
+            return atHost(to, p, ingress);
+        }
+        if (r.via() != null) {
+            String why = r.dst().length() == 0
+                    ? "no route to " + describeDestination(p.dst()) + " on " + h.name() + ": default route via " + r.via()
+                      + " leaves the cluster; nothing answers"
+                    : "route via " + r.via() + " leaves the cluster; nothing answers";
+            return drop(h, Verdict.TIMEOUT, why + serviceNote(h, p), r.describe());
+        }
+        return end(h, Verdict.UNREACHABLE, "nobody on " + r.dev() + " of " + h.name() + " answers ARP for " + nextHop
+                + ": No route to host", r.describe());
+    }
+
+    // ---- netfilter pieces -------------------------------------------------------------------------------------
+
+    private End filter(HostView h, String chain, Packet p, String in, String out) {
+        if (!h.host.knows(Facet.IPTABLES)) {
+            if ("FORWARD".equals(chain)) assume("the FORWARD chain of " + h.name() + " accepts (iptables not in the snapshot)");
+            return null;
+        }
+        Netfilter.Outcome o = new Netfilter(h, this).run("filter", chain, p, in, out);
+        return switch (o.action()) {
+            case DROP -> drop(h, Verdict.TIMEOUT, "filter " + chain + " drops " + p.endpoints() + " on " + h.name(), o.rule());
+            case REJECT -> end(h, p.protocol() == Protocol.TCP ? Verdict.REFUSED : Verdict.UNREACHABLE,
+                    "filter " + chain + " rejects " + p.endpoints() + " on " + h.name(), o.rule());
+            default -> null;
+        };
+    }
+
+    /** POSTROUTING: MASQUERADE rewrites the source to the outgoing device's address (kube-proxy's 0x4000 mark). */
+    private Packet postrouting(HostView h, Packet p, String dev) {
+        if (reply) return p;
+        boolean masq;
+        String rule;
+        if (h.host.knows(Facet.IPTABLES) && h.host.chain("nat", "POSTROUTING").isPresent()) {
+            Netfilter.Outcome o = new Netfilter(h, this).run("nat", "POSTROUTING", p, null, dev);
+            masq = o.masquerade();
+            rule = o.rule();
+        } else {
+            masq = (p.mark() & Packet.MASQ_MARK) != 0;
+            rule = "KUBE-POSTROUTING: MASQUERADE packets marked 0x4000";
+        }
+        if (!masq) return p;
+        Ipv4 to = h.primaryAddress(dev);
+        if (to == null || to.equals(p.src())) return p;
+        Packet q = p.withSrc(to, p.sport());
+        step(h, Stage.SNAT, "MASQUERADE " + p.src() + " -> " + to + " (address of " + dev + ")", rule);
+        bind(h, p, q);
+        return q;
+    }
+
+    private void bind(HostView h, Packet before, Packet after) {
+        for (int i = bindings.size() - 1; i >= 0; i--) {
+            Binding b = bindings.get(i);
+            if (b.host().equals(h.name()) && b.translated().equals(before)) {
+                bindings.set(i, new Binding(b.host(), b.original(), after));
+                return;
+            }
+        }
+        bindings.add(new Binding(h.name(), before, after));
+    }
+
+    /** conntrack on the reply: an answer to a translated tuple is rewritten back to the original one. */
+    private Packet undoNat(HostView h, Packet p) {
+        for (Binding b : bindings) {
+            if (!b.host().equals(h.name())) continue;
+            Packet t = b.translated();
+            if (p.src().equals(t.dst()) && p.dst().equals(t.src()) && p.sport() == t.dport() && p.dport() == t.sport()) {
+                Packet back = b.original().reversed();
+                Packet q = new Packet(p.protocol(), back.src(), back.sport(), back.dst(), back.dport(), 0, p.size());
+                step(h, Stage.CONNTRACK, "reply " + p.endpoints() + " is un-NATed to " + q.endpoints(), null);
+                return q;
+            }
+        }
+        return p;
+    }
+
+    /** The responder answers: the answer walks back, and the verdict stands only if it reaches the sender. */
+    private End answer(HostView h, Packet p, String fromBridge, End verdict) {
+        reply = true;
+        forwardEnd = verdict;
+        return atHost(h, p.reversed(), fromBridge);
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    private Ipv4 sourceFor(HostView h, Route r) {
+        if (r.src() != null) return r.src();
+        Ipv4 a = r.dev() != null ? h.primaryAddress(r.dev()) : null;
+        if (a != null) return a;
+        return h.host.addresses().isEmpty() ? Ipv4.ANY : h.host.addresses().get(0).ip();
+    }
+
+    private String routeStory(HostView h, Packet p, Route r) {
+        String to = r.dst().length() == 0 ? "default route" : r.dst().toString();
+        return p.dst() + " matches " + to + (r.via() != null ? " via " + r.via() : "") + " dev " + r.dev();
+    }
+
+    private String describeDestination(Ipv4 dst) {
+        Optional<Prefix> subnet = dp.bridgeSubnet(dst);
+        if (subnet.isPresent()) {
+            String owner = dp.bridgeOwner(dst).orElse("");
+            String lease = !dp.leasesKnown() ? "" : dp.leaseCovering(dst).isPresent() ? "" : ", which no lease holds";
+            return subnet.get() + " (" + owner + lease + ")";
+        }
+        Optional<Lease> l = dp.leasesKnown() ? dp.leaseCovering(dst) : Optional.empty();
+        if (l.isPresent()) return l.get().subnet() + " (leased to " + l.get().publicIp() + ")";
+        return dst.toString();
+    }
+
+    private String whereItLives(Ipv4 dst) {
+        String d = describeDestination(dst);
+        return d.equals(dst.toString()) ? "" : " (" + d + ")";
+    }
+
+    private String serviceNote(HostView h, Packet p) {
+        return dp.serviceByClusterIp(p.dst())
+                .map(s -> " (" + p.dst() + " is the ClusterIP of " + s.key() + ", but " + h.name() + " has no rule for "
+                        + p.dst() + ":" + p.dport() + ")")
+                .orElse("");
+    }
+
+    private String leaseNote(Ipv4 gateway) {
+        if (!dp.leasesKnown()) return "";
+        return dp.leaseCovering(gateway).isPresent() ? "" : "; no lease holds " + gateway + " (the route is stale)";
+    }
+
+    /** The sender's own address is fixed by its first routing decision; the answer must come back to it. */
+    private Packet sent(Packet p) {
+        senderAddress = p.src();
+        return p;
+    }
+
+    private void assume(String what) {
+        assumptions.add(what);
+    }
+
+    private void step(HostView h, Stage stage, String detail, String decidedBy) {
+        steps.add(new Step(h.name(), stage, detail, decidedBy));
+    }
+
+    private End drop(HostView h, Verdict v, String why, String decidedBy) {
+        step(h, Stage.DROP, why, decidedBy);
+        return finish(v, why);
+    }
+
+    private End end(HostView h, Verdict v, String why, String decidedBy) {
+        step(h, Stage.DROP, why, decidedBy);
+        return finish(v, why);
+    }
+
+    /** A failure on the way back turns any answer into a timeout: the sender never hears it. */
+    private End finish(Verdict v, String why) {
+        if (reply && v != Verdict.INSUFFICIENT_INFO) {
+            return new End(Verdict.TIMEOUT, "the answer is lost on the way back: " + why, null);
+        }
+        return new End(v, why, null);
+    }
+}
