@@ -1,18 +1,47 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
 
 /** Entry point: picocli commands only; every command formats what a lower layer computed. */
 @Command(name = "kubepath", mixinStandardHelpOptions = true, version = "kubepath 0.1.0",
         description = "Follows packets through a flannel VXLAN + kube-proxy cluster network: simulate, run for real, diagnose.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {TraceCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
+    /** Exit code for bad input: the command line, a file, a host name. */
+    public static final int BAD_INPUT = 2;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     public static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("kubepath: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return BAD_INPUT;
+        });
+        return cl;
+    }
+
+    /** Bad input becomes one line and exit code 2; anything else is a bug and keeps its stack trace. */
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+        PrintWriter err = cl.getErr();
+        switch (e) {
+            case InputException ie -> err.println("kubepath: " + ie.oneLine());
+            case IllegalArgumentException ia -> err.println("kubepath: " + ia.getMessage());
+            default -> throw e;
+        }
+        err.flush();
+        return BAD_INPUT;
     }
 }

@@ -1,0 +1,19 @@
+package dev.kubepath.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/** Pretty JSON on standard output. */
+final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Json() {}
+
+    static void print(Object value) throws Exception {
+        System.out.println(MAPPER.writeValueAsString(value));
+    }
+
+    static String write(Object value) throws Exception {
+        return MAPPER.writeValueAsString(value);
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kubepath.ingest;
+
+/** Bad input: names the file, the line (0 when unknown) and what was expected. The CLI prints it as one line. */
+public class InputException extends RuntimeException {
+    private final String file;
+    private final int line;
+
+    public InputException(String file, int line, String message) {
+        super(message);
+        this.file = file;
+        this.line = line;
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public int line() {
+        return line;
+    }
+
+    /** "scenarios/x.yaml:12: expected ..." */
+    public String oneLine() {
+        return (file == null ? "" : file + (line > 0 ? ":" + line : "") + ": ") + getMessage();
+    }
+}
