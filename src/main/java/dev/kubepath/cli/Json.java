@@ -9,10 +9,6 @@ final class Json {
 
     private Json() {}
 
-    static void print(Object value) throws Exception {
-        System.out.println(MAPPER.writeValueAsString(value));
-    }
-
     static String write(Object value) throws Exception {
         return MAPPER.writeValueAsString(value);
     }

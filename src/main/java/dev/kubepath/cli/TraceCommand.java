@@ -7,6 +7,9 @@ import dev.kubepath.ingest.Snapshots;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.SocketAddress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import java.io.PrintWriter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,12 +36,16 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the trace as JSON (docs/trace-json.md)")
     boolean json;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Probe probe = probe(to, icmp, size);
         Trace t = new DataPlane(Snapshots.load(snapshot)).trace(from, probe);
-        if (json) Json.print(TraceText.json(t));
-        else System.out.print(TraceText.story(t));
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? Json.write(TraceText.json(t)) + "\n" : TraceText.story(t));
+        out.flush();
         return 0;
     }
 
