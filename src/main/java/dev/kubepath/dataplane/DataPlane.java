@@ -108,6 +108,8 @@ public final class DataPlane {
     }
 
     Optional<HostView> view(String name) {
+        HostView v = views.get(name);
+        if (v != null) return Optional.of(v);
         Host h = hosts.get(name);
         if (h == null) return Optional.empty();
         return Optional.of(views.computeIfAbsent(name, k -> new HostView(h)));

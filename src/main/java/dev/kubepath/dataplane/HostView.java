@@ -14,7 +14,12 @@ import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.PrefixTable;
 import dev.kubepath.net.Protocol;
 
+import dev.kubepath.net.LongTable;
+
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.List;
 import java.util.Map;
 
@@ -24,31 +29,50 @@ final class HostView {
     final Map<String, Link> links = new HashMap<>();
     final Map<Integer, IfAddress> local = new HashMap<>();
     final PrefixTable<Route> routes = new PrefixTable<>();
-    final Map<String, Neighbour> neighbours = new HashMap<>();
-    final Map<String, FdbEntry> fdb = new HashMap<>();
-    final Map<String, VirtualServer> virtualServers = new HashMap<>();
-    final Map<String, Container> containers = new HashMap<>();
+    private final Map<String, LongTable<Neighbour>> neighbours;
+    private final Map<String, LongTable<FdbEntry>> fdb;
+    private final LongTable<VirtualServer> virtualServers;
+    private final Map<String, LongTable<Container>> containers;
 
     HostView(Host host) {
         this.host = host;
         for (Link l : host.links()) links.put(l.name(), l);
         for (IfAddress a : host.addresses()) local.putIfAbsent(a.ip().bits(), a);
         for (Route r : host.routes()) if (Route.MAIN.equals(r.table())) routes.put(r.dst(), r);
-        for (Neighbour n : host.neighbours()) neighbours.put(n.dev() + "|" + n.ip().bits(), n);
-        for (FdbEntry e : host.fdb()) if (e.dst() != null) fdb.put(e.dev() + "|" + e.mac().bits(), e);
-        for (VirtualServer v : host.virtualServers()) virtualServers.put(vsKey(v.protocol(), v.address().ip(), v.address().port()), v);
-        for (Container c : host.containers()) containers.put(c.bridge() + "|" + c.ip().bits(), c);
+        neighbours = byDevice(host.neighbours(), Neighbour::dev, n -> n.ip().unsigned());
+        fdb = byDevice(host.fdb(), FdbEntry::dev, e -> e.mac().bits());
+        virtualServers = LongTable.of(host.virtualServers(), v -> vsKey(v.protocol(), v.address().ip(), v.address().port()));
+        containers = byDevice(host.containers(), Container::bridge, c -> c.ip().unsigned());
         // The kernel adds a connected route for every address whose prefix is shorter than /32.
         for (IfAddress a : host.addresses()) {
-            if (a.prefixLength() < 32 && routes.exact(a.prefix()).stream().noneMatch(r -> a.dev().equals(r.dev()))) {
+            if (a.prefixLength() < 32 && host.routes().stream().noneMatch(r -> r.dst().equals(a.prefix()) && a.dev().equals(r.dev()))) {
                 routes.put(a.prefix(), new Route(Route.MAIN, Route.Type.UNICAST, a.prefix(), null, a.dev(), false, 0,
                         Route.Scope.LINK, a.ip()));
             }
         }
+        routes.freeze();
     }
 
-    static String vsKey(Protocol p, Ipv4 ip, int port) {
-        return p.ordinal() + "|" + ip.bits() + "|" + port;
+    private static <T> Map<String, LongTable<T>> byDevice(List<T> items, Function<T, String> dev, ToLongFunction<T> key) {
+        if (items.isEmpty()) return Map.of();
+        String first = dev.apply(items.get(0));
+        boolean oneDevice = true;
+        for (T t : items) if (!first.equals(dev.apply(t))) { oneDevice = false; break; }
+        if (oneDevice) return Map.of(first, LongTable.of(items, key)); // flannel: everything on flannel.1
+        Map<String, List<T>> groups = new HashMap<>();
+        for (T t : items) groups.computeIfAbsent(dev.apply(t), k -> new ArrayList<>()).add(t);
+        Map<String, LongTable<T>> out = new HashMap<>();
+        groups.forEach((k, v) -> out.put(k, LongTable.of(v, key)));
+        return out;
+    }
+
+    private static <T> T find(Map<String, LongTable<T>> tables, String dev, long key) {
+        LongTable<T> t = tables.get(dev);
+        return t == null ? null : t.get(key);
+    }
+
+    static long vsKey(Protocol p, Ipv4 ip, int port) {
+        return ((long) p.ordinal() << 48) | (ip.unsigned() << 16) | port;
     }
 
     String name() {
@@ -79,11 +103,11 @@ final class HostView {
     }
 
     Neighbour neighbour(String dev, Ipv4 ip) {
-        return neighbours.get(dev + "|" + ip.bits());
+        return find(neighbours, dev, ip.unsigned());
     }
 
     FdbEntry fdb(String dev, dev.kubepath.net.Mac mac) {
-        return fdb.get(dev + "|" + mac.bits());
+        return find(fdb, dev, mac.bits());
     }
 
     VirtualServer virtualServer(Protocol p, Ipv4 ip, int port) {
@@ -91,7 +115,7 @@ final class HostView {
     }
 
     Container container(String bridge, Ipv4 ip) {
-        return containers.get(bridge + "|" + ip.bits());
+        return find(containers, bridge, ip.unsigned());
     }
 
     /** A VXLAN device that decapsulates what arrives on this UDP port with this VNI. */

@@ -51,6 +51,7 @@ final class Walk {
     private Ipv4 senderAddress;
     private End forwardEnd;
     private int hops;
+    private Packet restoredSource;
 
     Walk(DataPlane dp, HostView origin, Probe probe, int choice) {
         this.dp = dp;
@@ -117,6 +118,7 @@ final class Walk {
             }
         }
         if (h.isLocal(p.dst())) {
+            p = restoreSource(p);
             if (p.src() == null) p = sent(p.withSrc(p.dst(), p.sport()));
             return localIn(h, p, ingress);
         }
@@ -138,7 +140,7 @@ final class Walk {
         step(h, Stage.ROUTE, routeStory(h, p, r), r.describe());
         End filtered = filter(h, local ? "OUTPUT" : "FORWARD", p, ingress, r.dev());
         if (filtered != null) return filtered;
-        p = postrouting(h, p, r.dev());
+        p = postrouting(h, restoreSource(p), r.dev());
         Link dev = h.links.get(r.dev());
         if (dev != null && p.size() > dev.mtu()) {
             return end(h, Verdict.UNREACHABLE, "packet of " + p.size() + " bytes with DF does not fit " + dev.name()
@@ -279,7 +281,7 @@ final class Walk {
         }
         FdbEntry e = h.fdb(dev.name(), mac);
         Ipv4 vtep;
-        if (e != null) {
+        if (e != null && e.dst() != null) {
             vtep = e.dst();
             step(h, Stage.FDB, mac + " is behind VTEP " + vtep, e.describe());
         } else if (!h.host.knows(Facet.FDB)) {
@@ -390,19 +392,33 @@ final class Walk {
         bindings.add(new Binding(h.name(), before, after));
     }
 
-    /** conntrack on the reply: an answer to a translated tuple is rewritten back to the original one. */
+    /**
+     * conntrack on the reply: an answer to a translated tuple gets its original destination back at once
+     * (PREROUTING), and its original source on the way out (POSTROUTING), so the filter chains in between see
+     * the pod's address as the source, as the kernel's do.
+     */
     private Packet undoNat(HostView h, Packet p) {
         for (Binding b : bindings) {
             if (!b.host().equals(h.name())) continue;
             Packet t = b.translated();
             if (p.src().equals(t.dst()) && p.dst().equals(t.src()) && p.sport() == t.dport() && p.dport() == t.sport()) {
                 Packet back = b.original().reversed();
-                Packet q = new Packet(p.protocol(), back.src(), back.sport(), back.dst(), back.dport(), 0, p.size());
-                step(h, Stage.CONNTRACK, "reply " + p.endpoints() + " is un-NATed to " + q.endpoints(), null);
+                restoredSource = back;
+                Packet q = new Packet(p.protocol(), p.src(), p.sport(), back.dst(), back.dport(), 0, p.size());
+                step(h, Stage.CONNTRACK, "reply " + p.endpoints() + " is un-NATed to " + back.src() + ":" + back.sport()
+                        + " -> " + back.dst() + ":" + back.dport(), null);
                 return q;
             }
         }
         return p;
+    }
+
+    /** The source half of the un-NAT, applied where the kernel applies it: after the filter, before leaving. */
+    private Packet restoreSource(Packet p) {
+        if (restoredSource == null) return p;
+        Packet q = p.withSrc(restoredSource.src(), restoredSource.sport());
+        restoredSource = null;
+        return q;
     }
 
     /** The responder answers: the answer walks back, and the verdict stands only if it reaches the sender. */

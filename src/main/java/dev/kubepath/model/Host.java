@@ -32,7 +32,8 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
         sockets = List.copyOf(sockets);
         daemons = Map.copyOf(daemons);
         containers = List.copyOf(containers);
-        known = known.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(known));
+        // an EnumSet behind the read-only view: knows() is on the tracer's hot path
+        known = java.util.Collections.unmodifiableSet(known.isEmpty() ? EnumSet.noneOf(Facet.class) : EnumSet.copyOf(known));
     }
 
     public boolean knows(Facet f) {

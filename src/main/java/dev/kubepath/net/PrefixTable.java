@@ -1,58 +1,131 @@
 package dev.kubepath.net;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Longest-prefix-match table: one hash map per prefix length, searched from /32 down to /0.
- * Each prefix may hold several values (routes that differ in metric); the caller picks among them.
- * Lookup cost is at most 33 hash probes whatever the table size, which keeps a 5,000-route host fast.
+ * Longest-prefix-match table. Entries are collected with {@link #put} and, on the first lookup, frozen into one
+ * sorted int array per prefix length: 8 bytes an entry, so 5,000 hosts with 5,000 routes each fit in memory, and a
+ * lookup costs one binary search per prefix length in use (a flannel host uses four or five).
+ * Several values may share a prefix (routes that differ in metric); lookups return all of them.
+ * Not thread-safe while being filled; safe for concurrent lookups once frozen.
  */
 public final class PrefixTable<V> {
-    @SuppressWarnings("unchecked")
-    private final Map<Integer, List<V>>[] byLength = new Map[33];
-    private long lengthsInUse; // bit i set when some prefix of length i is present
+    private int[] pendingLengths = new int[8];
+    private int[] pendingNetworks = new int[8];
+    private List<Object> pendingValues = new ArrayList<>();
+    private int[][] keys;          // per length: sorted network addresses (duplicates adjacent)
+    private Object[][] values;     // per length: values in the same order
+    private int[] lengthsInUse;    // descending
     private int size;
 
     public void put(Prefix prefix, V value) {
-        Map<Integer, List<V>> m = byLength[prefix.length()];
-        if (m == null) m = byLength[prefix.length()] = new HashMap<>();
-        m.computeIfAbsent(prefix.network().bits(), k -> new ArrayList<>(1)).add(value);
-        lengthsInUse |= 1L << prefix.length();
+        if (keys != null) throw new IllegalStateException("table is frozen");
+        if (size == pendingLengths.length) {
+            pendingLengths = Arrays.copyOf(pendingLengths, size * 2);
+            pendingNetworks = Arrays.copyOf(pendingNetworks, size * 2);
+        }
+        pendingLengths[size] = prefix.length();
+        pendingNetworks[size] = prefix.network().bits();
+        pendingValues.add(value);
         size++;
+    }
+
+    /** Sorts what was put into the lookup arrays; called by the first lookup when not called before. */
+    public synchronized PrefixTable<V> freeze() {
+        if (keys != null) return this;
+        int[] counts = new int[33];
+        for (int i = 0; i < size; i++) counts[pendingLengths[i]]++;
+        long[][] packed = new long[33][];
+        for (int len = 0; len <= 32; len++) packed[len] = new long[counts[len]];
+        int[] fill = new int[33];
+        for (int i = 0; i < size; i++) {
+            int len = pendingLengths[i];
+            // high 32 bits: the network with its sign bit flipped, so a signed sort orders networks unsigned;
+            // low 32 bits: the insertion index, so equal keys keep their order
+            packed[len][fill[len]++] = (((pendingNetworks[i] ^ 0x80000000L) & 0xFFFFFFFFL) << 32) | i;
+        }
+        int[][] ks = new int[33][];
+        Object[][] vs = new Object[33][];
+        int used = 0;
+        for (int len = 0; len <= 32; len++) {
+            long[] p = packed[len];
+            if (!sorted(p)) Arrays.sort(p);
+            ks[len] = new int[p.length];
+            vs[len] = new Object[p.length];
+            for (int j = 0; j < p.length; j++) {
+                ks[len][j] = (int) (p[j] >>> 32) ^ 0x80000000;
+                vs[len][j] = pendingValues.get((int) (p[j] & 0xFFFFFFFFL));
+            }
+            if (p.length > 0) used++;
+        }
+        int[] lens = new int[used];
+        for (int len = 32, j = 0; len >= 0; len--) if (ks[len].length > 0) lens[j++] = len;
+        values = vs;
+        lengthsInUse = lens;
+        keys = ks;
+        pendingLengths = null;
+        pendingNetworks = null;
+        pendingValues = null;
+        return this;
     }
 
     /** The values stored under exactly this prefix (empty when none). */
     public List<V> exact(Prefix prefix) {
-        Map<Integer, List<V>> m = byLength[prefix.length()];
-        if (m == null) return List.of();
-        List<V> v = m.get(prefix.network().bits());
-        return v == null ? List.of() : v;
+        if (keys == null) freeze();
+        return collect(prefix.length(), prefix.network().bits(), v -> true);
     }
 
     /** The values of the longest prefix containing the address that has any value passing the filter. */
     public List<V> longestMatch(Ipv4 address, Predicate<V> usable) {
-        for (int len = 32; len >= 0; len--) {
-            if ((lengthsInUse & (1L << len)) == 0) continue;
-            List<V> values = byLength[len].get(address.bits() & Prefix.mask(len));
-            if (values == null) continue;
-            List<V> ok = null;
-            for (V v : values) {
-                if (usable.test(v)) {
-                    if (ok == null) ok = new ArrayList<>(1);
-                    ok.add(v);
-                }
-            }
-            if (ok != null) return ok;
+        if (keys == null) freeze();
+        for (int len : lengthsInUse) {
+            List<V> found = collect(len, address.bits() & Prefix.mask(len), usable);
+            if (!found.isEmpty()) return found;
         }
         return List.of();
     }
 
     public List<V> longestMatch(Ipv4 address) {
         return longestMatch(address, v -> true);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<V> collect(int len, int network, Predicate<V> usable) {
+        int[] k = keys[len];
+        int i = search(k, network);
+        if (i < 0) return List.of();
+        while (i > 0 && k[i - 1] == network) i--;
+        List<V> out = null;
+        for (; i < k.length && k[i] == network; i++) {
+            V v = (V) values[len][i];
+            if (usable.test(v)) {
+                if (out == null) out = new ArrayList<>(1);
+                out.add(v);
+            }
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /** Tables are often filled in order (flannel lists leases by subnet): then there is nothing to sort. */
+    private static boolean sorted(long[] a) {
+        for (int i = 1; i < a.length; i++) if (a[i - 1] > a[i]) return false;
+        return true;
+    }
+
+    /** Binary search over unsigned ints. */
+    private static int search(int[] a, int key) {
+        int lo = 0, hi = a.length - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Integer.compareUnsigned(a[mid], key);
+            if (c < 0) lo = mid + 1;
+            else if (c > 0) hi = mid - 1;
+            else return mid;
+        }
+        return -1;
     }
 
     public int size() {

@@ -1,0 +1,33 @@
+package dev.kubepath.cli;
+
+import dev.kubepath.bench.Benchmark;
+import dev.kubepath.bench.TraceBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", description = "Run a benchmark and print its figures (docs/performance.md records them).")
+final class BenchCommand implements Callable<Integer> {
+    static final List<Benchmark> ALL = List.of(new TraceBench());
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the benchmark; none lists them")
+    String name;
+
+    @Parameters(index = "1..*", paramLabel = "ARG", description = "its arguments")
+    String[] args = new String[0];
+
+    @Override
+    public Integer call() throws Exception {
+        if (name == null) {
+            for (Benchmark b : ALL) System.out.printf("%-12s %s%n", b.name(), b.description());
+            return 0;
+        }
+        Benchmark b = ALL.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                "unknown benchmark '" + name + "' (expected one of " + ALL.stream().map(Benchmark::name).toList() + ")"));
+        b.run(System.out, Arrays.copyOf(args, args.length));
+        return 0;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.kubepath.cluster;
+
+import dev.kubepath.model.Chain;
+import dev.kubepath.model.Cluster;
+import dev.kubepath.model.Rule;
+import dev.kubepath.model.Container;
+import dev.kubepath.model.Daemon;
+import dev.kubepath.model.Endpoints;
+import dev.kubepath.model.FdbEntry;
+import dev.kubepath.model.FlannelConfig;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.HostBuilder;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Neighbour;
+import dev.kubepath.model.Node;
+import dev.kubepath.model.Pod;
+import dev.kubepath.model.Route;
+import dev.kubepath.model.Service;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.model.Socket;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Mac;
+import dev.kubepath.net.Prefix;
+import dev.kubepath.net.Protocol;
+import dev.kubepath.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A healthy flannel VXLAN + kube-proxy IPVS cluster of any size, built directly as a snapshot: hosts on 10.0.0.0/16,
+ * one /24 per host out of 10.64.0.0/10, services out of 172.20.0.0/16 with NodePorts from 30000. Every host has the
+ * full flannel state for every other host. Entries that are the same on every host (the route, neighbour and FDB
+ * entry for one remote subnet) are one shared object, so 5,000 hosts cost 5,000 x 3 references each, not copies.
+ */
+public final class Synthetic {
+    public record Spec(int nodes, int podsPerNode, int services, int endpointsPerService, long seed) {}
+
+    public static final Prefix UNDERLAY = Prefix.parse("10.0.0.0/16");
+    public static final Prefix POD_NETWORK = Prefix.parse("10.64.0.0/10");
+    public static final Prefix SERVICE_CIDR = Prefix.parse("172.20.0.0/16");
+    public static final int NODE_PORT_BASE = 30000;
+    public static final int POD_PORT = 8080;
+
+    private Synthetic() {}
+
+    public static String hostName(int i) {
+        return String.format("node%05d", i);
+    }
+
+    public static Ipv4 hostIp(int i) {
+        return UNDERLAY.address(i + 1);
+    }
+
+    public static Prefix subnet(int i) {
+        return Prefix.of(POD_NETWORK.network().plus((i + 1) << 8), 24);
+    }
+
+    public static Mac vtepMac(int i) {
+        return new Mac(0x0e0000000000L | (i + 1));
+    }
+
+    public static Ipv4 podIp(int node, int k) {
+        return subnet(node).address(k + 2);
+    }
+
+    public static Snapshot build(Spec spec) {
+        int n = spec.nodes();
+        SplittableRandom random = new SplittableRandom(spec.seed());
+        FlannelConfig flannel = new FlannelConfig(POD_NETWORK, 24, subnet(0), Prefix.of(POD_NETWORK.broadcast(), 24), "vxlan", 1, 8472, false);
+        List<Lease> leases = new ArrayList<>(n);
+        Route[] overlayRoutes = new Route[n];
+        Neighbour[] neighbours = new Neighbour[n];
+        FdbEntry[] fdb = new FdbEntry[n];
+        for (int i = 0; i < n; i++) {
+            Prefix s = subnet(i);
+            leases.add(new Lease(s, hostIp(i), "vxlan", vtepMac(i), null));
+            overlayRoutes[i] = Route.onlink(s, s.network(), "flannel.1");
+            neighbours[i] = new Neighbour(s.network(), "flannel.1", vtepMac(i), Neighbour.State.PERMANENT);
+            fdb[i] = new FdbEntry(vtepMac(i), "flannel.1", hostIp(i), true);
+        }
+        List<Pod> pods = new ArrayList<>();
+        List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            nodes.add(new Node(hostName(i), hostIp(i), true, subnet(i), "v1.15.12"));
+            for (int k = 0; k < spec.podsPerNode(); k++) {
+                pods.add(new Pod("default", "pod-" + i + "-" + k, hostName(i), podIp(i, k), Map.of("app", "app" + k), List.of(POD_PORT), "Running", 0));
+            }
+        }
+        List<Service> services = new ArrayList<>();
+        List<Endpoints> endpoints = new ArrayList<>();
+        List<List<SocketAddress>> backends = new ArrayList<>();
+        for (int s = 0; s < spec.services(); s++) {
+            Ipv4 cip = SERVICE_CIDR.address(s + 1);
+            services.add(new Service("default", "svc-" + s, "NodePort", cip,
+                    List.of(new Service.Port("http", Protocol.TCP, 80, POD_PORT, NODE_PORT_BASE + s)), Map.of()));
+            List<Endpoints.Address> addrs = new ArrayList<>();
+            List<SocketAddress> reals = new ArrayList<>();
+            for (int e = 0; e < spec.endpointsPerService() && spec.podsPerNode() > 0; e++) {
+                int node = random.nextInt(n);
+                int k = random.nextInt(spec.podsPerNode());
+                addrs.add(new Endpoints.Address(podIp(node, k), hostName(node), "pod-" + node + "-" + k));
+                reals.add(new SocketAddress(podIp(node, k), POD_PORT));
+            }
+            endpoints.add(new Endpoints("default", "svc-" + s, addrs, List.of(new Endpoints.Port("http", Protocol.TCP, POD_PORT))));
+            backends.add(reals);
+        }
+        // Docker's FORWARD policy DROP with its own rules for docker0, opened for the pod network by flannel's two.
+        Chain forward = new Chain("filter", "FORWARD", "DROP", List.of(
+                new Rule("FORWARD", Rule.Match.ANY.withInterfaces(null, "docker0").withCtstate("RELATED,ESTABLISHED"), new Rule.Target.Accept(), null, null),
+                new Rule("FORWARD", Rule.Match.ANY.withInterfaces("docker0", "!docker0"), new Rule.Target.Accept(), null, null),
+                new Rule("FORWARD", Rule.Match.ANY.withInterfaces("docker0", "docker0"), new Rule.Target.Accept(), null, null),
+                new Rule("FORWARD", Rule.Match.ANY.withSrc(POD_NETWORK, false), new Rule.Target.Accept(), null, null),
+                new Rule("FORWARD", Rule.Match.ANY.withDst(POD_NETWORK, false), new Rule.Target.Accept(), null, null)));
+        Route defaultRoute = Route.via(Prefix.DEFAULT, UNDERLAY.address(65534), "eth0", 100);
+        Route underlay = Route.direct(UNDERLAY, "eth0", 100);
+        List<Host> hosts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            HostBuilder b = Host.builder(hostName(i)).knowAll();
+            Prefix s = subnet(i);
+            b.link(new Link("eth0", new LinkKind.Ethernet(), 1500, new Mac(0x001600000000L | i), true, null));
+            b.link(new Link("docker0", new LinkKind.Bridge(), 1450, Mac.docker(s.address(1)), true, null));
+            b.link(new Link("flannel.1", new LinkKind.Vxlan(1, 8472, hostIp(i), "eth0", false), 1450, vtepMac(i), true, null));
+            b.link(new Link("kube-ipvs0", new LinkKind.Dummy(), 1500, null, false, null));
+            b.address(new IfAddress("eth0", hostIp(i), 16));
+            b.address(new IfAddress("docker0", s.address(1), 24));
+            b.address(new IfAddress("flannel.1", s.network(), 32));
+            b.routes.add(defaultRoute);
+            b.routes.add(underlay);
+            b.routes.add(Route.direct(s, "docker0", 0));
+            for (int j = 0; j < n; j++) {
+                if (j == i) continue;
+                b.routes.add(overlayRoutes[j]);
+                b.neighbours.add(neighbours[j]);
+                b.fdb.add(fdb[j]);
+            }
+            for (int k = 0; k < spec.podsPerNode(); k++) {
+                Ipv4 ip = podIp(i, k);
+                b.containers.add(new Container("pod-" + i + "-" + k, ip, 24, Mac.docker(ip), "docker0",
+                        List.of(new Socket(Protocol.TCP, Ipv4.ANY, POD_PORT, "http")), "SimpleHTTP/0.6 Python/2.7.18"));
+            }
+            for (int sv = 0; sv < services.size(); sv++) {
+                Service svc = services.get(sv);
+                List<VirtualServer.RealServer> reals = backends.get(sv).stream().map(VirtualServer.RealServer::masq).toList();
+                b.address(new IfAddress("kube-ipvs0", svc.clusterIp(), 32));
+                b.virtualServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(svc.clusterIp(), 80), "rr", reals));
+                for (Ipv4 local : List.of(hostIp(i), s.address(1), s.network())) {
+                    b.virtualServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(local, NODE_PORT_BASE + sv), "rr", reals));
+                }
+            }
+            b.sysctls.put(Host.IP_FORWARD, "1");
+            b.daemons.put(Daemon.FLANNELD, Daemon.State.ACTIVE);
+            b.daemons.put(Daemon.DOCKER, Daemon.State.ACTIVE);
+            b.daemons.put(Daemon.KUBELET, Daemon.State.ACTIVE);
+            b.daemons.put(Daemon.KUBE_PROXY, Daemon.State.ACTIVE);
+            b.chain(forward);
+            hosts.add(b.build());
+        }
+        Cluster cluster = new Cluster(nodes, pods, services, endpoints, flannel, leases, SERVICE_CIDR);
+        return new Snapshot("synthetic-" + n, hosts, cluster);
+    }
+}
