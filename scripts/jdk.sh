@@ -1,0 +1,22 @@
+# Sourced by the launcher and the test script: exports JAVA_HOME as a JDK >= 21 (JAVA_HOME first, then /usr/lib/jvm/*).
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}' | cut -d. -f1
+}
+kubepath_find_jdk() {
+  local c v best="" best_v=0
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    v=$(java_major "$JAVA_HOME/bin/java"); if [ "${v:-0}" -ge 21 ]; then echo "$JAVA_HOME"; return; fi
+  fi
+  for c in /usr/lib/jvm/*; do
+    [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
+    v=$(java_major "$c/bin/java"); v=${v:-0}
+    if [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="$c"; best_v=$v; fi
+  done
+  [ -n "$best" ] && echo "$best"
+}
+jdk="$(kubepath_find_jdk || true)"
+if [ -z "$jdk" ]; then
+  echo "kubepath: no JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm/*); install one, e.g. apt-get install openjdk-21-jdk" >&2
+  exit 2
+fi
+export JAVA_HOME="$jdk"
