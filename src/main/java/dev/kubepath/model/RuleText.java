@@ -37,8 +37,11 @@ final class RuleText {
         return sb.toString();
     }
 
+    /** iptables-save quotes a string unless it is only letters, digits, '_' and '-' ("default/svc:" is quoted). */
     private static String quote(String s) {
-        return s.contains(" ") ? "\"" + s + "\"" : s;
+        boolean plain = !s.isEmpty() && s.chars().allMatch(c -> c == '_' || c == '-' || (c >= '0' && c <= '9')
+                || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+        return plain ? s : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static String hex(int v) {

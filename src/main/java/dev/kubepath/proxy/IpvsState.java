@@ -1,0 +1,102 @@
+package dev.kubepath.proxy;
+
+import dev.kubepath.model.Chain;
+import dev.kubepath.model.Endpoints;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Rule;
+import dev.kubepath.model.Service;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+import dev.kubepath.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import static dev.kubepath.proxy.Rules.*;
+
+/**
+ * kube-proxy 1.15's IPVS mode for one node: every ClusterIP bound as /32 on the dummy device kube-ipvs0, one
+ * virtual server per ClusterIP:port and, for a NodePort, one per local address:nodePort (every address of the
+ * host except those on kube-ipvs0 and loopback, so docker0's and flannel.1's too), scheduler rr, real servers
+ * Masq weight 1. The nat rules mark service traffic 0x4000 so POSTROUTING masquerades it; kube-proxy matches
+ * ipsets (KUBE-CLUSTER-IP, KUBE-NODE-PORT-TCP), which the model holds as one rule per set member carrying the
+ * real line as text.
+ */
+public record IpvsState(List<Ipv4> clusterIps, List<VirtualServer> virtualServers, ProxyRules rules) {
+    public static final String DUMMY_DEVICE = "kube-ipvs0";
+    public static final String SCHEDULER = "rr";
+
+    public IpvsState {
+        clusterIps = List.copyOf(clusterIps);
+        virtualServers = List.copyOf(virtualServers);
+    }
+
+    /** The addresses a NodePort listens on: every address but kube-ipvs0's and loopback's. */
+    public static List<Ipv4> nodePortAddresses(Host host) {
+        TreeSet<Ipv4> out = new TreeSet<>();
+        for (IfAddress a : host.addresses()) {
+            if (a.dev().equals(DUMMY_DEVICE) || a.dev().equals("lo")) continue;
+            if (host.link(a.dev()).map(l -> l.kind() instanceof LinkKind.Loopback).orElse(false)) continue;
+            if (Prefix.parse("127.0.0.0/8").contains(a.ip())) continue;
+            out.add(a.ip());
+        }
+        return List.copyOf(out);
+    }
+
+    public static IpvsState compute(List<Service> services, List<Endpoints> endpoints, List<Ipv4> localAddresses,
+                                    Prefix clusterCidr) {
+        TreeSet<Ipv4> clusterIps = new TreeSet<>();
+        List<VirtualServer> vs = new ArrayList<>();
+        List<Rule> natServices = new ArrayList<>();
+        List<Rule> natNodePorts = new ArrayList<>();
+        for (ServicePort sp : ServicePort.join(services, endpoints)) {
+            Service.Port port = sp.port();
+            List<VirtualServer.RealServer> reals = sp.endpoints().stream().map(VirtualServer.RealServer::masq).toList();
+            clusterIps.add(sp.service().clusterIp());
+            vs.add(new VirtualServer(port.protocol(), sp.clusterAddress(), SCHEDULER, reals));
+            if (clusterCidr != null) {
+                Rule r = jump(KUBE_SERVICES, Rule.Match.ANY.withSrc(clusterCidr, true)
+                                .withDst(Prefix.host(sp.service().clusterIp()), false).withPort(port.protocol(), port.port()),
+                        KUBE_MARK_MASQ, "Kubernetes service cluster ip + port for masquerade purpose");
+                natServices.add(withText(r, "-A KUBE-SERVICES ! -s " + clusterCidr
+                        + " -m comment --comment \"Kubernetes service cluster ip + port for masquerade purpose\""
+                        + " -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ"));
+            }
+            if (port.nodePort() > 0) {
+                for (Ipv4 local : localAddresses) {
+                    vs.add(new VirtualServer(port.protocol(), new SocketAddress(local, port.nodePort()), SCHEDULER, reals));
+                }
+                String proto = port.protocol().name();
+                Rule r = jump("KUBE-NODE-PORT", Rule.Match.ANY.withPort(port.protocol(), port.nodePort()), KUBE_MARK_MASQ,
+                        "Kubernetes nodeport " + proto + " port for masquerade purpose");
+                natNodePorts.add(withText(r, "-A KUBE-NODE-PORT -p " + port.protocol().lower()
+                        + " -m comment --comment \"Kubernetes nodeport " + proto + " port for masquerade purpose\""
+                        + " -m set --match-set KUBE-NODE-PORT-" + proto + " dst -j KUBE-MARK-MASQ"));
+            }
+        }
+        if (!natNodePorts.isEmpty()) {
+            natServices.add(jump(KUBE_SERVICES, Rule.Match.ANY.withDstTypeLocal(true, false), "KUBE-NODE-PORT", null));
+        }
+        vs.sort(Comparator.comparing(VirtualServer::protocol).thenComparing(VirtualServer::address));
+
+        Map<String, List<Rule>> nat = new LinkedHashMap<>();
+        nat.put(KUBE_SERVICES, natServices);
+        nat.put("KUBE-NODE-PORT", natNodePorts);
+        nat.put(KUBE_POSTROUTING, List.of(postroutingMasquerade()));
+        nat.put(KUBE_MARK_MASQ, List.of(markMasq()));
+        List<Chain> chains = new ArrayList<>();
+        nat.forEach((name, rules) -> chains.add(new Chain(NAT, name, null, rules)));
+        chains.add(new Chain(FILTER, KUBE_FORWARD, null, List.of(rule(KUBE_FORWARD,
+                Rule.Match.ANY.withMark(MASQ_MARK, MASQ_MARK), new Rule.Target.Accept(), "kubernetes forwarding rules"))));
+        List<ProxyRules.Hook> hooks = new ArrayList<>(IptablesRules.natHooks());
+        hooks.add(new ProxyRules.Hook(FILTER, jump("FORWARD", Rule.Match.ANY, KUBE_FORWARD, "kubernetes forwarding rules")));
+        return new IpvsState(List.copyOf(clusterIps), vs, new ProxyRules(chains, hooks));
+    }
+}
