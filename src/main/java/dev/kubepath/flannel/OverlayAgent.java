@@ -1,0 +1,304 @@
+package dev.kubepath.flannel;
+
+import dev.kubepath.flannel.registry.LeaseEvent;
+import dev.kubepath.flannel.registry.LeaseSnapshot;
+import dev.kubepath.flannel.registry.RegistryUnavailableException;
+import dev.kubepath.flannel.registry.SubnetRegistry;
+import dev.kubepath.flannel.subnet.SubnetEnv;
+import dev.kubepath.flannel.subnet.SubnetManager;
+import dev.kubepath.flannel.vxlan.DesiredState;
+import dev.kubepath.flannel.vxlan.Underlay;
+import dev.kubepath.flannel.vxlan.VxlanBackend;
+import dev.kubepath.host.HostNetwork;
+import dev.kubepath.model.FlannelConfig;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Link;
+import dev.kubepath.net.Mac;
+import dev.kubepath.net.Prefix;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * A flanneld-like agent for one host: the subnet manager keeps our lease, a watch on the registry keeps the view
+ * of everyone's leases, and the vxlan backend reconciles the host to it. {@link #step()} does one round of work
+ * and is all a simulation needs (with a {@link ManualClock}); {@link #startBackground()} runs rounds on a thread
+ * for real use. While the registry is unreachable the data plane is left as it is, the agent retries with
+ * exponential backoff, logs once per state change, and re-lists everything when the registry answers again.
+ */
+public final class OverlayAgent implements AutoCloseable {
+    public enum State { STARTING, RUNNING, DISCONNECTED, STOPPED }
+
+    /** How the agent runs: the underlay device, the lease options, ip-masq, and the retry backoff bounds. */
+    public record Settings(String underlayDev, SubnetManager.Options lease, boolean ipMasq, Duration minBackoff,
+                           Duration maxBackoff) {
+        public static Settings flannel(String underlayDev) {
+            return new Settings(underlayDev, SubnetManager.Options.FLANNEL, false, Duration.ofMillis(100), Duration.ofSeconds(10));
+        }
+
+        public Settings withLease(SubnetManager.Options o) {
+            return new Settings(underlayDev, o, ipMasq, minBackoff, maxBackoff);
+        }
+
+        public Settings withBackoff(Duration min, Duration max) {
+            return new Settings(underlayDev, lease, ipMasq, min, max);
+        }
+    }
+
+    private sealed interface Signal {
+        record Event(LeaseEvent event) implements Signal {}
+
+        record WatchFailed(RuntimeException error) implements Signal {}
+    }
+
+    private final SubnetRegistry registry;
+    private final HostNetwork host;
+    private final Settings settings;
+    private final Clock clock;
+    private final RandomGenerator random;
+    private final Consumer<SubnetEnv> subnetEnvSink;
+    private final Consumer<String> log;
+    private final ConcurrentLinkedQueue<Signal> signals = new ConcurrentLinkedQueue<>();
+    private final Semaphore wake = new Semaphore(0);
+    private final List<Consumer<LeaseEvent>> leaseListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<DesiredState>> reconcileListeners = new CopyOnWriteArrayList<>();
+    private Optional<SubnetEnv> previous;
+
+    private final Map<Prefix, Lease> leases = new TreeMap<>();
+    private SubnetManager manager;
+    private VxlanBackend backend;
+    private SubnetRegistry.LeaseWatch watch;
+    private volatile State state = State.STARTING;
+    private boolean needResync = true;
+    private boolean dirty;
+    private Instant nextTry = Instant.MIN;
+    private Duration backoff;
+    private volatile DesiredState lastDesired;
+    private SubnetEnv subnetEnv;
+    private volatile Thread thread;
+    private volatile boolean closed;
+
+    public OverlayAgent(SubnetRegistry registry, HostNetwork host, Settings settings, Clock clock,
+                        RandomGenerator random, Optional<SubnetEnv> previous, Consumer<SubnetEnv> subnetEnvSink,
+                        Consumer<String> log) {
+        this.registry = registry;
+        this.host = host;
+        this.settings = settings;
+        this.clock = clock;
+        this.random = random;
+        this.previous = previous;
+        this.subnetEnvSink = subnetEnvSink;
+        this.log = msg -> log.accept(host.name() + ": " + msg);
+        this.backoff = settings.minBackoff();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public synchronized Optional<Lease> lease() {
+        return manager == null ? Optional.empty() : manager.lease();
+    }
+
+    public synchronized Map<Prefix, Lease> leases() {
+        return Map.copyOf(leases);
+    }
+
+    public DesiredState lastDesired() {
+        return lastDesired;
+    }
+
+    public synchronized Optional<SubnetEnv> subnetEnv() {
+        return Optional.ofNullable(subnetEnv);
+    }
+
+    /** Lease events as the agent sees them, after its own view is updated (flannel's subnet manager -> backend). */
+    public void addLeaseListener(Consumer<LeaseEvent> l) {
+        leaseListeners.add(l);
+    }
+
+    /** Called after every reconcile with the state just applied. */
+    public void addReconcileListener(Consumer<DesiredState> l) {
+        reconcileListeners.add(l);
+    }
+
+    /** One round: (re)connect when due, take in lease events, renew when due, reconcile when anything changed. */
+    public synchronized State step() {
+        if (state == State.STOPPED || clock.instant().isBefore(nextTry)) return state;
+        try {
+            if (manager == null) start();
+            if (needResync) resync();
+            Signal s;
+            while (state != State.STOPPED && (s = signals.poll()) != null) {
+                switch (s) {
+                    case Signal.WatchFailed f -> throw f.error();
+                    case Signal.Event e -> take(e.event());
+                }
+            }
+            if (state != State.STOPPED) handle(manager.renewIfDue());
+            if (state != State.STOPPED && dirty) reconcile();
+            backoff = settings.minBackoff();
+        } catch (RegistryUnavailableException e) {
+            closeWatch();
+            needResync = true;
+            if (state != State.DISCONNECTED) {
+                log.accept("registry unreachable (" + e.getMessage() + "); keeping routes as they are, retrying");
+                state = State.DISCONNECTED;
+            }
+            nextTry = clock.instant().plus(backoff);
+            backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
+        }
+        return state;
+    }
+
+    private void start() {
+        FlannelConfig config = NetworkConfigs.parse(registry.getConfig()
+                .orElseThrow(() -> new RegistryUnavailableException("network config not found in the registry yet")));
+        Host now = host.read();
+        Link under = now.link(settings.underlayDev()).orElseThrow(() ->
+                new IllegalStateException(host.name() + ": underlay device " + settings.underlayDev() + " not found"));
+        IfAddress addr = now.addresses().stream().filter(a -> a.dev().equals(under.name())).findFirst().orElseThrow(() ->
+                new IllegalStateException(host.name() + ": underlay device " + under.name() + " has no IPv4 address"));
+        backend = new VxlanBackend(config, new Underlay(under.name(), addr.ip(), addr.prefix(), under.mtu()));
+        Mac mac = backend.vtepMac(now, Mac.randomLocal(random));
+        SubnetManager m = new SubnetManager(registry, config, addr.ip(), mac, clock, random, settings.lease(), log);
+        m.acquire(previous);
+        manager = m;
+        writeSubnetEnv();
+    }
+
+    private void writeSubnetEnv() {
+        FlannelConfig c = manager.config();
+        subnetEnv = new SubnetEnv(c.network(), manager.lease().orElseThrow().subnet(),
+                backend.deviceLink(null).mtu(), settings.ipMasq());
+        previous = Optional.of(subnetEnv);
+        subnetEnvSink.accept(subnetEnv);
+    }
+
+    private void resync() {
+        closeWatch();
+        signals.clear();
+        LeaseSnapshot snap = registry.getLeases();
+        leases.clear();
+        for (Lease l : snap.leases()) leases.put(l.subnet(), l);
+        watch = registry.watch(snap.revision(), e -> signal(new Signal.Event(e)), e -> signal(new Signal.WatchFailed(e)));
+        needResync = false;
+        dirty = true;
+        if (state == State.DISCONNECTED) log.accept("registry reachable again; resynced " + leases.size() + " leases");
+        state = State.RUNNING;
+        Lease own = manager.lease().orElseThrow();
+        if (!leases.containsKey(own.subnet())) {
+            handle(manager.onOwnLeaseGone());
+        }
+    }
+
+    private void take(LeaseEvent e) {
+        switch (e) {
+            case LeaseEvent.Added a -> leases.put(a.lease().subnet(), a.lease());
+            case LeaseEvent.Removed r -> leases.remove(r.lease().subnet());
+        }
+        dirty = true;
+        for (var l : leaseListeners) l.accept(e);
+        if (manager.isOwnLoss(e)) handle(manager.onOwnLeaseGone());
+    }
+
+    private void handle(SubnetManager.Outcome o) {
+        switch (o) {
+            case SubnetManager.Outcome.Kept k -> leases.put(k.lease().subnet(), k.lease());
+            case SubnetManager.Outcome.Revoked r -> {
+                state = State.STOPPED;
+                closeWatch();
+            }
+            case SubnetManager.Outcome.Reclaimed r -> {
+                leases.put(r.lease().subnet(), r.lease());
+                dirty = true;
+            }
+            case SubnetManager.Outcome.Renumbered r -> {
+                leases.put(r.lease().subnet(), r.lease());
+                writeSubnetEnv();
+                dirty = true;
+            }
+        }
+    }
+
+    /** Computes the desired state from the current view and applies the diff to the host. */
+    private void reconcile() {
+        Lease own = manager.lease().orElseThrow();
+        DesiredState want = backend.desired(own, leases.values());
+        backend.reconcile(host, want);
+        lastDesired = want;
+        dirty = false;
+        for (var l : reconcileListeners) l.accept(want);
+    }
+
+    private void signal(Signal s) {
+        signals.add(s);
+        wake.release();
+    }
+
+    /** Runs {@link #step()} on a daemon thread, woken by watch events and by timers (renewal, retry). */
+    public void startBackground() {
+        thread = Thread.ofPlatform().daemon().name("overlay-agent-" + host.name()).start(() -> {
+            while (!closed) {
+                State s;
+                try {
+                    s = step();
+                } catch (RuntimeException e) {
+                    log.accept("agent error: " + e);
+                    s = state;
+                }
+                if (s == State.STOPPED) return;
+                long waitMs = 1000;
+                synchronized (this) {
+                    Instant now = clock.instant();
+                    if (nextTry.isAfter(now)) waitMs = Math.min(waitMs, Duration.between(now, nextTry).toMillis() + 1);
+                    if (manager != null && manager.lease().isPresent()) {
+                        waitMs = Math.min(waitMs, Math.max(1, Duration.between(now, manager.renewAt()).toMillis()));
+                    }
+                }
+                try {
+                    if (wake.tryAcquire(waitMs, TimeUnit.MILLISECONDS)) wake.drainPermits();
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    private void closeWatch() {
+        if (watch != null) {
+            watch.close();
+            watch = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            closeWatch();
+        }
+    }
+}
