@@ -49,13 +49,19 @@ public final class NetTools {
         return routes;
     }
 
-    /** net-tools' {@code ifconfig [PREFIX]}: every interface whose name starts with the prefix. */
-    public static String ifconfig(Host h, String prefix, boolean running) {
+    /**
+     * net-tools' {@code ifconfig [PREFIX]}: every interface whose name starts with the prefix. A bridge has a
+     * carrier only while some port (a pod's veth) is on it: an empty docker0 is UP but not RUNNING.
+     */
+    public static String ifconfig(Host h, String prefix) {
         StringBuilder sb = new StringBuilder();
         for (Link l : h.links()) {
             if (prefix != null && !l.name().startsWith(prefix)) continue;
             if (!l.up() && prefix == null) continue;
-            sb.append(ifconfigOne(h, l, running || !(l.kind() instanceof LinkKind.Bridge))).append('\n');
+            boolean carrier = !(l.kind() instanceof LinkKind.Bridge)
+                    || h.containers().stream().anyMatch(c -> c.bridge().equals(l.name()))
+                    || h.links().stream().anyMatch(p -> l.name().equals(p.master()));
+            sb.append(ifconfigOne(h, l, carrier)).append('\n');
         }
         if (sb.isEmpty() && prefix != null) return prefix + ": error fetching interface information: Device not found\n";
         return sb.toString();

@@ -5,6 +5,6 @@ final class TraceTextProbe {
     private TraceTextProbe() {}
 
     static String says(Trace t) {
-        return dev.kubepath.cli.TraceText.toolSays(t);
+        return dev.kubepath.shell.TraceText.toolSays(t);
     }
 }

@@ -1,4 +1,4 @@
-package dev.kubepath.cli;
+package dev.kubepath.shell;
 
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Step;
@@ -93,7 +93,7 @@ public final class TraceText {
         return s.length() >= w ? s : s + " ".repeat(w - s.length());
     }
 
-    static boolean failed(List<Trace> traces) {
+    public static boolean failed(List<Trace> traces) {
         return traces.stream().anyMatch(t -> t.verdict() != Verdict.DELIVERED);
     }
 }
