@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 /** Entry point: picocli commands only; every command formats what a lower layer computed. */
 @Command(name = "kubepath", mixinStandardHelpOptions = true, version = "kubepath 0.1.0",
         description = "Follows packets through a flannel VXLAN + kube-proxy cluster network: simulate, run for real, diagnose.",
-        subcommands = {DemoCommand.class, TraceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ShellCommand.class, TraceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input: the command line, a file, a host name. */
     public static final int BAD_INPUT = 2;
@@ -20,6 +20,11 @@ public final class Main {
 
     public static int run(String... args) {
         return commandLine().execute(args);
+    }
+
+    /** The command line as tests drive it, with the same error handling as the real one. */
+    public static CommandLine commandLineForTests() {
+        return commandLine();
     }
 
     static CommandLine commandLine() {

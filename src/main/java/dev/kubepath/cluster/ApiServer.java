@@ -113,10 +113,23 @@ public final class ApiServer {
 
     // ---- manifests ---------------------------------------------------------------------------------------------
 
-    /** kubectl apply -f: creates each object, returning kubectl's lines ("service/mcwtest-svc created"). */
+    /**
+     * kubectl apply -f: creates each object that does not exist yet, returning kubectl's lines
+     * ("service/mcwtest-svc created"); an existing one is left as it is ("unchanged").
+     */
     public synchronized List<String> apply(List<HasMetadata> objects) {
         List<String> out = new ArrayList<>();
         for (HasMetadata o : objects) {
+            String ns = o.getMetadata().getNamespace() == null ? DEFAULT_NS : o.getMetadata().getNamespace();
+            String name = o.getMetadata().getName();
+            if (o instanceof Deployment && deployments.containsKey(ns + "/" + name)) {
+                out.add("deployment.apps/" + name + " unchanged");
+                continue;
+            }
+            if (o instanceof io.fabric8.kubernetes.api.model.Service && service(ns, name).isPresent()) {
+                out.add("service/" + name + " unchanged");
+                continue;
+            }
             switch (o) {
                 case Deployment d -> {
                     createDeployment(d);

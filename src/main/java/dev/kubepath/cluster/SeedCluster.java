@@ -29,8 +29,12 @@ public final class SeedCluster {
     private SeedCluster() {}
 
     public static SimCluster.Spec spec(Instant start) {
+        return spec(start, ProxyMode.IPVS);
+    }
+
+    public static SimCluster.Spec spec(Instant start, ProxyMode mode) {
         Ipv4 gw = Ipv4.parse("10.0.0.254");
-        return new SimCluster.Spec("seed", 7, start, FLANNEL_CONFIG, ApiServer.Config.seedCluster(7), ProxyMode.IPVS, List.of(
+        return new SimCluster.Spec("seed", 7, start, FLANNEL_CONFIG, ApiServer.Config.seedCluster(7), mode, List.of(
                 new SimCluster.HostSpec(MASTER, Ipv4.parse("10.0.0.33"), 24, gw, false, false, true,
                         Mac.parse("00:16:3e:00:00:33"), Mac.parse("b2:83:33:7b:fd:37"), Mac.parse("02:42:e9:a4:51:4f")),
                 new SimCluster.HostSpec(NODE05, Ipv4.parse("10.0.0.35"), 24, gw, true, true, false,

@@ -89,6 +89,7 @@ public final class SimCluster {
     private final Map<String, Machine> machines = new LinkedHashMap<>();
     private final List<String> journal = new ArrayList<>();
     private final Map<String, Instant> created = new java.util.HashMap<>();
+    private final Map<String, dev.kubepath.net.SocketAddress> servicePins = new java.util.HashMap<>();
     private Consumer<String> logSink = s -> { };
 
     /** A cluster on the embedded registry, whose clock is the simulation's. */
@@ -419,6 +420,26 @@ public final class SimCluster {
         log(host + ": booted");
         startAll(m);
         settle();
+    }
+
+    /** The next time a service of this name is created it gets this ClusterIP and NodePort (replays follow the seed). */
+    public void pinService(String name, Ipv4 clusterIp, int nodePort) {
+        servicePins.put(name, new dev.kubepath.net.SocketAddress(clusterIp, nodePort));
+    }
+
+    /** kubectl apply -f through the API server, with any pinned ClusterIP/NodePort applied to new services. */
+    public List<String> apply(List<io.fabric8.kubernetes.api.model.HasMetadata> objects) {
+        for (var o : objects) {
+            if (o instanceof io.fabric8.kubernetes.api.model.Service svc && servicePins.containsKey(svc.getMetadata().getName())
+                    && api.service("default", svc.getMetadata().getName()).isEmpty()) {
+                var pin = servicePins.remove(svc.getMetadata().getName());
+                svc.getSpec().setClusterIP(pin.ip().toString());
+                svc.getSpec().getPorts().get(0).setNodePort(pin.port());
+            }
+        }
+        List<String> out = api.apply(objects);
+        settle();
+        return out;
     }
 
     public void deleteLease(Prefix subnet) {

@@ -62,7 +62,7 @@ final class KubectlText {
         List<List<String>> rows = new ArrayList<>();
         rows.add(wide ? List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME")
                 : List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION"));
-        for (Node n : cluster.api().nodes()) {
+        for (Node n : cluster.api().nodes().stream().sorted(java.util.Comparator.comparing(Node::name)).toList()) {
             List<String> r = new ArrayList<>(List.of(n.name(), n.ready() ? "Ready" : "NotReady", "<none>", age("node/" + n.name()), n.kubeletVersion()));
             if (wide) r.addAll(List.of(n.internalIp().toString(), "<none>", "CentOS Linux 7 (Core)", "3.10.0-693.el7.x86_64", "docker://20.10.21"));
             rows.add(r);
@@ -74,7 +74,7 @@ final class KubectlText {
         List<List<String>> rows = new ArrayList<>();
         rows.add(wide ? List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES")
                 : List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE"));
-        for (Pod p : cluster.api().pods()) {
+        for (Pod p : cluster.api().pods().stream().sorted(java.util.Comparator.comparing(Pod::name)).toList()) {
             boolean running = "Running".equals(p.phase());
             List<String> r = new ArrayList<>(List.of(p.name(), running ? "1/1" : "0/1", p.phase(), String.valueOf(p.restarts()), age("pod/" + p.name())));
             if (wide) r.addAll(List.of(p.ip() == null ? "<none>" : p.ip().toString(), p.node() == null ? "<none>" : p.node(), "<none>", "<none>"));
@@ -86,7 +86,7 @@ final class KubectlText {
     private String services() {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"));
-        for (Service s : cluster.api().services()) {
+        for (Service s : cluster.api().services().stream().sorted(java.util.Comparator.comparing(Service::name)).toList()) {
             String ports = s.ports().stream().map(p -> p.port() + (p.nodePort() > 0 ? ":" + p.nodePort() : "") + "/" + p.protocol())
                     .collect(Collectors.joining(","));
             rows.add(List.of(s.name(), s.type(), s.clusterIp() == null ? "None" : s.clusterIp().toString(), "<none>", ports, age("svc/" + s.name())));

@@ -225,9 +225,7 @@ public final class SimShell {
 
     private String kubectl(String[] a) {
         if (a.length >= 3 && a[1].equals("apply") && a[2].equals("-f") && a.length > 3) {
-            List<String> lines = cluster.api().apply(Manifests.load(Path.of(a[3])));
-            cluster.settle();
-            return String.join("\n", lines) + "\n";
+            return String.join("\n", cluster.apply(Manifests.load(Path.of(a[3])))) + "\n";
         }
         if (a.length >= 4 && a[1].equals("delete")) {
             String out = kubectl.delete(a[2], a[3]);
