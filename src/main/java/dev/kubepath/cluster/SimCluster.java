@@ -334,6 +334,7 @@ public final class SimCluster {
     public void settle() {
         for (int round = 0; round < 3; round++) {
             if (registry instanceof EmbeddedRegistry e) e.expireDue();
+            else expireRemote();
             for (Machine m : machines.values()) settleAgent(m);
             for (Machine m : machines.values()) {
                 if (m.kubelet != null && m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE) m.kubelet.sync();
@@ -371,9 +372,26 @@ public final class SimCluster {
         if (bridge.get().mtu() != want) m.net.apply(new NetChange.SetLinkMtu(DockerRuntime.BRIDGE, want));
     }
 
+    /**
+     * A real etcd runs its TTLs on the real clock, which simulated time overtakes: a lease whose expiration the
+     * simulated clock has passed is deleted, as etcd would have dropped it by then.
+     */
+    private void expireRemote() {
+        Instant now = clock.instant();
+        for (Lease l : registry.getLeases().leases()) {
+            if (l.expiration() != null && !l.expiration().isAfter(now)) {
+                try {
+                    registry.deleteLease(l.subnet());
+                } catch (dev.kubepath.flannel.registry.LeaseNotFoundException gone) {
+                    // renewed or removed meanwhile
+                }
+            }
+        }
+    }
+
     private static void pause() {
         try {
-            Thread.sleep(150); // a real etcd delivers watch events on its own thread
+            Thread.sleep(50); // a real etcd delivers watch events on its own thread
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
