@@ -120,7 +120,15 @@ class EtcdFaultTest {
                  OverlayAgent a05 = agent(registry, h05, "172.17.89.0/24")) {
                 await("converged", () -> routes(h03, "172.17.89.0/24") && routes(h06, "172.17.89.0/24") && routes(h05, "172.17.83.0/24"));
                 etcd.kill(etcd.members().getFirst());
-                registry.createLease(outsider("172.17.121.0/24", "10.0.0.41"), Duration.ofHours(1));
+                // while the survivors elect a new leader (the killed one may have led) writes can time out: retry
+                await("the surviving members accept a write", () -> {
+                    try {
+                        registry.createLease(outsider("172.17.121.0/24", "10.0.0.41"), Duration.ofHours(1));
+                        return true;
+                    } catch (dev.kubepath.flannel.registry.RegistryUnavailableException e) {
+                        return false;
+                    }
+                });
                 await("a new lease reaches every host through the surviving members", () -> routes(h03, "172.17.121.0/24")
                         && routes(h05, "172.17.121.0/24") && routes(h06, "172.17.121.0/24"));
                 assertThat(List.of(a03.state(), a05.state(), a06.state())).containsOnly(OverlayAgent.State.RUNNING);
