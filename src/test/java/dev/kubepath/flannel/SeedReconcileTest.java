@@ -124,4 +124,32 @@ class SeedReconcileTest {
         assertThat(log).anyMatch(l -> l.contains("RENUMBERED to " + now) && l.contains("restart docker"));
         assertThat(h05.read().addresses()).extracting(Object::toString).contains(now.network() + "/32 dev flannel.1");
     }
+
+    @Test
+    void outageKeepsTheDataPlaneBacksOffLogsOnceAndResyncs() {
+        registry.setConfig(SeedCluster.CONFIG);
+        SimulatedHost h03 = SeedCluster.host03();
+        OverlayAgent a03 = agent(h03, Optional.empty());
+        a03.step();
+        var before = h03.read();
+        registry.createLease(new Lease(Prefix.parse("172.17.9.0/24"), Ipv4.parse("10.0.0.36"), "vxlan", SeedCluster.MAC06, null), Duration.ofHours(24));
+        registry.setReachable(false);
+        assertThat(a03.step()).isEqualTo(OverlayAgent.State.DISCONNECTED);
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            a03.step();
+        }
+        assertThat(log.stream().filter(l -> l.contains("registry unreachable"))).hasSize(1);
+        assertThat(SeedCluster.rows(h03.read())).isEqualTo(SeedCluster.rows(before));
+
+        // while away, 06's lease changed hands: after reconnecting the agent re-lists and follows
+        registry.setReachable(true);
+        registry.deleteLease(Prefix.parse("172.17.9.0/24"));
+        registry.createLease(new Lease(Prefix.parse("172.17.10.0/24"), Ipv4.parse("10.0.0.36"), "vxlan", SeedCluster.MAC06, null), Duration.ofHours(24));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(a03.step()).isEqualTo(OverlayAgent.State.RUNNING);
+        assertThat(log).anyMatch(l -> l.startsWith("mcwk8s03: registry reachable again"));
+        assertThat(SeedCluster.rows(h03.read())).contains(new RouteRow("172.17.10.0/24", "172.17.10.0", "flannel.1"))
+                .doesNotContain(new RouteRow("172.17.9.0/24", "172.17.9.0", "flannel.1"));
+    }
 }

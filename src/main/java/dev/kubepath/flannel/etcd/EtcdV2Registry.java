@@ -129,21 +129,21 @@ public final class EtcdV2Registry implements SubnetRegistry {
     @Override
     public LeaseWatch watch(long afterRevision, Consumer<LeaseEvent> listener, Consumer<RuntimeException> onError) {
         var loop = new WatchLoop(afterRevision + 1, listener, onError);
-        Thread t = Thread.ofPlatform().daemon().name("etcd-v2-watch").start(loop);
-        return () -> {
-            loop.closed = true;
-            CompletableFuture<?> f = loop.pending;
-            if (f != null) f.cancel(true);
-            t.interrupt();
-        };
+        loop.poll();
+        return loop::close;
     }
 
-    private final class WatchLoop implements Runnable {
-        private long waitIndex;
+    /**
+     * The long poll as a chain of async requests: each answer is handled on the HTTP client's thread and the next
+     * request is sent from there, so an event reaches the listener without a hop through a thread of our own.
+     */
+    private final class WatchLoop {
+        private final URI base = endpoints.get(preferred);
         private final Consumer<LeaseEvent> listener;
         private final Consumer<RuntimeException> onError;
-        volatile boolean closed;
-        volatile CompletableFuture<HttpResponse<String>> pending;
+        private volatile long waitIndex;
+        private volatile boolean closed;
+        private volatile CompletableFuture<HttpResponse<String>> pending;
 
         WatchLoop(long waitIndex, Consumer<LeaseEvent> listener, Consumer<RuntimeException> onError) {
             this.waitIndex = waitIndex;
@@ -151,33 +151,49 @@ public final class EtcdV2Registry implements SubnetRegistry {
             this.onError = onError;
         }
 
-        @Override
-        public void run() {
-            URI base = endpoints.get(preferred);
-            try {
-                while (!closed) {
-                    URI uri = base.resolve("/v2/keys" + prefix + "/subnets?wait=true&recursive=true&waitIndex=" + waitIndex);
-                    pending = http.sendAsync(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
-                    HttpResponse<String> resp = pending.get();
-                    if (closed) return;
+        void poll() {
+            if (closed) return;
+            URI uri = base.resolve("/v2/keys" + prefix + "/subnets?wait=true&recursive=true&waitIndex=" + waitIndex);
+            CompletableFuture<HttpResponse<String>> f = http.sendAsync(HttpRequest.newBuilder(uri).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            pending = f;
+            f.whenComplete((resp, err) -> {
+                if (closed) return;
+                if (err != null) {
+                    fail(new RegistryUnavailableException("etcd watch on " + base + " failed: " + err, err));
+                    return;
+                }
+                try {
                     JsonNode body = JSON.readTree(resp.body());
                     if (body.path("errorCode").asInt(0) == INDEX_CLEARED) {
                         throw new RegistryUnavailableException("etcd: " + body.path("message").asText() + " (waitIndex " + waitIndex + ")");
                     }
-                    if (resp.statusCode() != 200) throw new RegistryUnavailableException("etcd watch answered " + resp.statusCode() + ": " + resp.body());
+                    if (resp.statusCode() != 200) {
+                        throw new RegistryUnavailableException("etcd watch answered " + resp.statusCode() + ": " + resp.body());
+                    }
                     JsonNode node = body.path("node");
                     long index = node.path("modifiedIndex").asLong(waitIndex);
                     waitIndex = index + 1;
                     LeaseEvent e = event(body.path("action").asText(), node, body.path("prevNode"), index);
                     if (e != null) listener.accept(e);
+                } catch (IOException | RuntimeException e) {
+                    fail(e instanceof RuntimeException r ? r : new RegistryUnavailableException("etcd watch answer unreadable: " + e, e));
+                    return;
                 }
-            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
-                // closed
-            } catch (ExecutionException | IOException e) {
-                if (!closed) onError.accept(new RegistryUnavailableException("etcd watch on " + base + " failed: " + e.getCause(), e));
-            } catch (RuntimeException e) {
-                if (!closed) onError.accept(e);
-            }
+                poll();
+            });
+        }
+
+        private void fail(RuntimeException e) {
+            if (closed) return;
+            closed = true;
+            onError.accept(e);
+        }
+
+        void close() {
+            closed = true;
+            CompletableFuture<?> f = pending;
+            if (f != null) f.cancel(true);
         }
     }
 

@@ -35,6 +35,8 @@ public final class EmbeddedRegistry implements SubnetRegistry {
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private String config;
     private long revision = 1;
+    /** Events up to this revision have dropped out of the history; a watch from before it must re-list. */
+    private long forgottenUpTo;
     private volatile boolean reachable = true;
 
     public EmbeddedRegistry(Clock clock) {
@@ -157,7 +159,7 @@ public final class EmbeddedRegistry implements SubnetRegistry {
         List<LeaseEvent> missed;
         Watcher w = new Watcher(listener, onError);
         synchronized (this) {
-            if (!history.isEmpty() && history.peekFirst().revision() > afterRevision + 1 && afterRevision < revision) {
+            if (afterRevision < forgottenUpTo) {
                 // like etcd's "index cleared": the caller must re-list
                 throw new RegistryUnavailableException("watch from revision " + afterRevision + " is older than the kept history");
             }
@@ -179,7 +181,7 @@ public final class EmbeddedRegistry implements SubnetRegistry {
 
     private LeaseEvent record(LeaseEvent e) {
         history.addLast(e);
-        if (history.size() > HISTORY) history.removeFirst();
+        if (history.size() > HISTORY) forgottenUpTo = history.removeFirst().revision();
         return e;
     }
 

@@ -101,16 +101,18 @@ public final class VxlanBackend {
 
         Map<String, Route> wantRoutes = new HashMap<>();
         for (Route r : want.routes()) wantRoutes.put(r.key(), r);
+        Set<Neighbour> wantNeigh = new HashSet<>(want.neighbours());
+        Set<FdbEntry> wantFdb = new HashSet<>(want.fdb());
         if (!fresh) {
             for (Route r : actual.routes()) {
                 if (dev.equals(r.dev()) && !wantRoutes.containsKey(r.key())) out.add(new NetChange.DeleteRoute(r));
                 else if (isStaleDirectRoute(r) && !wantRoutes.containsKey(r.key())) out.add(new NetChange.DeleteRoute(r));
             }
             for (Neighbour n : actual.neighbours()) {
-                if (n.dev().equals(dev) && !want.neighbours().contains(n)) out.add(new NetChange.DeleteNeighbour(n));
+                if (n.dev().equals(dev) && !wantNeigh.contains(n)) out.add(new NetChange.DeleteNeighbour(n));
             }
             for (FdbEntry f : actual.fdb()) {
-                if (f.dev().equals(dev) && !want.fdb().contains(f)) out.add(new NetChange.DeleteFdb(f));
+                if (f.dev().equals(dev) && !wantFdb.contains(f)) out.add(new NetChange.DeleteFdb(f));
             }
         }
         Set<Neighbour> haveNeigh = fresh ? Set.of() : new HashSet<>(actual.neighbours());

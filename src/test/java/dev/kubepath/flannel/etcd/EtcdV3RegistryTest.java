@@ -39,4 +39,21 @@ class EtcdV3RegistryTest extends SubnetRegistryContract {
     protected void letTimePass(Duration d) throws InterruptedException {
         Thread.sleep(d.toMillis());
     }
+
+    @org.junit.jupiter.api.Test
+    void valuesAreWrittenInFlannelV3Form() throws Exception {
+        java.nio.file.Path etcdctl = java.nio.file.Path.of("/usr/bin/etcdctl");
+        assumeTrue(java.nio.file.Files.isExecutable(etcdctl), "etcdctl not installed");
+        try (var r = new EtcdV3Registry(etcd.clientUrls())) {
+            r.createLease(new dev.kubepath.model.Lease(dev.kubepath.net.Prefix.parse("172.17.9.0/24"), dev.kubepath.net.Ipv4.parse("10.0.0.36"),
+                    "vxlan", dev.kubepath.net.Mac.parse("2a:2c:21:3a:58:21"), null), Duration.ofHours(1));
+        }
+        ProcessBuilder pb = new ProcessBuilder(etcdctl.toString(), "--endpoints", etcd.clientUrl().toString(), "get",
+                "/coreos.com/network/subnets/172.17.9.0-24", "--print-value-only").redirectErrorStream(true);
+        pb.environment().put("ETCDCTL_API", "3");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        org.assertj.core.api.Assertions.assertThat(out).isEqualTo(
+                "{\"PublicIP\":\"10.0.0.36\",\"PublicIPv6\":null,\"BackendType\":\"vxlan\",\"BackendData\":{\"VNI\":1,\"VtepMAC\":\"2a:2c:21:3a:58:21\"}}");
+    }
 }

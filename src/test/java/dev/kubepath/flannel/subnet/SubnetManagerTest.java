@@ -81,4 +81,13 @@ class SubnetManagerTest {
         SubnetEnv env = new SubnetEnv(config.network(), a.subnet(), 1450, false);
         assertThat(manager("10.0.0.36", 5).acquire(Optional.of(env)).subnet()).isEqualTo(a.subnet());
     }
+
+    @Test
+    void subnetEnvFileRoundTrips(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        SubnetEnvFile file = new SubnetEnvFile(dir.resolve("run/flannel/subnet.env"));
+        assertThat(file.read()).isEmpty();
+        SubnetEnv env = new SubnetEnv(Prefix.parse("172.17.0.0/16"), Prefix.parse("172.17.89.0/24"), 1450, false);
+        file.accept(env);
+        assertThat(file.read()).contains(env);
+    }
 }
