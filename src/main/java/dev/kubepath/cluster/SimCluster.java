@@ -89,6 +89,8 @@ public final class SimCluster {
     private final Map<String, Machine> machines = new LinkedHashMap<>();
     private final List<String> journal = new ArrayList<>();
     private final Map<String, Instant> created = new java.util.HashMap<>();
+    /** Remote leases: subnet -> {its real expiration as last seen, that expiration in simulated time}. */
+    private final Map<Prefix, Instant[]> remoteExpiry = new java.util.HashMap<>();
     private final Map<String, dev.kubepath.net.SocketAddress> servicePins = new java.util.HashMap<>();
     private Consumer<String> logSink = s -> { };
 
@@ -373,20 +375,32 @@ public final class SimCluster {
     }
 
     /**
-     * A real etcd runs its TTLs on the real clock, which simulated time overtakes: a lease whose expiration the
-     * simulated clock has passed is deleted, as etcd would have dropped it by then.
+     * A real etcd runs its TTLs on the real clock, which simulated time overtakes. Each lease's expiry is carried
+     * over into simulated time when it is first seen or renewed (its real expiration changes), and a lease whose
+     * simulated expiry has passed is deleted, as etcd would have dropped it by then.
      */
     private void expireRemote() {
         Instant now = clock.instant();
+        Instant realNow = Instant.now();
+        java.util.Set<Prefix> present = new java.util.HashSet<>();
         for (Lease l : registry.getLeases().leases()) {
-            if (l.expiration() != null && !l.expiration().isAfter(now)) {
+            present.add(l.subnet());
+            if (l.expiration() == null) continue;
+            Instant[] known = remoteExpiry.get(l.subnet());
+            if (known == null || !known[0].equals(l.expiration())) {
+                known = new Instant[] {l.expiration(), now.plus(Duration.between(realNow, l.expiration()))};
+                remoteExpiry.put(l.subnet(), known);
+            }
+            if (!known[1].isAfter(now)) {
                 try {
                     registry.deleteLease(l.subnet());
                 } catch (dev.kubepath.flannel.registry.LeaseNotFoundException gone) {
                     // renewed or removed meanwhile
                 }
+                remoteExpiry.remove(l.subnet());
             }
         }
+        remoteExpiry.keySet().retainAll(present);
     }
 
     private static void pause() {
