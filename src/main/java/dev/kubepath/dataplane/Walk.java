@@ -321,7 +321,7 @@ final class Walk {
                     + " is " + decap.mac() + ": the frame is dropped (the lease's VtepMAC is wrong)", null);
         }
         step(to, Stage.DECAP, decap.name() + " decapsulates VNI " + x.vni() + ": " + p.endpoints(), null);
-        return atHost(to, p, decap.name());
+        return atHost(to, p.withMark(0), decap.name()); // a mark is per host: it does not travel in the packet
     }
 
     private End toWire(HostView h, Packet p, Route r, Ipv4 nextHop) {
@@ -330,7 +330,7 @@ final class Walk {
             HostView to = peer.get();
             step(h, Stage.UNDERLAY, r.dev() + " -> " + to.name() + " (" + nextHop + " answers ARP)", null);
             String ingress = dp.underlayOwnerDev(nextHop);
-            return atHost(to, p, ingress);
+            return atHost(to, p.withMark(0), ingress);
         }
         if (r.via() != null) {
             String why = r.dst().length() == 0
