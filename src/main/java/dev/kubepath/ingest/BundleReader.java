@@ -119,6 +119,10 @@ public final class BundleReader {
         return null;
     }
 
+    private <T> T parse(Path dir, boolean required, String what, String name, BiFunction<String, String, Parsed<T>> parser) {
+        return parse(dir, required, what, List.of(name), List.of(parser));
+    }
+
     private static boolean empty(Object value) {
         return value == null || value instanceof Collection<?> c && c.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty()
                 || value instanceof Interfaces i && i.links().isEmpty() && i.addresses().isEmpty();
@@ -139,7 +143,7 @@ public final class BundleReader {
                 List.of(KubectlJson::endpoints));
         FlannelConfig flannel = parse(dir, false, "flannel network config", List.of("flannel-config.json"),
                 List.of(FlannelConfigJson::parse));
-        List<Lease> leases = parse(dir, true, "flannel subnet leases", List.of("leases.txt"), List.of(LeasesText::parse));
+        List<Lease> leases = parse(dir, true, "flannel subnet leases", "leases.txt", LeasesText::parse);
         return new Cluster(orEmpty(nodes), orEmpty(pods), orEmpty(services), orEmpty(endpoints), flannel, leases, null);
     }
 
@@ -177,8 +181,8 @@ public final class BundleReader {
     private Host readHost(Path dir, Cluster cluster, Map<String, SubnetEnv> envs) {
         String name = hostName(dir.getFileName().toString(), cluster);
         HostBuilder b = Host.builder(name);
-        Interfaces addr = parse(dir, true, "ip addr / ifconfig -a", List.of("addr.txt"), List.of(AddrFile::parse));
-        Interfaces link = parse(dir, false, "ip -d link", List.of("link.txt"), List.of(AddrFile::parse));
+        Interfaces addr = parse(dir, true, "ip addr / ifconfig -a", "addr.txt", AddrFile::parse);
+        Interfaces link = parse(dir, false, "ip -d link", "link.txt", AddrFile::parse);
         if (link != null) {
             link.links().forEach(b::link);
         } else if (addr != null) {
@@ -188,42 +192,42 @@ public final class BundleReader {
             b.addresses.addAll(addr.addresses());
             b.know(Facet.LINKS, Facet.ADDRESSES);
         }
-        var routes = parse(dir, true, "ip route / route -n", List.of("route.txt"), List.of(RouteFile::parse));
+        var routes = parse(dir, true, "ip route / route -n", "route.txt", RouteFile::parse);
         if (routes != null) {
             b.routes.addAll(routes);
             b.know(Facet.ROUTES);
         }
-        var neigh = parse(dir, false, "ip neigh", List.of("neigh.txt"), List.of(IpNeighText::parse));
+        var neigh = parse(dir, false, "ip neigh", "neigh.txt", IpNeighText::parse);
         if (neigh != null) {
             b.neighbours.addAll(neigh);
             b.know(Facet.NEIGHBOURS);
         }
-        var fdb = parse(dir, false, "bridge fdb show", List.of("fdb.txt"), List.of(BridgeFdbText::parse));
+        var fdb = parse(dir, false, "bridge fdb show", "fdb.txt", BridgeFdbText::parse);
         if (fdb != null) {
             b.fdb.addAll(fdb);
             b.know(Facet.FDB);
         }
-        var ipvs = parse(dir, false, "ipvsadm -Ln", List.of("ipvs.txt"), List.of(IpvsadmText::parse));
+        var ipvs = parse(dir, false, "ipvsadm -Ln", "ipvs.txt", IpvsadmText::parse);
         if (ipvs != null) {
             b.virtualServers.addAll(ipvs);
             b.know(Facet.IPVS);
         }
-        var chains = parse(dir, false, "iptables-save", List.of("iptables.txt"), List.of(IptablesSave::parse));
+        var chains = parse(dir, false, "iptables-save", "iptables.txt", IptablesSave::parse);
         if (chains != null) {
             b.chains.addAll(chains);
             b.know(Facet.IPTABLES);
         }
-        var sysctls = parse(dir, false, "sysctl -a", List.of("sysctl.txt"), List.of(SysctlText::parse));
+        var sysctls = parse(dir, false, "sysctl -a", "sysctl.txt", SysctlText::parse);
         if (sysctls != null) {
             b.sysctls.putAll(sysctls);
             b.know(Facet.SYSCTLS);
         }
-        var units = parse(dir, false, "unit states", List.of("units.txt"), List.of(UnitsText::parse));
+        var units = parse(dir, false, "unit states", "units.txt", UnitsText::parse);
         if (units != null) {
             b.daemons.putAll(units);
             b.know(Facet.DAEMONS);
         }
-        SubnetEnv env = parse(dir, false, "flannel subnet.env", List.of("subnet.env"), List.of(SubnetEnv::parse));
+        SubnetEnv env = parse(dir, false, "flannel subnet.env", "subnet.env", SubnetEnv::parse);
         if (env != null) envs.put(name, env);
         return b.build();
     }
