@@ -35,6 +35,7 @@ public final class LeasesText {
         Problems problems = new Problems(file);
         Map<Prefix, Lease> leases = new LinkedHashMap<>();
         Map<Prefix, Integer> listed = new LinkedHashMap<>();
+        java.util.Set<Prefix> shown = new java.util.HashSet<>();
         for (Transcript.Section s : Transcript.of(text).sections()) {
             String pendingKey = getKey(s.command());
             int pendingLine = s.promptLine();
@@ -52,6 +53,7 @@ public final class LeasesText {
                         if (pendingKey == null) throw new IllegalArgumentException("lease value without a key before it");
                         Prefix subnet = subnetOfKey(pendingKey);
                         pendingKey = null;
+                        shown.add(subnet); // a damaged value is reported once, not also as "not shown"
                         leases.put(subnet, lease(subnet, line));
                     } else {
                         throw new IllegalArgumentException("expected a subnet key or its JSON value, got '" + line + "'");
@@ -63,7 +65,7 @@ public final class LeasesText {
             }
         }
         listed.forEach((subnet, line) -> {
-            if (!leases.containsKey(subnet)) {
+            if (!shown.contains(subnet)) {
                 problems.add(line, "subnet " + subnet + " is listed but its lease value is not shown; its owner is unknown");
             }
         });
