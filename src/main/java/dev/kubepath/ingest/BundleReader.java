@@ -110,7 +110,13 @@ public final class BundleReader {
             if (!Files.isRegularFile(f)) continue;
             String text = text(f);
             if (text == null) return null;
-            Parsed<T> p = parsers.get(i).apply(rel(f), text);
+            Parsed<T> p;
+            try {
+                p = parsers.get(i).apply(rel(f), text);
+            } catch (RuntimeException e) { // a parser bug must not lose the rest of the bundle
+                problem(rel(f), "could not be read (" + e + ")");
+                return null;
+            }
             problems.addAll(p.problems());
             if (!p.problems().isEmpty() && empty(p.value())) return null; // nothing but problems: still unknown
             return p.value();

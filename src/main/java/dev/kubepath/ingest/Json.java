@@ -44,8 +44,11 @@ final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            int line = e.getLocation() != null ? first + e.getLocation().getLineNr() - 1 : first;
-            problems.add(line, "invalid JSON: " + e.getOriginalMessage());
+            int last = lines.get(lines.size() - 1).number();
+            int line = e.getLocation() != null ? Math.max(first, Math.min(last, first + e.getLocation().getLineNr() - 1)) : first;
+            String msg = e.getOriginalMessage();
+            int cut = msg.indexOf(" (start marker");
+            problems.add(line, "invalid JSON: " + (cut > 0 ? msg.substring(0, cut) : msg));
             return null;
         }
     }

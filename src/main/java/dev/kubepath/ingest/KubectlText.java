@@ -59,6 +59,14 @@ public final class KubectlText {
         return i == null || i >= row.length ? null : row[i];
     }
 
+    /** A column the row must have. */
+    private static String need(String[] row, Map<String, Integer> cols, String name) {
+        Integer i = cols.get(name);
+        if (i == null) throw new IllegalArgumentException("the table has no " + name + " column");
+        if (i >= row.length) throw new IllegalArgumentException("row has no " + name + " value (only " + row.length + " columns)");
+        return row[i];
+    }
+
     private static String none(String s) {
         return s == null || s.equals("<none>") || s.equals("<pending>") ? null : s;
     }
@@ -77,14 +85,13 @@ public final class KubectlText {
             try {
                 Map<String, Integer> c = cols != null ? cols : standard(NODE_COLUMNS, false);
                 if (row.length < Math.min(c.size(), 5)) throw new IllegalArgumentException("node row has " + row.length + " columns, expected at least 5: '" + l.text().trim() + "'");
-                String status = col(row, c, "STATUS");
-                if (status == null) throw new IllegalArgumentException("node row without STATUS");
+                String status = need(row, c, "STATUS");
                 boolean ready = Arrays.asList(status.split(",")).contains("Ready");
                 if (!ready && !Arrays.asList(status.split(",")).contains("NotReady") && !status.startsWith("Unknown")) {
                     throw new IllegalArgumentException("node status '" + status + "' is not Ready, NotReady or Unknown");
                 }
                 String ip = none(col(row, c, "INTERNAL-IP"));
-                out.add(new Node(row[c.get("NAME")], ip == null ? null : Ipv4.parse(ip), ready, null, col(row, c, "VERSION")));
+                out.add(new Node(need(row, c, "NAME"), ip == null ? null : Ipv4.parse(ip), ready, null, col(row, c, "VERSION")));
             } catch (IllegalArgumentException e) {
                 problems.add(l.number(), e);
             }
@@ -116,7 +123,7 @@ public final class KubectlText {
                 int restarts = restartsText == null ? 0 : Tokens.parseInt(Tokens.split(restartsText)[0], "restart count");
                 String ip = none(col(row, c, "IP"));
                 String node = none(col(row, c, "NODE"));
-                out.add(new Pod(ns, row[c.get("NAME")], node, ip == null ? null : Ipv4.parse(ip), Map.of(), List.of(),
+                out.add(new Pod(ns, need(row, c, "NAME"), node, ip == null ? null : Ipv4.parse(ip), Map.of(), List.of(),
                         col(row, c, "STATUS"), restarts));
             } catch (IllegalArgumentException e) {
                 problems.add(l.number(), e);
@@ -142,13 +149,12 @@ public final class KubectlText {
                     boolean ns = row.length > 2 && !isType(row[1]) && isType(row[2]);
                     c = standard(SVC_COLUMNS, ns);
                 }
-                if (row.length < c.get("PORT(S)") + 1) throw new IllegalArgumentException("service row is too short: '" + l.text().trim() + "'");
                 String ns = c.containsKey("NAMESPACE") ? col(row, c, "NAMESPACE") : "default";
-                String type = col(row, c, "TYPE");
+                String type = need(row, c, "TYPE");
                 if (!isType(type)) throw new IllegalArgumentException("'" + type + "' is not a service type");
-                String cip = col(row, c, "CLUSTER-IP");
+                String cip = need(row, c, "CLUSTER-IP");
                 Ipv4 clusterIp = cip.equals("None") ? null : Ipv4.parse(cip);
-                List<Service.Port> ports = ports(col(row, c, "PORT(S)"));
+                List<Service.Port> ports = ports(need(row, c, "PORT(S)"));
                 Map<String, String> selector = new LinkedHashMap<>();
                 String sel = none(col(row, c, "SELECTOR"));
                 if (sel != null) {
@@ -158,7 +164,7 @@ public final class KubectlText {
                         selector.put(kv.substring(0, eq), kv.substring(eq + 1));
                     }
                 }
-                out.add(new Service(ns, row[c.get("NAME")], type, clusterIp, ports, selector));
+                out.add(new Service(ns, need(row, c, "NAME"), type, clusterIp, ports, selector));
             } catch (IllegalArgumentException e) {
                 problems.add(l.number(), e);
             }

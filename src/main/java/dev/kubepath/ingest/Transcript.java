@@ -46,7 +46,7 @@ public final class Transcript {
                 command = cmd;
                 promptLine = n;
                 current = new ArrayList<>();
-            } else if (!line.isBlank()) {
+            } else if (!blank(line)) {
                 current.add(new Line(n, line));
             }
             if (end == len) break;
@@ -98,6 +98,12 @@ public final class Transcript {
         int end = at + 1;
         while (end < line.length() && " :]".indexOf(line.charAt(end)) < 0) end++;
         return at < 0 ? null : line.substring(at + 1, end);
+    }
+
+    /** Blank as the tokenizers see it: nothing above a space (control characters included). */
+    static boolean blank(String line) {
+        for (int i = 0; i < line.length(); i++) if (line.charAt(i) > ' ') return false;
+        return true;
     }
 
     /** True for a {@code # comment} line an operator wrote between outputs. */
