@@ -139,6 +139,7 @@ public final class BundleReader {
             problem(rel(dir), "cluster directory is missing: no nodes, pods, services or leases");
             return Cluster.EMPTY;
         }
+        reportUnexpected(dir, CLUSTER_FILES);
         List<Node> nodes = parse(dir, true, "kubectl get nodes", List.of("nodes.json", "nodes.txt"),
                 List.of(KubectlJson::nodes, KubectlText::nodes));
         List<Pod> pods = parse(dir, true, "kubectl get pods -A", List.of("pods.json", "pods.txt"),
@@ -184,7 +185,24 @@ public final class BundleReader {
         return dirName;
     }
 
+    private static final List<String> HOST_FILES = List.of("addr.txt", "route.txt", "neigh.txt", "fdb.txt", "link.txt",
+            "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env");
+    private static final List<String> CLUSTER_FILES = List.of("nodes.json", "nodes.txt", "pods.json", "pods.txt",
+            "services.json", "services.txt", "endpoints.json", "flannel-config.json", "leases.txt");
+
+    /** A misspelt file name would silently leave a facet unknown, so files the format does not name are reported. */
+    private void reportUnexpected(Path dir, List<String> expected) {
+        try (Stream<Path> s = Files.list(dir)) {
+            s.sorted().forEach(f -> {
+                if (!expected.contains(f.getFileName().toString())) problem(rel(f), "not a bundle file; not read (expected one of " + String.join(", ", expected) + ")");
+            });
+        } catch (IOException e) {
+            problem(rel(dir), "cannot list: " + e.getMessage());
+        }
+    }
+
     private Host readHost(Path dir, Cluster cluster, Map<String, SubnetEnv> envs) {
+        reportUnexpected(dir, HOST_FILES);
         String name = hostName(dir.getFileName().toString(), cluster);
         HostBuilder b = Host.builder(name);
         Interfaces addr = parse(dir, true, "ip addr / ifconfig -a", "addr.txt", AddrFile::parse);

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * A file as an operator pastes it: command output, possibly with shell prompts ({@code [root@mcwk8s05 ~]# route -n})
- * and {@code # comment} lines between outputs. Each output line keeps its line number in the file, so problems can
+ * and {@code # comment} lines between outputs (dropped, as are blank lines; none of the tools read here prints a
+ * line starting with '#' that carries state: iptables-save's are comments too). Each output line keeps its line number in the file, so problems can
  * point at it. Parsers see only output lines; the commands tell which tool printed them.
  */
 public final class Transcript {
@@ -46,7 +47,7 @@ public final class Transcript {
                 command = cmd;
                 promptLine = n;
                 current = new ArrayList<>();
-            } else if (!blank(line)) {
+            } else if (!blank(line) && !isComment(line)) {
                 current.add(new Line(n, line));
             }
             if (end == len) break;

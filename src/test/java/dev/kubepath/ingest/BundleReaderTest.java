@@ -105,6 +105,16 @@ class BundleReaderTest {
     }
 
     @Test
+    void aMisspeltFileIsReportedRatherThanSilentlyIgnored() throws IOException {
+        Path b = seedBundle();
+        Files.writeString(b.resolve("hosts/mcwk8s05/routes.txt"), "");
+        assertThat(BundleReader.read(b).problems()).singleElement().satisfies(p -> {
+            assertThat(p.file()).isEqualTo("hosts/mcwk8s05/routes.txt");
+            assertThat(p.message()).contains("not a bundle file");
+        });
+    }
+
+    @Test
     void realCaptureAsAHostDirectory() throws IOException {
         write("cluster/nodes.txt", "");
         write("cluster/pods.txt", "");
