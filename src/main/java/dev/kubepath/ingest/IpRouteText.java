@@ -31,10 +31,14 @@ public final class IpRouteText {
 
     /** True when the route's destination is an IPv6 prefix ({@code fe80::/64 dev eth0 ...}). */
     static boolean isIpv6(String line) {
-        String[] t = Tokens.split(line);
-        for (int i = 0; i < Math.min(t.length, 2); i++) {
-            if (t[i].indexOf(':') >= 0) return true;
-            if (!isType(t[i])) break;
+        int i = 0, n = line.length();
+        for (int word = 0; word < 2; word++) {
+            while (i < n && line.charAt(i) <= ' ') i++;
+            int start = i;
+            boolean colon = false;
+            while (i < n && line.charAt(i) > ' ') colon |= line.charAt(i++) == ':';
+            if (colon) return true;
+            if (!isType(line.substring(start, i))) return false;
         }
         return false;
     }
@@ -54,23 +58,24 @@ public final class IpRouteText {
      * @throws IllegalArgumentException naming the word that could not be read
      */
     public static Route parseLine(String line) {
-        String[] t = Tokens.split(line);
-        if (t.length == 0) throw new IllegalArgumentException("empty route line");
-        int i = 0;
+        LineCursor c = new LineCursor(line);
+        if (!c.next()) throw new IllegalArgumentException("empty route line");
         Route.Type type = Route.Type.UNICAST;
-        switch (t[0]) {
-            case "unicast" -> i++;
-            case "local" -> { type = Route.Type.LOCAL; i++; }
-            case "broadcast" -> { type = Route.Type.BROADCAST; i++; }
-            case "blackhole" -> { type = Route.Type.BLACKHOLE; i++; }
-            case "unreachable" -> { type = Route.Type.UNREACHABLE; i++; }
-            case "prohibit" -> { type = Route.Type.PROHIBIT; i++; }
-            case "multicast", "anycast", "throw", "nat" ->
-                    throw new IllegalArgumentException("route type '" + t[0] + "' is not modelled (expected unicast, local, broadcast, blackhole, unreachable or prohibit)");
-            default -> { }
-        }
-        if (i >= t.length) throw new IllegalArgumentException("route line '" + line.trim() + "' has no destination");
-        Prefix dst = destination(t[i++]);
+        boolean typed = true;
+        if (c.is("unicast")) { }
+        else if (c.is("local")) type = Route.Type.LOCAL;
+        else if (c.is("broadcast")) type = Route.Type.BROADCAST;
+        else if (c.is("blackhole")) type = Route.Type.BLACKHOLE;
+        else if (c.is("unreachable")) type = Route.Type.UNREACHABLE;
+        else if (c.is("prohibit")) type = Route.Type.PROHIBIT;
+        else if (c.is("multicast") || c.is("anycast") || c.is("throw") || c.is("nat")) {
+            throw new IllegalArgumentException("route type '" + c.word() + "' is not modelled (expected unicast, local, broadcast, blackhole, unreachable or prohibit)");
+        } else typed = false;
+        if (typed && !c.next()) throw new IllegalArgumentException("route line '" + line.trim() + "' has no destination");
+        Prefix dst;
+        if (c.is("default")) dst = Prefix.DEFAULT;
+        else if (c.contains(':')) throw new IllegalArgumentException("'" + c.word() + "' is an IPv6 destination (only IPv4 is modelled)");
+        else dst = c.prefix();
         String table = Route.MAIN;
         Ipv4 via = null;
         String dev = null;
@@ -78,30 +83,30 @@ public final class IpRouteText {
         int metric = 0;
         Route.Scope scope = Route.Scope.UNIVERSE;
         Ipv4 src = null;
-        while (i < t.length) {
-            String w = t[i++];
-            switch (w) {
-                case "via" -> {
-                    String v = value(t, i++, w, line);
-                    if (v.equals("inet")) v = value(t, i++, w, line);
-                    via = Ipv4.parse(v);
-                }
-                case "dev" -> dev = value(t, i++, w, line);
-                case "table" -> table = value(t, i++, w, line);
-                case "metric", "preference" -> metric = Tokens.parseInt(value(t, i++, w, line), "route metric");
-                case "src" -> src = Ipv4.parse(value(t, i++, w, line));
-                case "scope" -> scope = scope(value(t, i++, w, line));
-                case "onlink" -> onlink = true;
-                case "proto", "pref", "expires", "realm", "realms", "advmss", "rtt", "rttvar", "reordering", "window",
-                     "cwnd", "initcwnd", "initrwnd", "ssthresh", "hoplimit", "congctl", "features", "quickack",
-                     "fastopen_no_cookie", "error", "nhid", "weight", "tos", "dsfield", "uid", "rto_min" -> value(t, i++, w, line);
-                case "mtu" -> {
-                    String v = value(t, i++, w, line);
-                    if (v.equals("lock")) value(t, i++, w, line);
-                }
-                case "linkdown", "dead", "pervasive", "notify", "offload", "trap", "rt_offload", "rt_trap",
-                     "rt_offload_failed", "cache" -> { }
-                default -> throw new IllegalArgumentException("unexpected word '" + w + "' in route line '" + line.trim() + "'");
+        while (c.next()) {
+            if (c.is("dev")) dev = c.value("dev").word();
+            else if (c.is("via")) {
+                c.value("via");
+                if (c.is("inet")) c.value("via inet");
+                via = c.ipv4();
+            } else if (c.is("onlink")) onlink = true;
+            else if (c.is("proto")) c.value("proto");
+            else if (c.is("scope")) scope = scope(c.value("scope").word());
+            else if (c.is("src")) src = c.value("src").ipv4();
+            else if (c.is("metric") || c.is("preference")) metric = c.value("metric").number("route metric");
+            else if (c.is("table")) table = c.value("table").word();
+            else if (c.is("linkdown") || c.is("dead") || c.is("pervasive") || c.is("notify") || c.is("offload") || c.is("trap")
+                    || c.is("rt_offload") || c.is("rt_trap") || c.is("rt_offload_failed") || c.is("cache")) { }
+            else if (c.is("mtu")) {
+                if (c.value("mtu").is("lock")) c.value("mtu lock");
+            } else if (c.is("pref") || c.is("expires") || c.is("realm") || c.is("realms") || c.is("advmss") || c.is("rtt")
+                    || c.is("rttvar") || c.is("reordering") || c.is("window") || c.is("cwnd") || c.is("initcwnd")
+                    || c.is("initrwnd") || c.is("ssthresh") || c.is("hoplimit") || c.is("congctl") || c.is("features")
+                    || c.is("quickack") || c.is("fastopen_no_cookie") || c.is("error") || c.is("nhid") || c.is("weight")
+                    || c.is("tos") || c.is("dsfield") || c.is("uid") || c.is("rto_min")) {
+                c.value(c.word());
+            } else {
+                throw new IllegalArgumentException("unexpected word '" + c.word() + "' in route line '" + line.trim() + "'");
             }
         }
         if (dev == null && type == Route.Type.UNICAST && via == null) {
@@ -125,8 +130,4 @@ public final class IpRouteText {
         };
     }
 
-    private static String value(String[] t, int i, String key, String line) {
-        if (i >= t.length) throw new IllegalArgumentException("'" + key + "' without a value in route line '" + line.trim() + "'");
-        return t[i];
-    }
 }

@@ -30,6 +30,11 @@ public final class RouteNText {
         return problems.result(routes);
     }
 
+    private static IllegalArgumentException columns(String line) {
+        return new IllegalArgumentException("route -n row has " + Tokens.split(line).length
+                + " columns, expected 8 (Destination Gateway Genmask Flags Metric Ref Use Iface): '" + line.trim() + "'");
+    }
+
     static boolean isHeader(String line) {
         return line.startsWith("Kernel IP routing table") || line.startsWith("Destination ");
     }
@@ -40,17 +45,28 @@ public final class RouteNText {
      * @throws IllegalArgumentException naming the column that could not be read
      */
     public static Route parseLine(String line) {
-        String[] t = Tokens.split(line);
-        if (t.length != 8) {
-            throw new IllegalArgumentException("route -n row has " + t.length + " columns, expected 8 (Destination Gateway Genmask Flags Metric Ref Use Iface): '" + line.trim() + "'");
-        }
-        Ipv4 dest = Ipv4.parse(t[0]);
-        Ipv4 gateway = Ipv4.parse(t[1]);
-        Prefix dst = Prefix.fromNetmask(dest, Ipv4.parse(t[2]));
+        LineCursor c = new LineCursor(line);
+        if (!c.next()) throw columns(line);
+        Ipv4 dest = c.ipv4();
+        if (!c.next()) throw columns(line);
+        Ipv4 gateway = c.ipv4();
+        if (!c.next()) throw columns(line);
+        Ipv4 genmask = c.ipv4();
+        Prefix dst = Prefix.fromNetmask(dest, genmask);
         if (dst.network().bits() != dest.bits()) {
-            throw new IllegalArgumentException("destination " + dest + " has host bits outside genmask " + t[2]);
+            throw new IllegalArgumentException("destination " + dest + " has host bits outside genmask " + genmask);
         }
-        String flags = t[3];
+        if (!c.next()) throw columns(line);
+        String flags = c.word();
+        if (!c.next()) throw columns(line);
+        int metric = c.number("route metric");
+        if (!c.next()) throw columns(line);
+        c.number("route ref count");
+        if (!c.next()) throw columns(line);
+        c.number("route use count");
+        if (!c.next()) throw columns(line);
+        String dev = c.word();
+        if (c.next()) throw columns(line);
         boolean up = false, gw = false;
         for (int i = 0; i < flags.length(); i++) {
             switch (flags.charAt(i)) {
@@ -62,10 +78,6 @@ public final class RouteNText {
             }
         }
         if (!up) throw new IllegalArgumentException("route " + dst + " is not up (flags '" + flags + "' lack U)");
-        int metric = Tokens.parseInt(t[4], "route metric");
-        Tokens.parseInt(t[5], "route ref count");
-        Tokens.parseInt(t[6], "route use count");
-        String dev = t[7];
         if (!gw) {
             if (gateway.bits() != 0) throw new IllegalArgumentException("route " + dst + " has gateway " + gateway + " but no G flag");
             return new Route(Route.MAIN, Route.Type.UNICAST, dst, null, dev, false, metric, Route.Scope.LINK, null);

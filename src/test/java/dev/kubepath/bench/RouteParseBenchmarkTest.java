@@ -14,7 +14,7 @@ class RouteParseBenchmarkTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         new RouteParseBenchmark().run(new PrintStream(buf, true, StandardCharsets.UTF_8), "2000");
         String out = buf.toString(StandardCharsets.UTF_8);
-        assertThat(out.lines().filter(l -> l.startsWith("ip route"))).hasSize(3);
-        assertThat(out.lines().filter(l -> l.startsWith("route -n"))).hasSize(3);
+        assertThat(out.lines().filter(l -> l.startsWith("ip route"))).hasSize(6);
+        assertThat(out.lines().filter(l -> l.startsWith("route -n"))).hasSize(6);
     }
 }
