@@ -69,6 +69,11 @@ class BundleReaderTest {
         assertThat(node05.routes()).filteredOn(Route::onlink).extracting(x -> x.dst().toString())
                 .containsExactly("172.17.59.0/24", "172.17.61.0/24");
         assertThat(snap.host("mcwk8s06").orElseThrow().routes()).hasSize(4);
+
+        String summary = BundleSummary.render(r);
+        assertThat(summary).contains("bundle incident: 2 nodes, 1 pods, 3 services, 0 endpoints, leases 2, flannel config unknown")
+                .contains("host mcwk8s03: 1 links, 1 addresses, 4 routes, 0 virtual servers, units kube-proxy=not-found; unknown: neighbours, fdb, iptables, sysctls")
+                .contains("no problems");
     }
 
     @Test
