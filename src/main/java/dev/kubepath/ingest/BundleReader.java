@@ -173,6 +173,12 @@ public final class BundleReader {
         }
         if (hostDirs.isEmpty()) problem(rel(dir), "no host directories");
         for (Path h : hostDirs) hosts.add(readHost(h, cluster, envs));
+        for (Node n : cluster.nodes()) {
+            if (hosts.stream().noneMatch(h -> h.name().equals(n.name()))) {
+                problem(rel(dir.resolve(n.name())), "no directory for node " + n.name()
+                        + (n.internalIp() != null ? " (or " + n.internalIp() + ")" : "") + ": its host state is unknown");
+            }
+        }
         return hosts;
     }
 

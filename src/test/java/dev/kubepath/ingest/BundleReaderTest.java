@@ -101,10 +101,13 @@ class BundleReaderTest {
 
         Path b = seedBundle();
         Files.delete(b.resolve("hosts/mcwk8s05/route.txt"));
+        Files.walk(b.resolve("hosts/10.0.0.36")).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         Files.delete(b.resolve("cluster/leases.txt"));
         BundleReader.Result partial = BundleReader.read(b);
         assertThat(partial.problems()).extracting(ParseProblem::file)
-                .containsExactlyInAnyOrder("cluster/leases.txt", "hosts/mcwk8s05/route.txt");
+                .containsExactlyInAnyOrder("cluster/leases.txt", "hosts/mcwk8s05/route.txt", "hosts/mcwk8s06");
+        assertThat(partial.problems()).filteredOn(p -> p.file().equals("hosts/mcwk8s06")).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("no directory for node mcwk8s06 (or 10.0.0.36)"));
         assertThat(partial.snapshot().host("mcwk8s05").orElseThrow().knows(Facet.ROUTES)).isFalse();
         assertThat(partial.snapshot().cluster().leases()).as("unknown, not empty").isNull();
     }
