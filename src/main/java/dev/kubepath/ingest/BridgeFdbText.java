@@ -1,0 +1,94 @@
+package dev.kubepath.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kubepath.model.FdbEntry;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Mac;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code bridge fdb show} text and {@code bridge -j fdb show}. Entries whose dst is IPv6 are skipped. */
+public final class BridgeFdbText {
+    private BridgeFdbText() {}
+
+    public static Parsed<List<FdbEntry>> parse(String file, String text) {
+        if (Json.looksLikeJson(text)) return parseJson(file, text);
+        Problems problems = new Problems(file);
+        List<FdbEntry> out = new ArrayList<>();
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String line = l.text();
+            if (Transcript.isComment(line)) continue;
+            try {
+                FdbEntry e = parseLine(line);
+                if (e != null) out.add(e);
+            } catch (IllegalArgumentException e) {
+                problems.add(l.number(), e);
+            }
+        }
+        return problems.result(out);
+    }
+
+    /**
+     * One line, e.g. {@code 2a:2c:21:3a:58:21 dev flannel.1 dst 10.0.0.36 self permanent}; null when its dst is IPv6.
+     */
+    public static FdbEntry parseLine(String line) {
+        String[] t = Tokens.split(line);
+        if (t.length < 3) throw new IllegalArgumentException("fdb line '" + line.trim() + "' is too short (expected 'MAC dev DEV ...')");
+        Mac mac = Mac.parse(t[0]);
+        String dev = null;
+        Ipv4 dst = null;
+        boolean permanent = false;
+        for (int i = 1; i < t.length; i++) {
+            switch (t[i]) {
+                case "dev" -> dev = value(t, ++i, line);
+                case "dst" -> {
+                    String d = value(t, ++i, line);
+                    if (d.indexOf(':') >= 0) return null;
+                    dst = Ipv4.parse(d);
+                }
+                case "permanent", "static" -> permanent = true;
+                case "vlan", "master", "port", "vni", "via", "src_vni", "nhid" -> value(t, ++i, line);
+                case "self", "router", "extern_learn", "offload", "sticky", "dynamic", "used", "updated" -> { }
+                default -> throw new IllegalArgumentException("unexpected word '" + t[i] + "' in fdb line '" + line.trim() + "'");
+            }
+        }
+        if (dev == null) throw new IllegalArgumentException("fdb entry " + mac + " has no 'dev'");
+        return new FdbEntry(mac, dev, dst, permanent);
+    }
+
+    private static String value(String[] t, int i, String line) {
+        if (i >= t.length) throw new IllegalArgumentException("missing value at the end of '" + line.trim() + "'");
+        return t[i];
+    }
+
+    private static Parsed<List<FdbEntry>> parseJson(String file, String text) {
+        Problems problems = new Problems(file);
+        List<FdbEntry> out = new ArrayList<>();
+        JsonNode root = Json.read(problems, text);
+        int line = IpRouteJson.firstLine(text);
+        if (root == null) return problems.result(out);
+        if (!root.isArray()) {
+            problems.add(line, "expected a JSON array of fdb entries");
+            return problems.result(out);
+        }
+        int index = 0;
+        for (JsonNode n : root) {
+            try {
+                String mac = Json.text(n, "mac");
+                String dev = Json.text(n, "ifname");
+                if (mac == null || dev == null) throw new IllegalArgumentException("fdb entry without mac or ifname");
+                String dst = Json.text(n, "dst");
+                if (dst == null || dst.indexOf(':') < 0) {
+                    String state = Json.text(n, "state");
+                    out.add(new FdbEntry(Mac.parse(mac), dev, dst == null ? null : Ipv4.parse(dst),
+                            "permanent".equals(state) || "static".equals(state)));
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(line, "fdb entry #" + index + ": " + e.getMessage());
+            }
+            index++;
+        }
+        return problems.result(out);
+    }
+}

@@ -1,0 +1,264 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.Cluster;
+import dev.kubepath.model.Endpoints;
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.FlannelConfig;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.HostBuilder;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Node;
+import dev.kubepath.model.Pod;
+import dev.kubepath.model.Service;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.net.Ipv4;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
+
+/**
+ * Reads a bundle directory (see docs/bundle-format.md) into a {@link Snapshot}. Nothing in a bundle makes it throw:
+ * a missing directory or required file, an unreadable line, a file holding the same command twice are all
+ * {@link ParseProblem}s. A facet whose file is absent (or yielded nothing but problems) stays unknown on the host.
+ */
+public final class BundleReader {
+    /** The snapshot, every problem met, and each host's /run/flannel/subnet.env when the bundle has one. */
+    public record Result(Snapshot snapshot, List<ParseProblem> problems, Map<String, SubnetEnv> subnetEnvs) {
+        public Result {
+            problems = List.copyOf(problems);
+            subnetEnvs = Map.copyOf(subnetEnvs);
+        }
+    }
+
+    private final List<ParseProblem> problems = new ArrayList<>();
+    private final Path root;
+
+    private BundleReader(Path root) {
+        this.root = root;
+    }
+
+    public static Result read(Path bundle) {
+        return new BundleReader(bundle).run();
+    }
+
+    private Result run() {
+        if (!Files.isDirectory(root)) {
+            problem(root.toString(), "bundle directory does not exist");
+            return new Result(new Snapshot(name(), List.of(), Cluster.EMPTY), problems, Map.of());
+        }
+        Cluster cluster = readCluster(root.resolve("cluster"));
+        Map<String, SubnetEnv> envs = new LinkedHashMap<>();
+        List<Host> hosts = readHosts(root.resolve("hosts"), cluster, envs);
+        return new Result(new Snapshot(name(), hosts, cluster), problems, envs);
+    }
+
+    private String name() {
+        Path f = root.getFileName();
+        return f == null ? root.toString() : f.toString();
+    }
+
+    private void problem(String file, String message) {
+        problems.add(new ParseProblem(file, 0, message));
+    }
+
+    private String rel(Path p) {
+        try {
+            return root.relativize(p).toString();
+        } catch (IllegalArgumentException e) {
+            return p.toString();
+        }
+    }
+
+    /** The file's text with only the last output of each repeated command kept (earlier ones are reported). */
+    private String text(Path file) {
+        String name = rel(file);
+        String text;
+        try {
+            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            problem(name, "cannot read: " + e.getMessage());
+            return null;
+        }
+        List<Transcript.Section> sections = Transcript.of(text).sections();
+        Map<String, Transcript.Section> last = new HashMap<>();
+        for (Transcript.Section s : sections) if (s.command() != null) last.put(s.command(), s);
+        if (last.size() == sections.stream().filter(s -> s.command() != null).count()) return text;
+        String[] lines = text.split("\n", -1);
+        for (Transcript.Section s : sections) {
+            if (s.command() == null || last.get(s.command()) == s) continue;
+            problems.add(new ParseProblem(name, s.promptLine(), "'" + s.command() + "' appears again later in the file; only its last output is read"));
+            for (Transcript.Line l : s.lines()) lines[l.number() - 1] = "";
+        }
+        return String.join("\n", lines);
+    }
+
+    /** Parses the first of the given files that exists; null when none does. */
+    private <T> T parse(Path dir, boolean required, String what, List<String> names,
+                        List<BiFunction<String, String, Parsed<T>>> parsers) {
+        for (int i = 0; i < names.size(); i++) {
+            Path f = dir.resolve(names.get(i));
+            if (!Files.isRegularFile(f)) continue;
+            String text = text(f);
+            if (text == null) return null;
+            Parsed<T> p;
+            try {
+                p = parsers.get(i).apply(rel(f), text);
+            } catch (RuntimeException e) { // a parser bug must not lose the rest of the bundle
+                problem(rel(f), "could not be read (" + e + ")");
+                return null;
+            }
+            problems.addAll(p.problems());
+            if (!p.problems().isEmpty() && empty(p.value())) return null; // nothing but problems: still unknown
+            return p.value();
+        }
+        if (required) problem(rel(dir.resolve(names.get(0))), "missing (" + what + "; expected " + String.join(" or ", names) + ")");
+        return null;
+    }
+
+    private <T> T parse(Path dir, boolean required, String what, String name, BiFunction<String, String, Parsed<T>> parser) {
+        return parse(dir, required, what, List.of(name), List.of(parser));
+    }
+
+    private static boolean empty(Object value) {
+        return value == null || value instanceof Collection<?> c && c.isEmpty() || value instanceof Map<?, ?> m && m.isEmpty()
+                || value instanceof Interfaces i && i.links().isEmpty() && i.addresses().isEmpty();
+    }
+
+    private Cluster readCluster(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            problem(rel(dir), "cluster directory is missing: no nodes, pods, services or leases");
+            return Cluster.EMPTY;
+        }
+        reportUnexpected(dir, CLUSTER_FILES);
+        List<Node> nodes = parse(dir, true, "kubectl get nodes", List.of("nodes.json", "nodes.txt"),
+                List.of(KubectlJson::nodes, KubectlText::nodes));
+        List<Pod> pods = parse(dir, true, "kubectl get pods -A", List.of("pods.json", "pods.txt"),
+                List.of(KubectlJson::pods, KubectlText::pods));
+        List<Service> services = parse(dir, true, "kubectl get svc -A", List.of("services.json", "services.txt"),
+                List.of(KubectlJson::services, KubectlText::services));
+        List<Endpoints> endpoints = parse(dir, false, "kubectl get endpoints -A", List.of("endpoints.json"),
+                List.of(KubectlJson::endpoints));
+        FlannelConfig flannel = parse(dir, false, "flannel network config", List.of("flannel-config.json"),
+                List.of(FlannelConfigJson::parse));
+        List<Lease> leases = parse(dir, true, "flannel subnet leases", "leases.txt", LeasesText::parse);
+        return new Cluster(orEmpty(nodes), orEmpty(pods), orEmpty(services), orEmpty(endpoints), flannel, leases, null);
+    }
+
+    private static <T> List<T> orEmpty(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+
+    private List<Host> readHosts(Path dir, Cluster cluster, Map<String, SubnetEnv> envs) {
+        List<Host> hosts = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            problem(rel(dir), "hosts directory is missing: no host state");
+            return hosts;
+        }
+        List<Path> hostDirs;
+        try (Stream<Path> s = Files.list(dir)) {
+            hostDirs = s.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            problem(rel(dir), "cannot list: " + e.getMessage());
+            return hosts;
+        }
+        if (hostDirs.isEmpty()) problem(rel(dir), "no host directories");
+        for (Path h : hostDirs) hosts.add(readHost(h, cluster, envs));
+        for (Node n : cluster.nodes()) {
+            if (hosts.stream().noneMatch(h -> h.name().equals(n.name()))) {
+                problem(rel(dir.resolve(n.name())), "no directory for node " + n.name()
+                        + (n.internalIp() != null ? " (or " + n.internalIp() + ")" : "") + ": its host state is unknown");
+            }
+        }
+        return hosts;
+    }
+
+    /** A directory named by a node's InternalIP is that node's host. */
+    private static String hostName(String dirName, Cluster cluster) {
+        if (Ipv4.isValid(dirName)) {
+            Ipv4 ip = Ipv4.parse(dirName);
+            for (Node n : cluster.nodes()) if (ip.equals(n.internalIp())) return n.name();
+        }
+        return dirName;
+    }
+
+    private static final List<String> HOST_FILES = List.of("addr.txt", "route.txt", "neigh.txt", "fdb.txt", "link.txt",
+            "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env");
+    private static final List<String> CLUSTER_FILES = List.of("nodes.json", "nodes.txt", "pods.json", "pods.txt",
+            "services.json", "services.txt", "endpoints.json", "flannel-config.json", "leases.txt");
+
+    /** A misspelt file name would silently leave a facet unknown, so files the format does not name are reported. */
+    private void reportUnexpected(Path dir, List<String> expected) {
+        try (Stream<Path> s = Files.list(dir)) {
+            s.sorted().forEach(f -> {
+                if (!expected.contains(f.getFileName().toString())) problem(rel(f), "not a bundle file; not read (expected one of " + String.join(", ", expected) + ")");
+            });
+        } catch (IOException e) {
+            problem(rel(dir), "cannot list: " + e.getMessage());
+        }
+    }
+
+    private Host readHost(Path dir, Cluster cluster, Map<String, SubnetEnv> envs) {
+        reportUnexpected(dir, HOST_FILES);
+        String name = hostName(dir.getFileName().toString(), cluster);
+        HostBuilder b = Host.builder(name);
+        Interfaces addr = parse(dir, true, "ip addr / ifconfig -a", "addr.txt", AddrFile::parse);
+        Interfaces link = parse(dir, false, "ip -d link", "link.txt", AddrFile::parse);
+        if (link != null) {
+            link.links().forEach(b::link);
+        } else if (addr != null) {
+            addr.links().forEach(b::link);
+        }
+        if (addr != null) {
+            b.addresses.addAll(addr.addresses());
+            b.know(Facet.LINKS, Facet.ADDRESSES);
+        }
+        var routes = parse(dir, true, "ip route / route -n", "route.txt", RouteFile::parse);
+        if (routes != null) {
+            b.routes.addAll(routes);
+            b.know(Facet.ROUTES);
+        }
+        var neigh = parse(dir, false, "ip neigh", "neigh.txt", IpNeighText::parse);
+        if (neigh != null) {
+            b.neighbours.addAll(neigh);
+            b.know(Facet.NEIGHBOURS);
+        }
+        var fdb = parse(dir, false, "bridge fdb show", "fdb.txt", BridgeFdbText::parse);
+        if (fdb != null) {
+            b.fdb.addAll(fdb);
+            b.know(Facet.FDB);
+        }
+        var ipvs = parse(dir, false, "ipvsadm -Ln", "ipvs.txt", IpvsadmText::parse);
+        if (ipvs != null) {
+            b.virtualServers.addAll(ipvs);
+            b.know(Facet.IPVS);
+        }
+        var chains = parse(dir, false, "iptables-save", "iptables.txt", IptablesSave::parse);
+        if (chains != null) {
+            b.chains.addAll(chains);
+            b.know(Facet.IPTABLES);
+        }
+        var sysctls = parse(dir, false, "sysctl -a", "sysctl.txt", SysctlText::parse);
+        if (sysctls != null) {
+            b.sysctls.putAll(sysctls);
+            b.know(Facet.SYSCTLS);
+        }
+        var units = parse(dir, false, "unit states", "units.txt", UnitsText::parse);
+        if (units != null) {
+            b.daemons.putAll(units);
+            b.know(Facet.DAEMONS);
+        }
+        SubnetEnv env = parse(dir, false, "flannel subnet.env", "subnet.env", SubnetEnv::parse);
+        if (env != null) envs.put(name, env);
+        return b.build();
+    }
+}

@@ -1,0 +1,84 @@
+package dev.kubepath.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Mac;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code ip -j addr}, {@code ip -j link} and {@code ip -d -j link}: one object per device (linkinfo with -d). */
+public final class IpAddrJson {
+    private IpAddrJson() {}
+
+    public static Parsed<Interfaces> parse(String file, String text) {
+        Problems problems = new Problems(file);
+        List<Link> links = new ArrayList<>();
+        List<IfAddress> addresses = new ArrayList<>();
+        JsonNode root = Json.read(problems, text);
+        if (root == null) return problems.result(new Interfaces(links, addresses));
+        int line = IpRouteJson.firstLine(text);
+        if (!root.isArray()) {
+            problems.add(line, "expected a JSON array of devices");
+            return problems.result(new Interfaces(links, addresses));
+        }
+        int index = 0;
+        for (JsonNode d : root) {
+            try {
+                String name = Json.text(d, "ifname");
+                if (name == null || name.isEmpty()) throw new IllegalArgumentException("device without ifname");
+                JsonNode mtu = d.get("mtu");
+                if (mtu == null || !mtu.canConvertToInt()) throw new IllegalArgumentException("device " + name + " without a numeric mtu");
+                boolean up = Json.hasFlag(d, "flags", "UP") && Json.hasFlag(d, "flags", "LOWER_UP") && !Json.hasFlag(d, "flags", "NO-CARRIER");
+                String linkType = Json.text(d, "link_type");
+                String address = Json.text(d, "address");
+                Mac mac = address != null && ("ether".equals(linkType) || "loopback".equals(linkType)) ? Mac.parse(address) : null;
+                String peer = Json.text(d, "link");
+                JsonNode info = d.get("linkinfo");
+                LinkKind kind = info != null ? kind(info, name, peer) : LinkKinds.byName(name, peer, "loopback".equals(linkType));
+                List<IfAddress> mine = new ArrayList<>();
+                JsonNode ai = d.get("addr_info");
+                if (ai != null) {
+                    for (JsonNode a : ai) {
+                        if (!"inet".equals(Json.text(a, "family"))) continue;
+                        String local = Json.text(a, "local");
+                        JsonNode len = a.get("prefixlen");
+                        if (local == null || len == null || !len.canConvertToInt() || len.asInt() < 0 || len.asInt() > 32) {
+                            throw new IllegalArgumentException("device " + name + " has an inet address without local/prefixlen");
+                        }
+                        mine.add(new IfAddress(name, Ipv4.parse(local), len.asInt()));
+                    }
+                }
+                links.add(new Link(name, kind, mtu.asInt(), mac, up, Json.text(d, "master")));
+                addresses.addAll(mine);
+            } catch (IllegalArgumentException e) {
+                problems.add(line, "device #" + index + ": " + e.getMessage());
+            }
+            index++;
+        }
+        return problems.result(new Interfaces(links, addresses));
+    }
+
+    private static LinkKind kind(JsonNode info, String name, String peer) {
+        String k = Json.text(info, "info_kind");
+        if (k == null) return LinkKinds.byName(name, peer, false);
+        JsonNode data = info.get("info_data");
+        return switch (k) {
+            case "vxlan" -> {
+                if (data == null || data.get("id") == null) throw new IllegalArgumentException("vxlan device " + name + " without info_data.id");
+                String local = Json.text(data, "local");
+                JsonNode learning = data.get("learning");
+                yield new LinkKind.Vxlan(data.get("id").asInt(), data.has("port") ? data.get("port").asInt() : 0,
+                        local == null ? null : Ipv4.parse(local), Json.text(data, "link"),
+                        learning == null || learning.asBoolean());
+            }
+            case "bridge" -> new LinkKind.Bridge();
+            case "veth" -> new LinkKind.Veth(peer);
+            case "dummy" -> new LinkKind.Dummy();
+            default -> LinkKinds.byName(name, peer, false);
+        };
+    }
+}

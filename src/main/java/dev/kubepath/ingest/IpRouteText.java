@@ -1,0 +1,133 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.Route;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code ip route} (and {@code ip route show table all}) text. IPv6 routes are outside the model and are skipped
+ * without complaint; anything else that does not read as a route is reported.
+ */
+public final class IpRouteText {
+    private IpRouteText() {}
+
+    public static Parsed<List<Route>> parse(String file, String text) {
+        Problems problems = new Problems(file);
+        List<Route> routes = new ArrayList<>();
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String line = l.text();
+            if (Transcript.isComment(line) || isIpv6(line)) continue;
+            try {
+                routes.add(parseLine(line));
+            } catch (IllegalArgumentException e) {
+                problems.add(l.number(), e);
+            }
+        }
+        return problems.result(routes);
+    }
+
+    /** True when the route's destination is an IPv6 prefix ({@code fe80::/64 dev eth0 ...}). */
+    static boolean isIpv6(String line) {
+        int i = 0, n = line.length();
+        for (int word = 0; word < 2; word++) {
+            while (i < n && line.charAt(i) <= ' ') i++;
+            int start = i;
+            boolean colon = false;
+            while (i < n && line.charAt(i) > ' ') colon |= line.charAt(i++) == ':';
+            if (colon) return true;
+            if (!isType(line.substring(start, i))) return false;
+        }
+        return false;
+    }
+
+    private static boolean isType(String word) {
+        return switch (word) {
+            case "unicast", "local", "broadcast", "blackhole", "unreachable", "prohibit", "multicast", "anycast",
+                 "throw", "nat" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * One line as {@code ip route} prints it, e.g. {@code 172.17.9.0/24 via 172.17.9.0 dev flannel.1 onlink} or
+     * {@code local 10.0.0.35 dev eth0 table local proto kernel scope host src 10.0.0.35}.
+     *
+     * @throws IllegalArgumentException naming the word that could not be read
+     */
+    public static Route parseLine(String line) {
+        LineCursor c = new LineCursor(line);
+        if (!c.next()) throw new IllegalArgumentException("empty route line");
+        Route.Type type = Route.Type.UNICAST;
+        boolean typed = true;
+        if (c.is("unicast")) { }
+        else if (c.is("local")) type = Route.Type.LOCAL;
+        else if (c.is("broadcast")) type = Route.Type.BROADCAST;
+        else if (c.is("blackhole")) type = Route.Type.BLACKHOLE;
+        else if (c.is("unreachable")) type = Route.Type.UNREACHABLE;
+        else if (c.is("prohibit")) type = Route.Type.PROHIBIT;
+        else if (c.is("multicast") || c.is("anycast") || c.is("throw") || c.is("nat")) {
+            throw new IllegalArgumentException("route type '" + c.word() + "' is not modelled (expected unicast, local, broadcast, blackhole, unreachable or prohibit)");
+        } else typed = false;
+        if (typed && !c.next()) throw new IllegalArgumentException("route line '" + line.trim() + "' has no destination");
+        Prefix dst;
+        if (c.is("default")) dst = Prefix.DEFAULT;
+        else if (c.contains(':')) throw new IllegalArgumentException("'" + c.word() + "' is an IPv6 destination (only IPv4 is modelled)");
+        else dst = c.prefix();
+        String table = Route.MAIN;
+        Ipv4 via = null;
+        String dev = null;
+        boolean onlink = false;
+        int metric = 0;
+        Route.Scope scope = Route.Scope.UNIVERSE;
+        Ipv4 src = null;
+        while (c.next()) {
+            if (c.is("dev")) dev = c.value("dev").word();
+            else if (c.is("via")) {
+                c.value("via");
+                if (c.is("inet")) c.value("via inet");
+                via = c.ipv4();
+            } else if (c.is("onlink")) onlink = true;
+            else if (c.is("proto")) c.value("proto");
+            else if (c.is("scope")) scope = scope(c.value("scope").word());
+            else if (c.is("src")) src = c.value("src").ipv4();
+            else if (c.is("metric") || c.is("preference")) metric = c.value("metric").number("route metric");
+            else if (c.is("table")) table = c.value("table").word();
+            else if (c.is("linkdown") || c.is("dead") || c.is("pervasive") || c.is("notify") || c.is("offload") || c.is("trap")
+                    || c.is("rt_offload") || c.is("rt_trap") || c.is("rt_offload_failed") || c.is("cache")) { }
+            else if (c.is("mtu")) {
+                if (c.value("mtu").is("lock")) c.value("mtu lock");
+            } else if (c.is("pref") || c.is("expires") || c.is("realm") || c.is("realms") || c.is("advmss") || c.is("rtt")
+                    || c.is("rttvar") || c.is("reordering") || c.is("window") || c.is("cwnd") || c.is("initcwnd")
+                    || c.is("initrwnd") || c.is("ssthresh") || c.is("hoplimit") || c.is("congctl") || c.is("features")
+                    || c.is("quickack") || c.is("fastopen_no_cookie") || c.is("error") || c.is("nhid") || c.is("weight")
+                    || c.is("tos") || c.is("dsfield") || c.is("uid") || c.is("rto_min")) {
+                c.value(c.word());
+            } else {
+                throw new IllegalArgumentException("unexpected word '" + c.word() + "' in route line '" + line.trim() + "'");
+            }
+        }
+        if (dev == null && type == Route.Type.UNICAST && via == null) {
+            throw new IllegalArgumentException("route line '" + line.trim() + "' has neither 'via' nor 'dev'");
+        }
+        return new Route(table, type, dst, via, dev, onlink, metric, scope, src);
+    }
+
+    static Prefix destination(String word) {
+        if (word.equals("default")) return Prefix.DEFAULT;
+        if (word.indexOf(':') >= 0) throw new IllegalArgumentException("'" + word + "' is an IPv6 destination (only IPv4 is modelled)");
+        return Addresses.prefix(word);
+    }
+
+    static Route.Scope scope(String word) {
+        return switch (word) {
+            case "global", "universe", "0" -> Route.Scope.UNIVERSE;
+            case "link", "253" -> Route.Scope.LINK;
+            case "host", "254" -> Route.Scope.HOST;
+            default -> throw new IllegalArgumentException("route scope '" + word + "' is not modelled (expected global, link or host)");
+        };
+    }
+
+}

@@ -1,0 +1,253 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.Chain;
+import dev.kubepath.model.Rule;
+import dev.kubepath.net.Protocol;
+import dev.kubepath.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code iptables-save}: {@code *table}, {@code :CHAIN POLICY [p:b]}, {@code -A CHAIN ...} rules, {@code COMMIT}.
+ * Rules are read for the subset kube-proxy, flannel and docker write; a rule using a match or target outside it is
+ * reported and left out rather than read as something it is not.
+ */
+public final class IptablesSave {
+    private IptablesSave() {}
+
+    private record ChainHead(String policy, List<Rule> rules) {}
+
+    public static Parsed<List<Chain>> parse(String file, String text) {
+        Problems problems = new Problems(file);
+        Map<String, ChainHead> chains = new LinkedHashMap<>();
+        String table = null;
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String line = l.text().trim();
+            if (line.startsWith("#")) continue;
+            try {
+                if (line.startsWith("*")) {
+                    table = line.substring(1).trim();
+                    if (table.isEmpty()) throw new IllegalArgumentException("'*' without a table name");
+                } else if (line.equals("COMMIT")) {
+                    table = null;
+                } else if (line.startsWith(":")) {
+                    if (table == null) throw new IllegalArgumentException("chain declaration outside a *table section");
+                    String[] t = Tokens.split(line.substring(1));
+                    if (t.length < 2) throw new IllegalArgumentException("expected ':CHAIN POLICY [packets:bytes]', got '" + line + "'");
+                    String policy = t[1].equals("-") ? null : t[1];
+                    if (policy != null && !policy.equals("ACCEPT") && !policy.equals("DROP")) {
+                        throw new IllegalArgumentException("chain policy '" + policy + "' is not ACCEPT, DROP or -");
+                    }
+                    chains.put(table + " " + t[0], new ChainHead(policy, new ArrayList<>()));
+                } else if (line.startsWith("-A ")) {
+                    if (table == null) throw new IllegalArgumentException("rule outside a *table section");
+                    Rule r = parseRule(line);
+                    ChainHead c = chains.get(table + " " + r.chain());
+                    if (c == null) throw new IllegalArgumentException("rule for chain " + r.chain() + " which table " + table + " does not declare");
+                    c.rules().add(r);
+                } else {
+                    throw new IllegalArgumentException("unexpected line '" + line + "' (expected *table, :CHAIN, -A or COMMIT)");
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(l.number(), e);
+            }
+        }
+        List<Chain> out = new ArrayList<>();
+        chains.forEach((key, head) -> {
+            int sp = key.indexOf(' ');
+            out.add(new Chain(key.substring(0, sp), key.substring(sp + 1), head.policy(), head.rules()));
+        });
+        return problems.result(out);
+    }
+
+    /**
+     * One rule line, e.g. {@code -A KUBE-SERVICES ! -s 172.17.0.0/16 -d 10.2.0.155/32 -p tcp -m comment --comment
+     * "default/mcwtest-svc: cluster IP" -m tcp --dport 2024 -j KUBE-MARK-MASQ}. The original line is kept in
+     * {@link Rule#text()}.
+     *
+     * @throws IllegalArgumentException naming the option that is not understood
+     */
+    public static Rule parseRule(String line) {
+        List<String> t = words(line);
+        if (t.size() < 2 || !t.get(0).equals("-A")) throw new IllegalArgumentException("a rule starts with '-A CHAIN', got '" + line + "'");
+        String chain = t.get(1);
+        Rule.Match m = Rule.Match.ANY;
+        Rule.Target target = null;
+        String comment = null;
+        boolean not = false;
+        String module = null;
+        int i = 2;
+        while (i < t.size()) {
+            String w = t.get(i++);
+            if (w.equals("!")) {
+                not = true;
+                continue;
+            }
+            boolean neg = not;
+            not = false;
+            switch (w) {
+                case "-s", "--source" -> m = m.withSrc(Addresses.prefix(arg(t, i++, w)), neg);
+                case "-d", "--destination" -> m = m.withDst(Addresses.prefix(arg(t, i++, w)), neg);
+                case "-p", "--protocol" -> {
+                    noNegation(neg, w);
+                    m = m.withPort(protocol(arg(t, i++, w)), m.dport());
+                }
+                case "-i", "--in-interface" -> {
+                    noNegation(neg, w);
+                    m = m.withInterfaces(arg(t, i++, w), m.outInterface());
+                }
+                case "-o", "--out-interface" -> {
+                    noNegation(neg, w);
+                    m = m.withInterfaces(m.inInterface(), arg(t, i++, w));
+                }
+                case "-m", "--match" -> {
+                    noNegation(neg, w);
+                    module = arg(t, i++, w);
+                    switch (module) {
+                        case "tcp", "udp", "comment", "addrtype", "mark", "statistic" -> { }
+                        default -> throw new IllegalArgumentException("match module '" + module + "' is not modelled");
+                    }
+                }
+                case "--dport", "--destination-port" -> {
+                    noNegation(neg, w);
+                    if (m.protocol() == null) throw new IllegalArgumentException("--dport without -p tcp/udp");
+                    String port = arg(t, i++, w);
+                    if (port.indexOf(':') >= 0) throw new IllegalArgumentException("port ranges ('" + port + "') are not modelled");
+                    m = m.withPort(m.protocol(), Tokens.parseInt(port, "destination port"));
+                }
+                case "--comment" -> comment = arg(t, i++, w);
+                case "--dst-type" -> {
+                    String type = arg(t, i++, w);
+                    if (!type.equals("LOCAL")) throw new IllegalArgumentException("--dst-type " + type + " is not modelled (only LOCAL)");
+                    m = m.withDstTypeLocal(!neg, neg);
+                }
+                case "--mark" -> {
+                    noNegation(neg, w);
+                    long[] vm = valueMask(arg(t, i++, w));
+                    m = m.withMark((int) vm[0], (int) vm[1]);
+                }
+                case "--mode" -> {
+                    String mode = arg(t, i++, w);
+                    if (!mode.equals("random")) throw new IllegalArgumentException("statistic mode '" + mode + "' is not modelled (only random)");
+                }
+                case "--probability" -> {
+                    String p = arg(t, i++, w);
+                    try {
+                        double d = Double.parseDouble(p);
+                        if (!(d >= 0 && d <= 1)) throw new NumberFormatException();
+                        m = m.withProbability(d);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("'" + p + "' is not a probability between 0 and 1");
+                    }
+                }
+                case "-j", "--jump" -> {
+                    noNegation(neg, w);
+                    String name = arg(t, i++, w);
+                    switch (name) {
+                        case "ACCEPT" -> target = new Rule.Target.Accept();
+                        case "DROP" -> target = new Rule.Target.Drop();
+                        case "RETURN" -> target = new Rule.Target.Return();
+                        case "REJECT" -> {
+                            target = new Rule.Target.Reject();
+                            if (i < t.size() && t.get(i).equals("--reject-with")) i += 2;
+                        }
+                        case "MASQUERADE" -> {
+                            target = new Rule.Target.Masquerade();
+                            while (i < t.size() && (t.get(i).equals("--random-fully") || t.get(i).equals("--random"))) i++;
+                        }
+                        case "DNAT" -> {
+                            if (i + 1 >= t.size() || !t.get(i).equals("--to-destination")) {
+                                throw new IllegalArgumentException("DNAT without --to-destination");
+                            }
+                            target = new Rule.Target.Dnat(SocketAddress.parse(t.get(i + 1)));
+                            i += 2;
+                        }
+                        case "MARK" -> {
+                            if (i + 1 >= t.size() || !t.get(i).equals("--set-xmark")) {
+                                throw new IllegalArgumentException("MARK without --set-xmark");
+                            }
+                            long[] vm = valueMask(t.get(i + 1));
+                            target = new Rule.Target.SetMark((int) vm[0], (int) vm[1]);
+                            i += 2;
+                        }
+                        case "SNAT", "LOG", "CT", "TPROXY", "REDIRECT", "CONNMARK", "NOTRACK", "TCPMSS" ->
+                                throw new IllegalArgumentException("target " + name + " is not modelled");
+                        default -> target = new Rule.Target.Jump(name);
+                    }
+                }
+                default -> throw new IllegalArgumentException("option '" + w + "' is not modelled" + (module != null ? " (after -m " + module + ")" : ""));
+            }
+        }
+        if (not) throw new IllegalArgumentException("'!' at the end of the rule");
+        if (target == null) throw new IllegalArgumentException("rule without a -j target (counting-only rules are not modelled)");
+        return new Rule(chain, m, target, comment, line);
+    }
+
+    private static void noNegation(boolean neg, String option) {
+        if (neg) throw new IllegalArgumentException("'! " + option + "' is not modelled");
+    }
+
+    private static Protocol protocol(String p) {
+        return switch (p) {
+            case "tcp", "6" -> Protocol.TCP;
+            case "udp", "17" -> Protocol.UDP;
+            case "icmp", "1" -> Protocol.ICMP;
+            default -> throw new IllegalArgumentException("protocol '" + p + "' is not modelled (expected tcp, udp or icmp)");
+        };
+    }
+
+    /** "0x4000/0x4000" or "0x4000" (mask all ones). */
+    static long[] valueMask(String s) {
+        int slash = s.indexOf('/');
+        long v = number(slash < 0 ? s : s.substring(0, slash));
+        long mask = slash < 0 ? 0xFFFFFFFFL : number(s.substring(slash + 1));
+        return new long[] {v, mask};
+    }
+
+    private static long number(String s) {
+        try {
+            long v = s.startsWith("0x") || s.startsWith("0X") ? Long.parseLong(s.substring(2), 16) : Long.parseLong(s);
+            if (v < 0 || v > 0xFFFFFFFFL) throw new NumberFormatException();
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a 32-bit mark value");
+        }
+    }
+
+    private static String arg(List<String> t, int i, String option) {
+        if (i >= t.size()) throw new IllegalArgumentException("option " + option + " without a value");
+        return t.get(i);
+    }
+
+    /** Splits on whitespace, keeping "double quoted" words (with \" escapes) together, as iptables-save quotes comments. */
+    static List<String> words(String line) {
+        List<String> out = new ArrayList<>();
+        int i = 0, n = line.length();
+        while (i < n) {
+            while (i < n && line.charAt(i) <= ' ') i++;
+            if (i >= n) break;
+            StringBuilder sb = new StringBuilder();
+            if (line.charAt(i) == '"') {
+                i++;
+                boolean closed = false;
+                while (i < n) {
+                    char c = line.charAt(i++);
+                    if (c == '\\' && i < n) sb.append(line.charAt(i++));
+                    else if (c == '"') {
+                        closed = true;
+                        break;
+                    } else sb.append(c);
+                }
+                if (!closed) throw new IllegalArgumentException("unterminated quote in '" + line + "'");
+            } else {
+                while (i < n && line.charAt(i) > ' ') sb.append(line.charAt(i++));
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+}

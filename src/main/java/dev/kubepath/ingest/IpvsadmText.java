@@ -1,0 +1,119 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Protocol;
+import dev.kubepath.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code ipvsadm -Ln} (a {@code TCP  10.2.0.155:2024 rr} line followed by {@code -> 172.17.89.10:20000 Masq 1 0 0}
+ * lines) and {@code ipvsadm -S -n} ({@code -A -t VIP:PORT -s rr} / {@code -a -t VIP:PORT -r RIP:PORT -m -w 1}).
+ * An empty listing is knowledge: no virtual servers. Real servers listed before any virtual server (as
+ * {@code grep -C 1} cuts them) are reported, not attached to a guessed service.
+ */
+public final class IpvsadmText {
+    private IpvsadmText() {}
+
+    private record Building(Protocol protocol, SocketAddress address, String scheduler, List<VirtualServer.RealServer> reals) {}
+
+    public static Parsed<List<VirtualServer>> parse(String file, String text) {
+        Problems problems = new Problems(file);
+        Map<String, Building> services = new LinkedHashMap<>();
+        Building current = null;
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String line = l.text();
+            String s = line.trim();
+            if (Transcript.isComment(s) || s.startsWith("IP Virtual Server") || s.startsWith("Prot ")
+                    || s.startsWith("-> RemoteAddress") || s.equals("--")) continue;
+            try {
+                String[] t = Tokens.split(s);
+                if (t[0].equals("->")) {
+                    if (current == null) throw new IllegalArgumentException("real server '" + s + "' before any virtual server");
+                    current.reals().add(realLn(t, s));
+                } else if (t[0].equals("-A") || t[0].equals("-a")) {
+                    current = null;
+                    saveRule(t, s, services);
+                } else {
+                    current = null;
+                    if (t.length < 3) throw new IllegalArgumentException("expected 'PROT ADDR:PORT SCHEDULER', got '" + s + "'");
+                    if (t[0].equals("FWM")) throw new IllegalArgumentException("firewall-mark virtual servers are not modelled: '" + s + "'");
+                    Protocol p = protocol(t[0]);
+                    SocketAddress a = SocketAddress.parse(t[1]);
+                    current = new Building(p, a, t[2], new ArrayList<>());
+                    if (services.putIfAbsent(p + " " + a, current) != null) {
+                        throw new IllegalArgumentException("virtual server " + p + " " + a + " listed twice");
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(l.number(), e);
+            }
+        }
+        List<VirtualServer> out = new ArrayList<>();
+        for (Building b : services.values()) out.add(new VirtualServer(b.protocol(), b.address(), b.scheduler(), b.reals()));
+        return problems.result(out);
+    }
+
+    private static Protocol protocol(String w) {
+        return switch (w) {
+            case "TCP", "-t" -> Protocol.TCP;
+            case "UDP", "-u" -> Protocol.UDP;
+            default -> throw new IllegalArgumentException("'" + w + "' is not an IPVS protocol (expected TCP or UDP)");
+        };
+    }
+
+    private static VirtualServer.RealServer realLn(String[] t, String s) {
+        if (t.length != 6) throw new IllegalArgumentException("expected '-> ADDR:PORT Forward Weight ActiveConn InActConn', got '" + s + "'");
+        String fwd = t[2];
+        if (!fwd.equals("Masq") && !fwd.equals("Route") && !fwd.equals("Tunnel") && !fwd.equals("Local")) {
+            throw new IllegalArgumentException("'" + fwd + "' is not an IPVS forwarding method (expected Masq, Route, Tunnel or Local)");
+        }
+        return new VirtualServer.RealServer(SocketAddress.parse(t[1]), fwd, Tokens.parseInt(t[3], "weight"),
+                Tokens.parseInt(t[4], "active connection count"), Tokens.parseInt(t[5], "inactive connection count"));
+    }
+
+    private static void saveRule(String[] t, String s, Map<String, Building> services) {
+        Protocol p = null;
+        SocketAddress vip = null, rip = null;
+        String scheduler = "wlc", fwd = "Route";
+        int weight = 1;
+        for (int i = 1; i < t.length; i++) {
+            switch (t[i]) {
+                case "-t", "-u" -> {
+                    p = protocol(t[i]);
+                    vip = SocketAddress.parse(arg(t, ++i, s));
+                }
+                case "-f" -> throw new IllegalArgumentException("firewall-mark virtual servers are not modelled: '" + s + "'");
+                case "-s" -> scheduler = arg(t, ++i, s);
+                case "-r" -> rip = SocketAddress.parse(arg(t, ++i, s));
+                case "-w" -> weight = Tokens.parseInt(arg(t, ++i, s), "weight");
+                case "-m" -> fwd = "Masq";
+                case "-g" -> fwd = "Route";
+                case "-i" -> fwd = "Tunnel";
+                case "-p" -> { if (i + 1 < t.length && !t[i + 1].startsWith("-")) i++; }
+                case "-x", "-y", "-M", "-b", "--tun-type", "--tun-port" -> arg(t, ++i, s);
+                default -> throw new IllegalArgumentException("unexpected option '" + t[i] + "' in '" + s + "'");
+            }
+        }
+        if (vip == null) throw new IllegalArgumentException("no -t/-u service address in '" + s + "'");
+        String key = p + " " + vip;
+        if (t[0].equals("-A")) {
+            if (services.putIfAbsent(key, new Building(p, vip, scheduler, new ArrayList<>())) != null) {
+                throw new IllegalArgumentException("virtual server " + key + " added twice");
+            }
+        } else {
+            Building b = services.get(key);
+            if (b == null) throw new IllegalArgumentException("real server for " + key + " before its -A line");
+            if (rip == null) throw new IllegalArgumentException("no -r real server in '" + s + "'");
+            b.reals().add(new VirtualServer.RealServer(rip, fwd, weight, 0, 0));
+        }
+    }
+
+    private static String arg(String[] t, int i, String s) {
+        if (i >= t.length) throw new IllegalArgumentException("option without a value at the end of '" + s + "'");
+        return t[i];
+    }
+}

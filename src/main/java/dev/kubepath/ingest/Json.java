@@ -1,0 +1,70 @@
+package dev.kubepath.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.List;
+
+/** Reads the JSON document in a file (after any shell prompt), reporting a syntax error at its file line. */
+final class Json {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {}
+
+    /** True when the first output line starts a JSON document. */
+    static boolean looksLikeJson(String text) {
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String s = l.text().stripLeading();
+            return s.startsWith("[") || s.startsWith("{");
+        }
+        return false;
+    }
+
+    /** The document, or null (with a problem recorded) when it is not valid JSON. */
+    static JsonNode read(Problems problems, String text) {
+        List<Transcript.Line> lines = Transcript.of(text).lines();
+        if (lines.isEmpty()) return MAPPER.createArrayNode();
+        int first = lines.get(0).number();
+        StringBuilder sb = new StringBuilder();
+        int expect = first;
+        for (Transcript.Line l : lines) {
+            while (expect < l.number()) { // keep line numbers aligned with the file
+                sb.append('\n');
+                expect++;
+            }
+            sb.append(l.text()).append('\n');
+            expect++;
+        }
+        try {
+            JsonNode node = MAPPER.readTree(sb.toString());
+            if (node == null || node.isMissingNode()) {
+                problems.add(first, "no JSON document");
+                return null;
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            int last = lines.get(lines.size() - 1).number();
+            int line = e.getLocation() != null ? Math.max(first, Math.min(last, first + e.getLocation().getLineNr() - 1)) : first;
+            String msg = e.getOriginalMessage();
+            int cut = msg.indexOf(" (start marker");
+            problems.add(line, "invalid JSON: " + (cut > 0 ? msg.substring(0, cut) : msg));
+            return null;
+        }
+    }
+
+    static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() || v.isContainerNode() ? null : v.asText();
+    }
+
+    static boolean hasFlag(JsonNode n, String field, String flag) {
+        JsonNode v = n.get(field);
+        if (v == null) return false;
+        if (v.isArray()) {
+            for (JsonNode f : v) if (flag.equalsIgnoreCase(f.asText())) return true;
+            return false;
+        }
+        return flag.equalsIgnoreCase(v.asText());
+    }
+}

@@ -1,0 +1,167 @@
+package dev.kubepath.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kubepath.model.Endpoints;
+import dev.kubepath.model.Node;
+import dev.kubepath.model.Pod;
+import dev.kubepath.model.Service;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Protocol;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * {@code kubectl get nodes|pods|svc|endpoints -o json}: a List (or a single object) read as a plain JSON tree.
+ * One item that cannot be read is reported (naming it) and left out; the others are kept.
+ */
+public final class KubectlJson {
+    private KubectlJson() {}
+
+    public static Parsed<List<Node>> nodes(String file, String text) {
+        return read(file, text, KubectlJson::node);
+    }
+
+    public static Parsed<List<Pod>> pods(String file, String text) {
+        return read(file, text, KubectlJson::pod);
+    }
+
+    public static Parsed<List<Service>> services(String file, String text) {
+        return read(file, text, KubectlJson::service);
+    }
+
+    public static Parsed<List<Endpoints>> endpoints(String file, String text) {
+        return read(file, text, KubectlJson::endpoints);
+    }
+
+    private static <T> Parsed<List<T>> read(String file, String text, Function<JsonNode, T> item) {
+        Problems problems = new Problems(file);
+        List<T> out = new ArrayList<>();
+        JsonNode root = Json.read(problems, text);
+        if (root == null) return problems.result(out);
+        int line = IpRouteJson.firstLine(text);
+        for (JsonNode n : items(root)) {
+            try {
+                out.add(item.apply(n));
+            } catch (IllegalArgumentException e) {
+                JsonNode md = n.path("metadata");
+                problems.add(line, md.path("namespace").asText("") + (md.has("namespace") ? "/" : "")
+                        + md.path("name").asText("(unnamed item)") + ": " + e.getMessage());
+            }
+        }
+        return problems.result(out);
+    }
+
+    /** The items of a List, or the object itself when it is a single resource. */
+    static List<JsonNode> items(JsonNode root) {
+        List<JsonNode> out = new ArrayList<>();
+        if (root.has("items") && root.get("items").isArray()) root.get("items").forEach(out::add);
+        else if (root.isArray()) root.forEach(out::add);
+        else if (root.isObject()) out.add(root);
+        return out;
+    }
+
+    private static String required(JsonNode n, String path) {
+        JsonNode cur = n;
+        for (String p : path.split("\\.")) cur = cur.path(p);
+        if (cur.isMissingNode() || cur.isNull() || cur.asText().isEmpty()) throw new IllegalArgumentException("missing " + path);
+        return cur.asText();
+    }
+
+    static Node node(JsonNode n) {
+        String name = required(n, "metadata.name");
+        Ipv4 internal = null;
+        for (JsonNode a : n.path("status").path("addresses")) {
+            if ("InternalIP".equals(a.path("type").asText()) && a.path("address").asText().indexOf(':') < 0) {
+                internal = Ipv4.parse(a.path("address").asText());
+                break;
+            }
+        }
+        boolean ready = false;
+        for (JsonNode c : n.path("status").path("conditions")) {
+            if ("Ready".equals(c.path("type").asText())) ready = "True".equals(c.path("status").asText());
+        }
+        String cidr = Json.text(n.path("spec"), "podCIDR");
+        return new Node(name, internal, ready, cidr == null ? null : Addresses.prefix(cidr),
+                Json.text(n.path("status").path("nodeInfo"), "kubeletVersion"));
+    }
+
+    static Pod pod(JsonNode n) {
+        JsonNode md = n.path("metadata");
+        String ns = md.path("namespace").asText("default");
+        String name = required(n, "metadata.name");
+        String ip = Json.text(n.path("status"), "podIP");
+        List<Integer> ports = new ArrayList<>();
+        for (JsonNode c : n.path("spec").path("containers")) {
+            for (JsonNode p : c.path("ports")) {
+                if (!p.path("containerPort").canConvertToInt()) throw new IllegalArgumentException("containerPort is not a number");
+                ports.add(p.path("containerPort").asInt());
+            }
+        }
+        int restarts = 0;
+        for (JsonNode cs : n.path("status").path("containerStatuses")) restarts += cs.path("restartCount").asInt(0);
+        return new Pod(ns, name, Json.text(n.path("spec"), "nodeName"), ip == null || ip.isEmpty() ? null : Ipv4.parse(ip),
+                strings(md.path("labels")), ports, Json.text(n.path("status"), "phase"), restarts);
+    }
+
+    static Service service(JsonNode n) {
+        JsonNode md = n.path("metadata");
+        String ns = md.path("namespace").asText("default");
+        String name = required(n, "metadata.name");
+        JsonNode spec = n.path("spec");
+        String cip = Json.text(spec, "clusterIP");
+        Ipv4 clusterIp = cip == null || cip.isEmpty() || cip.equals("None") ? null : Ipv4.parse(cip);
+        List<Service.Port> ports = new ArrayList<>();
+        for (JsonNode p : spec.path("ports")) {
+            if (!p.path("port").canConvertToInt()) throw new IllegalArgumentException("service port without a numeric port");
+            int port = p.path("port").asInt();
+            JsonNode tp = p.get("targetPort");
+            int target;
+            if (tp == null || tp.isNull()) target = port; // the API server defaults targetPort to port
+            else if (tp.canConvertToInt()) target = tp.asInt();
+            else if (tp.isTextual() && !tp.asText().isEmpty() && tp.asText().chars().allMatch(Character::isDigit)) target = Integer.parseInt(tp.asText());
+            else throw new IllegalArgumentException("targetPort '" + tp.asText() + "' is a port name; named target ports are not modelled");
+            ports.add(new Service.Port(Json.text(p, "name"), protocol(p.path("protocol").asText("TCP")), port, target,
+                    p.path("nodePort").asInt(0)));
+        }
+        return new Service(ns, name, spec.path("type").asText("ClusterIP"), clusterIp, ports, strings(spec.path("selector")));
+    }
+
+    static Endpoints endpoints(JsonNode n) {
+        JsonNode md = n.path("metadata");
+        String ns = md.path("namespace").asText("default");
+        String name = required(n, "metadata.name");
+        List<Endpoints.Address> addresses = new ArrayList<>();
+        List<Endpoints.Port> ports = new ArrayList<>();
+        for (JsonNode s : n.path("subsets")) {
+            for (JsonNode a : s.path("addresses")) {
+                String ip = required(a, "ip");
+                if (ip.indexOf(':') >= 0) continue;
+                addresses.add(new Endpoints.Address(Ipv4.parse(ip), Json.text(a, "nodeName"), Json.text(a.path("targetRef"), "name")));
+            }
+            for (JsonNode p : s.path("ports")) {
+                if (!p.path("port").canConvertToInt()) throw new IllegalArgumentException("endpoint port is not a number");
+                Endpoints.Port port = new Endpoints.Port(Json.text(p, "name"), protocol(p.path("protocol").asText("TCP")), p.path("port").asInt());
+                if (!ports.contains(port)) ports.add(port);
+            }
+        }
+        return new Endpoints(ns, name, addresses, ports);
+    }
+
+    static Protocol protocol(String p) {
+        return switch (p) {
+            case "TCP" -> Protocol.TCP;
+            case "UDP" -> Protocol.UDP;
+            default -> throw new IllegalArgumentException("protocol '" + p + "' is not modelled (expected TCP or UDP)");
+        };
+    }
+
+    private static Map<String, String> strings(JsonNode obj) {
+        Map<String, String> m = new LinkedHashMap<>();
+        obj.properties().forEach(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
+    }
+}

@@ -1,0 +1,198 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.Node;
+import dev.kubepath.model.Pod;
+import dev.kubepath.model.Service;
+import dev.kubepath.net.Ipv4;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * kubectl's tables: {@code get nodes -o wide}, {@code get pods -A -o wide}, {@code get svc -A}. Columns are found
+ * by the header; when a {@code | grep} removed the header, the standard column order is assumed from the count
+ * (a leading NAMESPACE column only with -A). Without a NAMESPACE column, kubectl showed the current namespace,
+ * which these tables record as "default". The tables do not show labels, selectors (without -o wide), port
+ * names or target ports: those stay empty, and a service port's targetPort is 0 (unknown).
+ */
+public final class KubectlText {
+    private KubectlText() {}
+
+    private static final List<String> NODE_COLUMNS = List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP");
+    private static final List<String> POD_COLUMNS = List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED", "NODE", "READINESS", "GATES");
+    private static final List<String> SVC_COLUMNS = List.of("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR");
+
+    /** A table row's words, with kubectl's "3 (5m ago)" restart annotation kept in one word. */
+    static String[] words(String line) {
+        String[] t = Tokens.split(line);
+        List<String> out = new ArrayList<>(t.length);
+        for (int i = 0; i < t.length; i++) {
+            if (t[i].startsWith("(") && !out.isEmpty()) {
+                StringBuilder sb = new StringBuilder(out.remove(out.size() - 1)).append(' ').append(t[i]);
+                while (!t[i].endsWith(")") && i + 1 < t.length) sb.append(' ').append(t[++i]);
+                out.add(sb.toString());
+            } else {
+                out.add(t[i]);
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /** Column name -> index, from a header row (first occurrence wins, so NOMINATED NODE does not hide NODE). */
+    private static Map<String, Integer> header(String[] h) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (int i = 0; i < h.length; i++) m.putIfAbsent(h[i], i);
+        return m;
+    }
+
+    private static Map<String, Integer> standard(List<String> columns, boolean namespaced) {
+        List<String> cols = new ArrayList<>(columns);
+        if (namespaced) cols.add(0, "NAMESPACE");
+        return header(cols.toArray(String[]::new));
+    }
+
+    private static String col(String[] row, Map<String, Integer> cols, String name) {
+        Integer i = cols.get(name);
+        return i == null || i >= row.length ? null : row[i];
+    }
+
+    /** A column the row must have. */
+    private static String need(String[] row, Map<String, Integer> cols, String name) {
+        Integer i = cols.get(name);
+        if (i == null) throw new IllegalArgumentException("the table has no " + name + " column");
+        if (i >= row.length) throw new IllegalArgumentException("row has no " + name + " value (only " + row.length + " columns)");
+        return row[i];
+    }
+
+    private static String none(String s) {
+        return s == null || s.equals("<none>") || s.equals("<pending>") ? null : s;
+    }
+
+    public static Parsed<List<Node>> nodes(String file, String text) {
+        Problems problems = new Problems(file);
+        List<Node> out = new ArrayList<>();
+        Map<String, Integer> cols = null;
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String[] row = words(l.text());
+            if (row.length == 0 || Transcript.isComment(l.text())) continue;
+            if (row[0].equals("NAME")) {
+                cols = header(row);
+                continue;
+            }
+            try {
+                Map<String, Integer> c = cols != null ? cols : standard(NODE_COLUMNS, false);
+                if (row.length < Math.min(c.size(), 5)) throw new IllegalArgumentException("node row has " + row.length + " columns, expected at least 5: '" + l.text().trim() + "'");
+                String status = need(row, c, "STATUS");
+                boolean ready = Arrays.asList(status.split(",")).contains("Ready");
+                if (!ready && !Arrays.asList(status.split(",")).contains("NotReady") && !status.startsWith("Unknown")) {
+                    throw new IllegalArgumentException("node status '" + status + "' is not Ready, NotReady or Unknown");
+                }
+                String ip = none(col(row, c, "INTERNAL-IP"));
+                out.add(new Node(need(row, c, "NAME"), ip == null ? null : Ipv4.parse(ip), ready, null, col(row, c, "VERSION")));
+            } catch (IllegalArgumentException e) {
+                problems.add(l.number(), e);
+            }
+        }
+        return problems.result(out);
+    }
+
+    public static Parsed<List<Pod>> pods(String file, String text) {
+        Problems problems = new Problems(file);
+        List<Pod> out = new ArrayList<>();
+        Map<String, Integer> cols = null;
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String[] row = words(l.text());
+            if (row.length == 0 || Transcript.isComment(l.text())) continue;
+            if (row[0].equals("NAME") || row[0].equals("NAMESPACE")) {
+                cols = header(row);
+                continue;
+            }
+            try {
+                Map<String, Integer> c = cols;
+                if (c == null) {
+                    if (row.length == 9 || row.length == 7) c = standard(POD_COLUMNS, false);
+                    else if (row.length == 10 || row.length == 8) c = standard(POD_COLUMNS, true);
+                    else throw new IllegalArgumentException("pod row has " + row.length + " columns and no header tells them apart: '" + l.text().trim() + "'");
+                }
+                if (row.length < 5) throw new IllegalArgumentException("pod row is too short: '" + l.text().trim() + "'");
+                String ns = c.containsKey("NAMESPACE") ? col(row, c, "NAMESPACE") : "default";
+                String restartsText = col(row, c, "RESTARTS");
+                int restarts = restartsText == null ? 0 : Tokens.parseInt(Tokens.split(restartsText)[0], "restart count");
+                String ip = none(col(row, c, "IP"));
+                String node = none(col(row, c, "NODE"));
+                out.add(new Pod(ns, need(row, c, "NAME"), node, ip == null ? null : Ipv4.parse(ip), Map.of(), List.of(),
+                        col(row, c, "STATUS"), restarts));
+            } catch (IllegalArgumentException e) {
+                problems.add(l.number(), e);
+            }
+        }
+        return problems.result(out);
+    }
+
+    public static Parsed<List<Service>> services(String file, String text) {
+        Problems problems = new Problems(file);
+        List<Service> out = new ArrayList<>();
+        Map<String, Integer> cols = null;
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String[] row = words(l.text());
+            if (row.length == 0 || Transcript.isComment(l.text())) continue;
+            if (row[0].equals("NAME") || row[0].equals("NAMESPACE")) {
+                cols = header(row);
+                continue;
+            }
+            try {
+                Map<String, Integer> c = cols;
+                if (c == null) {
+                    boolean ns = row.length > 2 && !isType(row[1]) && isType(row[2]);
+                    c = standard(SVC_COLUMNS, ns);
+                }
+                String ns = c.containsKey("NAMESPACE") ? col(row, c, "NAMESPACE") : "default";
+                String type = need(row, c, "TYPE");
+                if (!isType(type)) throw new IllegalArgumentException("'" + type + "' is not a service type");
+                String cip = need(row, c, "CLUSTER-IP");
+                Ipv4 clusterIp = cip.equals("None") ? null : Ipv4.parse(cip);
+                List<Service.Port> ports = ports(need(row, c, "PORT(S)"));
+                Map<String, String> selector = new LinkedHashMap<>();
+                String sel = none(col(row, c, "SELECTOR"));
+                if (sel != null) {
+                    for (String kv : sel.split(",")) {
+                        int eq = kv.indexOf('=');
+                        if (eq <= 0) throw new IllegalArgumentException("selector '" + sel + "' is not key=value");
+                        selector.put(kv.substring(0, eq), kv.substring(eq + 1));
+                    }
+                }
+                out.add(new Service(ns, need(row, c, "NAME"), type, clusterIp, ports, selector));
+            } catch (IllegalArgumentException e) {
+                problems.add(l.number(), e);
+            }
+        }
+        return problems.result(out);
+    }
+
+    private static boolean isType(String s) {
+        return s != null && switch (s) {
+            case "ClusterIP", "NodePort", "LoadBalancer", "ExternalName" -> true;
+            default -> false;
+        };
+    }
+
+    /** PORT(S): {@code 2024:41527/TCP}, {@code 443/TCP}, {@code 80/TCP,443/TCP} or {@code <none>}. */
+    public static List<Service.Port> ports(String text) {
+        List<Service.Port> out = new ArrayList<>();
+        if (text == null || text.equals("<none>")) return out;
+        for (String p : text.split(",")) {
+            int slash = p.indexOf('/');
+            if (slash < 0) throw new IllegalArgumentException("port '" + p + "' has no /PROTOCOL");
+            String nums = p.substring(0, slash);
+            int colon = nums.indexOf(':');
+            int port = Tokens.parseInt(colon < 0 ? nums : nums.substring(0, colon), "service port");
+            int nodePort = colon < 0 ? 0 : Tokens.parseInt(nums.substring(colon + 1), "node port");
+            if (port > 65535 || nodePort > 65535) throw new IllegalArgumentException("port '" + p + "' is out of range");
+            out.add(new Service.Port(null, KubectlJson.protocol(p.substring(slash + 1)), port, 0, nodePort));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+
+/**
+ * Walks the whitespace-separated words of one line without copying them: the hot route parsers compare keywords
+ * and read addresses in place, and only make Strings for device and table names.
+ */
+final class LineCursor {
+    private final String line;
+    private final int n;
+    private int start, end; // the current word is line[start, end)
+
+    LineCursor(String line) {
+        this.line = line;
+        this.n = line.length();
+        this.end = 0;
+    }
+
+    /** Advances to the next word; false at the end of the line. */
+    boolean next() {
+        int i = end;
+        while (i < n && line.charAt(i) <= ' ') i++;
+        if (i >= n) {
+            start = end = n;
+            return false;
+        }
+        start = i;
+        while (i < n && line.charAt(i) > ' ') i++;
+        end = i;
+        return true;
+    }
+
+    boolean is(String word) {
+        return end - start == word.length() && line.regionMatches(start, word, 0, word.length());
+    }
+
+    String word() {
+        return line.substring(start, end);
+    }
+
+    /** The next word, which must exist because {@code key} takes a value. */
+    LineCursor value(String key) {
+        if (!next()) throw new IllegalArgumentException("'" + key + "' without a value in '" + line.trim() + "'");
+        return this;
+    }
+
+    boolean contains(char c) {
+        for (int i = start; i < end; i++) if (line.charAt(i) == c) return true;
+        return false;
+    }
+
+    /** The word as an IPv4 address (dotted quad), parsed in place. */
+    Ipv4 ipv4() {
+        int v = ipv4Bits(start, end);
+        if (v == BAD_BITS_MARK && !ok) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 address (expected a.b.c.d)");
+        return new Ipv4(v);
+    }
+
+    /** The word as "a.b.c.d/len", or a bare address as a /32. */
+    Prefix prefix() {
+        int slash = -1;
+        for (int i = start; i < end; i++) if (line.charAt(i) == '/') slash = i;
+        int addrEnd = slash < 0 ? end : slash;
+        int v = ipv4Bits(start, addrEnd);
+        if (v == BAD_BITS_MARK && !ok) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 prefix (expected a.b.c.d/len)");
+        int len = 32;
+        if (slash >= 0) {
+            len = 0;
+            if (end - slash - 1 < 1 || end - slash - 1 > 2) len = -1;
+            for (int i = slash + 1; i < end && len >= 0; i++) {
+                char c = line.charAt(i);
+                len = c >= '0' && c <= '9' ? len * 10 + (c - '0') : -1;
+            }
+            if (len < 0 || len > 32) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 prefix (expected a.b.c.d/len)");
+        }
+        return Prefix.of(new Ipv4(v), len);
+    }
+
+    /** A non-negative decimal number. */
+    int number(String what) {
+        long v = 0;
+        if (end - start < 1 || end - start > 10) throw new IllegalArgumentException("'" + word() + "' is not a valid " + what);
+        for (int i = start; i < end; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') throw new IllegalArgumentException("'" + word() + "' is not a valid " + what + " (expected a number)");
+            v = v * 10 + (c - '0');
+        }
+        if (v > Integer.MAX_VALUE) throw new IllegalArgumentException("'" + word() + "' is too large for a " + what);
+        return (int) v;
+    }
+
+    private static final int BAD_BITS_MARK = 0;
+    private boolean ok;
+
+    /** Parses a dotted quad in line[from, to); sets ok. Returns 0 (and ok=false) when it is not one. */
+    private int ipv4Bits(int from, int to) {
+        ok = false;
+        int value = 0, octets = 0, current = -1;
+        for (int i = from; i <= to; i++) {
+            char c = i < to ? line.charAt(i) : '.';
+            if (c >= '0' && c <= '9') {
+                current = (current < 0 ? 0 : current * 10) + (c - '0');
+                if (current > 255) return 0;
+            } else if (c == '.' && current >= 0 && octets < 4) {
+                value = (value << 8) | current;
+                octets++;
+                current = -1;
+            } else {
+                return 0;
+            }
+        }
+        ok = octets == 4;
+        return ok ? value : 0;
+    }
+}
