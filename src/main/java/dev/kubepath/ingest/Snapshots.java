@@ -4,16 +4,25 @@ import dev.kubepath.model.Snapshot;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Loads a snapshot from whatever the operator names: a snapshot YAML file or a collected bundle directory. */
 public final class Snapshots {
     private Snapshots() {}
 
-    public static Snapshot load(Path path) {
+    /** A snapshot and the lines of its files that could not be read (a bundle keeps going past them). */
+    public record Loaded(Snapshot snapshot, List<ParseProblem> problems) {}
+
+    public static Loaded read(Path path) {
         if (!Files.exists(path)) throw new InputException(path.toString(), 0, "no such file or directory (expected a scenario .yaml or a bundle directory)");
         if (Files.isDirectory(path)) {
-            throw new InputException(path.toString(), 0, "is a directory, but not a bundle kubepath can read yet (expected a scenario .yaml)");
+            BundleReader.Result r = BundleReader.read(path);
+            return new Loaded(r.snapshot(), r.problems());
         }
-        return SnapshotFile.read(path);
+        return new Loaded(SnapshotFile.read(path), List.of());
+    }
+
+    public static Snapshot load(Path path) {
+        return read(path).snapshot();
     }
 }
