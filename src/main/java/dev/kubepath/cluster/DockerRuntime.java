@@ -30,10 +30,10 @@ import java.util.random.RandomGenerator;
  * sequentially from .2 as docker's IPAM gives them, unless pinned. A restart re-creates every running pod with an
  * address from the new subnet.
  * <p>
- * Docker's iptables, kept minimal: filter FORWARD policy DROP with docker's accepts for traffic from docker0
- * ({@code -i docker0 ! -o docker0 -j ACCEPT}, {@code -i docker0 -o docker0 -j ACCEPT}) at the head of FORWARD,
- * other agents' FORWARD rules kept after them. Left out: the RELATED,ESTABLISHED accept into docker0 and the nat
- * MASQUERADE for the bridge subnet (the rule model has no conntrack state nor negated output interface).
+ * Docker's iptables, kept minimal: filter FORWARD policy DROP with docker's accepts at the head of FORWARD
+ * ({@code -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT}, {@code -i docker0 ! -o docker0 -j ACCEPT},
+ * {@code -i docker0 -o docker0 -j ACCEPT}), other agents' FORWARD rules kept after them. Left out: the DOCKER and
+ * DOCKER-ISOLATION chains (no published ports here) and the nat MASQUERADE for the bridge subnet.
  */
 public final class DockerRuntime {
     public static final String BRIDGE = "docker0";
@@ -195,8 +195,8 @@ public final class DockerRuntime {
 
     private static Chain forwardChain(Host h) {
         List<Rule> ours = List.of(
-                new Rule("FORWARD", Rule.Match.ANY.withInterfaces(BRIDGE, null), new Rule.Target.Accept(), null,
-                        "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT"),
+                new Rule("FORWARD", Rule.Match.ANY.withInterfaces(null, BRIDGE).withCtstate("RELATED,ESTABLISHED"), new Rule.Target.Accept(), null, null),
+                new Rule("FORWARD", Rule.Match.ANY.withInterfaces(BRIDGE, "!" + BRIDGE), new Rule.Target.Accept(), null, null),
                 new Rule("FORWARD", Rule.Match.ANY.withInterfaces(BRIDGE, BRIDGE), new Rule.Target.Accept(), null, null));
         List<Rule> merged = new ArrayList<>(ours);
         h.chain("filter", "FORWARD").ifPresent(c -> c.rules().stream()

@@ -95,19 +95,13 @@ public final class IptablesSave {
                     noNegation(neg, w);
                     m = m.withPort(protocol(arg(t, i++, w)), m.dport());
                 }
-                case "-i", "--in-interface" -> {
-                    noNegation(neg, w);
-                    m = m.withInterfaces(arg(t, i++, w), m.outInterface());
-                }
-                case "-o", "--out-interface" -> {
-                    noNegation(neg, w);
-                    m = m.withInterfaces(m.inInterface(), arg(t, i++, w));
-                }
+                case "-i", "--in-interface" -> m = m.withInterfaces((neg ? "!" : "") + arg(t, i++, w), m.outInterface());
+                case "-o", "--out-interface" -> m = m.withInterfaces(m.inInterface(), (neg ? "!" : "") + arg(t, i++, w));
                 case "-m", "--match" -> {
                     noNegation(neg, w);
                     module = arg(t, i++, w);
                     switch (module) {
-                        case "tcp", "udp", "comment", "addrtype", "mark", "statistic" -> { }
+                        case "tcp", "udp", "comment", "addrtype", "mark", "statistic", "conntrack", "state" -> { }
                         default -> throw new IllegalArgumentException("match module '" + module + "' is not modelled");
                     }
                 }
@@ -119,6 +113,10 @@ public final class IptablesSave {
                     m = m.withPort(m.protocol(), Tokens.parseInt(port, "destination port"));
                 }
                 case "--comment" -> comment = arg(t, i++, w);
+                case "--ctstate", "--state" -> {
+                    noNegation(neg, w);
+                    m = m.withCtstate(arg(t, i++, w));
+                }
                 case "--dst-type" -> {
                     String type = arg(t, i++, w);
                     if (!type.equals("LOCAL")) throw new IllegalArgumentException("--dst-type " + type + " is not modelled (only LOCAL)");

@@ -36,7 +36,7 @@ public final class SnapshotFile {
     private static final Set<String> TOP = Set.of("kind", "name", "description", "cluster", "hosts");
     private static final Set<String> CLUSTER = Set.of("flannel", "serviceCidr", "leases", "nodes", "services", "pods", "endpoints");
     private static final Set<String> HOST = Set.of("daemons", "sysctls", "links", "addresses", "routes", "neighbours", "fdb",
-            "ipvs", "sockets", "pods");
+            "ipvs", "iptables", "sockets", "pods");
 
     private SnapshotFile() {}
 
@@ -81,6 +81,17 @@ public final class SnapshotFile {
             List<String> texts = items.stream().map(YamlNode::text).toList();
             StateLines.ipvs(texts, i -> items.get(i).error("bad ipvsadm -S line")).forEach(b::virtualServer);
             b.know(Facet.IPVS);
+        }
+        if (m.containsKey("iptables")) {
+            YamlNode n = m.get("iptables");
+            Parsed<List<dev.kubepath.model.Chain>> chains = IptablesSave.parse(n.file(), n.text());
+            if (!chains.problems().isEmpty()) {
+                ParseProblem p = chains.problems().get(0);
+                // the block starts on the line after "iptables: |"
+                throw new InputException(n.file(), n.line() + p.line(), p.message());
+            }
+            chains.value().forEach(b::chain);
+            b.know(Facet.IPTABLES);
         }
         if (m.containsKey("sockets")) {
             for (YamlNode s : m.get("sockets").list()) b.socket(s.as(SnapshotFile::socket));

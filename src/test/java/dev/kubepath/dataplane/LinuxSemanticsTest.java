@@ -234,6 +234,38 @@ class LinuxSemanticsTest {
             assertThat(t.reason()).contains("no pod on docker0 of b has 172.17.2.99");
         }
 
+        static final String FORWARD_DROP = """
+                    iptables: |
+                      *filter
+                      :FORWARD DROP [0:0]
+                      -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+                      -A FORWARD -i docker0 -o docker0 -j ACCEPT
+                %s      COMMIT
+                    sockets:
+                      - tcp 0.0.0.0:22 sshd
+                """;
+
+        static String withForwardChainOnB(String flannelRules) {
+            String b = "    sockets:\n      - tcp 0.0.0.0:22 sshd\n";
+            assertThat(HEALTHY).contains(b);
+            return HEALTHY.replace(b, FORWARD_DROP.formatted(flannelRules).indent(0));
+        }
+
+        @Test
+        void dockersForwardDropStopsOverlayTrafficIntoTheBridge() {
+            Trace t = curl(withForwardChainOnB(""), "a", "172.17.2.5:80");
+            assertThat(t.verdict()).isEqualTo(Verdict.TIMEOUT);
+            assertThat(t.last().host()).isEqualTo("b");
+            assertThat(t.reason()).contains("filter FORWARD drops");
+            assertThat(t.last().decidedBy()).contains("FORWARD DROP");
+        }
+
+        @Test
+        void flannelsAcceptRulesOpenTheForwardChainForThePodNetwork() {
+            String rules = "      -A FORWARD -s 172.17.0.0/16 -j ACCEPT\n      -A FORWARD -d 172.17.0.0/16 -j ACCEPT\n";
+            assertThat(curl(withForwardChainOnB(rules), "a", "172.17.2.5:80").verdict()).isEqualTo(Verdict.DELIVERED);
+        }
+
         @Test
         void ipForwardOffDropsTransitPackets() {
             String yaml = HEALTHY.replaceFirst("(?s)(  b:\n    sysctls: \\{net.ipv4.ip_forward: )\"1\"", "$1\"0\"");

@@ -31,6 +31,7 @@ class IptablesSaveTest {
             -A KUBE-SVC-ABC -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-XYZ
             -A KUBE-SEP-XYZ -p tcp -m tcp -j DNAT --to-destination 172.17.89.10:20000
             -A KUBE-SEP-XYZ -m conntrack --ctstate INVALID -j DROP
+            -A KUBE-SEP-XYZ -p tcp -m tcp --dport 1000:2000 -j ACCEPT
             COMMIT
             *filter
             :FORWARD DROP [0:0]
@@ -44,9 +45,9 @@ class IptablesSaveTest {
         Parsed<List<Chain>> p = IptablesSave.parse("iptables.txt", SAVE);
         assertThat(p.value()).extracting(c -> c.table() + " " + c.name()).containsExactly("nat PREROUTING", "nat POSTROUTING",
                 "nat KUBE-SERVICES", "nat KUBE-MARK-MASQ", "nat KUBE-SVC-ABC", "nat KUBE-SEP-XYZ", "filter FORWARD");
-        assertThat(p.problems()).extracting(ParseProblem::line).containsExactly(16, 20);
-        assertThat(p.problems().get(0).message()).contains("conntrack");
-        assertThat(p.problems().get(1).message()).contains("! -o");
+        assertThat(p.problems()).extracting(ParseProblem::line).containsExactly(17);
+        assertThat(p.problems().get(0).message()).contains("port ranges");
+        assertThat(p.value().get(5).rules().get(1).match().ctstate()).isEqualTo("INVALID");
         Chain services = p.value().get(2);
         assertThat(services.builtIn()).isFalse();
         Rule clusterIp = services.rules().get(0);
@@ -66,7 +67,9 @@ class IptablesSaveTest {
         assertThat(p.value().get(1).rules().get(0).match().notDst()).isTrue();
         Chain forward = p.value().get(6);
         assertThat(forward.policy()).isEqualTo("DROP");
-        assertThat(forward.rules()).singleElement().satisfies(r -> {
+        assertThat(forward.rules().get(0).match().inInterface()).isEqualTo("docker0");
+        assertThat(forward.rules().get(0).match().outInterface()).isEqualTo("!docker0");
+        assertThat(forward.rules().subList(1, 2)).singleElement().satisfies(r -> {
             assertThat(r.match().markValue()).isEqualTo(0x4000);
             assertThat(r.target()).isEqualTo(new Rule.Target.Accept());
         });
