@@ -47,6 +47,15 @@ public final class TraceBench implements Benchmark {
         out.printf("index all hosts       %8.2f s (first trace from each host)%n", indexed / 1e9);
         report(out, "pod-to-pod cross-host", podToPod);
         report(out, "NodePort (rr, 3 pods)", nodePort);
+        out.println("  (a NodePort flow is traced once per backend: 3 walks; step text is written when read)");
+        long[] story = new long[2000];
+        for (int i = 0; i < story.length; i++) {
+            Trace t = dp.trace(Synthetic.hostName(r.nextInt(hosts)), new Probe.Curl(new SocketAddress(Synthetic.hostIp(r.nextInt(hosts)), Synthetic.NODE_PORT_BASE)));
+            long t0s = System.nanoTime();
+            dev.kubepath.shell.TraceText.story(t);
+            story[i] = System.nanoTime() - t0s;
+        }
+        report(out, "writing one story", story);
     }
 
     private static long[] measure(DataPlane dp, SplittableRandom r, int flows, int hosts, boolean nodePort) {

@@ -12,7 +12,7 @@ public record Trace(String from, Probe probe, Verdict verdict, String reason, St
                     List<Backend> backends, EndpointCoverage coverage, List<String> assumptions) {
 
     public Trace {
-        steps = List.copyOf(steps);
+        steps = java.util.Collections.unmodifiableList(steps); // may be lazily written (LazySteps): not copied
         backends = List.copyOf(backends);
         assumptions = List.copyOf(assumptions);
     }

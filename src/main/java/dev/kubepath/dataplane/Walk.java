@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * One walk of one packet and its answer through the simulated kernels, following one backend choice at the
@@ -42,7 +43,7 @@ final class Walk {
     private final HostView origin;
     private final Probe probe;
     private final int choice;
-    private final List<Step> steps = new ArrayList<>();
+    private final List<LazySteps.Draft> steps = new ArrayList<>();
     private final Set<String> assumptions = new LinkedHashSet<>();
     private final List<Binding> bindings = new ArrayList<>();
     private int alternatives = 1;
@@ -60,8 +61,9 @@ final class Walk {
         this.choice = choice;
     }
 
+    /** The path as steps whose text is written when first read: tracing many flows costs no text. */
     List<Step> steps() {
-        return steps;
+        return new LazySteps(steps);
     }
 
     List<String> assumptions() {
@@ -110,7 +112,9 @@ final class Walk {
             Netfilter.Outcome nat = new Netfilter(h, this).run("nat", local ? "OUTPUT" : "PREROUTING", p, ingress, null);
             if (nat.dnat()) {
                 backend = nat.packet().dst() + ":" + nat.packet().dport();
-                step(h, Stage.NAT, "DNAT " + p.dst() + ":" + p.dport() + " -> " + backend + alternativesNote(), nat.rule());
+                Packet before = p;
+                String to = backend + alternativesNote();
+                step(h, Stage.NAT, () -> "DNAT " + before.dst() + ":" + before.dport() + " -> " + to, nat::rule);
                 bind(h, p, nat.packet());
                 p = nat.packet();
             } else if (nat.packet().mark() != p.mark()) {
@@ -137,7 +141,8 @@ final class Walk {
             return end(h, Verdict.UNREACHABLE, r.type().name().toLowerCase() + " route to " + r.dst(), r.describe());
         }
         if (p.src() == null) p = sent(p.withSrc(sourceFor(h, r), p.sport()));
-        step(h, Stage.ROUTE, routeStory(h, p, r), r.describe());
+        Packet routed = p;
+        step(h, Stage.ROUTE, () -> routeStory(h, routed, r), r::describe);
         End filtered = filter(h, local ? "OUTPUT" : "FORWARD", p, ingress, r.dev());
         if (filtered != null) return filtered;
         p = postrouting(h, restoreSource(p), r.dev());
@@ -168,7 +173,7 @@ final class Walk {
         if (filtered != null) return filtered;
         if (reply) {
             if (h == origin && p.dst().equals(senderAddress)) {
-                step(h, Stage.REPLY, "the answer reaches the sender " + p.endpoints(), null);
+                step(h, Stage.REPLY, () -> "the answer reaches the sender " + p.endpoints(), () -> null);
                 return forwardEnd;
             }
             return drop(h, Verdict.TIMEOUT, "the answer to " + senderAddress + " ends at " + h.name()
@@ -191,7 +196,7 @@ final class Walk {
         }
         for (Socket s : h.host.sockets()) {
             if (s.accepts(p.protocol(), p.dst(), p.dport())) {
-                step(h, Stage.SOCKET, s.process() + " listens on " + s.ip() + ":" + s.port(), null);
+                step(h, Stage.SOCKET, () -> s.process() + " listens on " + s.ip() + ":" + s.port(), () -> null);
                 return answer(h, p, null, new End(Verdict.DELIVERED, "connected to " + s.process() + " on " + h.name(), null));
             }
         }
@@ -211,8 +216,9 @@ final class Walk {
         int i = choose(vs.reals().size());
         VirtualServer.RealServer real = vs.reals().get(i);
         backend = real.address().toString();
-        step(h, Stage.IPVS, vs.describe() + " -> " + real.address() + " " + real.forward() + alternativesNote(),
-                vs.describe() + "\n  -> " + real.address() + " " + real.forward() + " " + real.weight());
+        String note = alternativesNote();
+        step(h, Stage.IPVS, () -> vs.describe() + " -> " + real.address() + " " + real.forward() + note,
+                () -> vs.describe() + "\n  -> " + real.address() + " " + real.forward() + " " + real.weight());
         Packet q = p.withDst(real.address().ip(), real.address().port());
         boolean nodePort = dp.serviceByClusterIp(p.dst()).isEmpty();
         boolean outsider = dp.clusterCidr().map(c -> !c.contains(p.src())).orElse(true);
@@ -236,7 +242,7 @@ final class Walk {
             return end(h, Verdict.UNREACHABLE, "no pod on " + bridge + " of " + h.name() + " has " + nextHop
                     + ": ARP gets no answer, ICMP host unreachable", null);
         }
-        step(h, Stage.BRIDGE, bridge + " delivers to " + DataPlane.podLabel(c), null);
+        step(h, Stage.BRIDGE, () -> bridge + " delivers to " + DataPlane.podLabel(c), () -> null);
         return atContainer(h, c, p);
     }
 
@@ -249,7 +255,7 @@ final class Walk {
         for (Socket s : c.listeners()) {
             if (s.accepts(p.protocol(), p.dst(), p.dport())) {
                 String server = c.server() != null ? c.server() : s.process();
-                step(h, Stage.POD, "pod " + c.pod() + ": " + server + " accepts on port " + p.dport(), null);
+                step(h, Stage.POD, () -> "pod " + c.pod() + ": " + server + " accepts on port " + p.dport(), () -> null);
                 String response = c.server() != null ? "HTTP/1.0 200 OK" : null;
                 return answer(h, p, c.bridge(), new End(Verdict.DELIVERED, "answered by pod " + c.pod() + " on " + h.name(), response));
             }
@@ -264,7 +270,8 @@ final class Walk {
         Mac mac;
         if (n != null && n.mac() != null && n.state() != Neighbour.State.FAILED && n.state() != Neighbour.State.INCOMPLETE) {
             mac = n.mac();
-            step(h, Stage.NEIGHBOUR, nextHop + " is " + mac + " on " + dev.name(), n.describe());
+            Mac resolved = mac;
+            step(h, Stage.NEIGHBOUR, () -> nextHop + " is " + resolved + " on " + dev.name(), n::describe);
         } else if (!h.host.knows(Facet.NEIGHBOURS)) {
             Optional<Lease> lease = dp.leaseByGateway(nextHop);
             if (lease.isEmpty() || lease.get().vtepMac() == null) {
@@ -283,7 +290,8 @@ final class Walk {
         Ipv4 vtep;
         if (e != null && e.dst() != null) {
             vtep = e.dst();
-            step(h, Stage.FDB, mac + " is behind VTEP " + vtep, e.describe());
+            Ipv4 remote = vtep;
+            step(h, Stage.FDB, () -> mac + " is behind VTEP " + remote, e::describe);
         } else if (!h.host.knows(Facet.FDB)) {
             Optional<Lease> lease = dp.leaseByMac(mac);
             if (lease.isEmpty()) {
@@ -301,8 +309,9 @@ final class Walk {
         if (underlayRoute == null) return drop(h, Verdict.TIMEOUT, "no underlay route to VTEP " + vtep + " on " + h.name(), null);
         Ipv4 outerSrc = x.local() != null ? x.local() : sourceFor(h, underlayRoute);
         Packet outer = new Packet(Protocol.UDP, outerSrc, 0, vtep, x.port(), 0, p.size() + 50);
-        step(h, Stage.ENCAP, "VXLAN VNI " + x.vni() + ": inner " + p.endpoints() + " in outer " + outerSrc + " -> "
-                + vtep + " UDP " + x.port() + " (" + outer.size() + " bytes)", null);
+        Ipv4 outerFrom = outerSrc, vtepIp = vtep;
+        step(h, Stage.ENCAP, () -> "VXLAN VNI " + x.vni() + ": inner " + p.endpoints() + " in outer " + outerFrom + " -> "
+                + vtepIp + " UDP " + x.port() + " (" + outer.size() + " bytes)", () -> null);
         Ipv4 wireHop = underlayRoute.via() != null ? underlayRoute.via() : vtep;
         Optional<HostView> peer = dp.underlayOwner(wireHop);
         if (peer.isEmpty() || !wireHop.equals(vtep)) {
@@ -310,7 +319,7 @@ final class Walk {
                     + h.name() + ": the encapsulated packet leaves and nothing answers", underlayRoute.describe());
         }
         HostView to = peer.get();
-        step(h, Stage.UNDERLAY, underlayRoute.dev() + " -> " + to.name() + " (" + vtep + ")", underlayRoute.describe());
+        step(h, Stage.UNDERLAY, () -> underlayRoute.dev() + " -> " + to.name() + " (" + vtepIp + ")", underlayRoute::describe);
         Link decap = to.vxlanFor(x.port(), x.vni());
         if (decap == null) {
             return drop(to, Verdict.TIMEOUT, to.name() + " has no VXLAN device for VNI " + x.vni() + " on UDP "
@@ -320,7 +329,7 @@ final class Walk {
             return drop(to, Verdict.TIMEOUT, "the inner frame is for " + mac + " but " + decap.name() + " of " + to.name()
                     + " is " + decap.mac() + ": the frame is dropped (the lease's VtepMAC is wrong)", null);
         }
-        step(to, Stage.DECAP, decap.name() + " decapsulates VNI " + x.vni() + ": " + p.endpoints(), null);
+        step(to, Stage.DECAP, () -> decap.name() + " decapsulates VNI " + x.vni() + ": " + p.endpoints(), () -> null);
         return atHost(to, p.withMark(0), decap.name()); // a mark is per host: it does not travel in the packet
     }
 
@@ -328,7 +337,7 @@ final class Walk {
         Optional<HostView> peer = dp.underlayOwner(nextHop);
         if (peer.isPresent() && peer.get() != h) {
             HostView to = peer.get();
-            step(h, Stage.UNDERLAY, r.dev() + " -> " + to.name() + " (" + nextHop + " answers ARP)", null);
+            step(h, Stage.UNDERLAY, () -> r.dev() + " -> " + to.name() + " (" + nextHop + " answers ARP)", () -> null);
             String ingress = dp.underlayOwnerDev(nextHop);
             return atHost(to, p.withMark(0), ingress);
         }
@@ -376,7 +385,8 @@ final class Walk {
         Ipv4 to = h.primaryAddress(dev);
         if (to == null || to.equals(p.src())) return p;
         Packet q = p.withSrc(to, p.sport());
-        step(h, Stage.SNAT, "MASQUERADE " + p.src() + " -> " + to + " (address of " + dev + ")", rule);
+        String masqRule = rule;
+        step(h, Stage.SNAT, () -> "MASQUERADE " + p.src() + " -> " + to + " (address of " + dev + ")", () -> masqRule);
         bind(h, p, q);
         return q;
     }
@@ -405,8 +415,9 @@ final class Walk {
                 Packet back = b.original().reversed();
                 restoredSource = back;
                 Packet q = new Packet(p.protocol(), p.src(), p.sport(), back.dst(), back.dport(), 0, p.size());
-                step(h, Stage.CONNTRACK, "reply " + p.endpoints() + " is un-NATed to " + back.src() + ":" + back.sport()
-                        + " -> " + back.dst() + ":" + back.dport(), null);
+                Packet reply = p;
+                step(h, Stage.CONNTRACK, () -> "reply " + reply.endpoints() + " is un-NATed to " + back.src() + ":" + back.sport()
+                        + " -> " + back.dst() + ":" + back.dport(), () -> null);
                 return q;
             }
         }
@@ -482,7 +493,11 @@ final class Walk {
     }
 
     private void step(HostView h, Stage stage, String detail, String decidedBy) {
-        steps.add(new Step(h.name(), stage, detail, decidedBy));
+        steps.add(new LazySteps.Draft(h.name(), stage, () -> detail, () -> decidedBy));
+    }
+
+    private void step(HostView h, Stage stage, Supplier<String> detail, Supplier<String> decidedBy) {
+        steps.add(new LazySteps.Draft(h.name(), stage, detail, decidedBy));
     }
 
     private End drop(HostView h, Verdict v, String why, String decidedBy) {

@@ -1,0 +1,36 @@
+package dev.kubepath.dataplane;
+
+import java.util.AbstractList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A trace's steps, each written out (its detail and deciding object as text) the first time it is read. Whole-cluster
+ * questions trace millions of flows and read the verdicts only; a person or a report reads the steps of a few.
+ */
+final class LazySteps extends AbstractList<Step> {
+    /** A step before its text is written: suppliers that capture the values, not the strings. */
+    record Draft(String host, Stage stage, Supplier<String> detail, Supplier<String> decidedBy) {}
+
+    private final Draft[] drafts;
+    private final Step[] written;
+
+    LazySteps(List<Draft> drafts) {
+        this.drafts = drafts.toArray(new Draft[0]);
+        this.written = new Step[this.drafts.length];
+    }
+
+    @Override
+    public synchronized Step get(int i) {
+        if (written[i] == null) {
+            Draft d = drafts[i];
+            written[i] = new Step(d.host(), d.stage(), d.detail().get(), d.decidedBy().get());
+        }
+        return written[i];
+    }
+
+    @Override
+    public int size() {
+        return drafts.length;
+    }
+}
