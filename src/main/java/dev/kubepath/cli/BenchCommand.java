@@ -1,6 +1,10 @@
 package dev.kubepath.cli;
 
 import dev.kubepath.bench.Benchmark;
+import dev.kubepath.bench.FlannelAcquireBenchmark;
+import dev.kubepath.bench.FlannelDesiredStateBenchmark;
+import dev.kubepath.bench.FlannelPropagationBenchmark;
+import dev.kubepath.bench.RouteParseBenchmark;
 import dev.kubepath.bench.TraceBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -11,7 +15,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run a benchmark and print its figures (docs/performance.md records them).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<Benchmark> ALL = List.of(new TraceBench());
+    static final List<Benchmark> ALL = List.of(new TraceBench(), new RouteParseBenchmark(), new FlannelDesiredStateBenchmark(),
+            new FlannelAcquireBenchmark(), new FlannelPropagationBenchmark());
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the benchmark; none lists them")
     String name;
