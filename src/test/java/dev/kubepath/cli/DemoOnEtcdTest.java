@@ -17,10 +17,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** `kubepath demo --etcd-endpoints URL` against a real etcd, read back with the real etcdctl (v2 API, as the seed). */
 class DemoOnEtcdTest {
     static String etcdctl(String url, String... args) throws Exception {
+        return etcdctlApi("2", url, args);
+    }
+
+    static String etcdctlApi(String api, String url, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("etcdctl", "--endpoints", url));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("ETCDCTL_API", "2");
+        pb.environment().put("ETCDCTL_API", api);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
@@ -51,6 +55,21 @@ class DemoOnEtcdTest {
                     .isEqualTo(seedLine("4-mcwk8s03-etcdctl-before.txt", "{\"PublicIP\":\"10.0.0.33\""));
             assertThat(etcdctl(url, "get", "/coreos.com/network/subnets/172.17.89.0-24").strip())
                     .isEqualTo(seedLine("6-mcwk8s03-etcdctl-after.txt", "{\"PublicIP\":\"10.0.0.35\""));
+        }
+    }
+
+    @Test
+    void theReplayWorksOnTheV3KeySpaceToo() throws Exception {
+        assumeTrue(EtcdProcess.available(), "etcd is not installed (scripts/test.sh installs etcd-server as root)");
+        try (EtcdProcess etcd = EtcdProcess.start()) {
+            String url = etcd.clientUrl().toString();
+            Cli r = Cli.run("demo", "--json", "--etcd-endpoints", url, "--etcd-api", "v3");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).contains("\"phase\" : \"after\",\n    \"from\" : \"mcwk8s03\",\n    \"to\" : \"10.0.0.36:33958\",\n    \"kind\" : \"curl\",\n    \"verdict\" : \"DELIVERED\"");
+            assertThat(etcdctlApi("3", url, "get", "--prefix", "--keys-only", "/coreos.com/network/subnets").lines().filter(l -> !l.isBlank()).sorted().toList())
+                    .containsExactly("/coreos.com/network/subnets/172.17.83.0-24", "/coreos.com/network/subnets/172.17.89.0-24",
+                            "/coreos.com/network/subnets/172.17.9.0-24");
+            assertThat(etcdctlApi("2", url, "ls", "/coreos.com/network/subnets")).as("the v2 key space is separate").doesNotContain("172.17.89.0-24");
         }
     }
 }

@@ -96,10 +96,23 @@ public final class EtcdV3Registry implements SubnetRegistry {
     public LeaseSnapshot getLeases() {
         GetResponse r = await(client.getKVClient().get(bytes(prefix + LeaseJson.SUBNETS),
                 GetOption.builder().isPrefix(true).build()), "list leases");
-        List<Lease> out = new ArrayList<>();
+        // Each key's etcd lease tells its expiration; the TTL requests go out together, one round trip in all.
+        Instant now = Instant.now();
+        List<java.util.concurrent.CompletableFuture<io.etcd.jetcd.lease.LeaseTimeToLiveResponse>> ttls = new ArrayList<>();
         for (KeyValue kv : r.getKvs()) {
+            ttls.add(kv.getLease() == 0 ? null : client.getLeaseClient().timeToLive(kv.getLease(), LeaseOption.DEFAULT));
+        }
+        List<Lease> out = new ArrayList<>();
+        for (int i = 0; i < r.getKvs().size(); i++) {
+            KeyValue kv = r.getKvs().get(i);
             Prefix subnet = LeaseJson.subnetOfKey(kv.getKey().toString(StandardCharsets.UTF_8));
-            if (subnet != null) out.add(LeaseJson.parse(subnet, kv.getValue().toString(StandardCharsets.UTF_8), null));
+            if (subnet == null) continue;
+            Instant exp = null;
+            if (ttls.get(i) != null) {
+                long ttl = await(ttls.get(i), "lease ttl").getTTL();
+                if (ttl >= 0) exp = now.plusSeconds(ttl);
+            }
+            out.add(LeaseJson.parse(subnet, kv.getValue().toString(StandardCharsets.UTF_8), exp));
         }
         return new LeaseSnapshot(out, r.getHeader().getRevision());
     }
