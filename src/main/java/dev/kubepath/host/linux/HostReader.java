@@ -87,6 +87,7 @@ final class HostReader {
             case "dummy" -> new LinkKind.Dummy();
             case "veth" -> {
                 // the peer's name is known only when it lives in the same namespace; else "netnsid N/ifindex"
+                if (l.hasNonNull("link") && !l.has("link_netnsid")) yield new LinkKind.Veth(l.path("link").asText());
                 int peer = l.path("link_index").asInt(-1);
                 if (!l.has("link_netnsid") && byIndex.containsKey(peer)) yield new LinkKind.Veth(byIndex.get(peer));
                 yield new LinkKind.Veth("netnsid " + l.path("link_netnsid").asText("?") + "/" + peer);

@@ -128,9 +128,10 @@ public final class LinuxHost implements HostNetwork {
     private void run(Batch batch) {
         if (batch.isEmpty()) return;
         CommandResult r = ns.tool(batch.tool, List.of("-batch", "-"), batch.script());
-        List<NetChange> changes = List.copyOf(batch.changes);
-        List<String> lines = List.copyOf(batch.lines);
-        List<Integer> owners = List.copyOf(batch.owner);
+        // copies, not List.copyOf: lines the host adds itself (kube-ipvs0 addresses) have no NetChange
+        List<NetChange> changes = new ArrayList<>(batch.changes);
+        List<String> lines = new ArrayList<>(batch.lines);
+        List<Integer> owners = new ArrayList<>(batch.owner);
         batch.clear();
         if (r.ok()) return;
         Matcher m = FAILED_LINE.matcher(r.stderr());
