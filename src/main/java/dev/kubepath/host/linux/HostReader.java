@@ -68,29 +68,29 @@ final class HostReader {
         JsonNode links = json(ns.ip("-j", "-d", "link", "show"));
         Map<Integer, String> byIndex = new HashMap<>();
         for (JsonNode l : links) byIndex.put(l.path("ifindex").asInt(), l.path("ifname").asText());
+        PeerNames peers = new PeerNames();
         for (JsonNode l : links) {
             String name = l.path("ifname").asText();
             boolean up = false;
             for (JsonNode f : l.path("flags")) if ("UP".equals(f.asText())) up = true;
             String mac = l.path("address").asText(null);
-            b.link(new Link(name, kind(l, byIndex), l.path("mtu").asInt(), mac == null || !mac.contains(":") ? null : Mac.parse(mac),
+            b.link(new Link(name, kind(l, byIndex, peers), l.path("mtu").asInt(), mac == null || !mac.contains(":") ? null : Mac.parse(mac),
                     up, l.path("master").asText(null)));
         }
         b.know(Facet.LINKS);
     }
 
-    private static LinkKind kind(JsonNode l, Map<Integer, String> byIndex) {
+    private static LinkKind kind(JsonNode l, Map<Integer, String> byIndex, PeerNames peers) {
         if ("loopback".equals(l.path("link_type").asText())) return new LinkKind.Loopback();
         JsonNode info = l.path("linkinfo");
         return switch (info.path("info_kind").asText("")) {
             case "bridge" -> new LinkKind.Bridge();
             case "dummy" -> new LinkKind.Dummy();
             case "veth" -> {
-                // the peer's name is known only when it lives in the same namespace; else "netnsid N/ifindex"
                 if (l.hasNonNull("link") && !l.has("link_netnsid")) yield new LinkKind.Veth(l.path("link").asText());
                 int peer = l.path("link_index").asInt(-1);
                 if (!l.has("link_netnsid") && byIndex.containsKey(peer)) yield new LinkKind.Veth(byIndex.get(peer));
-                yield new LinkKind.Veth("netnsid " + l.path("link_netnsid").asText("?") + "/" + peer);
+                yield new LinkKind.Veth(peers.name(l.path("link_netnsid").asInt(-1), peer));
             }
             case "vxlan" -> {
                 JsonNode d = info.path("info_data");
@@ -100,6 +100,34 @@ final class HostReader {
             }
             default -> new LinkKind.Ethernet();
         };
+    }
+
+    /**
+     * Names the far end of a veth in another namespace as "nsname/ifname" (the form AddLink takes): the netnsid
+     * is resolved with {@code ip netns list-id}, the ifindex with that namespace's link list. Looked up lazily,
+     * once per read; an unnamed namespace yields "nsid N/ifindex M".
+     */
+    private final class PeerNames {
+        private Map<Integer, String> namespaces;
+        private final Map<String, Map<Integer, String>> links = new HashMap<>();
+
+        String name(int nsid, int ifindex) {
+            if (namespaces == null) {
+                namespaces = new HashMap<>();
+                for (JsonNode n : json(ns.ip("-j", "netns", "list-id"))) {
+                    if (n.hasNonNull("name")) namespaces.put(n.path("nsid").asInt(), n.path("name").asText());
+                }
+            }
+            String peerNs = namespaces.get(nsid);
+            if (peerNs == null) return "nsid " + nsid + "/ifindex " + ifindex;
+            Map<Integer, String> names = links.computeIfAbsent(peerNs, k -> {
+                Map<Integer, String> m = new HashMap<>();
+                for (JsonNode l : json(new Netns(k, ns.runner()).ip("-j", "link", "show"))) m.put(l.path("ifindex").asInt(), l.path("ifname").asText());
+                return m;
+            });
+            String ifname = names.get(ifindex);
+            return peerNs + "/" + (ifname != null ? ifname : "ifindex " + ifindex);
+        }
     }
 
     /** One route of {@code ip -j route show table all}, or null for kinds the model does not hold (multicast...). */

@@ -146,6 +146,17 @@ class FlannelKernelFactsTest {
     }
 
     @Test
+    void vethPeersInOtherNamespacesReadBackInTheFormAddLinkTakes() {
+        Host h = pair.a.host().read();
+        assertThat(h.link("veth0").orElseThrow()).satisfies(l -> {
+            assertThat(l.kind()).isEqualTo(new LinkKind.Veth(pair.a.pod().name() + "/eth0"));
+            assertThat(l.master()).isEqualTo("docker0");
+            assertThat(l.mtu()).isEqualTo(1450);
+        });
+        assertThat(h.link("eth0").orElseThrow().kind()).isEqualTo(new LinkKind.Veth(pair.underlay.netns().name() + "/p1"));
+    }
+
+    @Test
     void theLocalTableHoldsFlannelsSlash32AndTheBridgeAddress() {
         Host h = pair.a.host().read();
         assertThat(h.routes()).contains(
