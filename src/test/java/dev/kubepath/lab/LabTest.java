@@ -80,6 +80,25 @@ class LabTest {
     }
 
     @Test
+    void aJvmThatExitsWithoutClosingOrIsTerminatedLeavesNothing() throws Exception {
+        for (String how : List.of("exit", "sigterm")) {
+            String javaBin = ProcessHandle.current().info().command().orElseThrow();
+            Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), LabExitProbe.class.getName(), how)
+                    .redirectErrorStream(true).start();
+            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()));
+            String prefix = reader.readLine();
+            assertThat(prefix).as(how).matches("kp-[a-z0-9]{6}-");
+            Pattern mine = Pattern.compile(Pattern.quote(prefix) + ".*");
+            if (how.equals("sigterm")) {
+                assertThat(Lab.listNamespaces(runner, mine)).hasSize(1);
+                child.destroy(); // SIGTERM, as Ctrl-C or a CI timeout sends
+            }
+            assertThat(child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(Lab.listNamespaces(runner, mine)).as(how).isEmpty();
+        }
+    }
+
+    @Test
     void buildingATwoHostUnderlayLeavesTheRootNamespaceUnchanged() {
         List<String> before = rootState();
         try (Lab lab = new Lab()) {
