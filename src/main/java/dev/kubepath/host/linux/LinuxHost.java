@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  * changes as ONE {@code bridge -n NS -batch -}, so a thousand routes cost two forks, not a thousand. Because FDB
  * entries depend only on their device existing, they are held back and sent after the pending ip batch; a link
  * add or delete, a sysctl or a virtual-server change flushes both batches first, keeping the caller's order
- * wherever it matters.
+ * wherever it matters. A batch is not a transaction: iproute2 stops at the first failing line (no -force), the
+ * lines before it stay applied, and the exception names the namespace, the line and iproute2's message.
  *
  * <p>IPVS is realised with nftables ({@link NftServiceProxy}). ClusterIPs must be local addresses (kube-proxy puts
  * them on the dummy device kube-ipvs0); this kernel has no dummy links, so they go as /32 on a BRIDGE named

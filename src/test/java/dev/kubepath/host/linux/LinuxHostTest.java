@@ -150,6 +150,8 @@ class LinuxHostTest {
             Thread.sleep(100);
         }
         assertThat(ok.stdout()).isEqualTo("200");
+        assertThat(new LinuxHost("pod", pod).read().sockets())
+                .containsExactly(new dev.kubepath.model.Socket(Protocol.TCP, Ipv4.parse("172.17.89.2"), 8080, null));
         CommandResult refused = ns.exec("curl", "-sS", "--max-time", "2", "http://10.254.0.11/");
         assertThat(refused.exit()).isEqualTo(7); // curl: couldn't connect, i.e. RST, not a timeout (28)
         assertThat(refused.stderr()).contains("Couldn't connect to server");
