@@ -1,0 +1,222 @@
+package dev.kubepath.host.linux;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kubepath.host.HostNetwork;
+import dev.kubepath.host.HostNetworkException;
+import dev.kubepath.host.NetChange;
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.HostBuilder;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One lab host: a network namespace programmed with iproute2 and nft, read back from the kernel.
+ *
+ * <p>{@link #apply} sends consecutive link/addr/route/neigh changes as ONE {@code ip -n NS -batch -} and FDB
+ * changes as ONE {@code bridge -n NS -batch -}, so a thousand routes cost two forks, not a thousand. Because FDB
+ * entries depend only on their device existing, they are held back and sent after the pending ip batch; a link
+ * add or delete, a sysctl or a virtual-server change flushes both batches first, keeping the caller's order
+ * wherever it matters. A batch is not a transaction: iproute2 stops at the first failing line (no -force), the
+ * lines before it stay applied, and the exception names the namespace, the line and iproute2's message.
+ *
+ * <p>IPVS is realised with nftables ({@link NftServiceProxy}). ClusterIPs must be local addresses (kube-proxy puts
+ * them on the dummy device kube-ipvs0); this kernel has no dummy links, so they go as /32 on a BRIDGE named
+ * kube-ipvs0, left down with no ports: the kernel still installs a local route for an address on a down device,
+ * so the ClusterIP answers locally, while no connected prefix route and no ARP ever come from it. Virtual-server
+ * addresses that are already on another device (a node IP for a NodePort) are not added again.
+ *
+ * <p>iptables (ReplaceChains) is not supported here: the lab host has no iptables binary.
+ */
+public final class LinuxHost implements HostNetwork {
+    static final String IPVS_DEVICE = "kube-ipvs0";
+    private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String hostName;
+    private final Netns ns;
+    private final Prefix clusterCidr;
+
+    /** @param clusterCidr the pod network; service traffic from it is not masqueraded (null: masquerade all). */
+    public LinuxHost(String hostName, Netns ns, Prefix clusterCidr) {
+        this.hostName = hostName;
+        this.ns = ns;
+        this.clusterCidr = clusterCidr;
+    }
+
+    public LinuxHost(String hostName, Netns ns) {
+        this(hostName, ns, null);
+    }
+
+    @Override
+    public String name() {
+        return hostName;
+    }
+
+    public Netns netns() {
+        return ns;
+    }
+
+    @Override
+    public Host read() {
+        HostBuilder b = Host.builder(hostName);
+        new HostReader(ns).readInto(b);
+        b.virtualServers.addAll(readVirtualServers());
+        b.know(Facet.IPVS);
+        return b.build();
+    }
+
+    private List<VirtualServer> readVirtualServers() {
+        CommandResult r = ns.exec("nft", "-j", "list", "table", "ip", NftServiceProxy.TABLE);
+        if (!r.ok()) {
+            if (r.stderr().contains("No such file or directory")) return List.of();
+            throw new HostNetworkException(where() + ": '" + r.commandLine() + "' failed: " + r.stderr().strip());
+        }
+        try {
+            return NftServiceProxy.parse(JSON.readTree(r.stdout()));
+        } catch (Exception e) {
+            throw new HostNetworkException(where() + ": cannot read table ip " + NftServiceProxy.TABLE + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void apply(List<NetChange> changes) {
+        Batch ip = new Batch("ip");
+        Batch bridge = new Batch("bridge");
+        for (NetChange c : changes) {
+            switch (c) {
+                case NetChange.ReplaceFdb f -> bridge.add(c, List.of(IpCommands.bridgeLine(c)));
+                case NetChange.DeleteFdb f -> bridge.add(c, List.of(IpCommands.bridgeLine(c)));
+                case NetChange.SetSysctl s -> {
+                    flush(ip, bridge);
+                    setSysctl(s);
+                }
+                case NetChange.ReplaceVirtualServers v -> {
+                    flush(ip, bridge);
+                    replaceVirtualServers(v);
+                }
+                case NetChange.ReplaceChains ch -> throw new HostNetworkException(where() + ": " + c
+                        + ": iptables chains are not supported in the lab (no iptables binary); use IPVS mode");
+                case NetChange.AddLink a -> {
+                    if (!bridge.isEmpty()) flush(ip, bridge);
+                    ip.add(c, IpCommands.ipLines(where(), c));
+                }
+                case NetChange.DeleteLink d -> {
+                    if (!bridge.isEmpty()) flush(ip, bridge);
+                    ip.add(c, IpCommands.ipLines(where(), c));
+                }
+                default -> ip.add(c, IpCommands.ipLines(where(), c));
+            }
+        }
+        flush(ip, bridge);
+    }
+
+    private void flush(Batch ip, Batch bridge) {
+        run(ip);
+        run(bridge);
+    }
+
+    private void run(Batch batch) {
+        if (batch.isEmpty()) return;
+        CommandResult r = ns.tool(batch.tool, List.of("-batch", "-"), batch.script());
+        // copies, not List.copyOf: lines the host adds itself (kube-ipvs0 addresses) have no NetChange
+        List<NetChange> changes = new ArrayList<>(batch.changes);
+        List<String> lines = new ArrayList<>(batch.lines);
+        List<Integer> owners = new ArrayList<>(batch.owner);
+        batch.clear();
+        if (r.ok()) return;
+        Matcher m = FAILED_LINE.matcher(r.stderr());
+        String message = r.stderr().replaceAll("Command failed -:\\d+\\s*", "").strip();
+        if (m.find()) {
+            int n = Integer.parseInt(m.group(1));
+            String line = n >= 1 && n <= lines.size() ? lines.get(n - 1) : "?";
+            NetChange change = n >= 1 && n <= lines.size() ? changes.get(owners.get(n - 1)) : null;
+            throw new HostNetworkException(where() + ": " + batch.tool + " -batch line " + n + " '" + line + "'"
+                    + (change != null ? " (" + change + ")" : "") + ": " + message);
+        }
+        throw new HostNetworkException(where() + ": " + batch.tool + " -batch failed (exit " + r.exit() + "): " + message);
+    }
+
+    private void setSysctl(NetChange.SetSysctl s) {
+        if (!s.key().matches("[a-z0-9_.-]+") || !s.value().matches("[A-Za-z0-9 _.:-]*")) {
+            throw new HostNetworkException(where() + ": " + s + ": not a sysctl key=value");
+        }
+        CommandResult r = ns.exec("sysctl", "-w", s.key() + "=" + s.value());
+        if (!r.ok()) throw new HostNetworkException(where() + ": " + s + ": " + r.stderr().strip());
+    }
+
+    private void replaceVirtualServers(NetChange.ReplaceVirtualServers v) {
+        List<VirtualServer> servers = v.virtualServers();
+        syncServiceAddresses(servers);
+        String script = NftServiceProxy.script(servers, clusterCidr);
+        CommandResult r = ns.exec(List.of("nft", "-f", "-"), script);
+        if (!r.ok()) throw new HostNetworkException(where() + ": nft -f failed: " + r.stderr().strip() + "\nscript:\n" + script);
+    }
+
+    /** Puts every virtual-server address that is not already local elsewhere on kube-ipvs0, and removes the rest. */
+    private void syncServiceAddresses(List<VirtualServer> servers) {
+        HostBuilder b = Host.builder(hostName);
+        new HostReader(ns).readInto(b);
+        Host now = b.build();
+        Set<Ipv4> elsewhere = new LinkedHashSet<>();
+        Set<Ipv4> onDevice = new LinkedHashSet<>();
+        for (IfAddress a : now.addresses()) (a.dev().equals(IPVS_DEVICE) ? onDevice : elsewhere).add(a.ip());
+        Set<Ipv4> wanted = new LinkedHashSet<>();
+        for (VirtualServer s : servers) if (!elsewhere.contains(s.address().ip())) wanted.add(s.address().ip());
+        Batch ip = new Batch("ip");
+        if (now.link(IPVS_DEVICE).isEmpty() && !wanted.isEmpty()) {
+            ip.add(null, List.of("link add " + IPVS_DEVICE + " type bridge"));
+        }
+        for (Ipv4 a : wanted) if (!onDevice.contains(a)) ip.add(null, List.of("addr add " + a + "/32 dev " + IPVS_DEVICE));
+        for (Ipv4 a : onDevice) if (!wanted.contains(a)) ip.add(null, List.of("addr del " + a + "/32 dev " + IPVS_DEVICE));
+        run(ip);
+    }
+
+    private String where() {
+        return hostName + " (netns " + ns.name() + ")";
+    }
+
+    /** Lines for one iproute2 -batch, remembering which change each line came from. */
+    private static final class Batch {
+        final String tool;
+        final List<NetChange> changes = new ArrayList<>();
+        final List<String> lines = new ArrayList<>();
+        final List<Integer> owner = new ArrayList<>();
+
+        Batch(String tool) {
+            this.tool = tool;
+        }
+
+        void add(NetChange c, List<String> newLines) {
+            changes.add(c);
+            for (String l : newLines) {
+                lines.add(l);
+                owner.add(changes.size() - 1);
+            }
+        }
+
+        boolean isEmpty() {
+            return lines.isEmpty();
+        }
+
+        String script() {
+            return String.join("\n", lines) + "\n";
+        }
+
+        void clear() {
+            changes.clear();
+            lines.clear();
+            owner.clear();
+        }
+    }
+}

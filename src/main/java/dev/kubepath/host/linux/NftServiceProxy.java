@@ -1,0 +1,127 @@
+package dev.kubepath.host.linux;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+import dev.kubepath.net.Protocol;
+import dev.kubepath.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * IPVS virtual servers realised with nftables, because this kernel has no IPVS. The shape follows kube-proxy's
+ * nftables mode: one table {@code ip kube-proxy}; chain {@code services} holds one rule per virtual server,
+ * {@code ip daddr VIP tcp dport PORT meta mark set mark | 0x4000 dnat to numgen inc mod N map {i : real . port}}
+ * (round robin like IPVS rr; every real has weight 1), hooked at prerouting (dstnat) and output (-100);
+ * {@code postrouting} masquerades packets carrying mark 0x4000, as kube-proxy's KUBE-POSTROUTING does for Masq;
+ * chain {@code no-endpoints}, hooked at filter input/output/forward, answers a virtual server without real
+ * servers with a TCP reset (ICMP port unreachable for UDP), which is what a client of an empty IPVS service sees.
+ * The scheduler name is kept as the rule's comment, so the table read back yields the virtual servers applied.
+ */
+final class NftServiceProxy {
+    static final String TABLE = "kube-proxy";
+    static final int MASQ_MARK = 0x4000;
+
+    private NftServiceProxy() {}
+
+    /**
+     * The nft script replacing the whole table atomically (nft -f applies a file as one transaction).
+     * {@code clusterCidr} (may be null) exempts pod-to-service traffic from masquerade, as kube-proxy's
+     * --cluster-cidr does; null masquerades everything (kube-proxy's masquerade-all).
+     */
+    static String script(List<VirtualServer> servers, Prefix clusterCidr) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("table ip ").append(TABLE).append('\n');
+        sb.append("delete table ip ").append(TABLE).append('\n');
+        if (servers.isEmpty()) return sb.toString();
+        sb.append("table ip ").append(TABLE).append(" {\n");
+        hook(sb, "nat-prerouting", "nat", "prerouting", "dstnat", "jump services");
+        hook(sb, "nat-output", "nat", "output", "-100", "jump services");
+        hook(sb, "nat-postrouting", "nat", "postrouting", "srcnat",
+                "meta mark & " + hex(MASQ_MARK) + " == " + hex(MASQ_MARK) + " masquerade");
+        hook(sb, "filter-input", "filter", "input", "0", "jump no-endpoints");
+        hook(sb, "filter-forward", "filter", "forward", "0", "jump no-endpoints");
+        hook(sb, "filter-output", "filter", "output", "0", "jump no-endpoints");
+        sb.append("  chain services {\n");
+        for (VirtualServer v : servers) {
+            if (v.reals().isEmpty()) continue;
+            sb.append("    ").append(match(v));
+            if (clusterCidr != null) sb.append(" ip saddr != ").append(clusterCidr);
+            sb.append(" meta mark set meta mark | ").append(hex(MASQ_MARK))
+                    .append(" dnat to numgen inc mod ").append(v.reals().size()).append(" map { ");
+            for (int i = 0; i < v.reals().size(); i++) {
+                SocketAddress r = v.reals().get(i).address();
+                if (i > 0) sb.append(", ");
+                sb.append(i).append(" : ").append(r.ip()).append(" . ").append(r.port());
+            }
+            sb.append(" }").append(comment(v)).append('\n');
+        }
+        sb.append("  }\n  chain no-endpoints {\n");
+        for (VirtualServer v : servers) {
+            if (!v.reals().isEmpty()) continue;
+            sb.append("    ").append(match(v)).append(v.protocol() == Protocol.TCP ? " reject with tcp reset" : " reject")
+                    .append(comment(v)).append('\n');
+        }
+        sb.append("  }\n}\n");
+        return sb.toString();
+    }
+
+    private static void hook(StringBuilder sb, String chain, String type, String hook, String priority, String rule) {
+        sb.append("  chain ").append(chain).append(" {\n    type ").append(type).append(" hook ").append(hook)
+                .append(" priority ").append(priority).append("; policy accept;\n    ").append(rule).append("\n  }\n");
+    }
+
+    private static String match(VirtualServer v) {
+        if (v.protocol() == Protocol.ICMP) throw new IllegalArgumentException(v.describe() + ": a virtual server serves TCP or UDP");
+        return "ip daddr " + v.address().ip() + " " + v.protocol().lower() + " dport " + v.address().port();
+    }
+
+    private static String comment(VirtualServer v) {
+        if (!v.scheduler().matches("[a-z]{1,8}")) throw new IllegalArgumentException(v.describe() + ": scheduler '" + v.scheduler() + "' is not an IPVS scheduler name");
+        return " comment \"" + v.scheduler() + "\"";
+    }
+
+    private static String hex(int v) {
+        return "0x" + Integer.toHexString(v);
+    }
+
+    /** Reconstructs the virtual servers from {@code nft -j list table ip kube-proxy}, sorted by address and protocol. */
+    static List<VirtualServer> parse(JsonNode listing) {
+        List<VirtualServer> servers = new ArrayList<>();
+        List<VirtualServer> empty = new ArrayList<>();
+        for (JsonNode item : listing.path("nftables")) {
+            JsonNode rule = item.path("rule");
+            if (rule.isMissingNode()) continue;
+            String chain = rule.path("chain").asText();
+            if (!chain.equals("services") && !chain.equals("no-endpoints")) continue;
+            Ipv4 vip = null;
+            Protocol proto = null;
+            int port = -1;
+            List<VirtualServer.RealServer> reals = new ArrayList<>();
+            for (JsonNode e : rule.path("expr")) {
+                JsonNode m = e.path("match");
+                if (!m.isMissingNode() && "==".equals(m.path("op").asText())) {
+                    JsonNode p = m.path("left").path("payload");
+                    String field = p.path("field").asText();
+                    if ("ip".equals(p.path("protocol").asText()) && "daddr".equals(field)) vip = Ipv4.parse(m.path("right").asText());
+                    if ("dport".equals(field)) {
+                        proto = Protocol.parse(p.path("protocol").asText());
+                        port = m.path("right").asInt();
+                    }
+                }
+                for (JsonNode entry : e.path("dnat").path("addr").path("map").path("data").path("set")) {
+                    JsonNode target = entry.path(1).path("concat");
+                    reals.add(VirtualServer.RealServer.masq(new SocketAddress(Ipv4.parse(target.path(0).asText()), target.path(1).asInt())));
+                }
+            }
+            if (vip == null || proto == null) continue;
+            VirtualServer v = new VirtualServer(proto, new SocketAddress(vip, port), rule.path("comment").asText("rr"), reals);
+            (chain.equals("services") ? servers : empty).add(v);
+        }
+        servers.addAll(empty);
+        servers.sort(java.util.Comparator.comparing(VirtualServer::address).thenComparing(VirtualServer::protocol));
+        return servers;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.kubepath.lab;
+
+import dev.kubepath.host.linux.CommandResult;
+import dev.kubepath.host.linux.Netns;
+import dev.kubepath.host.linux.ProcessRunner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The network namespaces of one lab run and the processes started in them. Every namespace is named with this
+ * run's prefix ({@code kp-<6 random chars>-}) so that nothing outside the lab is ever touched, and everything is
+ * removed on every exit path: {@link #close()}, a JVM shutdown hook for Ctrl-C, and {@link #cleanupStale} for what
+ * a killed JVM left behind. The root namespace is never changed: links are created inside the lab's namespaces.
+ */
+public final class Lab implements AutoCloseable {
+    /** Every lab namespace matches this; {@link #cleanupStale} removes only such names. */
+    public static final Pattern NAME_PATTERN = Pattern.compile("kp-[a-z0-9]{6}-.+");
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    private final String prefix;
+    private final ProcessRunner runner;
+    private final Map<String, Netns> namespaces = new LinkedHashMap<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    public Lab() {
+        this(ProcessRunner.withDefaultTimeout());
+    }
+
+    public Lab(ProcessRunner runner) {
+        this.runner = runner;
+        this.prefix = "kp-" + randomTag() + "-";
+        this.shutdownHook = new Thread(this::removeEverything, "lab-cleanup-" + prefix);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    private static String randomTag() {
+        SecureRandom r = new SecureRandom();
+        StringBuilder sb = new StringBuilder(6);
+        for (int i = 0; i < 6; i++) sb.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
+        return sb.toString();
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    public ProcessRunner runner() {
+        return runner;
+    }
+
+    /** Creates namespace {@code prefix + shortName} with its loopback up. */
+    public synchronized Netns namespace(String shortName) {
+        if (closed) throw new IllegalStateException("lab " + prefix + " is closed");
+        String name = prefix + shortName;
+        if (namespaces.containsKey(name)) throw new IllegalArgumentException("namespace " + name + " already exists in this lab");
+        Netns ns = new Netns(name, runner);
+        runner.run(List.of("ip", "netns", "add", name)).orThrow();
+        namespaces.put(name, ns);
+        ns.ip("link", "set", "lo", "up").orThrow();
+        return ns;
+    }
+
+    public synchronized List<Netns> namespaces() {
+        return List.copyOf(namespaces.values());
+    }
+
+    /**
+     * Creates a veth pair whose ends live in two lab namespaces: {@code aDev} in {@code a}, {@code bDev} in
+     * {@code b}. The pair is made inside {@code a}, so it never exists in the root namespace.
+     */
+    public void veth(Netns a, String aDev, Netns b, String bDev) {
+        a.ip("link", "add", aDev, "type", "veth", "peer", "name", bDev, "netns", b.name()).orThrow();
+    }
+
+    /** Starts a long-running process inside {@code ns}; it is killed when the lab closes. */
+    public synchronized Process start(Netns ns, List<String> argv) {
+        if (!namespaces.containsKey(ns.name())) throw new IllegalArgumentException(ns.name() + " is not a namespace of this lab");
+        try {
+            Process p = new ProcessBuilder(ns.command(argv)).redirectErrorStream(true).start();
+            processes.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + argv + " in " + ns.name(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        removeEverything();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to; it finds nothing left to do
+        }
+    }
+
+    private synchronized void removeEverything() {
+        if (closed) return;
+        closed = true;
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+        for (Process p : processes) {
+            try {
+                p.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (String name : namespaces.keySet()) removeNamespace(runner, name);
+        namespaces.clear();
+    }
+
+    /** Kills whatever runs in {@code name} ({@code ip netns pids}) and deletes the namespace. */
+    private static void removeNamespace(ProcessRunner runner, String name) {
+        CommandResult pids = runner.run(List.of("ip", "netns", "pids", name));
+        for (String pid : pids.stdout().split("\\s+")) {
+            if (pid.isBlank()) continue;
+            ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        runner.run(List.of("ip", "netns", "delete", name));
+    }
+
+    /** The names {@code ip netns list} shows that match {@code pattern}. */
+    public static List<String> listNamespaces(ProcessRunner runner, Pattern pattern) {
+        List<String> names = new ArrayList<>();
+        for (String line : runner.run(List.of("ip", "netns", "list")).stdout().split("\n")) {
+            String name = line.strip().split("\\s+")[0];
+            if (!name.isEmpty() && pattern.matcher(name).matches()) names.add(name);
+        }
+        return names;
+    }
+
+    /**
+     * Removes what a crashed run left: every namespace whose whole name matches {@code pattern} (normally
+     * {@link #NAME_PATTERN}) and the processes running in it. Returns the names removed.
+     */
+    public static List<String> cleanupStale(ProcessRunner runner, Pattern pattern) {
+        List<String> names = listNamespaces(runner, pattern);
+        for (String name : names) removeNamespace(runner, name);
+        return names;
+    }
+
+    public static List<String> cleanupStale() {
+        return cleanupStale(ProcessRunner.withDefaultTimeout(), NAME_PATTERN);
+    }
+}
