@@ -57,7 +57,15 @@ public final class SimulatedHost implements HostNetwork {
                 b.fdb.removeIf(x -> x.dev().equals(d.name()));
                 b.links.replaceAll(l -> d.name().equals(l.master()) ? new Link(l.name(), l.kind(), l.mtu(), l.mac(), l.up(), null) : l);
             }
-            case NetChange.SetLinkUp u -> b.link(requireLink(b, change, u.name()).withUp(u.up()));
+            case NetChange.SetLinkUp u -> {
+                b.link(requireLink(b, change, u.name()).withUp(u.up()));
+                if (!u.up()) {
+                    // the kernel deletes the device's routes and neighbours (PERMANENT ones too) when it goes down,
+                    // and does not bring them back when it comes up; FDB entries stay
+                    b.routes.removeIf(r -> u.name().equals(r.dev()) && Route.MAIN.equals(r.table()));
+                    b.neighbours.removeIf(n -> n.dev().equals(u.name()));
+                }
+            }
             case NetChange.SetLinkMtu m -> b.link(requireLink(b, change, m.name()).withMtu(m.mtu()));
             case NetChange.SetMaster m -> {
                 Link l = requireLink(b, change, m.name());
@@ -76,6 +84,7 @@ public final class SimulatedHost implements HostNetwork {
                 Route route = r.route();
                 if (route.dev() != null) {
                     Link dev = requireLink(b, change, route.dev());
+                    if (!dev.up()) fail(change, "Nexthop device is not up");
                     if (route.via() != null && !route.onlink() && !gatewayReachable(b, route, dev)) {
                         fail(change, "Nexthop has invalid gateway");
                     }

@@ -11,8 +11,8 @@ final class RuleText {
         Rule.Match m = r.match();
         if (m.src() != null) sb.append(m.notSrc() ? " ! -s " : " -s ").append(m.src());
         if (m.dst() != null) sb.append(m.notDst() ? " ! -d " : " -d ").append(m.dst());
-        if (m.inInterface() != null) sb.append(" -i ").append(m.inInterface());
-        if (m.outInterface() != null) sb.append(" -o ").append(m.outInterface());
+        if (m.inInterface() != null) sb.append(iface("-i", m.inInterface()));
+        if (m.outInterface() != null) sb.append(iface("-o", m.outInterface()));
         if (m.protocol() != null) sb.append(" -p ").append(m.protocol().lower());
         if (r.comment() != null) sb.append(" -m comment --comment ").append(quote(r.comment()));
         if (m.dstTypeLocal() || m.notDstTypeLocal()) {
@@ -42,6 +42,11 @@ final class RuleText {
         boolean plain = !s.isEmpty() && s.chars().allMatch(c -> c == '_' || c == '-' || (c >= '0' && c <= '9')
                 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
         return plain ? s : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** A leading "!" on an interface name is iptables' negation: {@code ! -o docker0}. */
+    private static String iface(String flag, String name) {
+        return name.startsWith("!") ? " ! " + flag + " " + name.substring(1) : " " + flag + " " + name;
     }
 
     private static String hex(int v) {

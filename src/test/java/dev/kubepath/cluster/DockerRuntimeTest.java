@@ -52,6 +52,7 @@ class DockerRuntimeTest {
         Chain forward = h.chain("filter", "FORWARD").orElseThrow();
         assertThat(forward.policy()).isEqualTo("DROP");
         assertThat(forward.rules()).extracting(Rule::describe).containsExactly(
+                "-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
                 "-A FORWARD -i docker0 ! -o docker0 -j ACCEPT",
                 "-A FORWARD -i docker0 -o docker0 -j ACCEPT",
                 "-A FORWARD -s 172.17.0.0/16 -j ACCEPT");
@@ -91,7 +92,7 @@ class DockerRuntimeTest {
                 .noneMatch(r -> r.startsWith("172.17.98.0/24"));
         assertThat(h.link("docker0").orElseThrow().mac()).isEqualTo(mac);
         assertThat(h.containers()).singleElement().extracting(Container::ip).isEqualTo(Ipv4.parse("172.17.89.10"));
-        assertThat(h.chain("filter", "FORWARD").orElseThrow().rules()).hasSize(3);
+        assertThat(h.chain("filter", "FORWARD").orElseThrow().rules()).as("a restart adds docker's rules once").hasSize(4);
     }
 
     @Test
