@@ -43,10 +43,14 @@ class FlanneldCommandTest {
                 t.start();
                 agents.add(t);
             }
+            Prefix subnetA = waitForSubnet(dir.resolve(a.name() + ".env"));
             Prefix subnetB = waitForSubnet(dir.resolve(b.name() + ".env"));
-            waitForRoute(new LinuxHost("a", a), subnetB);
-            var ping = a.exec("ping", "-c", "1", "-W", "2", subnetB.address(0).toString());
-            assertThat(ping.exit()).as(ping.stdout() + ping.stderr()).isZero();
+            // the answer must find its way back too: both agents must have programmed the other's lease
+            waitForOverlay(new LinuxHost("a", a), subnetB);
+            waitForOverlay(new LinuxHost("b", b), subnetA);
+            // three echoes: the first may be spent while the underlay resolves the VTEP's address
+            var ping = a.exec("ping", "-c", "3", "-i", "0.3", "-W", "1", subnetB.address(0).toString());
+            assertThat(ping.stdout()).as(ping.stdout() + ping.stderr()).containsPattern("3 packets transmitted, [123] received");
             assertThat(Files.readString(dir.resolve(a.name() + ".env"))).contains("FLANNEL_NETWORK=172.30.0.0/16", "FLANNEL_MTU=1450");
         } finally {
             agents.forEach(Thread::interrupt);
@@ -82,11 +86,15 @@ class FlanneldCommandTest {
         throw new AssertionError("no subnet.env at " + env + " after 10 s");
     }
 
-    private static void waitForRoute(LinuxHost host, Prefix subnet) throws Exception {
+    /** The route, the neighbour and the FDB entry flannel writes for a remote lease (route first, FDB last). */
+    private static void waitForOverlay(LinuxHost host, Prefix subnet) throws Exception {
         for (int i = 0; i < 100; i++) {
-            if (host.read().routes().stream().map(Route::dst).anyMatch(subnet::equals)) return;
+            var h = host.read();
+            var neigh = h.neighbours().stream().filter(n -> n.ip().equals(subnet.network())).findFirst();
+            if (h.routes().stream().map(Route::dst).anyMatch(subnet::equals) && neigh.isPresent()
+                    && h.fdb().stream().anyMatch(f -> f.mac().equals(neigh.get().mac()))) return;
             Thread.sleep(100);
         }
-        throw new AssertionError("no route to " + subnet + " after 10 s");
+        throw new AssertionError(host.name() + ": no flannel entries for " + subnet + " after 10 s");
     }
 }
