@@ -28,6 +28,7 @@ class FlanneldCommandTest {
         RootOnly.assume();
         assumeTrue(EtcdProcess.available(), "etcd is not installed");
         List<Thread> agents = new ArrayList<>();
+        List<String> logs = java.util.Collections.synchronizedList(new ArrayList<>());
         try (EtcdProcess etcd = EtcdProcess.start(); Lab lab = new Lab()) {
             etcd.clientUrl();
             String url = etcd.clientUrl().toString();
@@ -37,8 +38,8 @@ class FlanneldCommandTest {
             underlay.attach(a, "eth0", Ipv4.parse("10.0.0.1"), 24);
             underlay.attach(b, "eth0", Ipv4.parse("10.0.0.2"), 24);
             for (Netns ns : List.of(a, b)) {
-                Thread t = new Thread(() -> Cli.run("flanneld", "--netns", ns.name(), "--etcd-endpoints", "etcd-v2:" + url,
-                        "--subnet-file", dir.resolve(ns.name() + ".env").toString()));
+                Thread t = new Thread(() -> logs.add(Cli.run("flanneld", "--netns", ns.name(), "--etcd-endpoints", "etcd-v2:" + url,
+                        "--subnet-file", dir.resolve(ns.name() + ".env").toString()).err()));
                 t.setDaemon(true);
                 t.start();
                 agents.add(t);
@@ -50,11 +51,18 @@ class FlanneldCommandTest {
             waitForOverlay(new LinuxHost("b", b), subnetA);
             // three echoes: the first may be spent while the underlay resolves the VTEP's address
             var ping = a.exec("ping", "-c", "3", "-i", "0.3", "-W", "1", subnetB.address(0).toString());
+            if (!ping.stdout().matches("(?s).*3 packets transmitted, [123] received.*")) {
+                Thread.sleep(2000);
+                System.err.println("DEBUG second ping: " + a.exec("ping", "-c", "3", "-i", "0.3", "-W", "1", subnetB.address(0).toString()).stdout());
+                System.err.println("DEBUG a->b eth0: " + a.exec("ping", "-c", "1", "-W", "1", "10.0.0.2").stdout());
+                System.err.println("DEBUG nft underlay: " + lab.toString());
+            }
             assertThat(ping.stdout()).as(ping.stdout() + ping.stderr()).containsPattern("3 packets transmitted, [123] received");
             assertThat(Files.readString(dir.resolve(a.name() + ".env"))).contains("FLANNEL_NETWORK=172.30.0.0/16", "FLANNEL_MTU=1450");
         } finally {
             agents.forEach(Thread::interrupt);
             for (Thread t : agents) t.join(5000);
+            logs.forEach(System.err::println);
         }
     }
 
