@@ -30,7 +30,8 @@ public final class FlowMatrix {
     static final int MAX_FAILING_TRACES = 600;
     static final int WORKING_SAMPLE = 60;
 
-    public record Result(Map<String, Object> matrix, Map<String, Map<String, Object>> traces, Map<String, Object> principleTrace) {}
+    /** {@code principleTraces}: the working flows the principle view draws (one, or a service flow and a VXLAN flow). */
+    public record Result(Map<String, Object> matrix, Map<String, Map<String, Object>> traces, List<Map<String, Object>> principleTraces) {}
 
     private record Cell(String from, Frontends.Frontend to, Trace trace, String verdict) {}
 
@@ -75,10 +76,12 @@ public final class FlowMatrix {
 
         Map<String, Map<String, Object>> traces = new LinkedHashMap<>();
         for (Cell c : keep(cells)) traces.put(key(c.from(), c.to().to()), TraceText.json(c.trace()));
-        Cell principle = principle(cells);
-        Map<String, Object> principleTrace = principle == null ? null : TraceText.json(principle.trace());
-        if (principle != null) traces.putIfAbsent(key(principle.from(), principle.to().to()), principleTrace);
-        return new Result(matrix, traces, principleTrace);
+        List<Map<String, Object>> principle = new ArrayList<>();
+        for (Cell c : principle(cells)) {
+            Map<String, Object> json = traces.computeIfAbsent(key(c.from(), c.to().to()), k -> TraceText.json(c.trace()));
+            principle.add(json);
+        }
+        return new Result(matrix, traces, principle);
     }
 
     public static String key(String from, String to) {
@@ -116,26 +119,42 @@ public final class FlowMatrix {
     }
 
     /**
-     * The flow that best shows how the overlay works: a delivered one crossing hosts through VXLAN, preferably a
-     * curl that IPVS rewrote and that was masqueraded, with the fewest steps among those.
+     * The flows that best show how the overlay works: a delivered one crossing hosts through VXLAN, preferably a
+     * curl that IPVS rewrote and that was masqueraded; when that one has no DNAT (the seed before its fix: no
+     * service answers across hosts), also a delivered service flow, so the page still shows DNAT and masquerade.
      */
-    private static Cell principle(List<Cell> cells) {
+    private static List<Cell> principle(List<Cell> cells) {
+        Cell overlay = best(cells, true), service = null;
+        if (overlay == null || !has(overlay, Stage.IPVS) && !has(overlay, Stage.NAT)) service = best(cells, false);
+        List<Cell> out = new ArrayList<>();
+        if (service != null) out.add(service);
+        if (overlay != null) out.add(overlay);
+        return out;
+    }
+
+    private static Cell best(List<Cell> cells, boolean encap) {
         Cell best = null;
-        int bestScore = -1;
+        int bestScore = Integer.MIN_VALUE;
         for (Cell c : cells) {
             if (!c.verdict().equals("ok") && !c.verdict().equals("some")) continue;
             EnumMap<Stage, Integer> stages = new EnumMap<>(Stage.class);
             for (Step st : c.trace().steps()) stages.merge(st.stage(), 1, Integer::sum);
-            if (!stages.containsKey(Stage.ENCAP)) continue;
-            int score = 100 + (stages.containsKey(Stage.IPVS) || stages.containsKey(Stage.NAT) ? 40 : 0)
-                    + (stages.containsKey(Stage.SNAT) ? 20 : 0) + (c.to().kind().equals("nodeport") ? 10 : 0)
-                    - c.trace().steps().size() / 4;
+            if (encap && !stages.containsKey(Stage.ENCAP)) continue;
+            boolean dnat = stages.containsKey(Stage.IPVS) || stages.containsKey(Stage.NAT);
+            if (!encap && !dnat) continue;
+            int score = (dnat ? 40 : 0) + (stages.containsKey(Stage.SNAT) ? 20 : 0) + (c.to().kind().equals("nodeport") ? 10 : 0)
+                    - Math.min(c.trace().steps().size(), 40) / 4;
             if (score > bestScore) {
                 best = c;
                 bestScore = score;
             }
-            if (bestScore >= 165) break;
+            if (bestScore >= 65) break; // DNAT, masquerade, NodePort and at most 20 steps: none better to find
         }
         return best;
+    }
+
+    private static boolean has(Cell c, Stage stage) {
+        for (Step st : c.trace().steps()) if (st.stage() == stage) return true;
+        return false;
     }
 }

@@ -105,6 +105,25 @@ public final class PacketStory {
             // the request's story ends where a socket takes it; the reply is summarised, not drawn
             if (stage.equals("pod") || stage.equals("socket") || stage.equals("local")) break;
         }
+        // the source port shows first in the VXLAN inner header or the reply: earlier hops had it too
+        String port = null;
+        for (Map<String, Object> h : hops) {
+            String src0 = (String) ((Map<String, Object>) h.get("inner")).get("src");
+            if (src0 != null && src0.contains(":")) { port = src0.substring(src0.indexOf(':')); break; }
+        }
+        if (port == null) {
+            for (Map<String, Object> s : steps) {
+                Matcher m = Pattern.compile("^reply \\S+ -> \\d+\\.\\d+\\.\\d+\\.\\d+(:\\d+)").matcher(str(s.get("detail")));
+                if ("conntrack".equals(s.get("stage")) && m.find()) { port = m.group(1); break; }
+            }
+        }
+        if (port != null && proto.equals("TCP")) {
+            for (Map<String, Object> h : hops) {
+                Map<String, Object> in = (Map<String, Object>) h.get("inner");
+                String src0 = (String) in.get("src");
+                if (src0 != null && !src0.contains(":")) in.put("src", src0 + port);
+            }
+        }
         String reply = null;
         for (Map<String, Object> s : steps) if ("conntrack".equals(s.get("stage"))) reply = str(s.get("detail"));
         Map<String, Object> out = new LinkedHashMap<>();

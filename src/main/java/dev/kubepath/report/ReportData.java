@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@code frontends} (the matrix columns, {@link Frontends}), {@code matrix} (the matrix JSON,
  * {@code {"summary":{...},"flows":[{"from","to","verdict","endpoints"}]}}), {@code traces} (an object from
  * "FROM -> TO" to that flow's trace JSON, docs/trace-json.md), {@code findings} (the doctor's findings JSON, or null
- * when none was supplied) and {@code principle} (the packet at each hop of one working cross-host flow,
- * {@link PacketStory}, or null). {@code source} is the snapshot path, for the commands the page suggests.
+ * when none was supplied) and {@code principle} (an array: the packet at each hop of working flows, one
+ * crossing hosts through VXLAN and, when that one has no DNAT, a service flow; {@link PacketStory}). {@code source} is the snapshot path, for the commands the page suggests.
  */
 public record ReportData(String title, String source, JsonNode topology, JsonNode frontends, JsonNode matrix,
                          JsonNode traces, JsonNode findings, JsonNode principle) {

@@ -23,9 +23,9 @@ public final class Reports {
     public static ReportData build(Snapshot snapshot, String source, JsonNode findings) {
         List<Frontends.Frontend> columns = Frontends.of(snapshot);
         FlowMatrix.Result m = FlowMatrix.compute(snapshot, columns);
-        Map<String, Object> principle = m.principleTrace() == null ? null : PacketStory.of(m.principleTrace());
+        List<Map<String, Object>> principle = m.principleTraces().stream().map(PacketStory::of).toList();
         return new ReportData(snapshot.name(), source, tree(Topology.json(snapshot)), tree(Frontends.json(columns)),
-                tree(m.matrix()), tree(m.traces()), findings, principle == null ? null : tree(principle));
+                tree(m.matrix()), tree(m.traces()), findings, tree(principle));
     }
 
     /** Reads a findings JSON file (the doctor's output); names the file when it is not JSON. */
