@@ -148,7 +148,7 @@ public final class FlowMatrix {
                 best = c;
                 bestScore = score;
             }
-            if (bestScore >= 65) break; // DNAT, masquerade, NodePort and at most 20 steps: none better to find
+            if (bestScore >= 60) break; // DNAT, masquerade and a NodePort: good enough, and reading steps costs
         }
         return best;
     }
