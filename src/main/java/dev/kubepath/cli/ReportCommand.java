@@ -1,0 +1,45 @@
+package dev.kubepath.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.report.ReportData;
+import dev.kubepath.report.Reports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "report", description = "Write one self-contained HTML page: topology, symptom matrix with clickable traces, findings, and how a packet crosses hosts.")
+public final class ReportCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "a scenario/snapshot .yaml or a bundle directory")
+    Path snapshot;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the HTML file to write")
+    Path output;
+
+    @Option(names = "--findings", paramLabel = "FILE", description = "the doctor's findings JSON to show in the findings panel")
+    Path findings;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Snapshots.Loaded loaded = Snapshots.read(snapshot);
+        PrintWriter err = spec.commandLine().getErr();
+        for (var p : loaded.problems()) err.println("kubepath: warning: " + p);
+        JsonNode doctor = findings == null ? null : Reports.readFindings(findings);
+        long started = System.nanoTime();
+        ReportData data = Reports.build(loaded.snapshot(), snapshot.toString(), doctor);
+        long bytes = Reports.write(data, output);
+        err.printf("kubepath: wrote %s (%,d bytes; %d flows traced in %d ms)%n", output, bytes,
+                data.matrix().path("summary").path("flows").asInt(), (System.nanoTime() - started) / 1_000_000);
+        err.flush();
+        return 0;
+    }
+}

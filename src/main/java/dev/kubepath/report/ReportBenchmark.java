@@ -1,0 +1,47 @@
+package dev.kubepath.report;
+
+import dev.kubepath.bench.Benchmark;
+import dev.kubepath.cluster.Synthetic;
+import dev.kubepath.model.Snapshot;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * What a report of a generated cluster costs: the topology, the symptom matrix (every host against every frontend),
+ * the page. Rounds after the first show the warm figures; the size is the HTML file's.
+ */
+public final class ReportBenchmark implements Benchmark {
+    @Override
+    public String name() {
+        return "report";
+    }
+
+    @Override
+    public String description() {
+        return "build the HTML report of a synthetic cluster [hosts, default 200] [services, default 3] [rounds, default 3]";
+    }
+
+    @Override
+    public void run(PrintStream out, String... args) throws Exception {
+        int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        int services = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        Snapshot s = Synthetic.build(new Synthetic.Spec(hosts, 2, services, 2, 7));
+        out.printf(Locale.ROOT, "%-6s %8s %10s %10s %10s %12s%n", "round", "flows", "data ms", "page ms", "total ms", "bytes");
+        for (int r = 0; r < rounds; r++) {
+            long t0 = System.nanoTime();
+            ReportData data = Reports.build(s, "synthetic", null);
+            long t1 = System.nanoTime();
+            String html = ReportPage.html(data);
+            long t2 = System.nanoTime();
+            out.printf(Locale.ROOT, "%-6d %8d %10d %10d %10d %12d%n", r, data.matrix().path("summary").path("flows").asInt(),
+                    ms(t1 - t0), ms(t2 - t1), ms(t2 - t0), html.getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+}

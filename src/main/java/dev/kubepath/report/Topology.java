@@ -1,0 +1,207 @@
+package dev.kubepath.report;
+
+import dev.kubepath.model.Daemon;
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.FdbEntry;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Neighbour;
+import dev.kubepath.model.Node;
+import dev.kubepath.model.Route;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Mac;
+import dev.kubepath.net.Prefix;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The overlay as the report draws it: each host's underlay address, docker0 subnet and flannel.1 VTEP; the leases
+ * as the registry holds them; and for every pair of hosts whether the VXLAN tunnel works in each direction
+ * (the sender has the route via subnet.0 onlink on flannel.1, the neighbour entry giving the peer's VTEP MAC and the
+ * FDB entry sending that MAC to the peer's underlay address). Problems are stated in the field's words.
+ */
+public final class Topology {
+    private Topology() {}
+
+    /** What one host offers the overlay; any part may be null when the snapshot lacks it. */
+    record Vtep(Host host, Ipv4 underlay, Prefix bridge, IfAddress bridgeAddr, String vxlanDev, Ipv4 vxlanAddr, Mac vxlanMac,
+                Map<Prefix, Route> routes, Map<Ipv4, Neighbour> neighbours, Map<Mac, FdbEntry> fdb) {}
+
+    public static Map<String, Object> json(Snapshot s) {
+        List<Vtep> vteps = s.hosts().stream().map(Topology::vtep).toList();
+        List<Lease> leases = s.cluster().leases();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("snapshot", s.name());
+        out.put("network", s.cluster().flannel() == null ? null : s.cluster().flannel().network().toString());
+        out.put("serviceCidr", Objects.toString(s.cluster().serviceCidr(), null));
+
+        List<Map<String, Object>> hosts = new ArrayList<>();
+        Map<String, Integer> index = new HashMap<>();
+        for (Vtep v : vteps) {
+            index.put(v.host().name(), hosts.size());
+            hosts.add(hostJson(s, v, leases, vteps));
+        }
+        out.put("hosts", hosts);
+
+        List<Map<String, Object>> leaseJson = new ArrayList<>();
+        if (leases != null) {
+            for (Lease l : leases) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("subnet", l.subnet().toString());
+                m.put("publicIp", l.publicIp().toString());
+                m.put("vtepMac", Objects.toString(l.vtepMac(), null));
+                Optional<Vtep> owner = vteps.stream().filter(v -> l.publicIp().equals(v.underlay())).findFirst();
+                m.put("owner", owner.map(v -> v.host().name()).orElse(null));
+                List<String> problems = new ArrayList<>();
+                if (owner.isEmpty()) problems.add("PublicIP " + l.publicIp() + " is no host of this snapshot");
+                owner.ifPresent(v -> {
+                    if (v.bridge() != null && !v.bridge().equals(l.subnet()))
+                        problems.add("stale: " + v.host().name() + "'s docker0 is on " + v.bridge() + ", not " + l.subnet());
+                    if (l.vtepMac() != null && v.vxlanMac() != null && !l.vtepMac().equals(v.vxlanMac()))
+                        problems.add("VtepMAC " + l.vtepMac() + " is not " + v.host().name() + "'s flannel.1 (" + v.vxlanMac() + ")");
+                });
+                m.put("problems", problems);
+                leaseJson.add(m);
+            }
+        }
+        out.put("leases", leases == null ? null : leaseJson);
+
+        // Tunnels as [a, b, a->b works, b->a works, why not]: 200 hosts give 19,900 pairs, so keep each small.
+        List<List<Object>> tunnels = new ArrayList<>();
+        for (int i = 0; i < vteps.size(); i++) {
+            for (int j = i + 1; j < vteps.size(); j++) {
+                Vtep a = vteps.get(i), b = vteps.get(j);
+                if (a.vxlanDev() == null || b.vxlanDev() == null) continue;
+                String ab = tunnelProblem(a, b), ba = tunnelProblem(b, a);
+                List<Object> t = new ArrayList<>(List.of(i, j, ab == null ? 1 : 0, ba == null ? 1 : 0));
+                if (ab != null || ba != null) t.add(String.join("; ", java.util.stream.Stream.of(ab, ba).filter(Objects::nonNull).toList()));
+                tunnels.add(t);
+            }
+        }
+        out.put("tunnels", tunnels);
+        return out;
+    }
+
+    private static Vtep vtep(Host h) {
+        Ipv4 underlay = null, vxAddr = null;
+        Prefix bridge = null;
+        IfAddress bridgeAddr = null;
+        String vxDev = null;
+        Mac vxMac = null;
+        for (Link l : h.links()) {
+            if (l.kind() instanceof LinkKind.Vxlan x && vxDev == null) {
+                vxDev = l.name();
+                vxMac = l.mac();
+                underlay = x.local();
+            }
+        }
+        for (IfAddress a : h.addresses()) {
+            Link l = h.link(a.dev()).orElse(null);
+            if (l == null) continue;
+            switch (l.kind()) {
+                case LinkKind.Ethernet e -> { if (underlay == null) underlay = a.ip(); }
+                case LinkKind.Bridge b -> { if (bridge == null) { bridge = a.prefix(); bridgeAddr = a; } }
+                case LinkKind.Vxlan x -> { if (vxAddr == null) vxAddr = a.ip(); }
+                default -> { }
+            }
+        }
+        if (underlay == null) {
+            for (IfAddress a : h.addresses()) if (a.dev().startsWith("eth") || a.dev().startsWith("en")) { underlay = a.ip(); break; }
+        }
+        // indexed once: a 200-host cluster asks about 39,800 tunnel directions
+        Map<Prefix, Route> routes = new HashMap<>();
+        for (Route r : h.routes()) routes.putIfAbsent(r.dst(), r);
+        Map<Ipv4, Neighbour> neighbours = new HashMap<>();
+        Map<Mac, FdbEntry> fdb = new HashMap<>();
+        if (vxDev != null) {
+            for (Neighbour n : h.neighbours()) if (vxDev.equals(n.dev())) neighbours.putIfAbsent(n.ip(), n);
+            for (FdbEntry f : h.fdb()) if (vxDev.equals(f.dev())) fdb.putIfAbsent(f.mac(), f);
+        }
+        return new Vtep(h, underlay, bridge, bridgeAddr, vxDev, vxAddr, vxMac, routes, neighbours, fdb);
+    }
+
+    private static Map<String, Object> hostJson(Snapshot s, Vtep v, List<Lease> leases, List<Vtep> all) {
+        Host h = v.host();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", h.name());
+        m.put("underlay", Objects.toString(v.underlay(), null));
+        m.put("bridge", v.bridgeAddr() == null ? null : v.bridgeAddr().ip() + "/" + v.bridgeAddr().prefixLength());
+        m.put("subnet", Objects.toString(v.bridge(), null));
+        m.put("vxlan", v.vxlanDev() == null ? null : Map.of("dev", v.vxlanDev(), "address", Objects.toString(v.vxlanAddr(), "?"), "mac", Objects.toString(v.vxlanMac(), "?")));
+        Optional<Node> node = s.cluster().nodes().stream().filter(n -> n.name().equals(h.name())).findFirst();
+        m.put("node", node.isPresent());
+        m.put("daemons", daemonLine(h));
+        m.put("pods", h.containers().size());
+
+        List<String> problems = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        if (node.isEmpty()) notes.add("not a registered node (no kubelet): no NodePorts here");
+        if (h.knows(Facet.DAEMONS)) {
+            if (h.daemon(Daemon.KUBE_PROXY) != Daemon.State.ACTIVE) notes.add("kube-proxy " + h.daemon(Daemon.KUBE_PROXY).word() + ": no IPVS rules, ClusterIPs leave by the default route");
+            if (h.daemon(Daemon.FLANNELD) != Daemon.State.ACTIVE) problems.add("flanneld is " + h.daemon(Daemon.FLANNELD).word());
+        }
+        if (leases != null && v.bridge() != null) {
+            boolean leased = leases.stream().anyMatch(l -> l.subnet().contains(v.bridge().network()) && Objects.equals(l.publicIp(), v.underlay()));
+            if (!leased) problems.add("missing lease: the registry holds no lease for docker0's " + v.bridge() + " (no other host routes to it)");
+        }
+        if (leases != null && v.vxlanDev() != null && h.knows(Facet.ROUTES)) {
+            java.util.Set<Prefix> leased = new java.util.HashSet<>();
+            for (Lease l : leases) leased.add(l.subnet());
+            java.util.Set<Prefix> overlayRoutes = new java.util.HashSet<>();
+            // routes on the VXLAN device to subnets no lease holds: left behind by an earlier lease
+            for (Route r : h.routes()) {
+                if (!v.vxlanDev().equals(r.dev())) continue;
+                overlayRoutes.add(r.dst());
+                if (!leased.contains(r.dst())) problems.add("stale route: " + r.describe() + " (no lease for " + r.dst() + ")");
+            }
+            for (Lease l : leases) {
+                if (Objects.equals(l.publicIp(), v.underlay())) continue;
+                boolean routed = overlayRoutes.contains(l.subnet());
+                if (!routed) problems.add("missing route: no route to " + l.subnet() + " (lease of " + ownerName(l, all) + ")");
+            }
+        }
+        m.put("problems", problems);
+        m.put("notes", notes);
+        return m;
+    }
+
+    private static String ownerName(Lease l, List<Vtep> all) {
+        return all.stream().filter(v -> l.publicIp().equals(v.underlay())).map(v -> v.host().name()).findFirst().orElse(l.publicIp().toString());
+    }
+
+    /** Why a VXLAN packet from {@code a} to {@code b}'s subnet would not reach b's flannel.1, or null when it does. */
+    static String tunnelProblem(Vtep a, Vtep b) {
+        if (b.bridge() == null) return b.host().name() + " has no docker0 subnet";
+        Prefix subnet = b.bridge();
+        Route route = a.routes().get(subnet);
+        if (route == null || !a.vxlanDev().equals(route.dev())) return a.host().name() + " has no route to " + subnet + " on " + a.vxlanDev();
+        Ipv4 gw = route.via() != null ? route.via() : subnet.network();
+        Neighbour neigh = a.neighbours().get(gw);
+        if (neigh == null || neigh.mac() == null) return a.host().name() + " has no neighbour entry for " + gw;
+        if (b.vxlanMac() != null && !neigh.mac().equals(b.vxlanMac())) return a.host().name() + " maps " + gw + " to " + neigh.mac() + ", not " + b.host().name() + "'s VTEP " + b.vxlanMac();
+        FdbEntry fdb = a.fdb().get(neigh.mac());
+        if (fdb == null || fdb.dst() == null) return a.host().name() + " has no FDB entry for " + neigh.mac();
+        if (!fdb.dst().equals(b.underlay())) return a.host().name() + " sends " + neigh.mac() + " to " + fdb.dst() + ", not " + b.underlay();
+        return null;
+    }
+
+    private static String daemonLine(Host h) {
+        if (!h.knows(Facet.DAEMONS)) return null;
+        StringBuilder sb = new StringBuilder();
+        for (Daemon d : List.of(Daemon.FLANNELD, Daemon.DOCKER, Daemon.KUBELET, Daemon.KUBE_PROXY)) {
+            if (!sb.isEmpty()) sb.append(' ');
+            sb.append(d.unit()).append('=').append(h.daemon(d).word());
+        }
+        return sb.toString();
+    }
+}
