@@ -14,6 +14,17 @@ public final class Snapshots {
         if (Files.isDirectory(path)) {
             throw new InputException(path.toString(), 0, "is a directory, but not a bundle kubepath can read yet (expected a scenario .yaml)");
         }
-        return SnapshotFile.read(path);
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (java.io.IOException e) {
+            throw new InputException(path.toString(), 0, "cannot read: " + e.getMessage());
+        }
+        YamlNode root = YamlNode.parse(path.toString(), text);
+        if (root.isMap()) {
+            YamlNode kind = root.map().get("kind");
+            if (kind != null && kind.isScalar() && kind.text().equals("Synthetic")) return SyntheticFile.load(root);
+        }
+        return SnapshotFile.parse(path.toString(), text);
     }
 }

@@ -1,0 +1,664 @@
+package dev.kubepath.analysis.matrix;
+
+import dev.kubepath.dataplane.DataPlane;
+import dev.kubepath.dataplane.Trace;
+import dev.kubepath.model.Chain;
+import dev.kubepath.model.Container;
+import dev.kubepath.model.FdbEntry;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Neighbour;
+import dev.kubepath.model.Route;
+import dev.kubepath.model.Rule;
+import dev.kubepath.model.Service;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.model.Socket;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+import dev.kubepath.net.PrefixTable;
+import dev.kubepath.net.Protocol;
+import dev.kubepath.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Whole-cluster reachability: for every host and every destination class (pod subnet, ClusterIP:port,
+ * NodeIP:nodePort) the verdict the per-flow tracer gives, computed by factoring the network instead of tracing
+ * every flow.
+ *
+ * <p>The factoring: each host is reduced to a signature of everything the tracer reads from it, written relative to
+ * the host itself (its own underlay address, its bridge and flannel subnets), leaving out the flannel entries for
+ * other subnets (route, neighbour, FDB) and the IPVS table. Those are compared per (host, subnet) with what flannel
+ * writes from the subnet's lease: canonical, missing, or something else. A flow's class is then (signature of the
+ * sender, signature of the host holding the destination, the state of the sender's entries for the destination's
+ * subnet, the state of the destination host's entries for the sender's flannel subnet, a few equalities) and for a
+ * service, the classes of each real server's path and where it sits in its subnet. One flow of each class is traced
+ * with {@link DataPlane#trace}; its verdict and endpoint coverage stand for the class. Anything the factoring cannot
+ * vouch for (an entry that is neither canonical nor missing, an underlay route that treats hosts differently, an
+ * iptables DNAT, a lease pointing at another host) makes the flow a class of its own, traced by itself.
+ */
+public final class ReachabilityMatrix {
+    private static final String VXLAN_DEV = "flannel.1";
+    private static final int UNIQUE = -1, OWN = 8, NONE = 9;
+
+    private final Snapshot snapshot;
+    private final DataPlane dataPlane;
+    private final List<Host> hosts;
+    private final Map<String, Integer> hostIndex = new HashMap<>();
+    private final Ipv4[] hostAddr;
+    private final Map<Integer, Integer> underlayOwner = new HashMap<>();
+
+    private final List<Prefix> subnets = new ArrayList<>();
+    private final Map<Prefix, Integer> subnetIndex = new HashMap<>();
+    private final PrefixTable<Integer> subnetTable = new PrefixTable<>();
+    private final Map<Integer, Integer> gatewayIndex = new HashMap<>();
+    private final Map<Long, Integer> macIndex = new HashMap<>();
+    private final Lease[] leaseOf;
+    private final int[] owner;
+    private final Ipv4[] target;
+    private final boolean[] subnetUnique;
+
+    private final int[] sig;
+    private final int[] flannelSubnet;
+    private final boolean[] hostUnique;
+    private final boolean[] backUnique;
+    private final boolean[] broadOverlay;
+    private final BitSet[] routeCanon, neighCanon, fdbCanon, other;
+    private final int sigCount;
+
+    private final List<Frontend> frontends = new ArrayList<>();
+    private final Map<Object, Outcome> outcomes = new ConcurrentHashMap<>();
+    private final Map<Object, Integer> keyIds = new ConcurrentHashMap<>();
+
+    /** A service port with its ClusterIP and, when it has one, its NodePort. */
+    record Frontend(String service, Protocol protocol, SocketAddress clusterIp, int nodePort) {}
+
+    private record PodKey(int sigB, int sigY, int devBS, int devYF, int flags, long unique) {}
+    private record RealKey(int path, long where, int port, String forward) {}
+    private record ServiceKey(int sigB, boolean clusterIp, boolean local, boolean inClusterCidr, boolean hasVs,
+                              List<RealKey> reals, long unique) {}
+    private record NodePortKey(int sigA, int sigB, boolean self, int service, long unique) {}
+
+    private ReachabilityMatrix(Snapshot snapshot) {
+        this.snapshot = snapshot;
+        this.dataPlane = new DataPlane(snapshot);
+        this.hosts = snapshot.hosts();
+        int n = hosts.size();
+        hostAddr = new Ipv4[n];
+        for (int i = 0; i < n; i++) {
+            Host h = hosts.get(i);
+            hostIndex.put(h.name(), i);
+            hostAddr[i] = underlayAddress(h);
+            for (IfAddress a : h.addresses()) {
+                Link l = h.link(a.dev()).orElse(null);
+                boolean wire = l == null || l.kind() instanceof LinkKind.Ethernet || l.kind() instanceof LinkKind.Veth;
+                if (wire) underlayOwner.putIfAbsent(a.ip().bits(), i);
+            }
+        }
+        // destination subnets: every leased subnet and every bridge subnet
+        Map<Prefix, Integer> bridgeOwner = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            Host h = hosts.get(i);
+            for (IfAddress a : h.addresses()) {
+                Link l = h.link(a.dev()).orElse(null);
+                if (l != null && l.kind() instanceof LinkKind.Bridge && a.prefixLength() < 32) bridgeOwner.putIfAbsent(a.prefix(), i);
+            }
+        }
+        List<Lease> leases = snapshot.cluster().leases() == null ? List.of() : snapshot.cluster().leases();
+        Map<Prefix, Lease> leaseBySubnet = new HashMap<>();
+        for (Lease l : leases) {
+            leaseBySubnet.putIfAbsent(l.subnet(), l);
+            addSubnet(l.subnet());
+        }
+        for (Prefix p : bridgeOwner.keySet()) addSubnet(p);
+        int d = subnets.size();
+        leaseOf = new Lease[d];
+        owner = new int[d];
+        target = new Ipv4[d];
+        subnetUnique = new boolean[d];
+        for (int s = 0; s < d; s++) {
+            Prefix p = subnets.get(s);
+            leaseOf[s] = leaseBySubnet.get(p);
+            Integer o = bridgeOwner.get(p);
+            if (o == null && leaseOf[s] != null) o = underlayOwner.get(leaseOf[s].publicIp().bits());
+            owner[s] = o == null ? -1 : o;
+            subnetTable.put(p, s);
+            gatewayIndex.putIfAbsent(p.network().bits(), s);
+            if (leaseOf[s] != null && leaseOf[s].vtepMac() != null) {
+                if (macIndex.putIfAbsent(leaseOf[s].vtepMac().bits(), s) != null) subnetUnique[s] = true;
+            }
+            target[s] = p.address(1);
+            if (owner[s] >= 0) {
+                Ipv4 best = null;
+                for (Container c : hosts.get(owner[s]).containers()) {
+                    if (p.contains(c.ip()) && (best == null || c.ip().compareTo(best) < 0)) best = c.ip();
+                }
+                if (best != null) target[s] = best;
+            }
+            // a lease whose PublicIP is not the host holding the subnet sends its traffic to a third host
+            if (owner[s] < 0) subnetUnique[s] = true;
+            else if (leaseOf[s] != null && !Integer.valueOf(owner[s]).equals(underlayOwner.get(leaseOf[s].publicIp().bits()))) subnetUnique[s] = true;
+        }
+        for (int s = 0; s < d; s++) if (gatewayIndex.get(subnets.get(s).network().bits()) != s) subnetUnique[s] = true;
+        subnetTable.freeze();
+
+        sig = new int[n];
+        flannelSubnet = new int[n];
+        hostUnique = new boolean[n];
+        backUnique = new boolean[n];
+        broadOverlay = new boolean[n];
+        routeCanon = new BitSet[n];
+        neighCanon = new BitSet[n];
+        fdbCanon = new BitSet[n];
+        other = new BitSet[n];
+        int[] sortedAddrs = Arrays.stream(hostAddr).filter(a -> a != null).mapToInt(a -> (int) a.unsigned()).sorted().toArray();
+        Map<String, Integer> sigIds = new HashMap<>();
+        Map<Object, String> rendered = new IdentityHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String s = scan(i, sortedAddrs, rendered);
+            sig[i] = sigIds.computeIfAbsent(s, k -> sigIds.size());
+        }
+        sigCount = sigIds.size();
+
+        for (Service svc : snapshot.cluster().services()) {
+            if (svc.clusterIp() == null) continue;
+            for (Service.Port p : svc.ports()) {
+                if (p.protocol() != Protocol.TCP) continue;
+                frontends.add(new Frontend(svc.key(), p.protocol(), new SocketAddress(svc.clusterIp(), p.port()), p.nodePort()));
+            }
+        }
+    }
+
+    public static ReachabilityMatrix of(Snapshot snapshot) {
+        return new ReachabilityMatrix(snapshot);
+    }
+
+    public Snapshot snapshot() {
+        return snapshot;
+    }
+
+    public DataPlane dataPlane() {
+        return dataPlane;
+    }
+
+    /** How many distinct host signatures the snapshot reduces to. */
+    public int hostClasses() {
+        return sigCount;
+    }
+
+    /** How many flows have been traced so far (one per class met). */
+    public int traced() {
+        return outcomes.size();
+    }
+
+    private void addSubnet(Prefix p) {
+        if (subnetIndex.containsKey(p)) return;
+        subnetIndex.put(p, subnets.size());
+        subnets.add(p);
+    }
+
+    /** The host's address on the underlay: the first on an ethernet device, else the first not on loopback. */
+    private static Ipv4 underlayAddress(Host h) {
+        for (IfAddress a : h.addresses()) {
+            Link l = h.link(a.dev()).orElse(null);
+            if (l != null && l.kind() instanceof LinkKind.Ethernet) return a.ip();
+        }
+        for (IfAddress a : h.addresses()) if ((a.ip().bits() >>> 24) != 127) return a.ip();
+        return null;
+    }
+
+    private int subnetOf(Ipv4 ip) {
+        List<Integer> m = subnetTable.longestMatch(ip);
+        return m.isEmpty() ? -1 : m.get(0);
+    }
+
+    // ---- per-host reduction ------------------------------------------------------------------------------------
+
+    /** Fills the per-subnet entry states of host i and returns its signature. */
+    private String scan(int i, int[] sortedAddrs, Map<Object, String> rendered) {
+        Host h = hosts.get(i);
+        int d = subnets.size();
+        BitSet rc = new BitSet(d), nc = new BitSet(d), fc = new BitSet(d), ot = new BitSet(d);
+        routeCanon[i] = rc;
+        neighCanon[i] = nc;
+        fdbCanon[i] = fc;
+        other[i] = ot;
+        Ipv4 vxAddr = null;
+        Link vx = null;
+        for (Link l : h.links()) if (l.kind() instanceof LinkKind.Vxlan && vx == null) vx = l;
+        if (vx != null) vxAddr = h.primaryAddress(vx.name()).orElse(null);
+        int fSub = vxAddr == null ? -1 : subnetOf(vxAddr);
+        flannelSubnet[i] = fSub;
+        int bSub = -1;
+        for (IfAddress a : h.addresses()) {
+            Link l = h.link(a.dev()).orElse(null);
+            if (l != null && l.kind() instanceof LinkKind.Bridge && a.prefixLength() < 32) {
+                bSub = subnetIndex.getOrDefault(a.prefix(), -1);
+                break;
+            }
+        }
+        if (fSub >= 0 && (leaseOf[fSub] == null || !Integer.valueOf(i).equals(underlayOwner.get(leaseOf[fSub].publicIp().bits())))) {
+            backUnique[i] = true;
+        }
+        Rel rel = new Rel(hostAddr[i], bSub < 0 ? null : subnets.get(bSub), fSub < 0 ? null : subnets.get(fSub));
+        StringBuilder sb = new StringBuilder(256);
+        sb.append(h.known()).append('|');
+        sb.append(h.sysctls().getOrDefault(Host.IP_FORWARD, "")).append('|');
+        sb.append(bSub == fSub ? "B=F" : "B!=F").append('|');
+        for (Link l : h.links()) {
+            sb.append(l.name()).append(' ').append(l.mtu()).append(l.up() ? " up" : " down");
+            if (l.kind() instanceof LinkKind.Vxlan x) {
+                sb.append(" vxlan ").append(x.vni()).append(' ').append(x.port()).append(' ').append(rel.ip(x.local()))
+                        .append(' ').append(x.underlayDev()).append(x.learning());
+                sb.append(" macB=").append(bSub >= 0 && leaseOf[bSub] != null && l.mac() != null && l.mac().equals(leaseOf[bSub].vtepMac()));
+                sb.append(" macF=").append(fSub >= 0 && leaseOf[fSub] != null && l.mac() != null && l.mac().equals(leaseOf[fSub].vtepMac()));
+                sb.append(" mac=").append(l.mac() == null);
+            } else {
+                sb.append(' ').append(l.kind().getClass().getSimpleName());
+            }
+            sb.append(';');
+        }
+        sb.append('|');
+        for (IfAddress a : h.addresses()) {
+            if (a.dev().equals("kube-ipvs0")) continue; // service addresses: part of each service's class
+            sb.append(a.dev()).append(' ').append(rel.ip(a.ip())).append('/').append(a.prefixLength()).append(';');
+        }
+        sb.append('|');
+        sb.append(hostAddr[i] != null && snapshot.cluster().clusterCidr().map(c -> c.contains(hostAddr[i])).orElse(false)).append('|');
+        boolean ownS;
+        for (Route r : h.routes()) {
+            if (!Route.MAIN.equals(r.table())) continue;
+            Integer s = subnetIndex.get(r.dst());
+            if (s != null && owner[s] != i) {
+                if (canonicalRoute(r, s)) {
+                    if (rc.get(s)) ot.set(s);
+                    rc.set(s);
+                } else {
+                    ot.set(s);
+                }
+                continue;
+            }
+            if (s == null) {
+                int inside = subnetOf(r.dst().network());
+                if (inside >= 0 && subnets.get(inside).contains(r.dst()) && owner[inside] != i) {
+                    ot.set(inside);
+                    continue;
+                }
+                if (coversSubnet(r.dst()) && (r.via() == null || isVxlan(h, r.dev()) || underlayOwner.containsKey(r.via().bits()))) {
+                    broadOverlay[i] = true;
+                }
+                long lo = r.dst().network().unsigned(), hi = r.dst().broadcast().unsigned();
+                int count = countIn(sortedAddrs, lo, hi);
+                if (count > 0 && count < sortedAddrs.length) hostUnique[i] = true; // an underlay route for some hosts only
+            }
+            sb.append(r.type()).append(' ').append(rel.prefix(r.dst())).append(" via ").append(rel.ip(r.via())).append(' ')
+                    .append(r.dev()).append(' ').append(r.metric()).append(' ').append(rel.ip(r.src())).append(';');
+        }
+        sb.append('|');
+        for (Neighbour nb : h.neighbours()) {
+            Integer s = gatewayIndex.get(nb.ip().bits());
+            if (s != null && owner[s] != i) {
+                if (canonicalNeighbour(nb, s)) {
+                    if (nc.get(s)) ot.set(s);
+                    nc.set(s);
+                } else {
+                    ot.set(s);
+                }
+                continue;
+            }
+            sb.append(rel.ip(nb.ip())).append(' ').append(nb.dev()).append(' ').append(nb.mac()).append(' ').append(nb.state()).append(';');
+        }
+        sb.append('|');
+        for (FdbEntry e : h.fdb()) {
+            Integer s = macIndex.get(e.mac().bits());
+            if (s != null && owner[s] != i) {
+                if (canonicalFdb(e, s)) {
+                    if (fc.get(s)) ot.set(s);
+                    fc.set(s);
+                } else {
+                    ot.set(s);
+                }
+                continue;
+            }
+            sb.append(e.mac()).append(' ').append(e.dev()).append(' ').append(rel.ip(e.dst())).append(';');
+        }
+        sb.append('|');
+        for (Chain c : h.chains()) {
+            sb.append(rendered.computeIfAbsent(c, k -> c.toString())).append(';');
+            for (Rule r : c.rules()) if (r.target() instanceof Rule.Target.Dnat) hostUnique[i] = true; // iptables-mode services
+        }
+        sb.append('|');
+        for (Socket s : h.sockets()) sb.append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port()).append(';');
+        sb.append('|');
+        for (Container c : h.containers()) {
+            sb.append(c.bridge()).append(' ').append(rel.ip(c.ip())).append(' ').append(c.server() != null);
+            for (Socket s : c.listeners()) sb.append(' ').append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port());
+            sb.append(';');
+        }
+        return sb.toString();
+    }
+
+    private static boolean isVxlan(Host h, String dev) {
+        return dev != null && h.link(dev).map(l -> l.kind() instanceof LinkKind.Vxlan).orElse(false);
+    }
+
+    private boolean coversSubnet(Prefix p) {
+        for (Prefix s : subnets) if (p.contains(s)) return true;
+        return false;
+    }
+
+    private static int countIn(int[] sorted, long lo, long hi) {
+        int a = lowerBound(sorted, lo), b = lowerBound(sorted, hi + 1);
+        return b - a;
+    }
+
+    private static int lowerBound(int[] sorted, long v) {
+        int lo = 0, hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Integer.toUnsignedLong(sorted[mid]) < v) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private boolean canonicalRoute(Route r, int s) {
+        Prefix p = subnets.get(s);
+        return leaseOf[s] != null && r.type() == Route.Type.UNICAST && p.network().equals(r.via()) && VXLAN_DEV.equals(r.dev()) && r.src() == null;
+    }
+
+    private boolean canonicalNeighbour(Neighbour nb, int s) {
+        return leaseOf[s] != null && VXLAN_DEV.equals(nb.dev()) && nb.mac() != null && nb.mac().equals(leaseOf[s].vtepMac())
+                && nb.state() != Neighbour.State.FAILED && nb.state() != Neighbour.State.INCOMPLETE;
+    }
+
+    private boolean canonicalFdb(FdbEntry e, int s) {
+        return leaseOf[s] != null && VXLAN_DEV.equals(e.dev()) && leaseOf[s].publicIp().equals(e.dst());
+    }
+
+    /** Writes addresses relative to one host, so that hosts alike but for their own addresses share a signature. */
+    private record Rel(Ipv4 self, Prefix bridge, Prefix flannel) {
+        String ip(Ipv4 ip) {
+            if (ip == null) return "-";
+            if (ip.equals(self)) return "H";
+            if (bridge != null && bridge.contains(ip)) return "B+" + (ip.unsigned() - bridge.network().unsigned());
+            if (flannel != null && flannel.contains(ip)) return "F+" + (ip.unsigned() - flannel.network().unsigned());
+            return ip.toString();
+        }
+
+        String prefix(Prefix p) {
+            return ip(p.network()) + "/" + p.length();
+        }
+    }
+
+    // ---- classes of flows ----------------------------------------------------------------------------------------
+
+    /** The state of host h's flannel entries for subnet s: a small code, or UNIQUE when only a trace can tell. */
+    private int entryState(int h, int s) {
+        if (s < 0) return NONE;
+        if (owner[s] == h) return OWN;
+        if (other[h].get(s)) return UNIQUE;
+        int code = (routeCanon[h].get(s) ? 0 : 1) | (neighCanon[h].get(s) ? 0 : 2) | (fdbCanon[h].get(s) ? 0 : 4);
+        if ((code & 1) != 0 && broadOverlay[h]) return UNIQUE;
+        return code;
+    }
+
+    /** The class of a flow from host b to a pod address in subnet s (also the path to a real server there). */
+    private Object podKey(int b, int s) {
+        int y = owner[s];
+        long unique = (long) b * subnets.size() + s;
+        if (y < 0 || subnetUnique[s] || hostUnique[b] || hostUnique[y] || backUnique[b]) return new PodKey(-1, -1, -1, -1, -1, unique);
+        int dbs = entryState(b, s);
+        int f = flannelSubnet[b];
+        int dyf = entryState(y, f);
+        if (dbs == UNIQUE || dyf == UNIQUE) return new PodKey(-1, -1, -1, -1, -1, unique);
+        int flags = (b == y ? 1 : 0) | (s == f ? 2 : 0) | (f >= 0 && owner[f] == b ? 4 : 0) | (f >= 0 && owner[f] == y ? 8 : 0);
+        return new PodKey(sig[b], sig[y], dbs, dyf, flags, -1);
+    }
+
+    private int id(Object key) {
+        Integer v = keyIds.get(key);
+        if (v != null) return v;
+        synchronized (keyIds) {
+            return keyIds.computeIfAbsent(key, k -> keyIds.size());
+        }
+    }
+
+    /** One host's service frontends indexed: its virtual servers and local addresses, built once per query batch. */
+    final class HostServices {
+        final int host;
+        final Map<Long, VirtualServer> vs = new HashMap<>();
+        final Set<Integer> local = new HashSet<>();
+
+        HostServices(int host) {
+            this.host = host;
+            Host h = hosts.get(host);
+            for (VirtualServer v : h.virtualServers()) vs.put(vsKey(v.protocol(), v.address()), v);
+            for (IfAddress a : h.addresses()) local.add(a.ip().bits());
+        }
+    }
+
+    private static long vsKey(Protocol p, SocketAddress a) {
+        return ((long) p.ordinal() << 48) | (a.ip().unsigned() << 16) | a.port();
+    }
+
+    private Object serviceKey(HostServices hs, Protocol protocol, SocketAddress frontend, boolean clusterIp, long uniqueTag) {
+        int b = hs.host;
+        if (hostUnique[b]) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
+        VirtualServer v = hs.vs.get(vsKey(protocol, frontend));
+        boolean local = hs.local.contains(frontend.ip().bits()) || (frontend.ip().bits() >>> 24) == 127;
+        boolean inCidr = snapshot.cluster().clusterCidr().map(c -> c.contains(frontend.ip())).orElse(false);
+        List<RealKey> reals = List.of();
+        if (v != null) {
+            RealKey[] rk = new RealKey[v.reals().size()];
+            for (int k = 0; k < rk.length; k++) {
+                VirtualServer.RealServer r = v.reals().get(k);
+                int s = subnetOf(r.address().ip());
+                if (s < 0) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
+                Object pk = podKey(b, s);
+                if (pk instanceof PodKey p && p.unique() >= 0) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
+                rk[k] = new RealKey(id(pk), r.address().ip().unsigned() - subnets.get(s).network().unsigned(), r.address().port(), r.forward());
+            }
+            reals = List.of(rk);
+        }
+        return new ServiceKey(sig[b], clusterIp, local, inCidr, v != null, reals, -1);
+    }
+
+    private Outcome outcome(Object key, String from, Destination to) {
+        Outcome o = outcomes.get(key);
+        if (o != null) return o;
+        Trace t = dataPlane.trace(from, to.probe());
+        Outcome fresh = Outcome.of(t);
+        Outcome prev = outcomes.putIfAbsent(key, fresh);
+        return prev != null ? prev : fresh;
+    }
+
+    // ---- the destinations and single flows --------------------------------------------------------------------
+
+    public List<String> hostNames() {
+        return hosts.stream().map(Host::name).toList();
+    }
+
+    public List<Destination.PodSubnet> podSubnets() {
+        List<Destination.PodSubnet> out = new ArrayList<>();
+        for (int s = 0; s < subnets.size(); s++) out.add(new Destination.PodSubnet(subnets.get(s), target[s]));
+        return out;
+    }
+
+    public List<Destination.ClusterIp> clusterIps() {
+        return frontends.stream().map(f -> new Destination.ClusterIp(f.service(), f.clusterIp())).toList();
+    }
+
+    /** Every NodeIP:nodePort: each service port with a NodePort on the underlay address of each host. */
+    public List<Destination.NodePort> nodePorts() {
+        List<Destination.NodePort> out = new ArrayList<>();
+        for (Frontend f : frontends) {
+            if (f.nodePort() <= 0) continue;
+            for (int b = 0; b < hosts.size(); b++) {
+                if (hostAddr[b] != null) out.add(new Destination.NodePort(f.service(), hosts.get(b).name(), new SocketAddress(hostAddr[b], f.nodePort())));
+            }
+        }
+        return out;
+    }
+
+    public List<Destination> destinations() {
+        List<Destination> out = new ArrayList<>(podSubnets());
+        out.addAll(clusterIps());
+        out.addAll(nodePorts());
+        return out;
+    }
+
+    /** The matrix cell for one flow; {@code to} must be one of {@link #destinations()}. */
+    public Flow flow(String from, Destination to) {
+        Integer a = hostIndex.get(from);
+        if (a == null) throw new IllegalArgumentException("unknown host '" + from + "'");
+        return flow(a, to, new HostServicesCache());
+    }
+
+    /** Keeps the last host's service index: flows are asked host by host. */
+    final class HostServicesCache {
+        private HostServices last;
+
+        HostServices of(int b) {
+            if (last == null || last.host != b) last = new HostServices(b);
+            return last;
+        }
+    }
+
+    private Flow flow(int a, Destination to, HostServicesCache cache) {
+        String from = hosts.get(a).name();
+        Object key = switch (to) {
+            case Destination.PodSubnet p -> {
+                Integer s = subnetIndex.get(p.subnet());
+                if (s == null) throw new IllegalArgumentException("not a pod subnet of this snapshot: " + p.subnet());
+                yield podKey(a, s);
+            }
+            case Destination.ClusterIp c -> serviceKey(cache.of(a), Protocol.TCP, c.address(), true, uniqueTag(a, c.address()));
+            case Destination.NodePort np -> {
+                Integer b = hostIndex.get(np.node());
+                if (b == null) throw new IllegalArgumentException("unknown node '" + np.node() + "'");
+                yield nodePortKey(a, b, id(serviceKey(cache.of(b), Protocol.TCP, np.address(), false, uniqueTag(b, np.address()))), np.address());
+            }
+        };
+        Outcome o = outcome(key, from, to);
+        return new Flow(from, to, o.verdict(), o.endpoints(), o.reason());
+    }
+
+    private long uniqueTag(int host, SocketAddress frontend) {
+        return ((long) host << 48) ^ vsKey(Protocol.TCP, frontend);
+    }
+
+    private Object nodePortKey(int a, int b, int serviceId, SocketAddress frontend) {
+        if (hostUnique[a] || hostUnique[b]) return new NodePortKey(-1, -1, a == b, -1, ((long) a << 32 | b) * 31 + uniqueTag(b, frontend));
+        return new NodePortKey(sig[a], sig[b], a == b, serviceId, -1);
+    }
+
+    /** Every flow, host by host; meant for clusters small enough to list (a few hundred hosts). */
+    public void forEachFlow(Consumer<Flow> sink) {
+        List<Destination> all = destinations();
+        HostServicesCache cache = new HostServicesCache();
+        for (int a = 0; a < hosts.size(); a++) for (Destination d : all) sink.accept(flow(a, d, cache));
+    }
+
+    /** How many flows the matrix has, without listing them. */
+    public long flowCount() {
+        long n = hosts.size();
+        long nodePortFrontends = frontends.stream().filter(f -> f.nodePort() > 0).count() * Arrays.stream(hostAddr).filter(x -> x != null).count();
+        return n * (subnets.size() + frontends.size() + nodePortFrontends);
+    }
+
+    // ---- the whole matrix, by classes -------------------------------------------------------------------------
+
+    /** Listener for long runs: called with hosts done and hosts in all. */
+    public interface Progress {
+        void done(int hostsDone, int hostsTotal);
+
+        Progress NONE = (a, b) -> { };
+    }
+
+    /**
+     * Counts every flow of the matrix by verdict and coverage, tracing one flow per class. Pod and ClusterIP flows
+     * are classed host by host; NodePort flows from every host to node b fall into the classes of (signature of the
+     * sender, class of b's frontend), so they are counted per signature, not per sender.
+     */
+    public Summary summarize(Progress progress) {
+        long t0 = System.nanoTime();
+        int n = hosts.size();
+        Summary.Counts pods = new Summary.Counts(), cips = new Summary.Counts(), nps = new Summary.Counts();
+        int[] perSig = new int[sigCount];
+        List<Integer> uniqueSenders = new ArrayList<>();
+        int[] firstOfSig = new int[sigCount];
+        Arrays.fill(firstOfSig, -1);
+        for (int a = 0; a < n; a++) {
+            if (hostUnique[a]) uniqueSenders.add(a);
+            else perSig[sig[a]]++;
+            if (firstOfSig[sig[a]] < 0 && !hostUnique[a]) firstOfSig[sig[a]] = a;
+        }
+        List<Destination.PodSubnet> podDests = podSubnets();
+        HostServicesCache cache = new HostServicesCache();
+        for (int b = 0; b < n; b++) {
+            // pod subnets from b
+            Map<Object, long[]> classes = new HashMap<>();
+            Map<Object, Integer> firstDest = new HashMap<>();
+            for (int s = 0; s < subnets.size(); s++) {
+                Object k = podKey(b, s);
+                long[] c = classes.get(k);
+                if (c == null) {
+                    classes.put(k, c = new long[1]);
+                    firstDest.put(k, s);
+                }
+                c[0]++;
+            }
+            String from = hosts.get(b).name();
+            for (Map.Entry<Object, long[]> e : classes.entrySet()) {
+                pods.add(outcome(e.getKey(), from, podDests.get(firstDest.get(e.getKey()))), e.getValue()[0]);
+            }
+            HostServices hs = cache.of(b);
+            for (Frontend f : frontends) {
+                Destination.ClusterIp d = new Destination.ClusterIp(f.service(), f.clusterIp());
+                cips.add(outcome(serviceKey(hs, Protocol.TCP, f.clusterIp(), true, uniqueTag(b, f.clusterIp())), from, d), 1);
+                if (f.nodePort() <= 0 || hostAddr[b] == null) continue;
+                SocketAddress addr = new SocketAddress(hostAddr[b], f.nodePort());
+                Destination.NodePort np = new Destination.NodePort(f.service(), from, addr);
+                int sk = id(serviceKey(hs, Protocol.TCP, addr, false, uniqueTag(b, addr)));
+                // senders of each signature, the node itself apart
+                for (int g = 0; g < sigCount; g++) {
+                    int count = perSig[g] - (g == sig[b] && !hostUnique[b] ? 1 : 0);
+                    if (count == 0) continue;
+                    int a = firstOfSig[g] != b ? firstOfSig[g] : firstOther(g, b);
+                    nps.add(outcome(nodePortKey(a, b, sk, addr), hosts.get(a).name(), np), count);
+                }
+                for (int a : uniqueSenders) if (a != b) nps.add(outcome(nodePortKey(a, b, sk, addr), hosts.get(a).name(), np), 1);
+                nps.add(outcome(nodePortKey(b, b, sk, addr), from, np), 1);
+            }
+            progress.done(b + 1, n);
+        }
+        Map<String, Summary.Counts> byKind = new LinkedHashMap<>();
+        byKind.put("podSubnet", pods);
+        byKind.put("clusterIp", cips);
+        byKind.put("nodePort", nps);
+        long flows = pods.total() + cips.total() + nps.total();
+        return new Summary(n, subnets.size(), frontends.size(), (int) nodePorts().size(), byKind, flows, outcomes.size(),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private int firstOther(int g, int b) {
+        for (int a = 0; a < hosts.size(); a++) if (a != b && sig[a] == g && !hostUnique[a]) return a;
+        throw new IllegalStateException("no other host of signature " + g);
+    }
+}
