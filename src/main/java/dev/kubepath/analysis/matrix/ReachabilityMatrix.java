@@ -80,6 +80,7 @@ public final class ReachabilityMatrix {
     private final boolean[] broadOverlay;
     private final BitSet[] routeCanon, neighCanon, fdbCanon, other;
     private final int sigCount;
+    private final Map<Integer, Integer>[] containerClasses;
 
     private final List<Frontend> frontends = new ArrayList<>();
     private final Map<Object, Outcome> outcomes = new ConcurrentHashMap<>();
@@ -89,7 +90,8 @@ public final class ReachabilityMatrix {
     record Frontend(String service, Protocol protocol, SocketAddress clusterIp, int nodePort) {}
 
     private record PodKey(int sigB, int sigY, int devBS, int devYF, int flags, long unique) {}
-    private record RealKey(int path, long where, int port, String forward) {}
+    /** A real server: the class of the path to its subnet, what sits at its address there, its port and method. */
+    private record RealKey(int path, int container, int port, String forward) {}
     private record ServiceKey(int sigB, boolean clusterIp, boolean local, boolean inClusterCidr, boolean hasVs,
                               List<RealKey> reals, long unique) {}
     private record NodePortKey(int sigA, int sigB, boolean self, int service, long unique) {}
@@ -157,6 +159,9 @@ public final class ReachabilityMatrix {
         for (int s = 0; s < d; s++) if (gatewayIndex.get(subnets.get(s).network().bits()) != s) subnetUnique[s] = true;
         subnetTable.freeze();
 
+        @SuppressWarnings("unchecked")
+        Map<Integer, Integer>[] cc = new Map[n];
+        containerClasses = cc;
         sig = new int[n];
         flannelSubnet = new int[n];
         hostUnique = new boolean[n];
@@ -340,7 +345,10 @@ public final class ReachabilityMatrix {
         sb.append('|');
         for (Chain c : h.chains()) {
             sb.append(rendered.computeIfAbsent(c, k -> c.toString())).append(';');
-            for (Rule r : c.rules()) if (r.target() instanceof Rule.Target.Dnat) hostUnique[i] = true; // iptables-mode services
+            for (Rule r : c.rules()) {
+                if (r.target() instanceof Rule.Target.Dnat) hostUnique[i] = true; // iptables-mode services
+                if (splitsSubnet(r.match().src()) || splitsSubnet(r.match().dst())) hostUnique[i] = true;
+            }
         }
         sb.append('|');
         for (Socket s : h.sockets()) sb.append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port()).append(';');
@@ -351,6 +359,13 @@ public final class ReachabilityMatrix {
             sb.append(';');
         }
         return sb.toString();
+    }
+
+    /** A rule prefix that tells pods of one subnet apart. */
+    private boolean splitsSubnet(Prefix p) {
+        if (p == null) return false;
+        int s = subnetOf(p.network());
+        return s >= 0 && p.length() > subnets.get(s).length();
     }
 
     private static boolean isVxlan(Host h, String dev) {
@@ -472,11 +487,30 @@ public final class ReachabilityMatrix {
                 if (s < 0) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
                 Object pk = podKey(b, s);
                 if (pk instanceof PodKey p && p.unique() >= 0) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
-                rk[k] = new RealKey(id(pk), r.address().ip().unsigned() - subnets.get(s).network().unsigned(), r.address().port(), r.forward());
+                rk[k] = new RealKey(id(pk), containerClass(owner[s], r.address().ip()), r.address().port(), r.forward());
             }
             reals = List.of(rk);
         }
         return new ServiceKey(sig[b], clusterIp, local, inCidr, v != null, reals, -1);
+    }
+
+    /**
+     * What the tracer finds at a pod address on its host: whether a pod has it and what listens there, as an id.
+     * Hosts whose filter rules name addresses inside a pod subnet are classed per flow (hostUnique), so the address
+     * itself matters no further.
+     */
+    private int containerClass(int y, Ipv4 ip) {
+        Map<Integer, Integer> m = containerClasses[y];
+        if (m == null) {
+            m = new HashMap<>();
+            for (Container c : hosts.get(y).containers()) {
+                StringBuilder sb = new StringBuilder(c.bridge()).append(' ').append(c.prefixLength()).append(' ').append(c.server() != null);
+                for (Socket so : c.listeners()) sb.append(' ').append(so.protocol()).append(' ').append(so.ip().equals(c.ip()) ? "self" : so.ip().toString()).append(':').append(so.port());
+                m.putIfAbsent(c.ip().bits(), id(sb.toString()));
+            }
+            containerClasses[y] = m;
+        }
+        return m.getOrDefault(ip.bits(), -1);
     }
 
     private Outcome outcome(Object key, String from, Destination to) {
@@ -629,22 +663,57 @@ public final class ReachabilityMatrix {
                 pods.add(outcome(e.getKey(), from, podDests.get(firstDest.get(e.getKey()))), e.getValue()[0]);
             }
             HostServices hs = cache.of(b);
+            Map<Object, long[]> cipClasses = new HashMap<>();
+            Map<Object, Destination> cipFirst = new HashMap<>();
+            Map<Integer, long[]> npClasses = new HashMap<>();
+            Map<Integer, Destination.NodePort> npFirst = new HashMap<>();
             for (Frontend f : frontends) {
-                Destination.ClusterIp d = new Destination.ClusterIp(f.service(), f.clusterIp());
-                cips.add(outcome(serviceKey(hs, Protocol.TCP, f.clusterIp(), true, uniqueTag(b, f.clusterIp())), from, d), 1);
+                Object ck = serviceKey(hs, Protocol.TCP, f.clusterIp(), true, uniqueTag(b, f.clusterIp()));
+                long[] c = cipClasses.get(ck);
+                if (c == null) {
+                    cipClasses.put(ck, c = new long[1]);
+                    cipFirst.put(ck, new Destination.ClusterIp(f.service(), f.clusterIp()));
+                }
+                c[0]++;
                 if (f.nodePort() <= 0 || hostAddr[b] == null) continue;
                 SocketAddress addr = new SocketAddress(hostAddr[b], f.nodePort());
-                Destination.NodePort np = new Destination.NodePort(f.service(), from, addr);
                 int sk = id(serviceKey(hs, Protocol.TCP, addr, false, uniqueTag(b, addr)));
-                // senders of each signature, the node itself apart
-                for (int g = 0; g < sigCount; g++) {
-                    int count = perSig[g] - (g == sig[b] && !hostUnique[b] ? 1 : 0);
-                    if (count == 0) continue;
-                    int a = firstOfSig[g] != b ? firstOfSig[g] : firstOther(g, b);
-                    nps.add(outcome(nodePortKey(a, b, sk, addr), hosts.get(a).name(), np), count);
+                long[] c2 = npClasses.get(sk);
+                if (c2 == null) {
+                    npClasses.put(sk, c2 = new long[1]);
+                    npFirst.put(sk, new Destination.NodePort(f.service(), from, addr));
                 }
-                for (int a : uniqueSenders) if (a != b) nps.add(outcome(nodePortKey(a, b, sk, addr), hosts.get(a).name(), np), 1);
-                nps.add(outcome(nodePortKey(b, b, sk, addr), from, np), 1);
+                c2[0]++;
+            }
+            cipClasses.forEach((k, c) -> cips.add(outcome(k, from, cipFirst.get(k)), c[0]));
+            if (!hostUnique[b]) {
+                for (Map.Entry<Integer, long[]> e : npClasses.entrySet()) {
+                    int sk = e.getKey();
+                    long times = e.getValue()[0];
+                    Destination.NodePort np = npFirst.get(sk);
+                    // senders of each signature, the node itself apart
+                    for (int g = 0; g < sigCount; g++) {
+                        int count = perSig[g] - (g == sig[b] ? 1 : 0);
+                        if (count == 0) continue;
+                        int a = firstOfSig[g] != b ? firstOfSig[g] : firstOther(g, b);
+                        nps.add(outcome(nodePortKey(a, b, sk, np.address()), hosts.get(a).name(), np), count * times);
+                    }
+                    nps.add(outcome(nodePortKey(b, b, sk, np.address()), from, np), times);
+                }
+            }
+            // senders (or a node) that are classes of their own: flow by flow
+            if (hostUnique[b] || !uniqueSenders.isEmpty()) {
+                for (Frontend f : frontends) {
+                    if (f.nodePort() <= 0 || hostAddr[b] == null) continue;
+                    SocketAddress addr = new SocketAddress(hostAddr[b], f.nodePort());
+                    Destination.NodePort np = new Destination.NodePort(f.service(), from, addr);
+                    int sk = id(serviceKey(hs, Protocol.TCP, addr, false, uniqueTag(b, addr)));
+                    for (int a = 0; a < n; a++) {
+                        if (hostUnique[b] || (hostUnique[a] && a != b)) {
+                            nps.add(outcome(nodePortKey(a, b, sk, addr), hosts.get(a).name(), np), 1);
+                        }
+                    }
+                }
             }
             progress.done(b + 1, n);
         }

@@ -58,8 +58,15 @@ class MatrixEqualsTracerTest {
             DataPlane tracer = new DataPlane(s);
             List<String> mismatches = new ArrayList<>();
             int[] n = new int[1];
+            Map<String, Map<Verdict, Long>> tally = new java.util.HashMap<>();
             m.forEachFlow(f -> {
                 n[0]++;
+                String kind = switch (f.to()) {
+                    case Destination.PodSubnet p -> "podSubnet";
+                    case Destination.ClusterIp ci -> "clusterIp";
+                    case Destination.NodePort np -> "nodePort";
+                };
+                tally.computeIfAbsent(kind, k -> new EnumMap<>(Verdict.class)).merge(f.verdict(), 1L, Long::sum);
                 Trace t = tracer.trace(f.from(), f.to().probe());
                 seen.merge(t.verdict(), 1, Integer::sum);
                 if (t.verdict() != f.verdict() || coverage(t) != f.endpoints()) {
@@ -71,6 +78,12 @@ class MatrixEqualsTracerTest {
             assertThat((long) n[0]).isEqualTo(m.flowCount());
             Summary sum = ReachabilityMatrix.of(s).summarize(ReachabilityMatrix.Progress.NONE);
             assertThat(sum.flows()).isEqualTo(m.flowCount());
+            // the counts by classes add up to the counts of the flows listed one by one
+            for (Map.Entry<String, Map<Verdict, Long>> e : tally.entrySet()) {
+                for (Verdict v : Verdict.values()) {
+                    assertThat(sum.byKind().get(e.getKey()).verdict(v)).as("%s %s", e.getKey(), v).isEqualTo(e.getValue().getOrDefault(v, 0L));
+                }
+            }
             flows += n[0];
             traced += m.traced();
         }
