@@ -16,7 +16,19 @@ public sealed interface Destination {
     /** "10.64.1.0/24" or "172.20.0.1:80": the form the JSON and the tables use. */
     String label();
 
-    record PodSubnet(Prefix subnet, Ipv4 target) implements Destination {
+    /**
+     * What the destination is, independent of the addresses it has in one snapshot: "pods on mcwk8s05",
+     * "ClusterIP default/web:80", "NodePort default/web:80 on mcwk8s06". Two snapshots' flows are compared by it,
+     * so a subnet or NodePort that was renumbered by a fix is still the same destination.
+     */
+    String identity();
+
+    /** {@code owner} is the host whose bridge holds the subnet, or null when none does. */
+    record PodSubnet(Prefix subnet, Ipv4 target, String owner) implements Destination {
+        public String identity() {
+            return owner != null ? "pods on " + owner : "pod subnet " + subnet;
+        }
+
         public Probe probe() {
             return new Probe.Ping(target);
         }
@@ -27,6 +39,10 @@ public sealed interface Destination {
     }
 
     record ClusterIp(String service, SocketAddress address) implements Destination {
+        public String identity() {
+            return "ClusterIP " + service + ":" + address.port();
+        }
+
         public Probe probe() {
             return new Probe.Curl(address);
         }
@@ -36,7 +52,12 @@ public sealed interface Destination {
         }
     }
 
-    record NodePort(String service, String node, SocketAddress address) implements Destination {
+    /** {@code port} is the service port the NodePort belongs to. */
+    record NodePort(String service, int port, String node, SocketAddress address) implements Destination {
+        public String identity() {
+            return "NodePort " + service + ":" + port + " on " + node;
+        }
+
         public Probe probe() {
             return new Probe.Curl(address);
         }

@@ -87,7 +87,11 @@ public final class ReachabilityMatrix {
     private final Map<Object, Integer> keyIds = new ConcurrentHashMap<>();
 
     /** A service port with its ClusterIP and, when it has one, its NodePort. */
-    record Frontend(String service, Protocol protocol, SocketAddress clusterIp, int nodePort) {}
+    record Frontend(String service, Protocol protocol, SocketAddress clusterIp, int nodePort) {
+        Destination.NodePort at(String node, Ipv4 ip) {
+            return new Destination.NodePort(service, clusterIp.port(), node, new SocketAddress(ip, nodePort));
+        }
+    }
 
     private record PodKey(int sigB, int sigY, int devBS, int devYF, int flags, long unique) {}
     /** A real server: the class of the path to its subnet, what sits at its address there, its port and method. */
@@ -530,7 +534,7 @@ public final class ReachabilityMatrix {
 
     public List<Destination.PodSubnet> podSubnets() {
         List<Destination.PodSubnet> out = new ArrayList<>();
-        for (int s = 0; s < subnets.size(); s++) out.add(new Destination.PodSubnet(subnets.get(s), target[s]));
+        for (int s = 0; s < subnets.size(); s++) out.add(new Destination.PodSubnet(subnets.get(s), target[s], owner[s] < 0 ? null : hosts.get(owner[s]).name()));
         return out;
     }
 
@@ -544,7 +548,7 @@ public final class ReachabilityMatrix {
         for (Frontend f : frontends) {
             if (f.nodePort() <= 0) continue;
             for (int b = 0; b < hosts.size(); b++) {
-                if (hostAddr[b] != null) out.add(new Destination.NodePort(f.service(), hosts.get(b).name(), new SocketAddress(hostAddr[b], f.nodePort())));
+                if (hostAddr[b] != null) out.add(f.at(hosts.get(b).name(), hostAddr[b]));
             }
         }
         return out;
@@ -681,7 +685,7 @@ public final class ReachabilityMatrix {
                 long[] c2 = npClasses.get(sk);
                 if (c2 == null) {
                     npClasses.put(sk, c2 = new long[1]);
-                    npFirst.put(sk, new Destination.NodePort(f.service(), from, addr));
+                    npFirst.put(sk, f.at(from, hostAddr[b]));
                 }
                 c2[0]++;
             }
@@ -706,7 +710,7 @@ public final class ReachabilityMatrix {
                 for (Frontend f : frontends) {
                     if (f.nodePort() <= 0 || hostAddr[b] == null) continue;
                     SocketAddress addr = new SocketAddress(hostAddr[b], f.nodePort());
-                    Destination.NodePort np = new Destination.NodePort(f.service(), from, addr);
+                    Destination.NodePort np = f.at(from, hostAddr[b]);
                     int sk = id(serviceKey(hs, Protocol.TCP, addr, false, uniqueTag(b, addr)));
                     for (int a = 0; a < n; a++) {
                         if (hostUnique[b] || (hostUnique[a] && a != b)) {
