@@ -177,12 +177,19 @@ public final class ReachabilityMatrix {
         other = new BitSet[n];
         int[] sortedAddrs = Arrays.stream(hostAddr).filter(a -> a != null).mapToInt(a -> (int) a.unsigned()).sorted().toArray();
         Map<String, Integer> sigIds = new HashMap<>();
-        Map<Object, String> rendered = new IdentityHashMap<>();
-        for (int i = 0; i < n; i++) {
-            String s = scan(i, sortedAddrs, rendered);
-            sig[i] = sigIds.computeIfAbsent(s, k -> sigIds.size());
-        }
+        // hosts are independent: each fills its own slots of the per-host arrays
+        List<String> sigs = java.util.stream.IntStream.range(0, n).parallel().mapToObj(i -> scan(i, sortedAddrs)).toList();
+        for (int i = 0; i < n; i++) sig[i] = sigIds.computeIfAbsent(sigs.get(i), k -> sigIds.size());
         sigCount = sigIds.size();
+        for (int y = 0; y < n; y++) {
+            Map<Integer, Integer> m = new HashMap<>();
+            for (Container c : hosts.get(y).containers()) {
+                StringBuilder sb = new StringBuilder(c.bridge()).append(' ').append(c.prefixLength()).append(' ').append(c.server() != null);
+                for (Socket so : c.listeners()) sb.append(' ').append(so.protocol()).append(' ').append(so.ip().equals(c.ip()) ? "self" : so.ip().toString()).append(':').append(so.port());
+                m.putIfAbsent(c.ip().bits(), id(sb.toString()));
+            }
+            containerClasses[y] = m;
+        }
 
         for (Service svc : snapshot.cluster().services()) {
             if (svc.clusterIp() == null) continue;
@@ -239,7 +246,7 @@ public final class ReachabilityMatrix {
     // ---- per-host reduction ------------------------------------------------------------------------------------
 
     /** Fills the per-subnet entry states of host i and returns its signature. */
-    private String scan(int i, int[] sortedAddrs, Map<Object, String> rendered) {
+    private String scan(int i, int[] sortedAddrs) {
         Host h = hosts.get(i);
         int d = subnets.size();
         BitSet rc = new BitSet(d), nc = new BitSet(d), fc = new BitSet(d), ot = new BitSet(d);
@@ -348,7 +355,7 @@ public final class ReachabilityMatrix {
         }
         sb.append('|');
         for (Chain c : h.chains()) {
-            sb.append(rendered.computeIfAbsent(c, k -> c.toString())).append(';');
+            sb.append(c).append(';');
             for (Rule r : c.rules()) {
                 if (r.target() instanceof Rule.Target.Dnat) hostUnique[i] = true; // iptables-mode services
                 if (splitsSubnet(r.match().src()) || splitsSubnet(r.match().dst())) hostUnique[i] = true;
@@ -437,17 +444,26 @@ public final class ReachabilityMatrix {
         return code;
     }
 
-    /** The class of a flow from host b to a pod address in subnet s (also the path to a real server there). */
-    private Object podKey(int b, int s) {
+    /**
+     * The class of a flow from host b to a pod address in subnet s, as a small number among b's classes
+     * (destination signature, entry states, equalities), or -1 when the flow is a class of its own.
+     */
+    private int podCode(int b, int s) {
         int y = owner[s];
-        long unique = (long) b * subnets.size() + s;
-        if (y < 0 || subnetUnique[s] || hostUnique[b] || hostUnique[y] || backUnique[b]) return new PodKey(-1, -1, -1, -1, -1, unique);
+        if (y < 0 || subnetUnique[s] || hostUnique[b] || hostUnique[y] || backUnique[b]) return -1;
         int dbs = entryState(b, s);
         int f = flannelSubnet[b];
         int dyf = entryState(y, f);
-        if (dbs == UNIQUE || dyf == UNIQUE) return new PodKey(-1, -1, -1, -1, -1, unique);
+        if (dbs == UNIQUE || dyf == UNIQUE) return -1;
         int flags = (b == y ? 1 : 0) | (s == f ? 2 : 0) | (f >= 0 && owner[f] == b ? 4 : 0) | (f >= 0 && owner[f] == y ? 8 : 0);
-        return new PodKey(sig[b], sig[y], dbs, dyf, flags, -1);
+        return ((sig[y] * 10 + dbs) * 10 + dyf) * 16 + flags;
+    }
+
+    /** The class of a flow from host b to a pod address in subnet s (also the path to a real server there). */
+    private Object podKey(int b, int s) {
+        int code = podCode(b, s);
+        if (code < 0) return new PodKey(-1, -1, -1, -1, -1, (long) b * subnets.size() + s);
+        return new PodKey(sig[b], code / 1600, (code / 160) % 10, (code / 16) % 10, code % 16, -1);
     }
 
     private int id(Object key) {
@@ -504,17 +520,7 @@ public final class ReachabilityMatrix {
      * itself matters no further.
      */
     private int containerClass(int y, Ipv4 ip) {
-        Map<Integer, Integer> m = containerClasses[y];
-        if (m == null) {
-            m = new HashMap<>();
-            for (Container c : hosts.get(y).containers()) {
-                StringBuilder sb = new StringBuilder(c.bridge()).append(' ').append(c.prefixLength()).append(' ').append(c.server() != null);
-                for (Socket so : c.listeners()) sb.append(' ').append(so.protocol()).append(' ').append(so.ip().equals(c.ip()) ? "self" : so.ip().toString()).append(':').append(so.port());
-                m.putIfAbsent(c.ip().bits(), id(sb.toString()));
-            }
-            containerClasses[y] = m;
-        }
-        return m.getOrDefault(ip.bits(), -1);
+        return containerClasses[y].getOrDefault(ip.bits(), -1);
     }
 
     private Outcome outcome(Object key, String from, Destination to) {
@@ -637,7 +643,6 @@ public final class ReachabilityMatrix {
     public Summary summarize(Progress progress) {
         long t0 = System.nanoTime();
         int n = hosts.size();
-        Summary.Counts pods = new Summary.Counts(), cips = new Summary.Counts(), nps = new Summary.Counts();
         int[] perSig = new int[sigCount];
         List<Integer> uniqueSenders = new ArrayList<>();
         int[] firstOfSig = new int[sigCount];
@@ -648,23 +653,27 @@ public final class ReachabilityMatrix {
             if (firstOfSig[sig[a]] < 0 && !hostUnique[a]) firstOfSig[sig[a]] = a;
         }
         List<Destination.PodSubnet> podDests = podSubnets();
+        // hosts are dealt out to the cores; each keeps its own counts, merged at the end
+        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 16));
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        List<Summary.Counts[]> parts = java.util.stream.IntStream.range(0, threads).parallel().mapToObj(t -> {
+        Summary.Counts pods = new Summary.Counts(), cips = new Summary.Counts(), nps = new Summary.Counts();
         HostServicesCache cache = new HostServicesCache();
-        for (int b = 0; b < n; b++) {
-            // pod subnets from b
-            Map<Object, long[]> classes = new HashMap<>();
-            Map<Object, Integer> firstDest = new HashMap<>();
-            for (int s = 0; s < subnets.size(); s++) {
-                Object k = podKey(b, s);
-                long[] c = classes.get(k);
-                if (c == null) {
-                    classes.put(k, c = new long[1]);
-                    firstDest.put(k, s);
-                }
-                c[0]++;
-            }
+        for (int b = t; b < n; b += threads) {
+            // pod subnets from b: counted by class number, one traced flow per class
             String from = hosts.get(b).name();
-            for (Map.Entry<Object, long[]> e : classes.entrySet()) {
-                pods.add(outcome(e.getKey(), from, podDests.get(firstDest.get(e.getKey()))), e.getValue()[0]);
+            int[] podCount = new int[sigCount * 1600];
+            int[] podFirst = new int[sigCount * 1600];
+            for (int s = 0; s < subnets.size(); s++) {
+                int code = podCode(b, s);
+                if (code < 0) {
+                    pods.add(outcome(podKey(b, s), from, podDests.get(s)), 1);
+                    continue;
+                }
+                if (podCount[code]++ == 0) podFirst[code] = s;
+            }
+            for (int code = 0; code < podCount.length; code++) {
+                if (podCount[code] > 0) pods.add(outcome(podKey(b, podFirst[code]), from, podDests.get(podFirst[code])), podCount[code]);
             }
             HostServices hs = cache.of(b);
             Map<Object, long[]> cipClasses = new HashMap<>();
@@ -719,7 +728,15 @@ public final class ReachabilityMatrix {
                     }
                 }
             }
-            progress.done(b + 1, n);
+            progress.done(done.incrementAndGet(), n);
+        }
+        return new Summary.Counts[] {pods, cips, nps};
+        }).toList();
+        Summary.Counts pods = new Summary.Counts(), cips = new Summary.Counts(), nps = new Summary.Counts();
+        for (Summary.Counts[] part : parts) {
+            pods.merge(part[0]);
+            cips.merge(part[1]);
+            nps.merge(part[2]);
         }
         Map<String, Summary.Counts> byKind = new LinkedHashMap<>();
         byKind.put("podSubnet", pods);

@@ -27,6 +27,12 @@ public record Summary(int hosts, int podSubnets, int clusterIps, int nodePorts, 
             total += n;
         }
 
+        void merge(Counts o) {
+            o.verdicts.forEach((k, v) -> verdicts.merge(k, v, Long::sum));
+            o.endpoints.forEach((k, v) -> endpoints.merge(k, v, Long::sum));
+            total += o.total;
+        }
+
         public long total() {
             return total;
         }
