@@ -64,10 +64,10 @@ public final class ReachabilityMatrix {
     private final Map<Integer, Integer> underlayOwner = new HashMap<>();
 
     private final List<Prefix> subnets = new ArrayList<>();
-    private final Map<Prefix, Integer> subnetIndex = new HashMap<>();
+    private final LongIntMap subnetIndex = new LongIntMap(1024);
     private final PrefixTable<Integer> subnetTable = new PrefixTable<>();
-    private final Map<Integer, Integer> gatewayIndex = new HashMap<>();
-    private final Map<Long, Integer> macIndex = new HashMap<>();
+    private final LongIntMap gatewayIndex = new LongIntMap(1024);
+    private final LongIntMap macIndex = new LongIntMap(1024);
     private final Lease[] leaseOf;
     private final int[] owner;
     private final Ipv4[] target;
@@ -144,9 +144,9 @@ public final class ReachabilityMatrix {
             if (o == null && leaseOf[s] != null) o = underlayOwner.get(leaseOf[s].publicIp().bits());
             owner[s] = o == null ? -1 : o;
             subnetTable.put(p, s);
-            gatewayIndex.putIfAbsent(p.network().bits(), s);
+            gatewayIndex.putIfAbsent(p.network().unsigned(), s);
             if (leaseOf[s] != null && leaseOf[s].vtepMac() != null) {
-                if (macIndex.putIfAbsent(leaseOf[s].vtepMac().bits(), s) != null) subnetUnique[s] = true;
+                if (macIndex.putIfAbsent(leaseOf[s].vtepMac().bits(), s) >= 0) subnetUnique[s] = true;
             }
             target[s] = p.address(1);
             if (owner[s] >= 0) {
@@ -160,7 +160,7 @@ public final class ReachabilityMatrix {
             if (owner[s] < 0) subnetUnique[s] = true;
             else if (leaseOf[s] != null && !Integer.valueOf(owner[s]).equals(underlayOwner.get(leaseOf[s].publicIp().bits()))) subnetUnique[s] = true;
         }
-        for (int s = 0; s < d; s++) if (gatewayIndex.get(subnets.get(s).network().bits()) != s) subnetUnique[s] = true;
+        for (int s = 0; s < d; s++) if (gatewayIndex.get(subnets.get(s).network().unsigned()) != s) subnetUnique[s] = true;
         subnetTable.freeze();
 
         @SuppressWarnings("unchecked")
@@ -222,9 +222,16 @@ public final class ReachabilityMatrix {
         return outcomes.size();
     }
 
+    private static long prefixKey(Prefix p) {
+        return (p.network().unsigned() << 6) | p.length();
+    }
+
+    private int subnetIndex(Prefix p) {
+        return subnetIndex.get(prefixKey(p));
+    }
+
     private void addSubnet(Prefix p) {
-        if (subnetIndex.containsKey(p)) return;
-        subnetIndex.put(p, subnets.size());
+        if (subnetIndex.putIfAbsent(prefixKey(p), subnets.size()) >= 0) return;
         subnets.add(p);
     }
 
@@ -264,11 +271,12 @@ public final class ReachabilityMatrix {
         for (IfAddress a : h.addresses()) {
             Link l = h.link(a.dev()).orElse(null);
             if (l != null && l.kind() instanceof LinkKind.Bridge && a.prefixLength() < 32) {
-                bSub = subnetIndex.getOrDefault(a.prefix(), -1);
+                bSub = subnetIndex(a.prefix());
                 break;
             }
         }
-        if (fSub >= 0 && (leaseOf[fSub] == null || !Integer.valueOf(i).equals(underlayOwner.get(leaseOf[fSub].publicIp().bits())))) {
+        // answers to this host's flannel address go where the lease of its subnet points: elsewhere, only a trace can say
+        if (fSub >= 0 && leaseOf[fSub] != null && !Integer.valueOf(i).equals(underlayOwner.get(leaseOf[fSub].publicIp().bits()))) {
             backUnique[i] = true;
         }
         Rel rel = new Rel(hostAddr[i], bSub < 0 ? null : subnets.get(bSub), fSub < 0 ? null : subnets.get(fSub));
@@ -299,8 +307,8 @@ public final class ReachabilityMatrix {
         boolean ownS;
         for (Route r : h.routes()) {
             if (!Route.MAIN.equals(r.table())) continue;
-            Integer s = subnetIndex.get(r.dst());
-            if (s != null && owner[s] != i) {
+            int s = subnetIndex(r.dst());
+            if (s >= 0 && owner[s] != i) {
                 if (canonicalRoute(r, s)) {
                     if (rc.get(s)) ot.set(s);
                     rc.set(s);
@@ -309,7 +317,7 @@ public final class ReachabilityMatrix {
                 }
                 continue;
             }
-            if (s == null) {
+            if (s < 0) {
                 int inside = subnetOf(r.dst().network());
                 if (inside >= 0 && subnets.get(inside).contains(r.dst()) && owner[inside] != i) {
                     ot.set(inside);
@@ -327,8 +335,8 @@ public final class ReachabilityMatrix {
         }
         sb.append('|');
         for (Neighbour nb : h.neighbours()) {
-            Integer s = gatewayIndex.get(nb.ip().bits());
-            if (s != null && owner[s] != i) {
+            int s = gatewayIndex.get(nb.ip().unsigned());
+            if (s >= 0 && owner[s] != i) {
                 if (canonicalNeighbour(nb, s)) {
                     if (nc.get(s)) ot.set(s);
                     nc.set(s);
@@ -341,8 +349,8 @@ public final class ReachabilityMatrix {
         }
         sb.append('|');
         for (FdbEntry e : h.fdb()) {
-            Integer s = macIndex.get(e.mac().bits());
-            if (s != null && owner[s] != i) {
+            int s = macIndex.get(e.mac().bits());
+            if (s >= 0 && owner[s] != i) {
                 if (canonicalFdb(e, s)) {
                     if (fc.get(s)) ot.set(s);
                     fc.set(s);
@@ -588,8 +596,8 @@ public final class ReachabilityMatrix {
         String from = hosts.get(a).name();
         Object key = switch (to) {
             case Destination.PodSubnet p -> {
-                Integer s = subnetIndex.get(p.subnet());
-                if (s == null) throw new IllegalArgumentException("not a pod subnet of this snapshot: " + p.subnet());
+                int s = subnetIndex(p.subnet());
+                if (s < 0) throw new IllegalArgumentException("not a pod subnet of this snapshot: " + p.subnet());
                 yield podKey(a, s);
             }
             case Destination.ClusterIp c -> serviceKey(cache.of(a), Protocol.TCP, c.address(), true, uniqueTag(a, c.address()));
