@@ -413,16 +413,18 @@ public final class ReachabilityMatrix {
 
     private boolean canonicalRoute(Route r, int s) {
         Prefix p = subnets.get(s);
-        return leaseOf[s] != null && r.type() == Route.Type.UNICAST && p.network().equals(r.via()) && VXLAN_DEV.equals(r.dev()) && r.src() == null;
+        return leaseOf[s] != null && r.type() == Route.Type.UNICAST && r.via() != null && p.network().bits() == r.via().bits()
+                && VXLAN_DEV.equals(r.dev()) && r.src() == null;
     }
 
     private boolean canonicalNeighbour(Neighbour nb, int s) {
-        return leaseOf[s] != null && VXLAN_DEV.equals(nb.dev()) && nb.mac() != null && nb.mac().equals(leaseOf[s].vtepMac())
+        return leaseOf[s] != null && VXLAN_DEV.equals(nb.dev()) && nb.mac() != null && leaseOf[s].vtepMac() != null
+                && nb.mac().bits() == leaseOf[s].vtepMac().bits()
                 && nb.state() != Neighbour.State.FAILED && nb.state() != Neighbour.State.INCOMPLETE;
     }
 
     private boolean canonicalFdb(FdbEntry e, int s) {
-        return leaseOf[s] != null && VXLAN_DEV.equals(e.dev()) && leaseOf[s].publicIp().equals(e.dst());
+        return leaseOf[s] != null && VXLAN_DEV.equals(e.dev()) && e.dst() != null && leaseOf[s].publicIp().bits() == e.dst().bits();
     }
 
     /** Writes addresses relative to one host, so that hosts alike but for their own addresses share a signature. */
