@@ -80,6 +80,9 @@ public final class ReachabilityMatrix {
     private final boolean[] broadOverlay;
     private final BitSet[] routeCanon, neighCanon, fdbCanon, other;
     private final int sigCount;
+    /** Destination subnets' networks (unsigned, as ints) in order, with their lengths: which subnets a prefix holds. */
+    private final int[] sortedSubnetNetworks;
+    private final int[] sortedSubnetLengths;
     private final Map<Integer, Integer>[] containerClasses;
 
     private final List<Frontend> frontends = new ArrayList<>();
@@ -162,6 +165,10 @@ public final class ReachabilityMatrix {
         }
         for (int s = 0; s < d; s++) if (gatewayIndex.get(subnets.get(s).network().unsigned()) != s) subnetUnique[s] = true;
         subnetTable.freeze();
+        List<Prefix> bySubnet = new ArrayList<>(subnets);
+        bySubnet.sort(null);
+        sortedSubnetNetworks = bySubnet.stream().mapToInt(p -> (int) p.network().unsigned()).toArray();
+        sortedSubnetLengths = bySubnet.stream().mapToInt(Prefix::length).toArray();
 
         @SuppressWarnings("unchecked")
         Map<Integer, Integer>[] cc = new Map[n];
@@ -391,8 +398,10 @@ public final class ReachabilityMatrix {
         return dev != null && h.link(dev).map(l -> l.kind() instanceof LinkKind.Vxlan).orElse(false);
     }
 
+    /** Whether a route's prefix holds a whole destination subnet: one of the sorted subnet networks lies inside it. */
     private boolean coversSubnet(Prefix p) {
-        for (Prefix s : subnets) if (p.contains(s)) return true;
+        int a = lowerBound(sortedSubnetNetworks, p.network().unsigned()), b = lowerBound(sortedSubnetNetworks, p.broadcast().unsigned() + 1);
+        for (int k = a; k < b; k++) if (sortedSubnetLengths[k] >= p.length()) return true;
         return false;
     }
 
@@ -669,21 +678,27 @@ public final class ReachabilityMatrix {
         List<Summary.Counts[]> parts = java.util.stream.IntStream.range(0, threads).parallel().mapToObj(t -> {
         Summary.Counts pods = new Summary.Counts(), cips = new Summary.Counts(), nps = new Summary.Counts();
         HostServicesCache cache = new HostServicesCache();
+        // per class number of a pod flow: how many subnets, the first one; reset after each host
+        int[] podCount = new int[sigCount * 1600], podFirst = new int[sigCount * 1600], touchedCodes = new int[sigCount * 1600];
         for (int b = t; b < n; b += threads) {
             // pod subnets from b: counted by class number, one traced flow per class
             String from = hosts.get(b).name();
-            int[] podCount = new int[sigCount * 1600];
-            int[] podFirst = new int[sigCount * 1600];
+            int touched = 0;
             for (int s = 0; s < subnets.size(); s++) {
                 int code = podCode(b, s);
                 if (code < 0) {
                     pods.add(outcome(podKey(b, s), from, podDests.get(s)), 1);
                     continue;
                 }
-                if (podCount[code]++ == 0) podFirst[code] = s;
+                if (podCount[code]++ == 0) {
+                    podFirst[code] = s;
+                    touchedCodes[touched++] = code;
+                }
             }
-            for (int code = 0; code < podCount.length; code++) {
-                if (podCount[code] > 0) pods.add(outcome(podKey(b, podFirst[code]), from, podDests.get(podFirst[code])), podCount[code]);
+            for (int k = 0; k < touched; k++) {
+                int code = touchedCodes[k];
+                pods.add(outcome(podKey(b, podFirst[code]), from, podDests.get(podFirst[code])), podCount[code]);
+                podCount[code] = 0;
             }
             HostServices hs = cache.of(b);
             Map<Object, long[]> cipClasses = new HashMap<>();
