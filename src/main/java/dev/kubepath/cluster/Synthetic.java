@@ -40,7 +40,83 @@ import java.util.SplittableRandom;
  * entry for one remote subnet) are one shared object, so 5,000 hosts cost 5,000 x 3 references each, not copies.
  */
 public final class Synthetic {
-    public record Spec(int nodes, int podsPerNode, int services, int endpointsPerService, long seed) {}
+    /** The size of the cluster, the seed of its random choices, and the faults injected into it. */
+    public record Spec(int nodes, int podsPerNode, int services, int endpointsPerService, long seed, Faults faults) {
+        public Spec {
+            if (nodes < 1) throw new IllegalArgumentException("nodes must be at least 1, got " + nodes);
+            if (podsPerNode < 0 || services < 0 || endpointsPerService < 0) {
+                throw new IllegalArgumentException("pods per node, services and endpoints per service cannot be negative");
+            }
+            if (podsPerNode > 250) throw new IllegalArgumentException("at most 250 pods per node fit a /24, got " + podsPerNode);
+            if (services > 30000) throw new IllegalArgumentException("at most 30000 services fit the NodePort range, got " + services);
+            if (faults == null) faults = Faults.NONE;
+        }
+
+        public Spec(int nodes, int podsPerNode, int services, int endpointsPerService, long seed) {
+            this(nodes, podsPerNode, services, endpointsPerService, seed, Faults.NONE);
+        }
+    }
+
+    /**
+     * How many nodes carry each fault. The nodes are chosen from the seed, each fault on nodes of its own while there
+     * are enough of them. lost-lease: the node's lease is gone and no other node has its route, neighbour or FDB entry
+     * (the seed's mcwk8s05). stale-routes: the node routes two subnets that no lease holds via flannel.1.
+     * no-kube-proxy: no kube-ipvs0, no virtual servers, kube-proxy not installed. forward-drop: FORWARD policy DROP
+     * without flannel's two accept rules. wrong-vtep-mac: the lease (and so every neighbour entry) names a VTEP MAC
+     * other than the one of the node's flannel.1.
+     */
+    public record Faults(int lostLease, int staleRoutes, int noKubeProxy, int forwardDrop, int wrongVtepMac) {
+        public static final Faults NONE = new Faults(0, 0, 0, 0, 0);
+
+        public Faults {
+            if (lostLease < 0 || staleRoutes < 0 || noKubeProxy < 0 || forwardDrop < 0 || wrongVtepMac < 0) {
+                throw new IllegalArgumentException("fault counts cannot be negative");
+            }
+        }
+
+        /** "lost-lease=2,stale-routes=3,no-kube-proxy=1,forward-drop=2,wrong-vtep-mac=1" (any subset, any order). */
+        public static Faults parse(String text) {
+            int[] n = new int[5];
+            if (text == null || text.isBlank()) return NONE;
+            for (String part : text.split(",")) {
+                String[] kv = part.trim().split("=");
+                if (kv.length != 2) throw new IllegalArgumentException("fault '" + part.trim() + "' is not NAME=COUNT");
+                int count;
+                try {
+                    count = Integer.parseInt(kv[1].trim());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("fault '" + part.trim() + "': count '" + kv[1].trim() + "' is not a number");
+                }
+                int i = NAMES.indexOf(kv[0].trim());
+                if (i < 0) throw new IllegalArgumentException("unknown fault '" + kv[0].trim() + "' (expected one of " + NAMES + ")");
+                n[i] = count;
+            }
+            return new Faults(n[0], n[1], n[2], n[3], n[4]);
+        }
+
+        public static final List<String> NAMES = List.of("lost-lease", "stale-routes", "no-kube-proxy", "forward-drop", "wrong-vtep-mac");
+
+        int[] counts() {
+            return new int[] {lostLease, staleRoutes, noKubeProxy, forwardDrop, wrongVtepMac};
+        }
+
+        @Override
+        public String toString() {
+            int[] c = counts();
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < c.length; i++) if (c[i] > 0) parts.add(NAMES.get(i) + "=" + c[i]);
+            return String.join(",", parts);
+        }
+    }
+
+    /** Which nodes carry which fault, as {@link #build} chose them. */
+    public record Placement(boolean[][] faulty) {
+        public boolean has(int fault, int node) {
+            return faulty[fault][node];
+        }
+    }
+
+    public static final int LOST_LEASE = 0, STALE_ROUTES = 1, NO_KUBE_PROXY = 2, FORWARD_DROP = 3, WRONG_VTEP_MAC = 4;
 
     public static final Prefix UNDERLAY = Prefix.parse("10.0.0.0/16");
     public static final Prefix POD_NETWORK = Prefix.parse("10.64.0.0/10");
@@ -70,8 +146,35 @@ public final class Synthetic {
         return subnet(node).address(k + 2);
     }
 
+    /** The MAC a wrong lease names for node i: a locally administered address no device has. */
+    public static Mac wrongVtepMac(int i) {
+        return new Mac(0x0effff000000L | (i + 1));
+    }
+
+    /** The nodes each fault lands on: a seeded shuffle, dealt out fault by fault, wrapping when there are too few. */
+    public static Placement place(Spec spec) {
+        int n = spec.nodes();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        SplittableRandom r = new SplittableRandom(spec.seed() ^ 0x5eedfa17L);
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        int[] counts = spec.faults().counts();
+        boolean[][] faulty = new boolean[counts.length][n];
+        int next = 0;
+        for (int f = 0; f < counts.length; f++) {
+            for (int k = 0; k < Math.min(counts[f], n); k++) faulty[f][order[next++ % n]] = true;
+        }
+        return new Placement(faulty);
+    }
+
     public static Snapshot build(Spec spec) {
         int n = spec.nodes();
+        Placement faults = place(spec);
         SplittableRandom random = new SplittableRandom(spec.seed());
         FlannelConfig flannel = new FlannelConfig(POD_NETWORK, 24, subnet(0), Prefix.of(POD_NETWORK.broadcast(), 24), "vxlan", 1, 8472, false);
         List<Lease> leases = new ArrayList<>(n);
@@ -80,10 +183,12 @@ public final class Synthetic {
         FdbEntry[] fdb = new FdbEntry[n];
         for (int i = 0; i < n; i++) {
             Prefix s = subnet(i);
-            leases.add(new Lease(s, hostIp(i), "vxlan", vtepMac(i), null));
+            if (faults.has(LOST_LEASE, i)) continue; // no lease, so flanneld on the others wrote nothing for it
+            Mac leased = faults.has(WRONG_VTEP_MAC, i) ? wrongVtepMac(i) : vtepMac(i);
+            leases.add(new Lease(s, hostIp(i), "vxlan", leased, null));
             overlayRoutes[i] = Route.onlink(s, s.network(), "flannel.1");
-            neighbours[i] = new Neighbour(s.network(), "flannel.1", vtepMac(i), Neighbour.State.PERMANENT);
-            fdb[i] = new FdbEntry(vtepMac(i), "flannel.1", hostIp(i), true);
+            neighbours[i] = new Neighbour(s.network(), "flannel.1", leased, Neighbour.State.PERMANENT);
+            fdb[i] = new FdbEntry(leased, "flannel.1", hostIp(i), true);
         }
         List<Pod> pods = new ArrayList<>();
         List<Node> nodes = new ArrayList<>();
@@ -118,6 +223,18 @@ public final class Synthetic {
                 new Rule("FORWARD", Rule.Match.ANY.withInterfaces("docker0", "docker0"), new Rule.Target.Accept(), null, null),
                 new Rule("FORWARD", Rule.Match.ANY.withSrc(POD_NETWORK, false), new Rule.Target.Accept(), null, null),
                 new Rule("FORWARD", Rule.Match.ANY.withDst(POD_NETWORK, false), new Rule.Target.Accept(), null, null)));
+        Chain forwardDocker = new Chain("filter", "FORWARD", "DROP", forward.rules().subList(0, 3));
+        // The ClusterIP virtual server and its kube-ipvs0 address are the same on every node: one object each.
+        List<IfAddress> ipvsAddresses = new ArrayList<>(services.size());
+        List<VirtualServer> clusterIpServers = new ArrayList<>(services.size());
+        List<List<VirtualServer.RealServer>> realLists = new ArrayList<>(services.size());
+        for (int sv = 0; sv < services.size(); sv++) {
+            Service svc = services.get(sv);
+            List<VirtualServer.RealServer> reals = backends.get(sv).stream().map(VirtualServer.RealServer::masq).toList();
+            realLists.add(reals);
+            ipvsAddresses.add(new IfAddress("kube-ipvs0", svc.clusterIp(), 32));
+            clusterIpServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(svc.clusterIp(), 80), "rr", reals));
+        }
         Route defaultRoute = Route.via(Prefix.DEFAULT, UNDERLAY.address(65534), "eth0", 100);
         Route underlay = Route.direct(UNDERLAY, "eth0", 100);
         List<Host> hosts = new ArrayList<>(n);
@@ -127,7 +244,8 @@ public final class Synthetic {
             b.link(new Link("eth0", new LinkKind.Ethernet(), 1500, new Mac(0x001600000000L | i), true, null));
             b.link(new Link("docker0", new LinkKind.Bridge(), 1450, Mac.docker(s.address(1)), true, null));
             b.link(new Link("flannel.1", new LinkKind.Vxlan(1, 8472, hostIp(i), "eth0", false), 1450, vtepMac(i), true, null));
-            b.link(new Link("kube-ipvs0", new LinkKind.Dummy(), 1500, null, false, null));
+            boolean proxy = !faults.has(NO_KUBE_PROXY, i);
+            if (proxy) b.link(new Link("kube-ipvs0", new LinkKind.Dummy(), 1500, null, false, null));
             b.address(new IfAddress("eth0", hostIp(i), 16));
             b.address(new IfAddress("docker0", s.address(1), 24));
             b.address(new IfAddress("flannel.1", s.network(), 32));
@@ -135,7 +253,7 @@ public final class Synthetic {
             b.routes.add(underlay);
             b.routes.add(Route.direct(s, "docker0", 0));
             for (int j = 0; j < n; j++) {
-                if (j == i) continue;
+                if (j == i || overlayRoutes[j] == null) continue;
                 b.routes.add(overlayRoutes[j]);
                 b.neighbours.add(neighbours[j]);
                 b.fdb.add(fdb[j]);
@@ -145,21 +263,26 @@ public final class Synthetic {
                 b.containers.add(new Container("pod-" + i + "-" + k, ip, 24, Mac.docker(ip), "docker0",
                         List.of(new Socket(Protocol.TCP, Ipv4.ANY, POD_PORT, "http")), "SimpleHTTP/0.6 Python/2.7.18"));
             }
-            for (int sv = 0; sv < services.size(); sv++) {
-                Service svc = services.get(sv);
-                List<VirtualServer.RealServer> reals = backends.get(sv).stream().map(VirtualServer.RealServer::masq).toList();
-                b.address(new IfAddress("kube-ipvs0", svc.clusterIp(), 32));
-                b.virtualServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(svc.clusterIp(), 80), "rr", reals));
-                for (Ipv4 local : List.of(hostIp(i), s.address(1), s.network())) {
-                    b.virtualServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(local, NODE_PORT_BASE + sv), "rr", reals));
+            if (faults.has(STALE_ROUTES, i)) {
+                // subnets beyond the last node's: no lease holds them (flannel left them behind after a restart)
+                b.routes.add(Route.onlink(subnet(n + 2 * i), subnet(n + 2 * i).network(), "flannel.1"));
+                b.routes.add(Route.onlink(subnet(n + 2 * i + 1), subnet(n + 2 * i + 1).network(), "flannel.1"));
+            }
+            if (proxy) {
+                b.addresses.addAll(ipvsAddresses);
+                for (int sv = 0; sv < services.size(); sv++) {
+                    b.virtualServers.add(clusterIpServers.get(sv));
+                    for (Ipv4 local : List.of(hostIp(i), s.address(1), s.network())) {
+                        b.virtualServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(local, NODE_PORT_BASE + sv), "rr", realLists.get(sv)));
+                    }
                 }
             }
             b.sysctls.put(Host.IP_FORWARD, "1");
             b.daemons.put(Daemon.FLANNELD, Daemon.State.ACTIVE);
             b.daemons.put(Daemon.DOCKER, Daemon.State.ACTIVE);
             b.daemons.put(Daemon.KUBELET, Daemon.State.ACTIVE);
-            b.daemons.put(Daemon.KUBE_PROXY, Daemon.State.ACTIVE);
-            b.chain(forward);
+            b.daemons.put(Daemon.KUBE_PROXY, proxy ? Daemon.State.ACTIVE : Daemon.State.NOT_FOUND);
+            b.chain(faults.has(FORWARD_DROP, i) ? forwardDocker : forward);
             hosts.add(b.build());
         }
         Cluster cluster = new Cluster(nodes, pods, services, endpoints, flannel, leases, SERVICE_CIDR);

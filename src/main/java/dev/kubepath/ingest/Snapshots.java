@@ -19,10 +19,26 @@ public final class Snapshots {
             BundleReader.Result r = BundleReader.read(path);
             return new Loaded(r.snapshot(), r.problems());
         }
-        return new Loaded(SnapshotFile.read(path), List.of());
+        return new Loaded(file(path), List.of());
     }
 
     public static Snapshot load(Path path) {
         return read(path).snapshot();
+    }
+
+    /** A YAML file: {@code kind: Synthetic} expands to a generated cluster, anything else is a snapshot. */
+    private static Snapshot file(Path path) {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (java.io.IOException e) {
+            throw new InputException(path.toString(), 0, "cannot read: " + e.getMessage());
+        }
+        YamlNode root = YamlNode.parse(path.toString(), text);
+        if (root.isMap()) {
+            YamlNode kind = root.map().get("kind");
+            if (kind != null && kind.isScalar() && kind.text().equals("Synthetic")) return SyntheticFile.load(root);
+        }
+        return SnapshotFile.parse(path.toString(), text);
     }
 }

@@ -1,0 +1,74 @@
+package dev.kubepath.analysis.matrix;
+
+import dev.kubepath.dataplane.EndpointCoverage;
+import dev.kubepath.dataplane.Verdict;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Flow counts of a matrix by kind of destination, verdict and endpoint coverage, and how many flows were traced
+ * to get them (one per equivalence class).
+ */
+public record Summary(int hosts, int podSubnets, int clusterIps, int nodePorts, Map<String, Counts> byKind,
+                      long flows, long traced, double seconds) {
+
+    /** Counts for one kind of destination. */
+    public static final class Counts {
+        private final EnumMap<Verdict, Long> verdicts = new EnumMap<>(Verdict.class);
+        private final EnumMap<EndpointCoverage, Long> endpoints = new EnumMap<>(EndpointCoverage.class);
+        private long total;
+
+        void add(Outcome o, long n) {
+            if (n == 0) return;
+            verdicts.merge(o.verdict(), n, Long::sum);
+            endpoints.merge(o.endpoints(), n, Long::sum);
+            total += n;
+        }
+
+        void merge(Counts o) {
+            o.verdicts.forEach((k, v) -> verdicts.merge(k, v, Long::sum));
+            o.endpoints.forEach((k, v) -> endpoints.merge(k, v, Long::sum));
+            total += o.total;
+        }
+
+        public long total() {
+            return total;
+        }
+
+        public long verdict(Verdict v) {
+            return verdicts.getOrDefault(v, 0L);
+        }
+
+        public long endpoints(EndpointCoverage c) {
+            return endpoints.getOrDefault(c, 0L);
+        }
+
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("flows", total);
+            Map<String, Long> v = new LinkedHashMap<>();
+            for (Verdict x : Verdict.values()) v.put(x.name(), verdict(x));
+            m.put("verdicts", v);
+            Map<String, Long> e = new LinkedHashMap<>();
+            for (EndpointCoverage x : EndpointCoverage.values()) e.put(x.name(), endpoints(x));
+            m.put("endpoints", e);
+            return m;
+        }
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hosts", hosts);
+        m.put("podSubnets", podSubnets);
+        m.put("clusterIps", clusterIps);
+        m.put("nodePorts", nodePorts);
+        m.put("flows", flows);
+        m.put("traced", traced);
+        Map<String, Object> k = new LinkedHashMap<>();
+        byKind.forEach((name, c) -> k.put(name, c.toMap()));
+        m.put("byKind", k);
+        return m;
+    }
+}

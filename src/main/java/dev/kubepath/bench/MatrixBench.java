@@ -1,0 +1,131 @@
+package dev.kubepath.bench;
+
+import dev.kubepath.analysis.matrix.Destination;
+import dev.kubepath.analysis.matrix.Flow;
+import dev.kubepath.analysis.matrix.ReachabilityMatrix;
+import dev.kubepath.analysis.matrix.Summary;
+import dev.kubepath.cluster.Synthetic;
+import dev.kubepath.dataplane.DataPlane;
+import dev.kubepath.dataplane.EndpointCoverage;
+import dev.kubepath.dataplane.Trace;
+import dev.kubepath.dataplane.Verdict;
+import dev.kubepath.model.Snapshot;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The whole-cluster matrix of a synthetic cluster with faults: build time, matrix time, then a sample of flows
+ * checked one by one against the per-flow tracer, whose mean time extrapolates what tracing every flow would cost.
+ * With "growth" as first argument: the matrix time at 500, 1,000, 2,000 and 5,000 nodes.
+ */
+public final class MatrixBench implements Benchmark {
+    public static final Synthetic.Faults FAULTS = new Synthetic.Faults(2, 3, 1, 2, 1);
+
+    @Override
+    public String name() {
+        return "matrix";
+    }
+
+    @Override
+    public String description() {
+        return "whole-cluster matrix of a faulty synthetic cluster vs per-flow tracing "
+                + "(args: [nodes=5000] [podsPerNode=30] [services=10000] [endpoints=5] [sample=10000] | growth [podsPerNode] [services])";
+    }
+
+    @Override
+    public void run(PrintStream out, String... args) {
+        if (args.length > 0 && args[0].equals("growth")) {
+            int pods = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+            int services = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+            out.printf("%-7s %-9s %-9s %-9s %-14s %-10s %-10s %s%n", "nodes", "build s", "matrix s", "CPU s", "flows", "classes", "traced", "heap MB");
+            for (int n : new int[] {500, 1000, 2000, 5000}) {
+                long t0 = System.nanoTime();
+                Snapshot s = Synthetic.build(new Synthetic.Spec(n, pods, services, 5, 42, FAULTS));
+                double build = (System.nanoTime() - t0) / 1e9;
+                long t1 = System.nanoTime();
+                long cpu0 = cpuNs();
+                ReachabilityMatrix m = ReachabilityMatrix.of(s);
+                Summary sum = m.summarize(ReachabilityMatrix.Progress.NONE);
+                double matrix = (System.nanoTime() - t1) / 1e9;
+                double cpu = (cpuNs() - cpu0) / 1e9;
+                out.printf("%-7d %-9.2f %-9.2f %-9.2f %-14d %-10d %-10d %d%n", n, build, matrix, cpu, sum.flows(), m.hostClasses(), sum.traced(), usedMb());
+                s = null;
+                m = null;
+                System.gc();
+            }
+            return;
+        }
+        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
+        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        int services = args.length > 2 ? Integer.parseInt(args[2]) : 10000;
+        int eps = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int sample = args.length > 4 ? Integer.parseInt(args[4]) : 10000;
+        Synthetic.Spec spec = new Synthetic.Spec(nodes, pods, services, eps, 42, FAULTS);
+        out.printf("cluster: %d nodes, %d pods, %d services x %d endpoints, faults %s%n", nodes, nodes * pods, services, eps, FAULTS);
+        long t0 = System.nanoTime();
+        Snapshot s = Synthetic.build(spec);
+        out.printf("build snapshot          %8.2f s   heap %d MB%n", (System.nanoTime() - t0) / 1e9, usedMb());
+        long t1 = System.nanoTime();
+        long cpu0 = cpuNs();
+        ReachabilityMatrix m = ReachabilityMatrix.of(s);
+        double factor = (System.nanoTime() - t1) / 1e9;
+        Summary sum = m.summarize(ReachabilityMatrix.Progress.NONE);
+        double full = (System.nanoTime() - t1) / 1e9;
+        double cpu = (cpuNs() - cpu0) / 1e9;
+        out.printf("matrix (all flows)      %8.2f s wall, %.2f s CPU (host classes %.2f s; %d host signatures, %d flows traced)   heap %d MB%n",
+                full, cpu, factor, m.hostClasses(), sum.traced(), usedMb());
+        out.printf("flows                   %,d  (pod subnets %,d, ClusterIPs %,d, NodeIP:nodePorts %,d per host)%n",
+                sum.flows(), sum.podSubnets(), sum.clusterIps(), sum.nodePorts());
+        sum.byKind().forEach((k, c) -> out.printf("  %-10s %s%n", k, c.toMap()));
+        // the sample: random flows, each answered by the matrix and by the tracer
+        DataPlane tracer = null;
+        long coldNs = 0;
+        List<String> hosts = m.hostNames();
+        List<Destination.PodSubnet> podDests = m.podSubnets();
+        List<Destination.ClusterIp> cips = m.clusterIps();
+        List<Destination.NodePort> nps = m.nodePorts();
+        SplittableRandom r = new SplittableRandom(7);
+        long traceNs = 0;
+        int mismatches = 0;
+        for (int i = 0; i < sample; i++) {
+            String from = hosts.get(r.nextInt(hosts.size()));
+            int kind = r.nextInt(3);
+            Destination d = kind == 0 || cips.isEmpty() ? podDests.get(r.nextInt(podDests.size()))
+                    : kind == 1 ? cips.get(r.nextInt(cips.size())) : nps.get(r.nextInt(nps.size()));
+            Flow f = m.flow(from, d);
+            // a fresh data plane every 250 flows keeps its per-host indexes within the heap; the first trace of a
+            // flow pays for the indexes of the hosts it meets, the second is the steady per-flow cost
+            if (i % 250 == 0) tracer = new DataPlane(s);
+            long t = System.nanoTime();
+            tracer.trace(from, d.probe());
+            long t2 = System.nanoTime();
+            Trace tr = tracer.trace(from, d.probe());
+            traceNs += System.nanoTime() - t2;
+            coldNs += t2 - t;
+            EndpointCoverage c = tr.coverage() != null ? tr.coverage() : tr.verdict() == Verdict.DELIVERED ? EndpointCoverage.ALL : EndpointCoverage.NONE;
+            if (tr.verdict() != f.verdict() || c != f.endpoints()) {
+                if (mismatches++ < 5) out.println("MISMATCH " + from + " -> " + d.label() + ": matrix " + f.verdict() + "/" + f.endpoints() + ", tracer " + tr.verdict() + "/" + c);
+            }
+        }
+        double perFlow = traceNs / 1e9 / Math.max(1, sample);
+        double extrapolated = perFlow * sum.flows();
+        out.printf("sample                  %d flows checked against the tracer: %d mismatches%n", sample, mismatches);
+        out.printf("per-flow tracing        %.1f us a flow with host indexes built (%.1f us with building them) -> %.3g s for all %,d flows (%.1f days)%n",
+                perFlow * 1e6, coldNs / 1e3 / Math.max(1, sample), extrapolated, sum.flows(), extrapolated / 86400);
+        out.printf("speed-up                %.3g x%n", extrapolated / full);
+        if (mismatches > 0) throw new IllegalStateException(mismatches + " of " + sample + " sampled flows differ from the tracer");
+    }
+
+    /** CPU time of the whole process: on a shared machine, wall time alone says more about the neighbours. */
+    private static long cpuNs() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
+    }
+
+    private static long usedMb() {
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) >> 20;
+    }
+}
