@@ -217,7 +217,7 @@ public final class SnapshotDiff {
                     map(List.copyOf(ha.daemons().entrySet()), e -> e.getKey() + " " + e.getValue()), "daemon ", x -> n);
             diffSet(out, n, map(List.copyOf(hb.sysctls().entrySet()), e -> e.getKey() + "=" + e.getValue()),
                     map(List.copyOf(ha.sysctls().entrySet()), e -> e.getKey() + "=" + e.getValue()), "sysctl ", x -> n);
-            diffSet(out, n, map(hb.chains(), Object::toString), map(ha.chains(), Object::toString), "iptables ", x -> n);
+            diffSet(out, n, rules(hb.chains()), rules(ha.chains()), "iptables ", x -> n);
         }
         return out;
     }
@@ -309,5 +309,15 @@ public final class SnapshotDiff {
     private static String show(Verdict v, EndpointCoverage c) {
         if (v == null) return "(absent)";
         return c == null || c == EndpointCoverage.ALL && v == Verdict.DELIVERED || c == EndpointCoverage.NONE && v != Verdict.DELIVERED ? v.name() : v + "/" + c;
+    }
+
+    /** Every rule as iptables-save prints it, with its table: "filter -A FORWARD -s 172.17.0.0/16 -j ACCEPT". */
+    private static java.util.Set<String> rules(List<dev.kubepath.model.Chain> chains) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (var c : chains) {
+            if (c.policy() != null) out.add(c.table() + " :" + c.name() + " " + c.policy());
+            for (var r : c.rules()) out.add(c.table() + " " + r.describe());
+        }
+        return out;
     }
 }
