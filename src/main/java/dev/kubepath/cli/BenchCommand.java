@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run a benchmark and print its figures (docs/performance.md records them).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<Benchmark> ALL = List.of(new TraceBench());
+    static final List<Benchmark> ALL = List.of(new TraceBench(), new dev.kubepath.bench.DoctorBenchmark());
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the benchmark; none lists them")
     String name;

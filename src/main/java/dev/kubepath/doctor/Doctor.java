@@ -31,16 +31,24 @@ import java.util.stream.IntStream;
 public final class Doctor {
     private static final Pattern ADDRESS = Pattern.compile("\\b(\\d{1,3}(?:\\.\\d{1,3}){3})(/\\d{1,2})?");
 
+    /**
+     * Above this many flows (a full matrix is 2 x hosts^2 and more), each frontend and bridge is traced from a
+     * rotating share of the hosts, and hosts named by a finding from all; the report says how many were traced.
+     */
+    public static final int DEFAULT_MAX_FLOWS = 100_000;
+
     private final Snapshot snapshot;
     private final EvidenceSource source;
+    private final int maxFlows;
 
-    public Doctor(Snapshot snapshot, EvidenceSource source) {
+    public Doctor(Snapshot snapshot, EvidenceSource source, int maxFlows) {
         this.snapshot = snapshot;
         this.source = source;
+        this.maxFlows = maxFlows;
     }
 
     public static Report examine(Snapshot snapshot, EvidenceSource source) {
-        return new Doctor(snapshot, source).run();
+        return new Doctor(snapshot, source, DEFAULT_MAX_FLOWS).run();
     }
 
     public static Report examine(Snapshot snapshot) {
@@ -62,7 +70,10 @@ public final class Doctor {
                     .evidence(checks.ev(null, "services.txt", s.key() + " " + s.clusterIp(), s.clusterIp().toString()))
                     .fix("collect ipvsadm -Ln (or iptables-save) on a node running kube-proxy"));
         }
-        List<Flow> flows = flows(facts, traced);
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (Draft d : drafts) if (d.severity == Severity.CRITICAL) named.addAll(d.hosts);
+        FlowSet set = flows(facts, traced, maxFlows, named);
+        List<Flow> flows = set.flows();
         DataPlane dp = new DataPlane(snapshot);
         Trace[] traces = new Trace[flows.size()];
         IntStream.range(0, flows.size()).parallel().forEach(i -> traces[i] = dp.trace(flows.get(i).from(), flows.get(i).probe()));
@@ -84,7 +95,7 @@ public final class Doctor {
                         .thenComparing(x -> x.hosts().isEmpty() ? "" : x.hosts().get(0))).toList();
         String verdict = findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
                 : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning" : "ok";
-        return new Report(snapshot.name(), verdict, findings, symptoms);
+        return new Report(snapshot.name(), verdict, findings, symptoms, set.total(), set.stride());
     }
 
     static String result(Verdict v) {
@@ -98,7 +109,10 @@ public final class Doctor {
     }
 
     /** Every host to every service frontend (ClusterIP:port, every host's address:nodePort), and to every other host's bridge. */
-    static List<Flow> flows(List<HostFacts> facts, List<Service> services) {
+    /** The flows to trace; {@code total} is the full matrix, {@code stride} 1 when all of it is traced. */
+    record FlowSet(List<Flow> flows, long total, int stride) {}
+
+    static FlowSet flows(List<HostFacts> facts, List<Service> services, int maxFlows, java.util.Set<String> alwaysAll) {
         record Frontend(Probe probe, String service) {}
         List<Frontend> frontends = new ArrayList<>();
         for (Service s : services) {
@@ -114,15 +128,26 @@ public final class Doctor {
                 }
             }
         }
+        long bridges = facts.stream().filter(h -> !h.bridges().isEmpty()).count();
+        long total = (long) facts.size() * (frontends.size() + bridges) - bridges;
+        int stride = (int) Math.max(1, (total + maxFlows - 1) / Math.max(1, maxFlows));
         List<Flow> flows = new ArrayList<>();
-        for (HostFacts from : facts) {
-            for (Frontend fe : frontends) flows.add(new Flow(from.name(), fe.probe(), fe.service()));
-            for (HostFacts to : facts) {
+        for (int i = 0; i < facts.size(); i++) {
+            HostFacts from = facts.get(i);
+            boolean all = stride == 1 || alwaysAll.contains(from.name());
+            for (int k = 0; k < frontends.size(); k++) {
+                // rotating: every host is a source for 1 in stride destinations, every destination has sources
+                if (all || (i + k) % stride == 0) flows.add(new Flow(from.name(), frontends.get(k).probe(), frontends.get(k).service()));
+            }
+            for (int j = 0; j < facts.size(); j++) {
+                HostFacts to = facts.get(j);
                 if (to == from || to.bridges().isEmpty()) continue;
-                flows.add(new Flow(from.name(), new Probe.Ping(to.bridges().get(0).ip()), null));
+                if (all || alwaysAll.contains(to.name()) || (i + j) % stride == 0) {
+                    flows.add(new Flow(from.name(), new Probe.Ping(to.bridges().get(0).ip()), null));
+                }
             }
         }
-        return flows;
+        return new FlowSet(flows, total, stride);
     }
 
     private boolean rulesKnownSomewhere() {
@@ -146,17 +171,42 @@ public final class Doctor {
         private final Checks checks;
         private final Map<String, HostFacts> facts = new LinkedHashMap<>();
 
+        /** Indexes: a 1,000-host snapshot traces two million flows, and each failing one is looked up here. */
+        private final Map<Code, List<Draft>> byCode = new java.util.EnumMap<>(Code.class);
+        private final Map<String, Draft> byKey = new java.util.HashMap<>();
+
         Attribution(List<Draft> drafts, Checks checks, List<HostFacts> facts) {
             this.drafts = drafts;
             this.checks = checks;
             for (HostFacts f : facts) this.facts.put(f.name(), f);
+            for (Draft d : drafts) index(d);
+        }
+
+        private void index(Draft d) {
+            byCode.computeIfAbsent(d.code, k -> new ArrayList<>()).add(d);
+            for (String h : d.hosts) byKey.putIfAbsent(d.code + "|" + h, d);
+        }
+
+        private Draft add(Draft d) {
+            drafts.add(d);
+            index(d);
+            return d;
+        }
+
+        private List<Draft> of(Code c) {
+            return byCode.getOrDefault(c, List.of());
         }
 
         Draft explain(Flow flow, Trace t) {
             Step last = decisive(t);
             String host = last.host();
             String why = t.reason() == null ? "" : t.reason();
-            if (t.verdict() == Verdict.INSUFFICIENT_INFO) return insufficient(host, why);
+            if (t.verdict() == Verdict.INSUFFICIENT_INFO) {
+                if (why.startsWith("the pods on ")) return insufficient(host, "pods", "the pods on the hosts' bridges are not in the snapshot: flows ending at a pod cannot be decided");
+                // one finding per kind of gap: the same reason on another host, for another address, is the same gap
+                String kind = why.replace(host, "HOST").replaceAll("\\b\\d+\\.\\d+\\.\\d+\\.\\d+(/\\d+)?", "ADDR");
+                return insufficient(host, kind, why);
+            }
             if (why.contains("ip_forward=0 on ")) return find(Code.IP_FORWARD_OFF, host, () -> new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL,
                     "net.ipv4.ip_forward=0 on " + host).host(host).evidence(checks.ev(host, "sysctl.txt", last.decidedBy(), "net.ipv4.ip_forward"))
                     .fix("on " + host + ": sysctl -w net.ipv4.ip_forward=1"));
@@ -168,7 +218,8 @@ public final class Doctor {
             if (why.contains("VtepMAC is wrong") || why.contains("no neighbour entry") || why.contains("no FDB entry")) {
                 Draft d = bySubnet(why, Code.VTEP_MISMATCH);
                 if (d != null) return d;
-                for (Draft x : drafts) if (x.code == Code.VTEP_MISMATCH && (x.hosts.contains(host))) return x;
+                Draft v = byHost(Code.VTEP_MISMATCH, host);
+                if (v != null) return v;
                 return find(Code.VTEP_MISMATCH, host, () -> new Draft(Code.VTEP_MISMATCH, Severity.CRITICAL, "the overlay of " + host
                         + " disagrees with the leases: " + why).host(host).fix("on " + host + ": systemctl restart flanneld"));
             }
@@ -178,12 +229,11 @@ public final class Doctor {
             }
             if (why.contains("has no real servers")) {
                 String svc = flow.service();
-                for (Draft x : drafts) if (x.code == Code.NO_ENDPOINTS && x.services.contains(svc)) return x;
+                for (Draft x : of(Code.NO_ENDPOINTS)) if (x.services.contains(svc)) return x;
                 Draft d = new Draft(Code.NO_ENDPOINTS, Severity.WARNING, svc + " has no endpoint in the IPVS rules of " + host + ": connections are refused")
                         .service(svc).host(host).evidence(checks.ev(host, "ipvs.txt", String.valueOf(last.decidedBy()), "rr"))
                         .fix("kubectl get endpoints " + (svc == null ? "" : svc.replace('/', ' ')));
-                drafts.add(d);
-                return d;
+                return add(d);
             }
             if (why.contains("no route to ") || why.contains("leaves the cluster") || why.contains("No route to host")) {
                 for (Code c : List.of(Code.LEASE_MISSING, Code.BRIDGE_SUBNET_MISMATCH)) {
@@ -200,39 +250,48 @@ public final class Doctor {
                     d = new Draft(Code.NO_SERVICE_PROXY, facts.containsKey(host) && facts.get(host).isNode() ? Severity.CRITICAL : Severity.WARNING,
                             host + " has no rule for " + flow.target() + ": the ClusterIP follows the default route").host(host).service(flow.service())
                             .fix("on " + host + ": systemctl restart kube-proxy");
-                    drafts.add(d);
-                    return d;
+                    return add(d);
                 }
             }
             if (why.startsWith("nothing listens on ") || why.contains(": nothing listens on ")) {
                 Draft d = byHost(Code.NODEPORT_ON_NON_NODE, host);
                 if (d != null && flow.probe() instanceof Probe.Curl) return d;
                 if (t.assumptions().stream().anyMatch(a -> a.contains("sockets not in the snapshot"))) {
-                    return insufficient(host, "whether anything listens where " + flow.label() + " ends (the sockets of " + host + " are not in the snapshot)");
+                    return insufficient(host, "sockets", "whether anything listens on the hosts where some flows end is not in the snapshot (no socket list): their refusals may be wrong");
                 }
             }
             String backend = backend(t);
             if (backend != null && flow.service() != null) {
-                for (Draft x : drafts) if (x.code == Code.ENDPOINT_UNREACHABLE && x.subnets.contains(backend)) {
-                    x.host(flow.from());
-                    return x;
+                Draft known = byKey.get("endpoint|" + backend);
+                if (known != null) {
+                    known.host(flow.from());
+                    return known;
                 }
                 Draft d = new Draft(Code.ENDPOINT_UNREACHABLE, Severity.CRITICAL, "endpoint " + backend + " of " + flow.service()
                         + " cannot be reached: " + why).service(flow.service()).subnet(backend).host(flow.from())
                         .evidence(new Evidence("trace", null, last.host() + " " + last.stage().label() + ": " + last.detail()))
                         .fix("kubepath trace SNAPSHOT --from " + flow.from() + " --to " + flow.target());
-                drafts.add(d);
-                return d;
+                byKey.put("endpoint|" + backend, d);
+                return add(d);
             }
             return null;
         }
 
-        private Draft insufficient(String host, String why) {
-            for (Draft x : drafts) if (x.code == Code.INSUFFICIENT_INFO && x.summary.equals(why)) return x;
+        /** One INSUFFICIENT_INFO finding per kind of gap, listing the hosts it touches. */
+        private Draft insufficient(String host, String kind, String why) {
+            Draft x = byKey.get("insufficient|" + kind);
+            if (x != null) {
+                if (!x.hosts.contains(host)) {
+                    x.host(host);
+                    x.fix.clear();
+                    x.fix("collect the missing state on " + String.join(", ", x.hosts) + " (sh collect.sh OUTDIR on each) and run the doctor again");
+                }
+                return x;
+            }
             Draft d = new Draft(Code.INSUFFICIENT_INFO, Severity.INFO, why).host(host)
-                    .fix("collect the missing state on " + host + " (sh collect.sh OUTDIR on the host) and run the doctor again");
-            drafts.add(d);
-            return d;
+                    .fix("collect the missing state on " + host + " (sh collect.sh OUTDIR on each) and run the doctor again");
+            byKey.put("insufficient|" + kind, d);
+            return add(d);
         }
 
         /** The step that decided the flow's fate: the drop, else the socket or IPVS answer (the reply's steps follow it). */
@@ -256,16 +315,13 @@ public final class Doctor {
         }
 
         private Draft byHost(Code code, String host) {
-            for (Draft x : drafts) if (x.code == code && x.hosts.contains(host)) return x;
-            return null;
+            return byKey.get(code + "|" + host);
         }
 
         private Draft find(Code code, String host, java.util.function.Supplier<Draft> make) {
             Draft d = byHost(code, host);
             if (d != null) return d;
-            d = make.get();
-            drafts.add(d);
-            return d;
+            return add(make.get());
         }
 
         /** The finding of this code one of whose subnets holds an address or subnet the reason names. */
@@ -278,8 +334,7 @@ public final class Doctor {
                 } catch (IllegalArgumentException e) {
                     continue;
                 }
-                for (Draft x : drafts) {
-                    if (x.code != code) continue;
+                for (Draft x : of(code)) {
                     for (String s : x.subnets) {
                         if (!s.contains("/")) continue;
                         if (Prefix.parse(s).contains(ip)) return x;

@@ -16,7 +16,9 @@ public final class ReportText {
         long warning = r.findings().stream().filter(f -> f.severity() == Severity.WARNING).count();
         long info = r.findings().size() - critical - warning;
         return r.verdict().toUpperCase() + ": " + r.snapshot() + ": " + critical + " critical, " + warning + " warning, " + info
-                + " info; " + r.failing() + " of " + r.symptoms().size() + " flows fail";
+                + " info; " + r.failing() + " of " + r.symptoms().size() + " flows fail"
+                + (r.stride() > 1 ? " (traced " + r.symptoms().size() + " of " + r.totalFlows() + " flows: each host to 1 in " + r.stride()
+                + " destinations, hosts named by a finding to all)" : "");
     }
 
     /** Human form: verdict, the symptom table (service frontends only), then each finding with evidence and fix. */
@@ -111,6 +113,11 @@ public final class ReportText {
             fs.add(j);
         }
         m.put("findings", fs);
+        Map<String, Object> cov = new LinkedHashMap<>();
+        cov.put("total", r.totalFlows());
+        cov.put("traced", r.symptoms().size());
+        cov.put("stride", r.stride());
+        m.put("flows", cov);
         List<Object> ss = new ArrayList<>();
         for (Symptom s : r.symptoms()) {
             Map<String, Object> x = new LinkedHashMap<>();
