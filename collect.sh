@@ -2,7 +2,7 @@
 # kubepath collector: writes what kubepath needs to diagnose a cluster network as a bundle (docs/bundle-format.md).
 #
 #   sh collect.sh [--host NAME] OUTDIR        this host's network state into OUTDIR/hosts/NAME/ (default: hostname)
-#   sh collect.sh --cluster [--etcd-prefix P] [--etcd-api 2|3] OUTDIR
+#   sh collect.sh --cluster [--etcd-prefix P] [--etcd-api 2|3] [--etcd-endpoints URLS] OUTDIR
 #                                             cluster objects (kubectl) and flannel's leases (etcdctl) into OUTDIR/cluster/
 #
 # Read-only: it runs only show/list/get commands (ip ... show, bridge fdb show, ipvsadm -Ln, iptables-save, sysctl
@@ -12,12 +12,13 @@
 # A tool that is missing is skipped: its file is left out, so kubepath treats that state as unknown, not empty.
 set -eu
 
-usage() { echo "usage: sh collect.sh [--host NAME] OUTDIR | sh collect.sh --cluster [--etcd-prefix P] [--etcd-api 2|3] OUTDIR" >&2; exit 2; }
+usage() { echo "usage: sh collect.sh [--host NAME] OUTDIR | sh collect.sh --cluster [--etcd-prefix P] [--etcd-api 2|3] [--etcd-endpoints URLS] OUTDIR" >&2; exit 2; }
 
 cluster=0
 host=""
 prefix="/coreos.com/network"
 api="${ETCDCTL_API:-2}"
+endpoints=""
 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
     --host) [ $# -ge 2 ] || usage; host="$2"; shift ;;
     --etcd-prefix) [ $# -ge 2 ] || usage; prefix="$2"; shift ;;
     --etcd-api) [ $# -ge 2 ] || usage; api="$2"; shift ;;
+    --etcd-endpoints) [ $# -ge 2 ] || usage; endpoints="$2"; shift ;;
     -h|--help) usage ;;
     -*) echo "collect.sh: unknown option $1" >&2; usage ;;
     *) [ -z "$out" ] || usage; out="$1" ;;
@@ -70,8 +72,13 @@ collect_host() {
   if [ -r /run/flannel/subnet.env ]; then grep '^FLANNEL_' /run/flannel/subnet.env > "$dir/subnet.env" || rm -f "$dir/subnet.env"; fi
 }
 
+# etcdctl with the chosen API and endpoints (TLS flags come from the operator's ETCDCTL_* environment, never written)
+ectl() {
+  if [ -n "$endpoints" ]; then ETCDCTL_API="$api" etcdctl --endpoints "$endpoints" "$@"; else ETCDCTL_API="$api" etcdctl "$@"; fi
+}
+
 etcd_get_value() { # KEY: the value only
-  if [ "$api" = 3 ]; then ETCDCTL_API=3 etcdctl get --print-value-only "$1"; else ETCDCTL_API=2 etcdctl get "$1"; fi
+  if [ "$api" = 3 ]; then ectl get --print-value-only "$1"; else ectl get "$1"; fi
 }
 
 collect_cluster() {
@@ -88,12 +95,12 @@ collect_cluster() {
   fi
   if have etcdctl; then
     if [ "$api" = 3 ]; then
-      save "$dir/leases.txt" env ETCDCTL_API=3 etcdctl get --prefix "$prefix/subnets"
+      save "$dir/leases.txt" ectl get --prefix "$prefix/subnets"
     else
       { echo "\$ etcdctl ls $prefix/subnets"
-        keys=$(ETCDCTL_API=2 etcdctl ls "$prefix/subnets")
+        keys=$(ectl ls "$prefix/subnets")
         echo "$keys"
-        for k in $keys; do echo "\$ etcdctl get $k"; ETCDCTL_API=2 etcdctl get "$k"; done
+        for k in $keys; do echo "\$ etcdctl get $k"; ectl get "$k"; done
       } > "$dir/leases.txt.tmp" 2>/dev/null && mv "$dir/leases.txt.tmp" "$dir/leases.txt" \
         || { rm -f "$dir/leases.txt.tmp"; echo "collect.sh: skipped leases.txt: etcdctl (v2) failed" >&2; }
     fi
