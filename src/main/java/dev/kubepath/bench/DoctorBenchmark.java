@@ -30,13 +30,14 @@ public final class DoctorBenchmark implements Benchmark {
 
     @Override
     public String description() {
-        return "write a synthetic 1,000-host bundle (1,000 routes each), read it and run the doctor (args: [hosts] [services])";
+        return "write a synthetic 1,000-host bundle (1,000 routes each), read it and run the doctor (args: [hosts] [services] [max flows])";
     }
 
     @Override
     public void run(PrintStream out, String... args) throws IOException {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int services = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        int maxFlows = args.length > 2 ? Integer.parseInt(args[2]) : Doctor.DEFAULT_MAX_FLOWS;
         Path dir = Files.createTempDirectory("kubepath-doctor-bench");
         try {
             long t0 = System.nanoTime();
@@ -46,7 +47,7 @@ public final class DoctorBenchmark implements Benchmark {
             BundleReader.Result r = BundleReader.read(bundle);
             long read = System.nanoTime() - t1;
             long t2 = System.nanoTime();
-            Report report = Doctor.examine(r.snapshot(), FileEvidence.of(bundle, r.snapshot()));
+            Report report = new Doctor(r.snapshot(), FileEvidence.of(bundle, r.snapshot()), maxFlows).run();
             long examined = System.nanoTime() - t2;
             out.printf("hosts %d, routes per host %d, services %d, cores %d%n", hosts, hosts + 1, services, Runtime.getRuntime().availableProcessors());
             out.printf("write bundle          %8.2f s%n", written / 1e9);

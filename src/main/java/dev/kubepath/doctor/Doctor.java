@@ -35,7 +35,7 @@ public final class Doctor {
      * Above this many flows (a full matrix is 2 x hosts^2 and more), each frontend and bridge is traced from a
      * rotating share of the hosts, and hosts named by a finding from all; the report says how many were traced.
      */
-    public static final int DEFAULT_MAX_FLOWS = 100_000;
+    public static final int DEFAULT_MAX_FLOWS = 50_000;
 
     private final Snapshot snapshot;
     private final EvidenceSource source;
