@@ -81,7 +81,15 @@ final class Checks {
                 .orElseGet(() -> new Evidence(source.name(null, "leases.txt"), null, text)));
     }
 
+    private Evidence leaseListing;
+
+    /** The registry's listing, once: every lease finding of a large cluster cites it. */
     Evidence leaseListing() {
+        if (leaseListing == null) leaseListing = findLeaseListing();
+        return leaseListing;
+    }
+
+    private Evidence findLeaseListing() {
         List<String> subnets = cluster.leases().stream().map(l -> l.subnet().toString()).toList();
         String text = "leases held: " + (subnets.isEmpty() ? "none" : String.join(", ", subnets));
         return source.find(null, "leases.txt", "etcdctl", "ls")
