@@ -43,12 +43,15 @@ public final class DoctorBenchmark implements Benchmark {
             long t0 = System.nanoTime();
             Path bundle = write(dir.resolve("synthetic"), hosts, services);
             long written = System.nanoTime() - t0;
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
             long t1 = System.nanoTime();
             BundleReader.Result r = BundleReader.read(bundle);
             long read = System.nanoTime() - t1;
             long t2 = System.nanoTime();
             Report report = new Doctor(r.snapshot(), FileEvidence.of(bundle, r.snapshot()), maxFlows).run();
             long examined = System.nanoTime() - t2;
+            long cpu = os.getProcessCpuTime() - cpu0;
             out.printf("hosts %d, routes per host %d, services %d, cores %d%n", hosts, hosts + 1, services, Runtime.getRuntime().availableProcessors());
             out.printf("write bundle          %8.2f s%n", written / 1e9);
             out.printf("read bundle           %8.2f s  (%d problems)%n", read / 1e9, r.problems().size());
@@ -59,7 +62,8 @@ public final class DoctorBenchmark implements Benchmark {
             out.printf("findings              %s%n", byCode);
             report.findings().stream().filter(f -> f.code() == dev.kubepath.doctor.Code.INSUFFICIENT_INFO).limit(2)
                     .forEach(f -> out.printf("                      %s%n", f.summary()));
-            out.printf("read + doctor         %8.2f s%n", (read + examined) / 1e9);
+            out.printf("read + doctor         %8.2f s  (process CPU %.2f s on %d cores; load average %.1f: the machine is shared)%n",
+                    (read + examined) / 1e9, cpu / 1e9, Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
