@@ -132,17 +132,20 @@ public final class Doctor {
         long total = (long) facts.size() * (frontends.size() + bridges) - bridges;
         int stride = (int) Math.max(1, (total + maxFlows - 1) / Math.max(1, maxFlows));
         List<Flow> flows = new ArrayList<>();
+        boolean[] full = new boolean[facts.size()];
+        for (int i = 0; i < facts.size(); i++) full[i] = stride == 1 || alwaysAll.contains(facts.get(i).name());
         for (int i = 0; i < facts.size(); i++) {
             HostFacts from = facts.get(i);
-            boolean all = stride == 1 || alwaysAll.contains(from.name());
+            boolean all = full[i];
             for (int k = 0; k < frontends.size(); k++) {
                 // rotating: every host is a source for 1 in stride destinations, every destination has sources
                 if (all || (i + k) % stride == 0) flows.add(new Flow(from.name(), frontends.get(k).probe(), frontends.get(k).service()));
             }
             for (int j = 0; j < facts.size(); j++) {
+                if (j == i || !(all || full[j] || (i + j) % stride == 0)) continue;
                 HostFacts to = facts.get(j);
-                if (to == from || to.bridges().isEmpty()) continue;
-                if (all || alwaysAll.contains(to.name()) || (i + j) % stride == 0) {
+                if (to.bridges().isEmpty()) continue;
+                {
                     flows.add(new Flow(from.name(), new Probe.Ping(to.bridges().get(0).ip()), null));
                 }
             }
