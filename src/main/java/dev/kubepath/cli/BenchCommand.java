@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run a benchmark and print its figures (docs/performance.md records them).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<Benchmark> ALL = List.of(new TraceBench(), new dev.kubepath.bench.MatrixBench(), new RouteParseBenchmark(),
-            new FlannelDesiredStateBenchmark(), new FlannelAcquireBenchmark(), new FlannelPropagationBenchmark(),
+    static final List<Benchmark> ALL = List.of(new TraceBench(), new dev.kubepath.bench.MatrixBench(), new dev.kubepath.bench.DoctorBenchmark(),
+            new RouteParseBenchmark(), new FlannelDesiredStateBenchmark(), new FlannelAcquireBenchmark(), new FlannelPropagationBenchmark(),
             new dev.kubepath.report.ReportBenchmark());
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the benchmark; none lists them")

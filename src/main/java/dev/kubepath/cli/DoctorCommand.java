@@ -1,0 +1,41 @@
+package dev.kubepath.cli;
+
+import dev.kubepath.doctor.Doctor;
+import dev.kubepath.doctor.FileEvidence;
+import dev.kubepath.doctor.Report;
+import dev.kubepath.doctor.ReportText;
+import dev.kubepath.ingest.Snapshots;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "doctor", description = "Find the root causes of a snapshot's failing flows, with evidence, impact and fixes (docs/doctor.md).")
+final class DoctorCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "a bundle directory or a snapshot .yaml")
+    Path snapshot;
+
+    @Option(names = "--json", description = "print the report as one JSON object")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Snapshots.Loaded loaded = Snapshots.read(snapshot);
+        PrintWriter err = spec.commandLine().getErr();
+        for (var p : loaded.problems()) err.println("kubepath: warning: " + p);
+        err.flush();
+        Report r = Doctor.examine(loaded.snapshot(), FileEvidence.of(snapshot, loaded.snapshot()));
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? Json.write(ReportText.json(r)) + "\n" : ReportText.human(r));
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,400 @@
+package dev.kubepath.doctor;
+
+import dev.kubepath.model.Chain;
+import dev.kubepath.model.Cluster;
+import dev.kubepath.model.Daemon;
+import dev.kubepath.model.Endpoints;
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.FdbEntry;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.Neighbour;
+import dev.kubepath.model.Pod;
+import dev.kubepath.model.Route;
+import dev.kubepath.model.Rule;
+import dev.kubepath.model.Service;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The static checks: each compares what a host's kernel holds with what the leases and the cluster objects say it
+ * should hold, and writes one finding per host and cause, with the lines it rests on and the fix.
+ */
+final class Checks {
+    private final Snapshot snapshot;
+    private final Cluster cluster;
+    private final List<HostFacts> hosts;
+    private final EvidenceSource source;
+    final List<Draft> drafts = new ArrayList<>();
+
+    Checks(Snapshot snapshot, List<HostFacts> hosts, EvidenceSource source) {
+        this.snapshot = snapshot;
+        this.cluster = snapshot.cluster();
+        this.hosts = hosts;
+        this.source = source;
+    }
+
+    List<Draft> run() {
+        if (cluster.leases() == null) {
+            drafts.add(new Draft(Code.INSUFFICIENT_INFO, Severity.INFO,
+                    "flannel's leases are not in the snapshot: leases, routes and VTEPs were not checked")
+                    .evidence(absent(null, "leases.txt", "no lease listing")).fix("collect the leases: sh collect.sh --cluster OUTDIR"));
+        }
+        for (HostFacts f : hosts) {
+            if (cluster.leases() != null) {
+                leases(f);
+                routes(f);
+                vteps(f);
+            }
+            mtu(f);
+            forwarding(f);
+            serviceProxy(f);
+            nodePorts(f);
+            staleDestinations(f);
+        }
+        endpoints();
+        return drafts;
+    }
+
+    // ---- evidence -----------------------------------------------------------------------------------------------
+
+    Evidence ev(String host, String file, String modelText, String... needles) {
+        return source.find(host, file, needles).orElseGet(() -> new Evidence(source.name(host, file), null, modelText));
+    }
+
+    Evidence absent(String host, String file, String what) {
+        return new Evidence(source.name(host, file), null, what);
+    }
+
+    Evidence leaseLine(Lease l) {
+        String text = "lease " + l.subnet() + " PublicIP " + l.publicIp() + (l.vtepMac() != null ? " VtepMAC " + l.vtepMac() : "");
+        Optional<Evidence> e = source.find(null, "leases.txt", l.publicIp().toString());
+        return e.orElseGet(() -> source.find(null, "leases.txt", l.subnet().network().toString())
+                .orElseGet(() -> new Evidence(source.name(null, "leases.txt"), null, text)));
+    }
+
+    private Evidence leaseListing;
+
+    /** The registry's listing, once: every lease finding of a large cluster cites it. */
+    Evidence leaseListing() {
+        if (leaseListing == null) leaseListing = findLeaseListing();
+        return leaseListing;
+    }
+
+    private Evidence findLeaseListing() {
+        List<String> subnets = cluster.leases().stream().map(l -> l.subnet().toString()).toList();
+        String text = "leases held: " + (subnets.isEmpty() ? "none" : String.join(", ", subnets));
+        return source.find(null, "leases.txt", "etcdctl", "ls")
+                .or(() -> source.find(null, "leases.txt", "etcdctl", "get"))
+                .map(e -> new Evidence(e.file(), e.line(), e.text() + "   (" + text + ")"))
+                .orElseGet(() -> new Evidence(source.name(null, "leases.txt"), null, text));
+    }
+
+    private Evidence addressLine(HostFacts f, IfAddress a) {
+        return ev(f.name(), "addr.txt", a.ip() + "/" + a.prefixLength() + " dev " + a.dev(), a.ip().toString());
+    }
+
+    private Evidence routeLine(HostFacts f, Route r) {
+        return ev(f.name(), "route.txt", r.describe(), r.dst().network().toString());
+    }
+
+    private static String on(HostFacts f, String command) {
+        return "on " + f.name() + ": " + command;
+    }
+
+    // ---- overlay ------------------------------------------------------------------------------------------------
+
+    private void leases(HostFacts f) {
+        List<Pod> pods = cluster.pods().stream().filter(p -> f.name().equals(p.node()) && p.ip() != null).toList();
+        if (f.bridges().isEmpty() && pods.isEmpty()) return;
+        if (!f.isNode() && !f.onOverlay()) return;
+        if (f.underlay().isEmpty()) {
+            drafts.add(new Draft(Code.INSUFFICIENT_INFO, Severity.INFO, "the underlay address of " + f.name()
+                    + " is not in the snapshot: which lease is its own cannot be told").host(f.name())
+                    .evidence(absent(f.name(), "addr.txt", "no underlay (eth0) address")).fix("collect ip addr on " + f.name()));
+            return;
+        }
+        if (f.ownLeases().isEmpty()) {
+            Draft d = new Draft(Code.LEASE_MISSING, Severity.CRITICAL, f.name() + " (" + f.primary() + ") holds no lease: no host routes to "
+                    + (f.bridges().isEmpty() ? "its pods" : String.join(", ", f.bridgeSubnets().stream().map(Prefix::toString).toList())));
+            d.host(f.name());
+            for (IfAddress b : f.bridges()) d.subnet(b.prefix()).evidence(addressLine(f, b));
+            for (Pod p : pods) {
+                if (cluster.leases().stream().noneMatch(l -> l.subnet().contains(p.ip()))) {
+                    if (f.bridges().isEmpty()) d.subnet(Prefix.of(p.ip(), 24));
+                    d.evidence(ev(null, "pods.txt", "pod " + p.key() + " " + p.ip() + " on " + f.name(), p.ip().toString()));
+                }
+            }
+            d.evidence(leaseListing());
+            d.fix(on(f, "systemctl restart flanneld") + "   # takes a lease (a new subnet when its old one is gone) and routes to every lease");
+            d.fix(on(f, "systemctl restart docker") + "   # docker0 takes the subnet of /run/flannel/subnet.env; pods are re-created in it");
+            d.fix("etcdctl ls /coreos.com/network/subnets   # check: one lease has PublicIP " + f.primary());
+            drafts.add(d);
+            return;
+        }
+        for (IfAddress b : f.bridges()) {
+            if (f.ownLeases().stream().anyMatch(l -> l.subnet().contains(b.prefix()))) continue;
+            Lease own = f.ownLeases().get(0);
+            Draft d = new Draft(Code.BRIDGE_SUBNET_MISMATCH, Severity.CRITICAL, b.dev() + " of " + f.name() + " is " + b.prefix()
+                    + " but its lease is " + own.subnet() + ": flanneld took a new lease and docker was not restarted");
+            d.host(f.name()).subnet(b.prefix()).subnet(own.subnet()).evidence(addressLine(f, b)).evidence(leaseLine(own));
+            d.fix(on(f, "systemctl restart docker") + "   # docker0 takes " + own.subnet() + " from /run/flannel/subnet.env; pods are re-created in it");
+            drafts.add(d);
+        }
+    }
+
+    private boolean isOverlayRoute(HostFacts f, Route r) {
+        if (r.dev() == null || r.dst().length() == 0 || r.type() != Route.Type.UNICAST) return false;
+        return r.dev().startsWith("flannel.") || (f.vxlan() != null && f.vxlan().name().equals(r.dev()));
+    }
+
+    private void routes(HostFacts f) {
+        if (!f.knows(Facet.ROUTES) || !f.onOverlay() || f.underlay().isEmpty()) return;
+        Host h = f.host();
+        // indexed: a 1,000-host cluster has 1,000 leases and 1,000 routes per host
+        java.util.Set<Prefix> routed = new java.util.HashSet<>();
+        for (Route r : h.routes()) {
+            if (Route.MAIN.equals(r.table()) && r.type() == Route.Type.UNICAST && r.dst().length() > 0) routed.add(r.dst());
+        }
+        Draft missing = null;
+        for (Lease l : cluster.leases()) {
+            if (f.ownLeases().contains(l)) continue;
+            if (covered(l.subnet(), routed)) continue;
+            if (missing == null) {
+                missing = new Draft(Code.ROUTE_MISSING, Severity.CRITICAL, "");
+                missing.host(f.name());
+            }
+            missing.subnet(l.subnet()).evidence(leaseLine(l));
+        }
+        if (missing != null) {
+            Draft d = new Draft(Code.ROUTE_MISSING, Severity.CRITICAL, f.name() + " has no route to " + String.join(", ", missing.subnets)
+                    + ": its flanneld missed those leases");
+            d.hosts.addAll(missing.hosts);
+            d.subnets.addAll(missing.subnets);
+            d.evidence.addAll(missing.evidence);
+            d.evidence(absent(f.name(), "route.txt", "no route to " + String.join(", ", missing.subnets)));
+            d.fix(on(f, "systemctl restart flanneld") + "   # adds a route, neighbour and FDB entry for every lease");
+            drafts.add(d);
+        }
+        List<Route> stale = h.routes().stream().filter(r -> isOverlayRoute(f, r))
+                .filter(r -> !covered(r.dst(), leaseSubnets())).toList();
+        if (!stale.isEmpty()) {
+            Draft d = new Draft(Code.ROUTE_STALE, Severity.WARNING, f.name() + " routes through the overlay to "
+                    + String.join(", ", stale.stream().map(r -> r.dst().toString()).toList()) + ", which no lease holds");
+            d.host(f.name());
+            for (Route r : stale) {
+                d.subnet(r.dst()).evidence(routeLine(f, r));
+                d.fix(on(f, "ip route del " + r.dst() + " dev " + r.dev()));
+                if (r.via() != null) d.fix(on(f, "ip neigh del " + r.via() + " dev " + r.dev()));
+            }
+            d.evidence(leaseListing());
+            drafts.add(d);
+        }
+    }
+
+    private java.util.Set<Prefix> leaseSubnets;
+
+    private java.util.Set<Prefix> leaseSubnets() {
+        if (leaseSubnets == null) {
+            leaseSubnets = new java.util.HashSet<>();
+            for (Lease l : cluster.leases()) leaseSubnets.add(l.subnet());
+        }
+        return leaseSubnets;
+    }
+
+    /** Some prefix of the set holds {@code p} (equal or shorter, same network bits). */
+    static boolean covered(Prefix p, java.util.Set<Prefix> set) {
+        for (int len = p.length(); len >= 1; len--) if (set.contains(Prefix.of(p.network(), len))) return true;
+        return false;
+    }
+
+    private void vteps(HostFacts f) {
+        Host h = f.host();
+        Link vx = f.vxlan();
+        for (Lease own : f.ownLeases()) {
+            if (vx != null && vx.mac() != null && own.vtepMac() != null && !vx.mac().equals(own.vtepMac())) {
+                drafts.add(new Draft(Code.VTEP_MISMATCH, Severity.CRITICAL, "lease " + own.subnet() + " names VtepMAC " + own.vtepMac()
+                        + " but " + vx.name() + " of its owner " + f.name() + " is " + vx.mac() + ": the owner drops every frame sent to it")
+                        .host(f.name()).subnet(own.subnet()).evidence(leaseLine(own))
+                        .evidence(ev(f.name(), "addr.txt", vx.name() + " link/ether " + vx.mac(), vx.mac().toString()))
+                        .fix(on(f, "systemctl restart flanneld") + "   # it writes its lease again with " + vx.name() + "'s MAC"));
+            }
+        }
+        if (vx == null) return;
+        java.util.Set<Prefix> routedDsts = new java.util.HashSet<>();
+        for (Route r : h.routes()) if (r.dst().length() > 0) routedDsts.add(r.dst());
+        java.util.Map<Ipv4, Neighbour> neigh = new java.util.HashMap<>();
+        for (Neighbour x : h.neighbours()) if (x.dev().equals(vx.name())) neigh.putIfAbsent(x.ip(), x);
+        java.util.Map<dev.kubepath.net.Mac, FdbEntry> fdb = new java.util.HashMap<>();
+        for (FdbEntry x : h.fdb()) if (x.dev().equals(vx.name())) fdb.putIfAbsent(x.mac(), x);
+        Draft d = null;
+        for (Lease l : cluster.leases()) {
+            if (f.ownLeases().contains(l) || l.vtepMac() == null) continue;
+            // without a route the missing entries are part of ROUTE_MISSING: flanneld missed the lease altogether
+            if (!covered(l.subnet(), routedDsts)) continue;
+            List<Evidence> wrong = new ArrayList<>();
+            if (f.knows(Facet.NEIGHBOURS)) {
+                Neighbour n = neigh.get(l.subnet().network());
+                if (n == null) wrong.add(absent(f.name(), "neigh.txt", "no neighbour " + l.subnet().network() + " on " + vx.name()));
+                else if (n.mac() != null && !n.mac().equals(l.vtepMac())) wrong.add(ev(f.name(), "neigh.txt", n.describe(), n.ip().toString()));
+            }
+            if (f.knows(Facet.FDB)) {
+                FdbEntry e = fdb.get(l.vtepMac());
+                if (e == null) wrong.add(absent(f.name(), "fdb.txt", "no FDB entry for " + l.vtepMac() + " on " + vx.name()));
+                else if (e.dst() != null && !e.dst().equals(l.publicIp())) wrong.add(ev(f.name(), "fdb.txt", e.describe(), e.mac().toString()));
+            }
+            if (wrong.isEmpty()) continue;
+            if (d == null) {
+                d = new Draft(Code.VTEP_MISMATCH, Severity.CRITICAL, "the neighbour/FDB entries of " + f.name() + " disagree with the leases");
+                d.host(f.name());
+                drafts.add(d);
+            }
+            d.subnet(l.subnet()).evidence(leaseLine(l));
+            wrong.forEach(d::evidence);
+        }
+        if (d != null) d.fix(on(f, "systemctl restart flanneld") + "   # rewrites the neighbour and FDB entry of every lease");
+    }
+
+    private void mtu(HostFacts f) {
+        if (!f.knows(Facet.LINKS) || f.vxlan() == null) return;
+        int overlay = f.vxlan().mtu();
+        for (IfAddress b : f.bridges()) {
+            Link l = f.host().link(b.dev()).orElse(null);
+            if (l == null || l.mtu() <= overlay) continue;
+            drafts.add(new Draft(Code.MTU_MISMATCH, Severity.WARNING, l.name() + " of " + f.name() + " has mtu " + l.mtu() + " > " + overlay
+                    + " of " + f.vxlan().name() + ": full-size packets of its pods to other hosts are dropped or fragmented")
+                    .host(f.name()).subnet(b.prefix())
+                    .evidence(ev(f.name(), "addr.txt", l.name() + " mtu " + l.mtu(), l.name(), "mtu", String.valueOf(l.mtu())))
+                    .evidence(ev(f.name(), "addr.txt", f.vxlan().name() + " mtu " + overlay, f.vxlan().name(), "mtu", String.valueOf(overlay)))
+                    .fix(on(f, "start dockerd with --mtu=" + overlay + "   # FLANNEL_MTU of /run/flannel/subnet.env (mk-docker-opts.sh: DOCKER_OPT_MTU)"))
+                    .fix(on(f, "systemctl restart docker")));
+        }
+    }
+
+    private void forwarding(HostFacts f) {
+        if (f.bridges().isEmpty() && !f.onOverlay()) return;
+        if (f.knows(Facet.SYSCTLS) && !f.host().ipForward()) {
+            drafts.add(new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL, "net.ipv4.ip_forward=0 on " + f.name()
+                    + ": it forwards nothing between its pods, the overlay and the underlay")
+                    .host(f.name()).evidence(ev(f.name(), "sysctl.txt", "net.ipv4.ip_forward = 0", "net.ipv4.ip_forward"))
+                    .fix(on(f, "sysctl -w net.ipv4.ip_forward=1"))
+                    .fix(on(f, "echo net.ipv4.ip_forward=1 > /etc/sysctl.d/99-ip-forward.conf   # keep it across reboots")));
+        }
+        Optional<Prefix> cidr = cluster.clusterCidr();
+        if (!f.knows(Facet.IPTABLES) || cidr.isEmpty()) return;
+        Optional<Chain> fwd = f.host().chain("filter", "FORWARD");
+        if (fwd.isEmpty() || !"DROP".equals(fwd.get().policy())) return;
+        Prefix net = cidr.get();
+        boolean opened = fwd.get().rules().stream().anyMatch(r -> r.target() instanceof Rule.Target.Accept && (r.match().equals(Rule.Match.ANY)
+                || (r.match().dst() != null && !r.match().notDst() && r.match().dst().contains(net) && onlyAddressMatch(r.match()))));
+        if (opened) return;
+        drafts.add(new Draft(Code.FORWARD_DROP, Severity.CRITICAL, "the FORWARD chain of " + f.name() + " has policy DROP and no rule accepting "
+                + net + ": pod traffic arriving from the overlay is dropped")
+                .host(f.name()).subnet(net)
+                .evidence(ev(f.name(), "iptables.txt", ":FORWARD DROP", ":FORWARD", "DROP"))
+                .fix(on(f, "iptables -A FORWARD -s " + net + " -j ACCEPT"))
+                .fix(on(f, "iptables -A FORWARD -d " + net + " -j ACCEPT   # the two rules flanneld adds (--iptables-forward-rules)")));
+    }
+
+    private static boolean onlyAddressMatch(Rule.Match m) {
+        return m.inInterface() == null && m.outInterface() == null && m.ctstate() == null && m.protocol() == null && m.markValue() == null;
+    }
+
+    // ---- services -----------------------------------------------------------------------------------------------
+
+    private boolean hasClusterIps() {
+        return cluster.services().stream().anyMatch(s -> s.clusterIp() != null);
+    }
+
+    private void serviceProxy(HostFacts f) {
+        if (!hasClusterIps()) return;
+        Host h = f.host();
+        Daemon.State kp = f.knows(Facet.DAEMONS) ? h.daemon(Daemon.KUBE_PROXY) : null;
+        boolean rulesKnown = f.knows(Facet.IPVS) || f.knows(Facet.IPTABLES);
+        boolean rules = !h.virtualServers().isEmpty() || h.chain("nat", "KUBE-SERVICES").isPresent();
+        boolean notRunning = kp != null && kp != Daemon.State.ACTIVE;
+        if (!notRunning && !(rulesKnown && !rules)) return;
+        Severity sev = f.isNode() ? Severity.CRITICAL : Severity.WARNING;
+        String why = (kp == Daemon.State.NOT_FOUND ? "no kube-proxy" : notRunning ? "kube-proxy is " + kp.word() : "kube-proxy runs")
+                + (!rulesKnown ? "" : !rules ? (kp != null && !notRunning ? " but there are no service rules" : " and no service rules")
+                : notRunning ? " (its last rules stay in the kernel and go stale as services and pods change)" : "");
+        Draft d = new Draft(Code.NO_SERVICE_PROXY, sev, f.name() + ": " + why + ": ClusterIPs are not translated there").host(f.name());
+        if (kp != null) d.evidence(source.find(f.name(), "units.txt", "kube-proxy.service").or(() -> source.find(f.name(), "units.txt", "kube-proxy"))
+                .orElseGet(() -> absent(f.name(), "units.txt", "kube-proxy " + kp.word())));
+        if (f.knows(Facet.IPVS) && h.virtualServers().isEmpty()) d.evidence(ev(f.name(), "ipvs.txt", "ipvsadm -Ln: no virtual servers", "ipvsadm"));
+        if (f.isNode()) d.fix(on(f, kp == Daemon.State.NOT_FOUND ? "install and start kube-proxy" : "systemctl restart kube-proxy"));
+        else d.fix("reach ClusterIPs from a node, or run kube-proxy on " + f.name() + " (it need not be a node)");
+        drafts.add(d);
+    }
+
+    private void nodePorts(HostFacts f) {
+        if (f.isNode() || f.primary() == null) return;
+        List<String> ports = new ArrayList<>();
+        for (Service s : cluster.services()) for (Service.Port p : s.ports()) if (p.nodePort() > 0) ports.add(s.key() + " " + p.nodePort());
+        if (ports.isEmpty()) return;
+        List<String> nodes = hosts.stream().filter(HostFacts::isNode).map(x -> x.name() + " " + x.primary()).toList();
+        Draft d = new Draft(Code.NODEPORT_ON_NON_NODE, Severity.INFO, f.name() + " (" + f.primary() + ") is not a node: NodePorts ("
+                + String.join(", ", ports) + ") are refused there").host(f.name());
+        d.evidence(ev(null, "nodes.txt", "nodes: " + String.join(", ", cluster.nodes().stream().map(n -> n.name()).toList()), "NAME"));
+        d.fix("use a node's address for NodePorts: " + (nodes.isEmpty() ? "(no node in the snapshot)" : String.join(", ", nodes)));
+        cluster.services().stream().filter(s -> s.ports().stream().anyMatch(p -> p.nodePort() > 0)).forEach(s -> d.service(s.key()));
+        drafts.add(d);
+    }
+
+    private void staleDestinations(HostFacts f) {
+        if (!f.knows(Facet.IPVS)) return;
+        for (VirtualServer vs : f.host().virtualServers()) {
+            Service s = serviceOf(vs);
+            if (s == null) continue;
+            Optional<Endpoints> ep = cluster.endpointsOf(s);
+            if (ep.isEmpty()) continue; // endpoints not in the snapshot: nothing to compare with
+            for (VirtualServer.RealServer r : vs.reals()) {
+                if (ep.get().addresses().stream().anyMatch(a -> a.ip().equals(r.address().ip()))) continue;
+                drafts.add(new Draft(Code.STALE_IPVS_DESTINATION, Severity.WARNING, vs.describe() + " on " + f.name() + " still sends to "
+                        + r.address() + ", which is no endpoint of " + s.key())
+                        .host(f.name()).service(s.key())
+                        .evidence(ev(f.name(), "ipvs.txt", "-> " + r.address() + " " + r.forward(), r.address().toString()))
+                        .fix(on(f, "systemctl restart kube-proxy   # it rebuilds the virtual servers from the endpoints")));
+            }
+        }
+    }
+
+    private Service serviceOf(VirtualServer vs) {
+        for (Service s : cluster.services()) {
+            for (Service.Port p : s.ports()) {
+                if (vs.address().ip().equals(s.clusterIp()) && vs.address().port() == p.port()) return s;
+                if (p.nodePort() > 0 && vs.address().port() == p.nodePort()) return s;
+            }
+        }
+        return null;
+    }
+
+    private void endpoints() {
+        for (Service s : cluster.services()) {
+            if (s.headless() || s.selector().isEmpty()) continue;
+            Optional<Endpoints> ep = cluster.endpointsOf(s);
+            if (ep.isPresent() && ep.get().addresses().isEmpty()) {
+                drafts.add(new Draft(Code.NO_ENDPOINTS, Severity.WARNING, s.key() + " has no ready endpoint: connections to it are refused")
+                        .service(s.key()).evidence(ev(null, "endpoints.json", "endpoints " + s.key() + ": none", s.name()))
+                        .fix("kubectl get pods -n " + s.namespace() + " -l " + selector(s) + " -o wide   # are its pods running and ready?")
+                        .fix("kubectl describe endpoints -n " + s.namespace() + " " + s.name()));
+            }
+        }
+    }
+
+    static String selector(Service s) {
+        return String.join(",", s.selector().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList());
+    }
+
+    static boolean inCluster(Ipv4 ip, Cluster c) {
+        return c.clusterCidr().map(p -> p.contains(ip)).orElse(false);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.kubepath.doctor;
+
+/**
+ * The stable codes of findings (docs/doctor.md). Codes are never renamed: scripts match on them. The order here is
+ * the order of findings of equal severity in a report: causes before their consequences.
+ */
+public enum Code {
+    LEASE_MISSING("a host's bridge subnet or pod addresses have no lease"),
+    BRIDGE_SUBNET_MISMATCH("the bridge subnet differs from the host's own lease: flanneld restarted, docker not"),
+    ROUTE_MISSING("no route to another host's leased subnet"),
+    ROUTE_STALE("a route via the overlay to a subnet no lease holds"),
+    VTEP_MISMATCH("neighbour/FDB entries or the owner's VXLAN MAC disagree with the lease"),
+    IP_FORWARD_OFF("net.ipv4.ip_forward=0 on a host that forwards pod traffic"),
+    FORWARD_DROP("the filter FORWARD chain drops pod traffic"),
+    NO_SERVICE_PROXY("no kube-proxy or no service rules: ClusterIPs unreachable from the host"),
+    NO_ENDPOINTS("a service with no endpoints: connections are refused"),
+    ENDPOINT_UNREACHABLE("an endpoint some hosts cannot reach"),
+    STALE_IPVS_DESTINATION("an IPVS/iptables backend that is no current endpoint"),
+    MTU_MISMATCH("a bridge MTU above the overlay MTU"),
+    NODEPORT_ON_NON_NODE("a host that is not a node: its NodePorts refuse"),
+    INSUFFICIENT_INFO("what the snapshot does not say, so could not be decided");
+
+    private final String meaning;
+
+    Code(String meaning) {
+        this.meaning = meaning;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

@@ -1,0 +1,351 @@
+package dev.kubepath.doctor;
+
+import dev.kubepath.dataplane.DataPlane;
+import dev.kubepath.dataplane.Probe;
+import dev.kubepath.dataplane.Stage;
+import dev.kubepath.dataplane.Step;
+import dev.kubepath.dataplane.Trace;
+import dev.kubepath.dataplane.Verdict;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.Service;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+import dev.kubepath.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+/**
+ * Root causes of a snapshot's failures. Static checks find what disagrees (leases, routes, VTEPs, MTUs, service
+ * rules); then every host's flows to every service frontend and to every other host's bridge are traced through the
+ * simulated kernel, and each failing flow is put down to the finding that explains where and why its trace ended.
+ * Works on any snapshot; the {@link EvidenceSource} only locates lines in the files the snapshot came from.
+ */
+public final class Doctor {
+    private static final Pattern ADDRESS = Pattern.compile("\\b(\\d{1,3}(?:\\.\\d{1,3}){3})(/\\d{1,2})?");
+
+    /**
+     * Above this many flows (a full matrix is 2 x hosts^2 and more), each frontend and bridge is traced from a
+     * rotating share of the hosts, and hosts named by a finding from all; the report says how many were traced.
+     */
+    public static final int DEFAULT_MAX_FLOWS = 50_000;
+
+    private final Snapshot snapshot;
+    private final EvidenceSource source;
+    private final int maxFlows;
+
+    public Doctor(Snapshot snapshot, EvidenceSource source, int maxFlows) {
+        this.snapshot = snapshot;
+        this.source = source;
+        this.maxFlows = maxFlows;
+    }
+
+    public static Report examine(Snapshot snapshot, EvidenceSource source) {
+        return new Doctor(snapshot, source, DEFAULT_MAX_FLOWS).run();
+    }
+
+    public static Report examine(Snapshot snapshot) {
+        return examine(snapshot, EvidenceSource.NONE);
+    }
+
+    public Report run() {
+        List<HostFacts> facts = snapshot.hosts().stream().map(h -> HostFacts.of(h, snapshot.cluster())).toList();
+        Checks checks = new Checks(snapshot, facts, source);
+        List<Draft> drafts = new ArrayList<>(checks.run());
+        List<Service> traced = new ArrayList<>();
+        for (Service s : snapshot.cluster().services()) {
+            if (s.clusterIp() == null || ruledSomewhere(s) || !rulesKnownSomewhere()) {
+                traced.add(s);
+                continue;
+            }
+            drafts.add(new Draft(Code.INSUFFICIENT_INFO, Severity.INFO, "no host's IPVS or iptables rules mention " + s.key() + " ("
+                    + s.clusterIp() + "): where it leads is not in the snapshot, so its frontends were not traced").service(s.key())
+                    .evidence(checks.ev(null, "services.txt", s.key() + " " + s.clusterIp(), s.clusterIp().toString()))
+                    .fix("collect ipvsadm -Ln (or iptables-save) on a node running kube-proxy"));
+        }
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (Draft d : drafts) if (d.severity == Severity.CRITICAL) named.addAll(d.hosts);
+        FlowSet set = flows(facts, traced, maxFlows, named);
+        List<Flow> flows = set.flows();
+        DataPlane dp = new DataPlane(snapshot);
+        Trace[] traces = new Trace[flows.size()];
+        IntStream.range(0, flows.size()).parallel().forEach(i -> traces[i] = dp.trace(flows.get(i).from(), flows.get(i).probe()));
+        Attribution attribution = new Attribution(drafts, checks, facts);
+        List<Symptom> symptoms = new ArrayList<>(flows.size());
+        for (int i = 0; i < flows.size(); i++) {
+            Flow f = flows.get(i);
+            Trace t = traces[i];
+            if (t.verdict().ok()) {
+                symptoms.add(new Symptom(f.from(), f.target(), f.service(), "ok", null, t.reason()));
+                continue;
+            }
+            Draft d = attribution.explain(f, t);
+            if (d != null) d.broken.add(f.label() + ": " + result(t.verdict()));
+            symptoms.add(new Symptom(f.from(), f.target(), f.service(), result(t.verdict()), d == null ? null : d.code.name(), t.reason()));
+        }
+        List<Finding> findings = drafts.stream().map(Draft::build)
+                .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::code)
+                        .thenComparing(x -> x.hosts().isEmpty() ? "" : x.hosts().get(0))).toList();
+        String verdict = findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
+                : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning" : "ok";
+        return new Report(snapshot.name(), verdict, findings, symptoms, set.total(), set.stride());
+    }
+
+    static String result(Verdict v) {
+        return switch (v) {
+            case DELIVERED -> "ok";
+            case REFUSED -> "refused";
+            case TIMEOUT -> "timeout";
+            case UNREACHABLE -> "unreachable";
+            case INSUFFICIENT_INFO -> "unknown";
+        };
+    }
+
+    /** Every host to every service frontend (ClusterIP:port, every host's address:nodePort), and to every other host's bridge. */
+    /** The flows to trace; {@code total} is the full matrix, {@code stride} 1 when all of it is traced. */
+    record FlowSet(List<Flow> flows, long total, int stride) {}
+
+    static FlowSet flows(List<HostFacts> facts, List<Service> services, int maxFlows, java.util.Set<String> alwaysAll) {
+        record Frontend(Probe probe, String service) {}
+        List<Frontend> frontends = new ArrayList<>();
+        for (Service s : services) {
+            for (Service.Port p : s.ports()) {
+                if (s.clusterIp() != null) frontends.add(new Frontend(new Probe.Curl(new SocketAddress(s.clusterIp(), p.port())), s.key()));
+            }
+        }
+        for (Service s : services) {
+            for (Service.Port p : s.ports()) {
+                if (p.nodePort() <= 0) continue;
+                for (HostFacts h : facts) {
+                    if (h.primary() != null) frontends.add(new Frontend(new Probe.Curl(new SocketAddress(h.primary(), p.nodePort())), s.key()));
+                }
+            }
+        }
+        long bridges = facts.stream().filter(h -> !h.bridges().isEmpty()).count();
+        long total = (long) facts.size() * (frontends.size() + bridges) - bridges;
+        int stride = (int) Math.max(1, (total + maxFlows - 1) / Math.max(1, maxFlows));
+        List<Flow> flows = new ArrayList<>();
+        boolean[] full = new boolean[facts.size()];
+        for (int i = 0; i < facts.size(); i++) full[i] = stride == 1 || alwaysAll.contains(facts.get(i).name());
+        for (int i = 0; i < facts.size(); i++) {
+            HostFacts from = facts.get(i);
+            boolean all = full[i];
+            for (int k = 0; k < frontends.size(); k++) {
+                // rotating: every host is a source for 1 in stride destinations, every destination has sources
+                if (all || (i + k) % stride == 0) flows.add(new Flow(from.name(), frontends.get(k).probe(), frontends.get(k).service()));
+            }
+            for (int j = 0; j < facts.size(); j++) {
+                if (j == i || !(all || full[j] || (i + j) % stride == 0)) continue;
+                HostFacts to = facts.get(j);
+                if (to.bridges().isEmpty()) continue;
+                {
+                    flows.add(new Flow(from.name(), new Probe.Ping(to.bridges().get(0).ip()), null));
+                }
+            }
+        }
+        return new FlowSet(flows, total, stride);
+    }
+
+    private boolean rulesKnownSomewhere() {
+        return snapshot.hosts().stream().anyMatch(h -> h.knows(dev.kubepath.model.Facet.IPVS) || h.knows(dev.kubepath.model.Facet.IPTABLES));
+    }
+
+    /** Some host's kube-proxy rules mention the service's ClusterIP (an IPVS virtual server or an iptables match on it). */
+    private boolean ruledSomewhere(Service s) {
+        for (Host h : snapshot.hosts()) {
+            for (var vs : h.virtualServers()) if (vs.address().ip().equals(s.clusterIp())) return true;
+            for (var c : h.chains()) {
+                for (var r : c.rules()) if (r.match().dst() != null && r.match().dst().length() == 32 && r.match().dst().network().equals(s.clusterIp())) return true;
+            }
+        }
+        return false;
+    }
+
+    /** Puts a failing flow down to a finding, by where its trace ended and why; creates the findings only a trace shows. */
+    static final class Attribution {
+        private final List<Draft> drafts;
+        private final Checks checks;
+        private final Map<String, HostFacts> facts = new LinkedHashMap<>();
+
+        /** Indexes: a 1,000-host snapshot traces two million flows, and each failing one is looked up here. */
+        private final Map<Code, List<Draft>> byCode = new java.util.EnumMap<>(Code.class);
+        private final Map<String, Draft> byKey = new java.util.HashMap<>();
+
+        Attribution(List<Draft> drafts, Checks checks, List<HostFacts> facts) {
+            this.drafts = drafts;
+            this.checks = checks;
+            for (HostFacts f : facts) this.facts.put(f.name(), f);
+            for (Draft d : drafts) index(d);
+        }
+
+        private void index(Draft d) {
+            byCode.computeIfAbsent(d.code, k -> new ArrayList<>()).add(d);
+            for (String h : d.hosts) byKey.putIfAbsent(d.code + "|" + h, d);
+        }
+
+        private Draft add(Draft d) {
+            drafts.add(d);
+            index(d);
+            return d;
+        }
+
+        private List<Draft> of(Code c) {
+            return byCode.getOrDefault(c, List.of());
+        }
+
+        Draft explain(Flow flow, Trace t) {
+            Step last = decisive(t);
+            String host = last.host();
+            String why = t.reason() == null ? "" : t.reason();
+            if (t.verdict() == Verdict.INSUFFICIENT_INFO) {
+                if (why.startsWith("the pods on ")) return insufficient(host, "pods", "the pods on the hosts' bridges are not in the snapshot: flows ending at a pod cannot be decided");
+                // one finding per kind of gap: the same reason on another host, for another address, is the same gap
+                String kind = why.replace(host, "HOST").replaceAll("\\b\\d+\\.\\d+\\.\\d+\\.\\d+(/\\d+)?", "ADDR");
+                return insufficient(host, kind, why);
+            }
+            if (why.contains("ip_forward=0 on ")) return find(Code.IP_FORWARD_OFF, host, () -> new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL,
+                    "net.ipv4.ip_forward=0 on " + host).host(host).evidence(checks.ev(host, "sysctl.txt", last.decidedBy(), "net.ipv4.ip_forward"))
+                    .fix("on " + host + ": sysctl -w net.ipv4.ip_forward=1"));
+            if (why.contains("filter FORWARD drops") || why.contains("filter FORWARD rejects")) {
+                return find(Code.FORWARD_DROP, host, () -> new Draft(Code.FORWARD_DROP, Severity.CRITICAL, "the FORWARD chain of " + host + " drops pod traffic")
+                        .host(host).evidence(checks.ev(host, "iptables.txt", String.valueOf(last.decidedBy()), "FORWARD"))
+                        .fix("on " + host + ": iptables -A FORWARD -s <pod network> -j ACCEPT; iptables -A FORWARD -d <pod network> -j ACCEPT"));
+            }
+            if (why.contains("VtepMAC is wrong") || why.contains("no neighbour entry") || why.contains("no FDB entry")) {
+                Draft d = bySubnet(why, Code.VTEP_MISMATCH);
+                if (d != null) return d;
+                Draft v = byHost(Code.VTEP_MISMATCH, host);
+                if (v != null) return v;
+                return find(Code.VTEP_MISMATCH, host, () -> new Draft(Code.VTEP_MISMATCH, Severity.CRITICAL, "the overlay of " + host
+                        + " disagrees with the leases: " + why).host(host).fix("on " + host + ": systemctl restart flanneld"));
+            }
+            if (why.contains("does not fit")) {
+                Draft d = byHost(Code.MTU_MISMATCH, host);
+                if (d != null) return d;
+            }
+            if (why.contains("has no real servers")) {
+                String svc = flow.service();
+                for (Draft x : of(Code.NO_ENDPOINTS)) if (x.services.contains(svc)) return x;
+                Draft d = new Draft(Code.NO_ENDPOINTS, Severity.WARNING, svc + " has no endpoint in the IPVS rules of " + host + ": connections are refused")
+                        .service(svc).host(host).evidence(checks.ev(host, "ipvs.txt", String.valueOf(last.decidedBy()), "rr"))
+                        .fix("kubectl get endpoints " + (svc == null ? "" : svc.replace('/', ' ')));
+                return add(d);
+            }
+            if (why.contains("no route to ") || why.contains("leaves the cluster") || why.contains("No route to host")) {
+                for (Code c : List.of(Code.LEASE_MISSING, Code.BRIDGE_SUBNET_MISMATCH)) {
+                    Draft d = bySubnet(why, c);
+                    if (d != null) return d;
+                }
+                for (Code c : List.of(Code.ROUTE_MISSING, Code.ROUTE_STALE)) {
+                    Draft d = bySubnet(why, c);
+                    if (d != null && d.hosts.contains(host)) return d;
+                }
+                if (why.contains("is the ClusterIP of")) {
+                    Draft d = byHost(Code.NO_SERVICE_PROXY, host);
+                    if (d != null) return d;
+                    d = new Draft(Code.NO_SERVICE_PROXY, facts.containsKey(host) && facts.get(host).isNode() ? Severity.CRITICAL : Severity.WARNING,
+                            host + " has no rule for " + flow.target() + ": the ClusterIP follows the default route").host(host).service(flow.service())
+                            .fix("on " + host + ": systemctl restart kube-proxy");
+                    return add(d);
+                }
+            }
+            if (why.startsWith("nothing listens on ") || why.contains(": nothing listens on ")) {
+                Draft d = byHost(Code.NODEPORT_ON_NON_NODE, host);
+                if (d != null && flow.probe() instanceof Probe.Curl) return d;
+                if (t.assumptions().stream().anyMatch(a -> a.contains("sockets not in the snapshot"))) {
+                    return insufficient(host, "sockets", "whether anything listens on the hosts where some flows end is not in the snapshot (no socket list): their refusals may be wrong");
+                }
+            }
+            String backend = backend(t);
+            if (backend != null && flow.service() != null) {
+                Draft known = byKey.get("endpoint|" + backend);
+                if (known != null) {
+                    known.host(flow.from());
+                    return known;
+                }
+                Draft d = new Draft(Code.ENDPOINT_UNREACHABLE, Severity.CRITICAL, "endpoint " + backend + " of " + flow.service()
+                        + " cannot be reached: " + why).service(flow.service()).subnet(backend).host(flow.from())
+                        .evidence(new Evidence("trace", null, last.host() + " " + last.stage().label() + ": " + last.detail()))
+                        .fix("kubepath trace SNAPSHOT --from " + flow.from() + " --to " + flow.target());
+                byKey.put("endpoint|" + backend, d);
+                return add(d);
+            }
+            return null;
+        }
+
+        /** One INSUFFICIENT_INFO finding per kind of gap, listing the hosts it touches. */
+        private Draft insufficient(String host, String kind, String why) {
+            Draft x = byKey.get("insufficient|" + kind);
+            if (x != null) {
+                if (!x.hosts.contains(host)) {
+                    x.host(host);
+                    x.fix.clear();
+                    x.fix("collect the missing state on " + String.join(", ", x.hosts) + " (sh collect.sh OUTDIR on each) and run the doctor again");
+                }
+                return x;
+            }
+            Draft d = new Draft(Code.INSUFFICIENT_INFO, Severity.INFO, why).host(host)
+                    .fix("collect the missing state on " + host + " (sh collect.sh OUTDIR on each) and run the doctor again");
+            byKey.put("insufficient|" + kind, d);
+            return add(d);
+        }
+
+        /** The step that decided the flow's fate: the drop, else the socket or IPVS answer (the reply's steps follow it). */
+        private static Step decisive(Trace t) {
+            for (int i = t.steps().size() - 1; i >= 0; i--) if (t.steps().get(i).stage() == Stage.DROP) return t.steps().get(i);
+            for (int i = t.steps().size() - 1; i >= 0; i--) {
+                Stage s = t.steps().get(i).stage();
+                if (s == Stage.SOCKET || s == Stage.POD || s == Stage.IPVS) return t.steps().get(i);
+            }
+            return t.last();
+        }
+
+        private static String backend(Trace t) {
+            for (Step s : t.steps()) {
+                if (s.stage() == Stage.IPVS || s.stage() == Stage.NAT) {
+                    Matcher m = Pattern.compile("-> (\\d+\\.\\d+\\.\\d+\\.\\d+):\\d+").matcher(s.detail());
+                    if (m.find()) return m.group(1);
+                }
+            }
+            return null;
+        }
+
+        private Draft byHost(Code code, String host) {
+            return byKey.get(code + "|" + host);
+        }
+
+        private Draft find(Code code, String host, java.util.function.Supplier<Draft> make) {
+            Draft d = byHost(code, host);
+            if (d != null) return d;
+            return add(make.get());
+        }
+
+        /** The finding of this code one of whose subnets holds an address or subnet the reason names. */
+        private Draft bySubnet(String why, Code code) {
+            Matcher m = ADDRESS.matcher(why);
+            while (m.find()) {
+                Ipv4 ip;
+                try {
+                    ip = Ipv4.parse(m.group(1));
+                } catch (IllegalArgumentException e) {
+                    continue;
+                }
+                for (Draft x : of(code)) {
+                    for (String s : x.subnets) {
+                        if (!s.contains("/")) continue;
+                        if (Prefix.parse(s).contains(ip)) return x;
+                    }
+                }
+            }
+            return null;
+        }
+    }
+
+}

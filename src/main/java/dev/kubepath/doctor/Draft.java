@@ -1,0 +1,55 @@
+package dev.kubepath.doctor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A finding while the doctor still collects the flows it explains. */
+final class Draft {
+    final Code code;
+    final Severity severity;
+    final String summary;
+    final Set<String> hosts = new LinkedHashSet<>();
+    final Set<String> subnets = new LinkedHashSet<>();
+    final Set<String> services = new LinkedHashSet<>();
+    final List<Evidence> evidence = new ArrayList<>();
+    final List<String> fix = new ArrayList<>();
+    final List<String> broken = new ArrayList<>();
+
+    Draft(Code code, Severity severity, String summary) {
+        this.code = code;
+        this.severity = severity;
+        this.summary = summary;
+    }
+
+    Draft host(String h) {
+        hosts.add(h);
+        return this;
+    }
+
+    Draft subnet(Object s) {
+        subnets.add(s.toString());
+        return this;
+    }
+
+    Draft service(String s) {
+        services.add(s);
+        return this;
+    }
+
+    Draft evidence(Evidence e) {
+        if (e != null && !evidence.contains(e)) evidence.add(e);
+        return this;
+    }
+
+    Draft fix(String f) {
+        if (!fix.contains(f)) fix.add(f);
+        return this;
+    }
+
+    Finding build() {
+        return new Finding(code, severity, summary, List.copyOf(hosts), List.copyOf(subnets), List.copyOf(services),
+                evidence, broken, fix);
+    }
+}

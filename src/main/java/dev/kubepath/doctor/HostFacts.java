@@ -1,0 +1,73 @@
+package dev.kubepath.doctor;
+
+import dev.kubepath.model.Cluster;
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Node;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the checks need to know of one host, read once: its underlay addresses, bridge (docker0) addresses, VXLAN
+ * device, the leases whose PublicIP it holds, and whether it is a registered node.
+ */
+record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link vxlan, List<Lease> ownLeases, Node node) {
+
+    static HostFacts of(Host h, Cluster cluster) {
+        List<Ipv4> underlay = new ArrayList<>();
+        List<IfAddress> bridges = new ArrayList<>();
+        for (IfAddress a : h.addresses()) {
+            LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(new LinkKind.Ethernet());
+            switch (kind) {
+                case LinkKind.Ethernet e -> underlay.add(a.ip());
+                case LinkKind.Veth v -> underlay.add(a.ip());
+                case LinkKind.Bridge b -> {
+                    if (a.prefixLength() < 32) bridges.add(a);
+                }
+                default -> { }
+            }
+        }
+        Link vxlan = h.links().stream().filter(Link::isVxlan).findFirst().orElse(null);
+        List<Lease> own = new ArrayList<>();
+        if (cluster.leases() != null) for (Lease l : cluster.leases()) if (underlay.contains(l.publicIp())) own.add(l);
+        Node node = null;
+        for (Node n : cluster.nodes()) {
+            if (n.name().equals(h.name()) || (n.internalIp() != null && underlay.contains(n.internalIp()))) node = n;
+        }
+        return new HostFacts(h, List.copyOf(underlay), List.copyOf(bridges), vxlan, List.copyOf(own), node);
+    }
+
+    String name() {
+        return host.name();
+    }
+
+    boolean isNode() {
+        return node != null;
+    }
+
+    /** The address other hosts reach it on: the node's InternalIP, else its first underlay address. */
+    Ipv4 primary() {
+        if (node != null && node.internalIp() != null) return node.internalIp();
+        return underlay.isEmpty() ? null : underlay.get(0);
+    }
+
+    /** The host takes part in the overlay: it has a VXLAN device or a route through one. */
+    boolean onOverlay() {
+        return vxlan != null || host.routes().stream().anyMatch(r -> r.dev() != null && r.dev().startsWith("flannel."));
+    }
+
+    boolean knows(Facet f) {
+        return host.knows(f);
+    }
+
+    List<Prefix> bridgeSubnets() {
+        return bridges.stream().map(IfAddress::prefix).toList();
+    }
+}

@@ -1,0 +1,139 @@
+package dev.kubepath.doctor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The report as an operator reads it (verdict, symptom table, findings) and as JSON (docs/doctor.md). */
+public final class ReportText {
+    private ReportText() {}
+
+    public static String verdictLine(Report r) {
+        long critical = r.findings().stream().filter(f -> f.severity() == Severity.CRITICAL).count();
+        long warning = r.findings().stream().filter(f -> f.severity() == Severity.WARNING).count();
+        long info = r.findings().size() - critical - warning;
+        return r.verdict().toUpperCase() + ": " + r.snapshot() + ": " + critical + " critical, " + warning + " warning, " + info
+                + " info; " + r.failing() + " of " + r.symptoms().size() + " flows fail"
+                + (r.stride() > 1 ? " (traced " + r.symptoms().size() + " of " + r.totalFlows() + " flows: each host to 1 in " + r.stride()
+                + " destinations, hosts named by a finding to all)" : "");
+    }
+
+    /** Human form: verdict, the symptom table (service frontends only), then each finding with evidence and fix. */
+    public static String human(Report r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(verdictLine(r)).append('\n');
+        List<Symptom> services = r.symptoms().stream().filter(s -> s.service() != null).toList();
+        if (!services.isEmpty()) {
+            Set<String> froms = new LinkedHashSet<>();
+            Set<String> tos = new LinkedHashSet<>();
+            Map<String, Symptom> cell = new LinkedHashMap<>();
+            for (Symptom s : services) {
+                froms.add(s.from());
+                tos.add(s.to() + "  " + s.service());
+                cell.put(s.from() + "|" + s.to() + "  " + s.service(), s);
+            }
+            int w = tos.stream().mapToInt(String::length).max().orElse(10);
+            List<Integer> widths = new ArrayList<>();
+            sb.append('\n').append(pad("frontend", w));
+            for (String f : froms) {
+                int cw = Math.max(f.length(), 12);
+                widths.add(cw);
+                sb.append("  ").append(pad(f, cw));
+            }
+            sb.append('\n');
+            for (String to : tos) {
+                sb.append(pad(to, w));
+                int i = 0;
+                for (String f : froms) {
+                    Symptom s = cell.get(f + "|" + to);
+                    String text = s == null ? "-" : s.result() + (s.failed() && s.code() != null ? " " + s.code() : "");
+                    sb.append("  ").append(pad(text, widths.get(i++)));
+                }
+                sb.append('\n');
+            }
+        }
+        long pings = r.symptoms().stream().filter(s -> s.service() == null).count();
+        long pingFails = r.symptoms().stream().filter(s -> s.service() == null && s.failed()).count();
+        if (pings > 0) sb.append("\nhost to bridge (ping): ").append(pings - pingFails).append(" of ").append(pings).append(" ok\n");
+        for (Finding f : r.findings()) {
+            sb.append('\n').append(f.severity().word().toUpperCase()).append(' ').append(f.code()).append(": ").append(f.summary()).append('\n');
+            if (!f.hosts().isEmpty()) sb.append("  hosts: ").append(String.join(", ", f.hosts())).append('\n');
+            if (!f.subnets().isEmpty()) sb.append("  subnets: ").append(String.join(", ", f.subnets())).append('\n');
+            if (!f.services().isEmpty()) sb.append("  services: ").append(String.join(", ", f.services())).append('\n');
+            for (Evidence e : f.evidence()) sb.append("  evidence: ").append(e).append('\n');
+            sb.append("  impact: ");
+            if (f.brokenFlows().isEmpty()) sb.append("no traced flow fails because of it\n");
+            else {
+                sb.append(f.brokenFlows().size()).append(f.brokenFlows().size() == 1 ? " flow fails\n" : " flows fail\n");
+                int shown = 0;
+                for (String b : f.brokenFlows()) {
+                    if (shown++ == 20) {
+                        sb.append("    ... and ").append(f.brokenFlows().size() - 20).append(" more\n");
+                        break;
+                    }
+                    sb.append("    ").append(b).append('\n');
+                }
+            }
+            int i = 1;
+            for (String x : f.fix()) sb.append(i++ == 1 ? "  fix: " : "       ").append(x).append('\n');
+        }
+        return sb.toString();
+    }
+
+    public static Map<String, Object> json(Report r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("verdict", r.verdict());
+        m.put("snapshot", r.snapshot());
+        List<Object> fs = new ArrayList<>();
+        for (Finding f : r.findings()) {
+            Map<String, Object> j = new LinkedHashMap<>();
+            j.put("code", f.code().name());
+            j.put("severity", f.severity().word());
+            j.put("summary", f.summary());
+            j.put("hosts", f.hosts());
+            j.put("subnets", f.subnets());
+            j.put("services", f.services());
+            List<Object> ev = new ArrayList<>();
+            for (Evidence e : f.evidence()) {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("file", e.file());
+                x.put("line", e.line());
+                x.put("text", e.text());
+                ev.add(x);
+            }
+            j.put("evidence", ev);
+            Map<String, Object> impact = new LinkedHashMap<>();
+            impact.put("flows", f.brokenFlows().size());
+            impact.put("broken", f.brokenFlows());
+            j.put("impact", impact);
+            j.put("fix", f.fix());
+            fs.add(j);
+        }
+        m.put("findings", fs);
+        Map<String, Object> cov = new LinkedHashMap<>();
+        cov.put("total", r.totalFlows());
+        cov.put("traced", r.symptoms().size());
+        cov.put("stride", r.stride());
+        m.put("flows", cov);
+        List<Object> ss = new ArrayList<>();
+        for (Symptom s : r.symptoms()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("from", s.from());
+            x.put("to", s.to());
+            x.put("service", s.service());
+            x.put("result", s.result());
+            x.put("code", s.code());
+            x.put("reason", s.reason());
+            ss.add(x);
+        }
+        m.put("symptoms", ss);
+        return m;
+    }
+
+    private static String pad(String s, int w) {
+        return s.length() >= w ? s : s + " ".repeat(w - s.length());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.kubepath.doctor;
+
+import dev.kubepath.cluster.SeedCluster;
+import dev.kubepath.cluster.SimCluster;
+import dev.kubepath.net.Mac;
+import dev.kubepath.net.Prefix;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each fault injected into the healthy seed cluster (pod on mcwk8s05, NodePort 41527): the doctor on the simulated
+ * cluster's snapshot names the fault's code, and every critical finding is one the fault explains.
+ */
+class FaultDoctorTest {
+    static final Prefix SUBNET_05 = Prefix.parse("172.17.98.0/24");
+    SimCluster c;
+
+    @BeforeEach
+    void healthy() {
+        c = SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")));
+        SeedCluster.bootHealthy(c);
+        SeedCluster.deploy(c, SeedCluster.NODE_PORT_BEFORE);
+    }
+
+    Report doctor() {
+        return Doctor.examine(c.snapshot());
+    }
+
+    static void onlyCritical(Report r, Code... explained) {
+        assertThat(r.findings()).filteredOn(f -> f.severity() == Severity.CRITICAL).extracting(Finding::code)
+                .as(ReportText.human(r)).isNotEmpty().isSubsetOf(Set.of(explained));
+    }
+
+    @Test
+    void aHealthyClusterHasNoCriticalFindingAndEveryFlowToThePodWorks() {
+        Report r = doctor();
+        assertThat(r.findings()).as(ReportText.human(r)).noneMatch(f -> f.severity() == Severity.CRITICAL);
+        assertThat(r.symptoms()).filteredOn(s -> s.to().equals("10.0.0.36:41527") || s.to().equals("10.0.0.35:41527"))
+                .isNotEmpty().allSatisfy(s -> assertThat(s.result()).isEqualTo("ok"));
+    }
+
+    @Test
+    void aLostLeaseIsLeaseMissingOnItsHost() {
+        c.deleteLease(SUBNET_05);
+        Report r = doctor();
+        assertThat(r.findings(Code.LEASE_MISSING)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.subnets()).contains("172.17.98.0/24");
+            assertThat(f.brokenFlows()).contains("mcwk8s03 -> 10.0.0.36:41527 (default/mcwtest-svc): timeout");
+        });
+        onlyCritical(r, Code.LEASE_MISSING, Code.NO_SERVICE_PROXY);
+    }
+
+    @Test
+    void flanneldRestartedWithoutDockerIsABridgeSubnetMismatch() {
+        c.hangFlanneld(SeedCluster.NODE05);
+        c.advance(Duration.ofHours(25));
+        c.pinNextSubnet(SeedCluster.NODE05, Prefix.parse("172.17.89.0/24"));
+        c.systemctl(SeedCluster.NODE05, "restart", "flanneld");
+        Report r = doctor();
+        assertThat(r.findings(Code.BRIDGE_SUBNET_MISMATCH)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.subnets()).containsExactly("172.17.98.0/24", "172.17.89.0/24");
+            assertThat(f.fix()).singleElement().satisfies(x -> assertThat(x).startsWith("on mcwk8s05: systemctl restart docker"));
+            assertThat(f.brokenFlows()).isNotEmpty();
+        });
+        onlyCritical(r, Code.BRIDGE_SUBNET_MISMATCH);
+    }
+
+    @Test
+    void ipForwardOffIsFoundOnItsHost() {
+        c.setIpForward(SeedCluster.NODE05, false);
+        Report r = doctor();
+        assertThat(r.findings(Code.IP_FORWARD_OFF)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.brokenFlows()).contains("mcwk8s03 -> 10.0.0.36:41527 (default/mcwtest-svc): timeout");
+        });
+        onlyCritical(r, Code.IP_FORWARD_OFF);
+    }
+
+    @Test
+    void forwardDropWithoutFlannelsRulesIsForwardDrop() {
+        c.dropForward(SeedCluster.NODE05);
+        Report r = doctor();
+        assertThat(r.findings(Code.FORWARD_DROP)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.brokenFlows()).isNotEmpty();
+            assertThat(f.fix()).anySatisfy(x -> assertThat(x).contains("iptables -A FORWARD -s 172.17.0.0/16 -j ACCEPT"));
+        });
+        onlyCritical(r, Code.FORWARD_DROP);
+    }
+
+    @Test
+    void aWrongVtepMacInTheLeaseIsAVtepMismatchOnItsOwner() {
+        c.corruptVtepMac(SeedCluster.NODE05, Mac.parse("de:ad:be:ef:00:05"));
+        Report r = doctor();
+        assertThat(r.findings(Code.VTEP_MISMATCH)).isNotEmpty().anySatisfy(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.summary()).contains("de:ad:be:ef:00:05");
+            assertThat(f.brokenFlows()).contains("mcwk8s03 -> 10.0.0.36:41527 (default/mcwtest-svc): timeout");
+        });
+        onlyCritical(r, Code.VTEP_MISMATCH);
+    }
+
+    @Test
+    void aStoppedKubeProxyOnANodeIsNoServiceProxy() {
+        c.systemctl(SeedCluster.NODE06, "stop", "kube-proxy");
+        Report r = doctor();
+        assertThat(r.findings(Code.NO_SERVICE_PROXY)).anySatisfy(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE06);
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.fix()).containsExactly("on mcwk8s06: systemctl restart kube-proxy");
+        });
+        onlyCritical(r, Code.NO_SERVICE_PROXY);
+    }
+}
