@@ -22,8 +22,11 @@ public final class ReportCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "the HTML file to write")
     Path output;
 
-    @Option(names = "--findings", paramLabel = "FILE", description = "the doctor's findings JSON to show in the findings panel")
+    @Option(names = "--findings", paramLabel = "FILE", description = "the doctor's findings JSON (kubepath doctor --json) to show; by default the doctor runs on the snapshot")
     Path findings;
+
+    @Option(names = "--no-doctor", description = "leave the findings panel empty instead of running the doctor")
+    boolean noDoctor;
 
     @Spec
     CommandSpec spec;
@@ -33,7 +36,9 @@ public final class ReportCommand implements Callable<Integer> {
         Snapshots.Loaded loaded = Snapshots.read(snapshot);
         PrintWriter err = spec.commandLine().getErr();
         for (var p : loaded.problems()) err.println("kubepath: warning: " + p);
-        JsonNode doctor = findings == null ? null : Reports.readFindings(findings);
+        JsonNode doctor = findings != null ? Reports.readFindings(findings) : noDoctor ? null
+                : new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(
+                        dev.kubepath.doctor.Doctor.examine(loaded.snapshot(), dev.kubepath.doctor.FileEvidence.of(snapshot, loaded.snapshot()))));
         long started = System.nanoTime();
         ReportData data = Reports.build(loaded.snapshot(), snapshot.toString(), doctor);
         long bytes = Reports.write(data, output);

@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Opens reports in real headless Chromium and uses them as an operator would: click a cell, read the trace. */
 class ReportBrowserTest {
-    /** The seed before its fix; -Dkubepath.report.seed=DIR points the tests at a collected bundle of the same state. */
-    static final Path SEED = Path.of(System.getProperty("kubepath.report.seed", "scenarios/seed-incident.yaml"));
+    /** The seed's "before" bundle (made from its outputs); -Dkubepath.report.seed=FILE points the tests at another snapshot. */
+    static final Path SEED = Path.of(System.getProperty("kubepath.report.seed", "bundles/seed-before"));
     static final Path OUT = Path.of("target/report-test");
 
     @BeforeAll
@@ -28,7 +28,10 @@ class ReportBrowserTest {
     @Test
     void clickingTheNodePortCellOfTheSeedShowsTheDropOnMcwk8s06() throws Exception {
         Path html = OUT.resolve("seed-incident.html");
-        Reports.write(Reports.build(Snapshots.load(SEED), SEED.toString(), null), html);
+        var seed = Snapshots.load(SEED);
+        JsonNode doctor = new ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(
+                dev.kubepath.doctor.Doctor.examine(seed, dev.kubepath.doctor.FileEvidence.of(SEED, seed))));
+        Reports.write(Reports.build(seed, SEED.toString(), doctor), html);
         Path profile;
         try (HeadlessChromium browser = new HeadlessChromium(1440, 1000)) {
             profile = browser.profile();
@@ -45,9 +48,12 @@ class ReportBrowserTest {
             assertThat(browser.evaluate("document.querySelector('#trace .says').textContent").asText())
                     .contains("curl: (7) Failed connect to 10.0.0.36:41527; Connection timed out");
             // the path over the topology: 03 visited, 06 where the packet dies
-            assertThat(browser.evaluate("[...document.querySelectorAll('svg .hostbox.visited, svg .hostbox.dropped')].map(g => g.querySelector('text.name').textContent + ':' + g.getAttribute('class')).join(' ')").asText())
-                    .contains("mcwk8s03:hostbox visited").contains("mcwk8s06:hostbox dropped").doesNotContain("mcwk8s05");
-            assertThat(browser.evaluate("document.getElementById('findingsview').textContent").asText()).contains("no doctor findings supplied");
+            assertThat(browser.evaluate("[...document.querySelectorAll('svg .hostbox.visited')].map(g => g.querySelector('text.name').textContent).join(' ')").asText())
+                    .contains("mcwk8s03").doesNotContain("mcwk8s05");
+            assertThat(browser.evaluate("[...document.querySelectorAll('svg .hostbox.dropped')].map(g => g.querySelector('text.name').textContent).join(' ')").asText())
+                    .isEqualTo("mcwk8s06");
+            assertThat(browser.evaluate("document.getElementById('findingsview').textContent").asText())
+                    .contains("LEASE_MISSING").contains("systemctl restart flanneld");
             assertThat(browser.evaluate("window.__errors.join('; ')").asText()).isEmpty();
             browser.screenshot(Path.of("target/report-seed-incident.png"));
         }
