@@ -69,9 +69,9 @@ public final class SnapshotFile {
         HostBuilder b = Host.builder(name);
         lines(m, "links", StateLines::link).forEach(b::link);
         lines(m, "addresses", StateLines::address).forEach(b::address);
-        lines(m, "routes", StateLines::route).forEach(b::route);
-        lines(m, "neighbours", StateLines::neighbour).forEach(b::neighbour);
-        lines(m, "fdb", StateLines::fdb).forEach(b::fdb);
+        lines(m, "routes", IpRouteText::parseLine).forEach(b::route);
+        lines(m, "neighbours", IpNeighText::parseLine).forEach(b::neighbour);
+        lines(m, "fdb", BridgeFdbText::parseLine).forEach(b::fdb);
         lines(m, "pods", StateLines::pod).forEach(b::container);
         for (String f : List.of("links", "addresses", "routes", "neighbours", "fdb", "pods")) {
             if (m.containsKey(f)) b.know(facetOf(f));
@@ -137,7 +137,7 @@ public final class SnapshotFile {
 
     private static Cluster cluster(YamlNode node) {
         Map<String, YamlNode> m = node.map(CLUSTER);
-        FlannelConfig flannel = m.containsKey("flannel") ? m.get("flannel").as(FlannelJson::config) : null;
+        FlannelConfig flannel = m.containsKey("flannel") ? m.get("flannel").as(SnapshotFile::flannelConfig) : null;
         Prefix serviceCidr = m.containsKey("serviceCidr") ? m.get("serviceCidr").as(Prefix::parse) : null;
         List<Lease> leases = null;
         if (m.containsKey("leases")) {
@@ -145,7 +145,7 @@ public final class SnapshotFile {
             YamlNode ln = m.get("leases");
             if (!(ln.isScalar() && ln.text().isEmpty())) {
                 for (Map.Entry<String, YamlNode> e : ln.map().entrySet()) {
-                    leases.add(e.getValue().as(v -> FlannelJson.lease(e.getKey(), v)));
+                    leases.add(e.getValue().as(v -> LeasesText.lease(LeasesText.subnetOfKey(e.getKey()), v)));
                 }
             }
         }
@@ -176,6 +176,15 @@ public final class SnapshotFile {
         }
         List<Endpoints> endpoints = m.containsKey("endpoints") ? List.of() : derivedEndpoints(services, pods);
         return new Cluster(nodes, pods, services, endpoints, flannel, leases, serviceCidr);
+    }
+
+    /** The {@code <prefix>/config} value as etcdctl prints it, with flannel's defaults. */
+    private static FlannelConfig flannelConfig(String json) {
+        try {
+            return FlannelConfigJson.config(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON for the flannel config: " + e.getOriginalMessage());
+        }
     }
 
     /** {@code [NAME ]PORT[:NODEPORT]/PROTO[ -> TARGET]}, kubectl's PORT(S) column plus the target port. */

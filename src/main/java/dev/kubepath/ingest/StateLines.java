@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * One-line forms of host state used in snapshot files, each as close to the real tool's own line as possible:
- * routes as {@code ip route} prints them, neighbours as {@code ip neigh}, FDB entries as {@code bridge fdb},
- * virtual servers as {@code ipvsadm -S -n}. Each parser throws {@link IllegalArgumentException} saying what it expected.
+ * One-line forms of host state used in snapshot files that no tool prints line by line: links, addresses, virtual
+ * servers as {@code ipvsadm -S -n} writes them, and pods. (Routes, neighbours and FDB entries use the iproute2
+ * parsers: {@link IpRouteText}, {@link IpNeighText}, {@link BridgeFdbText}.) Each throws
+ * {@link IllegalArgumentException} saying what it expected.
  */
 public final class StateLines {
     private StateLines() {}
@@ -82,95 +83,6 @@ public final class StateLines {
         int slash = text.indexOf('/');
         if (slash < 0) throw new IllegalArgumentException("'" + text + "' has no prefix length (expected a.b.c.d/len)");
         return new HostAddress(Ipv4.parse(text.substring(0, slash)), Prefix.parse(text).length());
-    }
-
-    /** A route as {@code ip route} prints it: {@code default via 10.0.0.254 dev eth0 proto static metric 100}. */
-    public static Route route(String line) {
-        Tokens t = new Tokens(line, "[TYPE] DEST [via GW] [dev DEV] [proto P] [scope S] [src IP] [metric N] [onlink] [table T]");
-        String first = t.next("a destination");
-        Route.Type type = Route.Type.UNICAST;
-        switch (first) {
-            case "local", "broadcast", "blackhole", "unreachable", "prohibit", "unicast" -> {
-                type = Route.Type.valueOf(first.toUpperCase(Locale.ROOT));
-                first = t.next("a destination");
-            }
-            default -> { }
-        }
-        Prefix dst = first.equals("default") ? Prefix.DEFAULT : Prefix.parse(first);
-        Ipv4 via = null, src = null;
-        String dev = null, table = type == Route.Type.LOCAL || type == Route.Type.BROADCAST ? "local" : Route.MAIN;
-        boolean onlink = false;
-        int metric = 0;
-        Route.Scope scope = null;
-        while (t.more()) {
-            String k = t.next("an option");
-            switch (k) {
-                case "via" -> via = Ipv4.parse(t.next("a gateway"));
-                case "dev" -> dev = t.next("a device");
-                case "src" -> src = Ipv4.parse(t.next("a source address"));
-                case "metric" -> metric = t.integer("a metric");
-                case "onlink" -> onlink = true;
-                case "table" -> table = t.next("a table");
-                case "proto" -> t.next("a protocol");
-                case "scope" -> scope = switch (t.next("a scope")) {
-                    case "link" -> Route.Scope.LINK;
-                    case "host" -> Route.Scope.HOST;
-                    default -> Route.Scope.UNIVERSE;
-                };
-                case "linkdown", "dead", "pervasive", "offload" -> { }
-                default -> throw t.unexpected(k);
-            }
-        }
-        if (scope == null) scope = type == Route.Type.LOCAL ? Route.Scope.HOST : via == null ? Route.Scope.LINK : Route.Scope.UNIVERSE;
-        return new Route(table, type, dst, via, dev, onlink, metric, scope, src);
-    }
-
-    /** {@code 172.17.9.0 dev flannel.1 lladdr 2a:2c:21:3a:58:21 PERMANENT}, as {@code ip neigh} prints it. */
-    public static Neighbour neighbour(String line) {
-        Tokens t = new Tokens(line, "IP dev DEV [lladdr MAC] STATE");
-        Ipv4 ip = Ipv4.parse(t.next("an address"));
-        String dev = null;
-        Mac mac = null;
-        Neighbour.State state = Neighbour.State.REACHABLE;
-        while (t.more()) {
-            String k = t.next("an option");
-            switch (k) {
-                case "dev" -> dev = t.next("a device");
-                case "lladdr" -> mac = Mac.parse(t.next("a MAC"));
-                case "router", "proxy", "extern_learn" -> { }
-                default -> {
-                    try {
-                        state = Neighbour.State.valueOf(k.toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw t.unexpected(k);
-                    }
-                }
-            }
-        }
-        if (dev == null) throw new IllegalArgumentException("'" + line + "' names no device (expected IP dev DEV lladdr MAC STATE)");
-        return new Neighbour(ip, dev, mac, state);
-    }
-
-    /** {@code 2a:2c:21:3a:58:21 dev flannel.1 dst 10.0.0.36 self permanent}, as {@code bridge fdb} prints it. */
-    public static FdbEntry fdb(String line) {
-        Tokens t = new Tokens(line, "MAC dev DEV [dst IP] [self] [permanent]");
-        Mac mac = Mac.parse(t.next("a MAC"));
-        String dev = null;
-        Ipv4 dst = null;
-        boolean permanent = false;
-        while (t.more()) {
-            String k = t.next("an option");
-            switch (k) {
-                case "dev" -> dev = t.next("a device");
-                case "dst" -> dst = Ipv4.parse(t.next("a VTEP address"));
-                case "permanent", "static" -> permanent = true;
-                case "self", "master", "extern_learn", "sticky" -> { }
-                case "vlan", "port", "vni", "via", "nhid" -> t.next("a value");
-                default -> throw t.unexpected(k);
-            }
-        }
-        if (dev == null) throw new IllegalArgumentException("'" + line + "' names no device (expected MAC dev DEV dst IP)");
-        return new FdbEntry(mac, dev, dst, permanent);
     }
 
     /**

@@ -52,7 +52,7 @@ class TraceCommandTest {
         int line = text.lines().toList().indexOf(text.lines().filter(l -> l.contains(" vai ")).findFirst().orElseThrow()) + 1;
         Cli r = Cli.run("trace", f.toString(), "--from", "mcwk8s03", "--to", "10.0.0.35:41527");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).startsWith("kubepath: " + f + ":" + line + ": unexpected 'vai'").doesNotContain("\n").doesNotContain("Exception");
+        assertThat(r.err().strip()).startsWith("kubepath: " + f + ":" + line + ": unexpected word 'vai' in route line").doesNotContain("\n").doesNotContain("Exception");
     }
 
     @Test
