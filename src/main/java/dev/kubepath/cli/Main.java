@@ -11,7 +11,17 @@ import java.io.PrintWriter;
         description = "Follows packets through a flannel VXLAN + kube-proxy cluster network: simulate, run for real, diagnose.",
         subcommands = {DemoCommand.class, ShellCommand.class, TraceCommand.class, DoctorCommand.class, MatrixCommand.class, DiffCommand.class,
                 ReportCommand.class, GenerateCommand.class, FlanneldCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
-public final class Main {
+public final class Main implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** Without a command: the usage, with the first thing to try. */
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        spec.commandLine().getOut().println("\nStart with: kubepath demo");
+    }
+
     /** Exit code for bad input: the command line, a file, a host name. */
     public static final int BAD_INPUT = 2;
 
