@@ -24,7 +24,7 @@ final class DiffCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SnapshotDiff.Result r = SnapshotDiff.diff(Snapshots.load(before), Snapshots.load(after));
+        SnapshotDiff.Result r = SnapshotDiff.diff(Inputs.snapshot(before, spec), Inputs.snapshot(after, spec));
         var out = spec.commandLine().getOut();
         out.print(json ? Json.write(r) + "\n" : SnapshotDiff.text(r));
         out.flush();

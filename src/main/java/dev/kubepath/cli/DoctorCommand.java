@@ -28,10 +28,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Snapshots.Loaded loaded = Snapshots.read(snapshot);
-        PrintWriter err = spec.commandLine().getErr();
-        for (var p : loaded.problems()) err.println("kubepath: warning: " + p);
-        err.flush();
+        Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
         Report r = Doctor.examine(loaded.snapshot(), FileEvidence.of(snapshot, loaded.snapshot()));
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? Json.write(ReportText.json(r)) + "\n" : ReportText.human(r));

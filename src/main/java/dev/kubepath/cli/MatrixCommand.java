@@ -46,7 +46,7 @@ final class MatrixCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (json && csv) throw new IllegalArgumentException("--json and --csv exclude each other");
-        ReachabilityMatrix m = ReachabilityMatrix.of(Snapshots.load(snapshot));
+        ReachabilityMatrix m = ReachabilityMatrix.of(Inputs.snapshot(snapshot, spec));
         Summary sum;
         try (Progress p = Progress.start("matrix", m.hostNames().size())) {
             sum = m.summarize(p::stepTo);

@@ -33,9 +33,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Snapshots.Loaded loaded = Snapshots.read(snapshot);
+        Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
         PrintWriter err = spec.commandLine().getErr();
-        for (var p : loaded.problems()) err.println("kubepath: warning: " + p);
         JsonNode doctor = findings != null ? Reports.readFindings(findings) : noDoctor ? null
                 : new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(
                         dev.kubepath.doctor.Doctor.examine(loaded.snapshot(), dev.kubepath.doctor.FileEvidence.of(snapshot, loaded.snapshot()))));

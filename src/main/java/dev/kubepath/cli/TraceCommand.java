@@ -43,11 +43,7 @@ final class TraceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Probe probe = probe(to, icmp, size);
-        Snapshots.Loaded loaded = Snapshots.read(snapshot);
-        PrintWriter err = spec.commandLine().getErr();
-        for (var p : loaded.problems()) err.println("kubepath: warning: " + p);
-        err.flush();
-        Trace t = new DataPlane(loaded.snapshot()).trace(from, probe);
+        Trace t = new DataPlane(Inputs.snapshot(snapshot, spec)).trace(from, probe);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? Json.write(TraceText.json(t)) + "\n" : TraceText.story(t));
         out.flush();
