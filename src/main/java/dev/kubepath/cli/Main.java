@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 /** Entry point: picocli commands only; every command formats what a lower layer computed. */
 @Command(name = "kubepath", mixinStandardHelpOptions = true, version = "kubepath 0.1.0",
         description = "Follows packets through a flannel VXLAN + kube-proxy cluster network: simulate, run for real, diagnose.",
-        subcommands = {DemoCommand.class, ShellCommand.class, TraceCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ShellCommand.class, TraceCommand.class, BenchCommand.class, LabCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Exit code for bad input: the command line, a file, a host name. */
     public static final int BAD_INPUT = 2;
