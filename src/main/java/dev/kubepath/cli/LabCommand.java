@@ -116,6 +116,7 @@ final class LabCommand {
             if (!isRoot(spec.commandLine().getErr())) return NOT_ROOT;
             if (LabSupervisor.isUp()) {
                 out.print(LabSupervisor.request("-", "down"));
+                out.flush();
                 for (int i = 0; i < 100 && Files.exists(LabSupervisor.STATE); i++) Thread.sleep(100);
             }
             List<String> stale = Lab.cleanupStale();
@@ -179,6 +180,7 @@ final class LabCommand {
                 return 1;
             }
             spec.commandLine().getOut().print(LabSupervisor.request("-", "status"));
+            spec.commandLine().getOut().flush();
             return 0;
         }
     }
@@ -203,6 +205,7 @@ final class LabCommand {
                 }
             }
             out.print(table);
+            out.flush();
             return table.contains(" 0 disagree") ? 0 : 1;
         }
     }
