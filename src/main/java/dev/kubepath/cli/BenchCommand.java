@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run a benchmark and print its figures (docs/performance.md records them).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<Benchmark> ALL = List.of(new TraceBench(), new RouteParseBenchmark(), new FlannelDesiredStateBenchmark(),
+    static final List<Benchmark> ALL = List.of(new dev.kubepath.lab.LabBenchmark(), new TraceBench(), new RouteParseBenchmark(), new FlannelDesiredStateBenchmark(),
             new FlannelAcquireBenchmark(), new FlannelPropagationBenchmark());
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the benchmark; none lists them")
