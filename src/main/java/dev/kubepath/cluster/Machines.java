@@ -24,6 +24,11 @@ public interface Machines extends AutoCloseable {
     /** Power off: everything but {@code fresh}'s state is gone from the kernel (devices, entries, tables, pods). */
     void reset(HostNetwork host, Host fresh);
 
+    /** Whether the hosts' daemons may work concurrently (each host's work waits on its own kernel). */
+    default boolean concurrent() {
+        return false;
+    }
+
     @Override
     default void close() {
     }

@@ -195,7 +195,7 @@ public final class SimCluster {
         for (Machine m : machines.values()) {
             if (m.spec.node()) api.addNode(new Node(m.spec.name(), m.spec.ip(), true, null, "v1.15.12"));
         }
-        for (Machine m : machines.values()) startAll(m);
+        each(this::startAll);
         settle();
     }
 
@@ -354,12 +354,16 @@ public final class SimCluster {
         for (int round = 0; round < 3; round++) {
             if (registry instanceof EmbeddedRegistry e) e.expireDue();
             else expireRemote();
-            for (Machine m : machines.values()) settleAgent(m);
+            each(this::settleAgent);
             for (Machine m : machines.values()) {
                 if (m.kubelet != null && m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE) m.kubelet.sync();
             }
-            for (Machine m : machines.values()) if (m.proxy != null) m.proxy.sync(api.services(), api.endpoints());
-            for (Machine m : machines.values()) bridgeMtuFollowsPorts(m);
+            var services = api.services();
+            var endpoints = api.endpoints();
+            each(m -> {
+                if (m.proxy != null) m.proxy.sync(services, endpoints);
+                bridgeMtuFollowsPorts(m);
+            });
             noteCreations();
             if (!(registry instanceof EmbeddedRegistry)) pause();
         }
@@ -550,7 +554,33 @@ public final class SimCluster {
         return new Snapshot(spec.name(), hosts, api.cluster(flannel, leases));
     }
 
-    private void log(String line) {
+    /**
+     * Runs {@code work} for every machine: in order on simulated hosts (runs stay reproducible), concurrently on
+     * machines that ask for it (real namespaces, where each host's work is mostly waiting for ip and nft).
+     */
+    private void each(Consumer<Machine> work) {
+        if (!machinery.concurrent() || machines.size() < 2) {
+            for (Machine m : machines.values()) work.accept(m);
+            return;
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(16, machines.size()))) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (Machine m : machines.values()) done.add(pool.submit(() -> work.accept(m)));
+            for (var f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        }
+    }
+
+    private synchronized void log(String line) {
         journal.add(line);
         logSink.accept(line);
     }

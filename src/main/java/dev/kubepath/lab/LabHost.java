@@ -76,7 +76,11 @@ public final class LabHost implements HostNetwork {
     public Host read() {
         Host h = cached;
         if (h == null) {
-            h = readKernel();
+            // the pods as docker made them: the daemons need their addresses, not a fresh look into every pod
+            HostBuilder b = linux.read().toBuilder();
+            b.containers.clear();
+            for (LabPods.Pod p : runningPods()) b.containers.add(p.container());
+            h = b.know(Facet.CONTAINERS).build();
             cached = h;
         }
         return h;
@@ -87,7 +91,7 @@ public final class LabHost implements HostNetwork {
         cached = null;
     }
 
-    /** The host read from the kernel now. */
+    /** The host read from the kernel now, its pods too (each pod's address, MAC and sockets from its namespace). */
     public Host readKernel() {
         cached = null;
         Host h = linux.read();

@@ -100,6 +100,11 @@ public final class LabMachines implements Machines {
     }
 
     @Override
+    public boolean concurrent() {
+        return true;
+    }
+
+    @Override
     public void close() {
         lab.close();
     }
