@@ -34,19 +34,28 @@ public final class LabSupervisor {
 
     private final LabCluster lab;
     private final String scenario;
+    private final Path dir;
     private volatile boolean running = true;
 
     public LabSupervisor(LabCluster lab, String scenario) {
+        this(lab, scenario, DIR);
+    }
+
+    /** A supervisor whose state file and socket are in {@code dir} (tests use a temporary directory). */
+    public LabSupervisor(LabCluster lab, String scenario, Path dir) {
         this.lab = lab;
         this.scenario = scenario;
+        this.dir = dir;
     }
 
     /** Serves until {@code down}; the lab is closed on the way out. */
     public void serve() throws IOException {
-        Files.createDirectories(DIR);
-        Files.deleteIfExists(SOCKET);
+        Path socket = dir.resolve(SOCKET.getFileName());
+        Path state = dir.resolve(STATE.getFileName());
+        Files.createDirectories(dir);
+        Files.deleteIfExists(socket);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(SOCKET));
+            server.bind(UnixDomainSocketAddress.of(socket));
             writeState();
             while (running) {
                 try (SocketChannel client = server.accept()) {
@@ -62,17 +71,17 @@ public final class LabSupervisor {
             }
         } finally {
             lab.close();
-            Files.deleteIfExists(SOCKET);
-            Files.deleteIfExists(STATE);
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(state);
         }
     }
 
     private void writeState() throws IOException {
         StringBuilder sb = new StringBuilder("pid " + ProcessHandle.current().pid() + "\nscenario " + scenario + "\nprefix " + lab.lab().prefix() + "\n");
         for (String h : lab.cluster().hostNames()) sb.append("host ").append(h).append(' ').append(lab.netns(h).name()).append('\n');
-        Path tmp = DIR.resolve("lab.state.tmp");
+        Path tmp = dir.resolve("lab.state.tmp");
         Files.writeString(tmp, sb.toString());
-        Files.move(tmp, STATE, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, dir.resolve(STATE.getFileName()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     String handle(String request) {
@@ -118,13 +127,18 @@ public final class LabSupervisor {
 
     /** Sends one request to a running supervisor and returns its answer. */
     public static String request(String host, String line) {
+        return request(DIR, host, line);
+    }
+
+    public static String request(Path dir, String host, String line) {
+        Path socket = dir.resolve(SOCKET.getFileName());
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(SOCKET));
+            ch.connect(UnixDomainSocketAddress.of(socket));
             ch.write(ByteBuffer.wrap((host + "\t" + line + "\n").getBytes(StandardCharsets.UTF_8)));
             ch.shutdownOutput();
             return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("no lab supervisor at " + SOCKET + " (is the lab up? 'kubepath lab up')", e);
+            throw new UncheckedIOException("no lab supervisor at " + socket + " (is the lab up? 'kubepath lab up')", e);
         }
     }
 
