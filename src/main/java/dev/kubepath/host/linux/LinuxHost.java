@@ -82,17 +82,41 @@ public final class LinuxHost implements HostNetwork {
     @Override
     public Host read() {
         HostBuilder b = Host.builder(hostName);
-        new HostReader(ns).readInto(b);
-        b.virtualServers.addAll(readVirtualServers());
+        // ip_forward, the listening sockets and both nft tables in ONE exec: entering a namespace costs more than the reads
+        CommandResult r = ns.exec("sh", "-c", "cat /proc/sys/net/ipv4/ip_forward; echo " + SECTION + "; ss -H -4 -ltn; echo " + SECTION + " $?; "
+                + "nft -j list table ip " + NftServiceProxy.TABLE + " 2>&1; echo " + SECTION + " $?; "
+                + "nft -j list table ip " + NftFilterChains.TABLE + " 2>&1; echo " + SECTION + " $?");
+        String[] parts = r.stdout().split(SECTION, -1);
+        if (!r.ok() || parts.length != 5) throw new HostNetworkException(where() + ": cannot read ip_forward, sockets and nft tables: " + r.stderr().strip());
+        int ssExit = Integer.parseInt(parts[2].lines().findFirst().orElse("1").strip());
+        new HostReader(ns).readInto(b, parts[0], new CommandResult(List.of("ss", "-H", "-4", "-ltn"), ssExit, parts[1].replaceFirst("^\n", ""), ""));
+        b.virtualServers.addAll(table(NftServiceProxy.TABLE, parts[2], parts[3], NftServiceProxy::parse));
         b.know(Facet.IPVS);
         b.links.replaceAll(l -> l.name().equals(IPVS_DEVICE) && l.kind() instanceof LinkKind.Bridge
                 ? new Link(l.name(), new LinkKind.Dummy(), l.mtu(), l.mac(), l.up(), l.master()) : l);
-        for (Chain c : readFilterChains()) b.chain(c);
+        for (Chain c : table(NftFilterChains.TABLE, parts[3], parts[4], NftFilterChains::parse)) b.chain(c);
         synchronized (heldChains) {
             for (Chain c : heldChains.values()) b.chain(c);
         }
         b.know(Facet.IPTABLES);
         return b.build();
+    }
+
+    private static final String SECTION = "@@kubepath-section@@";
+
+    /** One nft listing of the combined read: {@code before} ends with the previous exit status line, {@code after} starts with its own. */
+    private <T> List<T> table(String name, String before, String after, java.util.function.Function<JsonNode, List<T>> parse) {
+        String text = before.substring(before.indexOf('\n') + 1);
+        int exit = Integer.parseInt(after.lines().findFirst().orElse("1").strip());
+        if (exit != 0) {
+            if (text.contains("No such file or directory")) return List.of();
+            throw new HostNetworkException(where() + ": 'nft -j list table ip " + name + "' failed: " + text.strip());
+        }
+        try {
+            return parse.apply(JSON.readTree(text));
+        } catch (Exception e) {
+            throw new HostNetworkException(where() + ": cannot read table ip " + name + ": " + e.getMessage(), e);
+        }
     }
 
     /** Power off: the nftables tables this host realises (services, filter) and the held chains are gone. */
@@ -142,19 +166,6 @@ public final class LinuxHost implements HostNetwork {
         }
         CommandResult r = ns.exec(List.of("nft", "-f", "-"), script);
         if (!r.ok()) throw new HostNetworkException(where() + ": nft -f failed: " + r.stderr().strip() + "\nscript:\n" + script);
-    }
-
-    private List<VirtualServer> readVirtualServers() {
-        CommandResult r = ns.exec("nft", "-j", "list", "table", "ip", NftServiceProxy.TABLE);
-        if (!r.ok()) {
-            if (r.stderr().contains("No such file or directory")) return List.of();
-            throw new HostNetworkException(where() + ": '" + r.commandLine() + "' failed: " + r.stderr().strip());
-        }
-        try {
-            return NftServiceProxy.parse(JSON.readTree(r.stdout()));
-        } catch (Exception e) {
-            throw new HostNetworkException(where() + ": cannot read table ip " + NftServiceProxy.TABLE + ": " + e.getMessage(), e);
-        }
     }
 
     @Override
