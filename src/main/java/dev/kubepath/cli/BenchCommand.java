@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 final class BenchCommand implements Callable<Integer> {
     static final List<Benchmark> ALL = List.of(new TraceBench(), new dev.kubepath.bench.MatrixBench(), new dev.kubepath.bench.DoctorBenchmark(),
             new RouteParseBenchmark(), new FlannelDesiredStateBenchmark(), new FlannelAcquireBenchmark(), new FlannelPropagationBenchmark(),
-            new dev.kubepath.report.ReportBenchmark(), new dev.kubepath.host.linux.IprouteBatchBenchmark());
+            new dev.kubepath.report.ReportBenchmark(), new dev.kubepath.host.linux.IprouteBatchBenchmark(), new dev.kubepath.lab.LabBenchmark());
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the benchmark; none lists them")
     String name;

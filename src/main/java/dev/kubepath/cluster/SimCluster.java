@@ -7,7 +7,7 @@ import dev.kubepath.flannel.registry.EmbeddedRegistry;
 import dev.kubepath.flannel.registry.SubnetRegistry;
 import dev.kubepath.flannel.subnet.SubnetEnv;
 import dev.kubepath.host.NetChange;
-import dev.kubepath.host.SimulatedHost;
+import dev.kubepath.host.HostNetwork;
 import dev.kubepath.model.Chain;
 import dev.kubepath.model.Daemon;
 import dev.kubepath.model.FlannelConfig;
@@ -57,7 +57,7 @@ public final class SimCluster {
     /** What systemctl knows of a unit on one host. */
     private final class Machine {
         final HostSpec spec;
-        final SimulatedHost net;
+        final HostNetwork net;
         final Map<Daemon, Daemon.State> units = new EnumMap<>(Daemon.class);
         final DockerRuntime docker;
         Kubelet kubelet;
@@ -70,8 +70,11 @@ public final class SimCluster {
 
         Machine(HostSpec spec) {
             this.spec = spec;
-            this.net = new SimulatedHost(bareHost(spec));
-            this.docker = new DockerRuntime(net, ContainerTable.of(net), new Random(seed ^ spec.name().hashCode()));
+            this.net = machinery.boot(spec, bareHost(spec));
+            DockerRuntime[] self = new DockerRuntime[1];
+            this.docker = new DockerRuntime(net, machinery.containers(spec, net,
+                    () -> self[0].options().map(BridgeOptions::mtu).orElse(1500)), new Random(seed ^ spec.name().hashCode()));
+            self[0] = docker;
             units.put(Daemon.FLANNELD, Daemon.State.INACTIVE);
             units.put(Daemon.DOCKER, Daemon.State.INACTIVE);
             units.put(Daemon.KUBELET, spec.node() ? Daemon.State.INACTIVE : Daemon.State.NOT_FOUND);
@@ -81,6 +84,7 @@ public final class SimCluster {
     }
 
     private final Spec spec;
+    private final Machines machinery;
     private final long seed;
     private final ManualClock clock;
     private final SubnetRegistry registry;
@@ -101,7 +105,13 @@ public final class SimCluster {
     }
 
     public SimCluster(Spec spec, ManualClock clock, SubnetRegistry registry) {
+        this(spec, clock, registry, Machines.simulated());
+    }
+
+    /** A cluster whose hosts run on {@code machines} (in memory, or network namespaces in the lab). */
+    public SimCluster(Spec spec, ManualClock clock, SubnetRegistry registry, Machines machinery) {
         this.spec = spec;
+        this.machinery = machinery;
         this.seed = spec.seed();
         this.clock = clock;
         this.registry = registry;
@@ -148,7 +158,15 @@ public final class SimCluster {
         return machine(name).net.read();
     }
 
-    public SimulatedHost network(String name) {
+    public Spec spec() {
+        return spec;
+    }
+
+    public HostSpec hostSpec(String name) {
+        return machine(name).spec;
+    }
+
+    public HostNetwork network(String name) {
         return machine(name).net;
     }
 
@@ -177,7 +195,7 @@ public final class SimCluster {
         for (Machine m : machines.values()) {
             if (m.spec.node()) api.addNode(new Node(m.spec.name(), m.spec.ip(), true, null, "v1.15.12"));
         }
-        for (Machine m : machines.values()) startAll(m);
+        each(this::startAll);
         settle();
     }
 
@@ -262,8 +280,7 @@ public final class SimCluster {
                 }
                 m.docker.start(new BridgeOptions(m.subnetEnv.subnet().address(1), m.subnetEnv.subnet().length(), m.subnetEnv.mtu()));
                 if (m.spec.bridgeMac() != null) {
-                    Link l = m.net.read().link("docker0").orElseThrow();
-                    m.net.edit(b -> b.link(new Link(l.name(), l.kind(), l.mtu(), m.spec.bridgeMac(), l.up(), l.master())));
+                    machinery.setMac(m.net, DockerRuntime.BRIDGE, m.spec.bridgeMac());
                 }
                 m.units.put(d, Daemon.State.ACTIVE);
             }
@@ -337,12 +354,16 @@ public final class SimCluster {
         for (int round = 0; round < 3; round++) {
             if (registry instanceof EmbeddedRegistry e) e.expireDue();
             else expireRemote();
-            for (Machine m : machines.values()) settleAgent(m);
+            each(this::settleAgent);
             for (Machine m : machines.values()) {
                 if (m.kubelet != null && m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE) m.kubelet.sync();
             }
-            for (Machine m : machines.values()) if (m.proxy != null) m.proxy.sync(api.services(), api.endpoints());
-            for (Machine m : machines.values()) bridgeMtuFollowsPorts(m);
+            var services = api.services();
+            var endpoints = api.endpoints();
+            each(m -> {
+                if (m.proxy != null) m.proxy.sync(services, endpoints);
+                bridgeMtuFollowsPorts(m);
+            });
             noteCreations();
             if (!(registry instanceof EmbeddedRegistry)) pause();
         }
@@ -442,7 +463,7 @@ public final class SimCluster {
         for (Daemon d : Daemon.values()) stop(m, d);
         m.up = false;
         m.subnetEnv = null;
-        m.net.edit(b -> copyInto(b, bareHost(m.spec)));
+        machinery.reset(m.net, bareHost(m.spec));
         log(host + ": powered off");
     }
 
@@ -533,7 +554,33 @@ public final class SimCluster {
         return new Snapshot(spec.name(), hosts, api.cluster(flannel, leases));
     }
 
-    private void log(String line) {
+    /**
+     * Runs {@code work} for every machine: in order on simulated hosts (runs stay reproducible), concurrently on
+     * machines that ask for it (real namespaces, where each host's work is mostly waiting for ip and nft).
+     */
+    private void each(Consumer<Machine> work) {
+        if (!machinery.concurrent() || machines.size() < 2) {
+            for (Machine m : machines.values()) work.accept(m);
+            return;
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(16, machines.size()))) {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (Machine m : machines.values()) done.add(pool.submit(() -> work.accept(m)));
+            for (var f : done) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) throw r;
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+            }
+        }
+    }
+
+    private synchronized void log(String line) {
         journal.add(line);
         logSink.accept(line);
     }
@@ -542,7 +589,7 @@ public final class SimCluster {
 
     private static Host bareHost(HostSpec s) {
         HostBuilder b = Host.builder(s.name()).knowAll();
-        copyInto(b, fresh(s));
+        SimulatedMachines.copyInto(b, fresh(s));
         return b.build();
     }
 
@@ -557,22 +604,5 @@ public final class SimCluster {
         b.route(new Route(Route.MAIN, Route.Type.UNICAST, lan, null, "eth0", false, 100, Route.Scope.LINK, s.ip()));
         b.sysctl(Host.IP_FORWARD, "1");
         return b.build();
-    }
-
-    private static HostBuilder copyInto(HostBuilder b, Host h) {
-        b.links.clear();
-        b.links.addAll(h.links());
-        b.addresses.clear();
-        b.addresses.addAll(h.addresses());
-        b.routes.clear();
-        b.routes.addAll(h.routes());
-        b.neighbours.clear();
-        b.fdb.clear();
-        b.virtualServers.clear();
-        b.chains.clear();
-        b.containers.clear();
-        b.sysctls.clear();
-        b.sysctls.putAll(h.sysctls());
-        return b.knowAll();
     }
 }

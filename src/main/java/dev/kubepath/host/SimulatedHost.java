@@ -79,6 +79,10 @@ public final class SimulatedHost implements HostNetwork {
             }
             case NetChange.DeleteAddress d -> {
                 if (!b.addresses.remove(d.address())) fail(change, "Cannot assign requested address");
+                // the kernel (fib_del_ifaddr -> fib_disable_ip): a device left without IPv4 addresses loses its routes
+                if (b.addresses.stream().noneMatch(x -> x.dev().equals(d.address().dev()))) {
+                    b.routes.removeIf(x -> d.address().dev().equals(x.dev()));
+                }
             }
             case NetChange.ReplaceRoute r -> {
                 Route route = r.route();

@@ -70,6 +70,12 @@ public final class Lab implements AutoCloseable {
         return ns;
     }
 
+    /** Kills the processes running in {@code ns}, then deletes the namespace (a pod's, when docker removes it). */
+    public synchronized void remove(Netns ns) {
+        if (namespaces.remove(ns.name()) == null) throw new IllegalArgumentException(ns.name() + " is not a namespace of this lab");
+        removeNamespace(runner, ns.name());
+    }
+
     public synchronized List<Netns> namespaces() {
         return List.copyOf(namespaces.values());
     }

@@ -2,6 +2,7 @@ package dev.kubepath.lab;
 
 import dev.kubepath.host.linux.Netns;
 import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Mac;
 
 /**
  * The physical network the lab's hosts share: a namespace holding one bridge, with a veth per host. The host end
@@ -21,14 +22,44 @@ public final class Underlay {
         ns.ip("link", "set", BRIDGE, "up").orThrow();
     }
 
+    /**
+     * A default gateway that answers ARP but routes nothing: {@code ip} on br0 with ip_forward=0 in the underlay
+     * namespace. A packet for an address outside the lab is sent to its MAC and silently dropped, so a client times
+     * out (as the seed's curl of a ClusterIP from the master did) instead of failing with 'No route to host'.
+     */
+    public void gateway(Ipv4 ip, int prefixLength) {
+        ns.exec("sysctl", "-w", "net.ipv4.ip_forward=0").orThrow();
+        ns.ip("addr", "add", ip + "/" + prefixLength, "dev", BRIDGE).orThrow();
+    }
+
+    /** Counts VXLAN packets (UDP 8472) crossing br0: proof that cross-host traffic went through the overlay. */
+    public void countVxlan() {
+        ns.exec(java.util.List.of("nft", "-f", "-"), "table bridge capture {\n  chain forward {\n"
+                + "    type filter hook forward priority 0; policy accept;\n    udp dport 8472 counter\n  }\n}\n").orThrow();
+    }
+
+    /** Packets counted by {@link #countVxlan()} so far. */
+    public long vxlanPackets() {
+        String text = ns.exec("nft", "list", "table", "bridge", "capture").orThrow().stdout();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("udp dport 8472 counter packets (\\d+)").matcher(text);
+        if (!m.find()) throw new IllegalStateException("no VXLAN counter on the underlay: " + text);
+        return Long.parseLong(m.group(1));
+    }
+
     public Netns netns() {
         return ns;
     }
 
     /** Plugs {@code host} in: its {@code dev} gets {@code ip/prefixLength} and is brought up. */
     public void attach(Netns host, String dev, Ipv4 ip, int prefixLength) {
+        attach(host, dev, ip, prefixLength, null);
+    }
+
+    /** As {@link #attach(Netns, String, Ipv4, int)}, with the NIC's MAC address fixed (null: the kernel picks). */
+    public synchronized void attach(Netns host, String dev, Ipv4 ip, int prefixLength, Mac mac) {
         String port = "p" + (++ports);
         lab.veth(host, dev, ns, port);
+        if (mac != null) host.ip("link", "set", dev, "address", mac.toString()).orThrow();
         ns.ip("link", "set", port, "master", BRIDGE, "up").orThrow();
         host.ip("addr", "add", ip + "/" + prefixLength, "dev", dev).orThrow();
         host.ip("link", "set", dev, "up").orThrow();

@@ -90,14 +90,18 @@ public final class VxlanBackend {
             if (!have.up()) out.add(new NetChange.SetLinkUp(dev, true));
         }
         boolean hasAddress = false;
+        List<NetChange> staleAddresses = new ArrayList<>();
         if (!fresh) {
             for (IfAddress a : actual.addresses()) {
                 if (!a.dev().equals(dev)) continue;
                 if (a.equals(want.address())) hasAddress = true;
-                else out.add(new NetChange.DeleteAddress(a));
+                else staleAddresses.add(new NetChange.DeleteAddress(a));
             }
         }
+        // The new address first: when a device loses its last IPv4 address the kernel deletes every route through
+        // it, and the routes this diff keeps (or deletes itself) would be gone (RTNETLINK: No such process).
         if (!hasAddress) out.add(new NetChange.AddAddress(want.address()));
+        out.addAll(staleAddresses);
 
         Map<String, Route> wantRoutes = new HashMap<>();
         for (Route r : want.routes()) wantRoutes.put(r.key(), r);
@@ -105,6 +109,9 @@ public final class VxlanBackend {
         Set<FdbEntry> wantFdb = new HashSet<>(want.fdb());
         if (!fresh) {
             for (Route r : actual.routes()) {
+                // only main-table unicast routes are flannel's: the kernel's local/broadcast routes for flannel.1's
+                // own address (table local) must stay, or the VTEP address stops being local and replies are lost
+                if (!Route.MAIN.equals(r.table()) || r.type() != Route.Type.UNICAST) continue;
                 if (dev.equals(r.dev()) && !wantRoutes.containsKey(r.key())) out.add(new NetChange.DeleteRoute(r));
                 else if (isStaleDirectRoute(r) && !wantRoutes.containsKey(r.key())) out.add(new NetChange.DeleteRoute(r));
             }

@@ -33,6 +33,13 @@ final class HostReader {
     }
 
     void readInto(HostBuilder b) {
+        readKernelTables(b);
+        CommandResult fwd = ns.exec("cat", "/proc/sys/net/ipv4/ip_forward").orThrow();
+        b.sysctl(Host.IP_FORWARD, fwd.stdout().strip());
+        readSockets(b, ns.exec("ss", "-H", "-4", "-ltn"));
+    }
+
+    private void readKernelTables(HostBuilder b) {
         readLinks(b);
         for (JsonNode link : json(ns.ip("-4", "-j", "addr", "show"))) {
             for (JsonNode a : link.path("addr_info")) {
@@ -59,9 +66,13 @@ final class HostReader {
                     Ipv4.parse(f.path("dst").asText()), "permanent".equals(f.path("state").asText())));
         }
         b.know(Facet.FDB);
-        CommandResult fwd = ns.exec("cat", "/proc/sys/net/ipv4/ip_forward").orThrow();
-        b.sysctl(Host.IP_FORWARD, fwd.stdout().strip());
-        readSockets(b);
+    }
+
+    /** As {@link #readInto(HostBuilder)}, with ip_forward and ss's output already read (one exec for several files). */
+    void readInto(HostBuilder b, String ipForward, CommandResult ss) {
+        readKernelTables(b);
+        b.sysctl(Host.IP_FORWARD, ipForward.strip());
+        readSockets(b, ss);
     }
 
     private void readLinks(HostBuilder b) {
@@ -168,8 +179,7 @@ final class HostReader {
         return Neighbour.State.STALE;
     }
 
-    private void readSockets(HostBuilder b) {
-        CommandResult ss = ns.exec("ss", "-H", "-4", "-ltn");
+    private void readSockets(HostBuilder b, CommandResult ss) {
         if (!ss.ok()) return; // sockets stay unknown rather than wrongly empty
         for (String line : ss.stdout().split("\n")) {
             String[] f = line.strip().split("\\s+");

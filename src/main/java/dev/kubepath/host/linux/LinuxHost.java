@@ -13,7 +13,13 @@ import dev.kubepath.model.VirtualServer;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
 
+import dev.kubepath.model.Chain;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +42,11 @@ import java.util.regex.Pattern;
  * so the ClusterIP answers locally, while no connected prefix route and no ARP ever come from it. Virtual-server
  * addresses that are already on another device (a node IP for a NodePort) are not added again.
  *
- * <p>iptables (ReplaceChains) is not supported here: the lab host has no iptables binary.
+ * kube-proxy asks for kube-ipvs0 as a Dummy link: it is made as that down bridge, and read back as Dummy.
+ *
+ * <p>iptables (ReplaceChains) is realised for table filter with nftables ({@link NftFilterChains}); the chains of
+ * other tables (kube-proxy's nat KUBE-* chains in IPVS mode: masquerade marks) are held as given and read back as
+ * held, since their effect is already realised by {@link NftServiceProxy}'s masquerade.
  */
 public final class LinuxHost implements HostNetwork {
     static final String IPVS_DEVICE = "kube-ipvs0";
@@ -46,6 +56,8 @@ public final class LinuxHost implements HostNetwork {
     private final String hostName;
     private final Netns ns;
     private final Prefix clusterCidr;
+    /** Chains of tables other than filter, held as given (see the class comment). */
+    private final Map<String, Chain> heldChains = new LinkedHashMap<>();
 
     /** @param clusterCidr the pod network; service traffic from it is not masqueraded (null: masquerade all). */
     public LinuxHost(String hostName, Netns ns, Prefix clusterCidr) {
@@ -70,23 +82,90 @@ public final class LinuxHost implements HostNetwork {
     @Override
     public Host read() {
         HostBuilder b = Host.builder(hostName);
-        new HostReader(ns).readInto(b);
-        b.virtualServers.addAll(readVirtualServers());
+        // ip_forward, the listening sockets and both nft tables in ONE exec: entering a namespace costs more than the reads
+        CommandResult r = ns.exec("sh", "-c", "cat /proc/sys/net/ipv4/ip_forward; echo " + SECTION + "; ss -H -4 -ltn; echo " + SECTION + " $?; "
+                + "nft -j list table ip " + NftServiceProxy.TABLE + " 2>&1; echo " + SECTION + " $?; "
+                + "nft -j list table ip " + NftFilterChains.TABLE + " 2>&1; echo " + SECTION + " $?");
+        String[] parts = r.stdout().split(SECTION, -1);
+        if (!r.ok() || parts.length != 5) throw new HostNetworkException(where() + ": cannot read ip_forward, sockets and nft tables: " + r.stderr().strip());
+        int ssExit = Integer.parseInt(parts[2].lines().findFirst().orElse("1").strip());
+        new HostReader(ns).readInto(b, parts[0], new CommandResult(List.of("ss", "-H", "-4", "-ltn"), ssExit, parts[1].replaceFirst("^\n", ""), ""));
+        b.virtualServers.addAll(table(NftServiceProxy.TABLE, parts[2], parts[3], NftServiceProxy::parse));
         b.know(Facet.IPVS);
+        b.links.replaceAll(l -> l.name().equals(IPVS_DEVICE) && l.kind() instanceof LinkKind.Bridge
+                ? new Link(l.name(), new LinkKind.Dummy(), l.mtu(), l.mac(), l.up(), l.master()) : l);
+        for (Chain c : table(NftFilterChains.TABLE, parts[3], parts[4], NftFilterChains::parse)) b.chain(c);
+        synchronized (heldChains) {
+            for (Chain c : heldChains.values()) b.chain(c);
+        }
+        b.know(Facet.IPTABLES);
         return b.build();
     }
 
-    private List<VirtualServer> readVirtualServers() {
-        CommandResult r = ns.exec("nft", "-j", "list", "table", "ip", NftServiceProxy.TABLE);
+    private static final String SECTION = "@@kubepath-section@@";
+
+    /** One nft listing of the combined read: {@code before} ends with the previous exit status line, {@code after} starts with its own. */
+    private <T> List<T> table(String name, String before, String after, java.util.function.Function<JsonNode, List<T>> parse) {
+        String text = before.substring(before.indexOf('\n') + 1);
+        int exit = Integer.parseInt(after.lines().findFirst().orElse("1").strip());
+        if (exit != 0) {
+            if (text.contains("No such file or directory")) return List.of();
+            throw new HostNetworkException(where() + ": 'nft -j list table ip " + name + "' failed: " + text.strip());
+        }
+        try {
+            return parse.apply(JSON.readTree(text));
+        } catch (Exception e) {
+            throw new HostNetworkException(where() + ": cannot read table ip " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Power off: the nftables tables this host realises (services, filter) and the held chains are gone. */
+    public void forgetTables() {
+        for (String table : List.of(NftServiceProxy.TABLE, NftFilterChains.TABLE)) {
+            ns.exec(List.of("nft", "-f", "-"), "table ip " + table + "\ndelete table ip " + table + "\n").orThrow();
+        }
+        synchronized (heldChains) {
+            heldChains.clear();
+        }
+    }
+
+    private List<Chain> readFilterChains() {
+        CommandResult r = ns.exec("nft", "-j", "list", "table", "ip", NftFilterChains.TABLE);
         if (!r.ok()) {
             if (r.stderr().contains("No such file or directory")) return List.of();
             throw new HostNetworkException(where() + ": '" + r.commandLine() + "' failed: " + r.stderr().strip());
         }
         try {
-            return NftServiceProxy.parse(JSON.readTree(r.stdout()));
+            return NftFilterChains.parse(JSON.readTree(r.stdout()));
         } catch (Exception e) {
-            throw new HostNetworkException(where() + ": cannot read table ip " + NftServiceProxy.TABLE + ": " + e.getMessage(), e);
+            throw new HostNetworkException(where() + ": cannot read table ip " + NftFilterChains.TABLE + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Chains replace the same-named chains of their table; filter goes to the kernel as one nft transaction. */
+    private void replaceChains(NetChange.ReplaceChains ch) {
+        Map<String, Chain> filter = new LinkedHashMap<>();
+        boolean filterChanged = false;
+        for (Chain c : readFilterChains()) filter.put(c.name(), c);
+        for (Chain c : ch.chains()) {
+            if (c.table().equals("filter")) {
+                filter.put(c.name(), c);
+                filterChanged = true;
+            } else {
+                synchronized (heldChains) {
+                    heldChains.put(c.table() + "/" + c.name(), c);
+                }
+            }
+        }
+        if (!filterChanged) return;
+        String script;
+        try {
+            script = NftFilterChains.script(List.copyOf(filter.values()));
+        } catch (IllegalArgumentException e) {
+            throw new HostNetworkException(where() + ": " + ch.owner() + ": " + e.getMessage(), e);
+        }
+        CommandResult r = ns.exec(List.of("nft", "-f", "-"), script);
+        if (!r.ok()) throw new HostNetworkException(where() + ": nft -f failed: " + r.stderr().strip() + "\nscript:\n" + script);
     }
 
     @Override
@@ -105,11 +184,16 @@ public final class LinuxHost implements HostNetwork {
                     flush(ip, bridge);
                     replaceVirtualServers(v);
                 }
-                case NetChange.ReplaceChains ch -> throw new HostNetworkException(where() + ": " + c
-                        + ": iptables chains are not supported in the lab (no iptables binary); use IPVS mode");
+                case NetChange.ReplaceChains ch -> {
+                    flush(ip, bridge);
+                    replaceChains(ch);
+                }
                 case NetChange.AddLink a -> {
                     if (!bridge.isEmpty()) flush(ip, bridge);
-                    ip.add(c, IpCommands.ipLines(where(), c));
+                    NetChange add = a.link().name().equals(IPVS_DEVICE) && a.link().kind() instanceof LinkKind.Dummy
+                            ? new NetChange.AddLink(new Link(IPVS_DEVICE, new LinkKind.Bridge(), a.link().mtu(), a.link().mac(), false, null))
+                            : c;
+                    ip.add(c, IpCommands.ipLines(where(), add));
                 }
                 case NetChange.DeleteLink d -> {
                     if (!bridge.isEmpty()) flush(ip, bridge);

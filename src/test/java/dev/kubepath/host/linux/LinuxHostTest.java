@@ -111,9 +111,16 @@ class LinuxHostTest {
 
     @Test
     void dummyLinksAreRefusedWithAReason() {
-        assertThatThrownBy(() -> host.apply(new NetChange.AddLink(new Link("kube-ipvs0", new LinkKind.Dummy(), 1500, null, false, null))))
+        assertThatThrownBy(() -> host.apply(new NetChange.AddLink(new Link("dummy0", new LinkKind.Dummy(), 1500, null, false, null))))
                 .isInstanceOf(HostNetworkException.class)
                 .hasMessageContaining("dummy links are not available");
+    }
+
+    @Test
+    void kubeProxysDummyKubeIpvs0IsADownBridgeReadBackAsDummy() {
+        host.apply(new NetChange.AddLink(new Link("kube-ipvs0", new LinkKind.Dummy(), 1500, null, false, null)));
+        assertThat(ns.ip("-d", "link", "show", "kube-ipvs0").orThrow().stdout()).contains("bridge").doesNotContain(",UP");
+        assertThat(host.read().link("kube-ipvs0").orElseThrow().kind()).isEqualTo(new LinkKind.Dummy());
     }
 
     @Test

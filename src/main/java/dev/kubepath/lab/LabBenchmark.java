@@ -1,0 +1,85 @@
+package dev.kubepath.lab;
+
+import dev.kubepath.bench.Benchmark;
+import dev.kubepath.cluster.SimCluster;
+import dev.kubepath.host.linux.CommandResult;
+import dev.kubepath.model.Container;
+import dev.kubepath.model.Lease;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code kubepath bench lab-up [HOSTS [PODS]]}: wall time to bring up the seed lab (ready for curl: booted, broken
+ * like the seed, deployed), and a lab of HOSTS nodes (20) with PODS pods (60); then convergence: a host's lease
+ * is written back to the registry (as flanneld does on start) and the clock runs until every other host's curl of
+ * that host's pod answers. Needs root.
+ */
+public final class LabBenchmark implements Benchmark {
+    @Override
+    public String name() {
+        return "lab-up";
+    }
+
+    @Override
+    public String description() {
+        return "lab up time (seed; HOSTS=20 nodes with PODS=60 pods) and lease-to-curl convergence on real namespaces (root)";
+    }
+
+    @Override
+    public void run(PrintStream out, String... args) throws Exception {
+        int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        LabCluster.RegistryKind registry = LabCluster.RegistryKind.defaultKind();
+        out.printf("registry: %s; cores: %d%n", registry, Runtime.getRuntime().availableProcessors());
+
+        long t0 = System.nanoTime();
+        try (LabCluster seed = LabScenario.up("seed", registry)) {
+            out.printf("%-44s %8.1f s%n", "lab up seed (boot, break like the seed, deploy)", secs(t0));
+        }
+
+        t0 = System.nanoTime();
+        try (LabCluster lab = LabCluster.create(ScaleScenario.spec(hosts), registry)) {
+            SimCluster c = lab.cluster();
+            c.boot();
+            double booted = secs(t0);
+            ScaleScenario.deploy(c, pods);
+            out.printf("%-44s %8.1f s (boot %.1f s)%n", "lab up " + hosts + " hosts, " + pods + " pods", secs(t0), booted);
+            convergence(out, lab);
+        }
+    }
+
+    private static void convergence(PrintStream out, LabCluster lab) throws Exception {
+        SimCluster c = lab.cluster();
+        String target = c.hostNames().getLast();
+        Container pod = lab.host(target).readKernel().containers().getFirst();
+        Lease lease = c.registry().getLeases().leases().stream().filter(l -> l.publicIp().equals(c.hostSpec(target).ip())).findFirst().orElseThrow();
+        c.hangFlanneld(target);
+        c.deleteLease(lease.subnet());
+        long start = System.nanoTime();
+        c.registry().createLease(new Lease(lease.subnet(), lease.publicIp(), lease.backendType(), lease.vtepMac(), null), Duration.ofHours(24));
+        c.settle();
+        double settled = secs(start);
+        List<CompletableFuture<Boolean>> curls = new ArrayList<>();
+        for (String from : c.hostNames()) {
+            if (from.equals(target)) continue;
+            curls.add(CompletableFuture.supplyAsync(() -> {
+                for (int i = 0; i < 50; i++) {
+                    CommandResult r = lab.exec(from, List.of("curl", "-s", "-o", "/dev/null", "-I", "--max-time", "1", "http://" + pod.ip() + ":8080"));
+                    if (r.ok()) return true;
+                }
+                return false;
+            }));
+        }
+        long ok = curls.stream().filter(CompletableFuture::join).count();
+        out.printf("%-44s %8.2f s (routes on every host after %.2f s; %d/%d hosts' curl answered)%n",
+                "convergence: lease -> curl from every host", secs(start), settled, ok, curls.size());
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.kubepath.lab;
+
+import dev.kubepath.cluster.SimCluster;
+import dev.kubepath.flannel.ManualClock;
+import dev.kubepath.flannel.NetworkConfigs;
+import dev.kubepath.flannel.etcd.EtcdProcess;
+import dev.kubepath.flannel.etcd.EtcdV2Registry;
+import dev.kubepath.flannel.registry.EmbeddedRegistry;
+import dev.kubepath.flannel.registry.SubnetRegistry;
+import dev.kubepath.host.linux.CommandResult;
+import dev.kubepath.host.linux.Netns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The control plane of {@link SimCluster} (our flannel agent, docker, kubelet, kube-proxy, the API server) driving
+ * real network namespaces: real VXLAN, real bridges and veths, nftables for IPVS and the filter table, real HTTP
+ * servers in the pods, and the subnet leases in a real etcd (v2 API, as the seed) or the embedded registry.
+ * Closing it removes every namespace and process and stops etcd.
+ */
+public final class LabCluster implements AutoCloseable {
+    public enum RegistryKind { ETCD, EMBEDDED;
+        public static RegistryKind defaultKind() {
+            return EtcdProcess.available() ? ETCD : EMBEDDED;
+        }
+    }
+
+    private final LabMachines machines;
+    private final SimCluster cluster;
+    private final EtcdProcess etcd;
+
+    private LabCluster(LabMachines machines, SimCluster cluster, EtcdProcess etcd) {
+        this.machines = machines;
+        this.cluster = cluster;
+        this.etcd = etcd;
+    }
+
+    /** Builds the hosts of {@code spec} in namespaces (nothing booted yet: the scenario decides how to boot). */
+    public static LabCluster create(SimCluster.Spec spec, RegistryKind registryKind) {
+        Lab lab = new Lab();
+        EtcdProcess etcd = null;
+        SubnetRegistry registry = null;
+        try {
+            ManualClock clock = new ManualClock(spec.start());
+            if (registryKind == RegistryKind.ETCD) {
+                etcd = EtcdProcess.start();
+                registry = new EtcdV2Registry(List.of(etcd.clientUrl()));
+            } else {
+                registry = new EmbeddedRegistry(clock);
+            }
+            LabMachines machines = new LabMachines(lab, NetworkConfigs.parse(spec.flannelConfig()).network());
+            SimCluster cluster = new SimCluster(spec, clock, registry, machines);
+            return new LabCluster(machines, cluster, etcd);
+        } catch (IOException e) {
+            lab.close();
+            throw new UncheckedIOException("cannot start etcd for the lab", e);
+        } catch (RuntimeException e) {
+            if (registry != null) registry.close();
+            if (etcd != null) etcd.close();
+            lab.close();
+            throw e;
+        }
+    }
+
+    public SimCluster cluster() {
+        return cluster;
+    }
+
+    public LabMachines machines() {
+        return machines;
+    }
+
+    public Lab lab() {
+        return machines.lab();
+    }
+
+    public LabHost host(String name) {
+        return machines.host(name);
+    }
+
+    /** Runs {@code argv} inside the host's namespace, as an operator logged in there would. */
+    public CommandResult exec(String host, List<String> argv) {
+        return machines.host(host).netns().exec(argv, null);
+    }
+
+    /** The command line of a namespace shell: ip netns exec NS argv. */
+    public List<String> command(String host, List<String> argv) {
+        return new ArrayList<>(machines.host(host).netns().command(argv));
+    }
+
+    public Netns netns(String host) {
+        return machines.host(host).netns();
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.registry().close();
+        } catch (RuntimeException ignored) {
+            // the registry may already be unreachable; the namespaces still go
+        }
+        if (etcd != null) etcd.close();
+        machines.close();
+    }
+}

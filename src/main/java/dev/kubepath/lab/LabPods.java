@@ -1,0 +1,133 @@
+package dev.kubepath.lab;
+
+import dev.kubepath.cluster.ContainerTable;
+import dev.kubepath.host.NetChange;
+import dev.kubepath.host.linux.LinuxHost;
+import dev.kubepath.host.linux.Netns;
+import dev.kubepath.model.Container;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Socket;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * One host's pods as real network namespaces: per container a namespace with eth0 (the far end of a veth whose
+ * host end is a port of the bridge), the container's address, MAC and MTU, a default route via the bridge's .1, and
+ * an HTTP server ({@link PodServer}) on each listening port. Docker hands the whole list; pods no longer in it are
+ * killed and their namespaces removed, new ones are made.
+ */
+final class LabPods implements ContainerTable {
+    private final Lab lab;
+    private final LinuxHost host;
+    private final String shortName;
+    private final IntSupplier mtu;
+    private final Map<String, Pod> pods = new LinkedHashMap<>();
+    private int next;
+    private Runnable onChange = () -> { };
+
+    void onChange(Runnable r) {
+        this.onChange = r;
+    }
+
+    record Pod(Container container, Netns ns, String hostVeth) {}
+
+    LabPods(Lab lab, LinuxHost host, String shortName, IntSupplier mtu) {
+        this.lab = lab;
+        this.host = host;
+        this.shortName = shortName;
+        this.mtu = mtu;
+    }
+
+    private static String key(Container c) {
+        return c.bridge() + "|" + c.pod() + "|" + c.ip();
+    }
+
+    @Override
+    public synchronized void replace(String bridge, List<Container> containers) {
+        try {
+            replacePods(bridge, containers);
+        } finally {
+            onChange.run();
+        }
+    }
+
+    private void replacePods(String bridge, List<Container> containers) {
+        Map<String, Container> wanted = new LinkedHashMap<>();
+        for (Container c : containers) wanted.put(key(c), c);
+        for (var it = pods.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().container().bridge().equals(bridge) || wanted.containsKey(e.getKey())) continue;
+            // the host end of the veth goes with the namespace holding its peer
+            lab.remove(e.getValue().ns());
+            it.remove();
+        }
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        for (var e : wanted.entrySet()) {
+            if (pods.containsKey(e.getKey())) continue;
+            Pod p = create(e.getValue());
+            pods.put(e.getKey(), p);
+            for (Socket s : p.container().listeners()) ready.add(serve(p, s.port()));
+        }
+        for (CompletableFuture<Void> f : ready) {
+            try {
+                f.get(10, TimeUnit.SECONDS);
+            } catch (Exception ex) {
+                throw new IllegalStateException(host.name() + ": a pod's HTTP server did not start: " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    private Pod create(Container c) {
+        int n = ++next;
+        Netns ns = lab.namespace(shortName + "-p" + n);
+        String veth = String.format("veth%07x", (shortName.hashCode() * 31L + n) & 0xFFFFFFFL);
+        int m = mtu.getAsInt();
+        host.apply(List.of(new NetChange.AddLink(new Link(veth, new LinkKind.Veth(ns.name() + "/eth0"), m, null, true, c.bridge()))));
+        String gateway = dev.kubepath.net.Prefix.of(c.ip(), c.prefixLength()).address(1).toString();
+        String script = "link set eth0 address " + c.mac() + "\nlink set eth0 mtu " + m + "\naddr add " + c.ip() + "/" + c.prefixLength()
+                + " dev eth0\nlink set eth0 up\nroute add default via " + gateway + " dev eth0\n";
+        ns.tool("ip", List.of("-batch", "-"), script).orThrow();
+        return new Pod(c, ns, veth);
+    }
+
+    private CompletableFuture<Void> serve(Pod p, int port) {
+        Process proc = lab.start(p.ns(), PodServer.argv(port, p.container().server()));
+        return CompletableFuture.runAsync(() -> {
+            try {
+                BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
+                String line = r.readLine();
+                if (!"ready".equals(line)) throw new IllegalStateException(p.ns().name() + ": server on port " + port + " said: " + line);
+                // keep draining so the server never blocks on a full pipe
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        while (r.readLine() != null) { }
+                    } catch (IOException ignored) {
+                        // the pod is gone
+                    }
+                });
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** The running pods as the host model holds them. */
+    synchronized List<Container> containers() {
+        return pods.values().stream().map(Pod::container).toList();
+    }
+
+    synchronized List<Pod> pods() {
+        return List.copyOf(pods.values());
+    }
+}

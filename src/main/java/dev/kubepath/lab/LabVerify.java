@@ -1,0 +1,163 @@
+package dev.kubepath.lab;
+
+import dev.kubepath.cluster.SimCluster;
+import dev.kubepath.dataplane.DataPlane;
+import dev.kubepath.dataplane.Probe;
+import dev.kubepath.dataplane.Trace;
+import dev.kubepath.dataplane.Verdict;
+import dev.kubepath.host.linux.CommandResult;
+import dev.kubepath.model.Container;
+import dev.kubepath.model.Daemon;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.HostBuilder;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Node;
+import dev.kubepath.model.Service;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.model.Socket;
+import dev.kubepath.net.SocketAddress;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code kubepath lab verify}: every flow of the check list run twice, for real (curl and ping in the hosts'
+ * namespaces, short timeouts) and in the simulated data plane on a snapshot read back from the namespaces (each
+ * host's kernel state, the control plane's cluster objects, the leases in the registry). The flows: every host to
+ * every service frontend (ClusterIP:port, every node's IP:nodePort), every host to every pod port, every host's
+ * ping of every other host's docker0 address.
+ */
+public final class LabVerify {
+    /** One flow and what each side saw. */
+    public record Row(String from, String kind, String to, Verdict real, String realDetail, Verdict simulated, String reason) {
+        public boolean agree() {
+            return real == simulated;
+        }
+    }
+
+    public record Report(List<Row> rows) {
+        public List<Row> disagreements() {
+            return rows.stream().filter(r -> !r.agree()).toList();
+        }
+
+        public String table() {
+            StringBuilder sb = new StringBuilder(String.format("%-10s %-5s %-22s %-12s %-12s %s%n", "FROM", "KIND", "TO", "REAL", "SIMULATED", "AGREE"));
+            for (Row r : rows) {
+                sb.append(String.format("%-10s %-5s %-22s %-12s %-12s %s", r.from(), r.kind(), r.to(), r.real(), r.simulated(), r.agree() ? "yes" : "NO"));
+                if (!r.agree()) sb.append("  real: ").append(r.realDetail()).append("; simulated: ").append(r.reason());
+                sb.append('\n');
+            }
+            long bad = disagreements().size();
+            sb.append(rows.size()).append(" flows, ").append(rows.size() - bad).append(" agree, ").append(bad).append(" disagree\n");
+            return sb.toString();
+        }
+    }
+
+    private record Flow(String from, Probe probe) {}
+
+    private LabVerify() {}
+
+    public static Report run(LabCluster lab) {
+        Snapshot snapshot = readBack(lab);
+        DataPlane plane = new DataPlane(snapshot);
+        List<Flow> flows = flows(snapshot);
+        List<Row> rows = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(32, Math.max(1, flows.size())))) {
+            List<Future<String[]>> real = new ArrayList<>();
+            for (Flow f : flows) real.add(pool.submit(() -> runReal(lab, f)));
+            for (int i = 0; i < flows.size(); i++) {
+                Flow f = flows.get(i);
+                String[] r;
+                try {
+                    r = real.get(i).get();
+                } catch (Exception e) {
+                    r = new String[] {"INSUFFICIENT_INFO", e.toString()};
+                }
+                Trace t = plane.trace(f.from(), f.probe());
+                rows.add(new Row(f.from(), f.probe() instanceof Probe.Ping ? "ping" : "curl", f.probe().toString(),
+                        Verdict.valueOf(r[0]), r[1], t.verdict(), t.reason()));
+            }
+        }
+        return new Report(rows);
+    }
+
+    /** The cluster as the kernel holds it now: every host read from its namespace, with its units and the cluster objects. */
+    public static Snapshot readBack(LabCluster lab) {
+        SimCluster c = lab.cluster();
+        Snapshot control = c.snapshot();
+        List<Host> hosts = new ArrayList<>();
+        for (String name : c.hostNames()) {
+            HostBuilder b = lab.host(name).readKernel().toBuilder();
+            for (Daemon d : Daemon.values()) {
+                Daemon.State s = c.unit(name, d);
+                if (s != null) b.daemon(d, s);
+            }
+            hosts.add(b.build());
+        }
+        return new Snapshot(control.name(), hosts, control.cluster());
+    }
+
+    static List<Flow> flows(Snapshot s) {
+        Set<SocketAddress> frontends = new LinkedHashSet<>();
+        for (Service svc : s.cluster().services()) {
+            for (Service.Port p : svc.ports()) {
+                if (svc.clusterIp() != null) frontends.add(new SocketAddress(svc.clusterIp(), p.port()));
+                if (p.nodePort() > 0) for (Node n : s.cluster().nodes()) frontends.add(new SocketAddress(n.internalIp(), p.nodePort()));
+            }
+        }
+        Set<SocketAddress> pods = new LinkedHashSet<>();
+        for (Host h : s.hosts()) {
+            for (Container c : h.containers()) for (Socket l : c.listeners()) pods.add(new SocketAddress(c.ip(), l.port()));
+        }
+        List<Flow> flows = new ArrayList<>();
+        for (Host from : s.hosts()) {
+            for (SocketAddress a : frontends) flows.add(new Flow(from.name(), new Probe.Curl(a)));
+            for (SocketAddress a : pods) flows.add(new Flow(from.name(), new Probe.Curl(a)));
+            for (Host to : s.hosts()) {
+                if (to == from) continue;
+                for (IfAddress a : to.addresses()) {
+                    if (a.dev().equals("docker0")) flows.add(new Flow(from.name(), new Probe.Ping(a.ip())));
+                }
+            }
+        }
+        return flows;
+    }
+
+    /**
+     * {verdict, detail}: curl's exit 0 delivered, 7 refused (or unreachable, by its message), 28 timed out. A flow
+     * that does not answer is tried once more with twice the time: with 30 flows in flight on two cores, a first SYN
+     * or echo that waits on ARP for a just re-created pod can outlive one second.
+     */
+    private static String[] runReal(LabCluster lab, Flow f) {
+        String[] first = runReal(lab, f, 1);
+        return first[0].equals(Verdict.DELIVERED.name()) ? first : runReal(lab, f, 2);
+    }
+
+    private static String[] runReal(LabCluster lab, Flow f, int seconds) {
+        return switch (f.probe()) {
+            case Probe.Curl c -> {
+                CommandResult r = lab.exec(f.from(), List.of("curl", "-sS", "-o", "/dev/null", "-I", "--max-time", String.valueOf(seconds), "http://" + c.to()));
+                String err = r.stderr().strip();
+                Verdict v = switch (r.exit()) {
+                    case 0 -> Verdict.DELIVERED;
+                    case 7 -> err.contains("No route to host") || err.contains("Network is unreachable") ? Verdict.UNREACHABLE : Verdict.REFUSED;
+                    case 28 -> Verdict.TIMEOUT;
+                    default -> Verdict.INSUFFICIENT_INFO;
+                };
+                yield new String[] {v.name(), "curl exit " + r.exit() + (err.isEmpty() ? "" : " (" + err + ")")};
+            }
+            case Probe.Ping p -> {
+                CommandResult r = lab.exec(f.from(), List.of("ping", "-c1", "-W" + seconds, p.target().toString()));
+                String out = (r.stdout() + r.stderr());
+                Verdict v = r.exit() == 0 ? Verdict.DELIVERED
+                        : out.contains("Unreachable") || out.contains("unreachable") ? Verdict.UNREACHABLE : Verdict.TIMEOUT;
+                yield new String[] {v.name(), "ping exit " + r.exit()};
+            }
+        };
+    }
+}
