@@ -349,6 +349,14 @@ public final class SimCluster {
         }
     }
 
+    /**
+     * Only the overlay agents take in what the registry says, as every flanneld does on its own when a watch event
+     * arrives (the kubelets and kube-proxy do not wait for it): how long the overlay takes to follow a lease.
+     */
+    public void settleOverlay() {
+        each(this::settleAgent);
+    }
+
     /** Lets every running daemon catch up: agents take in lease events, kubelets run pods, kube-proxy syncs. */
     public void settle() {
         for (int round = 0; round < 3; round++) {
