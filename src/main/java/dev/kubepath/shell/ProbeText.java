@@ -4,15 +4,10 @@ import dev.kubepath.dataplane.Stage;
 import dev.kubepath.dataplane.Trace;
 import dev.kubepath.dataplane.Verdict;
 import dev.kubepath.net.Ipv4;
-import dev.kubepath.net.SocketAddress;
 
-/** What CentOS 7's curl 7.29 and iputils ping print for a traced flow. */
+/** What iputils ping prints for a traced flow (curl's lines are TraceText.toolSays). */
 public final class ProbeText {
     private ProbeText() {}
-
-    public static String curlFailure(Trace t, SocketAddress to) {
-        return TraceText.toolSays(t);
-    }
 
     /** Hosts that forwarded the echo reply (each takes one off the TTL): a pod's host does, a host answering itself does not. */
     static int forwardersOfTheReply(Trace t) {

@@ -147,7 +147,7 @@ public final class SimShell {
         target = target.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
         SocketAddress to = target.contains(":") ? SocketAddress.parse(target) : new SocketAddress(Ipv4.parse(target), 80);
         Trace t = trace(new Probe.Curl(to));
-        if (t.verdict() != Verdict.DELIVERED) return ProbeText.curlFailure(t, to) + "\n";
+        if (t.verdict() != Verdict.DELIVERED) return TraceText.toolSays(t) + "\n";
         return httpHead(t) + "\n";
     }
 

@@ -3,10 +3,8 @@ package dev.kubepath.shell;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Step;
 import dev.kubepath.dataplane.Trace;
-import dev.kubepath.dataplane.Verdict;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** A trace as a short story of the packet, one line a hop, and as the stable JSON of docs/trace-json.md. */
@@ -91,9 +89,5 @@ public final class TraceText {
 
     private static String pad(String s, int w) {
         return s.length() >= w ? s : s + " ".repeat(w - s.length());
-    }
-
-    public static boolean failed(List<Trace> traces) {
-        return traces.stream().anyMatch(t -> t.verdict() != Verdict.DELIVERED);
     }
 }
