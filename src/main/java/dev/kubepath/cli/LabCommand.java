@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
 @Command(name = "lab", description = {
         "The cluster on real network namespaces: real VXLAN, bridges, veths, nftables (for IPVS and the filter table),",
         "HTTP servers in the pods, leases in a real etcd. Driven by the same control plane as the simulation. Needs root."},
-        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Exec.class, LabCommand.Status.class,
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Exec.class, LabCommand.Collect.class, LabCommand.Status.class,
                 LabCommand.Verify.class, LabCommand.Shell.class, LabCommand.Supervise.class})
 final class LabCommand {
     static final int NOT_ROOT = 2;
@@ -166,6 +166,28 @@ final class LabCommand {
             }
         }
         return p.waitFor();
+    }
+
+    @Command(name = "collect", description = {"Writes a bundle of the lab that is up (docs/bundle-format.md): collect.sh in every host's namespace,",
+            "the control plane for units, ipvsadm, iptables-save, kubectl and etcdctl. Then: kubepath doctor OUTDIR."})
+    static final class Collect implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "OUTDIR") java.nio.file.Path out;
+
+        @Override
+        public Integer call() {
+            if (!isRoot(spec.commandLine().getErr())) return NOT_ROOT;
+            if (!LabSupervisor.isUp()) {
+                spec.commandLine().getErr().println("kubepath lab: no lab is up ('kubepath lab up' first)");
+                return 2;
+            }
+            // the launcher says where kubepath lives; collect.sh sits beside it
+            java.nio.file.Path script = java.nio.file.Path.of(System.getenv().getOrDefault("KUBEPATH_HOME", "."), "collect.sh");
+            if (!java.nio.file.Files.isReadable(script)) throw new IllegalArgumentException(script + ": collect.sh not found (set KUBEPATH_HOME to the kubepath checkout)");
+            spec.commandLine().getOut().print(LabSupervisor.request("-", "collect " + script.toAbsolutePath() + " " + out.toAbsolutePath()));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
     }
 
     @Command(name = "status", description = "Lists the lab's hosts, pods and leases.")

@@ -93,6 +93,14 @@ public final class LabSupervisor {
             return switch (line) {
                 case "status" -> status();
                 case "verify" -> LabVerify.run(lab).table();
+                case String c when c.startsWith("collect ") -> {
+                    // collect SCRIPT OUTDIR: a bundle of the lab as collect.sh and the control plane see it
+                    String[] a = c.split(" ", 3);
+                    synchronized (lab) {
+                        LabCollect.collect(lab, java.nio.file.Path.of(a[1]), java.nio.file.Path.of(a[2]));
+                    }
+                    yield "bundle written to " + a[2] + "\n";
+                }
                 case "down" -> {
                     running = false;
                     yield "lab " + lab.lab().prefix() + " going down\n";
