@@ -40,7 +40,7 @@ public final class BundleReader {
         }
     }
 
-    private final List<ParseProblem> problems = new ArrayList<>();
+    private final List<ParseProblem> problems = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Path root;
 
     private BundleReader(Path root) {
@@ -172,7 +172,15 @@ public final class BundleReader {
             return hosts;
         }
         if (hostDirs.isEmpty()) problem(rel(dir), "no host directories");
-        for (Path h : hostDirs) hosts.add(readHost(h, cluster, envs));
+        // hosts are read in parallel (a 1,000-host bundle is a million lines); their problems and subnet.env files
+        // are put back in host order afterwards, so the result does not depend on the scheduling
+        int before = problems.size();
+        Map<String, SubnetEnv> found = new java.util.concurrent.ConcurrentHashMap<>();
+        hosts.addAll(hostDirs.parallelStream().map(h -> readHost(h, cluster, found)).toList());
+        for (Host h : hosts) if (found.containsKey(h.name())) envs.put(h.name(), found.get(h.name()));
+        synchronized (problems) {
+            problems.subList(before, problems.size()).sort(java.util.Comparator.comparing(ParseProblem::file).thenComparingInt(ParseProblem::line));
+        }
         for (Node n : cluster.nodes()) {
             if (hosts.stream().noneMatch(h -> h.name().equals(n.name()))) {
                 problem(rel(dir.resolve(n.name())), "no directory for node " + n.name()
