@@ -1,7 +1,6 @@
 package dev.kubepath.cli;
 
 import dev.kubepath.doctor.Doctor;
-import dev.kubepath.doctor.FileEvidence;
 import dev.kubepath.doctor.Report;
 import dev.kubepath.doctor.ReportText;
 import dev.kubepath.ingest.Snapshots;
@@ -29,7 +28,7 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
-        Report r = Doctor.examine(loaded.snapshot(), FileEvidence.of(snapshot, loaded.snapshot()));
+        Report r = Doctor.examine(snapshot, loaded.snapshot());
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? Json.write(ReportText.json(r)) + "\n" : ReportText.human(r));
         out.flush();

@@ -37,7 +37,7 @@ public final class ReportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         JsonNode doctor = findings != null ? Reports.readFindings(findings) : noDoctor ? null
                 : new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(
-                        dev.kubepath.doctor.Doctor.examine(loaded.snapshot(), dev.kubepath.doctor.FileEvidence.of(snapshot, loaded.snapshot()))));
+                        dev.kubepath.doctor.Doctor.examine(snapshot, loaded.snapshot())));
         long started = System.nanoTime();
         ReportData data = Reports.build(loaded.snapshot(), snapshot.toString(), doctor);
         long bytes = Reports.write(data, output);

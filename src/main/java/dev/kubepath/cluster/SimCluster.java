@@ -396,9 +396,11 @@ public final class SimCluster {
      * smallest port MTU, which is docker's --mtu on every container veth. Hence 03's empty docker0 shows 1500.
      */
     private void bridgeMtuFollowsPorts(Machine m) {
-        Optional<Link> bridge = m.net.read().link(DockerRuntime.BRIDGE);
-        if (bridge.isEmpty() || !m.docker.running()) return;
-        boolean ports = m.net.read().containers().stream().anyMatch(c -> c.bridge().equals(DockerRuntime.BRIDGE));
+        if (!m.docker.running()) return;
+        Host h = m.net.read();
+        Optional<Link> bridge = h.link(DockerRuntime.BRIDGE);
+        if (bridge.isEmpty()) return;
+        boolean ports = h.containers().stream().anyMatch(c -> c.bridge().equals(DockerRuntime.BRIDGE));
         int want = ports ? m.docker.options().map(BridgeOptions::mtu).orElse(1500) : 1500;
         if (bridge.get().mtu() != want) m.net.apply(new NetChange.SetLinkMtu(DockerRuntime.BRIDGE, want));
     }

@@ -96,12 +96,6 @@ final class HostView {
         return best;
     }
 
-    /** The longest-prefix route ignoring link state, to explain why a route was passed over. */
-    Route lookupIgnoringState(Ipv4 dst) {
-        List<Route> candidates = routes.longestMatch(dst);
-        return candidates.isEmpty() ? null : candidates.get(0);
-    }
-
     Neighbour neighbour(String dev, Ipv4 ip) {
         return find(neighbours, dev, ip.unsigned());
     }

@@ -104,7 +104,7 @@ final class Walk {
     private End atHost(HostView h, Packet p, String ingress) {
         if (++hops > MAX_HOPS) return drop(h, Verdict.TIMEOUT, "routing loop: the TTL runs out", null);
         if (!h.host.knows(Facet.ROUTES)) {
-            return end(h, Verdict.INSUFFICIENT_INFO, "the routing table of " + h.name() + " is not in the snapshot", null);
+            return drop(h, Verdict.INSUFFICIENT_INFO, "the routing table of " + h.name() + " is not in the snapshot", null);
         }
         if (reply) p = undoNat(h, p);
         boolean local = ingress == null;
@@ -138,7 +138,7 @@ final class Walk {
         if (r == null) return noRoute(h, p, local);
         if (r.type() == Route.Type.BLACKHOLE) return drop(h, Verdict.TIMEOUT, "blackhole route to " + r.dst(), r.describe());
         if (r.type() == Route.Type.UNREACHABLE || r.type() == Route.Type.PROHIBIT) {
-            return end(h, Verdict.UNREACHABLE, r.type().name().toLowerCase() + " route to " + r.dst(), r.describe());
+            return drop(h, Verdict.UNREACHABLE, r.type().name().toLowerCase() + " route to " + r.dst(), r.describe());
         }
         if (p.src() == null) p = sent(p.withSrc(sourceFor(h, r), p.sport()));
         Packet routed = p;
@@ -148,7 +148,7 @@ final class Walk {
         p = postrouting(h, restoreSource(p), r.dev());
         Link dev = h.links.get(r.dev());
         if (dev != null && p.size() > dev.mtu()) {
-            return end(h, Verdict.UNREACHABLE, "packet of " + p.size() + " bytes with DF does not fit " + dev.name()
+            return drop(h, Verdict.UNREACHABLE, "packet of " + p.size() + " bytes with DF does not fit " + dev.name()
                     + " (mtu " + dev.mtu() + "): message too long, mtu=" + dev.mtu(), "mtu " + dev.mtu() + " on " + dev.name());
         }
         LinkKind kind = dev == null ? new LinkKind.Ethernet() : dev.kind();
@@ -163,7 +163,7 @@ final class Walk {
 
     private End noRoute(HostView h, Packet p, boolean local) {
         String why = "no route to " + p.dst() + " on " + h.name() + " and no default route" + whereItLives(p.dst());
-        return end(h, Verdict.UNREACHABLE, local ? why + ": connect: Network is unreachable"
+        return drop(h, Verdict.UNREACHABLE, local ? why + ": connect: Network is unreachable"
                 : why + ": ICMP network unreachable goes back to the sender", null);
     }
 
@@ -188,7 +188,7 @@ final class Walk {
         Optional<Service> svc = dp.serviceByClusterIp(p.dst());
         boolean serviceAddress = svc.isPresent() || dp.isNodePort(p.dport());
         if (serviceAddress && !h.host.knows(Facet.IPVS) && !h.host.knows(Facet.IPTABLES)) {
-            return end(h, Verdict.INSUFFICIENT_INFO, p.dst() + ":" + p.dport() + " may be a service frontend on "
+            return drop(h, Verdict.INSUFFICIENT_INFO, p.dst() + ":" + p.dport() + " may be a service frontend on "
                     + h.name() + ", but its IPVS and iptables rules are not in the snapshot", null);
         }
         if (!h.host.knows(Facet.SOCKETS)) {
@@ -235,11 +235,11 @@ final class Walk {
 
     private End toBridge(HostView h, Packet p, String bridge, Ipv4 nextHop) {
         if (!h.host.knows(Facet.CONTAINERS)) {
-            return end(h, Verdict.INSUFFICIENT_INFO, "the pods on " + bridge + " of " + h.name() + " are not in the snapshot", null);
+            return drop(h, Verdict.INSUFFICIENT_INFO, "the pods on " + bridge + " of " + h.name() + " are not in the snapshot", null);
         }
         Container c = h.container(bridge, nextHop);
         if (c == null) {
-            return end(h, Verdict.UNREACHABLE, "no pod on " + bridge + " of " + h.name() + " has " + nextHop
+            return drop(h, Verdict.UNREACHABLE, "no pod on " + bridge + " of " + h.name() + " has " + nextHop
                     + ": ARP gets no answer, ICMP host unreachable", null);
         }
         step(h, Stage.BRIDGE, () -> bridge + " delivers to " + DataPlane.podLabel(c), () -> null);
@@ -275,7 +275,7 @@ final class Walk {
         } else if (!h.host.knows(Facet.NEIGHBOURS)) {
             Optional<Lease> lease = dp.leaseByGateway(nextHop);
             if (lease.isEmpty() || lease.get().vtepMac() == null) {
-                return end(h, Verdict.INSUFFICIENT_INFO, "the neighbour table of " + h.name()
+                return drop(h, Verdict.INSUFFICIENT_INFO, "the neighbour table of " + h.name()
                         + " is not in the snapshot and no lease names " + nextHop, null);
             }
             mac = lease.get().vtepMac();
@@ -295,7 +295,7 @@ final class Walk {
         } else if (!h.host.knows(Facet.FDB)) {
             Optional<Lease> lease = dp.leaseByMac(mac);
             if (lease.isEmpty()) {
-                return end(h, Verdict.INSUFFICIENT_INFO, "the FDB of " + h.name() + " is not in the snapshot and no lease has VTEP MAC " + mac, null);
+                return drop(h, Verdict.INSUFFICIENT_INFO, "the FDB of " + h.name() + " is not in the snapshot and no lease has VTEP MAC " + mac, null);
             }
             vtep = lease.get().publicIp();
             assume("FDB " + mac + " dst " + vtep + " on " + dev.name() + " of " + h.name() + ", from lease "
@@ -348,7 +348,7 @@ final class Walk {
                     : "route via " + r.via() + " leaves the cluster; nothing answers";
             return drop(h, Verdict.TIMEOUT, why + serviceNote(h, p), r.describe());
         }
-        return end(h, Verdict.UNREACHABLE, "nobody on " + r.dev() + " of " + h.name() + " answers ARP for " + nextHop
+        return drop(h, Verdict.UNREACHABLE, "nobody on " + r.dev() + " of " + h.name() + " answers ARP for " + nextHop
                 + ": No route to host", r.describe());
     }
 
@@ -362,7 +362,7 @@ final class Walk {
         Netfilter.Outcome o = new Netfilter(h, this).run("filter", chain, p, in, out);
         return switch (o.action()) {
             case DROP -> drop(h, Verdict.TIMEOUT, "filter " + chain + " drops " + p.endpoints() + " on " + h.name(), o.rule());
-            case REJECT -> end(h, p.protocol() == Protocol.TCP ? Verdict.REFUSED : Verdict.UNREACHABLE,
+            case REJECT -> drop(h, p.protocol() == Protocol.TCP ? Verdict.REFUSED : Verdict.UNREACHABLE,
                     "filter " + chain + " rejects " + p.endpoints() + " on " + h.name(), o.rule());
             default -> null;
         };
@@ -500,12 +500,8 @@ final class Walk {
         steps.add(new LazySteps.Draft(h.name(), stage, detail, decidedBy));
     }
 
+    /** The packet's fate is decided here: the last step, and the verdict the sender sees. */
     private End drop(HostView h, Verdict v, String why, String decidedBy) {
-        step(h, Stage.DROP, why, decidedBy);
-        return finish(v, why);
-    }
-
-    private End end(HostView h, Verdict v, String why, String decidedBy) {
         step(h, Stage.DROP, why, decidedBy);
         return finish(v, why);
     }

@@ -51,6 +51,11 @@ public final class Doctor {
         return new Doctor(snapshot, source, DEFAULT_MAX_FLOWS).run();
     }
 
+    /** The doctor on a snapshot read from {@code source} (a bundle or a YAML), with evidence lines from its files. */
+    public static Report examine(java.nio.file.Path source, Snapshot snapshot) {
+        return examine(snapshot, FileEvidence.of(source, snapshot));
+    }
+
     public static Report examine(Snapshot snapshot) {
         return examine(snapshot, EvidenceSource.NONE);
     }

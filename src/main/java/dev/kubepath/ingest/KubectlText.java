@@ -72,99 +72,86 @@ public final class KubectlText {
     }
 
     public static Parsed<List<Node>> nodes(String file, String text) {
-        Problems problems = new Problems(file);
-        List<Node> out = new ArrayList<>();
-        Map<String, Integer> cols = null;
-        for (Transcript.Line l : Transcript.of(text).lines()) {
-            String[] row = words(l.text());
-            if (row.length == 0 || Transcript.isComment(l.text())) continue;
-            if (row[0].equals("NAME")) {
-                cols = header(row);
-                continue;
+        return table(file, text, row -> row[0].equals("NAME"), (row, cols, l) -> {
+            Map<String, Integer> c = cols != null ? cols : standard(NODE_COLUMNS, false);
+            if (row.length < Math.min(c.size(), 5)) throw new IllegalArgumentException("node row has " + row.length + " columns, expected at least 5: '" + l.text().trim() + "'");
+            String status = need(row, c, "STATUS");
+            boolean ready = Arrays.asList(status.split(",")).contains("Ready");
+            if (!ready && !Arrays.asList(status.split(",")).contains("NotReady") && !status.startsWith("Unknown")) {
+                throw new IllegalArgumentException("node status '" + status + "' is not Ready, NotReady or Unknown");
             }
-            try {
-                Map<String, Integer> c = cols != null ? cols : standard(NODE_COLUMNS, false);
-                if (row.length < Math.min(c.size(), 5)) throw new IllegalArgumentException("node row has " + row.length + " columns, expected at least 5: '" + l.text().trim() + "'");
-                String status = need(row, c, "STATUS");
-                boolean ready = Arrays.asList(status.split(",")).contains("Ready");
-                if (!ready && !Arrays.asList(status.split(",")).contains("NotReady") && !status.startsWith("Unknown")) {
-                    throw new IllegalArgumentException("node status '" + status + "' is not Ready, NotReady or Unknown");
-                }
-                String ip = none(col(row, c, "INTERNAL-IP"));
-                out.add(new Node(need(row, c, "NAME"), ip == null ? null : Ipv4.parse(ip), ready, null, col(row, c, "VERSION")));
-            } catch (IllegalArgumentException e) {
-                problems.add(l.number(), e);
-            }
-        }
-        return problems.result(out);
+            String ip = none(col(row, c, "INTERNAL-IP"));
+            return new Node(need(row, c, "NAME"), ip == null ? null : Ipv4.parse(ip), ready, null, col(row, c, "VERSION"));
+        });
     }
 
     public static Parsed<List<Pod>> pods(String file, String text) {
-        Problems problems = new Problems(file);
-        List<Pod> out = new ArrayList<>();
-        Map<String, Integer> cols = null;
-        for (Transcript.Line l : Transcript.of(text).lines()) {
-            String[] row = words(l.text());
-            if (row.length == 0 || Transcript.isComment(l.text())) continue;
-            if (row[0].equals("NAME") || row[0].equals("NAMESPACE")) {
-                cols = header(row);
-                continue;
+        return table(file, text, row -> row[0].equals("NAME") || row[0].equals("NAMESPACE"), (row, cols, l) -> {
+            Map<String, Integer> c = cols;
+            if (c == null) {
+                if (row.length == 9 || row.length == 7) c = standard(POD_COLUMNS, false);
+                else if (row.length == 10 || row.length == 8) c = standard(POD_COLUMNS, true);
+                else throw new IllegalArgumentException("pod row has " + row.length + " columns and no header tells them apart: '" + l.text().trim() + "'");
             }
-            try {
-                Map<String, Integer> c = cols;
-                if (c == null) {
-                    if (row.length == 9 || row.length == 7) c = standard(POD_COLUMNS, false);
-                    else if (row.length == 10 || row.length == 8) c = standard(POD_COLUMNS, true);
-                    else throw new IllegalArgumentException("pod row has " + row.length + " columns and no header tells them apart: '" + l.text().trim() + "'");
-                }
-                if (row.length < 5) throw new IllegalArgumentException("pod row is too short: '" + l.text().trim() + "'");
-                String ns = c.containsKey("NAMESPACE") ? col(row, c, "NAMESPACE") : "default";
-                String restartsText = col(row, c, "RESTARTS");
-                int restarts = restartsText == null ? 0 : Tokens.parseInt(Tokens.split(restartsText)[0], "restart count");
-                String ip = none(col(row, c, "IP"));
-                String node = none(col(row, c, "NODE"));
-                out.add(new Pod(ns, need(row, c, "NAME"), node, ip == null ? null : Ipv4.parse(ip), Map.of(), List.of(),
-                        col(row, c, "STATUS"), restarts));
-            } catch (IllegalArgumentException e) {
-                problems.add(l.number(), e);
-            }
-        }
-        return problems.result(out);
+            if (row.length < 5) throw new IllegalArgumentException("pod row is too short: '" + l.text().trim() + "'");
+            String ns = c.containsKey("NAMESPACE") ? col(row, c, "NAMESPACE") : "default";
+            String restartsText = col(row, c, "RESTARTS");
+            int restarts = restartsText == null ? 0 : Tokens.parseInt(Tokens.split(restartsText)[0], "restart count");
+            String ip = none(col(row, c, "IP"));
+            String node = none(col(row, c, "NODE"));
+            return new Pod(ns, need(row, c, "NAME"), node, ip == null ? null : Ipv4.parse(ip), Map.of(), List.of(),
+                    col(row, c, "STATUS"), restarts);
+        });
     }
 
     public static Parsed<List<Service>> services(String file, String text) {
+        return table(file, text, row -> row[0].equals("NAME") || row[0].equals("NAMESPACE"), (row, cols, l) -> {
+            Map<String, Integer> c = cols;
+            if (c == null) {
+                boolean ns = row.length > 2 && !isType(row[1]) && isType(row[2]);
+                c = standard(SVC_COLUMNS, ns);
+            }
+            String ns = c.containsKey("NAMESPACE") ? col(row, c, "NAMESPACE") : "default";
+            String type = need(row, c, "TYPE");
+            if (!isType(type)) throw new IllegalArgumentException("'" + type + "' is not a service type");
+            String cip = need(row, c, "CLUSTER-IP");
+            Ipv4 clusterIp = cip.equals("None") ? null : Ipv4.parse(cip);
+            List<Service.Port> ports = ports(need(row, c, "PORT(S)"));
+            Map<String, String> selector = new LinkedHashMap<>();
+            String sel = none(col(row, c, "SELECTOR"));
+            if (sel != null) {
+                for (String kv : sel.split(",")) {
+                    int eq = kv.indexOf('=');
+                    if (eq <= 0) throw new IllegalArgumentException("selector '" + sel + "' is not key=value");
+                    selector.put(kv.substring(0, eq), kv.substring(eq + 1));
+                }
+            }
+            return new Service(ns, need(row, c, "NAME"), type, clusterIp, ports, selector);
+        });
+    }
+
+    /** One table row with its columns (null before any header line) and where it stands, to one object. */
+    private interface RowReader<T> {
+        T read(String[] row, Map<String, Integer> cols, Transcript.Line line);
+    }
+
+    /**
+     * kubectl's table loop: header lines set the columns, blank and comment lines are skipped, every other line is
+     * one object, and a row that cannot be read is a problem naming its line while the rest are still read.
+     */
+    private static <T> Parsed<List<T>> table(String file, String text, java.util.function.Predicate<String[]> isHeader, RowReader<T> reader) {
         Problems problems = new Problems(file);
-        List<Service> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         Map<String, Integer> cols = null;
         for (Transcript.Line l : Transcript.of(text).lines()) {
             String[] row = words(l.text());
             if (row.length == 0 || Transcript.isComment(l.text())) continue;
-            if (row[0].equals("NAME") || row[0].equals("NAMESPACE")) {
+            if (isHeader.test(row)) {
                 cols = header(row);
                 continue;
             }
             try {
-                Map<String, Integer> c = cols;
-                if (c == null) {
-                    boolean ns = row.length > 2 && !isType(row[1]) && isType(row[2]);
-                    c = standard(SVC_COLUMNS, ns);
-                }
-                String ns = c.containsKey("NAMESPACE") ? col(row, c, "NAMESPACE") : "default";
-                String type = need(row, c, "TYPE");
-                if (!isType(type)) throw new IllegalArgumentException("'" + type + "' is not a service type");
-                String cip = need(row, c, "CLUSTER-IP");
-                Ipv4 clusterIp = cip.equals("None") ? null : Ipv4.parse(cip);
-                List<Service.Port> ports = ports(need(row, c, "PORT(S)"));
-                Map<String, String> selector = new LinkedHashMap<>();
-                String sel = none(col(row, c, "SELECTOR"));
-                if (sel != null) {
-                    for (String kv : sel.split(",")) {
-                        int eq = kv.indexOf('=');
-                        if (eq <= 0) throw new IllegalArgumentException("selector '" + sel + "' is not key=value");
-                        selector.put(kv.substring(0, eq), kv.substring(eq + 1));
-                    }
-                }
-                out.add(new Service(ns, need(row, c, "NAME"), type, clusterIp, ports, selector));
+                out.add(reader.read(row, cols, l));
             } catch (IllegalArgumentException e) {
                 problems.add(l.number(), e);
             }

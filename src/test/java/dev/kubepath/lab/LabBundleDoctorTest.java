@@ -4,7 +4,6 @@ import dev.kubepath.cluster.SeedCluster;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.doctor.Code;
 import dev.kubepath.doctor.Doctor;
-import dev.kubepath.doctor.FileEvidence;
 import dev.kubepath.doctor.Finding;
 import dev.kubepath.doctor.Report;
 import dev.kubepath.doctor.ReportText;
@@ -54,7 +53,7 @@ class LabBundleDoctorTest {
         BundleReader.Result bundle = BundleReader.read(dir);
         // kube-proxy's ipset matches in iptables.txt are reported as not modelled; every other file must read cleanly
         assertThat(bundle.problems()).as("the lab's bundle reads").allSatisfy(p -> assertThat(p.message()).contains("not modelled"));
-        return Doctor.examine(bundle.snapshot(), FileEvidence.of(dir, bundle.snapshot()));
+        return Doctor.examine(dir, bundle.snapshot());
     }
 
     private static void onlyCritical(Report r, Code... explained) {

@@ -30,7 +30,7 @@ class ReportBrowserTest {
         Path html = OUT.resolve("seed-incident.html");
         var seed = Snapshots.load(SEED);
         JsonNode doctor = new ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(
-                dev.kubepath.doctor.Doctor.examine(seed, dev.kubepath.doctor.FileEvidence.of(SEED, seed))));
+                dev.kubepath.doctor.Doctor.examine(SEED, seed)));
         Reports.write(Reports.build(seed, SEED.toString(), doctor), html);
         Path profile;
         try (HeadlessChromium browser = new HeadlessChromium(1440, 1000)) {
