@@ -5,6 +5,7 @@ import dev.kubepath.model.Cluster;
 import dev.kubepath.model.Rule;
 import dev.kubepath.model.Container;
 import dev.kubepath.model.Daemon;
+import dev.kubepath.model.Facet;
 import dev.kubepath.model.Endpoints;
 import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.FlannelConfig;
@@ -16,9 +17,11 @@ import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Neighbour;
 import dev.kubepath.model.Node;
+import dev.kubepath.model.NodePortServers;
 import dev.kubepath.model.Pod;
 import dev.kubepath.model.Route;
 import dev.kubepath.model.Service;
+import dev.kubepath.model.SharedList;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.model.Socket;
 import dev.kubepath.model.VirtualServer;
@@ -36,8 +39,10 @@ import java.util.SplittableRandom;
 /**
  * A healthy flannel VXLAN + kube-proxy IPVS cluster of any size, built directly as a snapshot: hosts on 10.0.0.0/16,
  * one /24 per host out of 10.64.0.0/10, services out of 172.20.0.0/16 with NodePorts from 30000. Every host has the
- * full flannel state for every other host. Entries that are the same on every host (the route, neighbour and FDB
- * entry for one remote subnet) are one shared object, so 5,000 hosts cost 5,000 x 3 references each, not copies.
+ * full flannel state for every other host. What is the same on every host is held once ({@link SharedList}): the
+ * flannel entries for all subnets (each host holds the slices around its own), the ClusterIP virtual servers and
+ * their kube-ipvs0 addresses, and the NodePort servers but for their addresses ({@link NodePortServers}), so that
+ * 5,000 nodes x 10,000 services fit in a small heap.
  */
 public final class Synthetic {
     /** The size of the cluster, the seed of its random choices, and the faults injected into it. */
@@ -151,6 +156,12 @@ public final class Synthetic {
         return new Mac(0x0effff000000L | (i + 1));
     }
 
+    /** Appends items [0, from) and [to, end) of a list every node shares, as two parts (views, not copies). */
+    private static <T> void shareAround(HostBuilder b, List<T> own, List<T> all, int from, int to) {
+        if (from > 0) b.share(own, SharedList.Part.ofImmutable(all.subList(0, from)));
+        if (to < all.size()) b.share(own, SharedList.Part.ofImmutable(all.subList(to, all.size())));
+    }
+
     /** The nodes each fault lands on: a seeded shuffle, dealt out fault by fault, wrapping when there are too few. */
     public static Placement place(Spec spec) {
         int n = spec.nodes();
@@ -224,17 +235,36 @@ public final class Synthetic {
                 new Rule("FORWARD", Rule.Match.ANY.withSrc(POD_NETWORK, false), new Rule.Target.Accept(), null, null),
                 new Rule("FORWARD", Rule.Match.ANY.withDst(POD_NETWORK, false), new Rule.Target.Accept(), null, null)));
         Chain forwardDocker = new Chain("filter", "FORWARD", "DROP", forward.rules().subList(0, 3));
-        // The ClusterIP virtual server and its kube-ipvs0 address are the same on every node: one object each.
+        // The ClusterIP virtual servers, their kube-ipvs0 addresses and the NodePort servers but for their address
+        // are the same on every node: parts all nodes share.
         List<IfAddress> ipvsAddresses = new ArrayList<>(services.size());
         List<VirtualServer> clusterIpServers = new ArrayList<>(services.size());
-        List<List<VirtualServer.RealServer>> realLists = new ArrayList<>(services.size());
+        List<VirtualServer> nodePortTemplates = new ArrayList<>(services.size());
         for (int sv = 0; sv < services.size(); sv++) {
             Service svc = services.get(sv);
             List<VirtualServer.RealServer> reals = backends.get(sv).stream().map(VirtualServer.RealServer::masq).toList();
-            realLists.add(reals);
             ipvsAddresses.add(new IfAddress("kube-ipvs0", svc.clusterIp(), 32));
             clusterIpServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(svc.clusterIp(), 80), "rr", reals));
+            nodePortTemplates.add(NodePortServers.template(Protocol.TCP, NODE_PORT_BASE + sv, "rr", reals));
         }
+        SharedList.Part<IfAddress> ipvsAddressPart = SharedList.Part.of(ipvsAddresses);
+        SharedList.Part<VirtualServer> clusterIpPart = SharedList.Part.of(clusterIpServers);
+        SharedList.Part<VirtualServer> nodePortPart = SharedList.Part.of(nodePortTemplates);
+        // every node's flannel entries for the other subnets: two slices of one list each, around its own entry
+        List<Route> allRoutes = new ArrayList<>();
+        List<Neighbour> allNeighbours = new ArrayList<>();
+        List<FdbEntry> allFdb = new ArrayList<>();
+        int[] position = new int[n];
+        for (int j = 0; j < n; j++) {
+            position[j] = allRoutes.size();
+            if (overlayRoutes[j] == null) continue;
+            allRoutes.add(overlayRoutes[j]);
+            allNeighbours.add(neighbours[j]);
+            allFdb.add(fdb[j]);
+        }
+        List<Route> sharedRoutes = List.copyOf(allRoutes);
+        List<Neighbour> sharedNeighbours = List.copyOf(allNeighbours);
+        List<FdbEntry> sharedFdb = List.copyOf(allFdb);
         Route defaultRoute = Route.via(Prefix.DEFAULT, UNDERLAY.address(65534), "eth0", 100);
         Route underlay = Route.direct(UNDERLAY, "eth0", 100);
         List<Host> hosts = new ArrayList<>(n);
@@ -252,12 +282,10 @@ public final class Synthetic {
             b.routes.add(defaultRoute);
             b.routes.add(underlay);
             b.routes.add(Route.direct(s, "docker0", 0));
-            for (int j = 0; j < n; j++) {
-                if (j == i || overlayRoutes[j] == null) continue;
-                b.routes.add(overlayRoutes[j]);
-                b.neighbours.add(neighbours[j]);
-                b.fdb.add(fdb[j]);
-            }
+            int from = position[i], to = overlayRoutes[i] == null ? from : from + 1;
+            shareAround(b, b.routes, sharedRoutes, from, to);
+            shareAround(b, b.neighbours, sharedNeighbours, from, to);
+            shareAround(b, b.fdb, sharedFdb, from, to);
             for (int k = 0; k < spec.podsPerNode(); k++) {
                 Ipv4 ip = podIp(i, k);
                 b.containers.add(new Container("pod-" + i + "-" + k, ip, 24, Mac.docker(ip), "docker0",
@@ -269,13 +297,10 @@ public final class Synthetic {
                 b.routes.add(Route.onlink(subnet(n + 2 * i + 1), subnet(n + 2 * i + 1).network(), "flannel.1"));
             }
             if (proxy) {
-                b.addresses.addAll(ipvsAddresses);
-                for (int sv = 0; sv < services.size(); sv++) {
-                    b.virtualServers.add(clusterIpServers.get(sv));
-                    for (Ipv4 local : List.of(hostIp(i), s.address(1), s.network())) {
-                        b.virtualServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(local, NODE_PORT_BASE + sv), "rr", realLists.get(sv)));
-                    }
-                }
+                b.share(b.addresses, ipvsAddressPart);
+                b.share(b.virtualServers, clusterIpPart);
+                b.share(b.virtualServers, SharedList.Part.ofImmutable(new NodePortServers(List.of(hostIp(i), s.address(1), s.network()), nodePortPart)));
+                b.know(Facet.IPVS);
             }
             b.sysctls.put(Host.IP_FORWARD, "1");
             b.daemons.put(Daemon.FLANNELD, Daemon.State.ACTIVE);

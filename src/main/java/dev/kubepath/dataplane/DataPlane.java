@@ -7,6 +7,7 @@ import dev.kubepath.model.Lease;
 import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Service;
+import dev.kubepath.model.SharedList;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
@@ -42,20 +43,33 @@ public final class DataPlane {
 
     record Owner(String host, String dev) {}
 
+    private static final Object DEVICES = new Object();
+
+    private static Set<String> devices(List<IfAddress> addresses) {
+        Set<String> out = new HashSet<>();
+        for (IfAddress a : addresses) out.add(a.dev());
+        return out;
+    }
+
+    /** Addresses on these devices put a host on the underlay; bridges hold pod subnets. */
+    private static boolean wired(LinkKind kind) {
+        return kind instanceof LinkKind.Ethernet || kind instanceof LinkKind.Veth || kind instanceof LinkKind.Bridge;
+    }
+
     public DataPlane(Snapshot snapshot) {
         this.snapshot = snapshot;
         this.hosts = snapshot.hostsByName();
         for (Host h : snapshot.hosts()) {
             Map<String, Link> links = new HashMap<>();
             for (Link l : h.links()) links.put(l.name(), l);
-            for (IfAddress a : h.addresses()) {
-                Link l = links.get(a.dev());
-                LinkKind kind = l == null ? new LinkKind.Ethernet() : l.kind();
-                switch (kind) {
-                    case LinkKind.Ethernet e -> underlay.putIfAbsent(a.ip().bits(), new Owner(h.name(), a.dev()));
-                    case LinkKind.Veth v -> underlay.putIfAbsent(a.ip().bits(), new Owner(h.name(), a.dev()));
-                    case LinkKind.Bridge b -> bridges.put(a.prefix(), new Owner(h.name(), a.dev()));
-                    default -> { }
+            for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
+                // service addresses on kube-ipvs0 (a part every node shares) say nothing of where a host sits
+                if (part.memo(DEVICES, DataPlane::devices).stream().allMatch(d -> links.containsKey(d) && !wired(links.get(d).kind()))) continue;
+                for (IfAddress a : part.items()) {
+                    Link l = links.get(a.dev());
+                    LinkKind kind = l == null ? new LinkKind.Ethernet() : l.kind();
+                    if (kind instanceof LinkKind.Bridge) bridges.put(a.prefix(), new Owner(h.name(), a.dev()));
+                    else if (wired(kind)) underlay.putIfAbsent(a.ip().bits(), new Owner(h.name(), a.dev()));
                 }
             }
         }

@@ -8,7 +8,9 @@ import dev.kubepath.model.IfAddress;
 import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Neighbour;
+import dev.kubepath.model.NodePortServers;
 import dev.kubepath.model.Route;
+import dev.kubepath.model.SharedList;
 import dev.kubepath.model.VirtualServer;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.PrefixTable;
@@ -27,21 +29,23 @@ import java.util.Map;
 final class HostView {
     final Host host;
     final Map<String, Link> links = new HashMap<>();
-    final Map<Integer, IfAddress> local = new HashMap<>();
+    private final List<SharedList.Part<IfAddress>> addresses;
     final PrefixTable<Route> routes = new PrefixTable<>();
     private final Map<String, LongTable<Neighbour>> neighbours;
     private final Map<String, LongTable<FdbEntry>> fdb;
-    private final LongTable<VirtualServer> virtualServers;
+    private final List<SharedList.Part<VirtualServer>> virtualServers;
+    /** Indexes kept with each part of a host's lists, so hosts that share a part share its index too. */
+    private static final Object BY_ADDRESS = new Object(), BY_FRONTEND = new Object();
     private final Map<String, LongTable<Container>> containers;
 
     HostView(Host host) {
         this.host = host;
         for (Link l : host.links()) links.put(l.name(), l);
-        for (IfAddress a : host.addresses()) local.putIfAbsent(a.ip().bits(), a);
+        addresses = SharedList.parts(host.addresses());
         for (Route r : host.routes()) if (Route.MAIN.equals(r.table())) routes.put(r.dst(), r);
         neighbours = byDevice(host.neighbours(), Neighbour::dev, n -> n.ip().unsigned());
         fdb = byDevice(host.fdb(), FdbEntry::dev, e -> e.mac().bits());
-        virtualServers = LongTable.of(host.virtualServers(), v -> vsKey(v.protocol(), v.address().ip(), v.address().port()));
+        virtualServers = SharedList.parts(host.virtualServers());
         containers = byDevice(host.containers(), Container::bridge, c -> c.ip().unsigned());
         // The kernel adds a connected route for every address whose prefix is shorter than /32.
         for (IfAddress a : host.addresses()) {
@@ -80,7 +84,11 @@ final class HostView {
     }
 
     boolean isLocal(Ipv4 ip) {
-        return local.containsKey(ip.bits()) || (ip.bits() >>> 24) == 127;
+        if ((ip.bits() >>> 24) == 127) return true;
+        for (SharedList.Part<IfAddress> p : addresses) {
+            if (p.memo(BY_ADDRESS, items -> LongTable.of(items, a -> a.ip().unsigned())).get(ip.unsigned()) != null) return true;
+        }
+        return false;
     }
 
     boolean linkUp(String dev) {
@@ -104,8 +112,16 @@ final class HostView {
         return find(fdb, dev, mac.bits());
     }
 
+    /** The virtual server at this address and port; when two parts have one, the later (as a replace would leave it). */
     VirtualServer virtualServer(Protocol p, Ipv4 ip, int port) {
-        return virtualServers.get(vsKey(p, ip, port));
+        for (int i = virtualServers.size() - 1; i >= 0; i--) {
+            List<VirtualServer> items = virtualServers.get(i).items();
+            VirtualServer v = items instanceof NodePortServers np ? np.find(p, ip, port)
+                    : virtualServers.get(i).memo(BY_FRONTEND, x -> LongTable.of(x, w -> vsKey(w.protocol(), w.address().ip(), w.address().port())))
+                            .get(vsKey(p, ip, port));
+            if (v != null) return v;
+        }
+        return null;
     }
 
     Container container(String bridge, Ipv4 ip) {

@@ -22,11 +22,11 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
 
     public Host {
         links = List.copyOf(links);
-        addresses = List.copyOf(addresses);
-        routes = List.copyOf(routes);
-        neighbours = List.copyOf(neighbours);
-        fdb = List.copyOf(fdb);
-        virtualServers = List.copyOf(virtualServers);
+        addresses = SharedList.copyOf(addresses);
+        routes = SharedList.copyOf(routes);
+        neighbours = SharedList.copyOf(neighbours);
+        fdb = SharedList.copyOf(fdb);
+        virtualServers = SharedList.copyOf(virtualServers);
         chains = List.copyOf(chains);
         sysctls = Map.copyOf(sysctls);
         sockets = List.copyOf(sockets);

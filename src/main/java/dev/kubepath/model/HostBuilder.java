@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,8 @@ public final class HostBuilder {
     public final Map<Daemon, Daemon.State> daemons = new EnumMap<>(Daemon.class);
     public final List<Container> containers = new ArrayList<>();
     private final Set<Facet> known = EnumSet.noneOf(Facet.class);
+    /** Parts other hosts hold too, appended (not copied) after one of the lists above when the host is built. */
+    private final Map<List<?>, List<SharedList.Part<?>>> shared = new IdentityHashMap<>();
 
     HostBuilder(String name) {
         this.name = name;
@@ -121,8 +124,28 @@ public final class HostBuilder {
         return know(Facet.CONTAINERS);
     }
 
+    /**
+     * Appends a part that many hosts hold alike (the ClusterIP virtual servers of every node) to one of this
+     * builder's lists, e.g. {@code share(b.virtualServers, part)}: the built host keeps the part itself, so
+     * thousands of hosts cost one copy. Edits through the list do not reach the part; this is for building.
+     */
+    public <T> HostBuilder share(List<T> own, SharedList.Part<T> part) {
+        shared.computeIfAbsent(own, k -> new ArrayList<>()).add(part);
+        return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> List<T> withShared(List<T> own) {
+        List<SharedList.Part<?>> parts = shared.get(own);
+        if (parts == null) return own;
+        SharedList.Part<T>[] all = new SharedList.Part[parts.size() + 1];
+        all[0] = SharedList.Part.of(own);
+        for (int i = 0; i < parts.size(); i++) all[i + 1] = (SharedList.Part<T>) parts.get(i);
+        return SharedList.of(all);
+    }
+
     public Host build() {
-        return new Host(name, links, addresses, routes, neighbours, fdb, virtualServers, chains, sysctls, sockets,
-                daemons, containers, known);
+        return new Host(name, links, withShared(addresses), withShared(routes), withShared(neighbours), withShared(fdb),
+                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known);
     }
 }

@@ -1,0 +1,89 @@
+package dev.kubepath.model;
+
+import java.util.AbstractList;
+import java.util.List;
+import java.util.Map;
+import java.util.RandomAccess;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * An immutable list made of parts that many hosts hold alike: every node of a cluster in IPVS mode has the same
+ * ClusterIP virtual servers and the same service addresses on kube-ipvs0. The parts are shared, not copied, so
+ * 5,000 hosts x 10,000 services cost one copy; and a reader that indexes a list (the tracer, the matrix) keeps one
+ * index per part through {@link Part#memo}, built once however many hosts share the part.
+ */
+public final class SharedList<T> extends AbstractList<T> implements RandomAccess {
+    private final List<Part<T>> parts;
+    private final int size;
+
+    private SharedList(List<Part<T>> parts) {
+        this.parts = List.copyOf(parts);
+        long n = 0;
+        for (Part<T> p : this.parts) n += p.items.size();
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("a list of " + n + " items");
+        this.size = (int) n;
+    }
+
+    @SafeVarargs
+    public static <T> SharedList<T> of(Part<T>... parts) {
+        return new SharedList<>(List.of(parts));
+    }
+
+    /** The list as a host keeps it: a shared list as it is (its parts cannot change), any other list copied. */
+    public static <T> List<T> copyOf(List<T> list) {
+        return list instanceof SharedList<T> ? list : List.copyOf(list);
+    }
+
+    /** The parts of any list: a shared list's own, or the whole list as one part that nobody else holds. */
+    public static <T> List<Part<T>> parts(List<T> list) {
+        return list instanceof SharedList<T> s ? s.parts : List.of(new Part<>(list));
+    }
+
+    @Override
+    public T get(int index) {
+        int i = index;
+        for (Part<T> p : parts) {
+            if (i < p.items.size()) return p.items.get(i);
+            i -= p.items.size();
+        }
+        throw new IndexOutOfBoundsException("index " + index + " of " + size);
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    /** One part: an immutable list, and what readers have worked out from it, kept with it. */
+    public static final class Part<T> {
+        private final List<T> items;
+        private final Map<Object, Object> memo = new ConcurrentHashMap<>();
+
+        private Part(List<T> items) {
+            this.items = items;
+        }
+
+        /** A part holding a copy of the items. */
+        public static <T> Part<T> of(List<T> items) {
+            return new Part<>(List.copyOf(items));
+        }
+
+        /** A part over a list that is immutable already (a view of an immutable list, or a generated one). */
+        public static <T> Part<T> ofImmutable(List<T> items) {
+            return new Part<>(items);
+        }
+
+        public List<T> items() {
+            return items;
+        }
+
+        /** What {@code compute} makes of the items, computed once per {@code what} (an identity key of the reader's). */
+        @SuppressWarnings("unchecked")
+        public <R> R memo(Object what, Function<List<T>, R> compute) {
+            Object v = memo.get(what);
+            if (v == null) v = memo.computeIfAbsent(what, k -> compute.apply(items));
+            return (R) v;
+        }
+    }
+}
