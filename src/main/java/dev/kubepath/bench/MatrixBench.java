@@ -85,7 +85,6 @@ public final class MatrixBench implements Benchmark {
         List<String> hosts = m.hostNames();
         List<Destination.PodSubnet> podDests = m.podSubnets();
         List<Destination.ClusterIp> cips = m.clusterIps();
-        List<Destination.NodePort> nps = m.nodePorts();
         SplittableRandom r = new SplittableRandom(7);
         long traceNs = 0;
         int mismatches = 0;
@@ -93,7 +92,7 @@ public final class MatrixBench implements Benchmark {
             String from = hosts.get(r.nextInt(hosts.size()));
             int kind = r.nextInt(3);
             Destination d = kind == 0 || cips.isEmpty() ? podDests.get(r.nextInt(podDests.size()))
-                    : kind == 1 ? cips.get(r.nextInt(cips.size())) : nps.get(r.nextInt(nps.size()));
+                    : kind == 1 ? cips.get(r.nextInt(cips.size())) : m.nodePort(r.nextLong(m.nodePortCount()));
             Flow f = m.flow(from, d);
             // a fresh data plane every 250 flows keeps its per-host indexes within the heap; the first trace of a
             // flow pays for the indexes of the hosts it meets, the second is the steady per-flow cost

@@ -156,10 +156,27 @@ public final class Synthetic {
         return new Mac(0x0effff000000L | (i + 1));
     }
 
-    /** Appends items [0, from) and [to, end) of a list every node shares, as two parts (views, not copies). */
-    private static <T> void shareAround(HostBuilder b, List<T> own, List<T> all, int from, int to) {
-        if (from > 0) b.share(own, SharedList.Part.ofImmutable(all.subList(0, from)));
-        if (to < all.size()) b.share(own, SharedList.Part.ofImmutable(all.subList(to, all.size())));
+    /** Entries every node holds, cut into blocks that nodes share: a node holds every block but the one with its own. */
+    private static final int BLOCK = 256;
+
+    private static <T> List<SharedList.Part<T>> blocks(List<T> all) {
+        List<SharedList.Part<T>> out = new ArrayList<>();
+        for (int k = 0; k < all.size(); k += BLOCK) out.add(SharedList.Part.of(all.subList(k, Math.min(all.size(), k + BLOCK))));
+        return out;
+    }
+
+    /** Appends every block to the node's list, the block holding item {@code own} (-1: none) as two views around it. */
+    private static <T> void shareAllBut(HostBuilder b, List<T> list, List<SharedList.Part<T>> blocks, int own) {
+        for (int k = 0; k < blocks.size(); k++) {
+            SharedList.Part<T> block = blocks.get(k);
+            int at = own - k * BLOCK;
+            if (at < 0 || at >= block.items().size()) {
+                b.share(list, block);
+                continue;
+            }
+            if (at > 0) b.share(list, SharedList.Part.ofImmutable(block.items().subList(0, at)));
+            if (at + 1 < block.items().size()) b.share(list, SharedList.Part.ofImmutable(block.items().subList(at + 1, block.items().size())));
+        }
     }
 
     /** The nodes each fault lands on: a seeded shuffle, dealt out fault by fault, wrapping when there are too few. */
@@ -250,7 +267,7 @@ public final class Synthetic {
         SharedList.Part<IfAddress> ipvsAddressPart = SharedList.Part.of(ipvsAddresses);
         SharedList.Part<VirtualServer> clusterIpPart = SharedList.Part.of(clusterIpServers);
         SharedList.Part<VirtualServer> nodePortPart = SharedList.Part.of(nodePortTemplates);
-        // every node's flannel entries for the other subnets: two slices of one list each, around its own entry
+        // every node's flannel entries for the other subnets, in blocks that nodes share
         List<Route> allRoutes = new ArrayList<>();
         List<Neighbour> allNeighbours = new ArrayList<>();
         List<FdbEntry> allFdb = new ArrayList<>();
@@ -262,9 +279,9 @@ public final class Synthetic {
             allNeighbours.add(neighbours[j]);
             allFdb.add(fdb[j]);
         }
-        List<Route> sharedRoutes = List.copyOf(allRoutes);
-        List<Neighbour> sharedNeighbours = List.copyOf(allNeighbours);
-        List<FdbEntry> sharedFdb = List.copyOf(allFdb);
+        List<SharedList.Part<Route>> routeBlocks = blocks(allRoutes);
+        List<SharedList.Part<Neighbour>> neighbourBlocks = blocks(allNeighbours);
+        List<SharedList.Part<FdbEntry>> fdbBlocks = blocks(allFdb);
         Route defaultRoute = Route.via(Prefix.DEFAULT, UNDERLAY.address(65534), "eth0", 100);
         Route underlay = Route.direct(UNDERLAY, "eth0", 100);
         List<Host> hosts = new ArrayList<>(n);
@@ -282,10 +299,10 @@ public final class Synthetic {
             b.routes.add(defaultRoute);
             b.routes.add(underlay);
             b.routes.add(Route.direct(s, "docker0", 0));
-            int from = position[i], to = overlayRoutes[i] == null ? from : from + 1;
-            shareAround(b, b.routes, sharedRoutes, from, to);
-            shareAround(b, b.neighbours, sharedNeighbours, from, to);
-            shareAround(b, b.fdb, sharedFdb, from, to);
+            int own = overlayRoutes[i] == null ? -1 : position[i];
+            shareAllBut(b, b.routes, routeBlocks, own);
+            shareAllBut(b, b.neighbours, neighbourBlocks, own);
+            shareAllBut(b, b.fdb, fdbBlocks, own);
             for (int k = 0; k < spec.podsPerNode(); k++) {
                 Ipv4 ip = podIp(i, k);
                 b.containers.add(new Container("pod-" + i + "-" + k, ip, 24, Mac.docker(ip), "docker0",

@@ -8,7 +8,7 @@ import dev.kubepath.model.IfAddress;
 import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Neighbour;
-import dev.kubepath.model.NodePortServers;
+import dev.kubepath.model.PartIndex;
 import dev.kubepath.model.Route;
 import dev.kubepath.model.SharedList;
 import dev.kubepath.model.VirtualServer;
@@ -34,8 +34,6 @@ final class HostView {
     private final Map<String, LongTable<Neighbour>> neighbours;
     private final Map<String, LongTable<FdbEntry>> fdb;
     private final List<SharedList.Part<VirtualServer>> virtualServers;
-    /** Indexes kept with each part of a host's lists, so hosts that share a part share its index too. */
-    private static final Object BY_ADDRESS = new Object(), BY_FRONTEND = new Object();
     private final Map<String, LongTable<Container>> containers;
 
     HostView(Host host) {
@@ -75,20 +73,12 @@ final class HostView {
         return t == null ? null : t.get(key);
     }
 
-    static long vsKey(Protocol p, Ipv4 ip, int port) {
-        return ((long) p.ordinal() << 48) | (ip.unsigned() << 16) | port;
-    }
-
     String name() {
         return host.name();
     }
 
     boolean isLocal(Ipv4 ip) {
-        if ((ip.bits() >>> 24) == 127) return true;
-        for (SharedList.Part<IfAddress> p : addresses) {
-            if (p.memo(BY_ADDRESS, items -> LongTable.of(items, a -> a.ip().unsigned())).get(ip.unsigned()) != null) return true;
-        }
-        return false;
+        return (ip.bits() >>> 24) == 127 || PartIndex.hasAddress(addresses, ip);
     }
 
     boolean linkUp(String dev) {
@@ -112,16 +102,8 @@ final class HostView {
         return find(fdb, dev, mac.bits());
     }
 
-    /** The virtual server at this address and port; when two parts have one, the later (as a replace would leave it). */
     VirtualServer virtualServer(Protocol p, Ipv4 ip, int port) {
-        for (int i = virtualServers.size() - 1; i >= 0; i--) {
-            List<VirtualServer> items = virtualServers.get(i).items();
-            VirtualServer v = items instanceof NodePortServers np ? np.find(p, ip, port)
-                    : virtualServers.get(i).memo(BY_FRONTEND, x -> LongTable.of(x, w -> vsKey(w.protocol(), w.address().ip(), w.address().port())))
-                            .get(vsKey(p, ip, port));
-            if (v != null) return v;
-        }
-        return null;
+        return PartIndex.virtualServer(virtualServers, p, ip, port);
     }
 
     Container container(String bridge, Ipv4 ip) {

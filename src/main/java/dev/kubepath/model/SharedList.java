@@ -1,8 +1,11 @@
 package dev.kubepath.model;
 
 import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -15,14 +18,18 @@ import java.util.function.Function;
  */
 public final class SharedList<T> extends AbstractList<T> implements RandomAccess {
     private final List<Part<T>> parts;
-    private final int size;
+    /** Where each part starts in the whole list, and the size of the whole after the last. */
+    private final int[] starts;
 
     private SharedList(List<Part<T>> parts) {
         this.parts = List.copyOf(parts);
+        starts = new int[this.parts.size() + 1];
         long n = 0;
-        for (Part<T> p : this.parts) n += p.items.size();
-        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("a list of " + n + " items");
-        this.size = (int) n;
+        for (int i = 0; i < this.parts.size(); i++) {
+            n += this.parts.get(i).items.size();
+            if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("a list of " + n + " items");
+            starts[i + 1] = (int) n;
+        }
     }
 
     @SafeVarargs
@@ -42,17 +49,22 @@ public final class SharedList<T> extends AbstractList<T> implements RandomAccess
 
     @Override
     public T get(int index) {
-        int i = index;
-        for (Part<T> p : parts) {
-            if (i < p.items.size()) return p.items.get(i);
-            i -= p.items.size();
-        }
-        throw new IndexOutOfBoundsException("index " + index + " of " + size);
+        Objects.checkIndex(index, size());
+        int p = Arrays.binarySearch(starts, index);
+        if (p < 0) p = -p - 2; // the last part starting before the index
+        while (starts[p + 1] == index) p++; // empty parts start where the next one does
+        return parts.get(p).items.get(index - starts[p]);
     }
 
     @Override
     public int size() {
-        return size;
+        return starts[starts.length - 1];
+    }
+
+    /** Part by part: no search per item. */
+    @Override
+    public Iterator<T> iterator() {
+        return parts.stream().flatMap(p -> p.items.stream()).iterator();
     }
 
     /** One part: an immutable list, and what readers have worked out from it, kept with it. */

@@ -2,24 +2,15 @@ package dev.kubepath.analysis.matrix;
 
 import dev.kubepath.dataplane.DataPlane;
 import dev.kubepath.dataplane.Trace;
-import dev.kubepath.model.Chain;
-import dev.kubepath.model.Container;
-import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.IfAddress;
-import dev.kubepath.model.Lease;
-import dev.kubepath.model.Link;
-import dev.kubepath.model.LinkKind;
-import dev.kubepath.model.Neighbour;
-import dev.kubepath.model.Route;
-import dev.kubepath.model.Rule;
+import dev.kubepath.model.NodePortServers;
+import dev.kubepath.model.PartIndex;
 import dev.kubepath.model.Service;
+import dev.kubepath.model.SharedList;
 import dev.kubepath.model.Snapshot;
-import dev.kubepath.model.Socket;
 import dev.kubepath.model.VirtualServer;
 import dev.kubepath.net.Ipv4;
-import dev.kubepath.net.Prefix;
-import dev.kubepath.net.PrefixTable;
 import dev.kubepath.net.Protocol;
 import dev.kubepath.net.SocketAddress;
 
@@ -28,71 +19,70 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
+import java.util.stream.IntStream;
+
+import static dev.kubepath.analysis.matrix.HostReduction.NONE;
+import static dev.kubepath.analysis.matrix.HostReduction.UNIQUE;
 
 /**
  * Whole-cluster reachability: for every host and every destination class (pod subnet, ClusterIP:port,
  * NodeIP:nodePort) the verdict the per-flow tracer gives, computed by factoring the network instead of tracing
  * every flow.
  *
- * <p>The factoring: each host is reduced to a signature of everything the tracer reads from it, written relative to
- * the host itself (its own underlay address, its bridge and flannel subnets), leaving out the flannel entries for
- * other subnets (route, neighbour, FDB) and the IPVS table. Those are compared per (host, subnet) with what flannel
- * writes from the subnet's lease: canonical, missing, or something else. A flow's class is then (signature of the
- * sender, signature of the host holding the destination, the state of the sender's entries for the destination's
- * subnet, the state of the destination host's entries for the sender's flannel subnet, a few equalities) and for a
- * service, the classes of each real server's path and where it sits in its subnet. One flow of each class is traced
- * with {@link DataPlane#trace}; its verdict and endpoint coverage stand for the class. Anything the factoring cannot
- * vouch for (an entry that is neither canonical nor missing, an underlay route that treats hosts differently, an
- * iptables DNAT, a lease pointing at another host) makes the flow a class of its own, traced by itself.
+ * <p>The factoring ({@link HostReduction}): each host is a signature plus the state of its flannel entries for
+ * every subnet. A pod flow's class is (signature of the sender, signature of the host holding the destination, the
+ * state of the sender's entries for the destination's subnet, the state of the destination host's entries for the
+ * sender's flannel subnet, a few equalities); as a small number, its "pod code". A service flow's class is the
+ * sender's signature, what its IPVS table and addresses hold for the frontend ({@link View}), and the pod classes of
+ * the paths to each real server. One flow of each class is traced with {@link DataPlane#trace}; its verdict and
+ * endpoint coverage stand for the class.
+ *
+ * <p>Counting 50 million ClusterIP flows class by class would still cost a key per flow. Instead, hosts of one
+ * signature and one view form a {@link Group} whose classes are worked out once, for frontend by frontend, from a
+ * reference row of pod codes (the majority of three of its hosts). A host differs from the reference in a few
+ * subnets only (its own, its faults): it takes the group's counts and re-classes just the frontends with a real
+ * server in those subnets. NodePort flows to a node are the node's service classes times the senders of each
+ * signature.
  */
 public final class ReachabilityMatrix {
-    private static final String VXLAN_DEV = "flannel.1";
-    private static final int UNIQUE = -1, OWN = 8, NONE = 9;
+    /** A host whose pod codes differ from its group's reference in more subnets than this is classed on its own. */
+    private static final int MAX_EXCEPTIONS = 512;
 
-    private final Snapshot snapshot;
+    private final HostReduction r;
     private final DataPlane dataPlane;
-    private final List<Host> hosts;
-    private final Map<String, Integer> hostIndex = new HashMap<>();
-    private final Ipv4[] hostAddr;
-    private final Map<Integer, Integer> underlayOwner = new HashMap<>();
-
-    private final List<Prefix> subnets = new ArrayList<>();
-    private final LongIntMap subnetIndex = new LongIntMap(1024);
-    private final PrefixTable<Integer> subnetTable = new PrefixTable<>();
-    private final LongIntMap gatewayIndex = new LongIntMap(1024);
-    private final LongIntMap macIndex = new LongIntMap(1024);
-    private final Lease[] leaseOf;
-    private final int[] owner;
-    private final Ipv4[] target;
-    private final boolean[] subnetUnique;
-
-    private final int[] sig;
-    private final int[] flannelSubnet;
-    private final boolean[] hostUnique;
-    private final boolean[] backUnique;
-    private final boolean[] broadOverlay;
-    private final BitSet[] routeCanon, neighCanon, fdbCanon, other;
-    private final int sigCount;
-    /** Destination subnets' networks (unsigned, as ints) in order, with their lengths: which subnets a prefix holds. */
-    private final int[] sortedSubnetNetworks;
-    private final int[] sortedSubnetLengths;
-    private final Map<Integer, Integer>[] containerClasses;
-
     private final List<Frontend> frontends = new ArrayList<>();
+    private final Map<Long, Integer> frontendByClusterIp = new HashMap<>();
+    private final Map<String, Integer> frontendByServicePort = new HashMap<>();
+    private final boolean[] clusterIpInCidr;
+    private final boolean[] nodeInCidr;
+    /** Frontends with a NodePort, and hosts with an underlay address: NodePort destinations are their product. */
+    private final int[] nodePortFrontends;
+    private final int[] nodes;
+    private final Set<Integer> clusterIpAddresses = new HashSet<>();
+
     private final Map<Object, Outcome> outcomes = new ConcurrentHashMap<>();
     private final Map<Object, Integer> keyIds = new ConcurrentHashMap<>();
+    private final Map<List<Object>, View> views = new ConcurrentHashMap<>();
+    private final Map<Object, int[]> realSubnets = new ConcurrentHashMap<>();
+    private final Map<GroupKey, Group> groups = new ConcurrentHashMap<>();
+    private final Map<Long, Summary.Counts> nodePortExpansions = new ConcurrentHashMap<>();
 
     /** A service port with its ClusterIP and, when it has one, its NodePort. */
     record Frontend(String service, Protocol protocol, SocketAddress clusterIp, int nodePort) {
         Destination.NodePort at(String node, Ipv4 ip) {
             return new Destination.NodePort(service, clusterIp.port(), node, new SocketAddress(ip, nodePort));
+        }
+
+        Destination.ClusterIp clusterIpDestination() {
+            return new Destination.ClusterIp(service, clusterIp);
         }
     }
 
@@ -103,108 +93,34 @@ public final class ReachabilityMatrix {
                               List<RealKey> reals, long unique) {}
     private record NodePortKey(int sigA, int sigB, boolean self, int service, long unique) {}
 
+    /**
+     * What one host's IPVS table and addresses hold for each frontend: the virtual server of its ClusterIP, whether
+     * the ClusterIP is a local address, the virtual server of its NodePort on the host's underlay address. Hosts
+     * holding the same parts (every node in IPVS mode) share one view.
+     */
+    private record View(VirtualServer[] clusterIp, BitSet local, VirtualServer[] nodePort) {}
+
     private ReachabilityMatrix(Snapshot snapshot) {
-        this.snapshot = snapshot;
+        this.r = new HostReduction(snapshot);
         this.dataPlane = new DataPlane(snapshot);
-        this.hosts = snapshot.hosts();
-        int n = hosts.size();
-        hostAddr = new Ipv4[n];
-        for (int i = 0; i < n; i++) {
-            Host h = hosts.get(i);
-            hostIndex.put(h.name(), i);
-            hostAddr[i] = underlayAddress(h);
-            for (IfAddress a : h.addresses()) {
-                Link l = h.link(a.dev()).orElse(null);
-                boolean wire = l == null || l.kind() instanceof LinkKind.Ethernet || l.kind() instanceof LinkKind.Veth;
-                if (wire) underlayOwner.putIfAbsent(a.ip().bits(), i);
-            }
-        }
-        // destination subnets: every leased subnet and every bridge subnet
-        Map<Prefix, Integer> bridgeOwner = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            Host h = hosts.get(i);
-            for (IfAddress a : h.addresses()) {
-                Link l = h.link(a.dev()).orElse(null);
-                if (l != null && l.kind() instanceof LinkKind.Bridge && a.prefixLength() < 32) bridgeOwner.putIfAbsent(a.prefix(), i);
-            }
-        }
-        List<Lease> leases = snapshot.cluster().leases() == null ? List.of() : snapshot.cluster().leases();
-        Map<Prefix, Lease> leaseBySubnet = new HashMap<>();
-        for (Lease l : leases) {
-            leaseBySubnet.putIfAbsent(l.subnet(), l);
-            addSubnet(l.subnet());
-        }
-        for (Prefix p : bridgeOwner.keySet()) addSubnet(p);
-        int d = subnets.size();
-        leaseOf = new Lease[d];
-        owner = new int[d];
-        target = new Ipv4[d];
-        subnetUnique = new boolean[d];
-        for (int s = 0; s < d; s++) {
-            Prefix p = subnets.get(s);
-            leaseOf[s] = leaseBySubnet.get(p);
-            Integer o = bridgeOwner.get(p);
-            if (o == null && leaseOf[s] != null) o = underlayOwner.get(leaseOf[s].publicIp().bits());
-            owner[s] = o == null ? -1 : o;
-            subnetTable.put(p, s);
-            gatewayIndex.putIfAbsent(p.network().unsigned(), s);
-            if (leaseOf[s] != null && leaseOf[s].vtepMac() != null) {
-                if (macIndex.putIfAbsent(leaseOf[s].vtepMac().bits(), s) >= 0) subnetUnique[s] = true;
-            }
-            target[s] = p.address(1);
-            if (owner[s] >= 0) {
-                Ipv4 best = null;
-                for (Container c : hosts.get(owner[s]).containers()) {
-                    if (p.contains(c.ip()) && (best == null || c.ip().compareTo(best) < 0)) best = c.ip();
-                }
-                if (best != null) target[s] = best;
-            }
-            // a lease whose PublicIP is not the host holding the subnet sends its traffic to a third host
-            if (owner[s] < 0) subnetUnique[s] = true;
-            else if (leaseOf[s] != null && !Integer.valueOf(owner[s]).equals(underlayOwner.get(leaseOf[s].publicIp().bits()))) subnetUnique[s] = true;
-        }
-        for (int s = 0; s < d; s++) if (gatewayIndex.get(subnets.get(s).network().unsigned()) != s) subnetUnique[s] = true;
-        subnetTable.freeze();
-        List<Prefix> bySubnet = new ArrayList<>(subnets);
-        bySubnet.sort(null);
-        sortedSubnetNetworks = bySubnet.stream().mapToInt(p -> (int) p.network().unsigned()).toArray();
-        sortedSubnetLengths = bySubnet.stream().mapToInt(Prefix::length).toArray();
-
-        @SuppressWarnings("unchecked")
-        Map<Integer, Integer>[] cc = new Map[n];
-        containerClasses = cc;
-        sig = new int[n];
-        flannelSubnet = new int[n];
-        hostUnique = new boolean[n];
-        backUnique = new boolean[n];
-        broadOverlay = new boolean[n];
-        routeCanon = new BitSet[n];
-        neighCanon = new BitSet[n];
-        fdbCanon = new BitSet[n];
-        other = new BitSet[n];
-        int[] sortedAddrs = Arrays.stream(hostAddr).filter(a -> a != null).mapToInt(a -> (int) a.unsigned()).sorted().toArray();
-        Map<String, Integer> sigIds = new HashMap<>();
-        // hosts are independent: each fills its own slots of the per-host arrays
-        List<String> sigs = java.util.stream.IntStream.range(0, n).parallel().mapToObj(i -> scan(i, sortedAddrs)).toList();
-        for (int i = 0; i < n; i++) sig[i] = sigIds.computeIfAbsent(sigs.get(i), k -> sigIds.size());
-        sigCount = sigIds.size();
-        for (int y = 0; y < n; y++) {
-            Map<Integer, Integer> m = new HashMap<>();
-            for (Container c : hosts.get(y).containers()) {
-                StringBuilder sb = new StringBuilder(c.bridge()).append(' ').append(c.prefixLength()).append(' ').append(c.server() != null);
-                for (Socket so : c.listeners()) sb.append(' ').append(so.protocol()).append(' ').append(so.ip().equals(c.ip()) ? "self" : so.ip().toString()).append(':').append(so.port());
-                m.putIfAbsent(c.ip().bits(), id(sb.toString()));
-            }
-            containerClasses[y] = m;
-        }
-
         for (Service svc : snapshot.cluster().services()) {
             if (svc.clusterIp() == null) continue;
             for (Service.Port p : svc.ports()) {
                 if (p.protocol() != Protocol.TCP) continue;
-                frontends.add(new Frontend(svc.key(), p.protocol(), new SocketAddress(svc.clusterIp(), p.port()), p.nodePort()));
+                Frontend f = new Frontend(svc.key(), p.protocol(), new SocketAddress(svc.clusterIp(), p.port()), p.nodePort());
+                frontendByClusterIp.putIfAbsent(frontendKey(f.clusterIp()), frontends.size());
+                frontendByServicePort.putIfAbsent(f.service() + ":" + p.port(), frontends.size());
+                clusterIpAddresses.add(svc.clusterIp().bits());
+                frontends.add(f);
             }
         }
+        var cidr = snapshot.cluster().clusterCidr();
+        clusterIpInCidr = new boolean[frontends.size()];
+        for (int f = 0; f < frontends.size(); f++) clusterIpInCidr[f] = cidr.isPresent() && cidr.get().contains(frontends.get(f).clusterIp().ip());
+        nodeInCidr = new boolean[r.n];
+        for (int b = 0; b < r.n; b++) nodeInCidr[b] = r.hostAddr[b] != null && cidr.isPresent() && cidr.get().contains(r.hostAddr[b]);
+        nodePortFrontends = IntStream.range(0, frontends.size()).filter(f -> frontends.get(f).nodePort() > 0).toArray();
+        nodes = IntStream.range(0, r.n).filter(b -> r.hostAddr[b] != null).toArray();
     }
 
     public static ReachabilityMatrix of(Snapshot snapshot) {
@@ -212,7 +128,7 @@ public final class ReachabilityMatrix {
     }
 
     public Snapshot snapshot() {
-        return snapshot;
+        return r.snapshot;
     }
 
     public DataPlane dataPlane() {
@@ -221,7 +137,7 @@ public final class ReachabilityMatrix {
 
     /** How many distinct host signatures the snapshot reduces to. */
     public int hostClasses() {
-        return sigCount;
+        return r.sigCount;
     }
 
     /** How many flows have been traced so far (one per class met). */
@@ -229,260 +145,46 @@ public final class ReachabilityMatrix {
         return outcomes.size();
     }
 
-    private static long prefixKey(Prefix p) {
-        return (p.network().unsigned() << 6) | p.length();
-    }
-
-    private int subnetIndex(Prefix p) {
-        return subnetIndex.get(prefixKey(p));
-    }
-
-    private void addSubnet(Prefix p) {
-        if (subnetIndex.putIfAbsent(prefixKey(p), subnets.size()) >= 0) return;
-        subnets.add(p);
-    }
-
-    /** The host's address on the underlay: the first on an ethernet device, else the first not on loopback. */
-    private static Ipv4 underlayAddress(Host h) {
-        for (IfAddress a : h.addresses()) {
-            Link l = h.link(a.dev()).orElse(null);
-            if (l != null && l.kind() instanceof LinkKind.Ethernet) return a.ip();
-        }
-        for (IfAddress a : h.addresses()) if ((a.ip().bits() >>> 24) != 127) return a.ip();
-        return null;
-    }
-
-    private int subnetOf(Ipv4 ip) {
-        List<Integer> m = subnetTable.longestMatch(ip);
-        return m.isEmpty() ? -1 : m.get(0);
-    }
-
-    // ---- per-host reduction ------------------------------------------------------------------------------------
-
-    /** Fills the per-subnet entry states of host i and returns its signature. */
-    private String scan(int i, int[] sortedAddrs) {
-        Host h = hosts.get(i);
-        int d = subnets.size();
-        BitSet rc = new BitSet(d), nc = new BitSet(d), fc = new BitSet(d), ot = new BitSet(d);
-        routeCanon[i] = rc;
-        neighCanon[i] = nc;
-        fdbCanon[i] = fc;
-        other[i] = ot;
-        Ipv4 vxAddr = null;
-        Link vx = null;
-        for (Link l : h.links()) if (l.kind() instanceof LinkKind.Vxlan && vx == null) vx = l;
-        if (vx != null) vxAddr = h.primaryAddress(vx.name()).orElse(null);
-        int fSub = vxAddr == null ? -1 : subnetOf(vxAddr);
-        flannelSubnet[i] = fSub;
-        int bSub = -1;
-        for (IfAddress a : h.addresses()) {
-            Link l = h.link(a.dev()).orElse(null);
-            if (l != null && l.kind() instanceof LinkKind.Bridge && a.prefixLength() < 32) {
-                bSub = subnetIndex(a.prefix());
-                break;
-            }
-        }
-        // answers to this host's flannel address go where the lease of its subnet points: elsewhere, only a trace can say
-        if (fSub >= 0 && leaseOf[fSub] != null && !Integer.valueOf(i).equals(underlayOwner.get(leaseOf[fSub].publicIp().bits()))) {
-            backUnique[i] = true;
-        }
-        Rel rel = new Rel(hostAddr[i], bSub < 0 ? null : subnets.get(bSub), fSub < 0 ? null : subnets.get(fSub));
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(h.known()).append('|');
-        sb.append(h.sysctls().getOrDefault(Host.IP_FORWARD, "")).append('|');
-        sb.append(bSub == fSub ? "B=F" : "B!=F").append('|');
-        for (Link l : h.links()) {
-            sb.append(l.name()).append(' ').append(l.mtu()).append(l.up() ? " up" : " down");
-            if (l.kind() instanceof LinkKind.Vxlan x) {
-                sb.append(" vxlan ").append(x.vni()).append(' ').append(x.port()).append(' ').append(rel.ip(x.local()))
-                        .append(' ').append(x.underlayDev()).append(x.learning());
-                sb.append(" macB=").append(bSub >= 0 && leaseOf[bSub] != null && l.mac() != null && l.mac().equals(leaseOf[bSub].vtepMac()));
-                sb.append(" macF=").append(fSub >= 0 && leaseOf[fSub] != null && l.mac() != null && l.mac().equals(leaseOf[fSub].vtepMac()));
-                sb.append(" mac=").append(l.mac() == null);
-            } else {
-                sb.append(' ').append(l.kind().getClass().getSimpleName());
-            }
-            sb.append(';');
-        }
-        sb.append('|');
-        for (IfAddress a : h.addresses()) {
-            if (a.dev().equals("kube-ipvs0")) continue; // service addresses: part of each service's class
-            sb.append(a.dev()).append(' ').append(rel.ip(a.ip())).append('/').append(a.prefixLength()).append(';');
-        }
-        sb.append('|');
-        sb.append(hostAddr[i] != null && snapshot.cluster().clusterCidr().map(c -> c.contains(hostAddr[i])).orElse(false)).append('|');
-        boolean ownS;
-        for (Route r : h.routes()) {
-            if (!Route.MAIN.equals(r.table())) continue;
-            int s = subnetIndex(r.dst());
-            if (s >= 0 && owner[s] != i) {
-                if (canonicalRoute(r, s)) {
-                    if (rc.get(s)) ot.set(s);
-                    rc.set(s);
-                } else {
-                    ot.set(s);
-                }
-                continue;
-            }
-            if (s < 0) {
-                int inside = subnetOf(r.dst().network());
-                if (inside >= 0 && subnets.get(inside).contains(r.dst()) && owner[inside] != i) {
-                    ot.set(inside);
-                    continue;
-                }
-                if (coversSubnet(r.dst()) && (r.via() == null || isVxlan(h, r.dev()) || underlayOwner.containsKey(r.via().bits()))) {
-                    broadOverlay[i] = true;
-                }
-                long lo = r.dst().network().unsigned(), hi = r.dst().broadcast().unsigned();
-                int count = countIn(sortedAddrs, lo, hi);
-                if (count > 0 && count < sortedAddrs.length) hostUnique[i] = true; // an underlay route for some hosts only
-            }
-            sb.append(r.type()).append(' ').append(rel.prefix(r.dst())).append(" via ").append(rel.ip(r.via())).append(' ')
-                    .append(r.dev()).append(' ').append(r.metric()).append(' ').append(rel.ip(r.src())).append(';');
-        }
-        sb.append('|');
-        for (Neighbour nb : h.neighbours()) {
-            int s = gatewayIndex.get(nb.ip().unsigned());
-            if (s >= 0 && owner[s] != i) {
-                if (canonicalNeighbour(nb, s)) {
-                    if (nc.get(s)) ot.set(s);
-                    nc.set(s);
-                } else {
-                    ot.set(s);
-                }
-                continue;
-            }
-            sb.append(rel.ip(nb.ip())).append(' ').append(nb.dev()).append(' ').append(nb.mac()).append(' ').append(nb.state()).append(';');
-        }
-        sb.append('|');
-        for (FdbEntry e : h.fdb()) {
-            int s = macIndex.get(e.mac().bits());
-            if (s >= 0 && owner[s] != i) {
-                if (canonicalFdb(e, s)) {
-                    if (fc.get(s)) ot.set(s);
-                    fc.set(s);
-                } else {
-                    ot.set(s);
-                }
-                continue;
-            }
-            sb.append(e.mac()).append(' ').append(e.dev()).append(' ').append(rel.ip(e.dst())).append(';');
-        }
-        sb.append('|');
-        for (Chain c : h.chains()) {
-            sb.append(c).append(';');
-            for (Rule r : c.rules()) {
-                if (r.target() instanceof Rule.Target.Dnat) hostUnique[i] = true; // iptables-mode services
-                if (splitsSubnet(r.match().src()) || splitsSubnet(r.match().dst())) hostUnique[i] = true;
-            }
-        }
-        sb.append('|');
-        for (Socket s : h.sockets()) sb.append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port()).append(';');
-        sb.append('|');
-        for (Container c : h.containers()) {
-            sb.append(c.bridge()).append(' ').append(rel.ip(c.ip())).append(' ').append(c.server() != null);
-            for (Socket s : c.listeners()) sb.append(' ').append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port());
-            sb.append(';');
-        }
-        return sb.toString();
-    }
-
-    /** A rule prefix that tells pods of one subnet apart. */
-    private boolean splitsSubnet(Prefix p) {
-        if (p == null) return false;
-        int s = subnetOf(p.network());
-        return s >= 0 && p.length() > subnets.get(s).length();
-    }
-
-    private static boolean isVxlan(Host h, String dev) {
-        return dev != null && h.link(dev).map(l -> l.kind() instanceof LinkKind.Vxlan).orElse(false);
-    }
-
-    /** Whether a route's prefix holds a whole destination subnet: one of the sorted subnet networks lies inside it. */
-    private boolean coversSubnet(Prefix p) {
-        int a = lowerBound(sortedSubnetNetworks, p.network().unsigned()), b = lowerBound(sortedSubnetNetworks, p.broadcast().unsigned() + 1);
-        for (int k = a; k < b; k++) if (sortedSubnetLengths[k] >= p.length()) return true;
-        return false;
-    }
-
-    private static int countIn(int[] sorted, long lo, long hi) {
-        int a = lowerBound(sorted, lo), b = lowerBound(sorted, hi + 1);
-        return b - a;
-    }
-
-    private static int lowerBound(int[] sorted, long v) {
-        int lo = 0, hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Integer.toUnsignedLong(sorted[mid]) < v) lo = mid + 1;
-            else hi = mid;
-        }
-        return lo;
-    }
-
-    private boolean canonicalRoute(Route r, int s) {
-        Prefix p = subnets.get(s);
-        return leaseOf[s] != null && r.type() == Route.Type.UNICAST && r.via() != null && p.network().bits() == r.via().bits()
-                && VXLAN_DEV.equals(r.dev()) && r.src() == null;
-    }
-
-    private boolean canonicalNeighbour(Neighbour nb, int s) {
-        return leaseOf[s] != null && VXLAN_DEV.equals(nb.dev()) && nb.mac() != null && leaseOf[s].vtepMac() != null
-                && nb.mac().bits() == leaseOf[s].vtepMac().bits()
-                && nb.state() != Neighbour.State.FAILED && nb.state() != Neighbour.State.INCOMPLETE;
-    }
-
-    private boolean canonicalFdb(FdbEntry e, int s) {
-        return leaseOf[s] != null && VXLAN_DEV.equals(e.dev()) && e.dst() != null && leaseOf[s].publicIp().bits() == e.dst().bits();
-    }
-
-    /** Writes addresses relative to one host, so that hosts alike but for their own addresses share a signature. */
-    private record Rel(Ipv4 self, Prefix bridge, Prefix flannel) {
-        String ip(Ipv4 ip) {
-            if (ip == null) return "-";
-            if (ip.equals(self)) return "H";
-            if (bridge != null && bridge.contains(ip)) return "B+" + (ip.unsigned() - bridge.network().unsigned());
-            if (flannel != null && flannel.contains(ip)) return "F+" + (ip.unsigned() - flannel.network().unsigned());
-            return ip.toString();
-        }
-
-        String prefix(Prefix p) {
-            return ip(p.network()) + "/" + p.length();
-        }
+    private static long frontendKey(SocketAddress a) {
+        return (a.ip().unsigned() << 16) | a.port();
     }
 
     // ---- classes of flows ----------------------------------------------------------------------------------------
-
-    /** The state of host h's flannel entries for subnet s: a small code, or UNIQUE when only a trace can tell. */
-    private int entryState(int h, int s) {
-        if (s < 0) return NONE;
-        if (owner[s] == h) return OWN;
-        if (other[h].get(s)) return UNIQUE;
-        int code = (routeCanon[h].get(s) ? 0 : 1) | (neighCanon[h].get(s) ? 0 : 2) | (fdbCanon[h].get(s) ? 0 : 4);
-        if ((code & 1) != 0 && broadOverlay[h]) return UNIQUE;
-        return code;
-    }
 
     /**
      * The class of a flow from host b to a pod address in subnet s, as a small number among b's classes
      * (destination signature, entry states, equalities), or -1 when the flow is a class of its own.
      */
     private int podCode(int b, int s) {
-        int y = owner[s];
-        if (y < 0 || subnetUnique[s] || hostUnique[b] || hostUnique[y] || backUnique[b]) return -1;
-        int dbs = entryState(b, s);
-        int f = flannelSubnet[b];
-        int dyf = entryState(y, f);
-        if (dbs == UNIQUE || dyf == UNIQUE) return -1;
-        int flags = (b == y ? 1 : 0) | (s == f ? 2 : 0) | (f >= 0 && owner[f] == b ? 4 : 0) | (f >= 0 && owner[f] == y ? 8 : 0);
-        return ((sig[y] * 10 + dbs) * 10 + dyf) * 16 + flags;
+        int y = r.owner[s];
+        if (y < 0 || r.subnetUnique[s] || r.hostUnique[b] || r.hostUnique[y] || r.backUnique[b]) return -1;
+        int f = r.flannelSubnet[b];
+        return podCode(b, s, y, r.entryState(b, s), f < 0 ? NONE : r.entriesFor(f)[y]);
     }
 
-    /** The class of a flow from host b to a pod address in subnet s (also the path to a real server there). */
-    private Object podKey(int b, int s) {
-        int code = podCode(b, s);
-        if (code < 0) return new PodKey(-1, -1, -1, -1, -1, (long) b * subnets.size() + s);
-        return new PodKey(sig[b], code / 1600, (code / 160) % 10, (code / 16) % 10, code % 16, -1);
+    private int podCode(int b, int s, int y, int dbs, int dyf) {
+        if (dbs == UNIQUE || dyf == UNIQUE) return -1;
+        int f = r.flannelSubnet[b];
+        int flags = (b == y ? 1 : 0) | (s == f ? 2 : 0) | (f >= 0 && r.owner[f] == b ? 4 : 0) | (f >= 0 && r.owner[f] == y ? 8 : 0);
+        return ((r.sig[y] * 10 + dbs) * 10 + dyf) * 16 + flags;
+    }
+
+    /** Every pod code of host b, subnet by subnet, into {@code row}. */
+    private void podCodes(int b, int[] row) {
+        int f = r.flannelSubnet[b];
+        byte[] back = f < 0 ? null : r.entriesFor(f);
+        boolean senderUnique = r.hostUnique[b] || r.backUnique[b];
+        for (int s = 0; s < row.length; s++) {
+            int y = r.owner[s];
+            row[s] = y < 0 || senderUnique || r.subnetUnique[s] || r.hostUnique[y] ? -1
+                    : podCode(b, s, y, r.entryState(b, s), back == null ? NONE : back[y]);
+        }
+    }
+
+    /** The class of a flow from host b to a pod address in subnet s, from its pod code. */
+    private PodKey podKey(int b, int s, int code) {
+        if (code < 0) return new PodKey(-1, -1, -1, -1, -1, (long) b * r.subnets.size() + s);
+        return new PodKey(r.sig[b], code / 1600, (code / 160) % 10, (code / 16) % 10, code % 16, -1);
     }
 
     private int id(Object key) {
@@ -493,89 +195,156 @@ public final class ReachabilityMatrix {
         }
     }
 
-    /** One host's service frontends indexed: its virtual servers and local addresses, built once per query batch. */
-    final class HostServices {
-        final int host;
-        final Map<Long, VirtualServer> vs = new HashMap<>();
-        final Set<Integer> local = new HashSet<>();
-
-        HostServices(int host) {
-            this.host = host;
-            Host h = hosts.get(host);
-            for (VirtualServer v : h.virtualServers()) vs.put(vsKey(v.protocol(), v.address()), v);
-            for (IfAddress a : h.addresses()) local.add(a.ip().bits());
-        }
-    }
-
-    private static long vsKey(Protocol p, SocketAddress a) {
-        return ((long) p.ordinal() << 48) | (a.ip().unsigned() << 16) | a.port();
-    }
-
-    private Object serviceKey(HostServices hs, Protocol protocol, SocketAddress frontend, boolean clusterIp, long uniqueTag) {
-        int b = hs.host;
-        if (hostUnique[b]) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
-        VirtualServer v = hs.vs.get(vsKey(protocol, frontend));
-        boolean local = hs.local.contains(frontend.ip().bits()) || (frontend.ip().bits() >>> 24) == 127;
-        boolean inCidr = snapshot.cluster().clusterCidr().map(c -> c.contains(frontend.ip())).orElse(false);
-        List<RealKey> reals = List.of();
-        if (v != null) {
-            RealKey[] rk = new RealKey[v.reals().size()];
-            for (int k = 0; k < rk.length; k++) {
-                VirtualServer.RealServer r = v.reals().get(k);
-                int s = subnetOf(r.address().ip());
-                if (s < 0) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
-                Object pk = podKey(b, s);
-                if (pk instanceof PodKey p && p.unique() >= 0) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
-                rk[k] = new RealKey(id(pk), containerClass(owner[s], r.address().ip()), r.address().port(), r.forward());
-            }
-            reals = List.of(rk);
-        }
-        return new ServiceKey(sig[b], clusterIp, local, inCidr, v != null, reals, -1);
+    /** The subnet of each real server of a list (-1: none), worked out once per list. */
+    private int[] realSubnets(List<VirtualServer.RealServer> reals) {
+        return realSubnets.computeIfAbsent(new Same(reals), k -> reals.stream().mapToInt(x -> r.subnetOf(x.address().ip())).toArray());
     }
 
     /**
-     * What the tracer finds at a pod address on its host: whether a pod has it and what listens there, as an id.
-     * Hosts whose filter rules name addresses inside a pod subnet are classed per flow (hostUnique), so the address
-     * itself matters no further.
+     * The class of a flow from host b through virtual server {@code vs} (null: none), given b's pod code for each
+     * subnet; {@code uniqueTag} names the flow when it is a class of its own.
      */
-    private int containerClass(int y, Ipv4 ip) {
-        return containerClasses[y].getOrDefault(ip.bits(), -1);
+    private ServiceKey serviceKey(int b, VirtualServer vs, boolean clusterIp, boolean local, boolean inCidr, IntUnaryOperator code, long uniqueTag) {
+        ServiceKey unique = new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
+        if (r.hostUnique[b]) return unique;
+        List<RealKey> reals = List.of();
+        if (vs != null) {
+            int[] subnets = realSubnets(vs.reals());
+            RealKey[] rk = new RealKey[subnets.length];
+            for (int k = 0; k < rk.length; k++) {
+                VirtualServer.RealServer real = vs.reals().get(k);
+                int s = subnets[k];
+                int c = s < 0 ? -1 : code.applyAsInt(s);
+                if (c < 0) return unique;
+                rk[k] = new RealKey(id(podKey(b, s, c)), r.containerClass(r.owner[s], real.address().ip()), real.address().port(), real.forward());
+            }
+            reals = List.of(rk);
+        }
+        return new ServiceKey(r.sig[b], clusterIp, local, inCidr, vs != null, reals, -1);
     }
 
-    private Outcome outcome(Object key, String from, Destination to) {
+    private ServiceKey clusterIpKey(int b, View v, int f, IntUnaryOperator code) {
+        SocketAddress a = frontends.get(f).clusterIp();
+        return serviceKey(b, v.clusterIp()[f], true, v.local().get(f) || (a.ip().bits() >>> 24) == 127, clusterIpInCidr[f], code, uniqueTag(b, a));
+    }
+
+    /** The class of node b's own NodePort frontend f (the node's half of every NodePort flow to it). */
+    private ServiceKey nodePortKey(int b, View v, int f, IntUnaryOperator code) {
+        SocketAddress a = new SocketAddress(r.hostAddr[b], frontends.get(f).nodePort());
+        return serviceKey(b, v.nodePort()[f], false, true, nodeInCidr[b], code, uniqueTag(b, a));
+    }
+
+    private static long uniqueTag(int host, SocketAddress frontend) {
+        return ((long) host << 48) ^ frontendKey(frontend);
+    }
+
+    private Object nodePortFlowKey(int a, int b, int serviceId, SocketAddress frontend) {
+        if (r.hostUnique[a] || r.hostUnique[b]) return new NodePortKey(-1, -1, a == b, -1, ((long) a << 32 | b) * 31 + uniqueTag(b, frontend));
+        return new NodePortKey(r.sig[a], r.sig[b], a == b, serviceId, -1);
+    }
+
+    private Outcome outcome(Object key, int from, Destination to) {
         Outcome o = outcomes.get(key);
         if (o != null) return o;
-        Trace t = dataPlane.trace(from, to.probe());
+        Trace t = dataPlane.trace(r.hosts.get(from).name(), to.probe());
         Outcome fresh = Outcome.of(t);
         Outcome prev = outcomes.putIfAbsent(key, fresh);
         return prev != null ? prev : fresh;
     }
 
+    // ---- what a host's IPVS table and addresses hold for the frontends ---------------------------------------------
+
+    private static final Object SERVER_ADDRESSES = new Object();
+    /** Parts this small are compared by content, so that hosts whose own few entries are alike share a view. */
+    private static final int SMALL_PART = 16;
+
+    private View view(int b) {
+        Host h = r.hosts.get(b);
+        Ipv4 self = r.hostAddr[b];
+        List<Object> key = new ArrayList<>();
+        for (SharedList.Part<VirtualServer> part : SharedList.parts(h.virtualServers())) {
+            if (part.items() instanceof NodePortServers np) {
+                key.add(List.of(new Same(np.templates()), self != null && np.addresses().contains(self),
+                        np.addresses().stream().filter(x -> clusterIpAddresses.contains(x.bits())).toList()));
+                continue;
+            }
+            Set<Integer> at = part.memo(SERVER_ADDRESSES, items -> {
+                Set<Integer> s = new HashSet<>();
+                for (VirtualServer v : items) s.add(v.address().ip().bits());
+                return s;
+            });
+            // a server on this host's own address answers its NodePorts: then the view is the host's alone
+            boolean own = self != null && at.contains(self.bits());
+            key.add(Arrays.asList(part.items().size() <= SMALL_PART ? part.items() : new Same(part), own ? self : null));
+        }
+        key.add("addresses");
+        for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
+            if (part.items().size() > SMALL_PART) {
+                key.add(new Same(part));
+                continue;
+            }
+            List<Integer> hits = new ArrayList<>();
+            for (IfAddress a : part.items()) if (clusterIpAddresses.contains(a.ip().bits())) hits.add(a.ip().bits());
+            key.add(hits);
+        }
+        View v = views.get(key);
+        return v != null ? v : views.computeIfAbsent(key, k -> computeView(b));
+    }
+
+    private View computeView(int b) {
+        Host h = r.hosts.get(b);
+        List<SharedList.Part<VirtualServer>> servers = SharedList.parts(h.virtualServers());
+        List<SharedList.Part<IfAddress>> addresses = SharedList.parts(h.addresses());
+        int n = frontends.size();
+        VirtualServer[] cip = new VirtualServer[n], np = new VirtualServer[n];
+        BitSet local = new BitSet(n);
+        for (int f = 0; f < n; f++) {
+            Frontend fr = frontends.get(f);
+            cip[f] = PartIndex.virtualServer(servers, Protocol.TCP, fr.clusterIp().ip(), fr.clusterIp().port());
+            if (PartIndex.hasAddress(addresses, fr.clusterIp().ip())) local.set(f);
+            if (fr.nodePort() > 0 && r.hostAddr[b] != null) np[f] = PartIndex.virtualServer(servers, Protocol.TCP, r.hostAddr[b], fr.nodePort());
+        }
+        return new View(cip, local, np);
+    }
+
     // ---- the destinations and single flows --------------------------------------------------------------------
 
     public List<String> hostNames() {
-        return hosts.stream().map(Host::name).toList();
+        return r.hosts.stream().map(Host::name).toList();
     }
 
     public List<Destination.PodSubnet> podSubnets() {
         List<Destination.PodSubnet> out = new ArrayList<>();
-        for (int s = 0; s < subnets.size(); s++) out.add(new Destination.PodSubnet(subnets.get(s), target[s], owner[s] < 0 ? null : hosts.get(owner[s]).name()));
+        for (int s = 0; s < r.subnets.size(); s++) out.add(podSubnet(s));
         return out;
     }
 
+    private Destination.PodSubnet podSubnet(int s) {
+        return new Destination.PodSubnet(r.subnets.get(s), r.target[s], r.owner[s] < 0 ? null : r.hosts.get(r.owner[s]).name());
+    }
+
     public List<Destination.ClusterIp> clusterIps() {
-        return frontends.stream().map(f -> new Destination.ClusterIp(f.service(), f.clusterIp())).toList();
+        return frontends.stream().map(Frontend::clusterIpDestination).toList();
+    }
+
+    /** How many NodeIP:nodePort destinations there are: each service port with a NodePort on every node. */
+    public long nodePortCount() {
+        return (long) nodePortFrontends.length * nodes.length;
+    }
+
+    /**
+     * The i-th NodeIP:nodePort destination of {@link #nodePorts()}, without listing them all: they go frontend by
+     * frontend, and within one over the nodes in host order, so i = frontend x nodes + node.
+     */
+    public Destination.NodePort nodePort(long i) {
+        int b = nodes[(int) (i % nodes.length)];
+        return frontends.get(nodePortFrontends[(int) (i / nodes.length)]).at(r.hosts.get(b).name(), r.hostAddr[b]);
     }
 
     /** Every NodeIP:nodePort: each service port with a NodePort on the underlay address of each host. */
     public List<Destination.NodePort> nodePorts() {
         List<Destination.NodePort> out = new ArrayList<>();
-        for (Frontend f : frontends) {
-            if (f.nodePort() <= 0) continue;
-            for (int b = 0; b < hosts.size(); b++) {
-                if (hostAddr[b] != null) out.add(f.at(hosts.get(b).name(), hostAddr[b]));
-            }
-        }
+        for (long i = 0; i < nodePortCount(); i++) out.add(nodePort(i));
         return out;
     }
 
@@ -588,61 +357,40 @@ public final class ReachabilityMatrix {
 
     /** The matrix cell for one flow; {@code to} must be one of {@link #destinations()}. */
     public Flow flow(String from, Destination to) {
-        Integer a = hostIndex.get(from);
+        Integer a = r.hostIndex.get(from);
         if (a == null) throw new IllegalArgumentException("unknown host '" + from + "'");
-        return flow(a, to, new HostServicesCache());
-    }
-
-    /** Keeps the last host's service index: flows are asked host by host. */
-    final class HostServicesCache {
-        private HostServices last;
-
-        HostServices of(int b) {
-            if (last == null || last.host != b) last = new HostServices(b);
-            return last;
-        }
-    }
-
-    private Flow flow(int a, Destination to, HostServicesCache cache) {
-        String from = hosts.get(a).name();
         Object key = switch (to) {
             case Destination.PodSubnet p -> {
-                int s = subnetIndex(p.subnet());
+                int s = r.subnetIndex(p.subnet());
                 if (s < 0) throw new IllegalArgumentException("not a pod subnet of this snapshot: " + p.subnet());
-                yield podKey(a, s);
+                yield podKey(a, s, podCode(a, s));
             }
-            case Destination.ClusterIp c -> serviceKey(cache.of(a), Protocol.TCP, c.address(), true, uniqueTag(a, c.address()));
+            case Destination.ClusterIp c -> clusterIpKey(a, view(a), frontend(frontendByClusterIp.get(frontendKey(c.address())), to), s -> podCode(a, s));
             case Destination.NodePort np -> {
-                Integer b = hostIndex.get(np.node());
+                Integer b = r.hostIndex.get(np.node());
                 if (b == null) throw new IllegalArgumentException("unknown node '" + np.node() + "'");
-                yield nodePortKey(a, b, id(serviceKey(cache.of(b), Protocol.TCP, np.address(), false, uniqueTag(b, np.address()))), np.address());
+                int f = frontend(frontendByServicePort.get(np.service() + ":" + np.port()), to);
+                yield nodePortFlowKey(a, b, id(nodePortKey(b, view(b), f, s -> podCode(b, s))), np.address());
             }
         };
-        Outcome o = outcome(key, from, to);
+        Outcome o = outcome(key, a, to);
         return new Flow(from, to, o.verdict(), o.endpoints(), o.reason());
     }
 
-    private long uniqueTag(int host, SocketAddress frontend) {
-        return ((long) host << 48) ^ vsKey(Protocol.TCP, frontend);
-    }
-
-    private Object nodePortKey(int a, int b, int serviceId, SocketAddress frontend) {
-        if (hostUnique[a] || hostUnique[b]) return new NodePortKey(-1, -1, a == b, -1, ((long) a << 32 | b) * 31 + uniqueTag(b, frontend));
-        return new NodePortKey(sig[a], sig[b], a == b, serviceId, -1);
+    private static int frontend(Integer f, Destination to) {
+        if (f == null) throw new IllegalArgumentException("not a service frontend of this snapshot: " + to.label());
+        return f;
     }
 
     /** Every flow, host by host; meant for clusters small enough to list (a few hundred hosts). */
     public void forEachFlow(Consumer<Flow> sink) {
         List<Destination> all = destinations();
-        HostServicesCache cache = new HostServicesCache();
-        for (int a = 0; a < hosts.size(); a++) for (Destination d : all) sink.accept(flow(a, d, cache));
+        for (String from : hostNames()) for (Destination d : all) sink.accept(flow(from, d));
     }
 
     /** How many flows the matrix has, without listing them. */
     public long flowCount() {
-        long n = hosts.size();
-        long nodePortFrontends = frontends.stream().filter(f -> f.nodePort() > 0).count() * Arrays.stream(hostAddr).filter(x -> x != null).count();
-        return n * (subnets.size() + frontends.size() + nodePortFrontends);
+        return (long) r.n * (r.subnets.size() + frontends.size() + nodePortCount());
     }
 
     // ---- the whole matrix, by classes -------------------------------------------------------------------------
@@ -655,125 +403,302 @@ public final class ReachabilityMatrix {
     }
 
     /**
-     * Counts every flow of the matrix by verdict and coverage, tracing one flow per class. Pod and ClusterIP flows
-     * are classed host by host; NodePort flows from every host to node b fall into the classes of (signature of the
-     * sender, class of b's frontend), so they are counted per signature, not per sender.
+     * The service classes of the hosts of one signature and one view, frontend by frontend, from the reference
+     * row of pod codes: a class index per frontend (-1: a class of its own per host, worked out host by host), the
+     * frontends of each class, and which frontends' classes read which subnet.
+     */
+    private final class Group {
+        final List<ServiceKey> clusterIpKeys = new ArrayList<>();
+        final List<int[]> clusterIpMembers = new ArrayList<>();
+        final List<ServiceKey> nodePortKeys = new ArrayList<>();
+        final List<int[]> nodePortMembers = new ArrayList<>();
+        final int[] direct;
+        /** Frontends whose classes read subnet s: bySubnet[start[s] .. start[s+1]). */
+        final int[] start, bySubnet;
+
+        Group(int b, View v, int[] reference) {
+            int nf = frontends.size(), d = r.subnets.size();
+            IntUnaryOperator ref = s -> reference[s];
+            Map<ServiceKey, List<Integer>> cips = new LinkedHashMap<>(), nps = new LinkedHashMap<>();
+            List<Integer> own = new ArrayList<>();
+            int[] count = new int[d + 1];
+            List<int[]> reads = new ArrayList<>(nf);
+            for (int f = 0; f < nf; f++) {
+                ServiceKey ck = clusterIpKey(b, v, f, ref);
+                ServiceKey nk = r.hostAddr[b] != null && frontends.get(f).nodePort() > 0 ? nodePortKey(b, v, f, ref) : null;
+                if (ck.unique() >= 0 || (nk != null && nk.unique() >= 0)) {
+                    own.add(f);
+                    reads.add(new int[0]);
+                    continue;
+                }
+                cips.computeIfAbsent(ck, k -> new ArrayList<>()).add(f);
+                if (nk != null) nps.computeIfAbsent(nk, k -> new ArrayList<>()).add(f);
+                int[] subnets = subnetsRead(v, f);
+                for (int s : subnets) count[s + 1]++;
+                reads.add(subnets);
+            }
+            direct = own.stream().mapToInt(Integer::intValue).toArray();
+            index(cips, clusterIpKeys, clusterIpMembers);
+            index(nps, nodePortKeys, nodePortMembers);
+            start = new int[d + 1];
+            for (int s = 0; s < d; s++) start[s + 1] = start[s] + count[s + 1];
+            bySubnet = new int[start[d]];
+            int[] fill = Arrays.copyOf(start, d);
+            for (int f = 0; f < nf; f++) for (int s : reads.get(f)) bySubnet[fill[s]++] = f;
+        }
+
+        private static void index(Map<ServiceKey, List<Integer>> classes, List<ServiceKey> keys, List<int[]> members) {
+            classes.forEach((k, fs) -> {
+                keys.add(k);
+                members.add(fs.stream().mapToInt(Integer::intValue).toArray());
+            });
+        }
+
+        /** The subnets of frontend f's real servers, ClusterIP and NodePort, each once. */
+        private int[] subnetsRead(View v, int f) {
+            Set<Integer> out = new HashSet<>();
+            for (VirtualServer vs : new VirtualServer[] {v.clusterIp()[f], v.nodePort()[f]}) {
+                if (vs != null) for (int s : realSubnets(vs.reals())) out.add(s);
+            }
+            return out.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /** Hosts of one signature and view, and whether they have an underlay address (and so NodePorts). */
+    private record GroupKey(int sig, boolean node, Same view) {}
+
+    /** Per thread: a host's pod codes, its differences from the reference, marks of frontends re-classed. */
+    private final class Scratch {
+        final int[] row = new int[r.subnets.size()];
+        final int[] podCount, podFirst, touchedCodes;
+        final int[] exceptions = new int[MAX_EXCEPTIONS];
+        final int[] mark = new int[frontends.size()];
+        int stamp;
+        final List<Integer> touched = new ArrayList<>();
+
+        Scratch() {
+            int codes = r.sigCount * 1600;
+            podCount = new int[codes];
+            podFirst = new int[codes];
+            touchedCodes = new int[codes];
+        }
+    }
+
+    /**
+     * Counts every flow of the matrix by verdict and coverage, tracing one flow per class. Pod flows are classed
+     * by their pod codes host by host; service flows by group, as the class comment says; NodePort flows from every
+     * sender to node b by (signature of the sender, class of b's frontend), counted per signature, not per sender.
      */
     public Summary summarize(Progress progress) {
         long t0 = System.nanoTime();
-        int n = hosts.size();
-        int[] perSig = new int[sigCount];
-        List<Integer> uniqueSenders = new ArrayList<>();
-        int[] firstOfSig = new int[sigCount];
+        int n = r.n;
+        int[] perSig = new int[r.sigCount];
+        int[] firstOfSig = new int[r.sigCount];
         Arrays.fill(firstOfSig, -1);
+        List<Integer> uniqueSenders = new ArrayList<>();
         for (int a = 0; a < n; a++) {
-            if (hostUnique[a]) uniqueSenders.add(a);
-            else perSig[sig[a]]++;
-            if (firstOfSig[sig[a]] < 0 && !hostUnique[a]) firstOfSig[sig[a]] = a;
+            if (r.hostUnique[a]) {
+                uniqueSenders.add(a);
+                continue;
+            }
+            perSig[r.sig[a]]++;
+            if (firstOfSig[r.sig[a]] < 0) firstOfSig[r.sig[a]] = a;
         }
-        List<Destination.PodSubnet> podDests = podSubnets();
+        int[][] references = references();
         // hosts are dealt out to the cores; each keeps its own counts, merged at the end
         int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 16));
-        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-        List<Summary.Counts[]> parts = java.util.stream.IntStream.range(0, threads).parallel().mapToObj(t -> {
-        Summary.Counts pods = new Summary.Counts(), cips = new Summary.Counts(), nps = new Summary.Counts();
-        HostServicesCache cache = new HostServicesCache();
-        // per class number of a pod flow: how many subnets, the first one; reset after each host
-        int[] podCount = new int[sigCount * 1600], podFirst = new int[sigCount * 1600], touchedCodes = new int[sigCount * 1600];
-        for (int b = t; b < n; b += threads) {
-            // pod subnets from b: counted by class number, one traced flow per class
-            String from = hosts.get(b).name();
-            int touched = 0;
-            for (int s = 0; s < subnets.size(); s++) {
-                int code = podCode(b, s);
-                if (code < 0) {
-                    pods.add(outcome(podKey(b, s), from, podDests.get(s)), 1);
-                    continue;
+        AtomicInteger done = new AtomicInteger();
+        List<Summary.Counts[]> parts = IntStream.range(0, threads).parallel().mapToObj(t -> {
+            Summary.Counts pods = new Summary.Counts(), cips = new Summary.Counts(), nps = new Summary.Counts();
+            Scratch x = new Scratch();
+            for (int b = t; b < n; b += threads) {
+                int exceptions = countPods(b, x, references[r.sig[b]], pods);
+                int host = b;
+                View v = view(b);
+                IntUnaryOperator code = s -> x.row[s];
+                if (exceptions < 0 || r.hostUnique[b]) {
+                    byClass(b, v, code, cips, nps, perSig, firstOfSig);
+                } else {
+                    Group g = groups.computeIfAbsent(new GroupKey(r.sig[b], r.hostAddr[b] != null, new Same(v)), k -> new Group(host, v, references[r.sig[host]]));
+                    fromGroup(b, v, g, x, exceptions, cips, nps, perSig, firstOfSig);
                 }
-                if (podCount[code]++ == 0) {
-                    podFirst[code] = s;
-                    touchedCodes[touched++] = code;
-                }
-            }
-            for (int k = 0; k < touched; k++) {
-                int code = touchedCodes[k];
-                pods.add(outcome(podKey(b, podFirst[code]), from, podDests.get(podFirst[code])), podCount[code]);
-                podCount[code] = 0;
-            }
-            HostServices hs = cache.of(b);
-            Map<Object, long[]> cipClasses = new HashMap<>();
-            Map<Object, Destination> cipFirst = new HashMap<>();
-            Map<Integer, long[]> npClasses = new HashMap<>();
-            Map<Integer, Destination.NodePort> npFirst = new HashMap<>();
-            for (Frontend f : frontends) {
-                Object ck = serviceKey(hs, Protocol.TCP, f.clusterIp(), true, uniqueTag(b, f.clusterIp()));
-                long[] c = cipClasses.get(ck);
-                if (c == null) {
-                    cipClasses.put(ck, c = new long[1]);
-                    cipFirst.put(ck, new Destination.ClusterIp(f.service(), f.clusterIp()));
-                }
-                c[0]++;
-                if (f.nodePort() <= 0 || hostAddr[b] == null) continue;
-                SocketAddress addr = new SocketAddress(hostAddr[b], f.nodePort());
-                int sk = id(serviceKey(hs, Protocol.TCP, addr, false, uniqueTag(b, addr)));
-                long[] c2 = npClasses.get(sk);
-                if (c2 == null) {
-                    npClasses.put(sk, c2 = new long[1]);
-                    npFirst.put(sk, f.at(from, hostAddr[b]));
-                }
-                c2[0]++;
-            }
-            cipClasses.forEach((k, c) -> cips.add(outcome(k, from, cipFirst.get(k)), c[0]));
-            if (!hostUnique[b]) {
-                for (Map.Entry<Integer, long[]> e : npClasses.entrySet()) {
-                    int sk = e.getKey();
-                    long times = e.getValue()[0];
-                    Destination.NodePort np = npFirst.get(sk);
-                    // senders of each signature, the node itself apart
-                    for (int g = 0; g < sigCount; g++) {
-                        int count = perSig[g] - (g == sig[b] ? 1 : 0);
-                        if (count == 0) continue;
-                        int a = firstOfSig[g] != b ? firstOfSig[g] : firstOther(g, b);
-                        nps.add(outcome(nodePortKey(a, b, sk, np.address()), hosts.get(a).name(), np), count * times);
-                    }
-                    nps.add(outcome(nodePortKey(b, b, sk, np.address()), from, np), times);
-                }
-            }
-            // senders (or a node) that are classes of their own: flow by flow
-            if (hostUnique[b] || !uniqueSenders.isEmpty()) {
-                for (Frontend f : frontends) {
-                    if (f.nodePort() <= 0 || hostAddr[b] == null) continue;
-                    SocketAddress addr = new SocketAddress(hostAddr[b], f.nodePort());
-                    Destination.NodePort np = f.at(from, hostAddr[b]);
-                    int sk = id(serviceKey(hs, Protocol.TCP, addr, false, uniqueTag(b, addr)));
-                    for (int a = 0; a < n; a++) {
-                        if (hostUnique[b] || (hostUnique[a] && a != b)) {
-                            nps.add(outcome(nodePortKey(a, b, sk, addr), hosts.get(a).name(), np), 1);
+                // senders (or a node) that are classes of their own: flow by flow
+                if (r.hostAddr[b] != null && (r.hostUnique[b] || !uniqueSenders.isEmpty())) {
+                    for (int f : nodePortFrontends) {
+                        Destination.NodePort np = frontends.get(f).at(r.hosts.get(b).name(), r.hostAddr[b]);
+                        int sk = id(nodePortKey(b, v, f, code));
+                        for (int a = 0; a < n; a++) {
+                            if (r.hostUnique[b] || (r.hostUnique[a] && a != b)) nps.add(outcome(nodePortFlowKey(a, b, sk, np.address()), a, np), 1);
                         }
                     }
                 }
+                progress.done(done.incrementAndGet(), n);
             }
-            progress.done(done.incrementAndGet(), n);
-        }
-        return new Summary.Counts[] {pods, cips, nps};
+            return new Summary.Counts[] {pods, cips, nps};
         }).toList();
         Summary.Counts pods = new Summary.Counts(), cips = new Summary.Counts(), nps = new Summary.Counts();
         for (Summary.Counts[] part : parts) {
-            pods.merge(part[0]);
-            cips.merge(part[1]);
-            nps.merge(part[2]);
+            pods.merge(part[0], 1);
+            cips.merge(part[1], 1);
+            nps.merge(part[2], 1);
         }
         Map<String, Summary.Counts> byKind = new LinkedHashMap<>();
         byKind.put("podSubnet", pods);
         byKind.put("clusterIp", cips);
         byKind.put("nodePort", nps);
         long flows = pods.total() + cips.total() + nps.total();
-        return new Summary(n, subnets.size(), frontends.size(), (int) nodePorts().size(), byKind, flows, outcomes.size(),
+        return new Summary(n, r.subnets.size(), frontends.size(), nodePortCount(), byKind, flows, outcomes.size(),
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * For each signature with three hosts or more, the majority of three of its hosts' pod codes, subnet by
+     * subnet: what a host of that signature sees but for its own subnet and its own faults. Null for the others.
+     */
+    private int[][] references() {
+        int[][] out = new int[r.sigCount][];
+        List<List<Integer>> members = new ArrayList<>();
+        for (int g = 0; g < r.sigCount; g++) members.add(new ArrayList<>(3));
+        for (int a = 0; a < r.n; a++) if (!r.hostUnique[a] && members.get(r.sig[a]).size() < 3) members.get(r.sig[a]).add(a);
+        IntStream.range(0, r.sigCount).parallel().forEach(g -> {
+            List<Integer> m = members.get(g);
+            if (m.size() < 3) return;
+            int d = r.subnets.size();
+            int[] x = new int[d], y = new int[d], z = new int[d];
+            podCodes(m.get(0), x);
+            podCodes(m.get(1), y);
+            podCodes(m.get(2), z);
+            for (int s = 0; s < d; s++) if (x[s] != y[s] && y[s] == z[s]) x[s] = y[s];
+            out[g] = x;
+        });
+        return out;
+    }
+
+    /**
+     * Counts host b's pod flows by class (one traced flow per class) and lists the subnets where its pod codes
+     * differ from the reference; returns how many, or -1 when there is no reference or they are too many.
+     */
+    private int countPods(int b, Scratch x, int[] reference, Summary.Counts pods) {
+        podCodes(b, x.row);
+        int touched = 0, exceptions = reference == null ? -1 : 0;
+        for (int s = 0; s < x.row.length; s++) {
+            int code = x.row[s];
+            if (exceptions >= 0 && code != reference[s]) {
+                if (exceptions == MAX_EXCEPTIONS) exceptions = -1;
+                else x.exceptions[exceptions++] = s;
+            }
+            if (code < 0) {
+                pods.add(outcome(podKey(b, s, code), b, podSubnet(s)), 1);
+                continue;
+            }
+            if (x.podCount[code]++ == 0) {
+                x.podFirst[code] = s;
+                x.touchedCodes[touched++] = code;
+            }
+        }
+        for (int k = 0; k < touched; k++) {
+            int code = x.touchedCodes[k];
+            int s = x.podFirst[code];
+            pods.add(outcome(podKey(b, s, code), b, podSubnet(s)), x.podCount[code]);
+            x.podCount[code] = 0;
+        }
+        return exceptions;
+    }
+
+    /** Host b's service flows classed frontend by frontend, for a host without a group to lean on. */
+    private void byClass(int b, View v, IntUnaryOperator code, Summary.Counts cips, Summary.Counts nps, int[] perSig, int[] firstOfSig) {
+        Map<ServiceKey, int[]> cipClasses = new HashMap<>(), npClasses = new HashMap<>();
+        for (int f = 0; f < frontends.size(); f++) {
+            tally(cipClasses, clusterIpKey(b, v, f, code), f);
+            if (r.hostAddr[b] != null && frontends.get(f).nodePort() > 0) tally(npClasses, nodePortKey(b, v, f, code), f);
+        }
+        cipClasses.forEach((k, c) -> cips.add(outcome(k, b, frontends.get(c[1]).clusterIpDestination()), c[0]));
+        if (!r.hostUnique[b]) npClasses.forEach((k, c) -> nps.merge(nodePortFlows(b, k, c[1], perSig, firstOfSig), c[0]));
+    }
+
+    /** Counts one more frontend of a class, remembering the first: {count, first frontend}. */
+    private static void tally(Map<ServiceKey, int[]> classes, ServiceKey k, int f) {
+        int[] c = classes.computeIfAbsent(k, x -> new int[] {0, f});
+        c[0]++;
+    }
+
+    /**
+     * Host b's service flows from its group: the group's classes, less the frontends whose real servers sit in a
+     * subnet where b's pod codes differ from the reference, which are classed again with b's own codes.
+     */
+    private void fromGroup(int b, View v, Group g, Scratch x, int exceptions, Summary.Counts cips, Summary.Counts nps, int[] perSig, int[] firstOfSig) {
+        IntUnaryOperator code = s -> x.row[s];
+        int stamp = ++x.stamp;
+        x.touched.clear();
+        for (int e = 0; e < exceptions; e++) {
+            int s = x.exceptions[e];
+            for (int k = g.start[s]; k < g.start[s + 1]; k++) {
+                int f = g.bySubnet[k];
+                if (x.mark[f] != stamp) {
+                    x.mark[f] = stamp;
+                    x.touched.add(f);
+                }
+            }
+        }
+        for (int f : g.direct) {
+            if (x.mark[f] != stamp) {
+                x.mark[f] = stamp;
+                x.touched.add(f);
+            }
+        }
+        boolean node = r.hostAddr[b] != null && !r.hostUnique[b];
+        for (int c = 0; c < g.clusterIpKeys.size(); c++) {
+            int f = firstUnmarked(g.clusterIpMembers.get(c), x.mark, stamp);
+            if (f >= 0) cips.add(outcome(g.clusterIpKeys.get(c), b, frontends.get(f).clusterIpDestination()), unmarked(g.clusterIpMembers.get(c), x.mark, stamp));
+        }
+        if (node) {
+            for (int c = 0; c < g.nodePortKeys.size(); c++) {
+                int f = firstUnmarked(g.nodePortMembers.get(c), x.mark, stamp);
+                if (f >= 0) nps.merge(nodePortFlows(b, g.nodePortKeys.get(c), f, perSig, firstOfSig), unmarked(g.nodePortMembers.get(c), x.mark, stamp));
+            }
+        }
+        for (int f : x.touched) {
+            cips.add(outcome(clusterIpKey(b, v, f, code), b, frontends.get(f).clusterIpDestination()), 1);
+            if (node && frontends.get(f).nodePort() > 0) nps.merge(nodePortFlows(b, nodePortKey(b, v, f, code), f, perSig, firstOfSig), 1);
+        }
+    }
+
+    private static int firstUnmarked(int[] members, int[] mark, int stamp) {
+        for (int f : members) if (mark[f] != stamp) return f;
+        return -1;
+    }
+
+    private static long unmarked(int[] members, int[] mark, int stamp) {
+        long c = 0;
+        for (int f : members) if (mark[f] != stamp) c++;
+        return c;
+    }
+
+    /**
+     * Every sender's flow to NodePort frontend f of node b, whose class at b is {@code sk}: one traced flow per
+     * sender signature, counted for every sender of it; the same for every node of b's signature and every
+     * frontend of that class, so kept. Senders that are classes of their own are counted elsewhere.
+     */
+    private Summary.Counts nodePortFlows(int b, ServiceKey sk, int f, int[] perSig, int[] firstOfSig) {
+        int service = id(sk);
+        long key = ((long) r.sig[b] << 32) | service;
+        Summary.Counts c = nodePortExpansions.get(key);
+        if (c != null) return c;
+        Destination.NodePort np = frontends.get(f).at(r.hosts.get(b).name(), r.hostAddr[b]);
+        Summary.Counts out = new Summary.Counts();
+        for (int g = 0; g < r.sigCount; g++) {
+            int count = perSig[g] - (g == r.sig[b] ? 1 : 0);
+            if (count == 0) continue;
+            int a = firstOfSig[g] != b ? firstOfSig[g] : firstOther(g, b);
+            out.add(outcome(nodePortFlowKey(a, b, service, np.address()), a, np), count);
+        }
+        out.add(outcome(nodePortFlowKey(b, b, service, np.address()), b, np), 1);
+        Summary.Counts prev = nodePortExpansions.putIfAbsent(key, out);
+        return prev != null ? prev : out;
+    }
+
     private int firstOther(int g, int b) {
-        for (int a = 0; a < hosts.size(); a++) if (a != b && sig[a] == g && !hostUnique[a]) return a;
+        for (int a = 0; a < r.n; a++) if (a != b && r.sig[a] == g && !r.hostUnique[a]) return a;
         throw new IllegalStateException("no other host of signature " + g);
     }
 }

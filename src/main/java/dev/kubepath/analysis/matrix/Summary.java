@@ -11,7 +11,7 @@ import java.util.Map;
  * Flow counts of a matrix by kind of destination, verdict and endpoint coverage, and how many flows were traced
  * to get them (one per equivalence class).
  */
-public record Summary(int hosts, int podSubnets, int clusterIps, int nodePorts, Map<String, Counts> byKind,
+public record Summary(int hosts, int podSubnets, int clusterIps, long nodePorts, Map<String, Counts> byKind,
                       long flows, long traced, double seconds) {
 
     /** Counts for one kind of destination. */
@@ -27,10 +27,12 @@ public record Summary(int hosts, int podSubnets, int clusterIps, int nodePorts, 
             total += n;
         }
 
-        void merge(Counts o) {
-            o.verdicts.forEach((k, v) -> verdicts.merge(k, v, Long::sum));
-            o.endpoints.forEach((k, v) -> endpoints.merge(k, v, Long::sum));
-            total += o.total;
+        /** Adds another's counts, {@code times} over (a class of flows counted once and met many times). */
+        void merge(Counts o, long times) {
+            if (times == 0) return;
+            o.verdicts.forEach((k, v) -> verdicts.merge(k, v * times, Long::sum));
+            o.endpoints.forEach((k, v) -> endpoints.merge(k, v * times, Long::sum));
+            total += o.total * times;
         }
 
         public long total() {

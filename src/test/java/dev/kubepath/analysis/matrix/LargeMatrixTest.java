@@ -30,7 +30,6 @@ class LargeMatrixTest {
         List<String> hosts = m.hostNames();
         List<Destination> dests = new ArrayList<>(m.podSubnets());
         dests.addAll(m.clusterIps());
-        List<Destination.NodePort> nps = m.nodePorts();
         SplittableRandom r = new SplittableRandom(3);
         // the faulty nodes' own flows first, then random ones
         Synthetic.Placement placed = Synthetic.place(new Synthetic.Spec(5000, 2, 10, 3, 11, new Synthetic.Faults(2, 3, 1, 2, 1)));
@@ -41,7 +40,7 @@ class LargeMatrixTest {
         for (int i = 0; i < 400; i++) {
             if (i % 100 == 0) tracer = new DataPlane(s); // bounded per-host indexes
             String from = i < 200 ? Synthetic.hostName(faulty.get(i % faulty.size())) : hosts.get(r.nextInt(hosts.size()));
-            Destination d = i % 3 == 2 ? nps.get(i < 200 ? faultyNodePort(nps, faulty, r) : r.nextInt(nps.size()))
+            Destination d = i % 3 == 2 ? m.nodePort(i < 200 ? faultyNodePort(m, faulty, r) : r.nextLong(m.nodePortCount()))
                     : i < 200 && i % 3 == 0 ? m.podSubnets().get(faulty.get(r.nextInt(faulty.size())))
                     : dests.get(r.nextInt(dests.size()));
             Flow f = m.flow(from, d);
@@ -55,10 +54,10 @@ class LargeMatrixTest {
         assertThat(sum.byKind().get("podSubnet").verdict(dev.kubepath.dataplane.Verdict.TIMEOUT)).isGreaterThanOrEqualTo(2 * 4999);
     }
 
-    private static int faultyNodePort(List<Destination.NodePort> nps, List<Integer> faulty, SplittableRandom r) {
-        String node = Synthetic.hostName(faulty.get(r.nextInt(faulty.size())));
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < nps.size(); i++) if (nps.get(i).node().equals(node)) idx.add(i);
-        return idx.get(r.nextInt(idx.size()));
+    /** A NodePort destination on one of the faulty nodes (every synthetic host is a node, in host order). */
+    private static long faultyNodePort(ReachabilityMatrix m, List<Integer> faulty, SplittableRandom r) {
+        int nodes = m.hostNames().size();
+        long frontend = r.nextLong(m.nodePortCount() / nodes);
+        return frontend * nodes + faulty.get(r.nextInt(faulty.size()));
     }
 }

@@ -59,6 +59,7 @@ class MatrixEqualsTracerTest {
             List<String> mismatches = new ArrayList<>();
             int[] n = new int[1];
             Map<String, Map<Verdict, Long>> tally = new java.util.HashMap<>();
+            Map<String, Map<EndpointCoverage, Long>> coverages = new java.util.HashMap<>();
             m.forEachFlow(f -> {
                 n[0]++;
                 String kind = switch (f.to()) {
@@ -67,6 +68,7 @@ class MatrixEqualsTracerTest {
                     case Destination.NodePort np -> "nodePort";
                 };
                 tally.computeIfAbsent(kind, k -> new EnumMap<>(Verdict.class)).merge(f.verdict(), 1L, Long::sum);
+                coverages.computeIfAbsent(kind, k -> new EnumMap<>(EndpointCoverage.class)).merge(f.endpoints(), 1L, Long::sum);
                 Trace t = tracer.trace(f.from(), f.to().probe());
                 seen.merge(t.verdict(), 1, Integer::sum);
                 if (t.verdict() != f.verdict() || coverage(t) != f.endpoints()) {
@@ -82,6 +84,9 @@ class MatrixEqualsTracerTest {
             for (Map.Entry<String, Map<Verdict, Long>> e : tally.entrySet()) {
                 for (Verdict v : Verdict.values()) {
                     assertThat(sum.byKind().get(e.getKey()).verdict(v)).as("%s %s", e.getKey(), v).isEqualTo(e.getValue().getOrDefault(v, 0L));
+                }
+                for (EndpointCoverage cov : EndpointCoverage.values()) {
+                    assertThat(sum.byKind().get(e.getKey()).endpoints(cov)).as("%s %s", e.getKey(), cov).isEqualTo(coverages.get(e.getKey()).getOrDefault(cov, 0L));
                 }
             }
             flows += n[0];
