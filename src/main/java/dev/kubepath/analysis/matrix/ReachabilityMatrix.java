@@ -87,8 +87,19 @@ public final class ReachabilityMatrix {
     }
 
     private record PodKey(int sigB, int sigY, int devBS, int devYF, int flags, long unique) {}
-    /** A real server: the class of the path to its subnet, what sits at its address there, its port and method. */
-    private record RealKey(int path, int container, int port, String forward) {}
+    /**
+     * A real server: the class of the path to its subnet (the pod code: with the sender's signature, which the
+     * service key holds, it is the pod flow's class), what sits at its address there, its port and method.
+     */
+    private record RealKey(int path, int container, int port, String forward) implements Comparable<RealKey> {
+        private static final java.util.Comparator<RealKey> ORDER = java.util.Comparator.comparingInt(RealKey::path)
+                .thenComparingInt(RealKey::container).thenComparingInt(RealKey::port).thenComparing(RealKey::forward, java.util.Comparator.nullsFirst(String::compareTo));
+
+        @Override
+        public int compareTo(RealKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
     private record ServiceKey(int sigB, boolean clusterIp, boolean local, boolean inClusterCidr, boolean hasVs,
                               List<RealKey> reals, long unique) {}
     private record NodePortKey(int sigA, int sigB, boolean self, int service, long unique) {}
@@ -216,8 +227,11 @@ public final class ReachabilityMatrix {
                 int s = subnets[k];
                 int c = s < 0 ? -1 : code.applyAsInt(s);
                 if (c < 0) return unique;
-                rk[k] = new RealKey(id(podKey(b, s, c)), r.containerClass(r.owner[s], real.address().ip()), real.address().port(), real.forward());
+                rk[k] = new RealKey(c, r.containerClass(r.owner[s], real.address().ip()), real.address().port(), real.forward());
             }
+            // The tracer's verdict is the first real server's when none answers, DELIVERED when any does, and its
+            // coverage a count: beyond the first, which real server comes where does not matter.
+            if (rk.length > 2) Arrays.sort(rk, 1, rk.length);
             reals = List.of(rk);
         }
         return new ServiceKey(r.sig[b], clusterIp, local, inCidr, vs != null, reals, -1);
@@ -408,6 +422,8 @@ public final class ReachabilityMatrix {
      * frontends of each class, and which frontends' classes read which subnet.
      */
     private final class Group {
+        /** Per frontend, the index of its class in the lists below (-1: a class of its own per host). */
+        final int[] clusterIpClass, nodePortClass;
         final List<ServiceKey> clusterIpKeys = new ArrayList<>();
         final List<int[]> clusterIpMembers = new ArrayList<>();
         final List<ServiceKey> nodePortKeys = new ArrayList<>();
@@ -419,13 +435,17 @@ public final class ReachabilityMatrix {
         Group(int b, View v, int[] reference) {
             int nf = frontends.size(), d = r.subnets.size();
             IntUnaryOperator ref = s -> reference[s];
+            clusterIpClass = new int[nf];
+            nodePortClass = new int[nf];
             Map<ServiceKey, List<Integer>> cips = new LinkedHashMap<>(), nps = new LinkedHashMap<>();
             List<Integer> own = new ArrayList<>();
             int[] count = new int[d + 1];
             List<int[]> reads = new ArrayList<>(nf);
+            boolean node = r.hostAddr[b] != null;
+            ServiceKey[][] keys = IntStream.range(0, nf).parallel().mapToObj(f -> new ServiceKey[] {clusterIpKey(b, v, f, ref),
+                    node && frontends.get(f).nodePort() > 0 ? nodePortKey(b, v, f, ref) : null}).toArray(ServiceKey[][]::new);
             for (int f = 0; f < nf; f++) {
-                ServiceKey ck = clusterIpKey(b, v, f, ref);
-                ServiceKey nk = r.hostAddr[b] != null && frontends.get(f).nodePort() > 0 ? nodePortKey(b, v, f, ref) : null;
+                ServiceKey ck = keys[f][0], nk = keys[f][1];
                 if (ck.unique() >= 0 || (nk != null && nk.unique() >= 0)) {
                     own.add(f);
                     reads.add(new int[0]);
@@ -438,8 +458,8 @@ public final class ReachabilityMatrix {
                 reads.add(subnets);
             }
             direct = own.stream().mapToInt(Integer::intValue).toArray();
-            index(cips, clusterIpKeys, clusterIpMembers);
-            index(nps, nodePortKeys, nodePortMembers);
+            index(cips, clusterIpClass, clusterIpKeys, clusterIpMembers);
+            index(nps, nodePortClass, nodePortKeys, nodePortMembers);
             start = new int[d + 1];
             for (int s = 0; s < d; s++) start[s + 1] = start[s] + count[s + 1];
             bySubnet = new int[start[d]];
@@ -447,8 +467,10 @@ public final class ReachabilityMatrix {
             for (int f = 0; f < nf; f++) for (int s : reads.get(f)) bySubnet[fill[s]++] = f;
         }
 
-        private static void index(Map<ServiceKey, List<Integer>> classes, List<ServiceKey> keys, List<int[]> members) {
+        private static void index(Map<ServiceKey, List<Integer>> classes, int[] classOf, List<ServiceKey> keys, List<int[]> members) {
+            Arrays.fill(classOf, -1);
             classes.forEach((k, fs) -> {
+                for (int f : fs) classOf[f] = keys.size();
                 keys.add(k);
                 members.add(fs.stream().mapToInt(Integer::intValue).toArray());
             });
@@ -467,6 +489,10 @@ public final class ReachabilityMatrix {
     /** Hosts of one signature and view, and whether they have an underlay address (and so NodePorts). */
     private record GroupKey(int sig, boolean node, Same view) {}
 
+    private GroupKey groupKey(int b, View v) {
+        return new GroupKey(r.sig[b], r.hostAddr[b] != null, new Same(v));
+    }
+
     /** Per thread: a host's pod codes, its differences from the reference, marks of frontends re-classed. */
     private final class Scratch {
         final int[] row = new int[r.subnets.size()];
@@ -475,6 +501,20 @@ public final class ReachabilityMatrix {
         final int[] mark = new int[frontends.size()];
         int stamp;
         final List<Integer> touched = new ArrayList<>();
+        private int[] cipLess = new int[0], npLess = new int[0];
+
+        /** Per class of a group, how many of its frontends this host re-classes: zeroed, at least {@code n} long. */
+        int[] lessClusterIp(int n) {
+            if (cipLess.length < n) cipLess = new int[n];
+            Arrays.fill(cipLess, 0, n, 0);
+            return cipLess;
+        }
+
+        int[] lessNodePort(int n) {
+            if (npLess.length < n) npLess = new int[n];
+            Arrays.fill(npLess, 0, n, 0);
+            return npLess;
+        }
 
         Scratch() {
             int codes = r.sigCount * 1600;
@@ -505,6 +545,14 @@ public final class ReachabilityMatrix {
             if (firstOfSig[r.sig[a]] < 0) firstOfSig[r.sig[a]] = a;
         }
         int[][] references = references();
+        View[] views = new View[n];
+        IntStream.range(0, n).parallel().forEach(b -> views[b] = view(b));
+        // the groups first, each worked out frontend by frontend on every core
+        for (int b = 0; b < n; b++) {
+            int member = b;
+            int[] reference = references[r.sig[b]];
+            if (reference != null && !r.hostUnique[b]) groups.computeIfAbsent(groupKey(b, views[b]), k -> new Group(member, views[member], reference));
+        }
         // hosts are dealt out to the cores; each keeps its own counts, merged at the end
         int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 16));
         AtomicInteger done = new AtomicInteger();
@@ -513,15 +561,10 @@ public final class ReachabilityMatrix {
             Scratch x = new Scratch();
             for (int b = t; b < n; b += threads) {
                 int exceptions = countPods(b, x, references[r.sig[b]], pods);
-                int host = b;
-                View v = view(b);
+                View v = views[b];
                 IntUnaryOperator code = s -> x.row[s];
-                if (exceptions < 0 || r.hostUnique[b]) {
-                    byClass(b, v, code, cips, nps, perSig, firstOfSig);
-                } else {
-                    Group g = groups.computeIfAbsent(new GroupKey(r.sig[b], r.hostAddr[b] != null, new Same(v)), k -> new Group(host, v, references[r.sig[host]]));
-                    fromGroup(b, v, g, x, exceptions, cips, nps, perSig, firstOfSig);
-                }
+                if (exceptions < 0 || r.hostUnique[b]) byClass(b, v, code, cips, nps, perSig, firstOfSig);
+                else fromGroup(b, v, groups.get(groupKey(b, v)), x, exceptions, cips, nps, perSig, firstOfSig);
                 // senders (or a node) that are classes of their own: flow by flow
                 if (r.hostAddr[b] != null && (r.hostUnique[b] || !uniqueSenders.isEmpty())) {
                     for (int f : nodePortFrontends) {
@@ -647,14 +690,23 @@ public final class ReachabilityMatrix {
             }
         }
         boolean node = r.hostAddr[b] != null && !r.hostUnique[b];
+        int[] cipLess = x.lessClusterIp(g.clusterIpKeys.size()), npLess = x.lessNodePort(g.nodePortKeys.size());
+        for (int f : x.touched) {
+            if (g.clusterIpClass[f] >= 0) cipLess[g.clusterIpClass[f]]++;
+            if (g.nodePortClass[f] >= 0) npLess[g.nodePortClass[f]]++;
+        }
         for (int c = 0; c < g.clusterIpKeys.size(); c++) {
-            int f = firstUnmarked(g.clusterIpMembers.get(c), x.mark, stamp);
-            if (f >= 0) cips.add(outcome(g.clusterIpKeys.get(c), b, frontends.get(f).clusterIpDestination()), unmarked(g.clusterIpMembers.get(c), x.mark, stamp));
+            int[] members = g.clusterIpMembers.get(c);
+            if (cipLess[c] < members.length) {
+                cips.add(outcome(g.clusterIpKeys.get(c), b, frontends.get(firstUnmarked(members, x.mark, stamp)).clusterIpDestination()), members.length - cipLess[c]);
+            }
         }
         if (node) {
             for (int c = 0; c < g.nodePortKeys.size(); c++) {
-                int f = firstUnmarked(g.nodePortMembers.get(c), x.mark, stamp);
-                if (f >= 0) nps.merge(nodePortFlows(b, g.nodePortKeys.get(c), f, perSig, firstOfSig), unmarked(g.nodePortMembers.get(c), x.mark, stamp));
+                int[] members = g.nodePortMembers.get(c);
+                if (npLess[c] < members.length) {
+                    nps.merge(nodePortFlows(b, g.nodePortKeys.get(c), firstUnmarked(members, x.mark, stamp), perSig, firstOfSig), members.length - npLess[c]);
+                }
             }
         }
         for (int f : x.touched) {
@@ -666,12 +718,6 @@ public final class ReachabilityMatrix {
     private static int firstUnmarked(int[] members, int[] mark, int stamp) {
         for (int f : members) if (mark[f] != stamp) return f;
         return -1;
-    }
-
-    private static long unmarked(int[] members, int[] mark, int stamp) {
-        long c = 0;
-        for (int f : members) if (mark[f] != stamp) c++;
-        return c;
     }
 
     /**
