@@ -278,99 +278,18 @@ final class HostReduction {
         sb.append(h.known()).append('|');
         sb.append(h.sysctls().getOrDefault(Host.IP_FORWARD, "")).append('|');
         sb.append(bSub == fSub ? "B=F" : "B!=F").append('|');
-        for (Link l : h.links()) {
-            sb.append(l.name()).append(' ').append(l.mtu()).append(l.up() ? " up" : " down");
-            if (l.kind() instanceof LinkKind.Vxlan x) {
-                sb.append(" vxlan ").append(x.vni()).append(' ').append(x.port()).append(' ').append(rel.ip(x.local()))
-                        .append(' ').append(x.underlayDev()).append(x.learning());
-                sb.append(" macB=").append(bSub >= 0 && leaseOf[bSub] != null && l.mac() != null && l.mac().equals(leaseOf[bSub].vtepMac()));
-                sb.append(" macF=").append(fSub >= 0 && leaseOf[fSub] != null && l.mac() != null && l.mac().equals(leaseOf[fSub].vtepMac()));
-                sb.append(" mac=").append(l.mac() == null);
-            } else {
-                sb.append(' ').append(l.kind().getClass().getSimpleName());
-            }
-            sb.append(';');
-        }
+        links(h, rel, bSub, fSub, sb);
         sb.append('|');
-        for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
-            // service addresses on kube-ipvs0 are part of each service's class, not of the host's
-            if (part.memo(DEVICES, HostReduction::devices).equals(Set.of("kube-ipvs0"))) continue;
-            for (IfAddress a : part.items()) {
-                if (a.dev().equals("kube-ipvs0")) continue;
-                sb.append(a.dev()).append(' ').append(rel.ip(a.ip())).append('/').append(a.prefixLength()).append(';');
-            }
-        }
+        addresses(h, rel, sb);
         sb.append('|');
         sb.append(hostAddr[i] != null && snapshot.cluster().clusterCidr().map(c -> c.contains(hostAddr[i])).orElse(false)).append('|');
-        for (SharedList.Part<Route> part : SharedList.parts(h.routes())) {
-            int[] codes = flannelCodes(h.routes(), part, this::routeCode);
-            for (int k = 0; k < codes.length; k++) {
-                int c = codes[k];
-                if (c == NOT_LOOKED_AT) continue;
-                if (c >= 0 && owner[c >> 1] != i) {
-                    mark(row, c >> 1, 1, (c & 1) != 0);
-                    continue;
-                }
-                Route r = part.items().get(k);
-                if (c < 0) {
-                    int inside = subnetOf(r.dst().network());
-                    if (inside >= 0 && subnets.get(inside).contains(r.dst()) && owner[inside] != i) {
-                        row[inside] |= OTHER;
-                        continue;
-                    }
-                    if (coversSubnet(r.dst()) && (r.via() == null || isVxlan(h, r.dev()) || underlayOwner.containsKey(r.via().bits()))) {
-                        broadOverlay[i] = true;
-                    }
-                    long lo = r.dst().network().unsigned(), hi = r.dst().broadcast().unsigned();
-                    int count = countIn(sortedAddrs, lo, hi);
-                    if (count > 0 && count < sortedAddrs.length) hostUnique[i] = true; // an underlay route for some hosts only
-                }
-                sb.append(r.type()).append(' ').append(rel.prefix(r.dst())).append(" via ").append(rel.ip(r.via())).append(' ')
-                        .append(r.dev()).append(' ').append(r.metric()).append(' ').append(rel.ip(r.src())).append(';');
-            }
-        }
+        routes(i, h, row, rel, sortedAddrs, sb);
         sb.append('|');
-        for (SharedList.Part<Neighbour> part : SharedList.parts(h.neighbours())) {
-            int[] codes = flannelCodes(h.neighbours(), part, this::neighbourCode);
-            for (int k = 0; k < codes.length; k++) {
-                int c = codes[k];
-                if (c >= 0 && owner[c >> 1] != i) {
-                    mark(row, c >> 1, 2, (c & 1) != 0);
-                    continue;
-                }
-                Neighbour nb = part.items().get(k);
-                sb.append(rel.ip(nb.ip())).append(' ').append(nb.dev()).append(' ').append(nb.mac()).append(' ').append(nb.state()).append(';');
-            }
-        }
+        neighbours(i, h, row, rel, sb);
         sb.append('|');
-        for (SharedList.Part<FdbEntry> part : SharedList.parts(h.fdb())) {
-            int[] codes = flannelCodes(h.fdb(), part, this::fdbCode);
-            for (int k = 0; k < codes.length; k++) {
-                int c = codes[k];
-                if (c >= 0 && owner[c >> 1] != i) {
-                    mark(row, c >> 1, 4, (c & 1) != 0);
-                    continue;
-                }
-                FdbEntry e = part.items().get(k);
-                sb.append(e.mac()).append(' ').append(e.dev()).append(' ').append(rel.ip(e.dst())).append(';');
-            }
-        }
+        fdb(i, h, row, rel, sb);
         sb.append('|');
-        for (Chain c : h.chains()) {
-            sb.append(c).append(';');
-            for (Rule r : c.rules()) {
-                if (r.target() instanceof Rule.Target.Dnat) hostUnique[i] = true; // iptables-mode services
-                if (splitsSubnet(r.match().src()) || splitsSubnet(r.match().dst())) hostUnique[i] = true;
-            }
-        }
-        sb.append('|');
-        for (Socket s : h.sockets()) sb.append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port()).append(';');
-        sb.append('|');
-        for (Container c : h.containers()) {
-            sb.append(c.bridge()).append(' ').append(rel.ip(c.ip())).append(' ').append(c.server() != null);
-            for (Socket s : c.listeners()) sb.append(' ').append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port());
-            sb.append(';');
-        }
+        rulesSocketsPods(i, h, rel, sb);
         for (int s = 0; s < d; s++) {
             int code = row[s];
             if (owner[s] == i) row[s] = OWN;
@@ -410,6 +329,123 @@ final class HostReduction {
     private int fdbCode(FdbEntry e) {
         int s = macIndex.get(e.mac().bits());
         return s < 0 ? NO_SUBNET : 2 * s + (canonicalFdb(e, s) ? 1 : 0);
+    }
+
+
+    // The parts of a host's scan, each a method of its own: one method of all of them takes the JIT compiler
+    // seconds, which a single run of the matrix pays.
+
+    private void links(Host h, Rel rel, int bSub, int fSub, StringBuilder sb) {
+        for (Link l : h.links()) {
+            sb.append(l.name()).append(' ').append(l.mtu()).append(l.up() ? " up" : " down");
+            if (l.kind() instanceof LinkKind.Vxlan x) {
+                sb.append(" vxlan ").append(x.vni()).append(' ').append(x.port()).append(' ').append(rel.ip(x.local()))
+                        .append(' ').append(x.underlayDev()).append(x.learning());
+                sb.append(" macB=").append(bSub >= 0 && leaseOf[bSub] != null && l.mac() != null && l.mac().equals(leaseOf[bSub].vtepMac()));
+                sb.append(" macF=").append(fSub >= 0 && leaseOf[fSub] != null && l.mac() != null && l.mac().equals(leaseOf[fSub].vtepMac()));
+                sb.append(" mac=").append(l.mac() == null);
+            } else {
+                sb.append(' ').append(l.kind().getClass().getSimpleName());
+            }
+            sb.append(';');
+        }
+    }
+
+    private static void addresses(Host h, Rel rel, StringBuilder sb) {
+        for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
+            // service addresses on kube-ipvs0 are part of each service's class, not of the host's
+            if (part.memo(DEVICES, HostReduction::devices).equals(Set.of("kube-ipvs0"))) continue;
+            for (IfAddress a : part.items()) {
+                if (a.dev().equals("kube-ipvs0")) continue;
+                sb.append(a.dev()).append(' ').append(rel.ip(a.ip())).append('/').append(a.prefixLength()).append(';');
+            }
+        }
+    }
+
+    private void routes(int i, Host h, byte[] row, Rel rel, int[] sortedAddrs, StringBuilder sb) {
+        for (SharedList.Part<Route> part : SharedList.parts(h.routes())) {
+            int[] codes = flannelCodes(h.routes(), part, this::routeCode);
+            for (int k : markFlannelEntries(codes, row, 1, i)) {
+                int c = codes[k];
+                Route r = part.items().get(k);
+                if (c < 0) {
+                    int inside = subnetOf(r.dst().network());
+                    if (inside >= 0 && subnets.get(inside).contains(r.dst()) && owner[inside] != i) {
+                        row[inside] |= OTHER;
+                        continue;
+                    }
+                    if (coversSubnet(r.dst()) && (r.via() == null || isVxlan(h, r.dev()) || underlayOwner.containsKey(r.via().bits()))) {
+                        broadOverlay[i] = true;
+                    }
+                    long lo = r.dst().network().unsigned(), hi = r.dst().broadcast().unsigned();
+                    int count = countIn(sortedAddrs, lo, hi);
+                    if (count > 0 && count < sortedAddrs.length) hostUnique[i] = true; // an underlay route for some hosts only
+                }
+                sb.append(r.type()).append(' ').append(rel.prefix(r.dst())).append(" via ").append(rel.ip(r.via())).append(' ')
+                        .append(r.dev()).append(' ').append(r.metric()).append(' ').append(rel.ip(r.src())).append(';');
+            }
+        }
+    }
+
+    private void neighbours(int i, Host h, byte[] row, Rel rel, StringBuilder sb) {
+        for (SharedList.Part<Neighbour> part : SharedList.parts(h.neighbours())) {
+            int[] codes = flannelCodes(h.neighbours(), part, this::neighbourCode);
+            for (int k : markFlannelEntries(codes, row, 2, i)) {
+                Neighbour nb = part.items().get(k);
+                sb.append(rel.ip(nb.ip())).append(' ').append(nb.dev()).append(' ').append(nb.mac()).append(' ').append(nb.state()).append(';');
+            }
+        }
+    }
+
+    private void fdb(int i, Host h, byte[] row, Rel rel, StringBuilder sb) {
+        for (SharedList.Part<FdbEntry> part : SharedList.parts(h.fdb())) {
+            int[] codes = flannelCodes(h.fdb(), part, this::fdbCode);
+            for (int k : markFlannelEntries(codes, row, 4, i)) {
+                FdbEntry e = part.items().get(k);
+                sb.append(e.mac()).append(' ').append(e.dev()).append(' ').append(rel.ip(e.dst())).append(';');
+            }
+        }
+    }
+
+    private void rulesSocketsPods(int i, Host h, Rel rel, StringBuilder sb) {
+        for (Chain c : h.chains()) {
+            sb.append(c).append(';');
+            for (Rule r : c.rules()) {
+                if (r.target() instanceof Rule.Target.Dnat) hostUnique[i] = true; // iptables-mode services
+                if (splitsSubnet(r.match().src()) || splitsSubnet(r.match().dst())) hostUnique[i] = true;
+            }
+        }
+        sb.append('|');
+        for (Socket s : h.sockets()) sb.append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port()).append(';');
+        sb.append('|');
+        for (Container c : h.containers()) {
+            sb.append(c.bridge()).append(' ').append(rel.ip(c.ip())).append(' ').append(c.server() != null);
+            for (Socket s : c.listeners()) sb.append(' ').append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port());
+            sb.append(';');
+        }
+    }
+
+    private static final int[] NONE_LEFT = {};
+
+    /**
+     * Marks host i's row with a part's entries for other hosts' subnets (all but a few, on every host: a small
+     * method of its own, which the JIT compiles early) and returns the indexes of the entries left for the
+     * signature: those for no subnet or for the host's own.
+     */
+    private int[] markFlannelEntries(int[] codes, byte[] row, int missingBit, int i) {
+        int[] rest = null;
+        int n = 0;
+        for (int k = 0; k < codes.length; k++) {
+            int c = codes[k];
+            if (c == NOT_LOOKED_AT) continue;
+            if (c >= 0 && owner[c >> 1] != i) {
+                mark(row, c >> 1, missingBit, (c & 1) != 0);
+                continue;
+            }
+            if (rest == null) rest = new int[codes.length - k];
+            rest[n++] = k;
+        }
+        return rest == null ? NONE_LEFT : Arrays.copyOf(rest, n);
     }
 
     /** A canonical entry clears its "missing" bit; a second one, or one that is not canonical, is something else. */
