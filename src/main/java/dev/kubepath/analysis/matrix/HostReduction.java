@@ -17,6 +17,7 @@ import dev.kubepath.model.Socket;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
 import dev.kubepath.net.PrefixTable;
+import dev.kubepath.net.Protocol;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 import java.util.stream.IntStream;
@@ -77,8 +80,10 @@ final class HostReduction {
     /** state[h][s]: host h's flannel entries for subnet s; stateBySubnet[s][h] the same, transposed. */
     private final byte[][] state;
     private final byte[][] stateBySubnet;
-    private final Map<Integer, Integer>[] containerClasses;
-    private final Map<String, Integer> containerClassIds = new ConcurrentHashMap<>();
+    /** Per host, its pods' addresses (sorted, as unsigned ints) and the class of what sits at each. */
+    private final int[][] podAddresses, podClasses;
+    private final Map<PodShape, Integer> podShapes = new ConcurrentHashMap<>();
+    private final AtomicInteger nextPodShape = new AtomicInteger();
     /** Flannel codes of the parts hosts share, while hosts are scanned. */
     private Map<Same, int[]> partCodes = new ConcurrentHashMap<>();
 
@@ -151,11 +156,12 @@ final class HostReduction {
         backUnique = new boolean[n];
         broadOverlay = new boolean[n];
         state = new byte[n][];
-        containerClasses = new Map[n];
+        podAddresses = new int[n][];
+        podClasses = new int[n][];
         int[] sortedAddrs = Arrays.stream(hostAddr).filter(a -> a != null).mapToInt(a -> (int) a.unsigned()).sorted().toArray();
         // hosts are independent: each fills its own slots of the per-host arrays
         List<String> sigs = IntStream.range(0, n).parallel().mapToObj(i -> {
-            containerClasses[i] = containerClasses(hosts.get(i));
+            podClasses(i);
             return scan(i, sortedAddrs);
         }).toList();
         Map<String, Integer> sigIds = new HashMap<>();
@@ -242,17 +248,26 @@ final class HostReduction {
      * itself matters no further.
      */
     int containerClass(int y, Ipv4 ip) {
-        return containerClasses[y].getOrDefault(ip.bits(), -1);
+        int k = Arrays.binarySearch(podAddresses[y], (int) (ip.unsigned() ^ 0x80000000L));
+        return k < 0 ? -1 : podClasses[y][k];
     }
 
-    private Map<Integer, Integer> containerClasses(Host h) {
-        Map<Integer, Integer> m = new HashMap<>();
-        for (Container c : h.containers()) {
-            StringBuilder sb = new StringBuilder(c.bridge()).append(' ').append(c.prefixLength()).append(' ').append(c.server() != null);
-            for (Socket so : c.listeners()) sb.append(' ').append(so.protocol()).append(' ').append(so.ip().equals(c.ip()) ? "self" : so.ip().toString()).append(':').append(so.port());
-            m.putIfAbsent(c.ip().bits(), containerClassIds.computeIfAbsent(sb.toString(), k -> containerClassIds.size()));
+    /** What the tracer reads of a pod: its bridge and prefix, whether it serves, what listens (on its own address: "self"). */
+    private record PodShape(String bridge, int prefixLength, boolean server, List<Listener> listeners) {}
+
+    private record Listener(Protocol protocol, Ipv4 ipUnlessSelf, int port) {}
+
+    private void podClasses(int i) {
+        Map<Integer, Integer> byAddress = new TreeMap<>();
+        for (Container c : hosts.get(i).containers()) {
+            List<Listener> listeners = new ArrayList<>(c.listeners().size());
+            for (Socket so : c.listeners()) listeners.add(new Listener(so.protocol(), so.ip().equals(c.ip()) ? null : so.ip(), so.port()));
+            PodShape shape = new PodShape(c.bridge(), c.prefixLength(), c.server() != null, listeners);
+            // sign-flipped so that signed order is the addresses' unsigned order
+            byAddress.putIfAbsent((int) (c.ip().unsigned() ^ 0x80000000L), podShapes.computeIfAbsent(shape, k -> nextPodShape.getAndIncrement()));
         }
-        return m;
+        podAddresses[i] = byAddress.keySet().stream().mapToInt(Integer::intValue).toArray();
+        podClasses[i] = byAddress.values().stream().mapToInt(Integer::intValue).toArray();
     }
 
     // ---- one host's scan ------------------------------------------------------------------------------------------
