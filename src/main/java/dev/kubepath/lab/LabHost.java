@@ -5,14 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.host.HostNetwork;
 import dev.kubepath.host.HostNetworkException;
 import dev.kubepath.host.NetChange;
+import dev.kubepath.host.SimulatedHost;
 import dev.kubepath.host.linux.CommandResult;
 import dev.kubepath.host.linux.LinuxHost;
 import dev.kubepath.host.linux.Netns;
 import dev.kubepath.model.Container;
 import dev.kubepath.model.Facet;
+import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.HostBuilder;
 import dev.kubepath.model.Link;
+import dev.kubepath.model.Neighbour;
 import dev.kubepath.model.Socket;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
@@ -31,6 +34,9 @@ public final class LabHost implements HostNetwork {
     private final LinuxHost linux;
     private volatile LabPods pods;
     private volatile Host cached;
+    /** Bumped by every change made through this host; a read of the kernel is cached only if none came meanwhile. */
+    private volatile long generation;
+    private final Object applying = new Object();
 
     LabHost(LinuxHost linux) {
         this.linux = linux;
@@ -69,31 +75,37 @@ public final class LabHost implements HostNetwork {
 
     /**
      * The daemons read their host after every change they make, dozens of times per settle; each read of the kernel
-     * costs a dozen forks. So this is the last read of the kernel, taken again after any change made through this
-     * host (apply, pods). What the kernel changes by itself (learnt neighbours, sockets) shows on {@link #readKernel}.
+     * costs a dozen forks. So this is the last read of the kernel, carried forward over the changes made through
+     * {@link #apply} whose effect the model predicts (see there), and taken again after any other change made through
+     * this host (apply, pods). What the kernel changes by itself (learnt neighbours, sockets) shows on
+     * {@link #readKernel}.
      */
     @Override
     public Host read() {
         Host h = cached;
-        if (h == null) {
-            // the pods as docker made them: the daemons need their addresses, not a fresh look into every pod
-            HostBuilder b = linux.read().toBuilder();
-            b.containers.clear();
-            for (LabPods.Pod p : runningPods()) b.containers.add(p.container());
-            h = b.know(Facet.CONTAINERS).build();
-            cached = h;
+        if (h != null) return h;
+        long seen = generation;
+        // the pods as docker made them: the daemons need their addresses, not a fresh look into every pod
+        HostBuilder b = linux.read().toBuilder();
+        b.containers.clear();
+        for (LabPods.Pod p : runningPods()) b.containers.add(p.container());
+        h = b.know(Facet.CONTAINERS).build();
+        synchronized (this) {
+            // a change made while the kernel was being read may be half in this copy: keep it for this caller only
+            if (generation == seen) cached = h;
         }
         return h;
     }
 
     /** Invalidates {@link #read}'s copy (a change made behind this object's back, e.g. by the pods' table). */
-    void changed() {
+    synchronized void changed() {
+        generation++;
         cached = null;
     }
 
     /** The host read from the kernel now, its pods too (each pod's address, MAC and sockets from its namespace). */
     public Host readKernel() {
-        cached = null;
+        changed();
         Host h = linux.read();
         HostBuilder b = h.toBuilder();
         b.containers.clear();
@@ -140,13 +152,70 @@ public final class LabHost implements HostNetwork {
         }
     }
 
+    /**
+     * Applies the changes to the kernel and, when every one of them is a kind whose kernel effect the model predicts
+     * exactly (routes, neighbours and FDB entries: all the flannel agent writes on a lease event), carries the cached
+     * copy forward by applying the same changes to it with the simulator's kernel semantics ({@link SimulatedHost}),
+     * so the agents' next read costs no fork. Any other kind (links, addresses, sysctls, virtual servers, chains: some
+     * of which {@link LinuxHost} realises in ways of its own, kube-ipvs0's addresses and nft tables), a failure, or a
+     * change the copy cannot take drops the copy, and the next read goes to the kernel.
+     */
     @Override
     public void apply(List<NetChange> changes) {
-        cached = null;
-        try {
-            linux.apply(changes);
-        } finally {
-            cached = null;
+        synchronized (applying) { // one change at a time, so each is carried over the copy the one before left
+            Host before;
+            long mine;
+            synchronized (this) {
+                before = cached;
+                cached = null;
+                mine = ++generation;
+            }
+            Host after = null;
+            try {
+                linux.apply(changes);
+                if (before != null && changes.stream().allMatch(LabHost::predicted)) after = predict(before, changes);
+            } finally {
+                synchronized (this) {
+                    // only when nothing else changed the host meanwhile; a read that ran during the change stores nothing
+                    cached = generation == mine ? after : null;
+                    generation++;
+                }
+            }
         }
+    }
+
+    private static Host predict(Host before, List<NetChange> changes) {
+        for (NetChange c : changes) {
+            // a VXLAN MAC with several remote VTEPs (bridge fdb append): the kernel replaces or deletes one remote,
+            // the model every entry of the MAC
+            FdbEntry e = c instanceof NetChange.ReplaceFdb r ? r.entry() : c instanceof NetChange.DeleteFdb d ? d.entry() : null;
+            if (e != null && before.fdb().stream().filter(f -> f.mac().equals(e.mac()) && f.dev().equals(e.dev())).count() > 1) return null;
+        }
+        try {
+            SimulatedHost sim = new SimulatedHost(before);
+            sim.apply(changes);
+            return sim.read();
+        } catch (HostNetworkException e) {
+            return null; // the copy disagrees with the kernel, which took the change: read the kernel again
+        }
+    }
+
+    /**
+     * Whether the kernel holds exactly what {@link SimulatedHost} makes of the change, as {@link LinuxHost#read} reads
+     * it back: a route with its device, scope and table given (the kernel would otherwise choose them), a permanent
+     * neighbour with its MAC and a permanent FDB entry with its remote VTEP (the only FDB entries read back); dynamic
+     * neighbours and FDB entries age in the kernel on their own.
+     */
+    static boolean predicted(NetChange c) {
+        return switch (c) {
+            case NetChange.ReplaceRoute r -> r.route().dev() != null && r.route().scope() != null && r.route().table() != null;
+            case NetChange.DeleteRoute r -> true;
+            case NetChange.ReplaceNeighbour n -> n.neighbour().mac() != null
+                    && (n.neighbour().state() == Neighbour.State.PERMANENT || n.neighbour().state() == Neighbour.State.NOARP);
+            case NetChange.DeleteNeighbour n -> true;
+            case NetChange.ReplaceFdb f -> f.entry().dst() != null && f.entry().permanent();
+            case NetChange.DeleteFdb f -> true;
+            default -> false;
+        };
     }
 }
