@@ -174,8 +174,8 @@ public final class Synthetic {
                 b.share(list, block);
                 continue;
             }
-            if (at > 0) b.share(list, SharedList.Part.ofImmutable(block.items().subList(0, at)));
-            if (at + 1 < block.items().size()) b.share(list, SharedList.Part.ofImmutable(block.items().subList(at + 1, block.items().size())));
+            if (at > 0) b.share(list, SharedList.Part.slice(block, 0, at));
+            if (at + 1 < block.items().size()) b.share(list, SharedList.Part.slice(block, at + 1, block.items().size()));
         }
     }
 

@@ -71,9 +71,33 @@ public final class SharedList<T> extends AbstractList<T> implements RandomAccess
     public static final class Part<T> {
         private final List<T> items;
         private final Map<Object, Object> memo = new ConcurrentHashMap<>();
+        /** For a slice: the part it is cut from, and where it starts there. */
+        private final Part<T> whole;
+        private final int from;
 
         private Part(List<T> items) {
+            this(items, null, 0);
+        }
+
+        private Part(List<T> items, Part<T> whole, int from) {
             this.items = items;
+            this.whole = whole;
+            this.from = from;
+        }
+
+        /** Items [from, to) of a part, as a part of their own that knows where it was cut from (no copy). */
+        public static <T> Part<T> slice(Part<T> whole, int from, int to) {
+            return new Part<>(whole.items.subList(from, to), whole, from);
+        }
+
+        /** The part this one is a slice of, or null. */
+        public Part<T> whole() {
+            return whole;
+        }
+
+        /** Where this slice starts in {@link #whole()}. */
+        public int offset() {
+            return from;
         }
 
         /** A part holding a copy of the items. */

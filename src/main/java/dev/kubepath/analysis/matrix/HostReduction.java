@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -242,6 +241,21 @@ final class HostReduction {
         return stateBySubnet[s];
     }
 
+    /** The states of host h's entries, by subnet. */
+    byte[] entriesOf(int h) {
+        return state[h];
+    }
+
+    /** The subnets each host holds (its bridge's, and a lease's with no bridge there), by host. */
+    int[][] ownedSubnets() {
+        int[] count = new int[n];
+        for (int y : owner) if (y >= 0) count[y]++;
+        int[][] out = new int[n][];
+        for (int h = 0; h < n; h++) out[h] = new int[count[h]];
+        for (int s = 0; s < owner.length; s++) if (owner[s] >= 0) out[owner[s]][--count[owner[s]]] = s;
+        return out;
+    }
+
     /**
      * What the tracer finds at a pod address on its host: whether a pod has it and what listens there, as an id.
      * Hosts whose filter rules name addresses inside a pod subnet are classed per flow (hostUnique), so the address
@@ -258,16 +272,34 @@ final class HostReduction {
     private record Listener(Protocol protocol, Ipv4 ipUnlessSelf, int port) {}
 
     private void podClasses(int i) {
-        Map<Integer, Integer> byAddress = new TreeMap<>();
-        for (Container c : hosts.get(i).containers()) {
+        List<Container> pods = hosts.get(i).containers();
+        long[] byAddress = new long[pods.size()];
+        int[] ids = new int[pods.size()];
+        PodShape last = null;
+        int lastId = -1;
+        for (int k = 0; k < byAddress.length; k++) {
+            Container c = pods.get(k);
             List<Listener> listeners = new ArrayList<>(c.listeners().size());
             for (Socket so : c.listeners()) listeners.add(new Listener(so.protocol(), so.ip().equals(c.ip()) ? null : so.ip(), so.port()));
             PodShape shape = new PodShape(c.bridge(), c.prefixLength(), c.server() != null, listeners);
-            // sign-flipped so that signed order is the addresses' unsigned order
-            byAddress.putIfAbsent((int) (c.ip().unsigned() ^ 0x80000000L), podShapes.computeIfAbsent(shape, k -> nextPodShape.getAndIncrement()));
+            if (!shape.equals(last)) { // pods of a host are mostly alike: one lookup for a run of them
+                last = shape;
+                lastId = podShapes.computeIfAbsent(shape, x -> nextPodShape.getAndIncrement());
+            }
+            ids[k] = lastId;
+            byAddress[k] = (c.ip().unsigned() << 32) | k;
         }
-        podAddresses[i] = byAddress.keySet().stream().mapToInt(Integer::intValue).toArray();
-        podClasses[i] = byAddress.values().stream().mapToInt(Integer::intValue).toArray();
+        Arrays.sort(byAddress); // by address; at one address the pod listed last, which is the one the tracer finds
+        int[] addresses = new int[byAddress.length], classes = new int[byAddress.length];
+        int m = 0;
+        for (long e : byAddress) {
+            int address = (int) ((e >>> 32) ^ 0x80000000L); // sign-flipped so that signed order is the unsigned one
+            if (m > 0 && addresses[m - 1] == address) m--;
+            addresses[m] = address;
+            classes[m++] = ids[(int) e];
+        }
+        podAddresses[i] = Arrays.copyOf(addresses, m);
+        podClasses[i] = Arrays.copyOf(classes, m);
     }
 
     // ---- one host's scan ------------------------------------------------------------------------------------------
@@ -379,10 +411,9 @@ final class HostReduction {
 
     private void routes(int i, Host h, byte[] row, Rel rel, int[] sortedAddrs, StringBuilder sb) {
         for (SharedList.Part<Route> part : SharedList.parts(h.routes())) {
-            int[] codes = flannelCodes(h.routes(), part, this::routeCode);
-            for (int k : markFlannelEntries(codes, row, 1, i)) {
-                int c = codes[k];
+            for (int k : markFlannelEntries(h.routes(), part, this::routeCode, row, 1, i)) {
                 Route r = part.items().get(k);
+                int c = routeCode(r);
                 if (c < 0) {
                     int inside = subnetOf(r.dst().network());
                     if (inside >= 0 && subnets.get(inside).contains(r.dst()) && owner[inside] != i) {
@@ -404,8 +435,7 @@ final class HostReduction {
 
     private void neighbours(int i, Host h, byte[] row, Rel rel, StringBuilder sb) {
         for (SharedList.Part<Neighbour> part : SharedList.parts(h.neighbours())) {
-            int[] codes = flannelCodes(h.neighbours(), part, this::neighbourCode);
-            for (int k : markFlannelEntries(codes, row, 2, i)) {
+            for (int k : markFlannelEntries(h.neighbours(), part, this::neighbourCode, row, 2, i)) {
                 Neighbour nb = part.items().get(k);
                 sb.append(rel.ip(nb.ip())).append(' ').append(nb.dev()).append(' ').append(nb.mac()).append(' ').append(nb.state()).append(';');
             }
@@ -414,8 +444,7 @@ final class HostReduction {
 
     private void fdb(int i, Host h, byte[] row, Rel rel, StringBuilder sb) {
         for (SharedList.Part<FdbEntry> part : SharedList.parts(h.fdb())) {
-            int[] codes = flannelCodes(h.fdb(), part, this::fdbCode);
-            for (int k : markFlannelEntries(codes, row, 4, i)) {
+            for (int k : markFlannelEntries(h.fdb(), part, this::fdbCode, row, 4, i)) {
                 FdbEntry e = part.items().get(k);
                 sb.append(e.mac()).append(' ').append(e.dev()).append(' ').append(rel.ip(e.dst())).append(';');
             }
@@ -447,17 +476,20 @@ final class HostReduction {
      * method of its own, which the JIT compiles early) and returns the indexes of the entries left for the
      * signature: those for no subnet or for the host's own.
      */
-    private int[] markFlannelEntries(int[] codes, byte[] row, int missingBit, int i) {
+    private <T> int[] markFlannelEntries(List<T> list, SharedList.Part<T> part, ToIntFunction<T> classify, byte[] row, int missingBit, int i) {
+        // a slice of a part hosts share reads the codes of the whole
+        int from = part.whole() != null ? part.offset() : 0, size = part.items().size();
+        int[] codes = flannelCodes(list, part.whole() != null ? part.whole() : part, classify);
         int[] rest = null;
         int n = 0;
-        for (int k = 0; k < codes.length; k++) {
-            int c = codes[k];
+        for (int k = 0; k < size; k++) {
+            int c = codes[from + k];
             if (c == NOT_LOOKED_AT) continue;
             if (c >= 0 && owner[c >> 1] != i) {
                 mark(row, c >> 1, missingBit, (c & 1) != 0);
                 continue;
             }
-            if (rest == null) rest = new int[codes.length - k];
+            if (rest == null) rest = new int[size - k];
             rest[n++] = k;
         }
         return rest == null ? NONE_LEFT : Arrays.copyOf(rest, n);

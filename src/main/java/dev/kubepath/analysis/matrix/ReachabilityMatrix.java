@@ -493,11 +493,16 @@ public final class ReachabilityMatrix {
         return new GroupKey(r.sig[b], r.hostAddr[b] != null, new Same(v));
     }
 
-    /** Per thread: a host's pod codes, its differences from the reference, marks of frontends re-classed. */
+    /** Per thread: a host's pod codes or its differences from the reference, marks of frontends re-classed. */
     private final class Scratch {
         final int[] row = new int[r.subnets.size()];
         final int[] podCount, podFirst, touchedCodes;
         final int[] exceptions = new int[MAX_EXCEPTIONS];
+        /** Subnets where the host's codes differ from the reference: marked with the stamp, with their codes. */
+        final int[] subnetMark = new int[r.subnets.size()], exceptionCode = new int[r.subnets.size()];
+        final int[] candidates = new int[4 * MAX_EXCEPTIONS];
+        int subnetStamp;
+        private int[] podLess = new int[0];
         final int[] mark = new int[frontends.size()];
         int stamp;
         final List<Integer> touched = new ArrayList<>();
@@ -508,6 +513,12 @@ public final class ReachabilityMatrix {
             if (cipLess.length < n) cipLess = new int[n];
             Arrays.fill(cipLess, 0, n, 0);
             return cipLess;
+        }
+
+        int[] lessPods(int n) {
+            if (podLess.length < n) podLess = new int[n];
+            Arrays.fill(podLess, 0, n, 0);
+            return podLess;
         }
 
         int[] lessNodePort(int n) {
@@ -544,14 +555,15 @@ public final class ReachabilityMatrix {
             perSig[r.sig[a]]++;
             if (firstOfSig[r.sig[a]] < 0) firstOfSig[r.sig[a]] = a;
         }
-        int[][] references = references();
+        Reference[] references = references();
+        int[][] owned = r.ownedSubnets();
         View[] views = new View[n];
         IntStream.range(0, n).parallel().forEach(b -> views[b] = view(b));
         // the groups first, each worked out frontend by frontend on every core
         for (int b = 0; b < n; b++) {
             int member = b;
-            int[] reference = references[r.sig[b]];
-            if (reference != null && !r.hostUnique[b]) groups.computeIfAbsent(groupKey(b, views[b]), k -> new Group(member, views[member], reference));
+            Reference reference = references[r.sig[b]];
+            if (reference != null && regular(b)) groups.computeIfAbsent(groupKey(b, views[b]), k -> new Group(member, views[member], reference.codes));
         }
         // hosts are dealt out to the cores; each keeps its own counts, merged at the end
         int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 16));
@@ -560,11 +572,20 @@ public final class ReachabilityMatrix {
             Summary.Counts pods = new Summary.Counts(), cips = new Summary.Counts(), nps = new Summary.Counts();
             Scratch x = new Scratch();
             for (int b = t; b < n; b += threads) {
-                int exceptions = countPods(b, x, references[r.sig[b]], pods);
+                Reference ref = references[r.sig[b]];
+                int exceptions = ref != null && regular(b) ? exceptions(b, ref, x, owned) : -1;
                 View v = views[b];
-                IntUnaryOperator code = s -> x.row[s];
-                if (exceptions < 0 || r.hostUnique[b]) byClass(b, v, code, cips, nps, perSig, firstOfSig);
-                else fromGroup(b, v, groups.get(groupKey(b, v)), x, exceptions, cips, nps, perSig, firstOfSig);
+                IntUnaryOperator code;
+                if (exceptions < 0) {
+                    countPods(b, x, pods);
+                    code = s -> x.row[s];
+                    byClass(b, v, code, cips, nps, perSig, firstOfSig);
+                } else {
+                    countPods(b, ref, x, exceptions, pods);
+                    int stamp = x.subnetStamp;
+                    code = s -> x.subnetMark[s] == stamp ? x.exceptionCode[s] : ref.codes[s];
+                    fromGroup(b, v, groups.get(groupKey(b, v)), x, exceptions, code, cips, nps, perSig, firstOfSig);
+                }
                 // senders (or a node) that are classes of their own: flow by flow
                 if (r.hostAddr[b] != null && (r.hostUnique[b] || !uniqueSenders.isEmpty())) {
                     for (int f : nodePortFrontends) {
@@ -595,41 +616,127 @@ public final class ReachabilityMatrix {
     }
 
     /**
-     * For each signature with three hosts or more, the majority of three of its hosts' pod codes, subnet by
-     * subnet: what a host of that signature sees but for its own subnet and its own faults. Null for the others.
+     * What the hosts of one signature see, taken from (the majority of) three of them: the states of their flannel
+     * entries by subnet, the states of each host's entries for their own flannel subnet by host, and the pod codes
+     * those give a host with no special relation to the subnet; the subnets of each code. A host of the signature
+     * differs from it only where its own rows differ, found by comparing the rows, not by classing every subnet.
      */
-    private int[][] references() {
-        int[][] out = new int[r.sigCount][];
+    private final class Reference {
+        final byte[] entries, back;
+        final int[] codes;
+        /** Distinct codes (not -1), how many subnets have each, and the subnets, in order. */
+        final int[] classCode;
+        final int[][] classSubnets;
+        final int[] classOf;
+        final int[] ownCodes; // subnets whose code is -1: a class of their own for every sender
+
+        Reference(List<Integer> members) {
+            int d = r.subnets.size();
+            entries = majority(members.stream().map(r::entriesOf).toList());
+            back = majority(members.stream().map(m -> r.entriesFor(r.flannelSubnet[m])).toList());
+            codes = new int[d];
+            Map<Integer, List<Integer>> byCode = new LinkedHashMap<>();
+            List<Integer> own = new ArrayList<>();
+            for (int s = 0; s < d; s++) {
+                int y = r.owner[s];
+                // a sender with a flannel subnet of its own (flags 4), neither holding s nor being s
+                codes[s] = y < 0 || r.subnetUnique[s] || r.hostUnique[y] || entries[s] == UNIQUE || back[y] == UNIQUE ? -1
+                        : ((r.sig[y] * 10 + entries[s]) * 10 + back[y]) * 16 + 4;
+                if (codes[s] < 0) own.add(s);
+                else byCode.computeIfAbsent(codes[s], k -> new ArrayList<>()).add(s);
+            }
+            ownCodes = own.stream().mapToInt(Integer::intValue).toArray();
+            classCode = byCode.keySet().stream().mapToInt(Integer::intValue).toArray();
+            classSubnets = byCode.values().stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+            classOf = new int[d];
+            Arrays.fill(classOf, -1);
+            for (int k = 0; k < classSubnets.length; k++) for (int s : classSubnets[k]) classOf[s] = k;
+        }
+
+        private static byte[] majority(List<byte[]> rows) {
+            byte[] x = rows.get(0).clone();
+            if (rows.size() < 3) return x;
+            byte[] y = rows.get(1), z = rows.get(2);
+            for (int i = 0; i < x.length; i++) if (x[i] != y[i] && y[i] == z[i]) x[i] = y[i];
+            return x;
+        }
+    }
+
+    /** A host whose pod codes follow its reference but where its rows differ: a flannel subnet of its own, no per-flow class. */
+    private boolean regular(int b) {
+        int f = r.flannelSubnet[b];
+        return !r.hostUnique[b] && !r.backUnique[b] && f >= 0 && r.owner[f] == b;
+    }
+
+    /** A reference per signature with a regular host, null for the others. */
+    private Reference[] references() {
         List<List<Integer>> members = new ArrayList<>();
         for (int g = 0; g < r.sigCount; g++) members.add(new ArrayList<>(3));
-        for (int a = 0; a < r.n; a++) if (!r.hostUnique[a] && members.get(r.sig[a]).size() < 3) members.get(r.sig[a]).add(a);
-        IntStream.range(0, r.sigCount).parallel().forEach(g -> {
-            List<Integer> m = members.get(g);
-            if (m.size() < 3) return;
-            int d = r.subnets.size();
-            int[] x = new int[d], y = new int[d], z = new int[d];
-            podCodes(m.get(0), x);
-            podCodes(m.get(1), y);
-            podCodes(m.get(2), z);
-            for (int s = 0; s < d; s++) if (x[s] != y[s] && y[s] == z[s]) x[s] = y[s];
-            out[g] = x;
-        });
-        return out;
+        for (int a = 0; a < r.n; a++) if (regular(a) && members.get(r.sig[a]).size() < 3) members.get(r.sig[a]).add(a);
+        return members.parallelStream().map(m -> m.isEmpty() ? null : new Reference(m)).toArray(Reference[]::new);
     }
 
     /**
-     * Counts host b's pod flows by class (one traced flow per class) and lists the subnets where its pod codes
-     * differ from the reference; returns how many, or -1 when there is no reference or they are too many.
+     * Host b's pod codes where they differ from the reference, into the scratch (subnets and codes, marked);
+     * returns how many, or -1 when they are too many. Only where b's rows differ can its codes: b's own subnets,
+     * the subnets whose entries on b differ from the reference's, and those of the hosts whose entries for b's
+     * flannel subnet differ from the reference's.
      */
-    private int countPods(int b, Scratch x, int[] reference, Summary.Counts pods) {
+    private int exceptions(int b, Reference ref, Scratch x, int[][] owned) {
+        int stamp = ++x.subnetStamp;
+        int n = 0;
+        int[] candidates = x.candidates;
+        int c = 0;
+        for (int s : owned[b]) candidates[c++] = s;
+        candidates[c++] = r.flannelSubnet[b];
+        byte[] mine = r.entriesOf(b), back = r.entriesFor(r.flannelSubnet[b]);
+        for (int i = 0, k; i < mine.length && (k = Arrays.mismatch(mine, i, mine.length, ref.entries, i, mine.length)) >= 0; i += k + 1) {
+            if (c == candidates.length) return -1;
+            candidates[c++] = i + k;
+        }
+        for (int i = 0, k; i < back.length && (k = Arrays.mismatch(back, i, back.length, ref.back, i, back.length)) >= 0; i += k + 1) {
+            for (int s : owned[i + k]) {
+                if (c == candidates.length) return -1;
+                candidates[c++] = s;
+            }
+        }
+        for (int k = 0; k < c; k++) {
+            int s = candidates[k];
+            if (x.subnetMark[s] == stamp) continue;
+            int code = podCode(b, s);
+            if (code == ref.codes[s]) continue;
+            if (n == MAX_EXCEPTIONS) return -1;
+            x.subnetMark[s] = stamp;
+            x.exceptionCode[s] = code;
+            x.exceptions[n++] = s;
+        }
+        return n;
+    }
+
+    /** Host b's pod flows from its reference: each class less the subnets where b differs, and those one by one. */
+    private void countPods(int b, Reference ref, Scratch x, int exceptions, Summary.Counts pods) {
+        int[] less = x.lessPods(ref.classCode.length);
+        for (int e = 0; e < exceptions; e++) {
+            int s = x.exceptions[e];
+            if (ref.classOf[s] >= 0) less[ref.classOf[s]]++;
+            pods.add(outcome(podKey(b, s, x.exceptionCode[s]), b, podSubnet(s)), 1);
+        }
+        for (int k = 0; k < ref.classCode.length; k++) {
+            int[] subnets = ref.classSubnets[k];
+            if (less[k] == subnets.length) continue;
+            int s = 0;
+            for (int t : subnets) if (x.subnetMark[t] != x.subnetStamp) { s = t; break; }
+            pods.add(outcome(podKey(b, s, ref.classCode[k]), b, podSubnet(s)), subnets.length - less[k]);
+        }
+        for (int s : ref.ownCodes) if (x.subnetMark[s] != x.subnetStamp) pods.add(outcome(podKey(b, s, -1), b, podSubnet(s)), 1);
+    }
+
+    /** Host b's pod flows subnet by subnet, for a host without a reference to lean on; its codes stay in the scratch. */
+    private void countPods(int b, Scratch x, Summary.Counts pods) {
         podCodes(b, x.row);
-        int touched = 0, exceptions = reference == null ? -1 : 0;
+        int touched = 0;
         for (int s = 0; s < x.row.length; s++) {
             int code = x.row[s];
-            if (exceptions >= 0 && code != reference[s]) {
-                if (exceptions == MAX_EXCEPTIONS) exceptions = -1;
-                else x.exceptions[exceptions++] = s;
-            }
             if (code < 0) {
                 pods.add(outcome(podKey(b, s, code), b, podSubnet(s)), 1);
                 continue;
@@ -645,7 +752,6 @@ public final class ReachabilityMatrix {
             pods.add(outcome(podKey(b, s, code), b, podSubnet(s)), x.podCount[code]);
             x.podCount[code] = 0;
         }
-        return exceptions;
     }
 
     /** Host b's service flows classed frontend by frontend, for a host without a group to lean on. */
@@ -669,8 +775,8 @@ public final class ReachabilityMatrix {
      * Host b's service flows from its group: the group's classes, less the frontends whose real servers sit in a
      * subnet where b's pod codes differ from the reference, which are classed again with b's own codes.
      */
-    private void fromGroup(int b, View v, Group g, Scratch x, int exceptions, Summary.Counts cips, Summary.Counts nps, int[] perSig, int[] firstOfSig) {
-        IntUnaryOperator code = s -> x.row[s];
+    private void fromGroup(int b, View v, Group g, Scratch x, int exceptions, IntUnaryOperator code, Summary.Counts cips, Summary.Counts nps,
+                           int[] perSig, int[] firstOfSig) {
         int stamp = ++x.stamp;
         x.touched.clear();
         for (int e = 0; e < exceptions; e++) {
