@@ -17,6 +17,7 @@ import dev.kubepath.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -45,15 +46,16 @@ import static dev.kubepath.analysis.matrix.HostReduction.UNIQUE;
  * the paths to each real server. One flow of each class is traced with {@link DataPlane#trace}; its verdict and
  * endpoint coverage stand for the class.
  *
- * <p>Counting 50 million ClusterIP flows class by class would still cost a key per flow. Instead, hosts of one
- * signature and one view form a {@link Group} whose classes are worked out once, for frontend by frontend, from a
- * reference row of pod codes (the majority of three of its hosts). A host differs from the reference in a few
- * subnets only (its own, its faults): it takes the group's counts and re-classes just the frontends with a real
- * server in those subnets. NodePort flows to a node are the node's service classes times the senders of each
- * signature.
+ * <p>Classing every pair would still cost 25 million pod codes and 50 million service keys at 5,000 hosts and
+ * 10,000 services. Instead, each signature has a {@link Reference} (what three of its hosts see), and a host's pod
+ * codes are looked at only where its rows differ from the reference's (its own subnets, its faults). Hosts of one
+ * signature and one view form a {@link Group} whose service classes are worked out once, frontend by frontend, from
+ * the reference's pod codes: a host takes the group's counts and re-classes just the frontends with a real server
+ * in a subnet where it differs. NodePort flows to a node are the node's service classes times the senders of each
+ * signature. docs/matrix.md tells the whole of it.
  */
 public final class ReachabilityMatrix {
-    /** A host whose pod codes differ from its group's reference in more subnets than this is classed on its own. */
+    /** A host whose pod codes differ from its signature's reference in more subnets than this is classed on its own. */
     private static final int MAX_EXCEPTIONS = 512;
 
     private final HostReduction r;
@@ -92,8 +94,8 @@ public final class ReachabilityMatrix {
      * service key holds, it is the pod flow's class), what sits at its address there, its port and method.
      */
     private record RealKey(int path, int container, int port, String forward) implements Comparable<RealKey> {
-        private static final java.util.Comparator<RealKey> ORDER = java.util.Comparator.comparingInt(RealKey::path)
-                .thenComparingInt(RealKey::container).thenComparingInt(RealKey::port).thenComparing(RealKey::forward, java.util.Comparator.nullsFirst(String::compareTo));
+        private static final Comparator<RealKey> ORDER = Comparator.comparingInt(RealKey::path).thenComparingInt(RealKey::container)
+                .thenComparingInt(RealKey::port).thenComparing(RealKey::forward, Comparator.nullsFirst(String::compareTo));
 
         @Override
         public int compareTo(RealKey o) {
