@@ -5,8 +5,11 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.RandomAccess;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -61,10 +64,32 @@ public final class SharedList<T> extends AbstractList<T> implements RandomAccess
         return starts[starts.length - 1];
     }
 
+    @Override
+    public Spliterator<T> spliterator() {
+        return Spliterators.spliterator(iterator(), size(), Spliterator.ORDERED | Spliterator.IMMUTABLE);
+    }
+
     /** Part by part: no search per item. */
     @Override
     public Iterator<T> iterator() {
-        return parts.stream().flatMap(p -> p.items.stream()).iterator();
+        return new Iterator<>() {
+            private int part = 0, next = 0;
+
+            @Override
+            public boolean hasNext() {
+                while (part < parts.size() && next == parts.get(part).items.size()) {
+                    part++;
+                    next = 0;
+                }
+                return part < parts.size();
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                return parts.get(part).items.get(next++);
+            }
+        };
     }
 
     /** One part: an immutable list, and what readers have worked out from it, kept with it. */

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.IntStream;
@@ -73,6 +74,7 @@ public final class ReachabilityMatrix {
     private final Map<Object, Outcome> outcomes = new ConcurrentHashMap<>();
     private final Map<Object, Integer> keyIds = new ConcurrentHashMap<>();
     private final Map<List<Object>, View> views = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<View> hostViews;
     private final Map<Object, int[]> realSubnets = new ConcurrentHashMap<>();
     private final Map<GroupKey, Group> groups = new ConcurrentHashMap<>();
     private final Map<Long, Summary.Counts> nodePortExpansions = new ConcurrentHashMap<>();
@@ -134,6 +136,7 @@ public final class ReachabilityMatrix {
         for (int b = 0; b < r.n; b++) nodeInCidr[b] = r.hostAddr[b] != null && cidr.isPresent() && cidr.get().contains(r.hostAddr[b]);
         nodePortFrontends = IntStream.range(0, frontends.size()).filter(f -> frontends.get(f).nodePort() > 0).toArray();
         nodes = IntStream.range(0, r.n).filter(b -> r.hostAddr[b] != null).toArray();
+        hostViews = new AtomicReferenceArray<>(r.n);
     }
 
     public static ReachabilityMatrix of(Snapshot snapshot) {
@@ -274,7 +277,17 @@ public final class ReachabilityMatrix {
     /** Parts this small are compared by content, so that hosts whose own few entries are alike share a view. */
     private static final int SMALL_PART = 16;
 
+    /** Host b's view, worked out once per host (and once per set of parts hosts share). */
     private View view(int b) {
+        View v = hostViews.get(b);
+        if (v == null) {
+            v = viewOf(b);
+            hostViews.set(b, v);
+        }
+        return v;
+    }
+
+    private View viewOf(int b) {
         Host h = r.hosts.get(b);
         Ipv4 self = r.hostAddr[b];
         List<Object> key = new ArrayList<>();
