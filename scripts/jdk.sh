@@ -5,18 +5,19 @@ java_major() {
 kubepath_find_jdk() {
   local c v best="" best_v=0
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
-    v=$(java_major "$JAVA_HOME/bin/java"); if [ "${v:-0}" -ge 21 ]; then echo "$JAVA_HOME"; return; fi
+    v=$(java_major "$JAVA_HOME/bin/java"); if [ "${v:-0}" -ge 21 ]; then printf "%s\t%s\n" "$JAVA_HOME" "$v"; return; fi
   fi
   for c in /usr/lib/jvm/*; do
     [ -x "$c/bin/java" ] && [ -x "$c/bin/javac" ] || continue
     v=$(java_major "$c/bin/java"); v=${v:-0}
     if [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best="$c"; best_v=$v; fi
   done
-  [ -n "$best" ] && echo "$best"
+  [ -n "$best" ] && printf "%s\t%s\n" "$best" "$best_v"
 }
-jdk="$(kubepath_find_jdk || true)"
+IFS=$'\t' read -r jdk jdk_major <<<"$(kubepath_find_jdk || true)"
 if [ -z "$jdk" ]; then
   echo "kubepath: no JDK 21 or newer found (looked at JAVA_HOME and /usr/lib/jvm/*); install one, e.g. apt-get install openjdk-21-jdk" >&2
   exit 2
 fi
 export JAVA_HOME="$jdk"
+export KUBEPATH_JDK_MAJOR="$jdk_major"

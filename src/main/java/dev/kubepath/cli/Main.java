@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 @Command(name = "kubepath", mixinStandardHelpOptions = true, version = "kubepath 0.1.0",
         description = "Follows packets through a flannel VXLAN + kube-proxy cluster network: simulate, run for real, diagnose.",
         subcommands = {DemoCommand.class, ShellCommand.class, TraceCommand.class, DoctorCommand.class, MatrixCommand.class, DiffCommand.class,
-                ReportCommand.class, GenerateCommand.class, FlanneldCommand.class, LabCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ReportCommand.class, GenerateCommand.class, FlanneldCommand.class, LabCommand.class, BenchCommand.class, StartupCacheCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
