@@ -83,6 +83,8 @@ final class HostReduction {
     private final int[][] podAddresses, podClasses;
     private final Map<PodShape, Integer> podShapes = new ConcurrentHashMap<>();
     private final AtomicInteger nextPodShape = new AtomicInteger();
+    /** Chains many hosts hold (docker's and flannel's FORWARD rules), written once. */
+    private final Map<Same, ChainFacts> chainFacts = new ConcurrentHashMap<>();
     /** Flannel codes of the parts hosts share, while hosts are scanned. */
     private Map<Same, int[]> partCodes = new ConcurrentHashMap<>();
 
@@ -453,11 +455,9 @@ final class HostReduction {
 
     private void rulesSocketsPods(int i, Host h, Rel rel, StringBuilder sb) {
         for (Chain c : h.chains()) {
-            sb.append(c).append(';');
-            for (Rule r : c.rules()) {
-                if (r.target() instanceof Rule.Target.Dnat) hostUnique[i] = true; // iptables-mode services
-                if (splitsSubnet(r.match().src()) || splitsSubnet(r.match().dst())) hostUnique[i] = true;
-            }
+            ChainFacts facts = chainFacts.computeIfAbsent(new Same(c), k -> chainFacts(c));
+            sb.append(facts.text()).append(';');
+            if (facts.perFlow()) hostUnique[i] = true;
         }
         sb.append('|');
         for (Socket s : h.sockets()) sb.append(s.protocol()).append(' ').append(rel.ip(s.ip())).append(':').append(s.port()).append(';');
@@ -510,6 +510,18 @@ final class HostReduction {
             }
         }
         return -1;
+    }
+
+    /** A chain as the signature writes it, and whether its rules make a host's flows classes of their own. */
+    private record ChainFacts(String text, boolean perFlow) {}
+
+    private ChainFacts chainFacts(Chain c) {
+        boolean perFlow = false;
+        for (Rule r : c.rules()) {
+            if (r.target() instanceof Rule.Target.Dnat) perFlow = true; // iptables-mode services
+            if (splitsSubnet(r.match().src()) || splitsSubnet(r.match().dst())) perFlow = true;
+        }
+        return new ChainFacts(c.toString(), perFlow);
     }
 
     /** A rule prefix that tells pods of one subnet apart. */
