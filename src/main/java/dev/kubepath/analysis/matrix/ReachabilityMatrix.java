@@ -220,37 +220,46 @@ public final class ReachabilityMatrix {
      * The class of a flow from host b through virtual server {@code vs} (null: none), given b's pod code for each
      * subnet; {@code uniqueTag} names the flow when it is a class of its own.
      */
-    private ServiceKey serviceKey(int b, VirtualServer vs, boolean clusterIp, boolean local, boolean inCidr, IntUnaryOperator code, long uniqueTag) {
-        ServiceKey unique = new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
-        if (r.hostUnique[b]) return unique;
-        List<RealKey> reals = List.of();
-        if (vs != null) {
-            int[] subnets = realSubnets(vs.reals());
-            RealKey[] rk = new RealKey[subnets.length];
-            for (int k = 0; k < rk.length; k++) {
-                VirtualServer.RealServer real = vs.reals().get(k);
-                int s = subnets[k];
-                int c = s < 0 ? -1 : code.applyAsInt(s);
-                if (c < 0) return unique;
-                rk[k] = new RealKey(c, r.containerClass(r.owner[s], real.address().ip()), real.address().port(), real.forward());
-            }
-            // The tracer's verdict is the first real server's when none answers, DELIVERED when any does, and its
-            // coverage a count: beyond the first, which real server comes where does not matter.
-            if (rk.length > 2) Arrays.sort(rk, 1, rk.length);
-            reals = List.of(rk);
-        }
+    private ServiceKey serviceKey(int b, VirtualServer vs, boolean clusterIp, boolean local, boolean inCidr, List<RealKey> reals, long uniqueTag) {
+        if (r.hostUnique[b] || reals == null) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
         return new ServiceKey(r.sig[b], clusterIp, local, inCidr, vs != null, reals, -1);
     }
 
+    /** The classes of the paths from host b to a virtual server's real servers; null when one is a class of its own. */
+    private List<RealKey> realKeys(VirtualServer vs, IntUnaryOperator code) {
+        if (vs == null) return List.of();
+        int[] subnets = realSubnets(vs.reals());
+        RealKey[] rk = new RealKey[subnets.length];
+        for (int k = 0; k < rk.length; k++) {
+            VirtualServer.RealServer real = vs.reals().get(k);
+            int s = subnets[k];
+            int c = s < 0 ? -1 : code.applyAsInt(s);
+            if (c < 0) return null;
+            rk[k] = new RealKey(c, r.containerClass(r.owner[s], real.address().ip()), real.address().port(), real.forward());
+        }
+        // The tracer's verdict is the first real server's when none answers, DELIVERED when any does, and its
+        // coverage a count: beyond the first, which real server comes where does not matter.
+        if (rk.length > 2) Arrays.sort(rk, 1, rk.length);
+        return List.of(rk);
+    }
+
     private ServiceKey clusterIpKey(int b, View v, int f, IntUnaryOperator code) {
+        return clusterIpKey(b, v, f, realKeys(v.clusterIp()[f], code));
+    }
+
+    private ServiceKey clusterIpKey(int b, View v, int f, List<RealKey> reals) {
         SocketAddress a = frontends.get(f).clusterIp();
-        return serviceKey(b, v.clusterIp()[f], true, v.local().get(f) || (a.ip().bits() >>> 24) == 127, clusterIpInCidr[f], code, uniqueTag(b, a));
+        return serviceKey(b, v.clusterIp()[f], true, v.local().get(f) || (a.ip().bits() >>> 24) == 127, clusterIpInCidr[f], reals, uniqueTag(b, a));
     }
 
     /** The class of node b's own NodePort frontend f (the node's half of every NodePort flow to it). */
     private ServiceKey nodePortKey(int b, View v, int f, IntUnaryOperator code) {
+        return nodePortKey(b, v, f, realKeys(v.nodePort()[f], code));
+    }
+
+    private ServiceKey nodePortKey(int b, View v, int f, List<RealKey> reals) {
         SocketAddress a = new SocketAddress(r.hostAddr[b], frontends.get(f).nodePort());
-        return serviceKey(b, v.nodePort()[f], false, true, nodeInCidr[b], code, uniqueTag(b, a));
+        return serviceKey(b, v.nodePort()[f], false, true, nodeInCidr[b], reals, uniqueTag(b, a));
     }
 
     private static long uniqueTag(int host, SocketAddress frontend) {
@@ -457,8 +466,13 @@ public final class ReachabilityMatrix {
             int[] count = new int[d + 1];
             List<int[]> reads = new ArrayList<>(nf);
             boolean node = r.hostAddr[b] != null;
-            ServiceKey[][] keys = IntStream.range(0, nf).parallel().mapToObj(f -> new ServiceKey[] {clusterIpKey(b, v, f, ref),
-                    node && frontends.get(f).nodePort() > 0 ? nodePortKey(b, v, f, ref) : null}).toArray(ServiceKey[][]::new);
+            ServiceKey[][] keys = IntStream.range(0, nf).parallel().mapToObj(f -> {
+                VirtualServer cip = v.clusterIp()[f], np = v.nodePort()[f];
+                List<RealKey> reals = realKeys(cip, ref);
+                // kube-proxy gives a service's ClusterIP and NodePort servers one list of real servers: classed once
+                List<RealKey> npReals = np != null && cip != null && np.reals() == cip.reals() ? reals : realKeys(np, ref);
+                return new ServiceKey[] {clusterIpKey(b, v, f, reals), node && frontends.get(f).nodePort() > 0 ? nodePortKey(b, v, f, npReals) : null};
+            }).toArray(ServiceKey[][]::new);
             for (int f = 0; f < nf; f++) {
                 ServiceKey ck = keys[f][0], nk = keys[f][1];
                 if (ck.unique() >= 0 || (nk != null && nk.unique() >= 0)) {
