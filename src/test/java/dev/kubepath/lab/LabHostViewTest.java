@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -44,10 +43,8 @@ class LabHostViewTest {
     @BeforeAll
     static void up() {
         RootOnly.assume();
-        lab = LabCluster.create(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")), LabCluster.RegistryKind.defaultKind());
-        SimCluster c = lab.cluster();
-        SeedCluster.bootHealthy(c);
-        SeedCluster.deploy(c, SeedCluster.NODE_PORT_BEFORE);
+        lab = LabScenario.up("seed-healthy", LabCluster.RegistryKind.defaultKind());
+        SeedCluster.deploy(lab.cluster(), SeedCluster.NODE_PORT_BEFORE);
     }
 
     @AfterAll

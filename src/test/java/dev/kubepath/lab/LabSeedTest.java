@@ -10,7 +10,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.time.Instant;
 import java.util.List;
 
 import static dev.kubepath.cluster.SeedCluster.MASTER;
@@ -31,11 +30,7 @@ class LabSeedTest {
     @BeforeAll
     static void up() {
         RootOnly.assume();
-        lab = LabCluster.create(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")), LabCluster.RegistryKind.defaultKind());
-        SimCluster c = lab.cluster();
-        SeedCluster.bootHealthy(c);
-        SeedCluster.breakLikeTheSeed(c);
-        SeedCluster.deploy(c, SeedCluster.NODE_PORT_BEFORE);
+        lab = LabScenario.up("seed", LabCluster.RegistryKind.defaultKind());
         lab.machines().underlay().countVxlan();
     }
 
