@@ -64,6 +64,10 @@ class FlanneldCommandTest {
             assertThat(hb.read().neighbours()).anySatisfy(n -> assertThat(n.mac()).isEqualTo(macA));
             assertThat(hb.read().addresses()).anySatisfy(x -> assertThat(x.ip()).isEqualTo(subnetB.network()));
             assertThat(Files.readString(dir.resolve(a.name() + ".env"))).contains("FLANNEL_NETWORK=172.30.0.0/16", "FLANNEL_MTU=1450");
+            // and the overlay carries packets: a's flannel.1 address to b's, encapsulated over the underlay
+            var ping = a.exec("ping", "-c", "3", "-i", "0.2", "-W", "1", subnetB.network().toString());
+            assertThat(ping.exit()).as(ping.stdout() + ping.stderr()).isZero();
+            assertThat(ping.stdout()).contains("3 packets transmitted");
         } finally {
             agents.forEach(Thread::interrupt);
             for (Thread t : agents) t.join(5000);
