@@ -23,6 +23,7 @@ import dev.kubepath.net.Prefix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,8 +59,11 @@ public final class SnapshotDiff {
         }
     }
 
-    /** The flows explained by the changes about one set of hosts. */
-    public record Group(List<String> hosts, List<Change> changes, List<FlowChange> flows) {}
+    /**
+     * The flows explained by the changes about one set of hosts; {@code story} says in the operator's words what
+     * those changes amount to (a new lease, docker0 moved to it, pods re-created, a daemon restarted).
+     */
+    public record Group(List<String> hosts, List<String> story, List<Change> changes, List<FlowChange> flows) {}
 
     public record Result(List<Group> groups, List<Change> unattached, long flowsCompared) {
         public List<FlowChange> flows() {
@@ -99,10 +103,61 @@ public final class SnapshotDiff {
         for (Map.Entry<List<String>, List<FlowChange>> e : grouped.entrySet()) {
             List<Change> cs = changes.stream().filter(c -> e.getKey().contains(c.about())).toList();
             used.addAll(cs);
-            groups.add(new Group(e.getKey(), cs, e.getValue()));
+            List<String> story = new ArrayList<>();
+            for (String h : e.getKey()) story.addAll(story(h, before, after));
+            groups.add(new Group(e.getKey(), story, cs, e.getValue()));
         }
         List<Change> unattached = changes.stream().filter(c -> !used.contains(c)).toList();
         return new Result(groups, unattached, Math.max(b.size(), a.size()));
+    }
+
+    /**
+     * What the changes on one host amount to, as an operator would say it: the lease its flanneld holds (taken,
+     * lost, changed), its docker0 moved to another subnet (docker restarted on a new subnet.env), pods re-created
+     * with other addresses, daemons whose state changed.
+     */
+    static List<String> story(String host, Snapshot before, Snapshot after) {
+        List<String> out = new ArrayList<>();
+        Host hb = before.host(host).orElse(null), ha = after.host(host).orElse(null);
+        if (hb == null || ha == null) return out;
+        List<Prefix> held = heldLeases(before, hb), holds = heldLeases(after, ha);
+        List<Prefix> taken = holds.stream().filter(p -> !held.contains(p)).toList(), lost = held.stream().filter(p -> !holds.contains(p)).toList();
+        String vtepBefore = hb.addresses().stream().filter(a -> a.dev().equals("flannel.1")).map(a -> a.ip().toString()).findFirst().orElse(null);
+        for (Prefix p : taken) {
+            out.add("flanneld on " + host + " took lease " + p + (lost.isEmpty()
+                    ? "; it held none before" + (vtepBefore != null ? " (its flannel.1 had " + vtepBefore + ")" : "")
+                    : " in place of " + lost.stream().map(Prefix::toString).reduce((x, y) -> x + ", " + y).orElseThrow()));
+        }
+        if (taken.isEmpty()) for (Prefix p : lost) out.add(host + " no longer holds lease " + p + ": no host routes to its pods");
+        String bridgeBefore = bridgeAddress(hb), bridgeAfter = bridgeAddress(ha);
+        if (bridgeBefore != null && bridgeAfter != null && !bridgeBefore.equals(bridgeAfter)) {
+            out.add("the pods' bridge on " + host + " moved from " + bridgeBefore + " to " + bridgeAfter + ": docker restarted on the new subnet.env");
+        }
+        Map<String, Ipv4> podsBefore = new HashMap<>();
+        for (Container c : hb.containers()) podsBefore.put(c.pod(), c.ip());
+        long moved = ha.containers().stream().filter(c -> podsBefore.containsKey(c.pod()) && !podsBefore.get(c.pod()).equals(c.ip())).count();
+        if (moved > 0) out.add(moved + (moved == 1 ? " pod" : " pods") + " on " + host + " re-created with new addresses");
+        hb.daemons().forEach((d, st) -> {
+            var now = ha.daemons().get(d);
+            if (now != null && now != st) out.add(d + " on " + host + ": " + st + " -> " + now);
+        });
+        return out;
+    }
+
+    /** The subnets of the leases whose PublicIP is one of the host's underlay (ethernet) addresses. */
+    private static List<Prefix> heldLeases(Snapshot s, Host h) {
+        if (s.cluster().leases() == null) return List.of();
+        Set<Ipv4> mine = new HashSet<>();
+        for (IfAddress a : h.addresses()) if (h.link(a.dev()).map(l -> l.kind() instanceof LinkKind.Ethernet).orElse(false)) mine.add(a.ip());
+        return s.cluster().leases().stream().filter(l -> mine.contains(l.publicIp())).map(Lease::subnet).toList();
+    }
+
+    /** The pods' bridge (docker0): its first address with a subnet. */
+    private static String bridgeAddress(Host h) {
+        for (IfAddress a : h.addresses()) {
+            if (a.prefixLength() < 32 && h.link(a.dev()).map(l -> l.kind() instanceof LinkKind.Bridge).orElse(false)) return a.ip() + "/" + a.prefixLength();
+        }
+        return null;
     }
 
     private static Map<String, Flow> flows(Snapshot s) {
@@ -128,7 +183,7 @@ public final class SnapshotDiff {
         final Map<Prefix, String> bridgeOwner = new HashMap<>();
         final Map<String, List<String>> podHosts = new HashMap<>();
         /** Subnets, gateways and VTEP MACs of the leases that differ between the snapshots. */
-        final Set<String> changedLeaseKeys = new java.util.HashSet<>();
+        final Set<String> changedLeaseKeys = new HashSet<>();
 
         Subjects(Snapshot... snaps) {
             for (Snapshot s : snaps) {
@@ -290,6 +345,7 @@ public final class SnapshotDiff {
                 .append(broken).append(" broken, ").append(all.size() - repaired - broken).append(" otherwise\n");
         for (Group g : r.groups()) {
             sb.append('\n').append(g.hosts().isEmpty() ? "no recorded change on their path" : "changes about " + String.join(", ", g.hosts())).append(":\n");
+            for (String line : g.story()) sb.append("  = ").append(line).append('\n');
             g.changes().stream().sorted(Comparator.comparing(Change::on)).forEach(c -> sb.append("  ").append(c.on()).append(": ").append(c.what()).append('\n'));
             sb.append("  flows:\n");
             for (FlowChange f : g.flows()) {

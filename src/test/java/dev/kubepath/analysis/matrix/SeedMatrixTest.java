@@ -67,6 +67,11 @@ class SeedMatrixTest {
         assertThat(r.groups()).hasSize(1);
         SnapshotDiff.Group g = r.groups().get(0);
         assertThat(g.hosts()).containsExactly("mcwk8s05");
+        // what the fix was, in the operator's words: flanneld's new lease, docker restarted on it, the pod re-created
+        assertThat(g.story()).containsExactly(
+                "flanneld on mcwk8s05 took lease 172.17.89.0/24; it held none before (its flannel.1 had 172.17.98.0)",
+                "the pods' bridge on mcwk8s05 moved from 172.17.98.1/24 to 172.17.89.1/24: docker restarted on the new subnet.env",
+                "1 pod on mcwk8s05 re-created with new addresses");
         assertThat(g.changes()).extracting(SnapshotDiff.Change::what)
                 .contains("+ lease 172.17.89.0/24 PublicIP 10.0.0.35 VtepMAC 36:70:76:ea:39:b8",
                         "+ route 172.17.89.0/24 via 172.17.89.0 dev flannel.1 onlink");
