@@ -691,7 +691,7 @@ public final class ReachabilityMatrix {
         }
     }
 
-    /** A host whose pod codes follow its reference but where its rows differ: a flannel subnet of its own, no per-flow class. */
+    /** A host whose pod codes can be read off its signature's reference: its flannel subnet is its own, no flow of it is a class of its own. */
     private boolean regular(int b) {
         int f = r.flannelSubnet[b];
         return !r.hostUnique[b] && !r.backUnique[b] && f >= 0 && r.owner[f] == b;
@@ -716,6 +716,7 @@ public final class ReachabilityMatrix {
         int n = 0;
         int[] candidates = x.candidates;
         int c = 0;
+        if (owned[b].length + 1 > candidates.length) return -1;
         for (int s : owned[b]) candidates[c++] = s;
         candidates[c++] = r.flannelSubnet[b];
         byte[] mine = r.entriesOf(b), back = r.entriesFor(r.flannelSubnet[b]);
