@@ -8,6 +8,8 @@ import dev.kubepath.dataplane.Verdict;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.HostBuilder;
 import dev.kubepath.model.Snapshot;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.SocketAddress;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,18 +28,28 @@ class MatrixEqualsTracerTest {
     }
 
     /**
-     * Flannel entries lost one by one on single hosts (a route here, a neighbour or FDB entry there): faults that
-     * differ per pair of hosts, not per host, so that the per-pair part of the factoring is put to the test too.
+     * Flannel entries lost one by one on single hosts (a route here, a neighbour or FDB entry there) and stale real
+     * servers on single nodes' virtual servers: faults that differ per pair of hosts or per node, not per signature,
+     * so that the per-pair part of the factoring and the per-node IPVS views are put to the test too.
      */
     static Snapshot dropRandomEntries(Snapshot s, SplittableRandom r) {
         List<Host> hosts = new ArrayList<>(s.hosts());
         for (int k = 0; k < 4; k++) {
             int i = r.nextInt(hosts.size());
             HostBuilder b = hosts.get(i).toBuilder();
-            switch (r.nextInt(3)) {
+            switch (r.nextInt(4)) {
                 case 0 -> { if (b.routes.size() > 3) b.routes.remove(3 + r.nextInt(b.routes.size() - 3)); }
                 case 1 -> { if (!b.neighbours.isEmpty()) b.neighbours.remove(r.nextInt(b.neighbours.size())); }
-                default -> { if (!b.fdb.isEmpty()) b.fdb.remove(r.nextInt(b.fdb.size())); }
+                case 2 -> { if (!b.fdb.isEmpty()) b.fdb.remove(r.nextInt(b.fdb.size())); }
+                default -> {
+                    // a stale real server left on one node's virtual server: an address where no pod is (any more)
+                    if (b.virtualServers.isEmpty()) break;
+                    int v = r.nextInt(b.virtualServers.size());
+                    VirtualServer vs = b.virtualServers.get(v);
+                    List<VirtualServer.RealServer> reals = new ArrayList<>(vs.reals());
+                    reals.add(VirtualServer.RealServer.masq(new SocketAddress(Synthetic.subnet(r.nextInt(hosts.size())).address(200), 8080)));
+                    b.virtualServers.set(v, new VirtualServer(vs.protocol(), vs.address(), vs.scheduler(), reals));
+                }
             }
             hosts.set(i, b.build());
         }
