@@ -3,6 +3,7 @@ package dev.kubepath.host.linux;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.host.HostNetworkException;
+import dev.kubepath.ingest.IpRouteJson;
 import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.Facet;
 import dev.kubepath.model.Host;
@@ -15,7 +16,6 @@ import dev.kubepath.model.Route;
 import dev.kubepath.model.Socket;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
-import dev.kubepath.net.Prefix;
 import dev.kubepath.net.Protocol;
 
 import java.util.HashMap;
@@ -141,31 +141,13 @@ final class HostReader {
         }
     }
 
-    /** One route of {@code ip -j route show table all}, or null for kinds the model does not hold (multicast...). */
-    static Route route(JsonNode r) {
-        Route.Type type = switch (r.path("type").asText("unicast")) {
-            case "unicast" -> Route.Type.UNICAST;
-            case "local" -> Route.Type.LOCAL;
-            case "broadcast" -> Route.Type.BROADCAST;
-            case "blackhole" -> Route.Type.BLACKHOLE;
-            case "unreachable" -> Route.Type.UNREACHABLE;
-            case "prohibit" -> Route.Type.PROHIBIT;
-            default -> null;
-        };
-        if (type == null) return null;
-        String dst = r.path("dst").asText();
-        Prefix prefix = "default".equals(dst) ? Prefix.DEFAULT : Prefix.parse(dst);
-        String gw = r.path("gateway").asText(null);
-        boolean onlink = false;
-        for (JsonNode f : r.path("flags")) if ("onlink".equals(f.asText())) onlink = true;
-        Route.Scope scope = switch (r.path("scope").asText("global")) {
-            case "host" -> Route.Scope.HOST;
-            case "link" -> Route.Scope.LINK;
-            default -> Route.Scope.UNIVERSE;
-        };
-        String src = r.path("prefsrc").asText(null);
-        return new Route(r.path("table").asText(Route.MAIN), type, prefix, gw == null ? null : Ipv4.parse(gw),
-                r.path("dev").asText(null), onlink, r.path("metric").asInt(0), scope, src == null ? null : Ipv4.parse(src));
+    /** One route of {@code ip -j route show table all} as a bundle's parser reads it; null for kinds the model does not hold. */
+    private static Route route(JsonNode r) {
+        try {
+            return IpRouteJson.route(r);
+        } catch (IllegalArgumentException notModelled) {
+            return null; // multicast, anycast, nat, throw: nothing the tracer follows
+        }
     }
 
     private static Neighbour.State neighbourState(JsonNode states) {
