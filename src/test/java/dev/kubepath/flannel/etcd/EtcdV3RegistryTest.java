@@ -1,43 +1,15 @@
 package dev.kubepath.flannel.etcd;
 
 import dev.kubepath.flannel.registry.SubnetRegistry;
-import dev.kubepath.flannel.registry.SubnetRegistryContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class EtcdV3RegistryTest extends SubnetRegistryContract {
-    private static EtcdProcess etcd;
-    private static final AtomicInteger RUN = new AtomicInteger();
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        assumeTrue(EtcdProcess.available(), "etcd binary not installed at " + EtcdProcess.BINARY);
-        etcd = EtcdProcess.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) etcd.close();
-    }
-
+class EtcdV3RegistryTest extends EtcdRegistryContract {
     @Override
     protected SubnetRegistry newRegistry() {
-        return new EtcdV3Registry(etcd.clientUrls(), "/test" + RUN.incrementAndGet() + "/network", Duration.ofSeconds(3), 1);
-    }
-
-    @Override
-    protected Duration shortTtl() {
-        return Duration.ofSeconds(1);
-    }
-
-    @Override
-    protected void letTimePass(Duration d) throws InterruptedException {
-        Thread.sleep(d.toMillis());
+        return new EtcdV3Registry(etcd.clientUrls(), freshPrefix(), Duration.ofSeconds(3), 1);
     }
 
     @org.junit.jupiter.api.Test
