@@ -6,6 +6,7 @@ import dev.kubepath.model.IfAddress;
 import dev.kubepath.model.Lease;
 import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.PartIndex;
 import dev.kubepath.model.Service;
 import dev.kubepath.model.SharedList;
 import dev.kubepath.model.Snapshot;
@@ -43,14 +44,6 @@ public final class DataPlane {
 
     record Owner(String host, String dev) {}
 
-    private static final Object DEVICES = new Object();
-
-    private static Set<String> devices(List<IfAddress> addresses) {
-        Set<String> out = new HashSet<>();
-        for (IfAddress a : addresses) out.add(a.dev());
-        return out;
-    }
-
     /** Addresses on these devices put a host on the underlay; bridges hold pod subnets. */
     private static boolean wired(LinkKind kind) {
         return kind instanceof LinkKind.Ethernet || kind instanceof LinkKind.Veth || kind instanceof LinkKind.Bridge;
@@ -64,7 +57,7 @@ public final class DataPlane {
             for (Link l : h.links()) links.put(l.name(), l);
             for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
                 // service addresses on kube-ipvs0 (a part every node shares) say nothing of where a host sits
-                if (part.memo(DEVICES, DataPlane::devices).stream().allMatch(d -> links.containsKey(d) && !wired(links.get(d).kind()))) continue;
+                if (!PartIndex.mayHold(h, part, DataPlane::wired)) continue;
                 for (IfAddress a : part.items()) {
                     Link l = links.get(a.dev());
                     LinkKind kind = l == null ? new LinkKind.Ethernet() : l.kind();

@@ -4,14 +4,17 @@ import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.LongTable;
 import dev.kubepath.net.Protocol;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Lookups in a host's lists part by part ({@link SharedList}), each part indexed once and the index kept with the
  * part: a thousand hosts sharing the ClusterIP virtual servers share one index of them.
  */
 public final class PartIndex {
-    private static final Object BY_ADDRESS = new Object(), BY_FRONTEND = new Object();
+    private static final Object BY_ADDRESS = new Object(), BY_FRONTEND = new Object(), DEVICES = new Object();
 
     private PartIndex() {
     }
@@ -32,6 +35,27 @@ public final class PartIndex {
     public static boolean hasAddress(List<SharedList.Part<IfAddress>> parts, Ipv4 ip) {
         for (SharedList.Part<IfAddress> part : parts) {
             if (part.memo(BY_ADDRESS, items -> LongTable.of(items, a -> a.ip().unsigned())).get(ip.unsigned()) != null) return true;
+        }
+        return false;
+    }
+
+    /** The devices a part's addresses are on. */
+    public static Set<String> devices(SharedList.Part<IfAddress> part) {
+        return part.memo(DEVICES, items -> {
+            Set<String> out = new HashSet<>();
+            for (IfAddress a : items) out.add(a.dev());
+            return Set.copyOf(out);
+        });
+    }
+
+    /**
+     * Whether any address of the part may sit on one of host h's devices of these kinds (a device the host does not
+     * list may be anything): service addresses on kube-ipvs0 say nothing of where a host sits, and readers skip them.
+     */
+    public static boolean mayHold(Host h, SharedList.Part<IfAddress> part, Predicate<LinkKind> kinds) {
+        for (String dev : devices(part)) {
+            Link l = h.link(dev).orElse(null);
+            if (l == null || kinds.test(l.kind())) return true;
         }
         return false;
     }

@@ -9,6 +9,7 @@ import dev.kubepath.model.Lease;
 import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Neighbour;
+import dev.kubepath.model.PartIndex;
 import dev.kubepath.model.Route;
 import dev.kubepath.model.Rule;
 import dev.kubepath.model.SharedList;
@@ -22,7 +23,6 @@ import dev.kubepath.net.Protocol;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +48,6 @@ final class HostReduction {
     /** Entry states besides the 0..7 codes (bit 1: route missing, 2: neighbour missing, 4: FDB missing). */
     static final byte UNIQUE = -1, OWN = 8, NONE = 9;
     private static final byte OTHER = 0x10; // while scanning: an entry that is neither canonical nor missing
-    private static final Object DEVICES = new Object();
     private static final int NO_SUBNET = -1, NOT_LOOKED_AT = -2;
 
     final Snapshot snapshot;
@@ -100,7 +99,7 @@ final class HostReduction {
             hostIndex.put(h.name(), i);
             hostAddr[i] = underlayAddress(h);
             for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
-                if (!holds(h, part, k -> k instanceof LinkKind.Ethernet || k instanceof LinkKind.Veth || k instanceof LinkKind.Bridge)) continue;
+                if (!PartIndex.mayHold(h, part, k -> k instanceof LinkKind.Ethernet || k instanceof LinkKind.Veth || k instanceof LinkKind.Bridge)) continue;
                 for (IfAddress a : part.items()) {
                     Link l = h.link(a.dev()).orElse(null);
                     if (l == null || l.kind() instanceof LinkKind.Ethernet || l.kind() instanceof LinkKind.Veth) underlayOwner.putIfAbsent(a.ip().bits(), i);
@@ -172,21 +171,6 @@ final class HostReduction {
         stateBySubnet = transpose(state, d);
     }
 
-    /** Whether any address of the part may sit on a device of these kinds (an unknown device may be anything). */
-    private static boolean holds(Host h, SharedList.Part<IfAddress> part, Predicate<LinkKind> kinds) {
-        for (String dev : part.memo(DEVICES, HostReduction::devices)) {
-            Link l = h.link(dev).orElse(null);
-            if (l == null || kinds.test(l.kind())) return true;
-        }
-        return false;
-    }
-
-    private static Set<String> devices(List<IfAddress> addresses) {
-        Set<String> out = new HashSet<>();
-        for (IfAddress a : addresses) out.add(a.dev());
-        return out;
-    }
-
     private static byte[][] transpose(byte[][] rows, int d) {
         int n = rows.length;
         byte[][] out = new byte[d][n];
@@ -218,7 +202,7 @@ final class HostReduction {
     /** The host's address on the underlay: the first on an ethernet device, else the first not on loopback. */
     private static Ipv4 underlayAddress(Host h) {
         for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
-            if (!holds(h, part, k -> k instanceof LinkKind.Ethernet)) continue;
+            if (!PartIndex.mayHold(h, part, k -> k instanceof LinkKind.Ethernet)) continue;
             for (IfAddress a : part.items()) {
                 Link l = h.link(a.dev()).orElse(null);
                 if (l != null && l.kind() instanceof LinkKind.Ethernet) return a.ip();
@@ -403,7 +387,7 @@ final class HostReduction {
     private static void addresses(Host h, Rel rel, StringBuilder sb) {
         for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
             // service addresses on kube-ipvs0 are part of each service's class, not of the host's
-            if (part.memo(DEVICES, HostReduction::devices).equals(Set.of("kube-ipvs0"))) continue;
+            if (PartIndex.devices(part).equals(Set.of("kube-ipvs0"))) continue;
             for (IfAddress a : part.items()) {
                 if (a.dev().equals("kube-ipvs0")) continue;
                 sb.append(a.dev()).append(' ').append(rel.ip(a.ip())).append('/').append(a.prefixLength()).append(';');
@@ -503,7 +487,7 @@ final class HostReduction {
 
     private int bridgeSubnet(Host h) {
         for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
-            if (!holds(h, part, k -> k instanceof LinkKind.Bridge)) continue;
+            if (!PartIndex.mayHold(h, part, k -> k instanceof LinkKind.Bridge)) continue;
             for (IfAddress a : part.items()) {
                 Link l = h.link(a.dev()).orElse(null);
                 if (l != null && l.kind() instanceof LinkKind.Bridge && a.prefixLength() < 32) return subnetIndex(a.prefix());
