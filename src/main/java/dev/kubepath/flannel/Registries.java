@@ -30,7 +30,7 @@ public final class Registries {
         List<URI> urls = Arrays.stream(spec.substring(colon + 1).split(",")).map(String::trim).map(URI::create).toList();
         return switch (kind) {
             case "etcd-v2" -> new EtcdV2Registry(urls, prefix, Duration.ofSeconds(2));
-            case "etcd-v3" -> new EtcdV3Registry(urls, prefix, Duration.ofSeconds(2), 1);
+            case "etcd-v3" -> new EtcdV3Registry(urls, prefix, EtcdV3Registry.DEFAULT_TIMEOUT, 1);
             default -> throw new IllegalArgumentException("registry '" + spec + "': unknown kind '" + kind
                     + "' (expected embedded, etcd-v2 or etcd-v3)");
         };

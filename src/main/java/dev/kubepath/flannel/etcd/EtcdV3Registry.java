@@ -57,8 +57,14 @@ public final class EtcdV3Registry implements SubnetRegistry {
         this.vni = vni;
     }
 
+    /**
+     * The first request also opens the gRPC channel (and loads its classes): on a busy machine that alone has taken
+     * over 2 s, so the default leaves room for it.
+     */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
     public EtcdV3Registry(List<URI> endpoints) {
-        this(endpoints, "/coreos.com/network", Duration.ofSeconds(2), 1);
+        this(endpoints, "/coreos.com/network", DEFAULT_TIMEOUT, 1);
     }
 
     private static ByteSequence bytes(String s) {
