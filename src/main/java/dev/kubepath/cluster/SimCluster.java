@@ -47,9 +47,21 @@ import java.util.function.Consumer;
  * its work, {@link #advance(Duration)} moves the clock hour by hour so leases renew and expire as they would.
  */
 public final class SimCluster {
-    /** One machine: its underlay address, gateway, role and the MACs the scenario fixes (null: the kernel picks). */
+    /**
+     * One machine: its underlay address, gateway (null: no default route), role and the MACs the scenario fixes
+     * (null: the kernel picks). {@code proxy} is this host's kube-proxy when it differs from the cluster's (null: the
+     * cluster's mode, --cluster-cidr flannel's Network).
+     */
     public record HostSpec(String name, Ipv4 ip, int prefixLength, Ipv4 gateway, boolean node, boolean kubeProxy,
-                           boolean etcd, Mac ethMac, Mac vtepMac, Mac bridgeMac) {}
+                           boolean etcd, Mac ethMac, Mac vtepMac, Mac bridgeMac, ProxySettings proxy) {
+        public HostSpec(String name, Ipv4 ip, int prefixLength, Ipv4 gateway, boolean node, boolean kubeProxy,
+                        boolean etcd, Mac ethMac, Mac vtepMac, Mac bridgeMac) {
+            this(name, ip, prefixLength, gateway, node, kubeProxy, etcd, ethMac, vtepMac, bridgeMac, null);
+        }
+    }
+
+    /** kube-proxy's --proxy-mode and --cluster-cidr (null: not set, so no masquerade for traffic from outside it). */
+    public record ProxySettings(ProxyMode mode, Prefix clusterCidr) {}
 
     public record Spec(String name, long seed, Instant start, String flannelConfig, ApiServer.Config api, ProxyMode proxyMode,
                        List<HostSpec> hosts) {}
@@ -289,7 +301,8 @@ public final class SimCluster {
                 m.units.put(d, Daemon.State.ACTIVE);
             }
             case KUBE_PROXY -> {
-                m.proxy = new ServiceProxy(m.net, spec.proxyMode(), flannel.network());
+                ProxySettings p = m.spec.proxy() != null ? m.spec.proxy() : new ProxySettings(spec.proxyMode(), flannel.network());
+                m.proxy = new ServiceProxy(m.net, p.mode(), p.clusterCidr());
                 m.units.put(d, Daemon.State.ACTIVE);
             }
             case ETCD -> {
@@ -610,7 +623,9 @@ public final class SimCluster {
         b.address(new IfAddress("lo", Ipv4.parse("127.0.0.1"), 8));
         b.address(new IfAddress("eth0", s.ip(), s.prefixLength()));
         Prefix lan = Prefix.of(s.ip(), s.prefixLength());
-        b.route(new Route(Route.MAIN, Route.Type.UNICAST, Prefix.DEFAULT, s.gateway(), "eth0", false, 100, Route.Scope.UNIVERSE, null));
+        if (s.gateway() != null) {
+            b.route(new Route(Route.MAIN, Route.Type.UNICAST, Prefix.DEFAULT, s.gateway(), "eth0", false, 100, Route.Scope.UNIVERSE, null));
+        }
         b.route(new Route(Route.MAIN, Route.Type.UNICAST, lan, null, "eth0", false, 100, Route.Scope.LINK, s.ip()));
         b.sysctl(Host.IP_FORWARD, "1");
         return b.build();
