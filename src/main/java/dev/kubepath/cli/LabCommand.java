@@ -51,7 +51,7 @@ final class LabCommand {
     @Command(name = "up", description = "Builds the scenario's cluster in namespaces and returns once it is ready; a supervisor keeps it up.")
     static final class Up implements Callable<Integer> {
         @Spec CommandSpec spec;
-        @Parameters(index = "0", defaultValue = "seed", description = "scenario: seed (the incident, default) or seed-healthy") String scenario;
+        @Parameters(index = "0", defaultValue = "seed", description = "scenario: seed (the incident, default), seed-healthy, or a cluster file (kind: Cluster, at most 50 hosts)") String scenario;
         @Option(names = "--registry", defaultValue = "auto", description = "etcd (a real etcd on loopback), embedded, or auto (etcd when installed)") String registry;
         @Option(names = "--timeout", defaultValue = "180", description = "seconds to wait for the lab to be ready") int timeout;
 
@@ -61,6 +61,10 @@ final class LabCommand {
             PrintWriter err = spec.commandLine().getErr();
             if (!isRoot(err)) return NOT_ROOT;
             registry(registry);
+            if (!scenario.equals("seed") && !scenario.equals("seed-healthy")) {
+                ClusterFiles.load(scenario, spec); // a bad file is one line here, not a supervisor's log
+                scenario = java.nio.file.Path.of(scenario).toAbsolutePath().toString();
+            }
             if (LabSupervisor.isUp()) {
                 err.println("kubepath lab: a lab is already up (" + LabSupervisor.STATE + "); 'kubepath lab down' first");
                 return 1;
@@ -211,7 +215,7 @@ final class LabCommand {
             "from the namespaces; prints both and exits 1 on any disagreement. Uses the lab that is up, else builds SCENARIO and removes it after."})
     static final class Verify implements Callable<Integer> {
         @Spec CommandSpec spec;
-        @Parameters(index = "0", defaultValue = "seed", description = "scenario when no lab is up (default seed)") String scenario;
+        @Parameters(index = "0", defaultValue = "seed", description = "scenario when no lab is up: seed (default), seed-healthy or a cluster file") String scenario;
         @Option(names = "--registry", defaultValue = "auto") String registry;
 
         @Override

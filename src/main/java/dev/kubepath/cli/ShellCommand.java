@@ -1,5 +1,7 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.cluster.ClusterFile;
+import dev.kubepath.cluster.ClusterRun;
 import dev.kubepath.cluster.SeedCluster;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.shell.SimShell;
@@ -30,10 +32,11 @@ import java.util.concurrent.Callable;
         "etcdctl, systemctl, cat /run/flannel/subnet.env, sleep 25h, ssh HOST, kubepath trace. Interactive on a terminal;",
         "otherwise it reads commands from --script or standard input and prints each with its prompt, like a transcript."})
 final class ShellCommand implements Callable<Integer> {
-    @Parameters(index = "0", defaultValue = "seed", paramLabel = "SCENARIO", description = "the cluster: 'seed' (the seed incident; default)")
+    @Parameters(index = "0", defaultValue = "seed", paramLabel = "SCENARIO", description = "the cluster: 'seed' (the seed incident; default) or a cluster file (kind: Cluster), run to its timeline's end")
     String scenario;
 
-    @Option(names = "--at", defaultValue = "incident", paramLabel = "MOMENT", description = "where the seed cluster starts: 'healthy' (before anything broke) or 'incident' (default)")
+    @Option(names = "--at", paramLabel = "MOMENT", description = {"the seed: 'healthy' (before anything broke) or 'incident' (default);",
+            "a cluster file: a time (e.g. 25h; default: the timeline's end)"})
     String at;
 
     @Option(names = "--follow-seed", description = "where a random source or flannel would choose, take what the seed shows (flanneld's new subnet 172.17.89.0/24, the pod at .10, NodePort 33958)")
@@ -50,12 +53,10 @@ final class ShellCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!scenario.equals("seed")) {
-            throw new IllegalArgumentException("unknown scenario '" + scenario + "' (expected 'seed'; snapshot files are for 'kubepath trace')");
-        }
+        if (!scenario.equals("seed")) return onFile();
         SimCluster cluster = SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")));
         SeedCluster.bootHealthy(cluster);
-        switch (at) {
+        switch (at == null ? "incident" : at) {
             case "healthy" -> { }
             case "incident" -> {
                 SeedCluster.breakLikeTheSeed(cluster);
@@ -67,14 +68,32 @@ final class ShellCommand implements Callable<Integer> {
             SeedCluster.pinTheFix(cluster);
             cluster.pinService("mcwtest-svc", SeedCluster.CLUSTER_IP, SeedCluster.NODE_PORT_AFTER);
         }
-        SimShell shell = new SimShell(cluster, host != null ? host : SeedCluster.MASTER);
+        return run(cluster, SeedCluster.MASTER);
+    }
+
+    /** A cluster file: booted, its timeline played to --at (default: its end), then the shell on its first host. */
+    private Integer onFile() throws Exception {
+        if (followSeed) throw new IllegalArgumentException("--follow-seed is for the seed; a cluster file pins with 'pin' lines in its timeline");
+        Path path = Path.of(scenario);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("unknown scenario '" + scenario + "' (expected 'seed' or a cluster file; snapshot files are for 'kubepath trace')");
+        }
+        ClusterFile f = ClusterFiles.load(scenario, spec);
+        ClusterRun run = ClusterRun.simulated(f, e -> { });
+        run.boot();
+        run.runUntil(at == null ? f.end() : ClusterFile.duration(at));
+        return run(run.cluster(), f.spec().hosts().getFirst().name());
+    }
+
+    private Integer run(SimCluster cluster, String defaultHost) throws Exception {
+        SimShell shell = new SimShell(cluster, host != null ? host : defaultHost);
         if (host != null && !cluster.hasHost(host)) throw new IllegalArgumentException("unknown host '" + host + "' (hosts: " + String.join(", ", cluster.hostNames()) + ")");
         PrintWriter out = spec.commandLine().getOut();
         if (script != null) {
             if (!Files.isReadable(script)) throw new IllegalArgumentException(script + ": cannot read the script");
             transcript(shell, Files.readAllLines(script), out);
         } else if (System.console() != null) {
-            interactive(shell);
+            interactive(shell, cluster.hostNames());
         } else {
             transcript(shell, new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).lines().toList(), out);
         }
@@ -96,10 +115,10 @@ final class ShellCommand implements Callable<Integer> {
         out.flush();
     }
 
-    private static void interactive(SimShell shell) throws Exception {
+    private static void interactive(SimShell shell, List<String> hosts) throws Exception {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("kubepath").build();
-            terminal.writer().println("kubepath shell: a simulated cluster. Hosts: ssh mcwk8s03|mcwk8s05|mcwk8s06. 'exit' or Ctrl-D leaves.");
+            terminal.writer().println("kubepath shell: a simulated cluster. Hosts: ssh " + String.join("|", hosts) + ". 'exit' or Ctrl-D leaves.");
             while (true) {
                 String line;
                 try {

@@ -76,7 +76,7 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
     /** Faults a timeline may name, and the host argument's position (-1: none). */
     private static final Map<String, Integer> FAULTS = Map.of("hang-flanneld", 0, "power-off", 0, "power-on", 0,
             "forward-drop", 0, "ip-forward", 0, "delete-lease", -1, "etcd", -1);
-    private static final Set<String> TOP = Set.of("kind", "name", "description", "start", "seed", "serviceCidr", "nodePortRange",
+    private static final Set<String> TOP = Set.of("kind", "name", "description", "start", "seed", "serviceCidr", "nodePortRange", "apiServer",
             "flannel", "runtime", "kubeProxy", "hosts", "manifests", "timeline");
     private static final Set<String> HOST = Set.of("address", "gateway", "roles", "mac", "vtepMac", "bridgeMac", "subnet", "kubeProxy");
     private static final Set<String> ROLES = Set.of("etcd", "master", "node");
@@ -127,7 +127,8 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         int[] nodePorts = top.containsKey("nodePortRange") ? top.get("nodePortRange").as(ClusterFile::portRange) : new int[] {30000, 32767};
         ApiServer.Config api;
         try {
-            api = new ApiServer.Config(serviceCidr, nodePorts[0], nodePorts[1], seed, null);
+            SocketAddress apiServer = top.containsKey("apiServer") ? top.get("apiServer").as(SocketAddress::parse) : null;
+            api = new ApiServer.Config(serviceCidr, nodePorts[0], nodePorts[1], seed, apiServer);
         } catch (IllegalArgumentException e) {
             throw (top.containsKey("nodePortRange") ? top.get("nodePortRange") : root).error(e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.kubepath.lab;
 
+import dev.kubepath.cluster.ClusterFile;
+import dev.kubepath.cluster.ClusterRun;
 import dev.kubepath.cluster.SeedCluster;
 import dev.kubepath.cluster.SimCluster;
 
@@ -37,7 +39,37 @@ public final class LabScenario {
                     throw e;
                 }
             }
-            default -> throw new IllegalArgumentException("unknown lab scenario '" + name + "' (expected seed or seed-healthy)");
+            default -> {
+                java.nio.file.Path path = java.nio.file.Path.of(name);
+                if (!java.nio.file.Files.isRegularFile(path)) {
+                    throw new IllegalArgumentException("unknown lab scenario '" + name + "' (expected seed, seed-healthy or a cluster file)");
+                }
+                yield up(ClusterFile.load(path), registry);
+            }
         };
+    }
+
+    /** The lab's most hosts: 50 come up within a minute on 2 cores (docs/performance.md). */
+    public static final int MAX_HOSTS = 50;
+
+    /**
+     * Builds a cluster file's hosts in namespaces, boots them, applies the manifests and plays the whole timeline.
+     * With etcd, leases go to its v2 key space whatever the file's registry says (the lab's v3 client is not yet
+     * reliable against the lab's etcd; docs/lab.md).
+     */
+    public static LabCluster up(ClusterFile file, LabCluster.RegistryKind registry) {
+        if (file.spec().hosts().size() > MAX_HOSTS) {
+            throw new IllegalArgumentException(file.file() + ": " + file.spec().hosts().size() + " hosts; the lab runs at most " + MAX_HOSTS);
+        }
+        LabCluster lab = LabCluster.create(file.spec(), registry);
+        try {
+            ClusterRun run = new ClusterRun(file, lab.cluster(), e -> { });
+            run.boot();
+            run.runAll();
+            return lab;
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
     }
 }
