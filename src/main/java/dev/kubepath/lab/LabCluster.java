@@ -22,7 +22,8 @@ import java.util.List;
  * Closing it removes every namespace and process and stops etcd.
  */
 public final class LabCluster implements AutoCloseable {
-    public enum RegistryKind { ETCD, EMBEDDED;
+    /** ETCD: a real etcd, v2 API (the seed's); ETCD_V3: its v3 key space; EMBEDDED: the in-process registry. */
+    public enum RegistryKind { ETCD, ETCD_V3, EMBEDDED;
         public static RegistryKind defaultKind() {
             return EtcdProcess.available() ? ETCD : EMBEDDED;
         }
@@ -45,9 +46,10 @@ public final class LabCluster implements AutoCloseable {
         SubnetRegistry registry = null;
         try {
             ManualClock clock = new ManualClock(spec.start());
-            if (registryKind == RegistryKind.ETCD) {
+            if (registryKind == RegistryKind.ETCD || registryKind == RegistryKind.ETCD_V3) {
                 etcd = EtcdProcess.start();
-                registry = new EtcdV2Registry(List.of(etcd.clientUrl()));
+                registry = registryKind == RegistryKind.ETCD ? new EtcdV2Registry(List.of(etcd.clientUrl()))
+                        : new dev.kubepath.flannel.etcd.EtcdV3Registry(List.of(etcd.clientUrl()));
             } else {
                 registry = new EmbeddedRegistry(clock);
             }

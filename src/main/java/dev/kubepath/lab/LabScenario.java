@@ -54,14 +54,15 @@ public final class LabScenario {
 
     /**
      * Builds a cluster file's hosts in namespaces, boots them, applies the manifests and plays the whole timeline.
-     * With etcd, leases go to its v2 key space whatever the file's registry says (the lab's v3 client is not yet
-     * reliable against the lab's etcd; docs/lab.md).
+     * With etcd, the file's registry decides the API (v2 or v3).
      */
     public static LabCluster up(ClusterFile file, LabCluster.RegistryKind registry) {
         if (file.spec().hosts().size() > MAX_HOSTS) {
             throw new IllegalArgumentException(file.file() + ": " + file.spec().hosts().size() + " hosts; the lab runs at most " + MAX_HOSTS);
         }
-        LabCluster lab = LabCluster.create(file.spec(), registry);
+        LabCluster.RegistryKind kind = registry == LabCluster.RegistryKind.ETCD && file.registry() == ClusterFile.Registry.ETCD_V3
+                ? LabCluster.RegistryKind.ETCD_V3 : registry;
+        LabCluster lab = LabCluster.create(file.spec(), kind);
         try {
             ClusterRun run = new ClusterRun(file, lab.cluster(), e -> { });
             run.boot();

@@ -19,6 +19,8 @@ class LabClusterFileTest {
         ClusterFile f = ClusterFile.load(Path.of("src/test/resources/cluster-files/lab-three.yaml"));
         LabCluster.RegistryKind kind = EtcdProcess.available() ? LabCluster.RegistryKind.ETCD : LabCluster.RegistryKind.EMBEDDED;
         try (LabCluster lab = LabScenario.up(f, kind)) {
+            // the file's registry: etcd's v3 key space
+            if (kind == LabCluster.RegistryKind.ETCD) assertThat(lab.cluster().registry()).isInstanceOf(dev.kubepath.flannel.etcd.EtcdV3Registry.class);
             // the file's VNI and port on the real device
             CommandResult link = lab.exec("n2", List.of("ip", "-d", "link", "show", "flannel.7"));
             assertThat(link.stdout()).contains("vxlan id 7").contains("dstport 4789");
