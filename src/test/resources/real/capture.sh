@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerates the golden inputs in this directory from the running kernel.
-# Needs root, iproute2 (ip, bridge); nft is used when present. Everything happens inside a throwaway
+# Needs root, iproute2 (ip, bridge); nft, net-tools (route, netstat, arp), iptables and ipset are used when present. Everything happens inside a throwaway
 # network namespace that is deleted on every exit path; the root namespace is never touched.
 set -eu
 OUT=$(cd "$(dirname "$0")" && pwd)
@@ -66,5 +66,61 @@ fi
 if command -v iptables-save >/dev/null 2>&1; then
   n iptables-save > "$OUT/iptables-save.txt" || true
 fi
+# net-tools, ip -br, iptables, ipset: the host formats operators paste (net-*.txt). Each is skipped where its tool is
+# missing. A neighbour that stays incomplete and a route to a name from /etc/networks show those forms too.
+n ip neigh replace 10.0.0.99 dev eth0 nud incomplete 2>/dev/null || true
+n ip route add 169.254.0.0/16 dev eth0 metric 1000
+if command -v route >/dev/null 2>&1; then
+  n route > "$OUT/net-route.txt"
+  n netstat -rn > "$OUT/net-netstat-rn.txt"
+  n arp -an > "$OUT/net-arp-an.txt"
+  n arp -n > "$OUT/net-arp-n.txt"
+fi
+n ip -br addr > "$OUT/net-ip-br-addr.txt"
+n ip -br link > "$OUT/net-ip-br-link.txt"
+n bridge fdb show dev flannel.1 > "$OUT/net-bridge-fdb-dev.txt"
+if command -v ipset >/dev/null 2>&1 && command -v iptables >/dev/null 2>&1; then
+  n nft delete table ip nat 2>/dev/null || true   # the nft example's table; iptables-nft makes its own
+  # kube-proxy's IPVS-mode rules (v1.28 shapes): ipset matches, --or-mark, ! --mark, ! --ctstate, -m recent
+  n ipset create KUBE-CLUSTER-IP hash:ip,port
+  n ipset add KUBE-CLUSTER-IP 10.2.0.155,tcp:2024
+  n ipset add KUBE-CLUSTER-IP 10.2.0.1,tcp:443
+  n ipset create KUBE-NODE-PORT-TCP bitmap:port range 0-65535
+  n ipset add KUBE-NODE-PORT-TCP 30080
+  n ipset create KUBE-LOOP-BACK hash:ip,port,ip
+  n ipset add KUBE-LOOP-BACK 172.17.89.10,tcp:20000,172.17.89.10
+  n iptables -P FORWARD DROP
+  n iptables -N KUBE-FORWARD
+  n iptables -A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD
+  n iptables -A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
+  n iptables -A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+  n iptables -A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+  n iptables -A FORWARD -s 172.17.0.0/16 -m conntrack ! --ctstate INVALID -j ACCEPT
+  n iptables -t nat -N KUBE-SERVICES
+  n iptables -t nat -N KUBE-MARK-MASQ
+  n iptables -t nat -N KUBE-POSTROUTING
+  n iptables -t nat -N KUBE-NODE-PORT
+  n iptables -t nat -N KUBE-SVC-DEMO
+  n iptables -t nat -A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+  n iptables -t nat -A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
+  n iptables -t nat -A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+  n iptables -t nat -A KUBE-POSTROUTING -m comment --comment "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose" -m set --match-set KUBE-LOOP-BACK dst,dst,src -j MASQUERADE
+  n iptables -t nat -A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+  n iptables -t nat -A KUBE-POSTROUTING -j MARK --xor-mark 0x4000
+  n iptables -t nat -A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
+  n iptables -t nat -A KUBE-SERVICES ! -s 172.17.0.0/16 -m comment --comment "Kubernetes service cluster ip + port for masquerade purpose" -m set --match-set KUBE-CLUSTER-IP dst,dst -j KUBE-MARK-MASQ
+  n iptables -t nat -A KUBE-SERVICES -m addrtype --dst-type LOCAL -j KUBE-NODE-PORT
+  n iptables -t nat -A KUBE-NODE-PORT -p tcp -m comment --comment "Kubernetes nodeport TCP port for masquerade purpose" -m set --match-set KUBE-NODE-PORT-TCP dst -j KUBE-MARK-MASQ
+  n iptables -t nat -A KUBE-SVC-DEMO -m recent --name KUBE-SEP-DEMO --mask 255.255.255.255 --rsource --rcheck --seconds 10800 --reap -j KUBE-MARK-MASQ
+  n ipset list > "$OUT/net-ipset-list.txt"
+  n ipset save > "$OUT/net-ipset-save.txt"
+  n iptables -L -n -v > "$OUT/net-iptables-l-n-v.txt"
+  n iptables -t nat -L -n -v > "$OUT/net-iptables-t-nat-l-n-v.txt"
+  n iptables -S > "$OUT/net-iptables-s.txt"
+  n iptables -t nat -S > "$OUT/net-iptables-t-nat-s.txt"
+  n iptables-save | grep -- '-A KUBE-' > "$OUT/net-iptables-save-grep.txt"
+  n iptables-save > "$OUT/net-iptables-save.txt"
+fi
 uname -r > "$OUT/kernel.txt"
 ip -V >> "$OUT/kernel.txt" 2>&1
+{ iptables -V; ipset -v; } >> "$OUT/kernel.txt" 2>&1 || true

@@ -51,7 +51,7 @@ final class Netfilter {
                 case Rule.Target.Drop d -> { return new Outcome(Action.DROP, p, r.describe(), false, false); }
                 case Rule.Target.Reject j -> { return new Outcome(Action.REJECT, p, r.describe(), false, false); }
                 case Rule.Target.Return x -> { return new Outcome(Action.CONTINUE, p, null, false, false); }
-                case Rule.Target.SetMark m -> p = p.withMark((p.mark() & ~m.mask()) | m.value());
+                case Rule.Target.SetMark m -> p = p.withMark((p.mark() & ~m.mask()) ^ m.value()); // MARK --set-xmark: zero the mask, XOR the value
                 case Rule.Target.Dnat d -> {
                     return new Outcome(Action.ACCEPT, p.withDst(d.to().ip(), d.to().port()), r.describe(), true, false);
                 }
@@ -77,7 +77,8 @@ final class Netfilter {
         if (m.outInterface() != null && !ifaceMatches(m.outInterface(), out)) return false;
         if (m.dstTypeLocal() && !host.isLocal(p.dst())) return false;
         if (m.notDstTypeLocal() && host.isLocal(p.dst())) return false;
-        if (m.markValue() != null && (p.mark() & m.markMask()) != m.markValue()) return false;
+        if (m.markValue() != null && ((p.mark() & m.markMask()) != m.markValue()) != m.notMark()) return false;
+        if (m.recentCheck() != null) return false; // a first connection: no client is in the recent list yet
         if (m.ctstate() != null) {
             boolean established = walk.isReply();
             boolean wantsEstablished = m.ctstate().contains("ESTABLISHED") || m.ctstate().contains("RELATED");

@@ -147,7 +147,7 @@ final class Walk {
         if (filtered != null) return filtered;
         p = postrouting(h, restoreSource(p), r.dev());
         Link dev = h.links.get(r.dev());
-        if (dev != null && p.size() > dev.mtu()) {
+        if (dev != null && dev.mtu() != Link.MTU_UNKNOWN && p.size() > dev.mtu()) {
             return drop(h, Verdict.UNREACHABLE, "packet of " + p.size() + " bytes with DF does not fit " + dev.name()
                     + " (mtu " + dev.mtu() + "): message too long, mtu=" + dev.mtu(), "mtu " + dev.mtu() + " on " + dev.name());
         }

@@ -268,7 +268,7 @@ final class Checks {
         int overlay = f.vxlan().mtu();
         for (IfAddress b : f.bridges()) {
             Link l = f.host().link(b.dev()).orElse(null);
-            if (l == null || l.mtu() <= overlay) continue;
+            if (l == null || overlay == Link.MTU_UNKNOWN || l.mtu() <= overlay) continue;
             drafts.add(new Draft(Code.MTU_MISMATCH, Severity.WARNING, l.name() + " of " + f.name() + " has mtu " + l.mtu() + " > " + overlay
                     + " of " + f.vxlan().name() + ": full-size packets of its pods to other hosts are dropped or fragmented")
                     .host(f.name()).subnet(b.prefix())

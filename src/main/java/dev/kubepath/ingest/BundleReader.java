@@ -200,7 +200,7 @@ public final class BundleReader {
     }
 
     private static final List<String> HOST_FILES = List.of("addr.txt", "route.txt", "neigh.txt", "fdb.txt", "link.txt",
-            "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env");
+            "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env", "ipset.txt");
     private static final List<String> CLUSTER_FILES = List.of("nodes.json", "nodes.txt", "pods.json", "pods.txt",
             "services.json", "services.txt", "endpoints.json", "flannel-config.json", "leases.txt");
 
@@ -235,7 +235,7 @@ public final class BundleReader {
             b.routes.addAll(routes);
             b.know(Facet.ROUTES);
         }
-        var neigh = parse(dir, false, "ip neigh", "neigh.txt", IpNeighText::parse);
+        var neigh = parse(dir, false, "ip neigh / arp -n", "neigh.txt", NeighFile::parse);
         if (neigh != null) {
             b.neighbours.addAll(neigh);
             b.know(Facet.NEIGHBOURS);
@@ -250,7 +250,12 @@ public final class BundleReader {
             b.virtualServers.addAll(ipvs);
             b.know(Facet.IPVS);
         }
-        var chains = parse(dir, false, "iptables-save", "iptables.txt", IptablesSave::parse);
+        var ipsets = parse(dir, false, "ipset list", "ipset.txt", IpSets::parse);
+        if (ipsets != null) {
+            ipsets.forEach(b::ipset);
+            b.know(Facet.IPSETS);
+        }
+        var chains = parse(dir, false, "iptables-save", "iptables.txt", (f, t) -> IptablesFile.parse(f, t, ipsets));
         if (chains != null) {
             b.chains.addAll(chains);
             b.know(Facet.IPTABLES);

@@ -1,6 +1,7 @@
 package dev.kubepath.ingest;
 
 import dev.kubepath.model.Chain;
+import dev.kubepath.model.IpSet;
 import dev.kubepath.model.Rule;
 import dev.kubepath.net.Protocol;
 import dev.kubepath.net.SocketAddress;
@@ -21,9 +22,19 @@ public final class IptablesSave {
     private record ChainHead(String policy, List<Rule> rules) {}
 
     public static Parsed<List<Chain>> parse(String file, String text) {
+        return parse(file, text, null);
+    }
+
+    /**
+     * As {@link #parse(String, String)}, with the host's ipsets (null when unknown) for {@code -m set} rules. Rules
+     * outside any {@code *table} section (grep output, a pasted fragment) are read when a named rule tells their
+     * table ({@link IptablesTables}); the chain they belong to is then partial and its policy unknown.
+     */
+    public static Parsed<List<Chain>> parse(String file, String text, List<IpSet> sets) {
         Problems problems = new Problems(file);
         Map<String, ChainHead> chains = new LinkedHashMap<>();
         String table = null;
+        Map<String, String> fragmentTables = new java.util.HashMap<>();
         for (Transcript.Line l : Transcript.of(text).lines()) {
             String line = l.text().trim();
             if (line.startsWith("#")) continue;
@@ -43,11 +54,27 @@ public final class IptablesSave {
                     }
                     chains.put(table + " " + t[0], new ChainHead(policy, new ArrayList<>()));
                 } else if (line.startsWith("-A ")) {
-                    if (table == null) throw new IllegalArgumentException("rule outside a *table section");
-                    Rule r = parseRule(line);
-                    ChainHead c = chains.get(table + " " + r.chain());
-                    if (c == null) throw new IllegalArgumentException("rule for chain " + r.chain() + " which table " + table + " does not declare");
-                    c.rules().add(r);
+                    List<Rule> rs = parseRules(line, sets);
+                    String chain = chainOf(line);
+                    if (table == null) {
+                        String t = fragmentTables.get(chain);
+                        if (t == null) {
+                            t = IptablesTables.ofRule(line);
+                            if (t == null) throw new IllegalArgumentException("rule outside a *table section whose table no named rule tells ("
+                                    + IptablesTables.RULES + "): '" + line + "'");
+                            fragmentTables.put(chain, t);
+                            if (chains.putIfAbsent(t + " " + chain, new ChainHead(null, new ArrayList<>())) == null) {
+                                problems.add(l.number(), "no *table line: chain " + chain + " read as table " + t + " ("
+                                        + IptablesTables.why(line) + "); it holds only the rules shown"
+                                        + (IptablesTables.BUILT_IN.contains(chain) ? ", its policy is unknown" : ""));
+                            }
+                        }
+                        chains.get(t + " " + chain).rules().addAll(rs);
+                        continue;
+                    }
+                    ChainHead c = chains.get(table + " " + chain);
+                    if (c == null) throw new IllegalArgumentException("rule for chain " + chain + " which table " + table + " does not declare");
+                    c.rules().addAll(rs);
                 } else {
                     throw new IllegalArgumentException("unexpected line '" + line + "' (expected *table, :CHAIN, -A or COMMIT)");
                 }
@@ -71,6 +98,24 @@ public final class IptablesSave {
      * @throws IllegalArgumentException naming the option that is not understood
      */
     public static Rule parseRule(String line) {
+        List<Rule> rules = parseRules(line, null);
+        if (rules.size() != 1) throw new IllegalArgumentException("'" + line + "' is " + rules.size() + " rules, expected one");
+        return rules.get(0);
+    }
+
+    /** The chain a rule line ({@code -A CHAIN ...}) appends to. */
+    static String chainOf(String line) {
+        String[] t = Tokens.split(line);
+        if (t.length < 2 || !t[0].equals("-A")) throw new IllegalArgumentException("a rule starts with '-A CHAIN', got '" + line + "'");
+        return t[1];
+    }
+
+    /**
+     * One rule line as the rules it stands for: one, or with {@code -m set --match-set NAME FLAGS} one per member of
+     * the set (none for an empty set: the rule never matches), each keeping the line as its text. The set comes from
+     * {@code sets} (the host's ipset listing); when it is not there the rule cannot be read.
+     */
+    public static List<Rule> parseRules(String line, List<IpSet> sets) {
         List<String> t = words(line);
         if (t.size() < 2 || !t.get(0).equals("-A")) throw new IllegalArgumentException("a rule starts with '-A CHAIN', got '" + line + "'");
         String chain = t.get(1);
@@ -79,6 +124,8 @@ public final class IptablesSave {
         String comment = null;
         boolean not = false;
         String module = null;
+        String setName = null, setFlags = null, recentName = "DEFAULT";
+        boolean recentCheck = false;
         int i = 2;
         while (i < t.size()) {
             String w = t.get(i++);
@@ -101,7 +148,8 @@ public final class IptablesSave {
                     noNegation(neg, w);
                     module = arg(t, i++, w);
                     switch (module) {
-                        case "tcp", "udp", "comment", "addrtype", "mark", "statistic", "conntrack", "state" -> { }
+                        case "tcp", "udp", "comment", "addrtype", "mark", "statistic", "conntrack", "state", "recent", "set" -> { }
+                        case "nfacct" -> { } // counts bytes and always matches
                         default -> throw new IllegalArgumentException("match module '" + module + "' is not modelled");
                     }
                 }
@@ -114,8 +162,8 @@ public final class IptablesSave {
                 }
                 case "--comment" -> comment = arg(t, i++, w);
                 case "--ctstate", "--state" -> {
-                    noNegation(neg, w);
-                    m = m.withCtstate(arg(t, i++, w));
+                    String states = arg(t, i++, w);
+                    m = m.withCtstate(neg ? complement(states) : states);
                 }
                 case "--dst-type" -> {
                     String type = arg(t, i++, w);
@@ -123,9 +171,28 @@ public final class IptablesSave {
                     m = m.withDstTypeLocal(!neg, neg);
                 }
                 case "--mark" -> {
-                    noNegation(neg, w);
                     long[] vm = valueMask(arg(t, i++, w));
-                    m = m.withMark((int) vm[0], (int) vm[1]);
+                    m = neg ? m.withNotMark((int) vm[0], (int) vm[1]) : m.withMark((int) vm[0], (int) vm[1]);
+                }
+                case "--nfacct-name" -> {
+                    noNegation(neg, w);
+                    arg(t, i++, w);
+                }
+                case "--match-set" -> {
+                    noNegation(neg, w);
+                    if (setName != null) throw new IllegalArgumentException("two --match-set in one rule are not modelled");
+                    setName = arg(t, i++, w);
+                    setFlags = arg(t, i++, w);
+                }
+                case "--set", "--rsource", "--rdest", "--reap", "--remove" -> noNegation(neg, w); // --set records, always matches
+                case "--name", "--mask", "--seconds", "--hitcount" -> {
+                    noNegation(neg, w);
+                    String v = arg(t, i++, w);
+                    if (w.equals("--name")) recentName = v;
+                }
+                case "--rcheck", "--update" -> {
+                    noNegation(neg, w);
+                    recentCheck = true;
                 }
                 case "--mode" -> {
                     String mode = arg(t, i++, w);
@@ -164,11 +231,17 @@ public final class IptablesSave {
                             i += 2;
                         }
                         case "MARK" -> {
-                            if (i + 1 >= t.size() || !t.get(i).equals("--set-xmark")) {
-                                throw new IllegalArgumentException("MARK without --set-xmark");
-                            }
+                            if (i + 1 >= t.size()) throw new IllegalArgumentException("MARK without --set-xmark, --set-mark, --or-mark or --xor-mark");
                             long[] vm = valueMask(t.get(i + 1));
-                            target = new Rule.Target.SetMark((int) vm[0], (int) vm[1]);
+                            int v = (int) vm[0], mask = (int) vm[1];
+                            // each as --set-xmark VALUE/MASK: zero MASK's bits, then XOR VALUE in
+                            target = switch (t.get(i)) {
+                                case "--set-xmark" -> new Rule.Target.SetMark(v, mask);
+                                case "--set-mark" -> new Rule.Target.SetMark(v, mask | v);
+                                case "--or-mark" -> new Rule.Target.SetMark(v, v);
+                                case "--xor-mark" -> new Rule.Target.SetMark(v, 0);
+                                default -> throw new IllegalArgumentException("MARK " + t.get(i) + " is not modelled (expected --set-xmark, --set-mark, --or-mark or --xor-mark)");
+                            };
                             i += 2;
                         }
                         case "SNAT", "LOG", "CT", "TPROXY", "REDIRECT", "CONNMARK", "NOTRACK", "TCPMSS" ->
@@ -181,7 +254,34 @@ public final class IptablesSave {
         }
         if (not) throw new IllegalArgumentException("'!' at the end of the rule");
         if (target == null) throw new IllegalArgumentException("rule without a -j target (counting-only rules are not modelled)");
-        return new Rule(chain, m, target, comment, line);
+        if (recentCheck) m = m.withRecentCheck(recentName);
+        if (setName == null) return List.of(new Rule(chain, m, target, comment, line));
+        IpSet set = null;
+        if (sets != null) for (IpSet s : sets) if (s.name().equals(setName)) set = s;
+        if (set == null) {
+            throw new IllegalArgumentException("-m set --match-set " + setName + ": the set's members are unknown ("
+                    + (sets == null ? "no ipset listing (ipset.txt)" : "ipset.txt does not list " + setName) + ")");
+        }
+        List<Rule> out = new ArrayList<>();
+        for (IpSet.Member member : set.members()) {
+            Rule.Match mm = IpSets.match(m, set, member, setFlags);
+            if (mm != null) out.add(new Rule(chain, mm, target, comment, line));
+        }
+        return out;
+    }
+
+    private static final List<String> CT_STATES = List.of("INVALID", "NEW", "ESTABLISHED", "RELATED", "UNTRACKED");
+
+    /** {@code ! --ctstate A,B} as the states it leaves (of conntrack's five; SNAT and DNAT are not states of their own). */
+    static String complement(String states) {
+        List<String> given = List.of(states.split(","));
+        for (String g : given) {
+            if (!CT_STATES.contains(g)) throw new IllegalArgumentException("'! --ctstate " + states + "': " + g + " is not modelled (expected " + String.join(", ", CT_STATES) + ")");
+        }
+        List<String> rest = new ArrayList<>(CT_STATES);
+        rest.removeAll(given);
+        if (rest.isEmpty()) throw new IllegalArgumentException("'! --ctstate " + states + "' matches nothing");
+        return String.join(",", rest);
     }
 
     private static void noNegation(boolean neg, String option) {

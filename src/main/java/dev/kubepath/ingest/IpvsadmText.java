@@ -13,7 +13,9 @@ import java.util.Map;
  * {@code ipvsadm -Ln} (a {@code TCP  10.2.0.155:2024 rr} line followed by {@code -> 172.17.89.10:20000 Masq 1 0 0}
  * lines) and {@code ipvsadm -S -n} ({@code -A -t VIP:PORT -s rr} / {@code -a -t VIP:PORT -r RIP:PORT -m -w 1}).
  * An empty listing is knowledge: no virtual servers. Real servers listed before any virtual server (as
- * {@code grep -C 1} cuts them) are reported, not attached to a guessed service.
+ * {@code grep -C 1} cuts them) are reported, not attached to a guessed service. {@code ipvsadm -L} without -n prints
+ * well-known ports by name ({@code :http}), which are read ({@link #address}); {@code ipvsadm -Lnc} connection rows
+ * ({@link IpvsConnText}) are read and counted, as they say nothing of the table.
  */
 public final class IpvsadmText {
     private IpvsadmText() {}
@@ -24,13 +26,22 @@ public final class IpvsadmText {
         Problems problems = new Problems(file);
         Map<String, Building> services = new LinkedHashMap<>();
         Building current = null;
+        int connections = 0, connectionLine = 0;
+        boolean table = false;
         for (Transcript.Line l : Transcript.of(text).lines()) {
             String line = l.text();
             String s = line.trim();
+            if (s.startsWith("IP Virtual Server") || s.startsWith("Prot ")) table = true;
             if (Transcript.isComment(s) || s.startsWith("IP Virtual Server") || s.startsWith("Prot ")
-                    || s.startsWith("-> RemoteAddress") || s.equals("--")) continue;
+                    || s.startsWith("-> RemoteAddress") || s.equals("--") || IpvsConnText.isHeader(s)) continue;
             try {
                 String[] t = Tokens.split(s);
+                if (IpvsConnText.isRow(t)) {
+                    IpvsConnText.parseLine(s);
+                    if (connections++ == 0) connectionLine = l.number();
+                    continue;
+                }
+                table = true;
                 if (t[0].equals("->")) {
                     if (current == null) throw new IllegalArgumentException("real server '" + s + "' before any virtual server");
                     current.reals().add(realLn(t, s));
@@ -42,7 +53,7 @@ public final class IpvsadmText {
                     if (t.length < 3) throw new IllegalArgumentException("expected 'PROT ADDR:PORT SCHEDULER', got '" + s + "'");
                     if (t[0].equals("FWM")) throw new IllegalArgumentException("firewall-mark virtual servers are not modelled: '" + s + "'");
                     Protocol p = protocol(t[0]);
-                    SocketAddress a = SocketAddress.parse(t[1]);
+                    SocketAddress a = address(t[1]);
                     current = new Building(p, a, t[2], new ArrayList<>());
                     if (services.putIfAbsent(p + " " + a, current) != null) {
                         throw new IllegalArgumentException("virtual server " + p + " " + a + " listed twice");
@@ -52,6 +63,11 @@ public final class IpvsadmText {
                 problems.add(l.number(), e);
             }
         }
+        if (connections > 0) {
+            problems.add(connectionLine, connections + " IPVS connection entries (ipvsadm -Lnc) read: they show connections, not virtual servers"
+                    + (table ? "" : "; the IPVS table stays unknown (ipvsadm -Ln shows it)"));
+        }
+        if (!table && connections > 0) return problems.result(null);
         List<VirtualServer> out = new ArrayList<>();
         for (Building b : services.values()) out.add(new VirtualServer(b.protocol(), b.address(), b.scheduler(), b.reals()));
         return problems.result(out);
@@ -71,7 +87,7 @@ public final class IpvsadmText {
         if (!fwd.equals("Masq") && !fwd.equals("Route") && !fwd.equals("Tunnel") && !fwd.equals("Local")) {
             throw new IllegalArgumentException("'" + fwd + "' is not an IPVS forwarding method (expected Masq, Route, Tunnel or Local)");
         }
-        return new VirtualServer.RealServer(SocketAddress.parse(t[1]), fwd, Tokens.parseInt(t[3], "weight"),
+        return new VirtualServer.RealServer(address(t[1]), fwd, Tokens.parseInt(t[3], "weight"),
                 Tokens.parseInt(t[4], "active connection count"), Tokens.parseInt(t[5], "inactive connection count"));
     }
 
@@ -110,6 +126,19 @@ public final class IpvsadmText {
             if (rip == null) throw new IllegalArgumentException("no -r real server in '" + s + "'");
             b.reals().add(new VirtualServer.RealServer(rip, fwd, weight, 0, 0));
         }
+    }
+
+    /** ADDR:PORT as ipvsadm prints it, with or without -n: a well-known service name is its port; a host name is unknown. */
+    static SocketAddress address(String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon > 0 && !dev.kubepath.net.Ipv4.isValid(text.substring(0, colon))) {
+            throw new IllegalArgumentException("'" + text.substring(0, colon) + "' in '" + text + "' is a host name, not an address: unknown ('ipvsadm -Ln' shows addresses)");
+        }
+        if (colon > 0 && colon + 1 < text.length() && !Character.isDigit(text.charAt(colon + 1))) {
+            int port = Integer.parseInt(ServiceNames.port(text.substring(colon + 1)));
+            return new SocketAddress(dev.kubepath.net.Ipv4.parse(text.substring(0, colon)), port);
+        }
+        return SocketAddress.parse(text);
     }
 
     private static String arg(String[] t, int i, String s) {

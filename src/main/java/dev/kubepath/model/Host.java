@@ -10,13 +10,14 @@ import java.util.Set;
 
 /**
  * One machine's network state, vendor-neutral: what {@code ip}, {@code bridge}, {@code ipvsadm},
- * {@code iptables-save}, {@code sysctl} and {@code systemctl} would show, plus the pods on its bridges.
+ * {@code iptables-save}, {@code ipset}, {@code sysctl} and {@code systemctl} would show, plus the pods on its bridges.
  * {@code known} lists the facets this snapshot actually holds; an absent facet is unknown, not empty.
  */
 public record Host(String name, List<Link> links, List<IfAddress> addresses, List<Route> routes,
                    List<Neighbour> neighbours, List<FdbEntry> fdb, List<VirtualServer> virtualServers,
                    List<Chain> chains, Map<String, String> sysctls, List<Socket> sockets,
-                   Map<Daemon, Daemon.State> daemons, List<Container> containers, Set<Facet> known) {
+                   Map<Daemon, Daemon.State> daemons, List<Container> containers, Set<Facet> known,
+                   List<IpSet> ipsets) {
 
     public static final String IP_FORWARD = "net.ipv4.ip_forward";
 
@@ -32,6 +33,7 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
         sockets = List.copyOf(sockets);
         daemons = Map.copyOf(daemons);
         containers = List.copyOf(containers);
+        ipsets = List.copyOf(ipsets);
         // an EnumSet behind the read-only view: knows() is on the tracer's hot path
         known = java.util.Collections.unmodifiableSet(known.isEmpty() ? EnumSet.noneOf(Facet.class) : EnumSet.copyOf(known));
     }
@@ -62,6 +64,11 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
 
     public Optional<Chain> chain(String table, String name) {
         for (Chain c : chains) if (c.table().equals(table) && c.name().equals(name)) return Optional.of(c);
+        return Optional.empty();
+    }
+
+    public Optional<IpSet> ipset(String name) {
+        for (IpSet s : ipsets) if (s.name().equals(name)) return Optional.of(s);
         return Optional.empty();
     }
 

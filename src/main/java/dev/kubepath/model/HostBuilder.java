@@ -23,6 +23,7 @@ public final class HostBuilder {
     public final List<Socket> sockets = new ArrayList<>();
     public final Map<Daemon, Daemon.State> daemons = new EnumMap<>(Daemon.class);
     public final List<Container> containers = new ArrayList<>();
+    public final List<IpSet> ipsets = new ArrayList<>();
     private final Set<Facet> known = EnumSet.noneOf(Facet.class);
     /** Parts other hosts hold too, appended (not copied) after one of the lists above when the host is built. */
     private final Map<List<?>, List<SharedList.Part<?>>> shared = new IdentityHashMap<>();
@@ -44,6 +45,7 @@ public final class HostBuilder {
         sockets.addAll(h.sockets());
         daemons.putAll(h.daemons());
         containers.addAll(h.containers());
+        ipsets.addAll(h.ipsets());
         known.addAll(h.known());
     }
 
@@ -124,6 +126,12 @@ public final class HostBuilder {
         return know(Facet.CONTAINERS);
     }
 
+    public HostBuilder ipset(IpSet s) {
+        ipsets.removeIf(x -> x.name().equals(s.name()));
+        ipsets.add(s);
+        return know(Facet.IPSETS);
+    }
+
     /**
      * Appends a part that many hosts hold alike (the ClusterIP virtual servers of every node) to one of this
      * builder's lists, e.g. {@code share(b.virtualServers, part)}: the built host keeps the part itself, so
@@ -146,6 +154,6 @@ public final class HostBuilder {
 
     public Host build() {
         return new Host(name, links, withShared(addresses), withShared(routes), withShared(neighbours), withShared(fdb),
-                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known);
+                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known, ipsets);
     }
 }

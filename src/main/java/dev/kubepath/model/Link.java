@@ -5,8 +5,11 @@ import dev.kubepath.net.Mac;
 /**
  * A network device. {@code master} names the bridge a port is enslaved to (null when none);
  * {@code up} is the administrative and carrier state together: a route through a link that is not up is unusable.
+ * {@code mtu} is {@link #MTU_UNKNOWN} when the listing did not show it ({@code ip -br link}).
  */
 public record Link(String name, LinkKind kind, int mtu, Mac mac, boolean up, String master) {
+    public static final int MTU_UNKNOWN = 0;
+
     public Link withUp(boolean value) {
         return new Link(name, kind, mtu, mac, value, master);
     }

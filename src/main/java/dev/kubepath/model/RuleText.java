@@ -19,8 +19,9 @@ final class RuleText {
             sb.append(" -m addrtype").append(m.notDstTypeLocal() ? " ! --dst-type LOCAL" : " --dst-type LOCAL");
         }
         if (m.protocol() != null && m.dport() != null) sb.append(" -m ").append(m.protocol().lower()).append(" --dport ").append(m.dport());
-        if (m.markValue() != null) sb.append(" -m mark --mark ").append(hex(m.markValue())).append('/').append(hex(m.markMask()));
+        if (m.markValue() != null) sb.append(m.notMark() ? " -m mark ! --mark " : " -m mark --mark ").append(hex(m.markValue())).append('/').append(hex(m.markMask()));
         if (m.ctstate() != null) sb.append(" -m conntrack --ctstate ").append(m.ctstate());
+        if (m.recentCheck() != null) sb.append(" -m recent --rcheck --name ").append(m.recentCheck());
         if (m.probability() != null) {
             sb.append(" -m statistic --mode random --probability ").append(String.format(Locale.ROOT, "%.11f", m.probability()));
         }

@@ -108,9 +108,10 @@ public final class IptablesRules {
                 new ProxyRules.Hook(NAT, jump("POSTROUTING", Rule.Match.ANY, KUBE_POSTROUTING, "kubernetes postrouting rules")));
     }
 
+    /** The hook kube-proxy limits to new connections: its match holds the ctstate its text shows. */
     private static Rule newOnly(Rule r) {
         String text = r.describe().replace(" -m comment", " -m conntrack --ctstate NEW -m comment");
-        return withText(r, text);
+        return withText(new Rule(r.chain(), r.match().withCtstate("NEW"), r.target(), r.comment(), null), text);
     }
 
     /**

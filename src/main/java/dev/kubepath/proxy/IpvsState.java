@@ -4,6 +4,7 @@ import dev.kubepath.model.Chain;
 import dev.kubepath.model.Endpoints;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.IpSet;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Rule;
 import dev.kubepath.model.Service;
@@ -27,15 +28,16 @@ import static dev.kubepath.proxy.Rules.*;
  * host except those on kube-ipvs0 and loopback, so docker0's and flannel.1's too), scheduler rr, real servers
  * Masq weight 1. The nat rules mark service traffic 0x4000 so POSTROUTING masquerades it; kube-proxy matches
  * ipsets (KUBE-CLUSTER-IP, KUBE-NODE-PORT-TCP), which the model holds as one rule per set member carrying the
- * real line as text.
+ * real line as text; {@link #ipsets()} are those sets as {@code ipset list} shows them.
  */
-public record IpvsState(List<Ipv4> clusterIps, List<VirtualServer> virtualServers, ProxyRules rules) {
+public record IpvsState(List<Ipv4> clusterIps, List<VirtualServer> virtualServers, ProxyRules rules, List<IpSet> ipsets) {
     public static final String DUMMY_DEVICE = "kube-ipvs0";
     public static final String SCHEDULER = "rr";
 
     public IpvsState {
         clusterIps = List.copyOf(clusterIps);
         virtualServers = List.copyOf(virtualServers);
+        ipsets = List.copyOf(ipsets);
     }
 
     /** The addresses a NodePort listens on: every address but kube-ipvs0's and loopback's. */
@@ -56,11 +58,14 @@ public record IpvsState(List<Ipv4> clusterIps, List<VirtualServer> virtualServer
         List<VirtualServer> vs = new ArrayList<>();
         List<Rule> natServices = new ArrayList<>();
         List<Rule> natNodePorts = new ArrayList<>();
+        List<IpSet.Member> clusterMembers = new ArrayList<>();
+        Map<String, List<IpSet.Member>> nodePortMembers = new LinkedHashMap<>();
         for (ServicePort sp : ServicePort.join(services, endpoints)) {
             Service.Port port = sp.port();
             List<VirtualServer.RealServer> reals = sp.endpoints().stream().map(VirtualServer.RealServer::masq).toList();
             clusterIps.add(sp.service().clusterIp());
             vs.add(new VirtualServer(port.protocol(), sp.clusterAddress(), SCHEDULER, reals));
+            clusterMembers.add(new IpSet.Member(Prefix.host(sp.service().clusterIp()), port.protocol(), port.port(), null));
             if (clusterCidr != null) {
                 Rule r = jump(KUBE_SERVICES, Rule.Match.ANY.withSrc(clusterCidr, true)
                                 .withDst(Prefix.host(sp.service().clusterIp()), false).withPort(port.protocol(), port.port()),
@@ -74,6 +79,7 @@ public record IpvsState(List<Ipv4> clusterIps, List<VirtualServer> virtualServer
                     vs.add(new VirtualServer(port.protocol(), new SocketAddress(local, port.nodePort()), SCHEDULER, reals));
                 }
                 String proto = port.protocol().name();
+                nodePortMembers.computeIfAbsent("KUBE-NODE-PORT-" + proto, k -> new ArrayList<>()).add(new IpSet.Member(null, null, port.nodePort(), null));
                 Rule r = jump("KUBE-NODE-PORT", Rule.Match.ANY.withPort(port.protocol(), port.nodePort()), KUBE_MARK_MASQ,
                         "Kubernetes nodeport " + proto + " port for masquerade purpose");
                 natNodePorts.add(withText(r, "-A KUBE-NODE-PORT -p " + port.protocol().lower()
@@ -97,6 +103,9 @@ public record IpvsState(List<Ipv4> clusterIps, List<VirtualServer> virtualServer
                 Rule.Match.ANY.withMark(MASQ_MARK, MASQ_MARK), new Rule.Target.Accept(), "kubernetes forwarding rules"))));
         List<ProxyRules.Hook> hooks = new ArrayList<>(IptablesRules.natHooks());
         hooks.add(new ProxyRules.Hook(FILTER, jump("FORWARD", Rule.Match.ANY, KUBE_FORWARD, "kubernetes forwarding rules")));
-        return new IpvsState(List.copyOf(clusterIps), vs, new ProxyRules(chains, hooks));
+        List<IpSet> sets = new ArrayList<>();
+        sets.add(new IpSet("KUBE-CLUSTER-IP", "hash:ip,port", clusterMembers));
+        nodePortMembers.forEach((name, members) -> sets.add(new IpSet(name, "bitmap:port", members)));
+        return new IpvsState(List.copyOf(clusterIps), vs, new ProxyRules(chains, hooks), sets);
     }
 }

@@ -35,7 +35,7 @@ final class Rules {
                 "kubernetes service traffic requiring SNAT");
     }
 
-    /** Rules whose exact iptables-save text carries matches the model cannot evaluate (conntrack, ipset, reject-with). */
+    /** Rules whose exact iptables-save text carries what the model holds otherwise (an ipset rule per member, reject-with). */
     static Rule withText(Rule r, String text) {
         return new Rule(r.chain(), r.match(), r.target(), r.comment(), text);
     }

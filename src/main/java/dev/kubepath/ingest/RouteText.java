@@ -1,0 +1,52 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.Route;
+import dev.kubepath.net.Ipv4;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * net-tools {@code route} without {@code -n}: the columns of {@code route -n}, but a destination of 0.0.0.0 is
+ * printed {@code default}, an absent gateway {@code *} (older net-tools) and any address that resolves by its name
+ * ({@code gateway}, {@code link-local} from /etc/networks, a host name). A name is not an address: its row is
+ * reported (run {@code route -n}), never resolved by guess.
+ */
+public final class RouteText {
+    private RouteText() {}
+
+    public static Parsed<List<Route>> parse(String file, String text) {
+        Problems problems = new Problems(file);
+        List<Route> routes = new ArrayList<>();
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String line = l.text();
+            if (Transcript.isComment(line) || RouteNText.isHeader(line)) continue;
+            try {
+                routes.add(parseLine(line));
+            } catch (IllegalArgumentException e) {
+                problems.add(l.number(), e);
+            }
+        }
+        return problems.result(routes);
+    }
+
+    /** One row, e.g. {@code default  gateway  0.0.0.0  UG  100  0  0 eth0} (whose gateway is a name: an error). */
+    public static Route parseLine(String line) {
+        String[] t = Tokens.split(line);
+        if (t.length != 8) return RouteNText.parseLine(line); // reports the column count
+        t[0] = address(t[0], "default", "destination", line);
+        t[1] = address(t[1], "*", "gateway", line);
+        return RouteNText.parseLine(String.join(" ", t));
+    }
+
+    private static String address(String word, String zero, String column, String line) {
+        if (word.equals(zero)) return "0.0.0.0";
+        if (Ipv4.isValid(word)) return word;
+        throw new IllegalArgumentException(column + " '" + word + "' is a name, not an address: its address is unknown (route printed names; 'route -n' shows addresses): '" + line.trim() + "'");
+    }
+
+    /** True when a route table row holds a name where route -n has an address ({@code default}, {@code *}, a host name). */
+    static boolean hasNames(String[] t) {
+        return t.length == 8 && (!Ipv4.isValid(t[0]) || !Ipv4.isValid(t[1]));
+    }
+}
