@@ -1,6 +1,7 @@
 package dev.kubepath.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.model.Lease;
@@ -8,75 +9,66 @@ import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * leases.txt: flannel's subnet leases in any of the forms an operator collects them.
+ * leases.txt: flannel's subnet leases in any of the forms an operator collects them. The form is decided by the
+ * file's content as a whole, never by its first line:
  * <ul>
- * <li>an etcd v2 transcript: {@code etcdctl ls <prefix>/subnets} then {@code etcdctl get KEY} each followed by
- * its JSON value;</li>
- * <li>{@code etcdctl get --prefix <prefix>/subnets} (v3): KEY and VALUE lines in pairs;</li>
- * <li>{@code kubectl get nodes -o json}, when flannel uses the kube subnet manager: spec.podCIDR with the
- * {@code flannel.alpha.coreos.com/public-ip}, {@code backend-type} and {@code backend-data} annotations.</li>
+ * <li>one JSON document with {@code kvs}: {@code etcdctl get --prefix -w json} ({@link EtcdctlJson});</li>
+ * <li>one JSON document of Kubernetes objects, or YAML with {@code apiVersion:}/{@code kind:}/{@code items:}:
+ * {@code kubectl get nodes -o json|yaml} with the kube subnet manager's annotations ({@link NodeLeases});</li>
+ * <li>lines holding flannel's node annotations ({@code kubectl describe node}, {@code | grep flannel})
+ * ({@link NodeLeases#fromLines});</li>
+ * <li>anything else is read as etcdctl's text output, v2 or v3 ({@link EtcdctlText}).</li>
  * </ul>
- * A key that {@code ls} lists but whose value the file does not show is reported: its owner is unknown.
+ * A file in which none of these finds a key, a lease value or a node is reported and gives no leases, so the
+ * registry stays unknown rather than known and empty.
  */
 public final class LeasesText {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     static final String ANNOTATION = "flannel.alpha.coreos.com/";
+    private static final Pattern YAML_TOP = Pattern.compile("^(apiVersion|kind|items|metadata):(\\s.*)?$");
 
     private LeasesText() {}
 
+    /** The forms leases.txt may take. */
+    enum Form { ETCDCTL_JSON, NODES_JSON, NODES_YAML, NODE_ANNOTATIONS, ETCDCTL_TEXT }
+
     public static Parsed<List<Lease>> parse(String file, String text) {
-        if (Json.looksLikeJson(text)) return fromNodes(file, text);
-        Problems problems = new Problems(file);
-        Map<Prefix, Lease> leases = new LinkedHashMap<>();
-        Map<Prefix, Integer> listed = new LinkedHashMap<>();
-        java.util.Set<Prefix> shown = new java.util.HashSet<>();
-        for (Transcript.Section s : Transcript.of(text).sections()) {
-            String pendingKey = getKey(s.command());
-            int pendingLine = s.promptLine();
-            for (Transcript.Line l : s.lines()) {
-                String line = l.text().trim();
-                if (Transcript.isComment(line)) continue;
-                try {
-                    if (line.startsWith("/")) {
-                        if (pendingKey != null && !pendingKey.equals(line)) listed.putIfAbsent(subnetOfKey(pendingKey), pendingLine);
-                        pendingKey = line;
-                        pendingLine = l.number();
-                        if (!line.contains("/subnets/")) throw new IllegalArgumentException("key '" + line + "' is not under <prefix>/subnets/");
-                        listed.putIfAbsent(subnetOfKey(line), l.number());
-                    } else if (line.startsWith("{")) {
-                        if (pendingKey == null) throw new IllegalArgumentException("lease value without a key before it");
-                        Prefix subnet = subnetOfKey(pendingKey);
-                        pendingKey = null;
-                        shown.add(subnet); // a damaged value is reported once, not also as "not shown"
-                        leases.put(subnet, lease(subnet, line));
-                    } else {
-                        throw new IllegalArgumentException("expected a subnet key or its JSON value, got '" + line + "'");
-                    }
-                } catch (IllegalArgumentException e) {
-                    problems.add(l.number(), e);
-                    pendingKey = null;
-                }
-            }
-        }
-        listed.forEach((subnet, line) -> {
-            if (!shown.contains(subnet)) {
-                problems.add(line, "subnet " + subnet + " is listed but its lease value is not shown; its owner is unknown");
-            }
-        });
-        return problems.result(new ArrayList<>(leases.values()));
+        Transcript t = Transcript.of(text);
+        return switch (form(t)) {
+            case ETCDCTL_JSON -> EtcdctlJson.parse(file, text);
+            case NODES_JSON -> NodeLeases.fromJson(file, text);
+            case NODES_YAML -> NodeLeases.fromYaml(file, text);
+            case NODE_ANNOTATIONS -> NodeLeases.fromLines(file, t);
+            case ETCDCTL_TEXT -> EtcdctlText.parse(file, t);
+        };
     }
 
-    private static String getKey(String command) {
-        if (command == null) return null;
-        String[] t = Tokens.split(command);
-        if (t.length == 3 && t[0].endsWith("etcdctl") && t[1].equals("get") && t[2].startsWith("/")) return t[2];
-        return null;
+    /** Which form the output lines are in (prompts and comments already dropped by the transcript). */
+    static Form form(Transcript t) {
+        List<Transcript.Line> lines = t.lines();
+        if (lines.isEmpty()) return Form.ETCDCTL_TEXT;
+        String first = lines.get(0).text().stripLeading();
+        if (first.startsWith("{") || first.startsWith("[")) {
+            StringBuilder sb = new StringBuilder();
+            for (Transcript.Line l : lines) sb.append(l.text()).append('\n');
+            String all = sb.toString();
+            try {
+                JsonNode root = MAPPER.readTree(all);
+                if (root != null && root.has("kvs")) return Form.ETCDCTL_JSON;
+                if (root != null && (root.isArray() || root.has("items") || root.has("metadata") || root.has("kind"))) return Form.NODES_JSON;
+            } catch (JsonProcessingException e) {
+                // several documents (etcdctl's values one per line) or a damaged one: told apart by what it names
+                if (all.contains("\"kvs\"")) return Form.ETCDCTL_JSON;
+                if (all.contains("\"apiVersion\"") || all.contains("\"metadata\"")) return Form.NODES_JSON;
+            }
+        }
+        for (Transcript.Line l : lines) if (YAML_TOP.matcher(l.text()).matches()) return Form.NODES_YAML;
+        for (Transcript.Line l : lines) if (NodeLeases.isAnnotationLine(l.text())) return Form.NODE_ANNOTATIONS;
+        return Form.ETCDCTL_TEXT;
     }
 
     /** {@code /coreos.com/network/subnets/172.17.9.0-24} -> 172.17.9.0/24. */
@@ -90,13 +82,7 @@ public final class LeasesText {
 
     /** A lease value: {@code {"PublicIP":"10.0.0.36","BackendType":"vxlan","BackendData":{"VtepMAC":"2a:..."}}}. */
     public static Lease lease(Prefix subnet, String json) {
-        JsonNode v;
-        try {
-            v = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("lease value of " + subnet + " is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (v == null || !v.isObject()) throw new IllegalArgumentException("lease value of " + subnet + " is not a JSON object");
+        JsonNode v = value(json, "lease value of " + subnet);
         String ip = Json.text(v, "PublicIP");
         if (ip == null) throw new IllegalArgumentException("lease of " + subnet + " has no PublicIP");
         String type = Json.text(v, "BackendType");
@@ -104,30 +90,15 @@ public final class LeasesText {
         return new Lease(subnet, Ipv4.parse(ip), type, mac == null ? null : Mac.parse(mac), null);
     }
 
-    private static Parsed<List<Lease>> fromNodes(String file, String text) {
-        Problems problems = new Problems(file);
-        List<Lease> out = new ArrayList<>();
-        JsonNode root = Json.read(problems, text);
-        if (root == null) return problems.result(out);
-        int line = IpRouteJson.firstLine(text);
-        for (JsonNode n : KubectlJson.items(root)) {
-            String name = n.path("metadata").path("name").asText("?");
-            JsonNode ann = n.path("metadata").path("annotations");
-            String ip = Json.text(ann, ANNOTATION + "public-ip");
-            if (ip == null) continue; // a node flannel has not registered (yet)
-            try {
-                String cidr = Json.text(n.path("spec"), "podCIDR");
-                if (cidr == null) throw new IllegalArgumentException("node " + name + " has flannel annotations but no spec.podCIDR");
-                String data = Json.text(ann, ANNOTATION + "backend-data");
-                Mac mac = null;
-                if (data != null && !data.isEmpty() && !data.equals("null")) {
-                    mac = lease(Addresses.prefix(cidr), "{\"PublicIP\":\"" + ip + "\",\"BackendData\":" + data + "}").vtepMac();
-                }
-                out.add(new Lease(Addresses.prefix(cidr), Ipv4.parse(ip), Json.text(ann, ANNOTATION + "backend-type"), mac, null));
-            } catch (IllegalArgumentException e) {
-                problems.add(line, "node " + name + ": " + e.getMessage());
-            }
+    /** A lease value as a JSON object; {@code what} names it in the complaint. */
+    static JsonNode value(String json, String what) {
+        JsonNode v;
+        try {
+            v = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(what + " is not valid JSON: " + e.getOriginalMessage());
         }
-        return problems.result(out);
+        if (v == null || !v.isObject()) throw new IllegalArgumentException(what + " is not a JSON object");
+        return v;
     }
 }
