@@ -355,7 +355,7 @@ final class Checks {
             Service s = serviceOf(vs);
             if (s == null) continue;
             Optional<Endpoints> ep = cluster.endpointsOf(s);
-            if (ep.isEmpty()) continue; // endpoints not in the snapshot: nothing to compare with
+            if (ep.isEmpty() || !ep.get().complete()) continue; // endpoints unknown or partly shown: nothing to compare with
             for (VirtualServer.RealServer r : vs.reals()) {
                 if (ep.get().addresses().stream().anyMatch(a -> a.ip().equals(r.address().ip()))) continue;
                 drafts.add(new Draft(Code.STALE_IPVS_DESTINATION, Severity.WARNING, vs.describe() + " on " + f.name() + " still sends to "

@@ -102,6 +102,15 @@ public final class BundleReader {
         return String.join("\n", lines);
     }
 
+    /** A file's text read a second time (its problems were reported the first time); null when it cannot be read. */
+    private static String raw(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return null;
+        }
+    }
+
     /** Parses the first of the given files that exists; null when none does. */
     private <T> T parse(Path dir, boolean required, String what, List<String> names,
                         List<BiFunction<String, String, Parsed<T>>> parsers) {
@@ -146,8 +155,21 @@ public final class BundleReader {
                 List.of(KubectlJson::pods, KubectlText::pods));
         List<Service> services = parse(dir, true, "kubectl get svc -A", List.of("services.json", "services.txt"),
                 List.of(KubectlJson::services, KubectlText::services));
-        List<Endpoints> endpoints = parse(dir, false, "kubectl get endpoints -A", List.of("endpoints.json"),
-                List.of(KubectlJson::endpoints));
+        List<Endpoints> slices = parse(dir, false, "kubectl get endpointslices -A", List.of("endpointslices.json"),
+                List.of(KubectlJson::endpointSlices));
+        List<Endpoints> endpoints = parse(dir, false, "kubectl get endpoints -A", List.of("endpoints.json", "endpoints.txt"),
+                List.of(KubectlJson::endpoints, KubectlText::endpoints));
+        if (slices != null) { // EndpointSlices are the source; Endpoints only for services that have no slice
+            List<Endpoints> merged = new ArrayList<>(slices);
+            for (Endpoints e : orEmpty(endpoints)) if (slices.stream().noneMatch(x -> x.key().equals(e.key()))) merged.add(e);
+            endpoints = merged;
+        }
+        if (services != null && Files.isRegularFile(dir.resolve("services.json"))) {
+            Parsed<List<Service>> resolved = TargetPorts.resolve(rel(dir.resolve("services.json")), raw(dir.resolve("services.json")),
+                    services, orEmpty(endpoints), raw(dir.resolve("pods.json")));
+            problems.addAll(resolved.problems());
+            services = resolved.value();
+        }
         FlannelConfig flannel = parse(dir, false, "flannel network config", List.of("flannel-config.json"),
                 List.of(FlannelConfigJson::parse));
         List<Lease> leases = parse(dir, true, "flannel subnet leases", "leases.txt", LeasesText::parse);
@@ -202,7 +224,7 @@ public final class BundleReader {
     private static final List<String> HOST_FILES = List.of("addr.txt", "route.txt", "neigh.txt", "fdb.txt", "link.txt",
             "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env", "ipset.txt");
     private static final List<String> CLUSTER_FILES = List.of("nodes.json", "nodes.txt", "pods.json", "pods.txt",
-            "services.json", "services.txt", "endpoints.json", "flannel-config.json", "leases.txt");
+            "services.json", "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "leases.txt");
 
     /** A misspelt file name would silently leave a facet unknown, so files the format does not name are reported. */
     private void reportUnexpected(Path dir, List<String> expected) {

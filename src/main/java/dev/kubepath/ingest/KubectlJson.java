@@ -123,7 +123,7 @@ public final class KubectlJson {
             if (tp == null || tp.isNull()) target = port; // the API server defaults targetPort to port
             else if (tp.canConvertToInt()) target = tp.asInt();
             else if (tp.isTextual() && !tp.asText().isEmpty() && tp.asText().chars().allMatch(Character::isDigit)) target = Integer.parseInt(tp.asText());
-            else throw new IllegalArgumentException("targetPort '" + tp.asText() + "' is a port name; named target ports are not modelled");
+            else target = 0; // a port name: unknown here, resolved through the service's endpoints (TargetPorts)
             ports.add(new Service.Port(Json.text(p, "name"), protocol(p.path("protocol").asText("TCP")), port, target,
                     p.path("nodePort").asInt(0)));
         }
@@ -149,6 +149,79 @@ public final class KubectlJson {
             }
         }
         return new Endpoints(ns, name, addresses, ports);
+    }
+
+    /**
+     * {@code kubectl get endpointslices -A -o json} (discovery.k8s.io/v1, and v1beta1 whose fields read the same):
+     * the slices of one service (label {@code kubernetes.io/service-name}) become one {@link Endpoints}, with the
+     * IPv4 addresses of endpoints whose {@code conditions.ready} is true or absent (absent is "unknown, treat as
+     * ready", as kube-proxy does). Slices of other address types are passed over. Slices of one service whose port
+     * lists differ are reported: one Endpoints pairs every address with every port.
+     */
+    public static Parsed<List<Endpoints>> endpointSlices(String file, String text) {
+        Problems problems = new Problems(file);
+        List<Endpoints> out = new ArrayList<>();
+        JsonNode root = Json.read(problems, text);
+        if (root == null) return problems.result(out);
+        int line = IpRouteJson.firstLine(text);
+        Map<String, Endpoints> byService = new LinkedHashMap<>();
+        for (JsonNode n : items(root)) {
+            JsonNode md = n.path("metadata");
+            String ns = md.path("namespace").asText("default");
+            String sliceName = md.path("name").asText("(unnamed slice)");
+            try {
+                if (!n.path("kind").asText("EndpointSlice").equals("EndpointSlice")) throw new IllegalArgumentException("is a " + n.path("kind").asText() + ", not an EndpointSlice");
+                String svc = Json.text(md.path("labels"), "kubernetes.io/service-name");
+                if (svc == null) throw new IllegalArgumentException("has no kubernetes.io/service-name label: its service is unknown");
+                if (!n.path("addressType").asText("IPv4").equals("IPv4")) continue; // IPv6 and FQDN slices: outside the model
+                List<Endpoints.Address> addresses = new ArrayList<>();
+                for (JsonNode e : n.path("endpoints")) {
+                    JsonNode ready = e.path("conditions").path("ready");
+                    if (ready.isBoolean() && !ready.asBoolean()) continue;
+                    for (JsonNode a : e.path("addresses")) {
+                        addresses.add(new Endpoints.Address(Ipv4.parse(a.asText()), Json.text(e, "nodeName"), Json.text(e.path("targetRef"), "name")));
+                    }
+                }
+                List<Endpoints.Port> ports = new ArrayList<>();
+                for (JsonNode p : n.path("ports")) {
+                    if (!p.path("port").canConvertToInt()) throw new IllegalArgumentException("port without a number");
+                    ports.add(new Endpoints.Port(Json.text(p, "name"), protocol(p.path("protocol").asText("TCP")), p.path("port").asInt()));
+                }
+                Endpoints prev = byService.get(ns + "/" + svc);
+                if (prev == null) {
+                    byService.put(ns + "/" + svc, new Endpoints(ns, svc, addresses, ports));
+                } else {
+                    if (!addresses.isEmpty() && !prev.addresses().isEmpty() && !new java.util.HashSet<>(prev.ports()).equals(new java.util.HashSet<>(ports))) {
+                        problems.add(line, ns + "/" + sliceName + ": its ports differ from another slice of " + ns + "/" + svc
+                                + "; every address is paired with every port of the service's slices");
+                    }
+                    List<Endpoints.Address> all = new ArrayList<>(prev.addresses());
+                    all.addAll(addresses);
+                    List<Endpoints.Port> allPorts = new ArrayList<>(prev.ports());
+                    for (Endpoints.Port p : ports) if (!allPorts.contains(p)) allPorts.add(p);
+                    byService.put(ns + "/" + svc, new Endpoints(ns, svc, all, allPorts));
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(line, ns + "/" + sliceName + ": " + e.getMessage());
+            }
+        }
+        out.addAll(byService.values());
+        return problems.result(out);
+    }
+
+    /** Named targetPorts seen by {@link #services}: "namespace/name port" -> the port name, for the report. */
+    static Map<String, String> namedTargetPorts(JsonNode root) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (JsonNode n : items(root)) {
+            for (JsonNode p : n.path("spec").path("ports")) {
+                JsonNode tp = p.get("targetPort");
+                if (tp != null && tp.isTextual() && !tp.asText().chars().allMatch(Character::isDigit)) {
+                    out.put(n.path("metadata").path("namespace").asText("default") + "/" + n.path("metadata").path("name").asText()
+                            + " " + p.path("port").asInt(), tp.asText());
+                }
+            }
+        }
+        return out;
     }
 
     static Protocol protocol(String p) {

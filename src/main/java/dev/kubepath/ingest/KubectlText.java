@@ -1,5 +1,6 @@
 package dev.kubepath.ingest;
 
+import dev.kubepath.model.Endpoints;
 import dev.kubepath.model.Node;
 import dev.kubepath.model.Pod;
 import dev.kubepath.model.Service;
@@ -110,13 +111,22 @@ public final class KubectlText {
             if (c == null) {
                 boolean ns = row.length > 2 && !isType(row[1]) && isType(row[2]);
                 c = standard(SVC_COLUMNS, ns);
+            } else if (!c.containsKey("CLUSTER-IP") && c.containsKey("CLUSTER_IP")) { // kubectl 1.1-1.4 spelt them so
+                c = new LinkedHashMap<>(c);
+                c.put("CLUSTER-IP", c.get("CLUSTER_IP"));
+                if (c.containsKey("EXTERNAL_IP")) c.put("EXTERNAL-IP", c.get("EXTERNAL_IP"));
             }
             String ns = c.containsKey("NAMESPACE") ? col(row, c, "NAMESPACE") : "default";
-            String type = need(row, c, "TYPE");
-            if (!isType(type)) throw new IllegalArgumentException("'" + type + "' is not a service type");
             String cip = need(row, c, "CLUSTER-IP");
             Ipv4 clusterIp = cip.equals("None") ? null : Ipv4.parse(cip);
             List<Service.Port> ports = ports(need(row, c, "PORT(S)"));
+            String type;
+            if (c.containsKey("TYPE")) {
+                type = need(row, c, "TYPE");
+                if (!isType(type)) throw new IllegalArgumentException("'" + type + "' is not a service type");
+            } else {
+                type = oldType(ports, col(row, c, "EXTERNAL-IP"));
+            }
             Map<String, String> selector = new LinkedHashMap<>();
             String sel = none(col(row, c, "SELECTOR"));
             if (sel != null) {
@@ -157,6 +167,59 @@ public final class KubectlText {
             }
         }
         return problems.result(out);
+    }
+
+    /**
+     * The type of a service in kubectl's tables before 1.5, which had no TYPE column: a service without node ports
+     * is a ClusterIP; with node ports, EXTERNAL-IP {@code <nodes>} marked a NodePort, and an address or
+     * {@code <pending>} a LoadBalancer (kubectl's printer of the time).
+     */
+    private static String oldType(List<Service.Port> ports, String external) {
+        if (ports.stream().noneMatch(p -> p.nodePort() > 0)) return "ClusterIP";
+        if (external == null || external.equals("<nodes>")) return "NodePort";
+        if (external.equals("<none>")) throw new IllegalArgumentException("a service with node ports and no EXTERNAL-IP: its type is not shown");
+        return "LoadBalancer";
+    }
+
+    /**
+     * {@code kubectl get endpoints [-A]}: NAME, ENDPOINTS ({@code 10.244.1.5:8080,10.244.2.7:8080} or
+     * {@code <none>}), AGE. kubectl prints at most three address:port pairs and then {@code + N more...}: those N are
+     * recorded as not shown ({@link Endpoints#notShown()}), never filled in. The table shows neither port names nor
+     * protocols (null), nor nodes or pods; the ports are the distinct ports shown.
+     */
+    public static Parsed<List<Endpoints>> endpoints(String file, String text) {
+        return table(file, text, row -> row[0].equals("NAME") || row[0].equals("NAMESPACE"), (words, cols, l) -> {
+            int notShown = 0;
+            List<String> row = new ArrayList<>(Arrays.asList(words));
+            for (int i = 0; i + 2 < row.size(); i++) {
+                if (row.get(i).equals("+") && row.get(i + 2).startsWith("more")) {
+                    notShown = Tokens.parseInt(row.get(i + 1), "count of endpoints not shown");
+                    row.subList(i, i + 3).clear();
+                    break;
+                }
+            }
+            String[] r = row.toArray(String[]::new);
+            Map<String, Integer> c = cols;
+            if (c == null) c = standard(List.of("NAME", "ENDPOINTS", "AGE"), r.length == 4);
+            String ns = c.containsKey("NAMESPACE") ? need(r, c, "NAMESPACE") : "default";
+            String list = need(r, c, "ENDPOINTS");
+            List<Endpoints.Address> addresses = new ArrayList<>();
+            List<Endpoints.Port> ports = new ArrayList<>();
+            if (!list.equals("<none>")) {
+                for (String pair : list.split(",")) {
+                    int colon = pair.lastIndexOf(':');
+                    if (colon < 0) throw new IllegalArgumentException("endpoint '" + pair + "' is not ADDRESS:PORT");
+                    String host = pair.substring(0, colon);
+                    int port = Tokens.parseInt(pair.substring(colon + 1), "endpoint port");
+                    if (host.startsWith("[")) continue; // IPv6, outside the model
+                    Endpoints.Address a = new Endpoints.Address(Ipv4.parse(host), null, null);
+                    if (!addresses.contains(a)) addresses.add(a);
+                    Endpoints.Port p = new Endpoints.Port(null, null, port);
+                    if (!ports.contains(p)) ports.add(p);
+                }
+            }
+            return new Endpoints(ns, need(r, c, "NAME"), addresses, ports, notShown);
+        });
     }
 
     private static boolean isType(String s) {

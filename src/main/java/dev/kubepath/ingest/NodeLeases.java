@@ -172,7 +172,7 @@ final class NodeLeases {
     private static void lease(String who, Map<String, String> ann, List<String> cidrs, Problems problems, int line, List<Lease> out) {
         String prefix = null;
         for (String k : ann.keySet()) {
-            if (k.endsWith("/public-ip") || k.endsWith("/backend-type") || k.endsWith("/kube-subnet-manager")) {
+            if (NAMES.contains(k.substring(k.lastIndexOf('/') + 1))) {
                 String p = k.substring(0, k.lastIndexOf('/') + 1);
                 if (prefix == null || p.equals(LeasesText.ANNOTATION)) prefix = p;
             }
@@ -182,6 +182,7 @@ final class NodeLeases {
         try {
             String ip = first(ann.get(prefix + "public-ip"));
             if (ip == null) throw new IllegalArgumentException("has flannel's annotations but no " + prefix + "public-ip: no lease");
+            Ipv4 publicIp = Ipv4.parse(ip);
             Prefix subnet = null;
             for (String c : cidrs) if (c.indexOf(':') < 0) subnet = Addresses.prefix(c);
             if (subnet == null) throw new IllegalArgumentException("has " + prefix + "public-ip " + ip + " but no IPv4 spec.podCIDR is shown: its subnet is unknown");
@@ -191,7 +192,7 @@ final class NodeLeases {
                 String mv = Json.text(LeasesText.value(firstJson(data), prefix + "backend-data"), "VtepMAC");
                 if (mv != null) mac = Mac.parse(mv);
             }
-            out.add(new Lease(subnet, Ipv4.parse(ip), first(ann.get(prefix + "backend-type")), mac, null));
+            out.add(new Lease(subnet, publicIp, first(ann.get(prefix + "backend-type")), mac, null));
             String overwrite = first(ann.get(prefix + "public-ip-overwrite"));
             if (overwrite != null && !overwrite.equals(ip)) {
                 problems.add(line, who + ": " + prefix + "public-ip-overwrite " + overwrite + " differs from public-ip " + ip

@@ -1,0 +1,171 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.Endpoints;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Pod;
+import dev.kubepath.model.Service;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+import dev.kubepath.net.Protocol;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Cluster-level outputs users pasted in public threads (real-world/kube-*, each with its SOURCE.md). */
+class KubeRealWorldTest {
+    private static String read(String dir, String file) {
+        return Golden.read("real-world/" + dir + "/" + file);
+    }
+
+    @Test
+    void describeNodeWithKeyEqualsValueAnnotationsButNoPodCidrCannotPlaceTheLease() {
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", read("kube-describe-node-flannel-946", "leases.txt"));
+        assertThat(LeasesText.form(Transcript.of(read("kube-describe-node-flannel-946", "leases.txt")))).isEqualTo(LeasesText.Form.NODE_ANNOTATIONS);
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("node 10.169.72.93").contains("public-ip 10.169.72.93").contains("subnet is unknown");
+        });
+    }
+
+    @Test
+    void describeNodeWithKeyColonValueAndNoPublicIpIsReported() {
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", read("kube-describe-node-k3s-3932", "leases.txt"));
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).singleElement().satisfies(x -> assertThat(x.message())
+                .contains("node k8s-cilium-master").contains("no flannel.alpha.coreos.com/public-ip"));
+    }
+
+    @Test
+    void describeNodeWithEverythingGivesTheLeaseAndNotesAnUnappliedOverwrite() {
+        // the describe form of 946 completed with the PodCIDR lines describe prints, and an overwrite set later
+        String text = read("kube-describe-node-flannel-946", "leases.txt")
+                + "                    flannel.alpha.coreos.com/public-ip-overwrite=192.0.2.7\nPodCIDR:                     10.244.1.0/24\n";
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", text);
+        assertThat(p.value()).singleElement().satisfies(l -> {
+            assertThat(l.subnet()).isEqualTo(Prefix.parse("10.244.1.0/24"));
+            assertThat(l.publicIp()).isEqualTo(Ipv4.parse("10.169.72.93"));
+            assertThat(l.vtepMac()).hasToString("f6:45:ee:df:8e:61");
+        });
+        assertThat(p.problems()).singleElement().satisfies(x -> assertThat(x.message()).contains("public-ip-overwrite 192.0.2.7 differs"));
+    }
+
+    @Test
+    void etcdctlLsUnderACustomPrefixWithoutPromptListsSixSubnetsWithUnknownOwners() {
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", read("kube-etcdctl-ls-k8s-45001", "leases.txt"));
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).hasSize(6);
+        assertThat(p.problems().get(0).message()).contains("172.12.1.0/24").contains("owner is unknown");
+        assertThat(p.problems().get(5).line()).isEqualTo(7);
+    }
+
+    @Test
+    void etcdctlErrorBehindTlsFlagsIsReportedNotAnEmptyRegistry() {
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", read("kube-etcdctl-error-etcd-12563", "leases.txt"));
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("etcdctl failed").contains("Key not found (/coreos.com)");
+        });
+    }
+
+    @Test
+    void nodeJsonCutShortIsReportedAsInvalidJson() {
+        String text = read("kube-node-json-flannel-1122", "leases.txt");
+        assertThat(LeasesText.form(Transcript.of(text))).isEqualTo(LeasesText.Form.NODES_JSON);
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", text);
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).singleElement().satisfies(x -> assertThat(x.message()).startsWith("invalid JSON"));
+        // the node itself, closed: its public-ip x.x.x.x is no address, so no lease either
+        Parsed<List<Lease>> closed = LeasesText.parse("leases.txt", text.strip().replaceAll(",$", "") + "\n}\n");
+        assertThat(closed.value()).isEmpty();
+        assertThat(closed.problems()).singleElement().satisfies(x -> assertThat(x.message()).contains("node citrixadc").contains("x.x.x.x"));
+    }
+
+    @Test
+    void getEndpointsAllNamespacesWithNone() {
+        Parsed<List<Endpoints>> p = KubectlText.endpoints("endpoints.txt", read("kube-get-ep-kubernetic-281", "endpoints.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(10);
+        Endpoints dns = p.value().get(1);
+        assertThat(dns.key()).isEqualTo("kube-system/kube-dns");
+        assertThat(dns.addresses()).extracting(a -> a.ip().toString()).containsExactly("10.42.0.18");
+        assertThat(dns.ports()).extracting(Endpoints.Port::port).containsExactly(53, 9153);
+        assertThat(p.value().get(9).addresses()).isEmpty();
+        assertThat(p.value()).allMatch(Endpoints::complete);
+    }
+
+    @Test
+    void getEndpointsOfTheFirstPrinterWithTwoColumns() {
+        Parsed<List<Endpoints>> p = KubectlText.endpoints("endpoints.txt", read("kube-get-ep-k8s-4760", "endpoints.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(8).allMatch(e -> e.namespace().equals("default"));
+        assertThat(p.value().get(3).addresses()).extracting(a -> a.ip().toString()).containsExactly("10.240.100.146");
+        assertThat(p.value().get(3).ports()).containsExactly(new Endpoints.Port(null, null, 6443));
+    }
+
+    @Test
+    void plusNMoreMeansTheListIsIncomplete() {
+        // kubectl's endpoints printer shows three address:port pairs, then " + N more..."
+        String text = """
+                NAME   ENDPOINTS                                                  AGE
+                web    10.244.1.5:8080,10.244.2.7:8080,10.244.3.9:8080 + 1 more...   12d
+                """;
+        Parsed<List<Endpoints>> p = KubectlText.endpoints("endpoints.txt", text);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(e -> {
+            assertThat(e.addresses()).hasSize(3);
+            assertThat(e.notShown()).isEqualTo(1);
+            assertThat(e.complete()).isFalse();
+        });
+    }
+
+    @Test
+    void getSvcWithoutTypeColumnTakesTheTypeFromNodePortsAndExternalIp() {
+        Parsed<List<Service>> p = KubectlText.services("services.txt", read("kube-get-svc-k8s-48257", "services.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).extracting(Service::name, Service::type).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("kubernetes", "ClusterIP"), org.assertj.core.groups.Tuple.tuple("nginxsvc", "NodePort"));
+        assertThat(p.value().get(1).clusterIp()).isEqualTo(Ipv4.parse("10.0.0.128"));
+        assertThat(p.value().get(1).ports()).containsExactly(new Service.Port(null, Protocol.TCP, 80, 0, 30283),
+                new Service.Port(null, Protocol.TCP, 443, 0, 31491));
+    }
+
+    @Test
+    void getSvcWideAllNamespacesReadsTheSelector() {
+        Parsed<List<Service>> p = KubectlText.services("services.txt", read("kube-get-svc-wide-netpol-14", "services.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(s -> {
+            assertThat(s.key()).isEqualTo("default/apiserver");
+            assertThat(s.selector()).containsEntry("app", "apiserver");
+            assertThat(s.ports()).extracting(Service.Port::port).containsExactly(8001, 5001);
+        });
+    }
+
+    @Test
+    void getSvcOfKubectl14WithUnderscoredColumns() {
+        // the header kubectl 1.1-1.4 printed (kubernetes/kubernetes#16338 shows it), with one service row
+        String text = """
+                NAME              CLUSTER_IP       EXTERNAL_IP       PORT(S)       SELECTOR               AGE
+                hostnames         10.0.1.175       <none>            80/TCP        app=hostnames          0s
+                """;
+        Parsed<List<Service>> p = KubectlText.services("services.txt", text);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(s -> {
+            assertThat(s.type()).isEqualTo("ClusterIP");
+            assertThat(s.clusterIp()).isEqualTo(Ipv4.parse("10.0.1.175"));
+            assertThat(s.selector()).containsEntry("app", "hostnames");
+        });
+    }
+
+    @Test
+    void getPodsWideOfKubectl19WithoutNominatedNode() {
+        Parsed<List<Pod>> p = KubectlText.pods("pods.txt", read("kube-get-pods-wide-k8s-60573", "pods.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(2);
+        assertThat(p.value().get(0).ip()).isEqualTo(Ipv4.parse("10.16.25.5"));
+        assertThat(p.value().get(1).node()).isEqualTo("192-168-0-53-kube02");
+    }
+}
