@@ -189,7 +189,13 @@ final class NodeLeases {
             String data = ann.get(prefix + "backend-data");
             Mac mac = null;
             if (data != null && !data.isBlank() && !data.strip().equals("null")) {
-                String mv = Json.text(LeasesText.value(firstJson(data), prefix + "backend-data"), "VtepMAC");
+                JsonNode bd; // any JSON: an object with the VtepMAC for vxlan, other backends keep their own data
+                try {
+                    bd = LeasesText.MAPPER.readTree(firstJson(data));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException(prefix + "backend-data is not valid JSON: " + e.getOriginalMessage());
+                }
+                String mv = bd != null && bd.isObject() ? Json.text(bd, "VtepMAC") : null;
                 if (mv != null) mac = Mac.parse(mv);
             }
             out.add(new Lease(subnet, publicIp, first(ann.get(prefix + "backend-type")), mac, null));
@@ -213,6 +219,6 @@ final class NodeLeases {
     private static String firstJson(String v) {
         String s = v.strip();
         int close = s.lastIndexOf('}');
-        return close > 0 ? s.substring(0, close + 1) : s;
+        return s.startsWith("{") && close > 0 ? s.substring(0, close + 1) : s;
     }
 }

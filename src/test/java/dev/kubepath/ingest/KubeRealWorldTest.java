@@ -168,4 +168,34 @@ class KubeRealWorldTest {
         assertThat(p.value().get(0).ip()).isEqualTo(Ipv4.parse("10.16.25.5"));
         assertThat(p.value().get(1).node()).isEqualTo("192-168-0-53-kube02");
     }
+
+    @Test
+    void nodeYamlOfK3sReadsTheAnnotationsAndSaysTheSubnetIsNotShown() {
+        String text = read("kube-node-yaml-k3s-1824", "leases.txt");
+        assertThat(LeasesText.form(Transcript.of(text))).isEqualTo(LeasesText.Form.NODES_YAML);
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", text);
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).singleElement().satisfies(x -> assertThat(x.message())
+                .contains("node ?").contains("public-ip 10.65.40.139").contains("no IPv4 spec.podCIDR"));
+        // the same node with the spec its YAML goes on to: one extension lease (its backend-data holds no VtepMAC)
+        Parsed<List<Lease>> full = LeasesText.parse("leases.txt", text + "  name: k3s-ingress-c60b2402\nspec:\n  podCIDR: 10.42.3.0/24\n  podCIDRs:\n  - 10.42.3.0/24\n");
+        assertThat(full.value()).singleElement().satisfies(l -> {
+            assertThat(l.subnet()).isEqualTo(Prefix.parse("10.42.3.0/24"));
+            assertThat(l.publicIp()).isEqualTo(Ipv4.parse("10.65.40.139"));
+            assertThat(l.backendType()).isEqualTo("extension");
+            assertThat(l.vtepMac()).isNull();
+        });
+    }
+
+    @Test
+    void grepOfNodeYamlWithMaskedAddressesIsReportedNotGuessed() {
+        String text = read("kube-grep-annotations-k3s-6188", "leases.txt");
+        assertThat(LeasesText.form(Transcript.of(text))).isEqualTo(LeasesText.Form.NODE_ANNOTATIONS);
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", text);
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(3);
+            assertThat(x.message()).contains("$SERVER_PUBLIC_IP");
+        });
+    }
 }
