@@ -134,4 +134,76 @@ class KubeLeaseFormatsTest {
         Files.writeString(cluster.resolve("leases.txt"), Golden.read(LOCAL + "v2-get.txt"));
         assertThat(BundleReader.read(dir.resolve("b")).snapshot().cluster().leases()).containsExactly(L2);
     }
+
+    @Test
+    void nodeListYamlGivesOneLeasePerAnnotatedNodeFromPodCidrs() {
+        String yaml = """
+                $ kubectl get nodes -o yaml
+                apiVersion: v1
+                items:
+                - apiVersion: v1
+                  kind: Node
+                  metadata:
+                    annotations:
+                      flannel.alpha.coreos.com/backend-data: '{"VNI":1,"VtepMAC":"5e:0b:33:a6:71:2c"}'
+                      flannel.alpha.coreos.com/backend-type: vxlan
+                      flannel.alpha.coreos.com/kube-subnet-manager: "true"
+                      flannel.alpha.coreos.com/public-ip: 192.168.56.11
+                    name: node1
+                  spec:
+                    podCIDR: 10.244.1.0/24
+                    podCIDRs:
+                    - 10.244.1.0/24
+                    - fd00:10:244:1::/64
+                - apiVersion: v1
+                  kind: Node
+                  metadata:
+                    name: node2
+                  spec:
+                    podCIDR: 10.244.2.0/24
+                kind: List
+                """;
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", yaml);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).containsExactly(L1);
+    }
+
+    @Test
+    void jqOfAnnotationsAndAGrepOfPodCidrAreOneNode() {
+        String text = """
+                $ kubectl get node node2 -o json | jq '.metadata.annotations'
+                {
+                  "flannel.alpha.coreos.com/backend-data": "{\\"VtepMAC\\":\\"9a:41:c7:02:e8:5f\\"}",
+                  "flannel.alpha.coreos.com/backend-type": "vxlan",
+                  "flannel.alpha.coreos.com/kube-subnet-manager": "true",
+                  "flannel.alpha.coreos.com/public-ip": "192.168.56.12"
+                }
+                $ kubectl get node node2 -o yaml | grep podCIDR:
+                  podCIDR: 10.244.2.0/24
+                """;
+        assertThat(LeasesText.form(Transcript.of(text))).isEqualTo(LeasesText.Form.NODE_ANNOTATIONS);
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", text);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).containsExactly(L2);
+    }
+
+    @Test
+    void grepLinesOfTwoNodesSplitWhereAnAnnotationRepeats() {
+        String text = """
+                $ kubectl describe nodes | grep -E 'flannel|PodCIDR'
+                Annotations:        flannel.alpha.coreos.com/backend-data: {"VNI":1,"VtepMAC":"5e:0b:33:a6:71:2c"}
+                                    flannel.alpha.coreos.com/backend-type: vxlan
+                                    flannel.alpha.coreos.com/public-ip: 192.168.56.11
+                PodCIDR:                      10.244.1.0/24
+                PodCIDRs:                     10.244.1.0/24
+                Annotations:        flannel.alpha.coreos.com/backend-data: null
+                                    flannel.alpha.coreos.com/backend-type: host-gw
+                                    flannel.alpha.coreos.com/public-ip: 192.168.56.13
+                PodCIDR:                      10.244.3.0/24
+                PodCIDRs:                     10.244.3.0/24
+                """;
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", text);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).containsExactly(L1, L3);
+    }
 }
