@@ -198,4 +198,39 @@ class KubeRealWorldTest {
             assertThat(x.message()).contains("$SERVER_PUBLIC_IP");
         });
     }
+
+    @Test
+    void nodeListYamlOfKubeadmGivesItsLease() {
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", read("kube-node-yaml-k8s-58609", "leases.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(l -> {
+            assertThat(l.subnet()).isEqualTo(Prefix.parse("10.244.0.0/24"));
+            assertThat(l.publicIp()).isEqualTo(Ipv4.parse("10.135.80.73"));
+            assertThat(l.backendType()).isEqualTo("vxlan");
+            assertThat(l.vtepMac()).hasToString("12:ec:07:26:03:a3");
+        });
+    }
+
+    @Test
+    void getPodsWideWithNominatedNodeAndReadinessGates() {
+        Parsed<List<Pod>> p = KubectlText.pods("pods.txt", read("kube-get-pods-wide-kubeadm-vagrant-1", "pods.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(6);
+        assertThat(p.value().get(2)).satisfies(pod -> {
+            assertThat(pod.key()).isEqualTo("kube-system/coredns-9d85f5447-jhh7n");
+            assertThat(pod.ip()).isEqualTo(Ipv4.parse("10.244.0.3"));
+            assertThat(pod.node()).isEqualTo("master");
+        });
+        assertThat(p.value().get(1).node()).isEqualTo("node2");
+    }
+
+    @Test
+    void getNodesWideWithSpacesInOsImage() {
+        Parsed<List<dev.kubepath.model.Node>> p = KubectlText.nodes("nodes.txt", read("kube-get-nodes-wide-oracle-367", "nodes.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(5).allMatch(dev.kubepath.model.Node::ready);
+        assertThat(p.value().get(3).name()).isEqualTo("worker1.vagrant.vm");
+        assertThat(p.value().get(3).internalIp()).isEqualTo(Ipv4.parse("192.168.99.111"));
+        assertThat(p.value().get(0).kubeletVersion()).isEqualTo("v1.18.10+3.el8");
+    }
 }
