@@ -55,8 +55,9 @@ public final class Main implements Runnable {
 
     /** The one line printed when the heap runs out: its size and how to raise it. */
     static String outOfMemory(long maxHeapBytes) {
-        return String.format(java.util.Locale.ROOT, "kubepath: out of memory: the Java heap (%.1f GB) is full;"
-                + " give it more with KUBEPATH_JAVA_OPTS=-Xmx4g (or larger)", maxHeapBytes / 1e9);
+        String heap = maxHeapBytes >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GB", maxHeapBytes / (double) (1L << 30))
+                : (maxHeapBytes >> 20) + " MB";
+        return "kubepath: out of memory: the Java heap (" + heap + ") is full; give it more with KUBEPATH_JAVA_OPTS=-Xmx4g (or larger)";
     }
 
     public static int run(String... args) {
