@@ -37,7 +37,7 @@ public final class DoctorBenchmark implements Benchmark {
     public void run(PrintStream out, String... args) throws IOException {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int services = args.length > 1 ? Integer.parseInt(args[1]) : 1;
-        int maxFlows = args.length > 2 ? Integer.parseInt(args[2]) : Doctor.DEFAULT_MAX_FLOWS;
+        long perFlow = args.length > 2 ? Long.parseLong(args[2]) : Doctor.DEFAULT_PER_FLOW_LIMIT;
         Path dir = Files.createTempDirectory("kubepath-doctor-bench");
         try {
             long t0 = System.nanoTime();
@@ -49,14 +49,14 @@ public final class DoctorBenchmark implements Benchmark {
             BundleReader.Result r = BundleReader.read(bundle);
             long read = System.nanoTime() - t1;
             long t2 = System.nanoTime();
-            Report report = new Doctor(r.snapshot(), FileEvidence.of(bundle, r.snapshot()), maxFlows).run();
+            Report report = new Doctor(r.snapshot(), FileEvidence.of(bundle, r.snapshot()), perFlow).run();
             long examined = System.nanoTime() - t2;
             long cpu = os.getProcessCpuTime() - cpu0;
             out.printf("hosts %d, routes per host %d, services %d, cores %d%n", hosts, hosts + 1, services, Runtime.getRuntime().availableProcessors());
             out.printf("write bundle          %8.2f s%n", written / 1e9);
             out.printf("read bundle           %8.2f s  (%d problems)%n", read / 1e9, r.problems().size());
-            out.printf("doctor                %8.2f s  (%d findings, %d flows traced, %d failing)%n", examined / 1e9,
-                    report.findings().size(), report.symptoms().size(), report.failing());
+            out.printf("doctor                %8.2f s  (%d findings, %d flows, %d failing)%n", examined / 1e9,
+                    report.findings().size(), report.totalFlows(), report.failing());
             java.util.Map<String, Long> byCode = new java.util.TreeMap<>();
             report.findings().forEach(f -> byCode.merge(f.code() + "/" + f.severity().word(), 1L, Long::sum));
             out.printf("findings              %s%n", byCode);

@@ -52,7 +52,7 @@ public final class TraceBench implements Benchmark {
         for (int i = 0; i < story.length; i++) {
             Trace t = dp.trace(Synthetic.hostName(r.nextInt(hosts)), new Probe.Curl(new SocketAddress(Synthetic.hostIp(r.nextInt(hosts)), Synthetic.NODE_PORT_BASE)));
             long t0s = System.nanoTime();
-            dev.kubepath.shell.TraceText.story(t);
+            dev.kubepath.dataplane.TraceText.story(t);
             story[i] = System.nanoTime() - t0s;
         }
         report(out, "writing one story", story);

@@ -12,7 +12,7 @@ import dev.kubepath.flannel.registry.SubnetRegistry;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.SocketAddress;
 import dev.kubepath.shell.SimShell;
-import dev.kubepath.shell.TraceText;
+import dev.kubepath.dataplane.TraceText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

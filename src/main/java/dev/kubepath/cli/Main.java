@@ -26,8 +26,38 @@ public final class Main implements Runnable {
     /** Exit code for bad input: the command line, a file, a host name. */
     public static final int BAD_INPUT = 2;
 
+    /** Exit code when the Java heap runs out: not bad input, not a bug, a cluster too large for the heap given. */
+    public static final int OUT_OF_MEMORY = 3;
+
     public static void main(String[] args) {
-        System.exit(run(args));
+        // a worker thread (a parallel stream's) that runs out of heap would otherwise print its stack trace
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> {
+            if (e instanceof OutOfMemoryError) outOfMemory();
+            else e.printStackTrace();
+        });
+        int code;
+        try {
+            code = run(args);
+        } catch (OutOfMemoryError e) {
+            code = outOfMemory();
+        }
+        System.exit(code);
+    }
+
+    /** Prints the one line and stops at once, whichever thread got there first. */
+    private static int outOfMemory() {
+        // the work's objects are unreachable once the error has unwound: there is room for one line
+        System.err.println(outOfMemory(Runtime.getRuntime().maxMemory()));
+        System.err.flush();
+        Runtime.getRuntime().halt(OUT_OF_MEMORY);
+        return OUT_OF_MEMORY;
+    }
+
+    /** The one line printed when the heap runs out: its size and how to raise it. */
+    static String outOfMemory(long maxHeapBytes) {
+        String heap = maxHeapBytes >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GB", maxHeapBytes / (double) (1L << 30))
+                : (maxHeapBytes >> 20) + " MB";
+        return "kubepath: out of memory: the Java heap (" + heap + ") is full; give it more with KUBEPATH_JAVA_OPTS=-Xmx4g (or larger)";
     }
 
     public static int run(String... args) {

@@ -4,7 +4,7 @@ import dev.kubepath.dataplane.DataPlane;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Trace;
 import dev.kubepath.ingest.Snapshots;
-import dev.kubepath.shell.TraceText;
+import dev.kubepath.dataplane.TraceText;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.SocketAddress;
 import picocli.CommandLine.Command;

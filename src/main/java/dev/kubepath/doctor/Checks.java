@@ -22,6 +22,7 @@ import dev.kubepath.net.Prefix;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -349,38 +350,82 @@ final class Checks {
         drafts.add(d);
     }
 
+    /** A real server of a virtual server that is no endpoint of its service. */
+    private record Stale(VirtualServer vs, VirtualServer.RealServer real, Service service) {}
+
+    /** This run's key for what it notes on the shared parts of the hosts' IPVS tables. */
+    private final Object staleKey = new Object();
+    private Map<Long, Service> servicesByFrontend;
+    private Map<Integer, Service> servicesByNodePort;
+
     private void staleDestinations(HostFacts f) {
         if (!f.knows(Facet.IPVS)) return;
-        for (VirtualServer vs : f.host().virtualServers()) {
-            Service s = serviceOf(vs);
-            if (s == null) continue;
-            Optional<Endpoints> ep = cluster.endpointsOf(s);
-            if (ep.isEmpty() || !ep.get().complete()) continue; // endpoints unknown or partly shown: nothing to compare with
-            for (VirtualServer.RealServer r : vs.reals()) {
-                if (ep.get().addresses().stream().anyMatch(a -> a.ip().equals(r.address().ip()))) continue;
-                drafts.add(new Draft(Code.STALE_IPVS_DESTINATION, Severity.WARNING, vs.describe() + " on " + f.name() + " still sends to "
-                        + r.address() + ", which is no endpoint of " + s.key())
-                        .host(f.name()).service(s.key())
-                        .evidence(ev(f.name(), "ipvs.txt", "-> " + r.address() + " " + r.forward(), r.address().toString()))
+        // the parts many hosts share (every node's ClusterIP servers) are looked at once, not once per host
+        for (var part : dev.kubepath.model.SharedList.parts(f.host().virtualServers())) {
+            List<Stale> stale = part.memo(staleKey, this::stale);
+            for (Stale x : stale) {
+                drafts.add(new Draft(Code.STALE_IPVS_DESTINATION, Severity.WARNING, x.vs().describe() + " on " + f.name() + " still sends to "
+                        + x.real().address() + ", which is no endpoint of " + x.service().key())
+                        .host(f.name()).service(x.service().key())
+                        .evidence(ev(f.name(), "ipvs.txt", "-> " + x.real().address() + " " + x.real().forward(), x.real().address().toString()))
                         .fix(on(f, "systemctl restart kube-proxy   # it rebuilds the virtual servers from the endpoints")));
             }
         }
     }
 
-    private Service serviceOf(VirtualServer vs) {
-        for (Service s : cluster.services()) {
-            for (Service.Port p : s.ports()) {
-                if (vs.address().ip().equals(s.clusterIp()) && vs.address().port() == p.port()) return s;
-                if (p.nodePort() > 0 && vs.address().port() == p.nodePort()) return s;
+    private List<Stale> stale(List<VirtualServer> servers) {
+        List<Stale> out = new ArrayList<>();
+        for (VirtualServer vs : servers) {
+            Service s = serviceOf(vs);
+            if (s == null) continue;
+            Optional<Endpoints> ep = endpointsOf(s);
+            if (ep.isEmpty() || !ep.get().complete()) continue; // endpoints unknown or partly shown: nothing to compare with
+            for (VirtualServer.RealServer r : staleReals(s, ep.get(), vs.reals())) out.add(new Stale(vs, r, s));
+        }
+        return out;
+    }
+
+    /** Per service, its real-server lists already compared: a ClusterIP's and every node's NodePort servers share one. */
+    private final Map<Service, Map<List<VirtualServer.RealServer>, List<VirtualServer.RealServer>>> staleReals = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private List<VirtualServer.RealServer> staleReals(Service s, Endpoints ep, List<VirtualServer.RealServer> reals) {
+        Map<List<VirtualServer.RealServer>, List<VirtualServer.RealServer>> seen =
+                staleReals.computeIfAbsent(s, k -> java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>()));
+        return seen.computeIfAbsent(reals, k -> k.stream()
+                .filter(r -> ep.addresses().stream().noneMatch(a -> a.ip().equals(r.address().ip()))).toList());
+    }
+
+    private Map<String, Endpoints> endpointsByService;
+
+    /** As {@link dev.kubepath.model.Cluster#endpointsOf}, by a map: 10,000 services are looked up per IPVS part. */
+    private synchronized Optional<Endpoints> endpointsOf(Service s) {
+        if (endpointsByService == null) {
+            endpointsByService = new java.util.HashMap<>();
+            for (Endpoints e : cluster.endpoints()) endpointsByService.putIfAbsent(e.namespace() + "/" + e.name(), e);
+        }
+        return Optional.ofNullable(endpointsByService.get(s.namespace() + "/" + s.name()));
+    }
+
+    /** The service of a virtual server: its ClusterIP:port, else its NodePort (the first service, as listed). */
+    private synchronized Service serviceOf(VirtualServer vs) {
+        if (servicesByFrontend == null) {
+            servicesByFrontend = new java.util.HashMap<>();
+            servicesByNodePort = new java.util.HashMap<>();
+            for (Service s : cluster.services()) {
+                for (Service.Port p : s.ports()) {
+                    if (s.clusterIp() != null) servicesByFrontend.putIfAbsent(s.clusterIp().unsigned() << 16 | p.port(), s);
+                    if (p.nodePort() > 0) servicesByNodePort.putIfAbsent(p.nodePort(), s);
+                }
             }
         }
-        return null;
+        Service byIp = servicesByFrontend.get(vs.address().ip().unsigned() << 16 | vs.address().port());
+        return byIp != null ? byIp : servicesByNodePort.get(vs.address().port());
     }
 
     private void endpoints() {
         for (Service s : cluster.services()) {
             if (s.headless() || s.selector().isEmpty()) continue;
-            Optional<Endpoints> ep = cluster.endpointsOf(s);
+            Optional<Endpoints> ep = endpointsOf(s);
             if (ep.isPresent() && ep.get().addresses().isEmpty()) {
                 drafts.add(new Draft(Code.NO_ENDPOINTS, Severity.WARNING, s.key() + " has no ready endpoint: connections to it are refused")
                         .service(s.key()).evidence(ev(null, "endpoints.json", "endpoints " + s.key() + ": none", s.name()))

@@ -1,11 +1,15 @@
 package dev.kubepath.doctor;
 
+import dev.kubepath.analysis.matrix.Destination;
+import dev.kubepath.analysis.matrix.ReachabilityMatrix;
+import dev.kubepath.analysis.matrix.Summary;
 import dev.kubepath.dataplane.DataPlane;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Stage;
 import dev.kubepath.dataplane.Step;
 import dev.kubepath.dataplane.Trace;
 import dev.kubepath.dataplane.Verdict;
+import dev.kubepath.model.Cluster;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.Service;
 import dev.kubepath.model.Snapshot;
@@ -15,6 +19,8 @@ import dev.kubepath.net.SocketAddress;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,23 +38,32 @@ public final class Doctor {
     private static final Pattern ADDRESS = Pattern.compile("\\b(\\d{1,3}(?:\\.\\d{1,3}){3})(/\\d{1,2})?");
 
     /**
-     * Above this many flows (a full matrix is 2 x hosts^2 and more), each frontend and bridge is traced from a
-     * rotating share of the hosts, and hosts named by a finding from all; the report says how many were traced.
+     * Up to this many flows (a symptom table a person reads cell by cell) every flow is traced and listed; above it
+     * the flows are taken by the matrix's classes, each failing class traced once and counted for all its flows.
      */
-    public static final int DEFAULT_MAX_FLOWS = 50_000;
+    public static final int DEFAULT_PER_FLOW_LIMIT = 2_000;
+    /** Rounds of hosts set apart by the class-based doctor (each names the hosts the last one's findings added). */
+    private static final int MAX_ROUNDS = 3;
 
     private final Snapshot snapshot;
     private final EvidenceSource source;
-    private final int maxFlows;
+    private final long perFlowLimit;
+    private final ReachabilityMatrix.Progress progress;
 
-    public Doctor(Snapshot snapshot, EvidenceSource source, int maxFlows) {
+    /** {@code perFlowLimit}: 0 takes every snapshot by classes, Long.MAX_VALUE traces every flow (the reference). */
+    public Doctor(Snapshot snapshot, EvidenceSource source, long perFlowLimit, ReachabilityMatrix.Progress progress) {
         this.snapshot = snapshot;
         this.source = source;
-        this.maxFlows = maxFlows;
+        this.perFlowLimit = perFlowLimit;
+        this.progress = progress;
+    }
+
+    public Doctor(Snapshot snapshot, EvidenceSource source, long perFlowLimit) {
+        this(snapshot, source, perFlowLimit, ReachabilityMatrix.Progress.NONE);
     }
 
     public static Report examine(Snapshot snapshot, EvidenceSource source) {
-        return new Doctor(snapshot, source, DEFAULT_MAX_FLOWS).run();
+        return new Doctor(snapshot, source, DEFAULT_PER_FLOW_LIMIT).run();
     }
 
     /** The doctor on a snapshot read from {@code source} (a bundle or a YAML), with evidence lines from its files. */
@@ -75,32 +90,34 @@ public final class Doctor {
                     .evidence(checks.ev(null, "services.txt", s.key() + " " + s.clusterIp(), s.clusterIp().toString()))
                     .fix("collect ipvsadm -Ln (or iptables-save) on a node running kube-proxy"));
         }
-        java.util.Set<String> named = new java.util.HashSet<>();
-        for (Draft d : drafts) if (d.severity == Severity.CRITICAL) named.addAll(d.hosts);
-        FlowSet set = flows(facts, traced, maxFlows, named);
-        List<Flow> flows = set.flows();
-        DataPlane dp = new DataPlane(snapshot);
-        Trace[] traces = new Trace[flows.size()];
-        IntStream.range(0, flows.size()).parallel().forEach(i -> traces[i] = dp.trace(flows.get(i).from(), flows.get(i).probe()));
-        Attribution attribution = new Attribution(drafts, checks, facts);
-        List<Symptom> symptoms = new ArrayList<>(flows.size());
-        for (int i = 0; i < flows.size(); i++) {
-            Flow f = flows.get(i);
-            Trace t = traces[i];
-            if (t.verdict().ok()) {
-                symptoms.add(new Symptom(f.from(), f.target(), f.service(), "ok", null, t.reason()));
-                continue;
+        Snapshot scope = traced.size() == snapshot.cluster().services().size() ? snapshot : withServices(snapshot, traced);
+        Set<String> apart = new HashSet<>();
+        for (Draft d : drafts) apart.addAll(d.hosts);
+        ReachabilityMatrix matrix = ReachabilityMatrix.of(scope, Set.copyOf(apart));
+        long total = matrix.flowCount();
+        List<Symptom> symptoms;
+        if (total <= perFlowLimit) {
+            symptoms = flowByFlow(matrix, new Attribution(drafts, checks, facts));
+        } else {
+            // A class's one traced flow speaks for all of it only if no two hosts a finding names share the class: each
+            // such host has a signature of its own, and when attributing names more hosts, the classes are made again.
+            List<Draft> base = List.copyOf(drafts);
+            for (int round = 0; ; round++) {
+                drafts = new ArrayList<>(base.stream().map(Draft::copy).toList());
+                symptoms = byClass(matrix, new Attribution(drafts, checks, facts));
+                Set<String> named = new HashSet<>();
+                for (Draft d : drafts) named.addAll(d.hosts);
+                if (apart.containsAll(named) || round == MAX_ROUNDS) break;
+                apart.addAll(named);
+                matrix = ReachabilityMatrix.of(scope, Set.copyOf(apart));
             }
-            Draft d = attribution.explain(f, t);
-            if (d != null) d.broken.add(f.label() + ": " + result(t.verdict()));
-            symptoms.add(new Symptom(f.from(), f.target(), f.service(), result(t.verdict()), d == null ? null : d.code.name(), t.reason()));
         }
         List<Finding> findings = drafts.stream().map(Draft::build)
                 .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::code)
                         .thenComparing(x -> x.hosts().isEmpty() ? "" : x.hosts().get(0))).toList();
         String verdict = findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
                 : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning" : "ok";
-        return new Report(snapshot.name(), verdict, findings, symptoms, set.total(), set.stride());
+        return new Report(snapshot.name(), verdict, findings, symptoms, total, 1);
     }
 
     static String result(Verdict v) {
@@ -113,49 +130,71 @@ public final class Doctor {
         };
     }
 
-    /** Every host to every service frontend (ClusterIP:port, every host's address:nodePort), and to every other host's bridge. */
-    /** The flows to trace; {@code total} is the full matrix, {@code stride} 1 when all of it is traced. */
-    record FlowSet(List<Flow> flows, long total, int stride) {}
-
-    static FlowSet flows(List<HostFacts> facts, List<Service> services, int maxFlows, java.util.Set<String> alwaysAll) {
-        record Frontend(Probe probe, String service) {}
-        List<Frontend> frontends = new ArrayList<>();
-        for (Service s : services) {
-            for (Service.Port p : s.ports()) {
-                if (s.clusterIp() != null) frontends.add(new Frontend(new Probe.Curl(new SocketAddress(s.clusterIp(), p.port())), s.key()));
-            }
-        }
-        for (Service s : services) {
-            for (Service.Port p : s.ports()) {
-                if (p.nodePort() <= 0) continue;
-                for (HostFacts h : facts) {
-                    if (h.primary() != null) frontends.add(new Frontend(new Probe.Curl(new SocketAddress(h.primary(), p.nodePort())), s.key()));
-                }
-            }
-        }
-        long bridges = facts.stream().filter(h -> !h.bridges().isEmpty()).count();
-        long total = (long) facts.size() * (frontends.size() + bridges) - bridges;
-        int stride = (int) Math.max(1, (total + maxFlows - 1) / Math.max(1, maxFlows));
+    /**
+     * Every flow of the matrix (every host to every pod subnet, ClusterIP:port and NodeIP:nodePort) traced on its own
+     * and put down to a finding: the reference the class-based doctor is tested against, and the symptom table of a
+     * cluster small enough for a person to read it flow by flow.
+     */
+    private List<Symptom> flowByFlow(ReachabilityMatrix matrix, Attribution attribution) {
         List<Flow> flows = new ArrayList<>();
-        boolean[] full = new boolean[facts.size()];
-        for (int i = 0; i < facts.size(); i++) full[i] = stride == 1 || alwaysAll.contains(facts.get(i).name());
-        for (int i = 0; i < facts.size(); i++) {
-            HostFacts from = facts.get(i);
-            boolean all = full[i];
-            for (int k = 0; k < frontends.size(); k++) {
-                // rotating: every host is a source for 1 in stride destinations, every destination has sources
-                if (all || (i + k) % stride == 0) flows.add(new Flow(from.name(), frontends.get(k).probe(), frontends.get(k).service()));
-            }
-            for (int j = 0; j < facts.size(); j++) {
-                if (j == i || !(all || full[j] || (i + j) % stride == 0)) continue;
-                HostFacts to = facts.get(j);
-                if (to.bridges().isEmpty()) continue;
-                {
-                    flows.add(new Flow(from.name(), new Probe.Ping(to.bridges().get(0).ip()), null));
-                }
-            }
+        List<Destination> destinations = matrix.destinations();
+        for (String from : matrix.hostNames()) for (Destination d : destinations) flows.add(new Flow(from, d.probe(), service(d)));
+        DataPlane dp = matrix.dataPlane();
+        Trace[] traces = new Trace[flows.size()];
+        IntStream.range(0, flows.size()).parallel().forEach(i -> traces[i] = dp.trace(flows.get(i).from(), flows.get(i).probe()));
+        List<Symptom> symptoms = new ArrayList<>(flows.size());
+        for (int i = 0; i < flows.size(); i++) symptoms.add(symptom(flows.get(i), traces[i], 1, attribution));
+        return symptoms;
+    }
+
+    /**
+     * The matrix's classes of failing flows (hosts alike, destinations alike), each put down to a finding through the
+     * trace of the one flow that stands for it, and counted for all its flows: the flows that work are never listed,
+     * and only one flow per failing class is traced again here.
+     */
+    private List<Symptom> byClass(ReachabilityMatrix matrix, Attribution attribution) {
+        Summary summary = matrix.summarize(progress);
+        List<Summary.FlowClass> failing = new ArrayList<>();
+        for (Summary.Counts c : summary.byKind().values()) failing.addAll(c.failing());
+        // host by host, as the flow-by-flow doctor meets them, so that findings list their hosts in the same order
+        Map<String, Integer> order = new java.util.HashMap<>();
+        for (String h : matrix.hostNames()) order.put(h, order.size());
+        failing.sort(Comparator.comparing((Summary.FlowClass c) -> order.get(c.example().from())));
+        DataPlane dp = matrix.dataPlane();
+        Trace[] traces = new Trace[failing.size()];
+        IntStream.range(0, failing.size()).parallel().forEach(i -> {
+            var e = failing.get(i).example();
+            traces[i] = dp.trace(e.from(), e.to().probe());
+        });
+        List<Symptom> symptoms = new ArrayList<>(failing.size());
+        for (int i = 0; i < failing.size(); i++) {
+            var e = failing.get(i).example();
+            symptoms.add(symptom(new Flow(e.from(), e.to().probe(), service(e.to())), traces[i], failing.get(i).flows(), attribution));
         }
-        return new FlowSet(flows, total, stride);
+        return symptoms;
+    }
+
+    /** One traced flow (or class of {@code flows} flows) as a symptom, its failure put down to a finding. */
+    private static Symptom symptom(Flow f, Trace t, long flows, Attribution attribution) {
+        if (t.verdict().ok()) return new Symptom(f.from(), f.target(), f.service(), "ok", null, t.reason(), flows);
+        Draft d = attribution.explain(f, t);
+        String result = result(t.verdict());
+        if (d != null) d.broken(flows == 1 ? f.label() + ": " + result : flows + " flows like " + f.label() + ": " + result, flows);
+        return new Symptom(f.from(), f.target(), f.service(), result, d == null ? null : d.code.name(), t.reason(), flows);
+    }
+
+    private static String service(Destination d) {
+        return switch (d) {
+            case Destination.PodSubnet p -> null;
+            case Destination.ClusterIp c -> c.service();
+            case Destination.NodePort n -> n.service();
+        };
+    }
+
+    /** The snapshot with only these services: the others' frontends are not traced (an INSUFFICIENT_INFO finding says why). */
+    private static Snapshot withServices(Snapshot s, List<Service> services) {
+        Cluster c = s.cluster();
+        return new Snapshot(s.name(), s.hosts(), new Cluster(c.nodes(), c.pods(), services, c.endpoints(), c.flannel(), c.leases(), c.serviceCidr()));
     }
 
     private boolean rulesKnownSomewhere() {

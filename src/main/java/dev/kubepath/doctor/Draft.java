@@ -15,7 +15,9 @@ final class Draft {
     final Set<String> services = new LinkedHashSet<>();
     final List<Evidence> evidence = new ArrayList<>();
     final List<String> fix = new ArrayList<>();
+    /** The flows it breaks: a few named (all of them flow by flow, one per class by classes), and how many in all. */
     final List<String> broken = new ArrayList<>();
+    long brokenCount;
 
     Draft(Code code, Severity severity, String summary) {
         this.code = code;
@@ -48,8 +50,28 @@ final class Draft {
         return this;
     }
 
+    /** A fresh copy, before any flow was put down to it. */
+    Draft copy() {
+        Draft d = new Draft(code, severity, summary);
+        d.hosts.addAll(hosts);
+        d.subnets.addAll(subnets);
+        d.services.addAll(services);
+        d.evidence.addAll(evidence);
+        d.fix.addAll(fix);
+        return d;
+    }
+
+    /** {@code flows} flows, named by one of them (a class of flows that end alike) or by the flow itself. */
+    void broken(String label, long flows) {
+        if (broken.size() < MAX_NAMED) broken.add(label);
+        brokenCount += flows;
+    }
+
+    /** Beyond this many named flows (or classes), the finding only counts them. */
+    static final int MAX_NAMED = 2_000;
+
     Finding build() {
         return new Finding(code, severity, summary, List.copyOf(hosts), List.copyOf(subnets), List.copyOf(services),
-                evidence, broken, fix);
+                evidence, broken, fix, brokenCount);
     }
 }

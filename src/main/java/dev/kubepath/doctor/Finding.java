@@ -3,11 +3,12 @@ package dev.kubepath.doctor;
 import java.util.List;
 
 /**
- * One root cause: its code and severity, what it involves, the lines it rests on, the flows it breaks (counted and
- * named) and the commands that fix it, in order.
+ * One root cause: its code and severity, what it involves, the lines it rests on, the flows it breaks (counted in
+ * {@code broken}, a few named in {@code brokenFlows}: each flow, or a class of flows as "312 flows like A -> B") and
+ * the commands that fix it, in order.
  */
 public record Finding(Code code, Severity severity, String summary, List<String> hosts, List<String> subnets,
-                      List<String> services, List<Evidence> evidence, List<String> brokenFlows, List<String> fix) {
+                      List<String> services, List<Evidence> evidence, List<String> brokenFlows, List<String> fix, long broken) {
     public Finding {
         hosts = List.copyOf(hosts);
         subnets = List.copyOf(subnets);
@@ -17,8 +18,14 @@ public record Finding(Code code, Severity severity, String summary, List<String>
         fix = List.copyOf(fix);
     }
 
+    /** Every broken flow named. */
+    public Finding(Code code, Severity severity, String summary, List<String> hosts, List<String> subnets,
+                   List<String> services, List<Evidence> evidence, List<String> brokenFlows, List<String> fix) {
+        this(code, severity, summary, hosts, subnets, services, evidence, brokenFlows, fix, brokenFlows.size());
+    }
+
     public String impact() {
-        if (brokenFlows.isEmpty()) return "no traced flow fails because of it";
-        return brokenFlows.size() + (brokenFlows.size() == 1 ? " flow fails: " : " flows fail: ") + String.join("; ", brokenFlows);
+        if (broken == 0) return "no flow fails because of it";
+        return broken + (broken == 1 ? " flow fails: " : " flows fail: ") + String.join("; ", brokenFlows);
     }
 }

@@ -16,9 +16,8 @@ public final class ReportText {
         long warning = r.findings().stream().filter(f -> f.severity() == Severity.WARNING).count();
         long info = r.findings().size() - critical - warning;
         return r.verdict().toUpperCase() + ": " + r.snapshot() + ": " + critical + " critical, " + warning + " warning, " + info
-                + " info; " + r.failing() + " of " + r.symptoms().size() + " flows fail"
-                + (r.stride() > 1 ? " (traced " + r.symptoms().size() + " of " + r.totalFlows() + " flows: each host to 1 in " + r.stride()
-                + " destinations, hosts named by a finding to all)" : "");
+                + " info; " + r.failing() + " of " + r.totalFlows() + " flows fail"
+                + (r.flowByFlow() ? "" : " (by class: " + r.symptoms().size() + " classes of failing flows, one flow of each traced)");
     }
 
     /** Human form: verdict, the symptom table (service frontends only), then each finding with evidence and fix. */
@@ -26,7 +25,14 @@ public final class ReportText {
         StringBuilder sb = new StringBuilder();
         sb.append(verdictLine(r)).append('\n');
         List<Symptom> services = r.symptoms().stream().filter(s -> s.service() != null).toList();
-        if (!services.isEmpty()) {
+        if (!r.flowByFlow()) {
+            // a large cluster: no table of every host, the classes of failing flows, most flows first
+            sb.append("\nfailing flows by class (each named by the flow traced for it):\n");
+            r.symptoms().stream().filter(Symptom::failed).sorted(java.util.Comparator.comparingLong(Symptom::flows).reversed()).limit(40)
+                    .forEach(s -> sb.append(String.format(java.util.Locale.ROOT, "  %,14d flows like %s -> %s%s: %s%s%n", s.flows(), s.from(), s.to(),
+                            s.service() == null ? "" : " (" + s.service() + ")", s.result(), s.code() == null ? "" : " " + s.code())));
+            if (r.symptoms().size() > 40) sb.append("  ... and ").append(r.symptoms().size() - 40).append(" more classes (--json lists them)\n");
+        } else if (!services.isEmpty()) {
             Set<String> froms = new LinkedHashSet<>();
             Set<String> tos = new LinkedHashSet<>();
             Map<String, Symptom> cell = new LinkedHashMap<>();
@@ -57,7 +63,7 @@ public final class ReportText {
         }
         long pings = r.symptoms().stream().filter(s -> s.service() == null).count();
         long pingFails = r.symptoms().stream().filter(s -> s.service() == null && s.failed()).count();
-        if (pings > 0) sb.append("\nhost to bridge (ping): ").append(pings - pingFails).append(" of ").append(pings).append(" ok\n");
+        if (pings > 0 && r.flowByFlow()) sb.append("\nhost to pod subnet (ping): ").append(pings - pingFails).append(" of ").append(pings).append(" ok\n");
         for (Finding f : r.findings()) {
             sb.append('\n').append(f.severity().word().toUpperCase()).append(' ').append(f.code()).append(": ").append(f.summary()).append('\n');
             if (!f.hosts().isEmpty()) sb.append("  hosts: ").append(String.join(", ", f.hosts())).append('\n');
@@ -65,9 +71,9 @@ public final class ReportText {
             if (!f.services().isEmpty()) sb.append("  services: ").append(String.join(", ", f.services())).append('\n');
             for (Evidence e : f.evidence()) sb.append("  evidence: ").append(e).append('\n');
             sb.append("  impact: ");
-            if (f.brokenFlows().isEmpty()) sb.append("no traced flow fails because of it\n");
+            if (f.broken() == 0) sb.append("no flow fails because of it\n");
             else {
-                sb.append(f.brokenFlows().size()).append(f.brokenFlows().size() == 1 ? " flow fails\n" : " flows fail\n");
+                sb.append(f.broken()).append(f.broken() == 1 ? " flow fails\n" : " flows fail\n");
                 int shown = 0;
                 for (String b : f.brokenFlows()) {
                     if (shown++ == 20) {
@@ -106,7 +112,7 @@ public final class ReportText {
             }
             j.put("evidence", ev);
             Map<String, Object> impact = new LinkedHashMap<>();
-            impact.put("flows", f.brokenFlows().size());
+            impact.put("flows", f.broken());
             impact.put("broken", f.brokenFlows());
             j.put("impact", impact);
             j.put("fix", f.fix());
@@ -115,8 +121,8 @@ public final class ReportText {
         m.put("findings", fs);
         Map<String, Object> cov = new LinkedHashMap<>();
         cov.put("total", r.totalFlows());
-        cov.put("traced", r.symptoms().size());
-        cov.put("stride", r.stride());
+        cov.put("listed", r.flowByFlow() ? "every flow" : "failing classes");
+        cov.put("failing", r.failing());
         m.put("flows", cov);
         List<Object> ss = new ArrayList<>();
         for (Symptom s : r.symptoms()) {
@@ -127,6 +133,7 @@ public final class ReportText {
             x.put("result", s.result());
             x.put("code", s.code());
             x.put("reason", s.reason());
+            x.put("flows", s.flows());
             ss.add(x);
         }
         m.put("symptoms", ss);

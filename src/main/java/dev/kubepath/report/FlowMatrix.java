@@ -7,7 +7,7 @@ import dev.kubepath.dataplane.Step;
 import dev.kubepath.dataplane.Trace;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.Snapshot;
-import dev.kubepath.shell.TraceText;
+import dev.kubepath.dataplane.TraceText;
 
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -2,6 +2,7 @@ package dev.kubepath.shell;
 
 import dev.kubepath.dataplane.Stage;
 import dev.kubepath.dataplane.Trace;
+import dev.kubepath.dataplane.TraceText;
 import dev.kubepath.dataplane.Verdict;
 import dev.kubepath.net.Ipv4;
 

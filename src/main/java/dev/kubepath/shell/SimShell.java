@@ -5,6 +5,7 @@ import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.dataplane.DataPlane;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Trace;
+import dev.kubepath.dataplane.TraceText;
 import dev.kubepath.dataplane.Verdict;
 import dev.kubepath.flannel.registry.LeaseJson;
 import dev.kubepath.flannel.subnet.SubnetEnv;
@@ -310,6 +311,6 @@ public final class SimShell {
         if (to == null) return "kubepath trace: --to IP[:PORT] is required\n";
         Probe p = icmp ? new Probe.Ping(Ipv4.parse(to.replaceFirst(":.*", "")))
                 : new Probe.Curl(to.contains(":") ? SocketAddress.parse(to) : new SocketAddress(Ipv4.parse(to), 80));
-        return dev.kubepath.shell.TraceText.story(new DataPlane(cluster.snapshot()).trace(from, p));
+        return TraceText.story(new DataPlane(cluster.snapshot()).trace(from, p));
     }
 }

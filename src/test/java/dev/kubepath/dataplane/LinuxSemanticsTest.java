@@ -147,7 +147,7 @@ class LinuxSemanticsTest {
                     "      - 10.0.0.0/24 dev eth0 scope link\n      - 172.17.1.0/24");
             Trace t = ping(yaml, "a", "8.8.8.8");
             assertThat(t.verdict()).isEqualTo(Verdict.UNREACHABLE);
-            assertThat(TraceTextProbe.says(t)).isEqualTo("connect: Network is unreachable");
+            assertThat(TraceText.toolSays(t)).isEqualTo("connect: Network is unreachable");
         }
 
         @Test
@@ -221,7 +221,7 @@ class LinuxSemanticsTest {
             assertThat(fits.verdict()).isEqualTo(Verdict.DELIVERED);
             Trace tooBig = ping(HEALTHY, "a", "172.17.2.1", 1472);
             assertThat(tooBig.verdict()).isEqualTo(Verdict.UNREACHABLE);
-            assertThat(TraceTextProbe.says(tooBig)).isEqualTo("ping: local error: message too long, mtu=1450");
+            assertThat(TraceText.toolSays(tooBig)).isEqualTo("ping: local error: message too long, mtu=1450");
         }
     }
 

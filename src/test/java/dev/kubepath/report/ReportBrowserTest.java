@@ -2,13 +2,13 @@ package dev.kubepath.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kubepath.bench.HeadlessChromium;
 import dev.kubepath.cluster.Synthetic;
 import dev.kubepath.ingest.Snapshots;
 import dev.kubepath.model.Snapshot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,7 +22,7 @@ class ReportBrowserTest {
 
     @BeforeAll
     static void chromiumPresent() {
-        assumeTrue(Files.isExecutable(HeadlessChromium.BINARY), "no " + HeadlessChromium.BINARY + " on this machine");
+        assumeTrue(HeadlessChromium.BINARY != null, "no chromium on PATH");
     }
 
     @Test
@@ -82,22 +82,15 @@ class ReportBrowserTest {
         }
     }
 
+    /** How fast it opens is measured by `kubepath bench report-page`; here, that a 200-host page works at all. */
     @Test
-    void aTwoHundredHostReportIsSmallAndOpensFast() throws Exception {
+    void aTwoHundredHostReportOpensAndACellOfItsCanvasShowsItsTrace() throws Exception {
         Snapshot big = Synthetic.build(new Synthetic.Spec(200, 2, 3, 2, 7));
         Path html = OUT.resolve("synthetic-200.html");
-        long built = System.nanoTime();
         long bytes = Reports.write(Reports.build(big, "synthetic-200", null), html);
-        long buildMs = (System.nanoTime() - built) / 1_000_000;
         assertThat(bytes).isLessThan(5_000_000);
         try (HeadlessChromium browser = new HeadlessChromium(1440, 1000)) {
-            long navigated = System.nanoTime();
-            double rendered = browser.open(html, 20_000);
-            long wallMs = (System.nanoTime() - navigated) / 1_000_000;
-            double again = browser.open(html, 20_000);
-            System.out.printf("report of 200 hosts: %,d bytes, built in %d ms; rendered %.0f ms after navigation start (%d ms wall"
-                    + " from Page.navigate), %.0f ms when reloaded%n", bytes, buildMs, rendered, wallMs, again);
-            assertThat(rendered).isLessThan(2000);
+            browser.open(html, 60_000);
             assertThat(browser.evaluate("document.querySelectorAll('.tile').length").asInt()).isEqualTo(200);
             assertThat(browser.evaluate("window.__errors.join('; ')").asText()).isEmpty();
             // a cell of the canvas grid opens its trace (or says which command prints it)

@@ -89,6 +89,11 @@ final class HostReduction {
 
     @SuppressWarnings("unchecked")
     HostReduction(Snapshot snapshot) {
+        this(snapshot, Set.of());
+    }
+
+    /** {@code apart}: hosts given a signature each, so that no class of flows holds two of them in one role. */
+    HostReduction(Snapshot snapshot, Set<String> apart) {
         this.snapshot = snapshot;
         this.hosts = snapshot.hosts();
         n = hosts.size();
@@ -165,7 +170,10 @@ final class HostReduction {
             return scan(i, sortedAddrs);
         }).toList();
         Map<String, Integer> sigIds = new HashMap<>();
-        for (int i = 0; i < n; i++) sig[i] = sigIds.computeIfAbsent(sigs.get(i), k -> sigIds.size());
+        for (int i = 0; i < n; i++) {
+            String name = hosts.get(i).name();
+            sig[i] = sigIds.computeIfAbsent(apart.contains(name) ? sigs.get(i) + "\napart " + name : sigs.get(i), k -> sigIds.size());
+        }
         sigCount = sigIds.size();
         partCodes = null;
         stateBySubnet = transpose(state, d);

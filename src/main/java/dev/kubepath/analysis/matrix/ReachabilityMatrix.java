@@ -115,8 +115,8 @@ public final class ReachabilityMatrix {
      */
     private record View(VirtualServer[] clusterIp, BitSet local, VirtualServer[] nodePort) {}
 
-    private ReachabilityMatrix(Snapshot snapshot) {
-        this.r = new HostReduction(snapshot);
+    private ReachabilityMatrix(Snapshot snapshot, Set<String> apart) {
+        this.r = new HostReduction(snapshot, apart);
         this.dataPlane = new DataPlane(snapshot);
         for (Service svc : snapshot.cluster().services()) {
             if (svc.clusterIp() == null) continue;
@@ -140,7 +140,16 @@ public final class ReachabilityMatrix {
     }
 
     public static ReachabilityMatrix of(Snapshot snapshot) {
-        return new ReachabilityMatrix(snapshot);
+        return new ReachabilityMatrix(snapshot, Set.of());
+    }
+
+    /**
+     * The matrix with each host of {@code apart} a signature of its own: a class of flows then never stands for
+     * flows of two of them in the same role (sender, holder of the destination, node), so that whatever is said of
+     * the one flow traced for a class (the doctor's finding) holds for each flow of it.
+     */
+    public static ReachabilityMatrix of(Snapshot snapshot, Set<String> apart) {
+        return new ReachabilityMatrix(snapshot, apart);
     }
 
     public Snapshot snapshot() {
@@ -275,7 +284,7 @@ public final class ReachabilityMatrix {
         Outcome o = outcomes.get(key);
         if (o != null) return o;
         Trace t = dataPlane.trace(r.hosts.get(from).name(), to.probe());
-        Outcome fresh = Outcome.of(t);
+        Outcome fresh = Outcome.of(t, to);
         Outcome prev = outcomes.putIfAbsent(key, fresh);
         return prev != null ? prev : fresh;
     }

@@ -1,8 +1,4 @@
-package dev.kubepath.shell;
-
-import dev.kubepath.dataplane.Probe;
-import dev.kubepath.dataplane.Step;
-import dev.kubepath.dataplane.Trace;
+package dev.kubepath.dataplane;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

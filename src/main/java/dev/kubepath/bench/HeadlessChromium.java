@@ -1,4 +1,4 @@
-package dev.kubepath.report;
+package dev.kubepath.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,8 +32,9 @@ import java.util.stream.Stream;
  * profile, open one page, evaluate JavaScript, click with real mouse events, take a screenshot. Closing kills the
  * browser and its children and deletes the profile, whatever happened before.
  */
-final class HeadlessChromium implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
+public final class HeadlessChromium implements AutoCloseable {
+    /** chromium (or chromium-browser) found on PATH, as the installer finds it; null when there is none. */
+    public static final Path BINARY = onPath("chromium", "chromium-browser");
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -45,7 +46,8 @@ final class HeadlessChromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
-    HeadlessChromium(int width, int height) throws IOException {
+    public HeadlessChromium(int width, int height) throws IOException {
+        if (BINARY == null) throw new IOException("no chromium on PATH");
         profile = Files.createTempDirectory("kubepath-chromium-");
         Process p = null;
         try {
@@ -88,7 +90,7 @@ final class HeadlessChromium implements AutoCloseable {
         return found.get(20, TimeUnit.SECONDS);
     }
 
-    JsonNode send(String method, Map<String, ?> params) throws Exception {
+    public JsonNode send(String method, Map<String, ?> params) throws Exception {
         return send(method, params, session);
     }
 
@@ -108,7 +110,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Loads a page and waits until its script says it has rendered; returns the page's own load-to-rendered ms. */
-    double open(Path file, long timeoutMillis) throws Exception {
+    public double open(Path file, long timeoutMillis) throws Exception {
         send("Page.navigate", Map.of("url", file.toAbsolutePath().toUri().toString()));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (System.nanoTime() < deadline) {
@@ -120,7 +122,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Evaluates an expression in the page; its value as JSON (null when undefined). Page exceptions fail. */
-    JsonNode evaluate(String expression) throws Exception {
+    public JsonNode evaluate(String expression) throws Exception {
         JsonNode r = send("Runtime.evaluate", Map.of("expression", expression, "returnByValue", true, "awaitPromise", true));
         if (r.has("exceptionDetails")) throw new IllegalStateException("page threw: " + r.get("exceptionDetails"));
         JsonNode v = r.path("result").path("value");
@@ -128,7 +130,7 @@ final class HeadlessChromium implements AutoCloseable {
     }
 
     /** Clicks the middle of the first element matching a CSS selector with real mouse events. */
-    void click(String selector) throws Exception {
+    public void click(String selector) throws Exception {
         JsonNode box = evaluate("(() => { const e = document.querySelector(" + MAPPER.writeValueAsString(selector) + ");"
                 + " if (!e) return null; e.scrollIntoView({block: 'center', inline: 'center'}); const r = e.getBoundingClientRect();"
                 + " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()");
@@ -136,14 +138,14 @@ final class HeadlessChromium implements AutoCloseable {
         clickAt(box.get("x").asDouble(), box.get("y").asDouble());
     }
 
-    void clickAt(double x, double y) throws Exception {
+    public void clickAt(double x, double y) throws Exception {
         send("Input.dispatchMouseEvent", Map.of("type", "mouseMoved", "x", x, "y", y));
         send("Input.dispatchMouseEvent", Map.of("type", "mousePressed", "x", x, "y", y, "button", "left", "clickCount", 1));
         send("Input.dispatchMouseEvent", Map.of("type", "mouseReleased", "x", x, "y", y, "button", "left", "clickCount", 1));
     }
 
     /** A PNG of the whole page, beyond the viewport. */
-    void screenshot(Path png) throws Exception {
+    public void screenshot(Path png) throws Exception {
         JsonNode size = send("Page.getLayoutMetrics", Map.of()).path("cssContentSize");
         Map<String, Object> clip = Map.of("x", 0, "y", 0, "width", size.path("width").asDouble(), "height", Math.min(size.path("height").asDouble(), 6000), "scale", 1);
         String data = send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true, "clip", clip)).path("data").asText();
@@ -174,6 +176,16 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    private static Path onPath(String... names) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            for (String n : names) {
+                Path p = Path.of(dir.isEmpty() ? "." : dir, n);
+                if (Files.isExecutable(p)) return p;
+            }
+        }
+        return null;
+    }
+
     private void deleteProfile() {
         // the profile is written until the browser is gone; a second pass catches late files
         for (int attempt = 0; attempt < 3 && Files.exists(profile); attempt++) {
@@ -185,7 +197,7 @@ final class HeadlessChromium implements AutoCloseable {
         }
     }
 
-    Path profile() {
+    public Path profile() {
         return profile;
     }
 

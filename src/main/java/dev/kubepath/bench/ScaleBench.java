@@ -1,0 +1,82 @@
+package dev.kubepath.bench;
+
+import dev.kubepath.analysis.matrix.ReachabilityMatrix;
+import dev.kubepath.analysis.matrix.Summary;
+import dev.kubepath.cluster.Synthetic;
+import dev.kubepath.doctor.Doctor;
+import dev.kubepath.doctor.Report;
+import dev.kubepath.model.Snapshot;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The doctor against the matrix on the same synthetic clusters with all five fault kinds, in one JVM, so that their
+ * ratio holds on a shared machine: wall time of each and the heap's peak during each. The doctor's growth should
+ * be no faster than the matrix's (it is the matrix's classes plus the checks and one trace per failing class).
+ */
+public final class ScaleBench implements Benchmark {
+    /** Every fault kind, as `kubepath generate --faults lost-lease=1,stale-routes=2,no-kube-proxy=1,forward-drop=1,wrong-vtep-mac=1`. */
+    public static final Synthetic.Faults FAULTS = new Synthetic.Faults(1, 2, 1, 1, 1);
+
+    @Override
+    public String name() {
+        return "scale";
+    }
+
+    @Override
+    public String description() {
+        return "doctor vs matrix on faulty synthetic clusters, time and peak heap (args: [nodes,...=500,1000,2000,5000] [podsPerNode=30]"
+                + " [servicesPerNode=2] [endpoints=5])";
+    }
+
+    @Override
+    public void run(PrintStream out, String... args) {
+        int[] sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {500, 1000, 2000, 5000};
+        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        int servicesPerNode = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int endpoints = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        out.printf(Locale.ROOT, "heap max %d MB, %d cores, load average %.1f at start%n", Runtime.getRuntime().maxMemory() >> 20,
+                Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
+        out.printf(Locale.ROOT, "%-7s %-9s %-10s %-10s %-12s %-10s %-12s %-9s %-16s %s%n", "nodes", "services", "build s", "matrix s", "matrix MB",
+                "doctor s", "doctor MB", "doc/mat", "failing flows", "findings");
+        for (int n : sizes) {
+            long tb = System.nanoTime();
+            Snapshot s = Synthetic.build(new Synthetic.Spec(n, pods, n * servicesPerNode, endpoints, 42, FAULTS));
+            double build = (System.nanoTime() - tb) / 1e9;
+            long t0 = System.nanoTime();
+            resetPeak();
+            Summary m = ReachabilityMatrix.of(s).summarize(ReachabilityMatrix.Progress.NONE);
+            double matrix = (System.nanoTime() - t0) / 1e9;
+            long matrixMb = peakMb();
+            resetPeak();
+            long t1 = System.nanoTime();
+            Report r = Doctor.examine(s);
+            double doctor = (System.nanoTime() - t1) / 1e9;
+            long doctorMb = peakMb();
+            out.printf(Locale.ROOT, "%-7d %-9d %-10.2f %-10.2f %-12d %-10.2f %-12d %-9.2f %-16d %d (%s)%n", n, n * servicesPerNode,
+                    build, matrix, matrixMb, doctor, doctorMb, doctor / matrix, r.failing(), r.findings().size(), r.verdict());
+            if (m.flows() != r.totalFlows()) out.printf("  the doctor counted %d flows, the matrix %d%n", r.totalFlows(), m.flows());
+            s = null;
+            System.gc();
+        }
+        out.printf(Locale.ROOT, "load average %.1f at the end (the machine is shared: compare within this run)%n", os.getSystemLoadAverage());
+    }
+
+    private static void resetPeak() {
+        System.gc();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+    }
+
+    /** The heap's peak since the last reset: the sum of the pools' peaks (an upper bound of the heap's). */
+    private static long peakMb() {
+        long b = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) b += p.getPeakUsage().getUsed();
+        return b >> 20;
+    }
+}
