@@ -109,8 +109,8 @@ final class ShellCommand implements Callable<Integer> {
                 continue;
             }
             out.print(shell.prompt() + line + "\n");
-            if (line.strip().equals("exit")) break;
             out.print(shell.run(line));
+            if (shell.exited()) break;
         }
         out.flush();
     }
@@ -118,6 +118,7 @@ final class ShellCommand implements Callable<Integer> {
     private static void interactive(SimShell shell, List<String> hosts) throws Exception {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("kubepath").build();
+            shell.onTerminal(true);
             terminal.writer().println("kubepath shell: a simulated cluster. Hosts: ssh " + String.join("|", hosts) + ". 'exit' or Ctrl-D leaves.");
             while (true) {
                 String line;
@@ -128,9 +129,9 @@ final class ShellCommand implements Callable<Integer> {
                 } catch (EndOfFileException e) {
                     return;
                 }
-                if (line.strip().equals("exit")) return;
                 terminal.writer().print(shell.run(line));
                 terminal.writer().flush();
+                if (shell.exited()) return;
             }
         }
     }
