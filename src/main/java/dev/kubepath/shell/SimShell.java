@@ -61,6 +61,11 @@ public final class SimShell {
         return "[root@" + host + " ~]# ";
     }
 
+    /** How many {@code ssh} hops the session is away from its first host. */
+    int hops() {
+        return visited.size();
+    }
+
     /** Whether {@code exit} has left the first host: the session is over. */
     public boolean exited() {
         return exited;
@@ -99,6 +104,12 @@ public final class SimShell {
                 int last = status;
                 status = 0;
                 if (argv.get(0).equals("echo")) status = last; // so that echo $? reads the previous command's
+                if (words.pipeline().size() > 1 && (argv.get(0).equals("exit") || argv.get(0).equals("logout"))) {
+                    // each command of a pipeline runs in a subshell: exit leaves only that subshell
+                    if (argv.get(0).equals("logout")) throw new ToolError("-bash: logout: not login shell: use `exit'\n", 1);
+                    out = "";
+                    continue;
+                }
                 out = i > 0 && Filters.knows(argv.get(0)) ? filters.run(argv, out) : dispatch(argv);
             } catch (ToolError e) {
                 errors.append(e.getMessage());
