@@ -359,18 +359,22 @@ final class Filters {
     /** sort in the C locale (byte order): -n, -r, -u, -k N, -t C. */
     private static String sort(List<String> a, String input) {
         boolean numeric = false, reverse = false, unique = false;
-        int key = 0;
+        int key = 0, keyEnd = 0;
         String sep = null;
         for (int i = 0; i < a.size(); i++) {
             String s = a.get(i);
-            if (s.equals("-k") || s.equals("-t")) {
-                if (i + 1 >= a.size()) return fail("sort: option requires an argument -- '" + s.charAt(1) + "'\nTry 'sort --help' for more information.\n");
-                String v = a.get(++i);
-                if (s.equals("-t")) sep = v;
+            if (s.startsWith("-k") || s.startsWith("-t")) {
+                String v;
+                if (s.length() > 2) v = s.substring(2);
+                else if (i + 1 < a.size()) v = a.get(++i);
+                else return fail("sort: option requires an argument -- '" + s.charAt(1) + "'\nTry 'sort --help' for more information.\n");
+                if (s.startsWith("-t")) sep = v;
                 else {
                     String field = v.replaceAll("[,.].*$", "").replaceAll("[a-zA-Z]+$", "");
                     if (!field.matches("\\d{1,6}") || field.equals("0")) return fail("sort: invalid number at field start: invalid count at start of '" + v + "'\n");
                     key = Integer.parseInt(field);
+                    String last = v.contains(",") ? v.substring(v.indexOf(',') + 1).replaceAll("[.a-zA-Z].*$", "") : "";
+                    keyEnd = last.matches("\\d{1,6}") ? Integer.parseInt(last) : 0;
                     if (v.matches(".*n.*")) numeric = true;
                     if (v.matches(".*r.*")) reverse = true;
                 }
@@ -388,13 +392,9 @@ final class Filters {
                 }
             }
         }
-        final int k = key;
+        final int k = key, end = keyEnd;
         final String t = sep;
-        Function<String, String> field = l -> {
-            if (k == 0) return l;
-            String[] f = t == null ? l.strip().split("\\s+") : l.split(Pattern.quote(t), -1);
-            return k - 1 < f.length ? f[k - 1] : "";
-        };
+        Function<String, String> field = l -> k == 0 ? l : sortKey(l, k, end, t);
         Comparator<String> byKey = numeric ? Comparator.comparingDouble(l -> leadingNumber(field.apply(l))) : Comparator.comparing(field);
         Comparator<String> order = byKey.thenComparing(Comparator.naturalOrder());
         if (reverse) order = order.reversed();
@@ -408,6 +408,36 @@ final class Filters {
             previous = l;
         }
         return sb.toString();
+    }
+
+    /**
+     * GNU sort's key -kN[,M]: from the start of field N to the end of field M (or of the line). Without -t a field is
+     * its leading blanks and the word after them, so the blanks count in the comparison, as GNU sort does without -b.
+     */
+    static String sortKey(String line, int from, int to, String sep) {
+        List<int[]> fields = new ArrayList<>();
+        if (sep != null) {
+            int start = 0;
+            for (int i = 0; i <= line.length(); i++) {
+                if (i == line.length() || line.startsWith(sep, i)) {
+                    fields.add(new int[]{start, i});
+                    start = i + sep.length();
+                    if (i == line.length()) break;
+                }
+            }
+        } else {
+            int i = 0;
+            while (i < line.length()) {
+                int start = i;
+                while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) i++;
+                while (i < line.length() && line.charAt(i) != ' ' && line.charAt(i) != '\t') i++;
+                fields.add(new int[]{start, i});
+            }
+        }
+        if (from > fields.size()) return "";
+        int begin = fields.get(from - 1)[0];
+        int end = to == 0 || to > fields.size() ? line.length() : fields.get(to - 1)[1];
+        return end <= begin ? "" : line.substring(begin, end);
     }
 
     private static double leadingNumber(String s) {
