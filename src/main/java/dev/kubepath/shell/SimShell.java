@@ -61,6 +61,19 @@ public final class SimShell {
         return "[root@" + host + " ~]# ";
     }
 
+    /** The commands this shell answers, for completion. */
+    public static final List<String> COMMANDS = List.of("awk", "bridge", "cat", "clear", "curl", "echo", "etcdctl", "exit", "fault",
+            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipvsadm", "iptables-save", "kubectl", "kubepath", "logout", "ping",
+            "route", "sleep", "sort", "ssh", "systemctl", "tail", "uniq", "wc");
+
+    /** What Tab completes after a command: the cluster's hosts and the current host's devices. */
+    public List<String> completions() {
+        List<String> words = new ArrayList<>(cluster.hostNames());
+        for (var l : current().links()) words.add(l.name());
+        words.add(SubnetEnv.FILE);
+        return words;
+    }
+
     /** How many {@code ssh} hops the session is away from its first host. */
     int hops() {
         return visited.size();
