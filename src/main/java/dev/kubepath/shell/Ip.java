@@ -250,7 +250,8 @@ public final class Ip {
         for (IfAddress a : host.addresses()) {
             if (a.prefixLength() >= 32) continue;
             if (host.link(a.dev()).map(l -> l.kind() instanceof LinkKind.Loopback).orElse(false)) continue;
-            if (routes.stream().noneMatch(r -> r.dst().equals(a.prefix()) && a.dev().equals(r.dev()))) {
+            // a route through a gateway to the same prefix does not stand in for the connected one
+            if (routes.stream().noneMatch(r -> r.dst().equals(a.prefix()) && a.dev().equals(r.dev()) && r.via() == null)) {
                 routes.add(new Route(Route.MAIN, Route.Type.UNICAST, a.prefix(), null, a.dev(), false, 0, Route.Scope.LINK, a.ip()));
             }
         }

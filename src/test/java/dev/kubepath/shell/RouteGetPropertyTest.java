@@ -129,7 +129,7 @@ class RouteGetPropertyTest {
         ip(ns, "route", "flush", "cache");
         // the connected routes the kernel added for the addresses, read back from it (as a bundle would carry them)
         for (String line : ip(ns, "route", "show", "table", "main", "proto", "kernel").stdout().lines().toList()) {
-            var m = java.util.regex.Pattern.compile("^(\\S+) dev (\\S+) proto kernel scope link src (\\S+)").matcher(line);
+            var m = java.util.regex.Pattern.compile("^(\\S+) dev (\\S+) (?:proto kernel )?scope link src (\\S+)").matcher(line);
             if (!m.find()) continue;
             routes.add(new Route(Route.MAIN, Route.Type.UNICAST, Prefix.parse(m.group(1)), null, m.group(2), false, 0, Route.Scope.LINK,
                     Ipv4.parse(m.group(3))));
@@ -165,7 +165,7 @@ class RouteGetPropertyTest {
                 got = e.getMessage();
             }
             if (got.startsWith("kubepath shell:")) continue; // a case the shell says it does not simulate
-            assertThat(got).as("ip %s (seed %d) on\n%s", String.join(" ", args), seed, table).isEqualTo(want);
+            assertThat(got).as("ip %s (seed %d) on\n%s\nmodel: %s", String.join(" ", args), seed, table, routes).isEqualTo(want);
             compared++;
         }
         return compared;
