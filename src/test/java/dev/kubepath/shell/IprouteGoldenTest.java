@@ -34,7 +34,7 @@ class IprouteGoldenTest {
         List<dev.kubepath.model.FdbEntry> written = new ArrayList<>(h.fdb());
         java.util.Collections.reverse(written);
         return new Host(h.name(), h.links(), h.addresses(), h.routes(), h.neighbours(), written, h.virtualServers(), h.chains(),
-                h.sysctls(), h.sockets(), h.daemons(), h.containers(), h.known());
+                h.sysctls(), h.sockets(), h.daemons(), h.containers(), h.known(), h.ipsets());
     }
 
     /** Each "$ command" line and the lines it printed. */
@@ -69,7 +69,7 @@ class IprouteGoldenTest {
         Map<String, String> sysctls = new HashMap<>(h.sysctls());
         sysctls.put(key, value);
         return new Host(h.name(), h.links(), h.addresses(), h.routes(), h.neighbours(), h.fdb(), h.virtualServers(), h.chains(),
-                sysctls, h.sockets(), h.daemons(), h.containers(), h.known());
+                sysctls, h.sockets(), h.daemons(), h.containers(), h.known(), h.ipsets());
     }
 
     @Test

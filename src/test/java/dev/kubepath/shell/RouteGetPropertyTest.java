@@ -137,7 +137,7 @@ class RouteGetPropertyTest {
         RUN.run(List.of("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=" + r.nextInt(2)));
         String forward = RUN.run(List.of("ip", "netns", "exec", ns, "sysctl", "-n", "net.ipv4.ip_forward")).stdout().strip();
         Host host = new Host("h", links, addrs, routes, List.of(), List.of(), List.of(), List.of(),
-                Map.of(Host.IP_FORWARD, forward), List.of(), Map.of(), List.of(), Set.of());
+                Map.of(Host.IP_FORWARD, forward), List.of(), Map.of(), List.of(), Set.of(), List.of());
         Ip sim = new Ip(host);
         String table = ip(ns, "route", "show", "table", "all").stdout();
         int compared = 0;
