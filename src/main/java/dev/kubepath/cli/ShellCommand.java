@@ -109,15 +109,21 @@ final class ShellCommand implements Callable<Integer> {
                 continue;
             }
             out.print(shell.prompt() + line + "\n");
-            if (line.strip().equals("exit")) break;
             out.print(shell.run(line));
+            if (shell.exited()) break;
         }
         out.flush();
     }
 
     private static void interactive(SimShell shell, List<String> hosts) throws Exception {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("kubepath").build();
+            // Tab: a command first, then hosts and the current host's devices (asked again at each Tab, as ssh moves)
+            org.jline.reader.Completer completer = (r, parsed, candidates) -> {
+                List<String> words = parsed.wordIndex() == 0 ? SimShell.COMMANDS : shell.completions();
+                for (String w : words) candidates.add(new org.jline.reader.Candidate(w));
+            };
+            LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("kubepath").completer(completer).build();
+            shell.onTerminal(true);
             terminal.writer().println("kubepath shell: a simulated cluster. Hosts: ssh " + String.join("|", hosts) + ". 'exit' or Ctrl-D leaves.");
             while (true) {
                 String line;
@@ -128,9 +134,9 @@ final class ShellCommand implements Callable<Integer> {
                 } catch (EndOfFileException e) {
                     return;
                 }
-                if (line.strip().equals("exit")) return;
                 terminal.writer().print(shell.run(line));
                 terminal.writer().flush();
+                if (shell.exited()) return;
             }
         }
     }

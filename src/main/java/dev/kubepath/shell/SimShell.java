@@ -40,6 +40,12 @@ public final class SimShell {
     private final SimCluster cluster;
     private String host;
     private final KubectlText kubectl;
+    private final Filters filters = new Filters(this::file);
+    private final List<String> history = new ArrayList<>();
+    private final java.util.ArrayDeque<String> visited = new java.util.ArrayDeque<>();
+    private boolean exited;
+    private boolean terminal;
+    private int status;
 
     public SimShell(SimCluster cluster, String host) {
         this.cluster = cluster;
@@ -56,56 +62,143 @@ public final class SimShell {
         return "[root@" + host + " ~]# ";
     }
 
-    /** Runs one line; the output ends with a newline unless empty. Unknown commands answer as bash does. */
+    /** The commands this shell answers, for completion. */
+    public static final List<String> COMMANDS = List.of("awk", "bridge", "cat", "clear", "curl", "echo", "etcdctl", "exit", "fault",
+            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipvsadm", "iptables-save", "kubectl", "kubepath", "logout", "ping",
+            "route", "sleep", "sort", "ssh", "systemctl", "tail", "uniq", "wc");
+
+    /** What Tab completes after a command: the cluster's hosts and the current host's devices. */
+    public List<String> completions() {
+        List<String> words = new ArrayList<>(cluster.hostNames());
+        for (var l : current().links()) words.add(l.name());
+        words.add(SubnetEnv.FILE);
+        return words;
+    }
+
+    /** How many {@code ssh} hops the session is away from its first host. */
+    int hops() {
+        return visited.size();
+    }
+
+    /** Whether {@code exit} has left the first host: the session is over. */
+    public boolean exited() {
+        return exited;
+    }
+
+    /** On a terminal, {@code clear} sends the escape sequence that clears it; in a transcript it prints nothing. */
+    public void onTerminal(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    /** The exit status of the last command line (of its pipeline's last command, as bash's {@code $?}). */
+    public int status() {
+        return status;
+    }
+
+    /**
+     * Runs one line; the output (standard output and error, as a terminal shows them) ends with a newline unless
+     * empty. Unknown commands answer as bash does; an internal failure says so in one line, without a stack trace.
+     */
     public String run(String line) {
         String trimmed = line.strip();
         if (trimmed.isEmpty() || trimmed.startsWith("#")) return "";
-        String grep = null;
-        int context = 0;
-        int bar = trimmed.indexOf('|');
-        if (bar >= 0) {
-            String[] g = trimmed.substring(bar + 1).strip().split("\\s+");
-            trimmed = trimmed.substring(0, bar).strip();
-            if (g.length < 2 || !g[0].equals("grep")) return "kubepath shell: only '| grep [-C N] PATTERN' pipes are understood\n";
-            int i = 1;
-            if (g[i].equals("-C") && g.length > 3) {
-                context = Integer.parseInt(g[2]);
-                i = 3;
-            } else if (g[i].startsWith("-C")) {
-                context = Integer.parseInt(g[i].substring(2));
-                i++;
-            }
-            grep = g[i];
+        history.add(trimmed);
+        Words words;
+        try {
+            words = Words.split(trimmed);
+        } catch (Words.Unbalanced | Words.EmptyPipe e) {
+            status = 2;
+            return e.getMessage();
         }
-        String out = dispatch(trimmed.split("\\s+"));
-        return grep == null ? out : Grep.lines(out, grep, context);
+        StringBuilder errors = new StringBuilder();
+        String out = "";
+        for (int i = 0; i < words.pipeline().size(); i++) {
+            List<String> argv = words.pipeline().get(i);
+            try {
+                int last = status;
+                status = 0;
+                if (argv.get(0).equals("echo")) status = last; // so that echo $? reads the previous command's
+                if (words.pipeline().size() > 1 && (argv.get(0).equals("exit") || argv.get(0).equals("logout"))) {
+                    // each command of a pipeline runs in a subshell: exit leaves only that subshell
+                    if (argv.get(0).equals("logout")) throw new ToolError("-bash: logout: not login shell: use `exit'\n", 1);
+                    out = "";
+                    continue;
+                }
+                out = i > 0 && Filters.knows(argv.get(0)) ? filters.run(argv, out) : dispatch(argv);
+            } catch (ToolError e) {
+                errors.append(e.getMessage());
+                status = e.status;
+                out = "";
+            }
+        }
+        return errors + out;
     }
 
-    private String dispatch(String[] a) {
+    private String dispatch(List<String> argv) {
+        List<String> words = new ArrayList<>(argv);
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        while (!words.isEmpty() && words.get(0).matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+            String w = words.remove(0);
+            env.put(w.substring(0, w.indexOf('=')), w.substring(w.indexOf('=') + 1));
+        }
+        if (words.isEmpty()) return "";
+        String[] a = words.toArray(String[]::new);
         try {
             return switch (a[0]) {
                 case "ssh" -> ssh(a);
+                case "exit", "logout" -> exit();
                 case "hostname" -> host + "\n";
+                case "clear" -> terminal ? "\033[H\033[2J\033[3J" : "";
+                case "history" -> history();
+                case "grep", "egrep", "head", "tail", "wc", "sort", "uniq", "awk" -> filters.run(words, "");
                 case "route" -> NetTools.routeN(current());
-                case "ip" -> ip(a);
-                case "bridge" -> NetTools.bridgeFdb(current());
+                case "ip" -> new Ip(current()).ip(words.subList(1, words.size()));
+                case "bridge" -> new Ip(current()).bridge(words.subList(1, words.size()));
+                case "echo" -> {
+                    String text = echo(words);
+                    status = 0;
+                    yield text;
+                }
                 case "ifconfig" -> NetTools.ifconfig(current(), a.length > 1 ? a[1] : null);
                 case "ipvsadm" -> Ipvsadm.listNumeric(current().virtualServers());
                 case "iptables-save" -> IptablesSave.render(current().chains());
                 case "cat" -> cat(a);
                 case "curl" -> curl(a);
                 case "ping" -> ping(a);
-                case "etcdctl" -> etcdctl(a);
+                case "etcdctl" -> etcdctl(a, env);
                 case "systemctl" -> systemctl(a);
                 case "kubectl" -> kubectl(a);
                 case "sleep" -> sleep(a);
                 case "kubepath" -> kubepathTrace(a);
                 case "fault" -> fault(a);
-                default -> "-bash: " + a[0] + ": command not found\n";
+                default -> throw new ToolError("-bash: " + a[0] + ": command not found\n", 127);
             };
+        } catch (ToolError e) {
+            throw e;
         } catch (IllegalArgumentException e) {
-            return a[0] + ": " + e.getMessage() + "\n";
+            // our parsers' one-line account of bad input (an address, a host, a duration), after the tool's name
+            throw new ToolError(a[0] + ": " + e.getMessage() + "\n", 2);
+        } catch (RuntimeException e) {
+            throw new ToolError("kubepath shell: internal error while running '" + String.join(" ", words) + "': " + e
+                    + " (a bug in kubepath: please report it with this command)\n", 70);
         }
+    }
+
+    private String history() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < history.size(); i++) sb.append(String.format(Locale.ROOT, "%5d  %s%n", i + 1, history.get(i)));
+        return sb.toString();
+    }
+
+    /** Leaves the host {@code ssh} entered, back to where it was typed; on the first host, ends the session. */
+    private String exit() {
+        if (visited.isEmpty()) {
+            exited = true;
+            return "logout\n";
+        }
+        String left = host;
+        host = visited.pop();
+        return "logout\nConnection to " + left + " closed.\n";
     }
 
     private Host current() {
@@ -116,26 +209,34 @@ public final class SimShell {
         if (a.length < 2) return "usage: ssh HOST\n";
         String to = a[1].replaceFirst("^root@", "");
         if (!cluster.hasHost(to)) return "ssh: Could not resolve hostname " + to + ": Name or service not known\n";
+        visited.push(host);
         host = to;
         return "";
     }
 
-    private String ip(String[] a) {
-        String obj = a.length > 1 ? a[1] : "";
-        return switch (obj) {
-            case "route", "r", "ro" -> NetTools.ipRoute(current());
-            case "addr", "a", "address" -> NetTools.ipAddr(current());
-            case "neigh", "n", "neighbour", "neighbor" -> NetTools.ipNeigh(current());
-            case "link", "l" -> NetTools.ipAddr(current());
-            default -> "Object \"" + obj + "\" is unknown, try \"ip help\".\n";
-        };
+    /** echo's words, with $? (the last status) and $HOSTNAME expanded. */
+    private String echo(List<String> words) {
+        List<String> out = new ArrayList<>();
+        for (String w : words.subList(1, words.size())) out.add(w.replace("$?", String.valueOf(status)).replace("$HOSTNAME", host));
+        return String.join(" ", out) + "\n";
     }
 
     private String cat(String[] a) {
-        if (a.length > 1 && a[1].equals(SubnetEnv.FILE)) {
-            return cluster.subnetEnv(host).map(SubnetEnv::render).orElse("cat: " + SubnetEnv.FILE + ": No such file or directory\n");
+        StringBuilder sb = new StringBuilder();
+        StringBuilder missing = new StringBuilder();
+        for (int i = 1; i < a.length; i++) {
+            java.util.Optional<String> text = file(a[i]);
+            if (text.isPresent()) sb.append(text.get());
+            else missing.append("cat: ").append(a[i]).append(": No such file or directory\n");
         }
-        return "cat: " + (a.length > 1 ? a[1] : "") + ": No such file or directory\n";
+        if (!missing.isEmpty()) throw new ToolError(sb + missing.toString(), 1);
+        return sb.toString();
+    }
+
+    /** The files of the current host that the shell knows. */
+    private java.util.Optional<String> file(String path) {
+        if (path.equals(SubnetEnv.FILE)) return cluster.subnetEnv(host).map(SubnetEnv::render);
+        return java.util.Optional.empty();
     }
 
     private Trace trace(Probe p) {
@@ -183,17 +284,80 @@ public final class SimShell {
         return ProbeText.ping(ip, count, trace(new Probe.Ping(ip)));
     }
 
-    private String etcdctl(String[] a) {
-        List<String> args = new ArrayList<>(Arrays.asList(a).subList(1, a.length));
-        args.removeIf(s -> s.startsWith("--"));
-        if (args.isEmpty()) return "etcdctl: expected a command (ls, get)\n";
+    /**
+     * etcdctl against the cluster's etcd: the v2 API (the seed's etcdctl: ls, get) or, with ETCDCTL_API=3, the v3
+     * API (get KEY [--prefix] [--keys-only]). The endpoint is --endpoints, else ETCDCTL_ENDPOINTS, else the cluster's
+     * own (its etcd host on port 2379); one that is not the cluster's etcd, or an etcd that is down, is refused in
+     * etcdctl's words.
+     */
+    private String etcdctl(String[] a, java.util.Map<String, String> env) {
+        boolean v3 = "3".equals(env.get("ETCDCTL_API"));
+        String endpoints = env.getOrDefault("ETCDCTL_ENDPOINTS", etcdEndpoint());
+        boolean prefix = false, keysOnly = false;
+        List<String> args = new ArrayList<>();
+        for (int i = 1; i < a.length; i++) {
+            String s = a[i];
+            String name = s.contains("=") ? s.substring(0, s.indexOf('=')) : s;
+            switch (name) {
+                case "--endpoints", "--endpoint", "--peers", "-C" -> {
+                    if (s.contains("=")) endpoints = s.substring(s.indexOf('=') + 1);
+                    else if (i + 1 < a.length) endpoints = a[++i];
+                }
+                case "--prefix" -> prefix = true;
+                case "--keys-only" -> keysOnly = true;
+                case "--dial-timeout", "--command-timeout", "--timeout", "--total-timeout", "-w", "--write-out" -> {
+                    if (!s.contains("=")) i++;
+                }
+                default -> {
+                    if (s.startsWith("-")) {
+                        if (s.startsWith("--") || v3) continue; // output and TLS options change nothing here
+                        throw new ToolError("Incorrect Usage: flag provided but not defined: " + s + "\n", 1);
+                    }
+                    args.add(s);
+                }
+            }
+        }
+        if (args.isEmpty()) return v3 ? "" : "";
+        String reached = reachable(endpoints);
         List<Lease> leases;
         try {
+            if (reached == null) throw new dev.kubepath.flannel.registry.RegistryUnavailableException("not the cluster's etcd");
             leases = cluster.registry().getLeases().leases();
-        } catch (RuntimeException e) {
-            return "Error:  client: etcd cluster is unavailable or misconfigured; error #0: dial tcp 10.0.0.33:2379: connect: connection refused\n";
+        } catch (dev.kubepath.flannel.registry.RegistryUnavailableException e) {
+            String first = endpoints.split(",")[0].replaceFirst("^https?://", "");
+            if (v3) {
+                throw new ToolError("{\"level\":\"warn\",\"ts\":\"" + cluster.clock().instant() + "\",\"caller\":\"clientv3/retry_interceptor.go:62\","
+                        + "\"msg\":\"retrying of unary invoker failed\",\"target\":\"endpoint://client/" + first + "\",\"attempt\":0,"
+                        + "\"error\":\"rpc error: code = DeadlineExceeded desc = latest balancer error: all SubConns are in TransientFailure\"}\n"
+                        + "Error: context deadline exceeded\n", 1);
+            }
+            String dial = "error #0: dial tcp " + first + ": connect: connection refused";
+            throw new ToolError("Error:  client: etcd cluster is unavailable or misconfigured; " + dial + "\n\n" + dial + "\n\n", 4);
         }
+        return v3 ? etcdV3(args, prefix, keysOnly, leases) : etcdV2(args, leases);
+    }
+
+    /** The cluster's etcd: its etcd host's address on etcd's client port. */
+    private String etcdEndpoint() {
+        return cluster.hostNames().stream().map(cluster::hostSpec).filter(SimCluster.HostSpec::etcd).findFirst()
+                .map(h -> "http://" + h.ip() + ":2379").orElse("http://127.0.0.1:2379");
+    }
+
+    /** The first of the endpoints that is the cluster's etcd (seen from this host), or null. */
+    private String reachable(String endpoints) {
+        String ours = etcdEndpoint().replaceFirst("^https?://", "");
+        boolean local = cluster.hostSpec(host).etcd();
+        for (String e : endpoints.split(",")) {
+            String hp = e.strip().replaceFirst("^https?://", "").replaceAll("/+$", "");
+            if (hp.equals(ours) || local && (hp.equals("127.0.0.1:2379") || hp.equals("localhost:2379"))) return hp;
+        }
+        return null;
+    }
+
+    private String etcdV2(List<String> args, List<Lease> leases) {
         String key = args.size() > 1 ? args.get(1).replaceAll("/+$", "") : "/";
+        if (key.isEmpty()) key = "/";
+        String notFound = "Error:  100: Key not found (" + key + ") [" + leases.size() + "]\n";
         return switch (args.get(0)) {
             case "ls" -> {
                 if (key.equals(PREFIX + "/subnets")) {
@@ -204,19 +368,42 @@ public final class SimShell {
                 if (key.equals(PREFIX)) yield PREFIX + "/config\n" + PREFIX + "/subnets\n";
                 if (key.equals("/coreos.com")) yield PREFIX + "\n";
                 if (key.equals("/")) yield "/coreos.com\n";
-                yield "Error:  100: Key not found (" + key + ") [" + leases.size() + "]\n";
+                throw new ToolError(notFound, 4);
             }
             case "get" -> {
                 if (key.equals(PREFIX + "/config")) yield cluster.registry().getConfig().orElse("") + "\n";
-                if (key.startsWith(PREFIX + "/subnets/")) {
-                    Prefix p = LeaseJson.subnetOfKey(key);
-                    yield leases.stream().filter(l -> l.subnet().equals(p)).findFirst().map(l -> LeaseJson.render(l) + "\n")
-                            .orElse("Error:  100: Key not found (" + key + ") [" + leases.size() + "]\n");
-                }
-                yield "Error:  100: Key not found (" + key + ") [" + leases.size() + "]\n";
+                Lease l = leaseAt(key, leases);
+                if (l == null) throw new ToolError(notFound, 4);
+                yield LeaseJson.render(l) + "\n";
             }
-            default -> "etcdctl: unknown command '" + args.get(0) + "' (this shell knows ls and get)\n";
+            default -> throw new ToolError("kubepath shell: etcdctl " + args.get(0) + " is not simulated (ls and get are)\n", 1);
         };
+    }
+
+    /** etcdctl v3's get: each key, then its value (--keys-only: each key, then an empty line). */
+    private String etcdV3(List<String> args, boolean prefix, boolean keysOnly, List<Lease> leases) {
+        if (!args.get(0).equals("get")) throw new ToolError("kubepath shell: etcdctl (v3) " + args.get(0) + " is not simulated (get is)\n", 1);
+        if (args.size() < 2) throw new ToolError("Error: get command needs one argument as key and an optional argument as range_end\n", 1);
+        String key = args.get(1);
+        java.util.TreeMap<String, String> kv = new java.util.TreeMap<>();
+        cluster.registry().getConfig().ifPresent(c -> kv.put(PREFIX + "/config", c));
+        for (Lease l : leases) kv.put(PREFIX + "/subnets/" + l.subnet().keyForm(), LeaseJson.render(l));
+        StringBuilder sb = new StringBuilder();
+        kv.forEach((k, v) -> {
+            if (prefix ? k.startsWith(key) : k.equals(key)) sb.append(k).append('\n').append(keysOnly ? "" : v).append('\n');
+        });
+        return sb.toString();
+    }
+
+    private static Lease leaseAt(String key, List<Lease> leases) {
+        if (!key.startsWith(PREFIX + "/subnets/")) return null;
+        Prefix p;
+        try {
+            p = LeaseJson.subnetOfKey(key);
+        } catch (IllegalArgumentException e) {
+            return null; // not a subnet's key: etcd has nothing there
+        }
+        return leases.stream().filter(l -> l.subnet().equals(p)).findFirst().orElse(null);
     }
 
     private String systemctl(String[] a) {
