@@ -1,6 +1,9 @@
 package dev.kubepath.doctor;
 
+import dev.kubepath.dataplane.Cause;
 import dev.kubepath.dataplane.DataPlane;
+import dev.kubepath.dataplane.Inference;
+import dev.kubepath.model.Facet;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Stage;
 import dev.kubepath.dataplane.Step;
@@ -18,8 +21,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
@@ -29,8 +30,6 @@ import java.util.stream.IntStream;
  * Works on any snapshot; the {@link EvidenceSource} only locates lines in the files the snapshot came from.
  */
 public final class Doctor {
-    private static final Pattern ADDRESS = Pattern.compile("\\b(\\d{1,3}(?:\\.\\d{1,3}){3})(/\\d{1,2})?");
-
     /**
      * Above this many flows (a full matrix is 2 x hosts^2 and more), each frontend and bridge is traced from a
      * rotating share of the hosts, and hosts named by a finding from all; the report says how many were traced.
@@ -38,11 +37,13 @@ public final class Doctor {
     public static final int DEFAULT_MAX_FLOWS = 50_000;
 
     private final Snapshot snapshot;
+    private final Inference.Result inferred;
     private final EvidenceSource source;
     private final int maxFlows;
 
     public Doctor(Snapshot snapshot, EvidenceSource source, int maxFlows) {
-        this.snapshot = snapshot;
+        this.inferred = Inference.of(snapshot);
+        this.snapshot = inferred.snapshot(); // the checks and the traces use the facts the named rules add
         this.source = source;
         this.maxFlows = maxFlows;
     }
@@ -79,7 +80,7 @@ public final class Doctor {
         for (Draft d : drafts) if (d.severity == Severity.CRITICAL) named.addAll(d.hosts);
         FlowSet set = flows(facts, traced, maxFlows, named);
         List<Flow> flows = set.flows();
-        DataPlane dp = new DataPlane(snapshot);
+        DataPlane dp = new DataPlane(inferred);
         Trace[] traces = new Trace[flows.size()];
         IntStream.range(0, flows.size()).parallel().forEach(i -> traces[i] = dp.trace(flows.get(i).from(), flows.get(i).probe()));
         Attribution attribution = new Attribution(drafts, checks, facts);
@@ -88,19 +89,35 @@ public final class Doctor {
             Flow f = flows.get(i);
             Trace t = traces[i];
             if (t.verdict().ok()) {
-                symptoms.add(new Symptom(f.from(), f.target(), f.service(), "ok", null, t.reason()));
+                symptoms.add(new Symptom(f.from(), f.target(), f.service(), "ok", null, t.reason(), t.basis(), briefs(t)));
                 continue;
             }
             Draft d = attribution.explain(f, t);
             if (d != null) d.broken.add(f.label() + ": " + result(t.verdict()));
-            symptoms.add(new Symptom(f.from(), f.target(), f.service(), result(t.verdict()), d == null ? null : d.code.name(), t.reason()));
+            symptoms.add(new Symptom(f.from(), f.target(), f.service(), result(t.verdict()), d == null ? null : d.code.name(), t.reason(),
+                    t.basis(), briefs(t)));
         }
         List<Finding> findings = drafts.stream().map(Draft::build)
                 .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::code)
                         .thenComparing(x -> x.hosts().isEmpty() ? "" : x.hosts().get(0))).toList();
-        String verdict = findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
+        String verdict = insufficient() ? Report.INSUFFICIENT
+                : findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
                 : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning" : "ok";
-        return new Report(snapshot.name(), verdict, findings, symptoms, set.total(), set.stride());
+        return new Report(snapshot.name(), verdict, findings, symptoms, set.total(), set.stride(), inferred.facts());
+    }
+
+    /** No hosts, or neither a cluster object nor any host facet: nothing here can show the network is fine. */
+    private boolean insufficient() {
+        if (snapshot.hosts().isEmpty()) return true;
+        var c = snapshot.cluster();
+        boolean cluster = !c.nodes().isEmpty() || !c.pods().isEmpty() || !c.services().isEmpty() || c.leases() != null;
+        boolean hostFacts = snapshot.hosts().stream().anyMatch(h -> !h.known().isEmpty());
+        return !cluster && !hostFacts;
+    }
+
+    private static List<String> briefs(Trace t) {
+        if (t.assumed().isEmpty()) return List.of();
+        return t.assumed().stream().map(dev.kubepath.dataplane.Assumption::brief).distinct().toList();
     }
 
     static String result(Verdict v) {
@@ -207,68 +224,78 @@ public final class Doctor {
 
         Draft explain(Flow flow, Trace t) {
             Step last = decisive(t);
-            String host = last.host();
-            String why = t.reason() == null ? "" : t.reason();
-            if (t.verdict() == Verdict.INSUFFICIENT_INFO) {
-                if (why.startsWith("the pods on ")) return insufficient(host, "pods", "the pods on the hosts' bridges are not in the snapshot: flows ending at a pod cannot be decided");
-                // one finding per kind of gap: the same reason on another host, for another address, is the same gap
-                String kind = why.replace(host, "HOST").replaceAll("\\b\\d+\\.\\d+\\.\\d+\\.\\d+(/\\d+)?", "ADDR");
-                return insufficient(host, kind, why);
-            }
-            if (why.contains("ip_forward=0 on ")) return find(Code.IP_FORWARD_OFF, host, () -> new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL,
-                    "net.ipv4.ip_forward=0 on " + host).host(host).evidence(checks.ev(host, "sysctl.txt", last.decidedBy(), "net.ipv4.ip_forward"))
-                    .fix("on " + host + ": sysctl -w net.ipv4.ip_forward=1"));
-            if (why.contains("filter FORWARD drops") || why.contains("filter FORWARD rejects")) {
-                return find(Code.FORWARD_DROP, host, () -> new Draft(Code.FORWARD_DROP, Severity.CRITICAL, "the FORWARD chain of " + host + " drops pod traffic")
-                        .host(host).evidence(checks.ev(host, "iptables.txt", String.valueOf(last.decidedBy()), "FORWARD"))
-                        .fix("on " + host + ": iptables -A FORWARD -s <pod network> -j ACCEPT; iptables -A FORWARD -d <pod network> -j ACCEPT"));
-            }
-            if (why.contains("VtepMAC is wrong") || why.contains("no neighbour entry") || why.contains("no FDB entry")) {
-                Draft d = bySubnet(why, Code.VTEP_MISMATCH);
-                if (d != null) return d;
-                Draft v = byHost(Code.VTEP_MISMATCH, host);
-                if (v != null) return v;
-                return find(Code.VTEP_MISMATCH, host, () -> new Draft(Code.VTEP_MISMATCH, Severity.CRITICAL, "the overlay of " + host
-                        + " disagrees with the leases: " + why).host(host).fix("on " + host + ": systemctl restart flanneld"));
-            }
-            if (why.contains("does not fit")) {
-                Draft d = byHost(Code.MTU_MISMATCH, host);
-                if (d != null) return d;
-            }
-            if (why.contains("has no real servers")) {
-                String svc = flow.service();
-                for (Draft x : of(Code.NO_ENDPOINTS)) if (x.services.contains(svc)) return x;
-                Draft d = new Draft(Code.NO_ENDPOINTS, Severity.WARNING, svc + " has no endpoint in the IPVS rules of " + host + ": connections are refused")
-                        .service(svc).host(host).evidence(checks.ev(host, "ipvs.txt", String.valueOf(last.decidedBy()), "rr"))
-                        .fix("kubectl get endpoints " + (svc == null ? "" : svc.replace('/', ' ')));
-                return add(d);
-            }
-            if (why.contains("no route to ") || why.contains("leaves the cluster") || why.contains("No route to host")) {
-                for (Code c : List.of(Code.LEASE_MISSING, Code.BRIDGE_SUBNET_MISMATCH)) {
-                    Draft d = bySubnet(why, c);
+            Cause cause = t.cause().root();
+            String host = cause.host();
+            String why = t.reason();
+            switch (cause) {
+                case Cause.Unknown u -> {
+                    if (u.facet() == Facet.CONTAINERS) {
+                        return insufficient(host, "pods", "the pods on the hosts' bridges are not in the snapshot: flows ending at a pod cannot be decided");
+                    }
+                    // one finding per kind of gap: the same fact missing on another host is the same gap
+                    return insufficient(host, u.facet().name(), why);
+                }
+                case Cause.ForwardingOff f -> {
+                    return find(Code.IP_FORWARD_OFF, host, () -> new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL,
+                            "net.ipv4.ip_forward=0 on " + host).host(host).evidence(checks.ev(host, "sysctl.txt", "net.ipv4.ip_forward = 0", "net.ipv4.ip_forward"))
+                            .fix("on " + host + ": sysctl -w net.ipv4.ip_forward=1"));
+                }
+                case Cause.Filtered f when "FORWARD".equals(f.chain()) -> {
+                    return find(Code.FORWARD_DROP, host, () -> new Draft(Code.FORWARD_DROP, Severity.CRITICAL, "the FORWARD chain of " + host + " drops pod traffic")
+                            .host(host).evidence(checks.ev(host, "iptables.txt", String.valueOf(f.rule()), "FORWARD"))
+                            .fix("on " + host + ": iptables -A FORWARD -s <pod network> -j ACCEPT; iptables -A FORWARD -d <pod network> -j ACCEPT"));
+                }
+                case Cause.VtepMacMismatch v -> {
+                    return vtep(host, why, null);
+                }
+                case Cause.NoNeighbour n -> {
+                    return vtep(host, why, n.gateway());
+                }
+                case Cause.NoFdb n -> {
+                    return vtep(host, why, null);
+                }
+                case Cause.TooBig b -> {
+                    Draft d = byHost(Code.MTU_MISMATCH, host);
                     if (d != null) return d;
                 }
-                for (Code c : List.of(Code.ROUTE_MISSING, Code.ROUTE_STALE)) {
-                    Draft d = bySubnet(why, c);
-                    if (d != null && d.hosts.contains(host)) return d;
-                }
-                if (why.contains("is the ClusterIP of")) {
-                    Draft d = byHost(Code.NO_SERVICE_PROXY, host);
-                    if (d != null) return d;
-                    d = new Draft(Code.NO_SERVICE_PROXY, facts.containsKey(host) && facts.get(host).isNode() ? Severity.CRITICAL : Severity.WARNING,
-                            host + " has no rule for " + flow.target() + ": the ClusterIP follows the default route").host(host).service(flow.service())
-                            .fix("on " + host + ": systemctl restart kube-proxy");
+                case Cause.NoRealServers n -> {
+                    String svc = flow.service();
+                    for (Draft x : of(Code.NO_ENDPOINTS)) if (x.services.contains(svc)) return x;
+                    Draft d = new Draft(Code.NO_ENDPOINTS, Severity.WARNING, svc + " has no endpoint in the IPVS rules of " + host + ": connections are refused")
+                            .service(svc).host(host).evidence(checks.ev(host, "ipvs.txt", n.virtualServer(), "rr"))
+                            .fix("kubectl get endpoints " + (svc == null ? "" : svc.replace('/', ' ')));
                     return add(d);
                 }
-            }
-            if (why.startsWith("nothing listens on ") || why.contains(": nothing listens on ")) {
-                Draft d = byHost(Code.NODEPORT_ON_NON_NODE, host);
-                if (d != null && flow.probe() instanceof Probe.Curl) return d;
-                if (t.assumptions().stream().anyMatch(a -> a.contains("sockets not in the snapshot"))) {
-                    return insufficient(host, "sockets", "whether anything listens on the hosts where some flows end is not in the snapshot (no socket list): their refusals may be wrong");
+                case Cause.NoRoute n -> {
+                    Draft d = unrouted(n.where(), host);
+                    if (d != null) return d;
                 }
+                case Cause.LeavesCluster l -> {
+                    Draft d = unrouted(l.where(), host);
+                    if (d != null) return d;
+                    if (l.clusterIpOf() != null) {
+                        d = byHost(Code.NO_SERVICE_PROXY, host);
+                        if (d != null) return d;
+                        d = new Draft(Code.NO_SERVICE_PROXY, facts.containsKey(host) && facts.get(host).isNode() ? Severity.CRITICAL : Severity.WARNING,
+                                host + " has no rule for " + flow.target() + ": the ClusterIP follows the default route").host(host).service(flow.service())
+                                .fix("on " + host + ": systemctl restart kube-proxy");
+                        return add(d);
+                    }
+                }
+                case Cause.NoArpAnswer a -> {
+                    Draft d = unrouted(new Cause.Where(a.nextHop(), null, null, null, null, false), host);
+                    if (d != null) return d;
+                }
+                case Cause.NothingListens n -> {
+                    Draft d = byHost(Code.NODEPORT_ON_NON_NODE, host);
+                    if (d != null && flow.probe() instanceof Probe.Curl) return d;
+                    if (t.assumed().stream().anyMatch(a -> a.facet() == Facet.SOCKETS)) {
+                        return insufficient(host, "sockets", "whether anything listens on the hosts where some flows end is not in the snapshot (no socket list): their refusals may be wrong");
+                    }
+                }
+                default -> { }
             }
-            String backend = backend(t);
+            String backend = t.backend() == null ? null : t.backend().toString();
             if (backend != null && flow.service() != null) {
                 Draft known = byKey.get("endpoint|" + backend);
                 if (known != null) {
@@ -283,6 +310,31 @@ public final class Doctor {
                 return add(d);
             }
             return null;
+        }
+
+        /** A packet with no route to where it goes: the lease or bridge finding of its subnet, else the host's route finding. */
+        private Draft unrouted(Cause.Where where, String host) {
+            for (Code c : List.of(Code.LEASE_MISSING, Code.BRIDGE_SUBNET_MISMATCH)) {
+                Draft d = bySubnet(where.ip(), c);
+                if (d != null) return d;
+            }
+            for (Code c : List.of(Code.ROUTE_MISSING, Code.ROUTE_STALE)) {
+                Draft d = bySubnet(where.ip(), c);
+                if (d != null && d.hosts.contains(host)) return d;
+            }
+            return null;
+        }
+
+        /** The VTEP finding for a neighbour/FDB/MAC failure: of the gateway's lease, else of the host. */
+        private Draft vtep(String host, String why, Ipv4 gateway) {
+            if (gateway != null) {
+                Draft d = bySubnet(gateway, Code.VTEP_MISMATCH);
+                if (d != null) return d;
+            }
+            Draft v = byHost(Code.VTEP_MISMATCH, host);
+            if (v != null) return v;
+            return find(Code.VTEP_MISMATCH, host, () -> new Draft(Code.VTEP_MISMATCH, Severity.CRITICAL, "the overlay of " + host
+                    + " disagrees with the leases: " + why).host(host).fix("on " + host + ": systemctl restart flanneld"));
         }
 
         /** One INSUFFICIENT_INFO finding per kind of gap, listing the hosts it touches. */
@@ -312,16 +364,6 @@ public final class Doctor {
             return t.last();
         }
 
-        private static String backend(Trace t) {
-            for (Step s : t.steps()) {
-                if (s.stage() == Stage.IPVS || s.stage() == Stage.NAT) {
-                    Matcher m = Pattern.compile("-> (\\d+\\.\\d+\\.\\d+\\.\\d+):\\d+").matcher(s.detail());
-                    if (m.find()) return m.group(1);
-                }
-            }
-            return null;
-        }
-
         private Draft byHost(Code code, String host) {
             return byKey.get(code + "|" + host);
         }
@@ -332,21 +374,12 @@ public final class Doctor {
             return add(make.get());
         }
 
-        /** The finding of this code one of whose subnets holds an address or subnet the reason names. */
-        private Draft bySubnet(String why, Code code) {
-            Matcher m = ADDRESS.matcher(why);
-            while (m.find()) {
-                Ipv4 ip;
-                try {
-                    ip = Ipv4.parse(m.group(1));
-                } catch (IllegalArgumentException e) {
-                    continue;
-                }
-                for (Draft x : of(code)) {
-                    for (String s : x.subnets) {
-                        if (!s.contains("/")) continue;
-                        if (Prefix.parse(s).contains(ip)) return x;
-                    }
+        /** The finding of this code one of whose subnets holds the address. */
+        private Draft bySubnet(Ipv4 ip, Code code) {
+            for (Draft x : of(code)) {
+                for (String sub : x.subnets) {
+                    if (!sub.contains("/")) continue;
+                    if (Prefix.parse(sub).contains(ip)) return x;
                 }
             }
             return null;
