@@ -97,6 +97,7 @@ public final class Doctor {
             symptoms.add(new Symptom(f.from(), f.target(), f.service(), result(t.verdict()), d == null ? null : d.code.name(), t.reason(),
                     t.basis(), briefs(t)));
         }
+        for (Draft d : drafts) d.followImpact(set.stride() == 1);
         List<Finding> findings = drafts.stream().map(Draft::build)
                 .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::code)
                         .thenComparing(x -> x.hosts().isEmpty() ? "" : x.hosts().get(0))).toList();
@@ -175,8 +176,12 @@ public final class Doctor {
         return new FlowSet(flows, total, stride);
     }
 
+    /**
+     * Every host's service rules are known (IPVS or iptables): a service none of them mentions leads nowhere that
+     * could be traced. While some host's rules are unknown, the service is traced: those hosts' flows end unknown.
+     */
     private boolean rulesKnownSomewhere() {
-        return snapshot.hosts().stream().anyMatch(h -> h.knows(dev.kubepath.model.Facet.IPVS) || h.knows(dev.kubepath.model.Facet.IPTABLES));
+        return snapshot.hosts().stream().allMatch(h -> h.knows(dev.kubepath.model.Facet.IPVS) || h.knows(dev.kubepath.model.Facet.IPTABLES));
     }
 
     /** Some host's kube-proxy rules mention the service's ClusterIP (an IPVS virtual server or an iptables match on it). */
