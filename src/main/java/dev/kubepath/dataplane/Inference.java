@@ -34,8 +34,8 @@ public final class Inference {
         /** A lease belongs to the host whose address equals its PublicIP: the host whose pod bridge lies in the lease
          * has the lease's PublicIP, on the device of the connected route holding it. */
         UNDERLAY_FROM_LEASE,
-        /** Routes through flannel.N make flannel.N flannel's VXLAN device (VNI N, UDP 8472), holding subnet.0/32 of
-         * the host's lease with the lease's VtepMAC. */
+        /** Routes through flannel.N make flannel.N flannel's VXLAN device (VNI N), holding subnet.0/32 of the host's
+         * lease with the lease's VtepMAC. */
         FLANNEL_VXLAN_DEVICE,
         /** kube-proxy's IPVS mode binds every ClusterIP it has a virtual server for to kube-ipvs0: the host holds it. */
         KUBE_IPVS0_ADDRESSES
@@ -60,8 +60,8 @@ public final class Inference {
         }
     }
 
-    /** flannel's VXLAN defaults: VNI = the N of flannel.N, UDP port 8472. */
-    static final int FLANNEL_VXLAN_PORT = 8472;
+    /** The UDP port is not known without ip -d link: 0, as the ingest parsers write it for a device known by name only. */
+    static final int UNKNOWN_PORT = 0;
 
     private Inference() {}
 
@@ -101,7 +101,7 @@ public final class Inference {
                 int vni = vni(vxDev);
                 if (b == null) b = h.toBuilder();
                 // the MTU is not known: no packet is dropped for its size on an inferred device
-                b.link(new Link(vxDev, new LinkKind.Vxlan(vni, FLANNEL_VXLAN_PORT, underlay, null, false), Integer.MAX_VALUE,
+                b.link(new Link(vxDev, new LinkKind.Vxlan(vni, UNKNOWN_PORT, underlay, null, false), Integer.MAX_VALUE,
                         own.vtepMac(), true, null));
                 b.address(new IfAddress(vxDev, own.subnet().network(), 32));
                 facts.add(new Fact(Rule.FLANNEL_VXLAN_DEVICE, h.name(), vxDev + " VXLAN VNI " + vni + " " + own.subnet().network()

@@ -42,7 +42,7 @@ class SeedBundleDoctorTest {
         assertThat(lease.subnets()).containsExactly("172.17.98.0/24");
         assertThat(lease.evidence()).anySatisfy(e -> {
             assertThat(e.file()).isEqualTo("hosts/mcwk8s05/addr.txt");
-            assertThat(e.line()).isEqualTo(4);
+            assertThat(e.line()).isEqualTo(3);
             assertThat(e.text()).startsWith("inet 172.17.98.1 ");
         });
         assertThat(lease.fix()).hasSizeGreaterThanOrEqualTo(2);
