@@ -38,7 +38,10 @@ public final class Inference {
          * lease with the lease's VtepMAC. */
         FLANNEL_VXLAN_DEVICE,
         /** kube-proxy's IPVS mode binds every ClusterIP it has a virtual server for to kube-ipvs0: the host holds it. */
-        KUBE_IPVS0_ADDRESSES
+        KUBE_IPVS0_ADDRESSES,
+        /** A device the link listing does not show, named as docker, CNI and kubenet name the pod bridge (docker0,
+         * cni0, cbr0) and holding an address, is a bridge. */
+        BRIDGE_BY_NAME
     }
 
     /** One inferred fact: the rule, the host, the fact, and the facts it rests on. */
@@ -91,6 +94,13 @@ public final class Inference {
                 b = h.toBuilder();
                 b.address(new IfAddress(f.route().dev(), underlay, f.route().dst().length()));
             }
+        }
+        for (IfAddress a : h.addresses()) {
+            if (!isPodBridgeName(a.dev()) || h.link(a.dev()).isPresent() || (b != null && b.links.stream().anyMatch(l -> l.name().equals(a.dev())))) continue;
+            if (b == null) b = h.toBuilder();
+            // the MTU is not known: no packet is dropped for its size on an inferred device
+            b.link(new Link(a.dev(), new LinkKind.Bridge(), Integer.MAX_VALUE, null, true, null));
+            facts.add(new Fact(Rule.BRIDGE_BY_NAME, h.name(), a.dev() + " is a bridge", List.of(a.dev() + " " + a.ip() + "/" + a.prefixLength())));
         }
         boolean hasVxlan = h.links().stream().anyMatch(Link::isVxlan);
         String vxDev = hasVxlan ? null : flannelRouteDevice(h);
@@ -212,7 +222,7 @@ public final class Inference {
     static Map<Integer, Fact> addresses(List<Fact> facts) {
         Map<Integer, Fact> m = new java.util.HashMap<>();
         for (Fact f : facts) {
-            if (f.rule() == Rule.FLANNEL_VXLAN_DEVICE || f.rule() == Rule.KUBE_IPVS0_ADDRESSES) continue;
+            if (f.rule() != Rule.UNDERLAY_FROM_INTERNAL_IP && f.rule() != Rule.UNDERLAY_FROM_NODEPORT && f.rule() != Rule.UNDERLAY_FROM_LEASE) continue;
             m.put(Ipv4.parse(f.fact().split(" ")[1]).bits(), f);
         }
         return m;

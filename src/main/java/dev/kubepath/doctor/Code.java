@@ -10,7 +10,6 @@ public enum Code {
     ROUTE_MISSING("no route to another host's leased subnet"),
     ROUTE_STALE("a route via the overlay to a subnet no lease holds"),
     PUBLIC_IP_CONFLICT("leases announce one PublicIP, or a lease's PublicIP is not its node's address"),
-    SUBNET_ENV_STALE("subnet.env's FLANNEL_SUBNET differs from the host's lease or flannel.1's address"),
     VTEP_MISMATCH("neighbour/FDB entries or the owner's VXLAN MAC disagree with the lease"),
     IP_FORWARD_OFF("net.ipv4.ip_forward=0 on a host that forwards pod traffic"),
     FORWARD_DROP("the filter FORWARD chain drops pod traffic"),

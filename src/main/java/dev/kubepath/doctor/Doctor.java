@@ -1,5 +1,6 @@
 package dev.kubepath.doctor;
 
+import dev.kubepath.dataplane.Basis;
 import dev.kubepath.dataplane.Cause;
 import dev.kubepath.dataplane.DataPlane;
 import dev.kubepath.dataplane.Inference;
@@ -307,7 +308,9 @@ public final class Doctor {
                     known.host(flow.from());
                     return known;
                 }
-                Draft d = new Draft(Code.ENDPOINT_UNREACHABLE, Severity.CRITICAL, "endpoint " + backend + " of " + flow.service()
+                // a failure that rests on an assumption is no certain outage: at most a warning
+                Severity sev = t.basis() == Basis.ASSUMED ? Severity.WARNING : Severity.CRITICAL;
+                Draft d = new Draft(Code.ENDPOINT_UNREACHABLE, sev, "endpoint " + backend + " of " + flow.service()
                         + " cannot be reached: " + why).service(flow.service()).subnet(backend).host(flow.from())
                         .evidence(new Evidence("trace", null, last.host() + " " + last.stage().label() + ": " + last.detail()))
                         .fix("kubepath trace SNAPSHOT --from " + flow.from() + " --to " + flow.target());
