@@ -99,7 +99,7 @@ public final class Inference {
             if (!isPodBridgeName(a.dev()) || h.link(a.dev()).isPresent() || (b != null && b.links.stream().anyMatch(l -> l.name().equals(a.dev())))) continue;
             if (b == null) b = h.toBuilder();
             // the MTU is not known: no packet is dropped for its size on an inferred device
-            b.link(new Link(a.dev(), new LinkKind.Bridge(), Integer.MAX_VALUE, null, true, null));
+            b.link(new Link(a.dev(), new LinkKind.Bridge(), Link.MTU_UNKNOWN, null, true, null));
             facts.add(new Fact(Rule.BRIDGE_BY_NAME, h.name(), a.dev() + " is a bridge", List.of(a.dev() + " " + a.ip() + "/" + a.prefixLength())));
         }
         boolean hasVxlan = h.links().stream().anyMatch(Link::isVxlan);
@@ -111,7 +111,7 @@ public final class Inference {
                 int vni = vni(vxDev);
                 if (b == null) b = h.toBuilder();
                 // the MTU is not known: no packet is dropped for its size on an inferred device
-                b.link(new Link(vxDev, new LinkKind.Vxlan(vni, UNKNOWN_PORT, underlay, null, false), Integer.MAX_VALUE,
+                b.link(new Link(vxDev, new LinkKind.Vxlan(vni, UNKNOWN_PORT, underlay, null, false), Link.MTU_UNKNOWN,
                         own.vtepMac(), true, null));
                 b.address(new IfAddress(vxDev, own.subnet().network(), 32));
                 facts.add(new Fact(Rule.FLANNEL_VXLAN_DEVICE, h.name(), vxDev + " VXLAN VNI " + vni + " " + own.subnet().network()
