@@ -82,6 +82,19 @@ etcd_get_value() { # KEY: the value only
   if [ "$api" = 3 ]; then ectl get --print-value-only "$1"; else ectl get "$1"; fi
 }
 
+# etcdctl v2 ls, then get of every key, as the operator types them; any failing etcdctl fails it all, so that a
+# failure never leaves a listing with its header only (which would read as "no lease at all")
+etcd_v2_leases() {
+  keys=$(ectl ls "$prefix/subnets") || return 1
+  echo "\$ etcdctl ls $prefix/subnets"
+  echo "$keys"
+  for k in $keys; do
+    value=$(ectl get "$k") || return 1
+    echo "\$ etcdctl get $k"
+    echo "$value"
+  done
+}
+
 collect_cluster() {
   dir="$out/cluster"
   mkdir -p "$dir"
@@ -98,12 +111,7 @@ collect_cluster() {
     if [ "$api" = 3 ]; then
       save "$dir/leases.txt" ectl get --prefix "$prefix/subnets"
     else
-      { echo "\$ etcdctl ls $prefix/subnets"
-        keys=$(ectl ls "$prefix/subnets")
-        echo "$keys"
-        for k in $keys; do echo "\$ etcdctl get $k"; ectl get "$k"; done
-      } > "$dir/leases.txt.tmp" 2>/dev/null && mv "$dir/leases.txt.tmp" "$dir/leases.txt" \
-        || { rm -f "$dir/leases.txt.tmp"; echo "collect.sh: skipped leases.txt: etcdctl (v2) failed" >&2; }
+      save "$dir/leases.txt" etcd_v2_leases
     fi
     save "$dir/flannel-config.json" etcd_get_value "$prefix/config"
   else

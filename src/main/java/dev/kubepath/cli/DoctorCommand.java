@@ -30,8 +30,24 @@ final class DoctorCommand implements Callable<Integer> {
         Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
         Report r = Doctor.examine(snapshot, loaded.snapshot());
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? Json.write(ReportText.json(r)) + "\n" : ReportText.human(r));
+        if (json) {
+            java.util.Map<String, Object> m = ReportText.json(r);
+            m.put("problems", loaded.problems().stream().map(p -> {
+                java.util.Map<String, Object> x = new java.util.LinkedHashMap<>();
+                x.put("file", p.file());
+                x.put("line", p.line() > 0 ? p.line() : null);
+                x.put("message", p.message());
+                return x;
+            }).toList());
+            out.print(Json.write(m) + "\n");
+        } else {
+            out.print(ReportText.human(r));
+            if (!loaded.problems().isEmpty()) {
+                out.print("\nproblems reading " + snapshot.getFileName() + " (" + loaded.problems().size() + "):\n");
+                for (var p : loaded.problems()) out.print("  " + p + "\n");
+            }
+        }
         out.flush();
-        return 0;
+        return r.exitCode(); // 0 ok, 1 findings, 3 insufficient evidence; bad input exits 2 before this (docs/doctor.md)
     }
 }

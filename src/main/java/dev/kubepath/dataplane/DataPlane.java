@@ -30,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DataPlane {
     private final Snapshot snapshot;
+    private final Inference.Result inference;
+    private final Map<Integer, Inference.Fact> inferredAddresses;
     private final Map<String, Host> hosts;
     private final Map<String, HostView> views = new ConcurrentHashMap<>();
     /** Underlay addresses (on ethernet/veth links) to the host that answers ARP for them. */
@@ -49,7 +51,15 @@ public final class DataPlane {
         return kind instanceof LinkKind.Ethernet || kind instanceof LinkKind.Veth || kind instanceof LinkKind.Bridge;
     }
 
+    /** The data plane of a snapshot with the inference rules' facts added ({@link Inference}). */
     public DataPlane(Snapshot snapshot) {
+        this(Inference.of(snapshot));
+    }
+
+    public DataPlane(Inference.Result inferred) {
+        this.inference = inferred;
+        this.inferredAddresses = Inference.addresses(inferred.facts());
+        Snapshot snapshot = inferred.snapshot();
         this.snapshot = snapshot;
         this.hosts = snapshot.hostsByName();
         for (Host h : snapshot.hosts()) {
@@ -80,8 +90,18 @@ public final class DataPlane {
         }
     }
 
+    /** The snapshot traced: the one given, with the inferred facts added. */
     public Snapshot snapshot() {
         return snapshot;
+    }
+
+    public Inference.Result inference() {
+        return inference;
+    }
+
+    /** The rule and facts an underlay address was inferred from, or null when it was observed. */
+    Inference.Fact inferredAddress(Ipv4 ip) {
+        return inferredAddresses.isEmpty() ? null : inferredAddresses.get(ip.bits());
     }
 
     /** Traces one flow; throws {@link IllegalArgumentException} naming the host when it is not in the snapshot. */
@@ -92,8 +112,8 @@ public final class DataPlane {
         Walk.End end = first.run();
         int n = first.alternatives();
         if (n <= 1) {
-            return new Trace(from, probe, end.verdict(), end.reason(), end.response(), first.steps(), List.of(), null,
-                    first.assumptions());
+            return new Trace(from, probe, end.verdict(), end.cause(), end.response(), first.steps(), List.of(), null,
+                    first.assumptions(), first.basis(), first.backendIp());
         }
         List<Trace.Backend> backends = new ArrayList<>();
         List<Walk> walks = new ArrayList<>();
@@ -103,15 +123,15 @@ public final class DataPlane {
             Walk.End e = i == 0 ? end : w.run();
             walks.add(w);
             ends.add(e);
-            backends.add(new Trace.Backend(w.backend() == null ? "#" + (i + 1) : w.backend(), e.verdict(), e.reason()));
+            backends.add(new Trace.Backend(w.backend() == null ? "#" + (i + 1) : w.backend(), e.verdict(), e.cause()));
         }
         int ok = 0, pick = 0;
         for (int i = 0; i < n; i++) if (ends.get(i).verdict().ok()) ok++;
         if (ok > 0) while (!ends.get(pick).verdict().ok()) pick++;
         Walk.End chosen = ends.get(pick);
         Walk w = walks.get(pick);
-        return new Trace(from, probe, chosen.verdict(), chosen.reason(), chosen.response(), w.steps(), backends,
-                EndpointCoverage.of(ok, n), w.assumptions());
+        return new Trace(from, probe, chosen.verdict(), chosen.cause(), chosen.response(), w.steps(), backends,
+                EndpointCoverage.of(ok, n), w.assumptions(), w.basis(), w.backendIp());
     }
 
     Optional<HostView> view(String name) {

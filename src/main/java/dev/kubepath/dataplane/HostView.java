@@ -83,7 +83,9 @@ final class HostView {
 
     boolean linkUp(String dev) {
         Link l = links.get(dev);
-        return l == null ? !host.knows(Facet.LINKS) : l.up();
+        // a route names its device: a device the listing does not show (ifconfig docker0 alone) exists; only a
+        // device shown down makes its routes unusable
+        return l == null || l.up();
     }
 
     /** Longest-prefix match among usable routes; on ties the lowest metric wins. */

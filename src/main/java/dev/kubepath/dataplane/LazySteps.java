@@ -10,7 +10,11 @@ import java.util.function.Supplier;
  */
 final class LazySteps extends AbstractList<Step> {
     /** A step before its text is written: suppliers that capture the values, not the strings. */
-    record Draft(String host, Stage stage, Supplier<String> detail, Supplier<String> decidedBy) {}
+    record Draft(String host, Stage stage, Supplier<String> detail, Supplier<String> decidedBy, Basis basis, List<String> facts) {
+        Draft(String host, Stage stage, Supplier<String> detail, Supplier<String> decidedBy) {
+            this(host, stage, detail, decidedBy, Basis.OBSERVED, null);
+        }
+    }
 
     private final Draft[] drafts;
     private final Step[] written;
@@ -24,7 +28,9 @@ final class LazySteps extends AbstractList<Step> {
     public synchronized Step get(int i) {
         if (written[i] == null) {
             Draft d = drafts[i];
-            written[i] = new Step(d.host(), d.stage(), d.detail().get(), d.decidedBy().get());
+            String by = d.decidedBy().get();
+            List<String> facts = d.facts() != null ? d.facts() : by == null ? List.of() : List.of(by);
+            written[i] = new Step(d.host(), d.stage(), d.detail().get(), by, d.basis(), facts);
         }
         return written[i];
     }

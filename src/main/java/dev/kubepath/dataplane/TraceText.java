@@ -70,6 +70,8 @@ public final class TraceText {
         m.put("backends", t.backends().stream().map(b -> Map.of("address", b.address(), "verdict", b.verdict().name(), "reason", b.reason())).toList());
         m.put("steps", t.steps().stream().map(TraceText::stepJson).toList());
         m.put("assumptions", t.assumptions());
+        m.put("basis", t.basis().label());
+        m.put("cause", t.cause().root().getClass().getSimpleName());
         m.put("says", toolSays(t));
         return m;
     }
@@ -80,6 +82,8 @@ public final class TraceText {
         m.put("stage", s.stage().label());
         m.put("detail", s.detail());
         m.put("decidedBy", s.decidedBy());
+        m.put("basis", s.basis().label());
+        m.put("facts", s.facts());
         return m;
     }
 

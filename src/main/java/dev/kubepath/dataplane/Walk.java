@@ -31,7 +31,11 @@ import java.util.function.Supplier;
  */
 final class Walk {
     /** How a walk ended: the verdict, why, and what the client would print on success. */
-    record End(Verdict verdict, String reason, String response) {}
+    record End(Verdict verdict, Cause cause, String response) {
+        String reason() {
+            return cause.text();
+        }
+    }
 
     /** A NAT binding on one host: the tuple before translation and after, to undo it on the reply. */
     private record Binding(String host, Packet original, Packet translated) {}
@@ -44,10 +48,12 @@ final class Walk {
     private final Probe probe;
     private final int choice;
     private final List<LazySteps.Draft> steps = new ArrayList<>();
-    private final Set<String> assumptions = new LinkedHashSet<>();
+    private final Set<Assumption> assumptions = new LinkedHashSet<>();
+    private Basis basis = Basis.OBSERVED;
     private final List<Binding> bindings = new ArrayList<>();
     private int alternatives = 1;
     private String backend;
+    private Ipv4 backendIp;
     private boolean reply;
     private Ipv4 senderAddress;
     private End forwardEnd;
@@ -66,8 +72,12 @@ final class Walk {
         return new LazySteps(steps);
     }
 
-    List<String> assumptions() {
+    List<Assumption> assumptions() {
         return List.copyOf(assumptions);
+    }
+
+    Basis basis() {
+        return basis;
     }
 
     int alternatives() {
@@ -76,6 +86,10 @@ final class Walk {
 
     String backend() {
         return backend;
+    }
+
+    Ipv4 backendIp() {
+        return backendIp;
     }
 
     boolean isReply() {
@@ -102,9 +116,9 @@ final class Walk {
 
     /** A packet entering a host's IP layer: sent by a local process ({@code ingress} null) or received on a device. */
     private End atHost(HostView h, Packet p, String ingress) {
-        if (++hops > MAX_HOPS) return drop(h, Verdict.TIMEOUT, "routing loop: the TTL runs out", null);
+        if (++hops > MAX_HOPS) return drop(h, Verdict.TIMEOUT, new Cause.RoutingLoop(h.name()), null);
         if (!h.host.knows(Facet.ROUTES)) {
-            return drop(h, Verdict.INSUFFICIENT_INFO, "the routing table of " + h.name() + " is not in the snapshot", null);
+            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.ROUTES, "routes"), null);
         }
         if (reply) p = undoNat(h, p);
         boolean local = ingress == null;
@@ -112,6 +126,7 @@ final class Walk {
             Netfilter.Outcome nat = new Netfilter(h, this).run("nat", local ? "OUTPUT" : "PREROUTING", p, ingress, null);
             if (nat.dnat()) {
                 backend = nat.packet().dst() + ":" + nat.packet().dport();
+                backendIp = nat.packet().dst();
                 Packet before = p;
                 String to = backend + alternativesNote();
                 step(h, Stage.NAT, () -> "DNAT " + before.dst() + ":" + before.dport() + " -> " + to, nat::rule);
@@ -128,17 +143,17 @@ final class Walk {
         }
         if (!local) {
             if (!h.host.knows(Facet.SYSCTLS)) {
-                assume("net.ipv4.ip_forward=1 on " + h.name() + " (sysctls not in the snapshot)");
+                assume(h, Facet.SYSCTLS, "net.ipv4.ip_forward=1 on " + h.name() + " (sysctls not in the snapshot)",
+                        h.name() + " forwards");
             } else if (!h.host.ipForward()) {
-                return drop(h, Verdict.TIMEOUT, "net.ipv4.ip_forward=0 on " + h.name() + ": the packet to " + p.dst()
-                        + " arriving on " + ingress + " is not forwarded", "net.ipv4.ip_forward = 0");
+                return drop(h, Verdict.TIMEOUT, new Cause.ForwardingOff(h.name(), p.dst(), ingress), "net.ipv4.ip_forward = 0");
             }
         }
         Route r = h.lookup(p.dst());
         if (r == null) return noRoute(h, p, local);
-        if (r.type() == Route.Type.BLACKHOLE) return drop(h, Verdict.TIMEOUT, "blackhole route to " + r.dst(), r.describe());
+        if (r.type() == Route.Type.BLACKHOLE) return drop(h, Verdict.TIMEOUT, new Cause.RejectingRoute(h.name(), r), r.describe());
         if (r.type() == Route.Type.UNREACHABLE || r.type() == Route.Type.PROHIBIT) {
-            return drop(h, Verdict.UNREACHABLE, r.type().name().toLowerCase() + " route to " + r.dst(), r.describe());
+            return drop(h, Verdict.UNREACHABLE, new Cause.RejectingRoute(h.name(), r), r.describe());
         }
         if (p.src() == null) p = sent(p.withSrc(sourceFor(h, r), p.sport()));
         Packet routed = p;
@@ -148,8 +163,7 @@ final class Walk {
         p = postrouting(h, restoreSource(p), r.dev());
         Link dev = h.links.get(r.dev());
         if (dev != null && dev.mtu() != Link.MTU_UNKNOWN && p.size() > dev.mtu()) {
-            return drop(h, Verdict.UNREACHABLE, "packet of " + p.size() + " bytes with DF does not fit " + dev.name()
-                    + " (mtu " + dev.mtu() + "): message too long, mtu=" + dev.mtu(), "mtu " + dev.mtu() + " on " + dev.name());
+            return drop(h, Verdict.UNREACHABLE, new Cause.TooBig(h.name(), dev.name(), dev.mtu(), p.size()), "mtu " + dev.mtu() + " on " + dev.name());
         }
         LinkKind kind = dev == null ? new LinkKind.Ethernet() : dev.kind();
         Ipv4 nextHop = r.via() != null ? r.via() : p.dst();
@@ -162,9 +176,7 @@ final class Walk {
     }
 
     private End noRoute(HostView h, Packet p, boolean local) {
-        String why = "no route to " + p.dst() + " on " + h.name() + " and no default route" + whereItLives(p.dst());
-        return drop(h, Verdict.UNREACHABLE, local ? why + ": connect: Network is unreachable"
-                : why + ": ICMP network unreachable goes back to the sender", null);
+        return drop(h, Verdict.UNREACHABLE, new Cause.NoRoute(h.name(), where(p.dst()), local), null);
     }
 
     /** Local delivery: the answer of IPVS, a listening socket, or the kernel's RST / echo reply. */
@@ -176,46 +188,46 @@ final class Walk {
                 step(h, Stage.REPLY, () -> "the answer reaches the sender " + p.endpoints(), () -> null);
                 return forwardEnd;
             }
-            return drop(h, Verdict.TIMEOUT, "the answer to " + senderAddress + " ends at " + h.name()
-                    + " instead of the sender", null);
+            return drop(h, Verdict.TIMEOUT, new Cause.AnswerMisdirected(h.name(), "the answer to " + senderAddress + " ends at " + h.name()
+                    + " instead of the sender"), null);
         }
         if (p.protocol() == Protocol.ICMP) {
             step(h, Stage.LOCAL, p.dst() + " is a local address of " + h.name() + ": the kernel answers the echo", null);
-            return answer(h, p, null, new End(Verdict.DELIVERED, "echo reply from " + p.dst(), "echo reply"));
+            return answer(h, p, null, new End(Verdict.DELIVERED, new Cause.Answered(h.name(), "echo reply from " + p.dst()), "echo reply"));
         }
         VirtualServer vs = h.virtualServer(p.protocol(), p.dst(), p.dport());
         if (vs != null) return ipvs(h, p, vs);
         Optional<Service> svc = dp.serviceByClusterIp(p.dst());
         boolean serviceAddress = svc.isPresent() || dp.isNodePort(p.dport());
         if (serviceAddress && !h.host.knows(Facet.IPVS) && !h.host.knows(Facet.IPTABLES)) {
-            return drop(h, Verdict.INSUFFICIENT_INFO, p.dst() + ":" + p.dport() + " may be a service frontend on "
-                    + h.name() + ", but its IPVS and iptables rules are not in the snapshot", null);
+            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.IPVS, p.dst() + ":" + p.dport()), null);
         }
         if (!h.host.knows(Facet.SOCKETS)) {
-            assume("nothing listens on " + p.dst() + ":" + p.dport() + " of " + h.name() + " (sockets not in the snapshot)");
+            assume(h, Facet.SOCKETS, "nothing listens on " + p.dst() + ":" + p.dport() + " of " + h.name() + " (sockets not in the snapshot)",
+                    "nothing listens on " + p.dst() + ":" + p.dport() + " of " + h.name());
         }
         for (Socket s : h.host.sockets()) {
             if (s.accepts(p.protocol(), p.dst(), p.dport())) {
                 step(h, Stage.SOCKET, () -> s.process() + " listens on " + s.ip() + ":" + s.port(), () -> null);
-                return answer(h, p, null, new End(Verdict.DELIVERED, "connected to " + s.process() + " on " + h.name(), null));
+                return answer(h, p, null, new End(Verdict.DELIVERED, new Cause.Answered(h.name(), "connected to " + s.process() + " on " + h.name()), null));
             }
         }
-        String why = "nothing listens on " + p.dst() + ":" + p.dport() + " of " + h.name()
-                + (h.host.knows(Facet.IPVS) ? " and no IPVS virtual server matches" : "") + ": the kernel answers RST";
-        step(h, Stage.SOCKET, why, null);
+        Cause why = new Cause.NothingListens(h.name(), p.dst(), p.dport(), h.host.knows(Facet.IPVS));
+        step(h, Stage.SOCKET, why.text(), null);
         return answer(h, p, null, new End(Verdict.REFUSED, why, null));
     }
 
     /** IPVS in NAT mode: pick a real server (this walk's choice), DNAT, mark for masquerade, send it on. */
     private End ipvs(HostView h, Packet p, VirtualServer vs) {
         if (vs.reals().isEmpty()) {
-            String why = "IPVS virtual server " + vs.describe() + " on " + h.name() + " has no real servers";
-            step(h, Stage.IPVS, why, vs.describe());
+            Cause why = new Cause.NoRealServers(h.name(), vs.describe());
+            step(h, Stage.IPVS, why.text(), vs.describe());
             return answer(h, p, null, new End(Verdict.REFUSED, why, null));
         }
         int i = choose(vs.reals().size());
         VirtualServer.RealServer real = vs.reals().get(i);
         backend = real.address().toString();
+        backendIp = real.address().ip();
         String note = alternativesNote();
         step(h, Stage.IPVS, () -> vs.describe() + " -> " + real.address() + " " + real.forward() + note,
                 () -> vs.describe() + "\n  -> " + real.address() + " " + real.forward() + " " + real.weight());
@@ -235,33 +247,30 @@ final class Walk {
 
     private End toBridge(HostView h, Packet p, String bridge, Ipv4 nextHop) {
         if (!h.host.knows(Facet.CONTAINERS)) {
-            return drop(h, Verdict.INSUFFICIENT_INFO, "the pods on " + bridge + " of " + h.name() + " are not in the snapshot", null);
+            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.CONTAINERS, bridge), null);
         }
         Container c = h.container(bridge, nextHop);
-        if (c == null) {
-            return drop(h, Verdict.UNREACHABLE, "no pod on " + bridge + " of " + h.name() + " has " + nextHop
-                    + ": ARP gets no answer, ICMP host unreachable", null);
-        }
+        if (c == null) return drop(h, Verdict.UNREACHABLE, new Cause.NoPod(h.name(), bridge, nextHop), null);
         step(h, Stage.BRIDGE, () -> bridge + " delivers to " + DataPlane.podLabel(c), () -> null);
         return atContainer(h, c, p);
     }
 
     private End atContainer(HostView h, Container c, Packet p) {
-        if (reply) return drop(h, Verdict.TIMEOUT, "the answer goes to pod " + c.pod() + " instead of the sender", null);
+        if (reply) return drop(h, Verdict.TIMEOUT, new Cause.AnswerMisdirected(h.name(), "the answer goes to pod " + c.pod() + " instead of the sender"), null);
         if (p.protocol() == Protocol.ICMP) {
             step(h, Stage.POD, "pod " + c.pod() + " answers the echo", null);
-            return answer(h, p, c.bridge(), new End(Verdict.DELIVERED, "echo reply from pod " + c.pod(), "echo reply"));
+            return answer(h, p, c.bridge(), new End(Verdict.DELIVERED, new Cause.Answered(h.name(), "echo reply from pod " + c.pod()), "echo reply"));
         }
         for (Socket s : c.listeners()) {
             if (s.accepts(p.protocol(), p.dst(), p.dport())) {
                 String server = c.server() != null ? c.server() : s.process();
                 step(h, Stage.POD, () -> "pod " + c.pod() + ": " + server + " accepts on port " + p.dport(), () -> null);
                 String response = c.server() != null ? "HTTP/1.0 200 OK" : null;
-                return answer(h, p, c.bridge(), new End(Verdict.DELIVERED, "answered by pod " + c.pod() + " on " + h.name(), response));
+                return answer(h, p, c.bridge(), new End(Verdict.DELIVERED, new Cause.Answered(h.name(), "answered by pod " + c.pod() + " on " + h.name()), response));
             }
         }
-        String why = "nothing listens on port " + p.dport() + " in pod " + c.pod() + ": RST";
-        step(h, Stage.POD, why, null);
+        Cause why = new Cause.PodNotListening(h.name(), c.pod(), p.dport());
+        step(h, Stage.POD, why.text(), null);
         return answer(h, p, c.bridge(), new End(Verdict.REFUSED, why, null));
     }
 
@@ -275,16 +284,16 @@ final class Walk {
         } else if (!h.host.knows(Facet.NEIGHBOURS)) {
             Optional<Lease> lease = dp.leaseByGateway(nextHop);
             if (lease.isEmpty() || lease.get().vtepMac() == null) {
-                return drop(h, Verdict.INSUFFICIENT_INFO, "the neighbour table of " + h.name()
-                        + " is not in the snapshot and no lease names " + nextHop, null);
+                return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.NEIGHBOURS, nextHop.toString()), null);
             }
             mac = lease.get().vtepMac();
-            assume("neighbour " + nextHop + " lladdr " + mac + " on " + dev.name() + " of " + h.name()
-                    + ", as flannel writes it from lease " + lease.get().subnet() + " (neighbour table not in the snapshot)");
-            step(h, Stage.NEIGHBOUR, nextHop + " is " + mac + " (from lease " + lease.get().subnet() + ")", null);
+            String assumed = "neighbour " + nextHop + " lladdr " + mac + " on " + dev.name() + " of " + h.name()
+                    + ", as flannel writes it from lease " + lease.get().subnet() + " (neighbour table not in the snapshot)";
+            assume(h, Facet.NEIGHBOURS, assumed, "the overlay entries of " + h.name() + " match the leases");
+            assumedStep(h, Stage.NEIGHBOUR, nextHop + " is " + mac + " (from lease " + lease.get().subnet() + ")", assumed);
         } else {
-            return drop(h, Verdict.TIMEOUT, "no neighbour entry for " + nextHop + " on " + dev.name() + " of " + h.name()
-                    + ": with nolearning nobody answers ARP there" + leaseNote(nextHop), null);
+            boolean stale = dp.leasesKnown() && dp.leaseCovering(nextHop).isEmpty();
+            return drop(h, Verdict.TIMEOUT, new Cause.NoNeighbour(h.name(), dev.name(), nextHop, stale), null);
         }
         FdbEntry e = h.fdb(dev.name(), mac);
         Ipv4 vtep;
@@ -295,18 +304,18 @@ final class Walk {
         } else if (!h.host.knows(Facet.FDB)) {
             Optional<Lease> lease = dp.leaseByMac(mac);
             if (lease.isEmpty()) {
-                return drop(h, Verdict.INSUFFICIENT_INFO, "the FDB of " + h.name() + " is not in the snapshot and no lease has VTEP MAC " + mac, null);
+                return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.FDB, mac.toString()), null);
             }
             vtep = lease.get().publicIp();
-            assume("FDB " + mac + " dst " + vtep + " on " + dev.name() + " of " + h.name() + ", from lease "
-                    + lease.get().subnet() + " (FDB not in the snapshot)");
-            step(h, Stage.FDB, mac + " is behind VTEP " + vtep + " (from lease " + lease.get().subnet() + ")", null);
+            String assumed = "FDB " + mac + " dst " + vtep + " on " + dev.name() + " of " + h.name() + ", from lease "
+                    + lease.get().subnet() + " (FDB not in the snapshot)";
+            assume(h, Facet.FDB, assumed, "the overlay entries of " + h.name() + " match the leases");
+            assumedStep(h, Stage.FDB, mac + " is behind VTEP " + vtep + " (from lease " + lease.get().subnet() + ")", assumed);
         } else {
-            return drop(h, Verdict.TIMEOUT, "no FDB entry for " + mac + " on " + dev.name() + " of " + h.name()
-                    + ": the kernel does not know which VTEP to send the frame to", null);
+            return drop(h, Verdict.TIMEOUT, new Cause.NoFdb(h.name(), dev.name(), mac), null);
         }
         Route underlayRoute = h.lookup(vtep);
-        if (underlayRoute == null) return drop(h, Verdict.TIMEOUT, "no underlay route to VTEP " + vtep + " on " + h.name(), null);
+        if (underlayRoute == null) return drop(h, Verdict.TIMEOUT, new Cause.NoUnderlayRoute(h.name(), vtep), null);
         Ipv4 outerSrc = x.local() != null ? x.local() : sourceFor(h, underlayRoute);
         Packet outer = new Packet(Protocol.UDP, outerSrc, 0, vtep, x.port(), 0, p.size() + 50);
         Ipv4 outerFrom = outerSrc, vtepIp = vtep;
@@ -315,19 +324,14 @@ final class Walk {
         Ipv4 wireHop = underlayRoute.via() != null ? underlayRoute.via() : vtep;
         Optional<HostView> peer = dp.underlayOwner(wireHop);
         if (peer.isEmpty() || !wireHop.equals(vtep)) {
-            return drop(h, Verdict.TIMEOUT, "VTEP " + vtep + " is not a host of this cluster on the underlay of "
-                    + h.name() + ": the encapsulated packet leaves and nothing answers", underlayRoute.describe());
+            return drop(h, Verdict.TIMEOUT, new Cause.ForeignVtep(h.name(), vtep), underlayRoute.describe());
         }
         HostView to = peer.get();
-        step(h, Stage.UNDERLAY, () -> underlayRoute.dev() + " -> " + to.name() + " (" + vtepIp + ")", underlayRoute::describe);
+        underlayStep(h, to, vtepIp, () -> underlayRoute.dev() + " -> " + to.name() + " (" + vtepIp + ")", underlayRoute::describe);
         Link decap = to.vxlanFor(x.port(), x.vni());
-        if (decap == null) {
-            return drop(to, Verdict.TIMEOUT, to.name() + " has no VXLAN device for VNI " + x.vni() + " on UDP "
-                    + x.port() + ": the encapsulated packet is dropped", null);
-        }
+        if (decap == null) return drop(to, Verdict.TIMEOUT, new Cause.NoVxlanDevice(to.name(), x.vni(), x.port()), null);
         if (decap.mac() != null && !decap.mac().equals(mac)) {
-            return drop(to, Verdict.TIMEOUT, "the inner frame is for " + mac + " but " + decap.name() + " of " + to.name()
-                    + " is " + decap.mac() + ": the frame is dropped (the lease's VtepMAC is wrong)", null);
+            return drop(to, Verdict.TIMEOUT, new Cause.VtepMacMismatch(to.name(), mac, decap.name(), decap.mac()), null);
         }
         step(to, Stage.DECAP, () -> decap.name() + " decapsulates VNI " + x.vni() + ": " + p.endpoints(), () -> null);
         return atHost(to, p.withMark(0), decap.name()); // a mark is per host: it does not travel in the packet
@@ -337,33 +341,32 @@ final class Walk {
         Optional<HostView> peer = dp.underlayOwner(nextHop);
         if (peer.isPresent() && peer.get() != h) {
             HostView to = peer.get();
-            step(h, Stage.UNDERLAY, () -> r.dev() + " -> " + to.name() + " (" + nextHop + " answers ARP)", () -> null);
+            underlayStep(h, to, nextHop, () -> r.dev() + " -> " + to.name() + " (" + nextHop + " answers ARP)", () -> null);
             String ingress = dp.underlayOwnerDev(nextHop);
             return atHost(to, p.withMark(0), ingress);
         }
         if (r.via() != null) {
-            String why = r.dst().length() == 0
-                    ? "no route to " + describeDestination(p.dst()) + " on " + h.name() + ": default route via " + r.via()
-                      + " leaves the cluster; nothing answers"
-                    : "route via " + r.via() + " leaves the cluster; nothing answers";
-            return drop(h, Verdict.TIMEOUT, why + serviceNote(h, p), r.describe());
+            String service = dp.serviceByClusterIp(p.dst()).map(Service::key).orElse(null);
+            return drop(h, Verdict.TIMEOUT, new Cause.LeavesCluster(h.name(), where(p.dst()), r, service, p.dport()), r.describe());
         }
-        return drop(h, Verdict.UNREACHABLE, "nobody on " + r.dev() + " of " + h.name() + " answers ARP for " + nextHop
-                + ": No route to host", r.describe());
+        return drop(h, Verdict.UNREACHABLE, new Cause.NoArpAnswer(h.name(), r.dev(), nextHop), r.describe());
     }
 
     // ---- netfilter pieces -------------------------------------------------------------------------------------
 
     private End filter(HostView h, String chain, Packet p, String in, String out) {
         if (!h.host.knows(Facet.IPTABLES)) {
-            if ("FORWARD".equals(chain)) assume("the FORWARD chain of " + h.name() + " accepts (iptables not in the snapshot)");
+            if ("FORWARD".equals(chain)) {
+                assume(h, Facet.IPTABLES, "the FORWARD chain of " + h.name() + " accepts (iptables not in the snapshot)",
+                        "the FORWARD chain of " + h.name() + " accepts");
+            }
             return null;
         }
         Netfilter.Outcome o = new Netfilter(h, this).run("filter", chain, p, in, out);
         return switch (o.action()) {
-            case DROP -> drop(h, Verdict.TIMEOUT, "filter " + chain + " drops " + p.endpoints() + " on " + h.name(), o.rule());
+            case DROP -> drop(h, Verdict.TIMEOUT, new Cause.Filtered(h.name(), chain, false, p.endpoints(), o.rule()), o.rule());
             case REJECT -> drop(h, p.protocol() == Protocol.TCP ? Verdict.REFUSED : Verdict.UNREACHABLE,
-                    "filter " + chain + " rejects " + p.endpoints() + " on " + h.name(), o.rule());
+                    new Cause.Filtered(h.name(), chain, true, p.endpoints(), o.rule()), o.rule());
             default -> null;
         };
     }
@@ -453,33 +456,12 @@ final class Walk {
         return p.dst() + " matches " + to + (r.via() != null ? " via " + r.via() : "") + " dev " + r.dev();
     }
 
-    private String describeDestination(Ipv4 dst) {
+    /** Where an address lives, as the snapshot tells: for the typed cause of a drop. */
+    private Cause.Where where(Ipv4 dst) {
         Optional<Prefix> subnet = dp.bridgeSubnet(dst);
-        if (subnet.isPresent()) {
-            String owner = dp.bridgeOwner(dst).orElse("");
-            String lease = !dp.leasesKnown() ? "" : dp.leaseCovering(dst).isPresent() ? "" : ", which no lease holds";
-            return subnet.get() + " (" + owner + lease + ")";
-        }
         Optional<Lease> l = dp.leasesKnown() ? dp.leaseCovering(dst) : Optional.empty();
-        if (l.isPresent()) return l.get().subnet() + " (leased to " + l.get().publicIp() + ")";
-        return dst.toString();
-    }
-
-    private String whereItLives(Ipv4 dst) {
-        String d = describeDestination(dst);
-        return d.equals(dst.toString()) ? "" : " (" + d + ")";
-    }
-
-    private String serviceNote(HostView h, Packet p) {
-        return dp.serviceByClusterIp(p.dst())
-                .map(s -> " (" + p.dst() + " is the ClusterIP of " + s.key() + ", but " + h.name() + " has no rule for "
-                        + p.dst() + ":" + p.dport() + ")")
-                .orElse("");
-    }
-
-    private String leaseNote(Ipv4 gateway) {
-        if (!dp.leasesKnown()) return "";
-        return dp.leaseCovering(gateway).isPresent() ? "" : "; no lease holds " + gateway + " (the route is stale)";
+        return new Cause.Where(dst, subnet.orElse(null), subnet.isPresent() ? dp.bridgeOwner(dst).orElse(null) : null,
+                l.map(Lease::subnet).orElse(null), l.map(Lease::publicIp).orElse(null), dp.leasesKnown());
     }
 
     /** The sender's own address is fixed by its first routing decision; the answer must come back to it. */
@@ -488,8 +470,24 @@ final class Walk {
         return p;
     }
 
-    private void assume(String what) {
-        assumptions.add(what);
+    private void assume(HostView h, Facet facet, String what, String brief) {
+        assumptions.add(new Assumption(h.name(), facet, what, brief));
+        basis = basis.weakest(Basis.ASSUMED);
+    }
+
+    private void assumedStep(HostView h, Stage stage, String detail, String assumption) {
+        steps.add(new LazySteps.Draft(h.name(), stage, () -> detail, () -> null, Basis.ASSUMED, List.of(assumption)));
+    }
+
+    /** The hop across the underlay: observed, unless the peer's address was inferred (then the rule is named). */
+    private void underlayStep(HostView h, HostView to, Ipv4 address, Supplier<String> detail, Supplier<String> decidedBy) {
+        Inference.Fact inferred = dp.inferredAddress(address);
+        if (inferred == null) {
+            step(h, Stage.UNDERLAY, detail, decidedBy);
+            return;
+        }
+        basis = basis.weakest(Basis.INFERRED);
+        steps.add(new LazySteps.Draft(h.name(), Stage.UNDERLAY, detail, decidedBy, Basis.INFERRED, List.of(inferred.toString())));
     }
 
     private void step(HostView h, Stage stage, String detail, String decidedBy) {
@@ -501,16 +499,14 @@ final class Walk {
     }
 
     /** The packet's fate is decided here: the last step, and the verdict the sender sees. */
-    private End drop(HostView h, Verdict v, String why, String decidedBy) {
-        step(h, Stage.DROP, why, decidedBy);
+    private End drop(HostView h, Verdict v, Cause why, String decidedBy) {
+        step(h, Stage.DROP, why::text, () -> decidedBy);
         return finish(v, why);
     }
 
     /** A failure on the way back turns any answer into a timeout: the sender never hears it. */
-    private End finish(Verdict v, String why) {
-        if (reply && v != Verdict.INSUFFICIENT_INFO) {
-            return new End(Verdict.TIMEOUT, "the answer is lost on the way back: " + why, null);
-        }
+    private End finish(Verdict v, Cause why) {
+        if (reply && v != Verdict.INSUFFICIENT_INFO) return new End(Verdict.TIMEOUT, new Cause.AnswerLost(why), null);
         return new End(v, why, null);
     }
 }

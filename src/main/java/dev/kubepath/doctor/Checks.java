@@ -61,6 +61,7 @@ final class Checks {
             nodePorts(f);
             staleDestinations(f);
         }
+        if (cluster.leases() != null) publicIps();
         endpoints();
         return drafts;
     }
@@ -118,6 +119,22 @@ final class Checks {
         if (f.bridges().isEmpty() && pods.isEmpty()) return;
         if (!f.isNode() && !f.onOverlay()) return;
         if (f.underlay().isEmpty()) {
+            // a pod bridge subnet no lease holds is a lost lease whichever address the host has (the seed's operator
+            // saw it from ifconfig docker and etcdctl ls alone)
+            List<IfAddress> unleased = f.bridges().stream()
+                    .filter(b -> cluster.leases().stream().noneMatch(l -> l.subnet().contains(b.ip()))).toList();
+            if (!unleased.isEmpty()) {
+                Draft d = new Draft(Code.LEASE_MISSING, Severity.CRITICAL, "no lease holds " + String.join(", ",
+                        unleased.stream().map(b -> b.prefix().toString()).toList()) + ", the " + unleased.get(0).dev() + " subnet of "
+                        + f.name() + ": no host routes to its pods").host(f.name());
+                for (IfAddress b : unleased) d.subnet(b.prefix()).evidence(addressLine(f, b));
+                d.evidence(leaseListing());
+                d.fix(on(f, "systemctl restart flanneld") + "   # takes a lease (a new subnet when its old one is gone) and routes to every lease");
+                d.fix(on(f, "systemctl restart docker") + "   # the bridge takes the subnet of /run/flannel/subnet.env; pods are re-created in it");
+                d.fix("etcdctl ls /coreos.com/network/subnets   # check: a lease holds the new bridge subnet of " + f.name());
+                drafts.add(d);
+                return;
+            }
             drafts.add(new Draft(Code.INSUFFICIENT_INFO, Severity.INFO, "the underlay address of " + f.name()
                     + " is not in the snapshot: which lease is its own cannot be told").host(f.name())
                     .evidence(absent(f.name(), "addr.txt", "no underlay (eth0) address")).fix("collect ip addr on " + f.name()));
@@ -158,8 +175,10 @@ final class Checks {
     }
 
     private void routes(HostFacts f) {
-        if (!f.knows(Facet.ROUTES) || !f.onOverlay() || f.underlay().isEmpty()) return;
+        if (!f.knows(Facet.ROUTES) || !f.onOverlay()) return;
         Host h = f.host();
+        staleRoutes(f, h);
+        if (f.underlay().isEmpty()) return; // which lease is its own cannot be told: missing routes are not judged
         // indexed: a 1,000-host cluster has 1,000 leases and 1,000 routes per host
         java.util.Set<Prefix> routed = new java.util.HashSet<>();
         for (Route r : h.routes()) {
@@ -185,6 +204,9 @@ final class Checks {
             d.fix(on(f, "systemctl restart flanneld") + "   # adds a route, neighbour and FDB entry for every lease");
             drafts.add(d);
         }
+    }
+
+    private void staleRoutes(HostFacts f, Host h) {
         List<Route> stale = h.routes().stream().filter(r -> isOverlayRoute(f, r))
                 .filter(r -> !covered(r.dst(), leaseSubnets())).toList();
         if (!stale.isEmpty()) {
@@ -264,12 +286,45 @@ final class Checks {
         if (d != null) d.fix(on(f, "systemctl restart flanneld") + "   # rewrites the neighbour and FDB entry of every lease");
     }
 
+    /**
+     * PUBLIC_IP_CONFLICT: two leases announce one PublicIP (every node picked the same NAT interface), or a node's
+     * own lease announces an address other than its InternalIP.
+     */
+    private void publicIps() {
+        java.util.Map<Ipv4, List<Lease>> byIp = new java.util.LinkedHashMap<>();
+        for (Lease l : cluster.leases()) byIp.computeIfAbsent(l.publicIp(), k -> new ArrayList<>()).add(l);
+        for (var e : byIp.entrySet()) {
+            if (e.getValue().size() < 2) continue;
+            Draft d = new Draft(Code.PUBLIC_IP_CONFLICT, Severity.CRITICAL, e.getValue().size() + " leases announce PublicIP " + e.getKey()
+                    + " (" + String.join(", ", e.getValue().stream().map(l -> l.subnet().toString()).toList())
+                    + "): VXLAN frames for all of them go to one host");
+            for (Lease l : e.getValue()) d.subnet(l.subnet()).evidence(leaseLine(l));
+            for (HostFacts f : hosts) if (f.underlay().contains(e.getKey())) d.host(f.name());
+            d.fix("on each node: start flanneld with --iface (or --public-ip) naming the interface of its InternalIP, then systemctl restart flanneld");
+            drafts.add(d);
+        }
+        for (HostFacts f : hosts) {
+            if (f.node() == null || f.node().internalIp() == null) continue;
+            for (Lease l : f.ownLeases()) {
+                if (l.publicIp().equals(f.node().internalIp()) || byIp.get(l.publicIp()).size() > 1) continue;
+                drafts.add(new Draft(Code.PUBLIC_IP_CONFLICT, Severity.WARNING, "lease " + l.subnet() + " of " + f.name() + " announces PublicIP "
+                        + l.publicIp() + ", not its InternalIP " + f.node().internalIp() + ": other hosts send its VXLAN frames there")
+                        .host(f.name()).subnet(l.subnet()).evidence(leaseLine(l))
+                        .evidence(ev(null, "nodes.txt", "node " + f.name() + " InternalIP " + f.node().internalIp(), f.name()))
+                        .fix(on(f, "start flanneld with --iface naming the interface of " + f.node().internalIp() + ", then systemctl restart flanneld")));
+            }
+        }
+    }
+
     private void mtu(HostFacts f) {
         if (!f.knows(Facet.LINKS) || f.vxlan() == null) return;
         int overlay = f.vxlan().mtu();
         for (IfAddress b : f.bridges()) {
             Link l = f.host().link(b.dev()).orElse(null);
             if (l == null || overlay == Link.MTU_UNKNOWN || l.mtu() <= overlay) continue;
+            // a bridge with no port takes no MTU from dockerd --mtu: it reports the default 1500 (kernel 3.10, CentOS 7)
+            // until a container's veth joins it; its pods' packets are what the rule is about, and it has none
+            if (!carriesPods(f, b)) continue;
             drafts.add(new Draft(Code.MTU_MISMATCH, Severity.WARNING, l.name() + " of " + f.name() + " has mtu " + l.mtu() + " > " + overlay
                     + " of " + f.vxlan().name() + ": full-size packets of its pods to other hosts are dropped or fragmented")
                     .host(f.name()).subnet(b.prefix())
@@ -278,6 +333,11 @@ final class Checks {
                     .fix(on(f, "start dockerd with --mtu=" + overlay + "   # FLANNEL_MTU of /run/flannel/subnet.env (mk-docker-opts.sh: DOCKER_OPT_MTU)"))
                     .fix(on(f, "systemctl restart docker")));
         }
+    }
+
+    private boolean carriesPods(HostFacts f, IfAddress bridge) {
+        if (f.host().containers().stream().anyMatch(c -> c.bridge().equals(bridge.dev()))) return true;
+        return cluster.pods().stream().anyMatch(p -> f.name().equals(p.node()) && p.ip() != null && bridge.prefix().contains(p.ip()));
     }
 
     private void forwarding(HostFacts f) {

@@ -9,6 +9,7 @@ public enum Code {
     BRIDGE_SUBNET_MISMATCH("the bridge subnet differs from the host's own lease: flanneld restarted, docker not"),
     ROUTE_MISSING("no route to another host's leased subnet"),
     ROUTE_STALE("a route via the overlay to a subnet no lease holds"),
+    PUBLIC_IP_CONFLICT("leases announce one PublicIP, or a lease's PublicIP is not its node's address"),
     VTEP_MISMATCH("neighbour/FDB entries or the owner's VXLAN MAC disagree with the lease"),
     IP_FORWARD_OFF("net.ipv4.ip_forward=0 on a host that forwards pod traffic"),
     FORWARD_DROP("the filter FORWARD chain drops pod traffic"),
@@ -24,6 +25,22 @@ public enum Code {
 
     Code(String meaning) {
         this.meaning = meaning;
+    }
+
+    /** Why a finding of this code matters even when no traced flow fails because of it yet. */
+    public String stillMatters() {
+        return switch (this) {
+            case LEASE_MISSING -> "another host may take the subnet, and pods started here are unreachable from other hosts";
+            case BRIDGE_SUBNET_MISMATCH -> "pods started on the bridge get addresses no host routes to";
+            case ROUTE_MISSING -> "pods here cannot reach those subnets once they talk to them";
+            case VTEP_MISMATCH -> "overlay frames to that subnet are dropped as soon as traffic flows there";
+            case IP_FORWARD_OFF -> "the host forwards nothing between its pods, the overlay and the underlay";
+            case FORWARD_DROP -> "pod traffic crossing the host is dropped";
+            case NO_SERVICE_PROXY -> "ClusterIPs are not translated on this host";
+            case ENDPOINT_UNREACHABLE -> "the endpoint cannot be reached";
+            case PUBLIC_IP_CONFLICT -> "VXLAN frames for these subnets go to the wrong host once traffic flows there";
+            default -> meaning;
+        };
     }
 
     public String meaning() {

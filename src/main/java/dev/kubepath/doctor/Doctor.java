@@ -3,7 +3,11 @@ package dev.kubepath.doctor;
 import dev.kubepath.analysis.matrix.Destination;
 import dev.kubepath.analysis.matrix.ReachabilityMatrix;
 import dev.kubepath.analysis.matrix.Summary;
+import dev.kubepath.dataplane.Basis;
+import dev.kubepath.dataplane.Cause;
 import dev.kubepath.dataplane.DataPlane;
+import dev.kubepath.dataplane.Inference;
+import dev.kubepath.model.Facet;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Stage;
 import dev.kubepath.dataplane.Step;
@@ -24,8 +28,6 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 /**
@@ -35,8 +37,6 @@ import java.util.stream.IntStream;
  * Works on any snapshot; the {@link EvidenceSource} only locates lines in the files the snapshot came from.
  */
 public final class Doctor {
-    private static final Pattern ADDRESS = Pattern.compile("\\b(\\d{1,3}(?:\\.\\d{1,3}){3})(/\\d{1,2})?");
-
     /**
      * Up to this many flows (a symptom table a person reads cell by cell) every flow is traced and listed; above it
      * the flows are taken by the matrix's classes, each failing class traced once and counted for all its flows.
@@ -46,13 +46,15 @@ public final class Doctor {
     private static final int MAX_ROUNDS = 3;
 
     private final Snapshot snapshot;
+    private final Inference.Result inferred;
     private final EvidenceSource source;
     private final long perFlowLimit;
     private final ReachabilityMatrix.Progress progress;
 
     /** {@code perFlowLimit}: 0 takes every snapshot by classes, Long.MAX_VALUE traces every flow (the reference). */
     public Doctor(Snapshot snapshot, EvidenceSource source, long perFlowLimit, ReachabilityMatrix.Progress progress) {
-        this.snapshot = snapshot;
+        this.inferred = Inference.of(snapshot);
+        this.snapshot = inferred.snapshot(); // the checks and the traces use the facts the named rules add
         this.source = source;
         this.perFlowLimit = perFlowLimit;
         this.progress = progress;
@@ -112,12 +114,28 @@ public final class Doctor {
                 matrix = ReachabilityMatrix.of(scope, Set.copyOf(apart));
             }
         }
+        for (Draft d : drafts) d.followImpact(true); // every flow is accounted for, by itself or by its class
         List<Finding> findings = drafts.stream().map(Draft::build)
                 .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::code)
                         .thenComparing(x -> x.hosts().isEmpty() ? "" : x.hosts().get(0))).toList();
-        String verdict = findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
+        String verdict = insufficient() ? Report.INSUFFICIENT
+                : findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
                 : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning" : "ok";
-        return new Report(snapshot.name(), verdict, findings, symptoms, total, 1);
+        return new Report(snapshot.name(), verdict, findings, symptoms, total, 1, inferred.facts());
+    }
+
+    /** No hosts, or neither a cluster object nor any host facet: nothing here can show the network is fine. */
+    private boolean insufficient() {
+        if (snapshot.hosts().isEmpty()) return true;
+        var c = snapshot.cluster();
+        boolean cluster = !c.nodes().isEmpty() || !c.pods().isEmpty() || !c.services().isEmpty() || c.leases() != null;
+        boolean hostFacts = snapshot.hosts().stream().anyMatch(h -> !h.known().isEmpty());
+        return !cluster && !hostFacts;
+    }
+
+    private static List<String> briefs(Trace t) {
+        if (t.assumed().isEmpty()) return List.of();
+        return t.assumed().stream().map(dev.kubepath.dataplane.Assumption::brief).distinct().toList();
     }
 
     static String result(Verdict v) {
@@ -176,11 +194,12 @@ public final class Doctor {
 
     /** One traced flow (or class of {@code flows} flows) as a symptom, its failure put down to a finding. */
     private static Symptom symptom(Flow f, Trace t, long flows, Attribution attribution) {
-        if (t.verdict().ok()) return new Symptom(f.from(), f.target(), f.service(), "ok", null, t.reason(), flows);
+        if (t.verdict().ok()) return new Symptom(f.from(), f.target(), f.service(), "ok", null, t.reason(), t.basis(), briefs(t), flows);
         Draft d = attribution.explain(f, t);
         String result = result(t.verdict());
         if (d != null) d.broken(flows == 1 ? f.label() + ": " + result : flows + " flows like " + f.label() + ": " + result, flows);
-        return new Symptom(f.from(), f.target(), f.service(), result, d == null ? null : d.code.name(), t.reason(), flows);
+        return new Symptom(f.from(), f.target(), f.service(), result, d == null ? null : d.code.name(), t.reason(), t.basis(),
+                briefs(t), flows);
     }
 
     private static String service(Destination d) {
@@ -197,8 +216,12 @@ public final class Doctor {
         return new Snapshot(s.name(), s.hosts(), new Cluster(c.nodes(), c.pods(), services, c.endpoints(), c.flannel(), c.leases(), c.serviceCidr()));
     }
 
+    /**
+     * Every host's service rules are known (IPVS or iptables): a service none of them mentions leads nowhere that
+     * could be traced. While some host's rules are unknown, the service is traced: those hosts' flows end unknown.
+     */
     private boolean rulesKnownSomewhere() {
-        return snapshot.hosts().stream().anyMatch(h -> h.knows(dev.kubepath.model.Facet.IPVS) || h.knows(dev.kubepath.model.Facet.IPTABLES));
+        return snapshot.hosts().stream().allMatch(h -> h.knows(dev.kubepath.model.Facet.IPVS) || h.knows(dev.kubepath.model.Facet.IPTABLES));
     }
 
     /** Some host's kube-proxy rules mention the service's ClusterIP (an IPVS virtual server or an iptables match on it). */
@@ -246,75 +269,87 @@ public final class Doctor {
 
         Draft explain(Flow flow, Trace t) {
             Step last = decisive(t);
-            String host = last.host();
-            String why = t.reason() == null ? "" : t.reason();
-            if (t.verdict() == Verdict.INSUFFICIENT_INFO) {
-                if (why.startsWith("the pods on ")) return insufficient(host, "pods", "the pods on the hosts' bridges are not in the snapshot: flows ending at a pod cannot be decided");
-                // one finding per kind of gap: the same reason on another host, for another address, is the same gap
-                String kind = why.replace(host, "HOST").replaceAll("\\b\\d+\\.\\d+\\.\\d+\\.\\d+(/\\d+)?", "ADDR");
-                return insufficient(host, kind, why);
-            }
-            if (why.contains("ip_forward=0 on ")) return find(Code.IP_FORWARD_OFF, host, () -> new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL,
-                    "net.ipv4.ip_forward=0 on " + host).host(host).evidence(checks.ev(host, "sysctl.txt", last.decidedBy(), "net.ipv4.ip_forward"))
-                    .fix("on " + host + ": sysctl -w net.ipv4.ip_forward=1"));
-            if (why.contains("filter FORWARD drops") || why.contains("filter FORWARD rejects")) {
-                return find(Code.FORWARD_DROP, host, () -> new Draft(Code.FORWARD_DROP, Severity.CRITICAL, "the FORWARD chain of " + host + " drops pod traffic")
-                        .host(host).evidence(checks.ev(host, "iptables.txt", String.valueOf(last.decidedBy()), "FORWARD"))
-                        .fix("on " + host + ": iptables -A FORWARD -s <pod network> -j ACCEPT; iptables -A FORWARD -d <pod network> -j ACCEPT"));
-            }
-            if (why.contains("VtepMAC is wrong") || why.contains("no neighbour entry") || why.contains("no FDB entry")) {
-                Draft d = bySubnet(why, Code.VTEP_MISMATCH);
-                if (d != null) return d;
-                Draft v = byHost(Code.VTEP_MISMATCH, host);
-                if (v != null) return v;
-                return find(Code.VTEP_MISMATCH, host, () -> new Draft(Code.VTEP_MISMATCH, Severity.CRITICAL, "the overlay of " + host
-                        + " disagrees with the leases: " + why).host(host).fix("on " + host + ": systemctl restart flanneld"));
-            }
-            if (why.contains("does not fit")) {
-                Draft d = byHost(Code.MTU_MISMATCH, host);
-                if (d != null) return d;
-            }
-            if (why.contains("has no real servers")) {
-                String svc = flow.service();
-                for (Draft x : of(Code.NO_ENDPOINTS)) if (x.services.contains(svc)) return x;
-                Draft d = new Draft(Code.NO_ENDPOINTS, Severity.WARNING, svc + " has no endpoint in the IPVS rules of " + host + ": connections are refused")
-                        .service(svc).host(host).evidence(checks.ev(host, "ipvs.txt", String.valueOf(last.decidedBy()), "rr"))
-                        .fix("kubectl get endpoints " + (svc == null ? "" : svc.replace('/', ' ')));
-                return add(d);
-            }
-            if (why.contains("no route to ") || why.contains("leaves the cluster") || why.contains("No route to host")) {
-                for (Code c : List.of(Code.LEASE_MISSING, Code.BRIDGE_SUBNET_MISMATCH)) {
-                    Draft d = bySubnet(why, c);
+            Cause cause = t.cause().root();
+            String host = cause.host();
+            String why = t.reason();
+            switch (cause) {
+                case Cause.Unknown u -> {
+                    if (u.facet() == Facet.CONTAINERS) {
+                        return insufficient(host, "pods", "the pods on the hosts' bridges are not in the snapshot: flows ending at a pod cannot be decided");
+                    }
+                    // one finding per kind of gap: the same fact missing on another host is the same gap
+                    return insufficient(host, u.facet().name(), why);
+                }
+                case Cause.ForwardingOff f -> {
+                    return find(Code.IP_FORWARD_OFF, host, () -> new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL,
+                            "net.ipv4.ip_forward=0 on " + host).host(host).evidence(checks.ev(host, "sysctl.txt", "net.ipv4.ip_forward = 0", "net.ipv4.ip_forward"))
+                            .fix("on " + host + ": sysctl -w net.ipv4.ip_forward=1"));
+                }
+                case Cause.Filtered f when "FORWARD".equals(f.chain()) -> {
+                    return find(Code.FORWARD_DROP, host, () -> new Draft(Code.FORWARD_DROP, Severity.CRITICAL, "the FORWARD chain of " + host + " drops pod traffic")
+                            .host(host).evidence(checks.ev(host, "iptables.txt", String.valueOf(f.rule()), "FORWARD"))
+                            .fix("on " + host + ": iptables -A FORWARD -s <pod network> -j ACCEPT; iptables -A FORWARD -d <pod network> -j ACCEPT"));
+                }
+                case Cause.VtepMacMismatch v -> {
+                    return vtep(host, why, null);
+                }
+                case Cause.NoNeighbour n -> {
+                    return vtep(host, why, n.gateway());
+                }
+                case Cause.NoFdb n -> {
+                    return vtep(host, why, null);
+                }
+                case Cause.TooBig b -> {
+                    Draft d = byHost(Code.MTU_MISMATCH, host);
                     if (d != null) return d;
                 }
-                for (Code c : List.of(Code.ROUTE_MISSING, Code.ROUTE_STALE)) {
-                    Draft d = bySubnet(why, c);
-                    if (d != null && d.hosts.contains(host)) return d;
-                }
-                if (why.contains("is the ClusterIP of")) {
-                    Draft d = byHost(Code.NO_SERVICE_PROXY, host);
-                    if (d != null) return d;
-                    d = new Draft(Code.NO_SERVICE_PROXY, facts.containsKey(host) && facts.get(host).isNode() ? Severity.CRITICAL : Severity.WARNING,
-                            host + " has no rule for " + flow.target() + ": the ClusterIP follows the default route").host(host).service(flow.service())
-                            .fix("on " + host + ": systemctl restart kube-proxy");
+                case Cause.NoRealServers n -> {
+                    String svc = flow.service();
+                    for (Draft x : of(Code.NO_ENDPOINTS)) if (x.services.contains(svc)) return x;
+                    Draft d = new Draft(Code.NO_ENDPOINTS, Severity.WARNING, svc + " has no endpoint in the IPVS rules of " + host + ": connections are refused")
+                            .service(svc).host(host).evidence(checks.ev(host, "ipvs.txt", n.virtualServer(), "rr"))
+                            .fix("kubectl get endpoints " + (svc == null ? "" : svc.replace('/', ' ')));
                     return add(d);
                 }
-            }
-            if (why.startsWith("nothing listens on ") || why.contains(": nothing listens on ")) {
-                Draft d = byHost(Code.NODEPORT_ON_NON_NODE, host);
-                if (d != null && flow.probe() instanceof Probe.Curl) return d;
-                if (t.assumptions().stream().anyMatch(a -> a.contains("sockets not in the snapshot"))) {
-                    return insufficient(host, "sockets", "whether anything listens on the hosts where some flows end is not in the snapshot (no socket list): their refusals may be wrong");
+                case Cause.NoRoute n -> {
+                    Draft d = unrouted(n.where(), host);
+                    if (d != null) return d;
                 }
+                case Cause.LeavesCluster l -> {
+                    Draft d = unrouted(l.where(), host);
+                    if (d != null) return d;
+                    if (l.clusterIpOf() != null) {
+                        d = byHost(Code.NO_SERVICE_PROXY, host);
+                        if (d != null) return d;
+                        d = new Draft(Code.NO_SERVICE_PROXY, facts.containsKey(host) && facts.get(host).isNode() ? Severity.CRITICAL : Severity.WARNING,
+                                host + " has no rule for " + flow.target() + ": the ClusterIP follows the default route").host(host).service(flow.service())
+                                .fix("on " + host + ": systemctl restart kube-proxy");
+                        return add(d);
+                    }
+                }
+                case Cause.NoArpAnswer a -> {
+                    Draft d = unrouted(new Cause.Where(a.nextHop(), null, null, null, null, false), host);
+                    if (d != null) return d;
+                }
+                case Cause.NothingListens n -> {
+                    Draft d = byHost(Code.NODEPORT_ON_NON_NODE, host);
+                    if (d != null && flow.probe() instanceof Probe.Curl) return d;
+                    if (t.assumed().stream().anyMatch(a -> a.facet() == Facet.SOCKETS)) {
+                        return insufficient(host, "sockets", "whether anything listens on the hosts where some flows end is not in the snapshot (no socket list): their refusals may be wrong");
+                    }
+                }
+                default -> { }
             }
-            String backend = backend(t);
+            String backend = t.backend() == null ? null : t.backend().toString();
             if (backend != null && flow.service() != null) {
                 Draft known = byKey.get("endpoint|" + backend);
                 if (known != null) {
                     known.host(flow.from());
                     return known;
                 }
-                Draft d = new Draft(Code.ENDPOINT_UNREACHABLE, Severity.CRITICAL, "endpoint " + backend + " of " + flow.service()
+                // a failure that rests on an assumption is no certain outage: at most a warning
+                Severity sev = t.basis() == Basis.ASSUMED ? Severity.WARNING : Severity.CRITICAL;
+                Draft d = new Draft(Code.ENDPOINT_UNREACHABLE, sev, "endpoint " + backend + " of " + flow.service()
                         + " cannot be reached: " + why).service(flow.service()).subnet(backend).host(flow.from())
                         .evidence(new Evidence("trace", null, last.host() + " " + last.stage().label() + ": " + last.detail()))
                         .fix("kubepath trace SNAPSHOT --from " + flow.from() + " --to " + flow.target());
@@ -322,6 +357,31 @@ public final class Doctor {
                 return add(d);
             }
             return null;
+        }
+
+        /** A packet with no route to where it goes: the lease or bridge finding of its subnet, else the host's route finding. */
+        private Draft unrouted(Cause.Where where, String host) {
+            for (Code c : List.of(Code.LEASE_MISSING, Code.BRIDGE_SUBNET_MISMATCH)) {
+                Draft d = bySubnet(where.ip(), c);
+                if (d != null) return d;
+            }
+            for (Code c : List.of(Code.ROUTE_MISSING, Code.ROUTE_STALE)) {
+                Draft d = bySubnet(where.ip(), c);
+                if (d != null && d.hosts.contains(host)) return d;
+            }
+            return null;
+        }
+
+        /** The VTEP finding for a neighbour/FDB/MAC failure: of the gateway's lease, else of the host. */
+        private Draft vtep(String host, String why, Ipv4 gateway) {
+            if (gateway != null) {
+                Draft d = bySubnet(gateway, Code.VTEP_MISMATCH);
+                if (d != null) return d;
+            }
+            Draft v = byHost(Code.VTEP_MISMATCH, host);
+            if (v != null) return v;
+            return find(Code.VTEP_MISMATCH, host, () -> new Draft(Code.VTEP_MISMATCH, Severity.CRITICAL, "the overlay of " + host
+                    + " disagrees with the leases: " + why).host(host).fix("on " + host + ": systemctl restart flanneld"));
         }
 
         /** One INSUFFICIENT_INFO finding per kind of gap, listing the hosts it touches. */
@@ -351,16 +411,6 @@ public final class Doctor {
             return t.last();
         }
 
-        private static String backend(Trace t) {
-            for (Step s : t.steps()) {
-                if (s.stage() == Stage.IPVS || s.stage() == Stage.NAT) {
-                    Matcher m = Pattern.compile("-> (\\d+\\.\\d+\\.\\d+\\.\\d+):\\d+").matcher(s.detail());
-                    if (m.find()) return m.group(1);
-                }
-            }
-            return null;
-        }
-
         private Draft byHost(Code code, String host) {
             return byKey.get(code + "|" + host);
         }
@@ -371,21 +421,12 @@ public final class Doctor {
             return add(make.get());
         }
 
-        /** The finding of this code one of whose subnets holds an address or subnet the reason names. */
-        private Draft bySubnet(String why, Code code) {
-            Matcher m = ADDRESS.matcher(why);
-            while (m.find()) {
-                Ipv4 ip;
-                try {
-                    ip = Ipv4.parse(m.group(1));
-                } catch (IllegalArgumentException e) {
-                    continue;
-                }
-                for (Draft x : of(code)) {
-                    for (String s : x.subnets) {
-                        if (!s.contains("/")) continue;
-                        if (Prefix.parse(s).contains(ip)) return x;
-                    }
+        /** The finding of this code one of whose subnets holds the address. */
+        private Draft bySubnet(Ipv4 ip, Code code) {
+            for (Draft x : of(code)) {
+                for (String sub : x.subnets) {
+                    if (!sub.contains("/")) continue;
+                    if (Prefix.parse(sub).contains(ip)) return x;
                 }
             }
             return null;

@@ -8,8 +8,8 @@ import java.util.Set;
 /** A finding while the doctor still collects the flows it explains. */
 final class Draft {
     final Code code;
-    final Severity severity;
-    final String summary;
+    Severity severity;
+    String summary;
     final Set<String> hosts = new LinkedHashSet<>();
     final Set<String> subnets = new LinkedHashSet<>();
     final Set<String> services = new LinkedHashSet<>();
@@ -69,6 +69,16 @@ final class Draft {
 
     /** Beyond this many named flows (or classes), the finding only counts them. */
     static final int MAX_NAMED = 2_000;
+
+    /**
+     * Severity follows impact: a critical finding no traced flow fails because of becomes a warning, and says why it
+     * still matters.
+     */
+    void followImpact(boolean allTraced) {
+        if (severity != Severity.CRITICAL || !broken.isEmpty() || !allTraced) return;
+        severity = Severity.WARNING;
+        summary = summary + " (no traced flow fails because of it; it still matters: " + code.stillMatters() + ")";
+    }
 
     Finding build() {
         return new Finding(code, severity, summary, List.copyOf(hosts), List.copyOf(subnets), List.copyOf(services),

@@ -15,9 +15,12 @@ public final class ReportText {
         long critical = r.findings().stream().filter(f -> f.severity() == Severity.CRITICAL).count();
         long warning = r.findings().stream().filter(f -> f.severity() == Severity.WARNING).count();
         long info = r.findings().size() - critical - warning;
+        if (Report.INSUFFICIENT.equals(r.verdict()) && r.symptoms().isEmpty()) {
+            return "INSUFFICIENT: " + r.snapshot() + ": no host and no cluster state to judge by (nothing here says the network is fine)";
+        }
         return r.verdict().toUpperCase() + ": " + r.snapshot() + ": " + critical + " critical, " + warning + " warning, " + info
-                + " info; " + r.failing() + " of " + r.totalFlows() + " flows fail"
-                + (r.flowByFlow() ? "" : " (by class: " + r.symptoms().size() + " classes of failing flows, one flow of each traced)");
+                + " info; of " + r.totalFlows() + " flows " + r.ok() + " ok, " + r.failing() + " failing, " + r.unknown() + " unknown"
+                + (r.flowByFlow() ? "" : " (by class: " + r.symptoms().size() + " classes of failing or unknown flows, one flow of each traced)");
     }
 
     /** Human form: verdict, the symptom table (service frontends only), then each finding with evidence and fix. */
@@ -55,15 +58,35 @@ public final class ReportText {
                 int i = 0;
                 for (String f : froms) {
                     Symptom s = cell.get(f + "|" + to);
-                    String text = s == null ? "-" : s.result() + (s.failed() && s.code() != null ? " " + s.code() : "");
+                    String text = s == null ? "-" : s.result() + (!s.ok() && s.code() != null ? " " + s.code() : "");
                     sb.append("  ").append(pad(text, widths.get(i++)));
                 }
                 sb.append('\n');
             }
         }
         long pings = r.symptoms().stream().filter(s -> s.service() == null).count();
-        long pingFails = r.symptoms().stream().filter(s -> s.service() == null && s.failed()).count();
-        if (pings > 0 && r.flowByFlow()) sb.append("\nhost to pod subnet (ping): ").append(pings - pingFails).append(" of ").append(pings).append(" ok\n");
+        long pingOk = r.symptoms().stream().filter(s -> s.service() == null && s.ok()).count();
+        long pingUnknown = r.symptoms().stream().filter(s -> s.service() == null && s.unknown()).count();
+        if (pings > 0 && r.flowByFlow()) {
+            sb.append("\nhost to pod subnet (ping): ").append(pingOk).append(" of ").append(pings).append(" ok")
+                    .append(pingUnknown > 0 ? ", " + pingUnknown + " unknown" : "").append('\n');
+        }
+        List<Symptom> assumed = r.symptoms().stream().filter(s -> !s.assumptions().isEmpty() && !s.unknown()).toList();
+        if (!assumed.isEmpty()) {
+            sb.append("\nresults that rest on assumptions:\n");
+            int shown = 0;
+            for (Symptom s : assumed) {
+                if (shown++ == 20) {
+                    sb.append("  ... and ").append(assumed.size() - 20).append(" more\n");
+                    break;
+                }
+                sb.append("  ").append(s.from()).append(" -> ").append(s.to()).append(": ").append(s.resultWithBasis()).append('\n');
+            }
+        }
+        if (!r.inferred().isEmpty()) {
+            sb.append("\ninferred (not in the files, derived by a named rule):\n");
+            for (var f : r.inferred()) sb.append("  ").append(f.host()).append(": ").append(f).append('\n');
+        }
         for (Finding f : r.findings()) {
             sb.append('\n').append(f.severity().word().toUpperCase()).append(' ').append(f.code()).append(": ").append(f.summary()).append('\n');
             if (!f.hosts().isEmpty()) sb.append("  hosts: ").append(String.join(", ", f.hosts())).append('\n');
@@ -122,8 +145,20 @@ public final class ReportText {
         Map<String, Object> cov = new LinkedHashMap<>();
         cov.put("total", r.totalFlows());
         cov.put("listed", r.flowByFlow() ? "every flow" : "failing classes");
+        cov.put("ok", r.ok());
         cov.put("failing", r.failing());
+        cov.put("unknown", r.unknown());
         m.put("flows", cov);
+        List<Object> inf = new ArrayList<>();
+        for (var f : r.inferred()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("rule", f.rule().name());
+            x.put("host", f.host());
+            x.put("fact", f.fact());
+            x.put("from", f.from());
+            inf.add(x);
+        }
+        m.put("inferred", inf);
         List<Object> ss = new ArrayList<>();
         for (Symptom s : r.symptoms()) {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -134,6 +169,8 @@ public final class ReportText {
             x.put("code", s.code());
             x.put("reason", s.reason());
             x.put("flows", s.flows());
+            x.put("basis", s.basis().label());
+            x.put("assumptions", s.assumptions());
             ss.add(x);
         }
         m.put("symptoms", ss);

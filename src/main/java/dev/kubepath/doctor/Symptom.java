@@ -1,16 +1,40 @@
 package dev.kubepath.doctor;
 
+import dev.kubepath.dataplane.Basis;
+
+import java.util.List;
+
 /**
  * One traced flow as the symptom table shows it, or a class of {@code flows} flows that end alike, named by the one
  * traced for it: {@code result} is ok, refused, timeout, unreachable or unknown; {@code code} names the finding that
- * explains a failure (null when it worked or nothing explains it).
+ * explains a failure (null when it worked or nothing explains it). {@code basis} is what the result rests on
+ * (observed, inferred, assumed) and {@code assumptions} what was assumed.
  */
-public record Symptom(String from, String to, String service, String result, String code, String reason, long flows) {
-    public Symptom(String from, String to, String service, String result, String code, String reason) {
-        this(from, to, service, result, code, reason, 1);
+public record Symptom(String from, String to, String service, String result, String code, String reason, Basis basis,
+                      List<String> assumptions, long flows) {
+    public Symptom {
+        assumptions = List.copyOf(assumptions);
     }
 
+    public Symptom(String from, String to, String service, String result, String code, String reason) {
+        this(from, to, service, result, code, reason, Basis.OBSERVED, List.of(), 1);
+    }
+
+    /** The flow was traced to an answer or a failure (an unknown result is neither). */
     public boolean failed() {
-        return !"ok".equals(result);
+        return !"ok".equals(result) && !unknown();
+    }
+
+    public boolean unknown() {
+        return "unknown".equals(result);
+    }
+
+    public boolean ok() {
+        return "ok".equals(result);
+    }
+
+    /** The result with what it rests on: "ok", "ok, assuming ...". */
+    public String resultWithBasis() {
+        return assumptions.isEmpty() || unknown() ? result : result + ", assuming " + String.join(" and ", assumptions);
     }
 }

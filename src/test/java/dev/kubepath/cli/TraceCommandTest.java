@@ -27,7 +27,7 @@ class TraceCommandTest {
         assertThat(j.get("verdict").asText()).isEqualTo("TIMEOUT");
         assertThat(j.get("kind").asText()).isEqualTo("ping");
         assertThat(j.get("to").asText()).isEqualTo("172.17.83.1");
-        assertThat(j.get("steps").get(0).fieldNames()).toIterable().containsExactly("host", "stage", "detail", "decidedBy");
+        assertThat(j.get("steps").get(0).fieldNames()).toIterable().containsExactly("host", "stage", "detail", "decidedBy", "basis", "facts");
     }
 
     @Test

@@ -42,7 +42,7 @@ class SeedBundleDoctorTest {
         assertThat(lease.subnets()).containsExactly("172.17.98.0/24");
         assertThat(lease.evidence()).anySatisfy(e -> {
             assertThat(e.file()).isEqualTo("hosts/mcwk8s05/addr.txt");
-            assertThat(e.line()).isEqualTo(4);
+            assertThat(e.line()).isEqualTo(3);
             assertThat(e.text()).startsWith("inet 172.17.98.1 ");
         });
         assertThat(lease.fix()).hasSizeGreaterThanOrEqualTo(2);
@@ -70,13 +70,11 @@ class SeedBundleDoctorTest {
             assertThat(f.evidence()).anySatisfy(e -> assertThat(e.text()).isEqualTo("Unit kube-proxy.service could not be found."));
         });
         assertThat(r.findings(Code.NODEPORT_ON_NON_NODE)).singleElement().satisfies(f -> assertThat(f.hosts()).containsExactly("mcwk8s03"));
-        assertThat(r.findings(Code.MTU_MISMATCH)).singleElement().satisfies(f -> {
-            assertThat(f.hosts()).containsExactly("mcwk8s03");
-            assertThat(f.summary()).contains("docker0").contains("1500 > 1450");
-            assertThat(f.evidence().get(0).text()).isEqualTo("docker0: flags=4099<UP,BROADCAST,MULTICAST>  mtu 1500");
-        });
+        // 03's docker0 is empty (no RUNNING flag, no pod): it reports the bridge default 1500, which dockerd --mtu
+        // does not change until a container joins it; a finding whose fix changes nothing is not made
+        assertThat(r.findings(Code.MTU_MISMATCH)).isEmpty();
         assertThat(codes(r)).containsOnly(Code.LEASE_MISSING, Code.ROUTE_STALE, Code.ROUTE_MISSING, Code.NO_SERVICE_PROXY,
-                Code.NODEPORT_ON_NON_NODE, Code.MTU_MISMATCH, Code.INSUFFICIENT_INFO);
+                Code.NODEPORT_ON_NON_NODE, Code.INSUFFICIENT_INFO);
     }
 
     @Test
@@ -105,7 +103,12 @@ class SeedBundleDoctorTest {
         Report r = doctor(AFTER);
         assertThat(r.verdict()).isEqualTo("warning");
         assertThat(r.findings()).filteredOn(f -> f.code() != Code.INSUFFICIENT_INFO).extracting(Finding::code)
-                .containsExactly(Code.NO_SERVICE_PROXY, Code.MTU_MISMATCH, Code.NODEPORT_ON_NON_NODE);
+                .containsExactly(Code.NO_SERVICE_PROXY, Code.NODEPORT_ON_NON_NODE);
+        assertThat(r.findings()).noneMatch(f -> f.severity() == Severity.CRITICAL);
+        // outputs/7: 05's and 06's NodePorts answered; no flow the seed shows working is counted failing
+        for (String from : List.of("mcwk8s03", "mcwk8s05", "mcwk8s06")) {
+            for (String to : List.of("10.0.0.35:33958", "10.0.0.36:33958")) assertThat(symptom(r, from, to).failed()).as(from + " -> " + to).isFalse();
+        }
         assertThat(r.findings()).allSatisfy(f -> assertThat(f.hosts()).isSubsetOf("mcwk8s03", "mcwk8s05"));
         // outputs/7: from the master the ClusterIP still times out and its own NodePort is refused
         assertThat(symptom(r, "mcwk8s03", "10.2.0.155:2024").code()).isEqualTo("NO_SERVICE_PROXY");

@@ -112,7 +112,7 @@ class LabBundleDoctorTest {
     void forwardDrop(@TempDir Path dir) {
         c().dropForward(SeedCluster.NODE05);
         Report r = collectAndExamine(dir);
-        assertThat(r.findings(Code.FORWARD_DROP)).singleElement().satisfies(f -> assertThat(f.hosts()).containsExactly(SeedCluster.NODE05));
+        assertThat(r.findings(Code.FORWARD_DROP)).as(ReportText.human(r)).singleElement().satisfies(f -> assertThat(f.hosts()).containsExactly(SeedCluster.NODE05));
         onlyCritical(r, Code.FORWARD_DROP, Code.VTEP_MISMATCH, Code.NO_SERVICE_PROXY);
     }
 }

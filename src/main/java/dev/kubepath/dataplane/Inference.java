@@ -1,0 +1,230 @@
+package dev.kubepath.dataplane;
+
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.HostBuilder;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Node;
+import dev.kubepath.model.Route;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules an operator uses to fill in what a snapshot does not show, each written once and named. A rule adds a
+ * fact only when the facts it rests on are in the snapshot, and records which ones; a host that already shows the
+ * fact is left as it is. The tracer and the doctor work on the snapshot with the inferred facts added, and name the
+ * rule wherever an inferred fact decides a step.
+ */
+public final class Inference {
+    /** The rules, by name (docs/doctor.md). */
+    public enum Rule {
+        /** A node's underlay address is its InternalIP, on the device of the connected route that holds it. */
+        UNDERLAY_FROM_INTERNAL_IP,
+        /** An IPVS NodePort virtual server names the host's own address, on the device of the connected route holding it. */
+        UNDERLAY_FROM_NODEPORT,
+        /** A lease belongs to the host whose address equals its PublicIP: the host whose pod bridge lies in the lease
+         * has the lease's PublicIP, on the device of the connected route holding it. */
+        UNDERLAY_FROM_LEASE,
+        /** Routes through flannel.N make flannel.N flannel's VXLAN device (VNI N), holding subnet.0/32 of the host's
+         * lease with the lease's VtepMAC. */
+        FLANNEL_VXLAN_DEVICE,
+        /** kube-proxy's IPVS mode binds every ClusterIP it has a virtual server for to kube-ipvs0: the host holds it. */
+        KUBE_IPVS0_ADDRESSES,
+        /** A device the link listing does not show, named as docker, CNI and kubenet name the pod bridge (docker0,
+         * cni0, cbr0) and holding an address, is a bridge. */
+        BRIDGE_BY_NAME
+    }
+
+    /** One inferred fact: the rule, the host, the fact, and the facts it rests on. */
+    public record Fact(Rule rule, String host, String fact, List<String> from) {
+        public Fact {
+            from = List.copyOf(from);
+        }
+
+        @Override
+        public String toString() {
+            return fact + " (inferred, " + rule + ", from " + String.join("; ", from) + ")";
+        }
+    }
+
+    /** The snapshot with the inferred facts added, and the facts. */
+    public record Result(Snapshot snapshot, List<Fact> facts) {
+        public Result {
+            facts = List.copyOf(facts);
+        }
+    }
+
+    /** The UDP port is not known without ip -d link: 0, as the ingest parsers write it for a device known by name only. */
+    static final int UNKNOWN_PORT = 0;
+
+    private Inference() {}
+
+    public static Result of(Snapshot s) {
+        List<Fact> facts = new ArrayList<>();
+        List<Host> hosts = null;
+        for (int i = 0; i < s.hosts().size(); i++) {
+            Host h = s.hosts().get(i);
+            Host inferred = infer(h, s, facts);
+            if (inferred == h) continue;
+            if (hosts == null) hosts = new ArrayList<>(s.hosts());
+            hosts.set(i, inferred);
+        }
+        if (hosts == null) return new Result(s, facts);
+        return new Result(new Snapshot(s.name(), hosts, s.cluster()), facts);
+    }
+
+    private static Host infer(Host h, Snapshot s, List<Fact> facts) {
+        if (!h.knows(Facet.ROUTES)) return h; // every rule here needs the host's connected routes
+        HostBuilder b = null;
+        Ipv4 underlay = underlayAddress(h);
+        if (underlay == null) {
+            Found f = underlay(h, s);
+            if (f != null) {
+                facts.add(f.fact());
+                underlay = f.ip();
+                b = h.toBuilder();
+                b.address(new IfAddress(f.route().dev(), underlay, f.route().dst().length()));
+            }
+        }
+        for (IfAddress a : h.addresses()) {
+            if (!isPodBridgeName(a.dev()) || h.link(a.dev()).isPresent() || (b != null && b.links.stream().anyMatch(l -> l.name().equals(a.dev())))) continue;
+            if (b == null) b = h.toBuilder();
+            // the MTU is not known: no packet is dropped for its size on an inferred device
+            b.link(new Link(a.dev(), new LinkKind.Bridge(), Link.MTU_UNKNOWN, null, true, null));
+            facts.add(new Fact(Rule.BRIDGE_BY_NAME, h.name(), a.dev() + " is a bridge", List.of(a.dev() + " " + a.ip() + "/" + a.prefixLength())));
+        }
+        boolean hasVxlan = h.links().stream().anyMatch(Link::isVxlan);
+        String vxDev = hasVxlan ? null : flannelRouteDevice(h);
+        if (vxDev != null && h.link(vxDev).isEmpty() && underlay != null && s.cluster().leases() != null) {
+            Lease own = null;
+            for (Lease l : s.cluster().leases()) if (l.publicIp().equals(underlay)) own = l;
+            if (own != null && own.vtepMac() != null) {
+                int vni = vni(vxDev);
+                if (b == null) b = h.toBuilder();
+                // the MTU is not known: no packet is dropped for its size on an inferred device
+                b.link(new Link(vxDev, new LinkKind.Vxlan(vni, UNKNOWN_PORT, underlay, null, false), Link.MTU_UNKNOWN,
+                        own.vtepMac(), true, null));
+                b.address(new IfAddress(vxDev, own.subnet().network(), 32));
+                facts.add(new Fact(Rule.FLANNEL_VXLAN_DEVICE, h.name(), vxDev + " VXLAN VNI " + vni + " " + own.subnet().network()
+                        + "/32 lladdr " + own.vtepMac(), List.of("routes through " + vxDev, "lease " + own.subnet() + " PublicIP " + underlay)));
+            }
+        }
+        if (h.knows(Facet.IPVS) && !h.virtualServers().isEmpty() && h.addresses().stream().noneMatch(a -> a.dev().equals("kube-ipvs0"))) {
+            java.util.Set<Ipv4> clusterIps = new java.util.LinkedHashSet<>();
+            for (var svc : s.cluster().services()) {
+                if (svc.clusterIp() == null) continue;
+                for (VirtualServer vs : h.virtualServers()) if (vs.address().ip().equals(svc.clusterIp())) clusterIps.add(svc.clusterIp());
+            }
+            if (!clusterIps.isEmpty()) {
+                if (b == null) b = h.toBuilder();
+                for (Ipv4 ip : clusterIps) b.address(new IfAddress("kube-ipvs0", ip, 32));
+                facts.add(new Fact(Rule.KUBE_IPVS0_ADDRESSES, h.name(), "kube-ipvs0 holds " + String.join(", ", clusterIps.stream().map(Ipv4::toString).toList()),
+                        List.of("IPVS virtual servers on the ClusterIPs")));
+            }
+        }
+        return b == null ? h : b.build();
+    }
+
+    private record Found(Fact fact, Ipv4 ip, Route route) {}
+
+    private static Found underlay(Host h, Snapshot s) {
+        for (Node n : s.cluster().nodes()) {
+            if (!n.name().equals(h.name()) || n.internalIp() == null) continue;
+            Route r = connected(h, n.internalIp());
+            if (r != null) {
+                return new Found(new Fact(Rule.UNDERLAY_FROM_INTERNAL_IP, h.name(), "address " + n.internalIp() + " on " + r.dev(),
+                        List.of("node " + n.name() + " INTERNAL-IP " + n.internalIp(), "route " + r.describe())), n.internalIp(), r);
+            }
+        }
+        if (h.knows(Facet.IPVS)) {
+            for (VirtualServer vs : h.virtualServers()) {
+                Ipv4 ip = vs.address().ip();
+                if (s.cluster().services().stream().anyMatch(x -> ip.equals(x.clusterIp()))) continue;
+                Route r = connected(h, ip);
+                if (r != null && !isBridge(h, r.dev())) {
+                    return new Found(new Fact(Rule.UNDERLAY_FROM_NODEPORT, h.name(), "address " + ip + " on " + r.dev(),
+                            List.of("IPVS " + vs.describe(), "route " + r.describe())), ip, r);
+                }
+            }
+        }
+        if (s.cluster().leases() != null) {
+            for (IfAddress a : h.addresses()) {
+                if (!isBridge(h, a.dev()) || a.prefixLength() >= 32) continue;
+                for (Lease l : s.cluster().leases()) {
+                    if (!l.subnet().contains(a.ip())) continue;
+                    Route r = connected(h, l.publicIp());
+                    if (r != null && !isBridge(h, r.dev())) {
+                        return new Found(new Fact(Rule.UNDERLAY_FROM_LEASE, h.name(), "address " + l.publicIp() + " on " + r.dev(),
+                                List.of(a.dev() + " " + a.ip() + "/" + a.prefixLength(), "lease " + l.subnet() + " PublicIP " + l.publicIp(),
+                                        "route " + r.describe())), l.publicIp(), r);
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** A directly connected unicast route of the main table holding the address, on a device that is not the pods'. */
+    private static Route connected(Host h, Ipv4 ip) {
+        if (ip == null) return null;
+        Route best = null;
+        for (Route r : h.routes()) {
+            if (!Route.MAIN.equals(r.table()) || r.type() != Route.Type.UNICAST || r.via() != null || r.dev() == null) continue;
+            if (r.dst().length() == 0 || !r.dst().contains(ip) || r.dev().startsWith("flannel.")) continue;
+            if (best == null || r.dst().length() > best.dst().length()) best = r;
+        }
+        return best;
+    }
+
+    /** The first address on an ethernet or veth device (an unknown device counts as ethernet), or null. */
+    static Ipv4 underlayAddress(Host h) {
+        for (IfAddress a : h.addresses()) {
+            LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(null);
+            if (kind == null && isPodBridgeName(a.dev())) continue;
+            if (kind == null || kind instanceof LinkKind.Ethernet || kind instanceof LinkKind.Veth) {
+                if ((a.ip().bits() >>> 24) != 127) return a.ip();
+            }
+        }
+        return null;
+    }
+
+    private static boolean isBridge(Host h, String dev) {
+        return h.link(dev).map(l -> l.kind() instanceof LinkKind.Bridge).orElse(isPodBridgeName(dev));
+    }
+
+    private static boolean isPodBridgeName(String dev) {
+        return dev.equals("docker0") || dev.equals("cni0") || dev.equals("cbr0");
+    }
+
+    private static String flannelRouteDevice(Host h) {
+        for (Route r : h.routes()) if (r.dev() != null && r.dev().startsWith("flannel.") && r.dst().length() > 0) return r.dev();
+        return null;
+    }
+
+    private static int vni(String dev) {
+        try {
+            return Integer.parseInt(dev.substring(dev.indexOf('.') + 1));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
+    /** Inferred addresses by their bits, for the tracer to name the rule on the step that used one. */
+    static Map<Integer, Fact> addresses(List<Fact> facts) {
+        Map<Integer, Fact> m = new java.util.HashMap<>();
+        for (Fact f : facts) {
+            if (f.rule() != Rule.UNDERLAY_FROM_INTERNAL_IP && f.rule() != Rule.UNDERLAY_FROM_NODEPORT && f.rule() != Rule.UNDERLAY_FROM_LEASE) continue;
+            m.put(Ipv4.parse(f.fact().split(" ")[1]).bits(), f);
+        }
+        return m;
+    }
+}
