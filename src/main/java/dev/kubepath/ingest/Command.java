@@ -68,7 +68,7 @@ public record Command(String raw, String tool, List<String> args) {
     public static Command parse(String typed) {
         if (typed == null) return null;
         String raw = typed.strip();
-        List<String> w = new ArrayList<>(List.of(Tokens.split(stripComment(raw))));
+        List<String> w = new ArrayList<>(List.of(Tokens.split(stripComment(raw).replace("|", " | "))));
         int i = 0;
         while (i < w.size()) {
             String word = w.get(i);
