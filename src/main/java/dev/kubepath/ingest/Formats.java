@@ -79,7 +79,7 @@ public final class Formats {
             new Format("addr.txt", "ip -j addr", tool("ip", "a", "addr", "address").and(c -> c.has("-j") || c.has("-json")), NEVER, false, IpAddrJson::parse),
             new Format("addr.txt", "ifconfig", tool("ifconfig"), matches("^[\\w.@:-]+: flags=\\d+<|^\\S+\\s+Link encap:"), false, IfconfigText::parse),
             new Format("addr.txt", "ip addr", tool("ip", "a", "addr", "address"), matches("^\\d+: [\\w.@-]+: <.*>.* mtu "), false, IpAddrText::parse),
-            new Format("link.txt", "ip -d link", tool("ip", "l", "link").and(c -> c.has("-d") || c.has("-details")), NEVER, false, AddrFile::parse),
+            new Format("link.txt", "ip link", tool("ip", "l", "link"), NEVER, false, AddrFile::parse),
             new Format("route.txt", "ip -j route", tool("ip", "r", "ro", "route").and(c -> c.has("-j") || c.has("-json")), NEVER, false, IpRouteJson::parse),
             new Format("route.txt", "route -n", tool("route"), matches("^Kernel IP routing table|^Destination\\s+Gateway\\s+Genmask"), false, RouteNText::parse),
             new Format("route.txt", "ip route", tool("ip", "r", "ro", "route"), matches("^(default|\\d+\\.\\d+\\.\\d+\\.\\d+(/\\d+)?) (via \\d|dev \\S+ (proto|scope))"), false, IpRouteText::parse),
@@ -109,7 +109,16 @@ public final class Formats {
     }
 
     /** A block: a run of output lines that one command printed (or that stand together with no prompt). */
-    public record Block(Transcript.Section section, List<Transcript.Line> lines) {
+    public record Block(Transcript.Section section, List<Transcript.Line> lines, boolean typed) {
+        public Block(Transcript.Section section, List<Transcript.Line> lines) {
+            this(section, lines, section.typed() != null);
+        }
+
+        /** The command that printed this block; null for output with no prompt (or past the command's own output). */
+        public Command command() {
+            return typed ? section.typed() : null;
+        }
+
         public int firstLine() {
             return lines.isEmpty() ? section.promptLine() : lines.get(0).number();
         }
@@ -127,28 +136,35 @@ public final class Formats {
     public static List<Block> blocks(Transcript t, List<Format> candidates) {
         List<Block> out = new ArrayList<>();
         for (Transcript.Section s : t.sections()) {
-            if (s.command() != null || s.lines().isEmpty()) {
+            if (s.lines().isEmpty()) {
                 out.add(new Block(s, s.lines()));
                 continue;
             }
             List<Transcript.Line> cur = new ArrayList<>();
-            Format curFormat = null;
+            // the command's own format; past a gap, a line of another file's format starts output pasted with no prompt
+            Format curFormat = s.typed() == null ? null : byCommand(s.typed(), candidates);
+            boolean typed = s.typed() != null;
             int prev = -1;
             for (Transcript.Line l : s.lines()) {
                 Format f = bySignature(l.text(), candidates);
-                if (f != null && !cur.isEmpty() && prev >= 0 && l.number() > prev + 1 && curFormat != null && f != curFormat
-                        && !f.file().equals(curFormat.file())) {
-                    out.add(new Block(s, cur));
+                if (f != null && !cur.isEmpty() && l.number() > prev + 1 && (curFormat == null ? typed : !f.file().equals(curFormat.file()))) {
+                    out.add(new Block(s, cur, typed));
                     cur = new ArrayList<>();
                     curFormat = null;
+                    typed = false;
                 }
                 if (curFormat == null) curFormat = f;
                 cur.add(l);
                 prev = l.number();
             }
-            out.add(new Block(s, cur));
+            out.add(new Block(s, cur, typed));
         }
         return out;
+    }
+
+    private static Format byCommand(Command c, List<Format> candidates) {
+        for (Format f : candidates) if (f.command().test(c)) return f;
+        return null;
     }
 
     private static Format bySignature(String line, List<Format> candidates) {
@@ -161,12 +177,8 @@ public final class Formats {
      * has, else the JSON format of the candidates when the block is a JSON document; null when none fits.
      */
     public static Format of(Block b, List<Format> candidates) {
-        Command c = b.section().typed();
-        if (c != null) {
-            for (Format f : candidates) if (f.command().test(c)) return f;
-            // a command of a known tool that prints no format of these files (curl, ping, systemctl restart)
-            return null;
-        }
+        Command c = b.command();
+        if (c != null) return byCommand(c, candidates); // null: a command that prints no format of these files (curl, ping)
         for (Transcript.Line l : b.lines()) {
             Format f = bySignature(l.text(), candidates);
             if (f != null) return f;

@@ -51,8 +51,8 @@ public final class LineLedger {
         for (Formats.Block b : blocks) {
             if (b.lines().isEmpty()) continue;
             Formats.Format f = Formats.of(b, candidates);
-            if (f == null && b.section().typed() != null) {
-                problems.add(new ParseProblem(name(fileName), b.firstLine(), span(b) + "output of '" + b.section().command()
+            if (f == null && b.command() != null) {
+                problems.add(new ParseProblem(name(fileName), b.firstLine(), span(b) + "output of '" + b.command().text()
                         + "' not read: kubepath reads no state from it here"));
                 mark(status, b, Status.PROBLEM);
                 excluded = true;
@@ -120,7 +120,7 @@ public final class LineLedger {
         String[] out = new String[lines.length];
         Arrays.fill(out, "");
         for (Formats.Block b : blocks) {
-            int from = b.section().typed() != null && b.section().promptLine() > 0 ? b.section().promptLine() : b.firstLine();
+            int from = b.command() != null && b.section().promptLine() > 0 ? b.section().promptLine() : b.firstLine();
             for (int i = from; i <= b.lastLine() && i <= lines.length; i++) out[i - 1] = lines[i - 1];
         }
         return String.join("\n", out);

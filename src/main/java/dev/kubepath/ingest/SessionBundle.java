@@ -26,6 +26,9 @@ public final class SessionBundle {
     private final String session;
     private final Map<String, List<Source>> files = new LinkedHashMap<>();
     private final List<ParseProblem> problems = new ArrayList<>();
+    /** Session lines that are accounted for: non-data, written to a bundle file, or in a block reported as not read. */
+    private final java.util.BitSet accounted = new java.util.BitSet();
+    private int lineCount;
 
     private SessionBundle(String session) {
         this.session = session;
@@ -50,6 +53,8 @@ public final class SessionBundle {
     private void cut(String text) {
         String[] lines = text.split("\n", -1);
         Transcript t = Transcript.of(text);
+        lineCount = t.lineCount();
+        for (Transcript.NonData d : t.nonData()) accounted.set(d.number());
         for (Transcript.Note n : t.notes()) problems.add(new ParseProblem(session, n.number(), "note: " + n.message()));
         Transcript.Section last = null;
         for (Formats.Block block : Formats.blocks(t, Formats.ALL)) {
@@ -57,15 +62,16 @@ public final class SessionBundle {
             if (block.lines().isEmpty()) continue; // a command with no output (systemctl restart docker)
             Formats.Format f = Formats.of(block, Formats.ALL);
             if (f == null) {
-                String what = s.command() != null ? "output of '" + s.command() + "' not read: kubepath reads no state from it"
+                String what = block.command() != null ? "output of '" + block.command().text() + "' not read: kubepath reads no state from it"
                         : "not read: no format kubepath reads was recognised";
                 problems.add(new ParseProblem(session, block.firstLine(), span(block) + what));
+                for (Transcript.Line l : block.lines()) accounted.set(l.number());
                 continue;
             }
             String host = s.host() != null ? s.host() : UNKNOWN_HOST;
             String path = f.hostFile() ? "hosts/" + host + "/" + f.fileName() : f.file();
             List<Source> out = files.computeIfAbsent(path, k -> new ArrayList<>());
-            if (s.typed() != null && s != last) {
+            if (block.command() != null && s != last) {
                 // the prompt and its continuation lines, as typed: the reader takes the command from them
                 int first = block.lines().get(0).number();
                 for (int i = s.promptLine(); i < first; i++) {
@@ -78,12 +84,23 @@ public final class SessionBundle {
                 // lines between output lines (blank lines between ifconfig's devices, comments) stay as they were
                 for (int i = prev > 0 ? prev + 1 : l.number(); i < l.number(); i++) out.add(new Source(i, lines[i - 1]));
                 out.add(new Source(l.number(), lines[l.number() - 1]));
+                accounted.set(l.number());
                 prev = l.number();
             }
         }
         if (files.keySet().stream().anyMatch(p -> p.startsWith("hosts/" + UNKNOWN_HOST + "/"))) {
             problems.add(new ParseProblem(session, 0, "some host output has no prompt naming its host; it is under hosts/" + UNKNOWN_HOST));
         }
+    }
+
+    /**
+     * Session lines that went nowhere: neither non-data, nor into a bundle file (whose reader reads or reports each
+     * of its lines), nor in a block reported as not read. Empty unless the splitter has a bug: the no-silent-loss check.
+     */
+    public List<Integer> unaccounted() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i <= lineCount; i++) if (!accounted.get(i)) out.add(i);
+        return out;
     }
 
     private static String span(Formats.Block b) {

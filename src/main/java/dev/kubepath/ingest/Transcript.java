@@ -197,8 +197,9 @@ public final class Transcript {
         private static final Pattern HOST_BRACKET_DIR = Pattern.compile("^(" + NAME + ") \\[[^\\]]*\\][$#](?:\\s+(.*))?$");
         /** host:/var/lib/kubelet # cmd, host:~$ cmd */
         private static final Pattern HOST_COLON_DIR = Pattern.compile("^(" + NAME + "):[~/][^\\s$#]*\\s?[$#](?:\\s+(.*))?$");
-        /** controlplane $ cmd (only before a known command: "word $ x" could be output) */
-        private static final Pattern HOST_SIGIL = Pattern.compile("^(" + NAME + ") [$#] (.+)$");
+        /** controlplane $ cmd, kube-master kubernetes # cmd (CoreOS), / # cmd (busybox in a container): only before a known command */
+        private static final Pattern HOST_SIGIL = Pattern.compile("^(" + NAME + ")(?: [~/\\w.-][^\\s$#]*)? [$#] (.+)$");
+        private static final Pattern DIR_SIGIL = Pattern.compile("^[~/][^\\s$#]* [$#] (.+)$");
 
         /** The prompt at the start of a line (a few leading spaces allowed), or null when it is not one. */
         public static Prompt match(String line) {
@@ -225,6 +226,8 @@ public final class Transcript {
             if (m.matches()) return new Prompt(m.group(1), orEmpty(m.group(2)));
             m = HOST_SIGIL.matcher(s);
             if (m.matches() && knownCommand(m.group(2))) return new Prompt(m.group(1), m.group(2).strip());
+            m = DIR_SIGIL.matcher(s);
+            if (m.matches() && knownCommand(m.group(1))) return new Prompt(null, m.group(1).strip());
             return null;
         }
 
@@ -269,7 +272,9 @@ public final class Transcript {
         if (!STATE_TOOLS.contains(first) && !first.equals("sudo") && !Command.isAssignment(first)
                 && !(first.indexOf('/') >= 0 && STATE_TOOLS.contains(first.substring(first.lastIndexOf('/') + 1)))) return false;
         Command c = Command.parse(line);
-        if (c == null || !STATE_TOOLS.contains(c.tool())) return false;
+        if (c == null) return false;
+        // kubectl exec POD -- sh, docker exec ID sh: a shell in a pod or container, whose prompts follow
+        if (!STATE_TOOLS.contains(c.tool())) return (first.equals("kubectl") || first.equals("docker")) && line.contains(" exec ");
         List<String> a = c.args();
         return switch (c.tool()) {
             case "ip" -> !a.isEmpty() && IP_OBJECTS.contains(a.get(0));
