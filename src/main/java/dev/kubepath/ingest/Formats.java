@@ -146,7 +146,9 @@ public final class Formats {
             boolean typed = s.typed() != null;
             int prev = -1;
             for (Transcript.Line l : s.lines()) {
-                Format f = bySignature(l.text(), candidates);
+                // only a line after a gap can start another block: the lines of a long output are not tested one by one
+                boolean gap = prev < 0 || l.number() > prev + 1;
+                Format f = gap ? bySignature(l.text(), candidates) : null;
                 if (f != null && !cur.isEmpty() && l.number() > prev + 1 && (curFormat == null ? typed : !f.file().equals(curFormat.file()))) {
                     out.add(new Block(s, cur, typed));
                     cur = new ArrayList<>();
