@@ -69,8 +69,8 @@ final class Inputs {
         try {
             if (dir == null) dir = Files.createTempDirectory("kubepath-session");
             return new Bundle(dir, session.read(dir), out == null);
-        } catch (IOException e) {
-            throw new InputException(String.valueOf(dir), 0, "cannot write the bundle: " + e.getMessage());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new InputException(String.valueOf(dir), 0, "cannot write the bundle: " + e.getMessage() + " (-o expects a directory that can be created)");
         }
     }
 

@@ -141,6 +141,8 @@ public final class SessionBundle {
             }
         }
         mapped.sort(java.util.Comparator.comparing((ParseProblem p) -> !p.file().equals(session)).thenComparingInt(ParseProblem::line));
-        return new BundleReader.Result(r.snapshot(), mapped, r.subnetEnvs());
+        // the snapshot is named after the session, not after the (possibly temporary) directory it was written to
+        var snap = new dev.kubepath.model.Snapshot(session, r.snapshot().hosts(), r.snapshot().cluster());
+        return new BundleReader.Result(snap, mapped, r.subnetEnvs());
     }
 }

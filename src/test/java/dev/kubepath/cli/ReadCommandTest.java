@@ -90,9 +90,15 @@ class ReadCommandTest {
     }
 
     @Test
-    void doctorReadsTheSameSession() {
-        Cli c = Cli.run("doctor", "--transcript", SESSION.toString(), "--json");
-        assertThat(c.exit()).as(c.err()).isIn(0, 1, 3);
-        assertThat(c.out()).contains("mcwk8s05");
+    void doctorOnTheSessionFindsWhatItFindsOnTheBundleMadeFromIt() throws Exception {
+        Path out = dir.resolve("doctor");
+        Cli session = Cli.run("doctor", "--transcript", SESSION.toString(), "-o", out.toString(), "--json");
+        Cli bundle = Cli.run("doctor", out.toString(), "--json");
+        assertThat(session.exit()).as(session.err()).isEqualTo(bundle.exit());
+        JsonNode a = new ObjectMapper().readTree(session.out()), b = new ObjectMapper().readTree(bundle.out());
+        assertThat(a.get("findings")).isNotEmpty().isEqualTo(b.get("findings"));
+        assertThat(a.get("findings").toString()).contains("mcwk8s03");
+        // the session's name, not that of a temporary directory
+        assertThat(a.get("snapshot").toString()).contains("seed-session.txt");
     }
 }
