@@ -51,14 +51,19 @@ public final class LineLedger {
         for (Formats.Block b : blocks) {
             if (b.lines().isEmpty()) continue;
             Formats.Format f = Formats.of(b, candidates);
-            if (f == null && b.command() != null) {
+            // a command whose output belongs in another file (route -n pasted into addr.txt) is not read here; any
+            // other block goes to the file's own parser, which reads what it knows and reports the rest
+            Formats.Format elsewhere = f == null && b.command() != null ? Formats.of(b, Formats.ALL) : null;
+            if (elsewhere != null && (fallback == null || !elsewhere.file().equals(fallback.file()))) {
                 problems.add(new ParseProblem(name(fileName), b.firstLine(), span(b) + "output of '" + b.command().text()
-                        + "' not read: kubepath reads no state from it here"));
+                        + "' not read: its output belongs in " + elsewhere.file()));
                 mark(status, b, Status.PROBLEM);
                 excluded = true;
                 continue;
             }
-            if (f == null) f = fallback;
+            // a block that belongs in this file is read by the file's own parser (which tells its forms apart and may
+            // need more than the text, as iptables.txt needs ipset.txt); the registry decides which blocks belong
+            if (f == null || fallback != null && f.file().equals(fallback.file())) f = fallback;
             if (f == null) {
                 problems.add(new ParseProblem(name(fileName), b.firstLine(), span(b) + "not read: no format kubepath reads was recognised"));
                 mark(status, b, Status.PROBLEM);
@@ -86,7 +91,7 @@ public final class LineLedger {
             problems.addAll(parsed.problems());
             for (ParseProblem p : parsed.problems()) if (p.line() > 0 && p.line() <= status.length) status[p.line() - 1] = Status.PROBLEM;
             boolean nothing = empty(parsed.value());
-            if (nothing && parsed.problems().isEmpty() && !f.emptyIsData() && !g.getValue().isEmpty()) {
+            if (nothing && parsed.problems().isEmpty() && !f.emptyIsData() && f != fallback && !g.getValue().isEmpty()) {
                 problems.add(new ParseProblem(name(fileName), g.getValue().get(0).firstLine(), span(g.getValue()) + "nothing read as " + f.name()));
                 for (Formats.Block b : g.getValue()) mark(status, b, Status.PROBLEM);
                 continue;
