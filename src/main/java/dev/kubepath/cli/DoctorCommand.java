@@ -16,8 +16,14 @@ import java.util.concurrent.Callable;
 
 @Command(name = "doctor", description = "Find the root causes of a snapshot's failing flows, with evidence, impact and fixes (docs/doctor.md).")
 final class DoctorCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SNAPSHOT", description = "a bundle directory or a snapshot .yaml")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SNAPSHOT", description = "a bundle directory or a snapshot .yaml")
     Path snapshot;
+
+    @Option(names = "--transcript", paramLabel = "SESSION.txt", description = "a pasted terminal session, cut into a bundle by its prompts")
+    Path transcript;
+
+    @Option(names = "-o", paramLabel = "DIR", description = "with --transcript: write the bundle made from the session here")
+    Path out;
 
     @Option(names = "--json", description = "print the report as one JSON object")
     boolean json;
@@ -27,8 +33,15 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
-        Report r = Doctor.examine(snapshot, loaded.snapshot());
+        if ((snapshot == null) == (transcript == null)) throw new IllegalArgumentException("give a SNAPSHOT or --transcript SESSION.txt (one of them)");
+        Report r;
+        if (transcript != null) {
+            try (Inputs.Bundle b = Inputs.transcript(transcript, out, spec)) {
+                r = Doctor.examine(b.dir(), b.result().snapshot());
+            }
+        } else {
+            r = Doctor.examine(snapshot, Inputs.read(snapshot, spec).snapshot());
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             java.util.Map<String, Object> m = ReportText.json(r);

@@ -1,11 +1,18 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.BundleReader;
+import dev.kubepath.ingest.InputException;
+import dev.kubepath.ingest.SessionBundle;
 import dev.kubepath.ingest.Snapshots;
 import dev.kubepath.model.Snapshot;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** Loading what a command is pointed at: the lines a bundle could not read become warnings, the rest goes on. */
 final class Inputs {
@@ -13,13 +20,70 @@ final class Inputs {
 
     static Snapshots.Loaded read(Path path, CommandSpec spec) {
         Snapshots.Loaded loaded = Snapshots.read(path);
+        warn(loaded, spec);
+        return loaded;
+    }
+
+    static void warn(Snapshots.Loaded loaded, CommandSpec spec) {
         PrintWriter err = spec.commandLine().getErr();
         for (var p : loaded.problems()) err.println("kubepath: warning: " + p);
         err.flush();
-        return loaded;
     }
 
     static Snapshot snapshot(Path path, CommandSpec spec) {
         return read(path, spec).snapshot();
+    }
+
+    /** A bundle directory as read, and where it is (for a session: the directory it was written to, removed by close() when temporary). */
+    record Bundle(Path dir, BundleReader.Result result, boolean temporary) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (!temporary) return;
+            try {
+                delete(dir);
+            } catch (IOException e) {
+                // a temporary directory left behind is harmless
+            }
+        }
+    }
+
+    /**
+     * Either a bundle directory, or a pasted session cut into a bundle (written to {@code out}, or to a temporary
+     * directory removed afterwards).
+     */
+    static Bundle bundle(Path bundle, Path transcript, Path out, CommandSpec spec) {
+        if ((bundle == null) == (transcript == null)) throw new IllegalArgumentException("give a bundle directory or --transcript SESSION.txt (one of them)");
+        if (out != null && transcript == null) throw new IllegalArgumentException("-o DIR writes the bundle made from --transcript; there is no transcript");
+        if (bundle != null) {
+            if (!Files.isDirectory(bundle)) throw new InputException(bundle.toString(), 0, "not a bundle directory (expected cluster/ and hosts/ inside)");
+            return new Bundle(bundle, BundleReader.read(bundle), false);
+        }
+        String text;
+        try {
+            text = Files.readString(transcript);
+        } catch (IOException e) {
+            throw new InputException(transcript.toString(), 0, "cannot read: " + e.getMessage() + " (expected a pasted terminal session)");
+        }
+        SessionBundle session = SessionBundle.split(transcript.getFileName().toString(), text);
+        Path dir = out;
+        try {
+            if (dir == null) dir = Files.createTempDirectory("kubepath-session");
+            return new Bundle(dir, session.read(dir), out == null);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new InputException(String.valueOf(dir), 0, "cannot write the bundle: " + e.getMessage() + " (-o expects a directory that can be created)");
+        }
+    }
+
+    /** A session cut into a bundle for the commands that diagnose it, its problems printed as warnings. */
+    static Bundle transcript(Path transcript, Path out, CommandSpec spec) {
+        Bundle b = bundle(null, transcript, out, spec);
+        warn(new Snapshots.Loaded(b.result().snapshot(), b.result().problems()), spec);
+        return b;
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 }

@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 /** Entry point: picocli commands only; every command formats what a lower layer computed. */
 @Command(name = "kubepath", mixinStandardHelpOptions = true, version = "kubepath 0.1.0",
         description = "Follows packets through a flannel VXLAN + kube-proxy cluster network: simulate, run for real, diagnose.",
-        subcommands = {DemoCommand.class, ShellCommand.class, SimulateCommand.class, TraceCommand.class, DoctorCommand.class, MatrixCommand.class, DiffCommand.class,
+        subcommands = {DemoCommand.class, ShellCommand.class, SimulateCommand.class, TraceCommand.class, DoctorCommand.class, ReadCommand.class, MatrixCommand.class, DiffCommand.class,
                 ReportCommand.class, GenerateCommand.class, FlanneldCommand.class, LabCommand.class, BenchCommand.class, StartupCacheCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -119,16 +119,16 @@ public final class BundleReader {
             if (!Files.isRegularFile(f)) continue;
             String text = text(f);
             if (text == null) return null;
-            Parsed<T> p;
-            try {
-                p = parsers.get(i).apply(rel(f), text);
-            } catch (RuntimeException e) { // a parser bug must not lose the rest of the bundle
-                problem(rel(f), "could not be read (" + e + ")");
-                return null;
-            }
-            problems.addAll(p.problems());
-            if (!p.problems().isEmpty() && empty(p.value())) return null; // nothing but problems: still unknown
-            return p.value();
+            // each block of the file is read in its own format (the file's own parser for blocks with no signature)
+            String key = rel(f).startsWith("cluster/") ? "cluster/" + names.get(i) : names.get(i);
+            BiFunction<String, String, Parsed<T>> own = parsers.get(i);
+            Formats.Format fallback = new Formats.Format(key, names.get(i), c -> false, s -> false, false, own::apply);
+            LineLedger.Result r = LineLedger.read(rel(f), text, Formats.forFile(key), fallback);
+            problems.addAll(r.problems());
+            @SuppressWarnings("unchecked") T value = (T) r.value();
+            boolean rejected = r.problems().stream().anyMatch(p -> !p.message().startsWith("note: "));
+            if (value == null || rejected && empty(value)) return null; // nothing but problems: still unknown
+            return value;
         }
         if (required) problem(rel(dir.resolve(names.get(0))), "missing (" + what + "; expected " + String.join(" or ", names) + ")");
         return null;

@@ -12,10 +12,15 @@ final class Json {
 
     private Json() {}
 
-    /** True when the first output line starts a JSON document. */
+    /**
+     * True when the first output line starts a JSON document. The value printed by {@code etcdctl get KEY} is a JSON
+     * line too, but part of a lease transcript, not a document: a section typed as etcdctl is never one.
+     */
     static boolean looksLikeJson(String text) {
-        for (Transcript.Line l : Transcript.of(text).lines()) {
-            String s = l.text().stripLeading();
+        for (Transcript.Section sec : Transcript.of(text).sections()) {
+            if (sec.lines().isEmpty()) continue;
+            if (sec.typed() != null && sec.typed().tool().equals("etcdctl")) return false;
+            String s = sec.lines().get(0).text().stripLeading();
             return s.startsWith("[") || s.startsWith("{");
         }
         return false;

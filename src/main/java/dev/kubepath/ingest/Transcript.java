@@ -2,34 +2,78 @@ package dev.kubepath.ingest;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A file as an operator pastes it: command output, possibly with shell prompts ({@code [root@mcwk8s05 ~]# route -n})
- * and {@code # comment} lines between outputs (dropped, as are blank lines; none of the tools read here prints a
- * line starting with '#' that carries state: iptables-save's are comments too). Each output line keeps its line number in the file, so problems can
- * point at it. Parsers see only output lines; the commands tell which tool printed them.
+ * A file as an operator pastes it: command outputs, with or without the shell prompts that typed them, and whatever
+ * came along with the paste. Each line is one of:
+ * <ul>
+ * <li>a <em>prompt</em> ({@code [root@mcwk8s05 ~]# route -n}, {@code user@host:~$ cmd}, {@code controlplane $ cmd},
+ * {@code k3os-26493 [~]$ cmd}, {@code host:/var/lib/kubelet # cmd}, {@code 10:44:20-root@node3:~/ssl$ cmd},
+ * {@code $ cmd}, {@code # cmd} when cmd is a known command, a bare prompt with no command), or a command typed with
+ * no prompt at all (a line that is a known state command, such as {@code kubectl get pods -o wide});</li>
+ * <li>a <em>continuation</em> of the command before it (after a trailing {@code \}, or a {@code > } line);</li>
+ * <li>a known <em>non-data</em> line: blank, a {@code # comment} (iptables-save's own comments are such lines), a
+ * Markdown fence ({@code ```});</li>
+ * <li>an <em>output</em> line, handed to the parsers with its line number in the file.</li>
+ * </ul>
+ * Markdown debris on output lines (backticks around a line, {@code **}, a trailing {@code # comment} after a value)
+ * is taken off and noted. Parsers see only output lines; the commands tell which tool printed them.
  */
 public final class Transcript {
     /** One output line and where it was. */
     public record Line(int number, String text) {}
 
-    /** The output of one command (command is null for output before any prompt, i.e. a plain file). */
-    public record Section(String command, int promptLine, List<Line> lines) {
+    /**
+     * The output of one command.
+     *
+     * @param command    the reduced command ({@link Command#text()}), or null for output before any prompt (a plain file)
+     * @param promptLine the prompt's line (0 when there is none)
+     * @param lines      the output lines
+     * @param host       the host the prompt names, else the one named by the last prompt before it, else null
+     * @param typed      the command as parsed (null with {@code command})
+     */
+    public record Section(String command, int promptLine, List<Line> lines, String host, Command typed) {
         public Section {
             lines = List.copyOf(lines);
         }
+
+        public Section(String command, int promptLine, List<Line> lines) {
+            this(command, promptLine, lines, null, Command.parse(command));
+        }
     }
 
-    private final List<Section> sections;
+    /** Why a line carries no data. */
+    public enum Kind { PROMPT, CONTINUATION, BLANK, COMMENT, MARKUP }
 
-    private Transcript(List<Section> sections) {
+    /** A line that is not output, and what it is. */
+    public record NonData(int number, Kind kind) {}
+
+    /** Something taken off an output line to read it (Markdown debris), and where. */
+    public record Note(int number, String message) {}
+
+    private final List<Section> sections;
+    private final List<NonData> nonData;
+    private final List<Note> notes;
+    private final int lineCount;
+
+    private Transcript(List<Section> sections, List<NonData> nonData, List<Note> notes, int lineCount) {
         this.sections = List.copyOf(sections);
+        this.nonData = List.copyOf(nonData);
+        this.notes = List.copyOf(notes);
+        this.lineCount = lineCount;
     }
 
     public static Transcript of(String text) {
         List<Section> out = new ArrayList<>();
-        String command = null;
+        List<NonData> nonData = new ArrayList<>();
+        List<Note> notes = new ArrayList<>();
+        String typed = null, host = null;
         int promptLine = 0;
+        boolean continued = false; // the command so far ends with '\' (or its prompt was just typed: '> ' may follow)
+        boolean afterPrompt = false;
         List<Line> current = new ArrayList<>();
         int n = 0;
         int start = 0;
@@ -37,27 +81,100 @@ public final class Transcript {
         while (text != null && start <= len) {
             int end = text.indexOf('\n', start);
             if (end < 0) end = len;
+            if (end == len && start == len && n > 0) break; // the newline at the end of the file ends the last line
             n++;
             String line = text.substring(start, end);
             if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') line = line.substring(0, line.length() - 1);
             start = end + 1;
-            String cmd = promptCommand(line);
-            if (cmd != null) {
-                if (command != null || !current.isEmpty()) out.add(new Section(command, promptLine, current));
-                command = cmd;
+            if (continued || afterPrompt && line.startsWith("> ")) {
+                String more = line.startsWith("> ") ? line.substring(2) : line;
+                typed = join(typed, more);
+                continued = more.stripTrailing().endsWith("\\");
+                nonData.add(new NonData(n, Kind.CONTINUATION));
+                if (end == len) break;
+                continue;
+            }
+            afterPrompt = false;
+            if (blank(line)) {
+                nonData.add(new NonData(n, Kind.BLANK));
+                if (end == len) break;
+                continue;
+            }
+            boolean plain = plain(line);
+            if (!plain) {
+                String clean = unmark(line);
+                if (clean == null) {
+                    nonData.add(new NonData(n, Kind.MARKUP));
+                    notes.add(new Note(n, "Markdown fence read through"));
+                    if (end == len) break;
+                    continue;
+                }
+                if (!clean.equals(line)) {
+                    notes.add(new Note(n, "Markdown " + (line.contains("**") ? "emphasis" : "backticks") + " taken off to read the line"));
+                    line = clean;
+                }
+            }
+            Prompt p = plain ? null : Prompt.match(line);
+            if (p == null && bareCommand(line)) p = new Prompt(null, line.strip());
+            if (p != null) {
+                if (typed != null || !current.isEmpty()) out.add(section(typed, promptLine, current, host));
+                if (p.host() != null) host = p.host();
+                typed = p.command().isEmpty() ? null : p.command();
                 promptLine = n;
                 current = new ArrayList<>();
-            } else if (!blank(line) && !isComment(line)) {
-                current.add(new Line(n, line));
+                continued = typed != null && typed.endsWith("\\");
+                afterPrompt = typed != null;
+                nonData.add(new NonData(n, Kind.PROMPT));
+                if (end == len) break;
+                continue;
             }
+            if (!plain) {
+                if (isComment(line)) {
+                    nonData.add(new NonData(n, Kind.COMMENT));
+                    if (end == len) break;
+                    continue;
+                }
+                String value = withoutTrailingComment(line);
+                if (value != line) {
+                    notes.add(new Note(n, "comment after the value taken off: '" + line.substring(value.length()).strip() + "'"));
+                    line = value;
+                }
+            }
+            current.add(new Line(n, line));
             if (end == len) break;
         }
-        if (command != null || !current.isEmpty()) out.add(new Section(command, promptLine, current));
-        return new Transcript(out);
+        if (typed != null || !current.isEmpty()) out.add(section(typed, promptLine, current, host));
+        return new Transcript(out, nonData, notes, n);
+    }
+
+    private static Section section(String typed, int promptLine, List<Line> lines, String host) {
+        Command c = Command.parse(typed);
+        return new Section(c == null ? null : c.text(), c == null ? 0 : promptLine, lines, host, c);
+    }
+
+    private static String join(String typed, String more) {
+        String head = typed == null ? "" : typed.stripTrailing();
+        if (head.endsWith("\\")) head = head.substring(0, head.length() - 1).stripTrailing();
+        return head.isEmpty() ? more.strip() : head + " " + more.strip();
     }
 
     public List<Section> sections() {
         return sections;
+    }
+
+    /** Lines that are not output: prompts, continuations, blanks, comments, Markdown fences. */
+    public List<NonData> nonData() {
+        return nonData;
+    }
+
+    /** Markdown debris that was taken off output lines to read them. */
+    public List<Note> notes() {
+        return notes;
+    }
+
+    /** How many lines the text has (a final newline does not start another). */
+    public int lineCount() {
+        return lineCount;
     }
 
     /** Every output line of every section, in file order (prompts and blank lines removed). */
@@ -67,38 +184,151 @@ public final class Transcript {
         return all;
     }
 
-    /**
-     * The shell command on a prompt line, or null when the line is not a prompt. Recognised prompts are the ones
-     * operators paste: {@code [user@host dir]# cmd}, {@code user@host:dir$ cmd}, {@code $ cmd}.
-     */
-    public static String promptCommand(String line) {
-        if (line.startsWith("[")) {
-            int close = line.indexOf(']');
-            if (close > 1 && line.substring(1, close).contains("@") && close + 1 < line.length()) {
-                char c = line.charAt(close + 1);
-                if (c == '#' || c == '$') return line.substring(close + 2).trim();
+    /** A prompt: the host it names (null when it names none) and what was typed after it ("" for a bare prompt). */
+    public record Prompt(String host, String command) {
+        private static final String NAME = "[A-Za-z0-9_.-]+";
+        private static final String TIME = "(?:\\[?\\d{1,2}:\\d{2}(?::\\d{2})?\\]?[- ]?)?";
+        private static final String VENV = "(?:\\([^)\\s]*\\)\\s?)?";
+        /** [root@mcwk8s05 ~]# cmd */
+        private static final Pattern BRACKET = Pattern.compile("^" + TIME + VENV + "\\[(" + NAME + ")@(" + NAME + ")(?:[ :][^\\]]*)?\\]\\s?[$#%](?:\\s*(.*))?$");
+        /** root@node3:~/ssl$ cmd, root@host ~ # cmd, 10:44:20-root@node3:~$ cmd */
+        private static final Pattern USER_AT = Pattern.compile("^" + TIME + VENV + "(" + NAME + ")@(" + NAME + ")(?::[^\\s$#]*| [~/][^\\s$#]*)?\\s?[$#%](?:\\s+(.*))?$");
+        /** k3os-26493 [~]$ cmd */
+        private static final Pattern HOST_BRACKET_DIR = Pattern.compile("^(" + NAME + ") \\[[^\\]]*\\][$#](?:\\s+(.*))?$");
+        /** host:/var/lib/kubelet # cmd, host:~$ cmd */
+        private static final Pattern HOST_COLON_DIR = Pattern.compile("^(" + NAME + "):[~/][^\\s$#]*\\s?[$#](?:\\s+(.*))?$");
+        /** controlplane $ cmd, kube-master kubernetes # cmd (CoreOS), / # cmd (busybox in a container): only before a known command */
+        private static final Pattern HOST_SIGIL = Pattern.compile("^(" + NAME + ")(?: [~/\\w.-][^\\s$#]*)? [$#] (.+)$");
+        private static final Pattern DIR_SIGIL = Pattern.compile("^[~/][^\\s$#]* [$#] (.+)$");
+
+        /** The prompt at the start of a line (a few leading spaces allowed), or null when it is not one. */
+        public static Prompt match(String line) {
+            String s = line;
+            int lead = 0;
+            while (lead < s.length() && lead < 4 && s.charAt(lead) == ' ') lead++;
+            if (lead > 0) s = s.substring(lead);
+            if (s.isEmpty()) return null;
+            char c0 = s.charAt(0);
+            if (c0 == '$') return s.length() == 1 ? new Prompt(null, "") : s.charAt(1) == ' ' ? new Prompt(null, s.substring(2).strip()) : null;
+            if (c0 == '#') {
+                // "# cmd" is root's prompt only when a known command follows; otherwise it is a comment
+                if (s.length() > 2 && s.charAt(1) == ' ' && knownCommand(s.substring(2))) return new Prompt(null, s.substring(2).strip());
+                return null;
             }
+            if (s.indexOf('$') < 0 && s.indexOf('#') < 0 && s.indexOf('%') < 0) return null;
+            Matcher m = BRACKET.matcher(s);
+            if (m.matches()) return new Prompt(m.group(2), orEmpty(m.group(3)));
+            m = USER_AT.matcher(s);
+            if (m.matches()) return new Prompt(m.group(2), orEmpty(m.group(3)));
+            m = HOST_BRACKET_DIR.matcher(s);
+            if (m.matches()) return new Prompt(m.group(1), orEmpty(m.group(2)));
+            m = HOST_COLON_DIR.matcher(s);
+            if (m.matches()) return new Prompt(m.group(1), orEmpty(m.group(2)));
+            m = HOST_SIGIL.matcher(s);
+            if (m.matches() && knownCommand(m.group(2))) return new Prompt(m.group(1), m.group(2).strip());
+            m = DIR_SIGIL.matcher(s);
+            if (m.matches() && knownCommand(m.group(1))) return new Prompt(null, m.group(1).strip());
             return null;
         }
-        if (line.startsWith("$ ")) return line.substring(2).trim();
-        int at = line.indexOf('@');
-        if (at > 0 && at < line.indexOf(':', at) && line.indexOf(' ') > at) {
-            int sp = line.indexOf(' ');
-            char c = line.charAt(sp - 1);
-            if ((c == '#' || c == '$') && line.substring(0, at).chars().allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '_' || ch == '-')) {
-                return line.substring(sp + 1).trim();
+
+        private static String orEmpty(String s) {
+            return s == null ? "" : s.strip();
+        }
+    }
+
+    /** Commands operators type while looking at a cluster's network: what makes "# word" a prompt, not a comment. */
+    private static final Set<String> KNOWN = Set.of("kubectl", "etcdctl", "ip", "ifconfig", "route", "netstat", "arp",
+            "bridge", "ipvsadm", "iptables", "iptables-save", "iptables-legacy-save", "iptables-nft-save", "ip6tables",
+            "ip6tables-save", "iptables-legacy", "iptables-nft", "nft", "ipset", "sysctl", "systemctl", "service", "cat",
+            "curl", "wget", "ping", "traceroute", "docker", "crictl", "ctr", "nerdctl", "journalctl", "ls", "grep", "sudo",
+            "k3s", "kubeadm", "ssh", "tcpdump", "ethtool", "conntrack", "brctl", "echo", "export", "cd", "ps", "ss",
+            "nslookup", "dig", "uname", "hostname", "modprobe", "lsmod", "flanneld", "nc", "telnet", "helm", "minikube",
+            "microk8s", "tail", "head", "less", "vi", "vim", "watch", "awk", "sed", "mount", "free", "top", "k");
+
+    /** Tools whose output kubepath reads: a line that is one of them, typed with no prompt, starts a section. */
+    private static final Set<String> STATE_TOOLS = Set.of("kubectl", "etcdctl", "ip", "ifconfig", "route", "netstat",
+            "arp", "bridge", "ipvsadm", "iptables", "iptables-save", "iptables-legacy-save", "iptables-nft-save", "nft",
+            "ipset", "sysctl", "systemctl", "brctl", "conntrack");
+    private static final Set<String> IP_OBJECTS = Set.of("a", "addr", "address", "r", "ro", "route", "l", "link", "n",
+            "neigh", "neighbor", "neighbour", "rule", "-4", "-d", "-j", "-br", "-s", "-o", "-details", "-c", "-json");
+
+    /** True when the first word (after sudo, assignments, a path) is a command operators type. */
+    static boolean knownCommand(String typed) {
+        Command c = Command.parse(typed);
+        return c != null && KNOWN.contains(c.tool());
+    }
+
+    /**
+     * A command typed with no prompt: a line at the left margin that is a state tool with arguments a command has
+     * ({@code kubectl get pods -o wide}, {@code ip route}, {@code sudo iptables-save}, {@code route -n}). Output
+     * lines of these tools never start with the tool's own name.
+     */
+    static boolean bareCommand(String line) {
+        char c0 = line.charAt(0);
+        if (!(c0 >= 'a' && c0 <= 'z' || c0 >= 'A' && c0 <= 'Z' || c0 == '.' || c0 == '/')) return false;
+        int sp = line.indexOf(' ');
+        String first = sp < 0 ? line : line.substring(0, sp);
+        if (first.length() > 40 || line.indexOf('\t') >= 0) return false;
+        if (!STATE_TOOLS.contains(first) && !first.equals("sudo") && !Command.isAssignment(first)
+                && !(first.indexOf('/') >= 0 && STATE_TOOLS.contains(first.substring(first.lastIndexOf('/') + 1)))) return false;
+        Command c = Command.parse(line);
+        if (c == null) return false;
+        // kubectl exec POD -- sh, docker exec ID sh: a shell in a pod or container, whose prompts follow
+        if (!STATE_TOOLS.contains(c.tool())) return (first.equals("kubectl") || first.equals("docker")) && line.contains(" exec ");
+        List<String> a = c.args();
+        return switch (c.tool()) {
+            case "ip" -> !a.isEmpty() && IP_OBJECTS.contains(a.get(0));
+            case "kubectl", "etcdctl", "bridge", "nft", "ipset", "systemctl", "conntrack", "brctl" -> !a.isEmpty() && !a.get(0).endsWith(":");
+            case "sysctl" -> !a.isEmpty() && a.get(0).startsWith("-") || a.size() == 1 && !a.get(0).contains("=") && a.get(0).contains(".") && !line.contains(" = ");
+            default -> a.isEmpty() || a.get(0).startsWith("-") || a.size() == 1 && a.get(0).matches("[a-z0-9.]+");
+        };
+    }
+
+    /** A line with nothing a prompt, a bare command or Markdown debris could start with: the hot path of big files. */
+    private static boolean plain(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '$' || c == '#' || c == '`' || c == '*' || c == '%') return false;
+        }
+        return true;
+    }
+
+    /** The line without Markdown debris; null for a fence line ({@code ```} or {@code ```bash}). */
+    private static String unmark(String line) {
+        String s = line.strip();
+        if (s.startsWith("```")) return null;
+        String out = line;
+        if (s.length() > 2 && s.charAt(0) == '`' && s.charAt(s.length() - 1) == '`' && s.indexOf('`', 1) == s.length() - 1) {
+            out = s.substring(1, s.length() - 1);
+        }
+        if (out.contains("**")) out = out.replace("**", "");
+        return out;
+    }
+
+    /** The value before a {@code  # comment} that someone added to an output line; the same string when there is none. */
+    private static String withoutTrailingComment(String line) {
+        boolean dq = false;
+        for (int i = 1; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '"') dq = !dq;
+            else if (c == '#' && !dq && line.charAt(i - 1) == ' ' && (i + 1 == line.length() || line.charAt(i + 1) == ' ')
+                    && !blank(line.substring(0, i))) {
+                return line.substring(0, i).stripTrailing();
             }
         }
-        return null;
+        return line;
+    }
+
+    /** The shell command on a prompt line, or null when the line is not a prompt ("" for a bare prompt). */
+    public static String promptCommand(String line) {
+        Prompt p = Prompt.match(line);
+        return p == null ? null : p.command();
     }
 
     /** The host name in a prompt such as {@code [root@mcwk8s05 ~]#}, or null. */
     public static String promptHost(String line) {
-        if (promptCommand(line) == null) return null;
-        int at = line.indexOf('@');
-        int end = at + 1;
-        while (end < line.length() && " :]".indexOf(line.charAt(end)) < 0) end++;
-        return at < 0 ? null : line.substring(at + 1, end);
+        Prompt p = Prompt.match(line);
+        return p == null ? null : p.host();
     }
 
     /** Blank as the tokenizers see it: nothing above a space (control characters included). */
@@ -107,7 +337,7 @@ public final class Transcript {
         return true;
     }
 
-    /** True for a {@code # comment} line an operator wrote between outputs. */
+    /** True for a {@code # comment} line an operator wrote between outputs (or iptables-save's own comments). */
     static boolean isComment(String line) {
         return line.startsWith("#");
     }

@@ -1,0 +1,81 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.Chain;
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Node;
+import dev.kubepath.model.Snapshot;
+import dev.kubepath.model.VirtualServer;
+import dev.kubepath.net.Ipv4;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a bundle gave, counted: per host and facet, per cluster object kind, and every problem. A count the bundle
+ * does not give (no file for it, or a file that yielded nothing but problems) is null, never 0.
+ */
+public final class BundleCounts {
+    private BundleCounts() {}
+
+    /** One host's counts; null where the facet is unknown. */
+    public record HostCounts(Integer addresses, Integer routes, Integer neighbours, Integer fdb, Integer virtualServers,
+                             Integer realServers, Integer iptablesRules, Integer nftRules, Integer leases) {}
+
+    /** The cluster's counts; null where the bundle has no file for it. */
+    public record ClusterCounts(Integer nodes, Integer pods, Integer services, Integer endpoints, Integer leases) {}
+
+    /** The counts and the problems, in the shape of {@code kubepath read --json}. */
+    public record Counts(Map<String, HostCounts> hosts, ClusterCounts cluster, List<ParseProblem> problems) {}
+
+    public static Counts of(Path bundle, BundleReader.Result r) {
+        Snapshot s = r.snapshot();
+        var c = s.cluster();
+        Path cl = bundle.resolve("cluster");
+        ClusterCounts cc = new ClusterCounts(
+                given(cl, "nodes.json", "nodes.txt") ? c.nodes().size() : null,
+                given(cl, "pods.json", "pods.txt") ? c.pods().size() : null,
+                given(cl, "services.json", "services.txt") ? c.services().size() : null,
+                given(cl, "endpoints.json", "endpoints.txt") ? c.endpoints().size() : null,
+                c.leases() == null ? null : c.leases().size());
+        Map<String, HostCounts> hosts = new LinkedHashMap<>();
+        for (Host h : s.hosts()) {
+            hosts.put(h.name(), new HostCounts(
+                    h.knows(Facet.ADDRESSES) ? h.addresses().size() : null,
+                    h.knows(Facet.ROUTES) ? h.routes().size() : null,
+                    h.knows(Facet.NEIGHBOURS) ? h.neighbours().size() : null,
+                    h.knows(Facet.FDB) ? h.fdb().size() : null,
+                    h.knows(Facet.IPVS) ? h.virtualServers().size() : null,
+                    h.knows(Facet.IPVS) ? h.virtualServers().stream().mapToInt((VirtualServer v) -> v.reals().size()).sum() : null,
+                    h.knows(Facet.IPTABLES) ? h.chains().stream().mapToInt((Chain ch) -> ch.rules().size()).sum() : null,
+                    null, // no nft facet in the model yet
+                    leasesOf(h, s)));
+        }
+        return new Counts(hosts, cc, r.problems());
+    }
+
+    /** The leases whose PublicIP is one of the host's addresses or its node's InternalIP; null when the registry is unknown. */
+    private static Integer leasesOf(Host h, Snapshot s) {
+        List<Lease> leases = s.cluster().leases();
+        if (leases == null) return null;
+        Ipv4 internal = s.cluster().nodes().stream().filter(n -> n.name().equals(h.name())).map(Node::internalIp).findFirst().orElse(null);
+        int n = 0;
+        for (Lease l : leases) {
+            if (l.publicIp() == null) continue;
+            if (l.publicIp().equals(internal) || h.addresses().stream().anyMatch(a -> a.ip().equals(l.publicIp()))) n++;
+        }
+        return n;
+    }
+
+    /** True when one of the files is in the bundle. */
+    private static boolean given(Path dir, String... names) {
+        for (String n : names) {
+            if (Files.isRegularFile(dir.resolve(n))) return true;
+        }
+        return false;
+    }
+}

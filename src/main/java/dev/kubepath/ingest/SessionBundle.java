@@ -1,0 +1,148 @@
+package dev.kubepath.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pasted terminal session across several hosts, cut into a bundle (docs/bundle-format.md): each command's
+ * output goes to the file its format belongs in, under the host its prompt names ({@code hosts/mcwk8s05/route.txt});
+ * kubectl and etcdctl outputs go to {@code cluster/} whichever host typed them. Output with no prompt is placed by
+ * its content, under the host of the last prompt. Each written line keeps the session line it came from, so what
+ * the bundle reader finds is reported at the session's file and line.
+ */
+public final class SessionBundle {
+    /** A line of a bundle file and the session line it was. */
+    public record Source(int sessionLine, String text) {}
+
+    /** Host files of output whose host no prompt named go under this directory name. */
+    public static final String UNKNOWN_HOST = "unknown-host";
+
+    private final String session;
+    private final Map<String, List<Source>> files = new LinkedHashMap<>();
+    private final List<ParseProblem> problems = new ArrayList<>();
+    /** Session lines that are accounted for: non-data, written to a bundle file, or in a block reported as not read. */
+    private final java.util.BitSet accounted = new java.util.BitSet();
+    private int lineCount;
+
+    private SessionBundle(String session) {
+        this.session = session;
+    }
+
+    /** The bundle's files (path inside the bundle to its lines), in the order the session first wrote them. */
+    public Map<String, List<Source>> files() {
+        return files;
+    }
+
+    /** Blocks of the session that went into no file, each with its session line. */
+    public List<ParseProblem> problems() {
+        return problems;
+    }
+
+    public static SessionBundle split(String sessionName, String text) {
+        SessionBundle b = new SessionBundle(sessionName);
+        b.cut(text);
+        return b;
+    }
+
+    private void cut(String text) {
+        String[] lines = text.split("\n", -1);
+        Transcript t = Transcript.of(text);
+        lineCount = t.lineCount();
+        for (Transcript.NonData d : t.nonData()) accounted.set(d.number());
+        for (Transcript.Note n : t.notes()) problems.add(new ParseProblem(session, n.number(), "note: " + n.message()));
+        Transcript.Section last = null;
+        for (Formats.Block block : Formats.blocks(t, Formats.ALL)) {
+            Transcript.Section s = block.section();
+            if (block.lines().isEmpty()) continue; // a command with no output (systemctl restart docker)
+            Formats.Format f = Formats.of(block, Formats.ALL);
+            if (f == null) {
+                String what = block.command() != null ? "output of '" + block.command().text() + "' not read: kubepath reads no state from it"
+                        : "not read: no format kubepath reads was recognised";
+                problems.add(new ParseProblem(session, block.firstLine(), span(block) + what));
+                for (Transcript.Line l : block.lines()) accounted.set(l.number());
+                continue;
+            }
+            String host = s.host() != null ? s.host() : UNKNOWN_HOST;
+            String path = f.hostFile() ? "hosts/" + host + "/" + f.fileName() : f.file();
+            List<Source> out = files.computeIfAbsent(path, k -> new ArrayList<>());
+            if (block.command() != null && s != last) {
+                // the prompt and its continuation lines, as typed: the reader takes the command from them
+                int first = block.lines().get(0).number();
+                for (int i = s.promptLine(); i < first; i++) {
+                    if (i == s.promptLine() || !Transcript.blank(lines[i - 1])) out.add(new Source(i, lines[i - 1]));
+                }
+            }
+            last = s;
+            int prev = -1;
+            for (Transcript.Line l : block.lines()) {
+                // lines between output lines (blank lines between ifconfig's devices, comments) stay as they were
+                for (int i = prev > 0 ? prev + 1 : l.number(); i < l.number(); i++) out.add(new Source(i, lines[i - 1]));
+                out.add(new Source(l.number(), lines[l.number() - 1]));
+                accounted.set(l.number());
+                prev = l.number();
+            }
+        }
+        if (files.keySet().stream().anyMatch(p -> p.startsWith("hosts/" + UNKNOWN_HOST + "/"))) {
+            problems.add(new ParseProblem(session, 0, "some host output has no prompt naming its host; it is under hosts/" + UNKNOWN_HOST));
+        }
+    }
+
+    /**
+     * Session lines that went nowhere: neither non-data, nor into a bundle file (whose reader reads or reports each
+     * of its lines), nor in a block reported as not read. Empty unless the splitter has a bug: the no-silent-loss check.
+     */
+    public List<Integer> unaccounted() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 1; i <= lineCount; i++) if (!accounted.get(i)) out.add(i);
+        return out;
+    }
+
+    private static String span(Formats.Block b) {
+        return b.firstLine() == b.lastLine() ? "" : "lines " + b.firstLine() + "-" + b.lastLine() + ": ";
+    }
+
+    /** Writes the bundle's files under {@code dir} (created if needed; files already there are replaced). */
+    public void write(Path dir) {
+        try {
+            Files.createDirectories(dir.resolve("cluster"));
+            Files.createDirectories(dir.resolve("hosts"));
+            for (Map.Entry<String, List<Source>> e : files.entrySet()) {
+                Path f = dir.resolve(e.getKey());
+                Files.createDirectories(f.getParent());
+                StringBuilder sb = new StringBuilder();
+                for (Source s : e.getValue()) sb.append(s.text()).append('\n');
+                Files.writeString(f, sb.toString());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes the bundle to {@code dir} and reads it back; a problem found in a bundle file is reported at the
+     * session line it came from (with the bundle file named in its message).
+     */
+    public BundleReader.Result read(Path dir) {
+        write(dir);
+        BundleReader.Result r = BundleReader.read(dir);
+        List<ParseProblem> mapped = new ArrayList<>(problems);
+        for (ParseProblem p : r.problems()) {
+            List<Source> src = files.get(p.file().replace('\\', '/'));
+            if (src != null && p.line() > 0 && p.line() <= src.size()) {
+                mapped.add(new ParseProblem(session, src.get(p.line() - 1).sessionLine(), p.message() + " (in " + p.file() + ")"));
+            } else {
+                mapped.add(p);
+            }
+        }
+        mapped.sort(java.util.Comparator.comparing((ParseProblem p) -> !p.file().equals(session)).thenComparingInt(ParseProblem::line));
+        // the snapshot is named after the session, not after the (possibly temporary) directory it was written to
+        var snap = new dev.kubepath.model.Snapshot(session, r.snapshot().hosts(), r.snapshot().cluster());
+        return new BundleReader.Result(snap, mapped, r.subnetEnvs());
+    }
+}

@@ -1,0 +1,104 @@
+package dev.kubepath.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The seed's notes pasted as one session (src/test/resources/transcript/seed-session.txt: the operator's outputs
+ * concatenated in their numbered order, verbatim), cut into a bundle by its prompts.
+ */
+class ReadCommandTest {
+    static final Path SESSION = Path.of("src/test/resources/transcript/seed-session.txt");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theSeedSessionSplitsIntoItsThreeHostsAndTheCluster() throws Exception {
+        Path out = dir.resolve("seed");
+        Cli c = Cli.run("read", "--transcript", SESSION.toString(), "-o", out.toString(), "--json");
+        assertThat(c.exit()).as(c.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(c.out());
+        assertThat(j.get("hosts").fieldNames()).toIterable().containsExactlyInAnyOrder("mcwk8s03", "mcwk8s05", "mcwk8s06");
+
+        // route -n: each host's last table has five rows (the default, the underlay subnet, docker0 and flannel routes)
+        for (String h : new String[]{"mcwk8s03", "mcwk8s05", "mcwk8s06"}) assertThat(j.at("/hosts/" + h + "/routes").asInt()).as(h).isEqualTo(5);
+        // ifconfig docker (and ifconfig flannel.1 on mcwk8s05): one IPv4 address per device shown
+        assertThat(j.at("/hosts/mcwk8s03/addresses").asInt()).isEqualTo(1);
+        assertThat(j.at("/hosts/mcwk8s05/addresses").asInt()).isEqualTo(2);
+        // ipvsadm -Ln on the master: the header and nothing else; on mcwk8s05 the grep -C 1 shows one service
+        assertThat(j.at("/hosts/mcwk8s03/virtualServers").asInt()).isZero();
+        assertThat(j.at("/hosts/mcwk8s05/virtualServers").asInt()).isEqualTo(1);
+        assertThat(j.at("/hosts/mcwk8s06/virtualServers").isNull()).as("no ipvsadm on mcwk8s06: unknown, not 0").isTrue();
+        assertThat(j.at("/hosts/mcwk8s05/neighbours").isNull()).isTrue();
+        // etcdctl ls/get before and after: 172.17.9.0, 172.17.83.0 and (after the restart) 172.17.89.0
+        assertThat(j.at("/cluster/leases").asInt()).isEqualTo(3);
+        assertThat(j.at("/cluster/nodes").asInt()).isEqualTo(2);
+        assertThat(j.at("/cluster/pods").asInt()).isEqualTo(1);
+        assertThat(j.at("/cluster/services").asInt()).isEqualTo(3);
+        assertThat(j.at("/cluster/endpoints").isNull()).isTrue();
+        // the real server that grep -C 1 cut from its service is reported at its line in the session
+        assertThat(j.get("problems")).anySatisfy(p -> {
+            assertThat(p.get("file").asText()).isEqualTo("seed-session.txt");
+            assertThat(p.get("line").asInt()).isEqualTo(204);
+            assertThat(p.get("message").asText()).contains("172.17.89.4:9090");
+        });
+        // the curl outputs carry no state, and say so with their lines
+        assertThat(j.get("problems")).anySatisfy(p -> {
+            assertThat(p.get("line").asInt()).isEqualTo(13);
+            assertThat(p.get("message").asText()).contains("curl -I 10.0.0.35:41527").contains("not read");
+        });
+
+        // the bundle written out holds each host's outputs under its name, and the cluster's under cluster/
+        assertThat(Files.readString(out.resolve("hosts/mcwk8s05/addr.txt"))).contains("flannel.1: flags=4163").contains("inet 172.17.89.1");
+        assertThat(Files.readString(out.resolve("hosts/mcwk8s06/addr.txt"))).contains("inet 172.17.9.1 ");
+        assertThat(Files.readString(out.resolve("hosts/mcwk8s03/units.txt"))).contains("Unit kube-proxy.service could not be found.");
+        assertThat(Files.readString(out.resolve("cluster/leases.txt"))).contains("\"PublicIP\":\"10.0.0.35\"");
+        assertThat(Files.readString(out.resolve("cluster/nodes.txt"))).contains("mcwk8s06   Ready");
+        assertThat(out.resolve("hosts/mcwk8s06/ipvs.txt")).doesNotExist();
+
+        // and that bundle reads back into the same counts
+        Cli again = Cli.run("read", out.toString(), "--json");
+        JsonNode k = new ObjectMapper().readTree(again.out());
+        assertThat(k.get("hosts")).isEqualTo(j.get("hosts"));
+        assertThat(k.get("cluster")).isEqualTo(j.get("cluster"));
+    }
+
+    @Test
+    void textShowsCountsUnknownsAndProblemsWithTheirLines() {
+        Cli c = Cli.run("read", "--transcript", SESSION.toString());
+        assertThat(c.exit()).isZero();
+        assertThat(c.out()).contains("cluster: nodes 2, pods 1, services 3, endpoints unknown, leases 3")
+                .contains("host mcwk8s06: addresses 1, routes 5, neighbours unknown")
+                .contains("seed-session.txt:204: ");
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() {
+        Cli c = Cli.run("read", dir.resolve("nope").toString());
+        assertThat(c.exit()).isEqualTo(2);
+        assertThat(c.err()).contains("not a bundle directory").doesNotContain("Exception");
+        Cli both = Cli.run("read");
+        assertThat(both.exit()).isEqualTo(2);
+    }
+
+    @Test
+    void doctorOnTheSessionFindsWhatItFindsOnTheBundleMadeFromIt() throws Exception {
+        Path out = dir.resolve("doctor");
+        Cli session = Cli.run("doctor", "--transcript", SESSION.toString(), "-o", out.toString(), "--json");
+        Cli bundle = Cli.run("doctor", out.toString(), "--json");
+        assertThat(session.exit()).as(session.err()).isEqualTo(bundle.exit());
+        JsonNode a = new ObjectMapper().readTree(session.out()), b = new ObjectMapper().readTree(bundle.out());
+        assertThat(a.get("findings")).isNotEmpty().isEqualTo(b.get("findings"));
+        assertThat(a.get("findings").toString()).contains("mcwk8s03");
+        // the session's name, not that of a temporary directory
+        assertThat(a.get("snapshot").toString()).contains("seed-session.txt");
+    }
+}
