@@ -35,17 +35,21 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if ((snapshot == null) == (transcript == null)) throw new IllegalArgumentException("give a SNAPSHOT or --transcript SESSION.txt (one of them)");
         Report r;
+        java.util.List<dev.kubepath.ingest.ParseProblem> problems;
         if (transcript != null) {
             try (Inputs.Bundle b = Inputs.transcript(transcript, out, spec)) {
                 r = Doctor.examine(b.dir(), b.result().snapshot());
+                problems = b.result().problems();
             }
         } else {
-            r = Doctor.examine(snapshot, Inputs.read(snapshot, spec).snapshot());
+            Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
+            r = Doctor.examine(snapshot, loaded.snapshot());
+            problems = loaded.problems();
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             java.util.Map<String, Object> m = ReportText.json(r);
-            m.put("problems", loaded.problems().stream().map(p -> {
+            m.put("problems", problems.stream().map(p -> {
                 java.util.Map<String, Object> x = new java.util.LinkedHashMap<>();
                 x.put("file", p.file());
                 x.put("line", p.line() > 0 ? p.line() : null);
@@ -55,9 +59,10 @@ final class DoctorCommand implements Callable<Integer> {
             out.print(Json.write(m) + "\n");
         } else {
             out.print(ReportText.human(r));
-            if (!loaded.problems().isEmpty()) {
-                out.print("\nproblems reading " + snapshot.getFileName() + " (" + loaded.problems().size() + "):\n");
-                for (var p : loaded.problems()) out.print("  " + p + "\n");
+            if (!problems.isEmpty()) {
+                Path read = snapshot != null ? snapshot : transcript;
+                out.print("\nproblems reading " + read.getFileName() + " (" + problems.size() + "):\n");
+                for (var p : problems) out.print("  " + p + "\n");
             }
         }
         out.flush();
