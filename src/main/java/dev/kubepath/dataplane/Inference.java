@@ -185,8 +185,31 @@ public final class Inference {
         return best;
     }
 
+    /**
+     * The pod bridge (rule POD_BRIDGE, docs/doctor.md): the bridge that holds the host's lease subnet, its pods
+     * (Running pods of this node, or containers on it); without such evidence the one named cni0 or cbr0, else
+     * docker0. Any other bridge (an idle docker0 172.17.0.1/16 beside cni0) is not the pod bridge.
+     */
+    public static List<IfAddress> podBridges(Host h, dev.kubepath.model.Cluster cluster, List<IfAddress> bridges, List<Lease> own) {
+        if (bridges.size() <= 1) return List.copyOf(bridges);
+        List<IfAddress> held = new ArrayList<>();
+        for (IfAddress b : bridges) {
+            boolean lease = own.stream().anyMatch(l -> l.subnet().contains(b.ip()));
+            boolean pods = cluster.pods().stream().anyMatch(p -> h.name().equals(p.node()) && p.ip() != null && b.prefix().contains(p.ip())
+                    && !p.ip().equals(b.ip()));
+            boolean containers = h.containers().stream().anyMatch(c -> c.bridge().equals(b.dev()));
+            if (lease || pods || containers) held.add(b);
+        }
+        if (!held.isEmpty()) return List.copyOf(held);
+        for (String name : List.of("cni0", "cbr0", "docker0")) {
+            List<IfAddress> named = bridges.stream().filter(b -> b.dev().equals(name)).toList();
+            if (!named.isEmpty()) return named;
+        }
+        return List.of();
+    }
+
     /** The first address on an ethernet or veth device (an unknown device counts as ethernet), or null. */
-    static Ipv4 underlayAddress(Host h) {
+    public static Ipv4 underlayAddress(Host h) {
         for (IfAddress a : h.addresses()) {
             LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(null);
             if (kind == null && isPodBridgeName(a.dev())) continue;

@@ -37,39 +37,12 @@ record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link v
         Link vxlan = h.links().stream().filter(Link::isVxlan).findFirst().orElse(null);
         List<Lease> own = new ArrayList<>();
         if (cluster.leases() != null) for (Lease l : cluster.leases()) if (underlay.contains(l.publicIp())) own.add(l);
-        List<IfAddress> bridges = podBridges(h, cluster, allBridges, own);
+        List<IfAddress> bridges = dev.kubepath.dataplane.Inference.podBridges(h, cluster, allBridges, own);
         Node node = null;
         for (Node n : cluster.nodes()) {
             if (n.name().equals(h.name()) || (n.internalIp() != null && underlay.contains(n.internalIp()))) node = n;
         }
         return new HostFacts(h, List.copyOf(underlay), List.copyOf(bridges), vxlan, List.copyOf(own), node);
-    }
-
-    /**
-     * The pod bridge (rule POD_BRIDGE, docs/doctor.md): the bridge that holds the host's lease subnet, its pods
-     * (Running pods of this node, or containers on it); without such evidence the one named cni0 or cbr0, else
-     * docker0. Any other bridge (an idle docker0 172.17.0.1/16 beside cni0) is not the pod bridge.
-     */
-    static List<IfAddress> podBridges(Host h, Cluster cluster, List<IfAddress> bridges, List<Lease> own) {
-        if (bridges.size() <= 1) return List.copyOf(bridges);
-        List<IfAddress> held = new ArrayList<>();
-        for (IfAddress b : bridges) {
-            boolean lease = own.stream().anyMatch(l -> l.subnet().contains(b.ip()));
-            boolean pods = cluster.pods().stream().anyMatch(p -> h.name().equals(p.node()) && p.ip() != null && b.prefix().contains(p.ip())
-                    && !p.ip().equals(b.ip()));
-            boolean containers = h.containers().stream().anyMatch(c -> c.bridge().equals(b.dev()));
-            if (lease || pods || containers) held.add(b);
-        }
-        if (!held.isEmpty()) return List.copyOf(held);
-        for (String name : List.of("cni0", "cbr0", "docker0")) {
-            List<IfAddress> named = bridges.stream().filter(b -> b.dev().equals(name)).toList();
-            if (!named.isEmpty()) return named;
-        }
-        return List.of();
-    }
-
-    private static boolean isPodBridgeName(String dev) {
-        return dev.equals("cni0") || dev.equals("cbr0") || dev.equals("docker0");
     }
 
     String name() {

@@ -1,5 +1,6 @@
 package dev.kubepath.analysis.matrix;
 
+import dev.kubepath.dataplane.Inference;
 import dev.kubepath.model.Chain;
 import dev.kubepath.model.Container;
 import dev.kubepath.model.FdbEntry;
@@ -99,18 +100,28 @@ final class HostReduction {
         n = hosts.size();
         hostAddr = new Ipv4[n];
         Map<Prefix, Integer> bridgeOwner = new LinkedHashMap<>();
+        List<Lease> allLeases = snapshot.cluster().leases() == null ? List.of() : snapshot.cluster().leases();
+        Map<Integer, List<Lease>> leasesByPublicIp = new HashMap<>();
+        for (Lease l : allLeases) leasesByPublicIp.computeIfAbsent(l.publicIp().bits(), k -> new ArrayList<>()).add(l);
         for (int i = 0; i < n; i++) {
             Host h = hosts.get(i);
             hostIndex.put(h.name(), i);
             hostAddr[i] = underlayAddress(h);
+            List<IfAddress> bridges = new ArrayList<>(1);
+            List<Lease> own = new ArrayList<>(1);
             for (SharedList.Part<IfAddress> part : SharedList.parts(h.addresses())) {
                 if (!PartIndex.mayHold(h, part, k -> k instanceof LinkKind.Ethernet || k instanceof LinkKind.Veth || k instanceof LinkKind.Bridge)) continue;
                 for (IfAddress a : part.items()) {
                     Link l = h.link(a.dev()).orElse(null);
-                    if (l == null || l.kind() instanceof LinkKind.Ethernet || l.kind() instanceof LinkKind.Veth) underlayOwner.putIfAbsent(a.ip().bits(), i);
-                    if (l != null && l.kind() instanceof LinkKind.Bridge && a.prefixLength() < 32) bridgeOwner.putIfAbsent(a.prefix(), i);
+                    if (l == null || l.kind() instanceof LinkKind.Ethernet || l.kind() instanceof LinkKind.Veth) {
+                        underlayOwner.putIfAbsent(a.ip().bits(), i);
+                        own.addAll(leasesByPublicIp.getOrDefault(a.ip().bits(), List.of()));
+                    }
+                    if (l != null && l.kind() instanceof LinkKind.Bridge && a.prefixLength() < 32) bridges.add(a);
                 }
             }
+            // only the pod bridge is a destination: an idle docker0 beside cni0 holds no pods (rule POD_BRIDGE)
+            for (IfAddress a : Inference.podBridges(h, snapshot.cluster(), bridges, own)) bridgeOwner.putIfAbsent(a.prefix(), i);
         }
         // destination subnets: every leased subnet and every bridge subnet
         List<Lease> leases = snapshot.cluster().leases() == null ? List.of() : snapshot.cluster().leases();
@@ -216,8 +227,7 @@ final class HostReduction {
                 if (l != null && l.kind() instanceof LinkKind.Ethernet) return a.ip();
             }
         }
-        for (IfAddress a : h.addresses()) if ((a.ip().bits() >>> 24) != 127) return a.ip();
-        return null;
+        return Inference.underlayAddress(h); // a device the listing does not show (eth0 inferred from the node's address)
     }
 
     int subnetOf(Ipv4 ip) {
