@@ -2,6 +2,9 @@ package dev.kubepath.cli;
 
 import dev.kubepath.bench.Benchmark;
 import dev.kubepath.bench.FlannelAcquireBenchmark;
+import dev.kubepath.bench.IprouteBatchBenchmark;
+import dev.kubepath.bench.LabBenchmark;
+import dev.kubepath.bench.ReportBenchmark;
 import dev.kubepath.bench.FlannelDesiredStateBenchmark;
 import dev.kubepath.bench.FlannelPropagationBenchmark;
 import dev.kubepath.bench.RouteParseBenchmark;
@@ -17,7 +20,7 @@ import java.util.concurrent.Callable;
 final class BenchCommand implements Callable<Integer> {
     static final List<Benchmark> ALL = List.of(new TraceBench(), new dev.kubepath.bench.MatrixBench(), new dev.kubepath.bench.DoctorBenchmark(),
             new RouteParseBenchmark(), new FlannelDesiredStateBenchmark(), new FlannelAcquireBenchmark(), new FlannelPropagationBenchmark(),
-            new dev.kubepath.report.ReportBenchmark(), new dev.kubepath.host.linux.IprouteBatchBenchmark(), new dev.kubepath.lab.LabBenchmark());
+            new ReportBenchmark(), new IprouteBatchBenchmark(), new LabBenchmark());
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the benchmark; none lists them")
     String name;

@@ -3,7 +3,7 @@ package dev.kubepath.cli;
 import dev.kubepath.doctor.Doctor;
 import dev.kubepath.doctor.Report;
 import dev.kubepath.doctor.ReportText;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package dev.kubepath.cli;
 
 import dev.kubepath.cluster.Synthetic;
-import dev.kubepath.ingest.SyntheticFile;
+import dev.kubepath.cluster.SyntheticFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

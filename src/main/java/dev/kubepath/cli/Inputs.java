@@ -1,6 +1,6 @@
 package dev.kubepath.cli;
 
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.model.Snapshot;
 import picocli.CommandLine.Model.CommandSpec;
 

@@ -4,7 +4,7 @@ import dev.kubepath.analysis.matrix.Destination;
 import dev.kubepath.analysis.matrix.Flow;
 import dev.kubepath.analysis.matrix.ReachabilityMatrix;
 import dev.kubepath.analysis.matrix.Summary;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

@@ -1,7 +1,7 @@
 package dev.kubepath.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.report.ReportData;
 import dev.kubepath.report.Reports;
 import picocli.CommandLine.Command;

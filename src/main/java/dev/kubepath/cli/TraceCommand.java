@@ -3,7 +3,7 @@ package dev.kubepath.cli;
 import dev.kubepath.dataplane.DataPlane;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Trace;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.shell.TraceText;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.SocketAddress;
