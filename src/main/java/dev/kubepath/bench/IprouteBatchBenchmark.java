@@ -4,6 +4,7 @@ import dev.kubepath.host.linux.IpCommands;
 import dev.kubepath.host.linux.LinuxHost;
 import dev.kubepath.host.linux.Netns;
 import dev.kubepath.host.NetChange;
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.lab.Lab;
 import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.Link;
@@ -38,7 +39,7 @@ public final class IprouteBatchBenchmark implements Benchmark {
     @Override
     public void run(PrintStream out, String... args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        if (n < 1 || n > 60000) throw new IllegalArgumentException("N must be within 1..60000, got " + args[0]);
+        if (n < 1 || n > 60000) throw new InputException("N must be within 1..60000, got " + args[0]);
         try (Lab lab = new Lab()) {
             LinuxHost batched = host(lab, "batched");
             LinuxHost forked = host(lab, "forked");

@@ -1,5 +1,6 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.bench.Benchmark;
 import dev.kubepath.bench.FlannelAcquireBenchmark;
 import dev.kubepath.bench.IprouteBatchBenchmark;
@@ -34,9 +35,13 @@ final class BenchCommand implements Callable<Integer> {
             for (Benchmark b : ALL) System.out.printf("%-12s %s%n", b.name(), b.description());
             return 0;
         }
-        Benchmark b = ALL.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+        Benchmark b = ALL.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new InputException(
                 "unknown benchmark '" + name + "' (expected one of " + ALL.stream().map(Benchmark::name).toList() + ")"));
-        b.run(System.out, Arrays.copyOf(args, args.length));
+        try {
+            b.run(System.out, Arrays.copyOf(args, args.length));
+        } catch (NumberFormatException e) {
+            throw new InputException("bench " + name + ": " + e.getMessage() + " (its arguments are whole numbers)");
+        }
         return 0;
     }
 }

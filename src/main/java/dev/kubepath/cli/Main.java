@@ -50,15 +50,25 @@ public final class Main implements Runnable {
         return cl;
     }
 
-    /** Bad input becomes one line and exit code 2; anything else is a bug and keeps its stack trace. */
-    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+    /** Exit code for a failure of kubepath itself (sysexits' EX_SOFTWARE): a bug to report, never the user's input. */
+    public static final int INTERNAL = 70;
+
+    /**
+     * Bad input ({@link InputException}) becomes one line and exit code 2. Anything else escaped a command unexpected,
+     * whatever its type (an IllegalArgumentException included): it is an internal failure, said as such, with the
+     * stack trace the report needs.
+     */
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        switch (e) {
-            case InputException ie -> err.println("kubepath: " + ie.oneLine());
-            case IllegalArgumentException ia -> err.println("kubepath: " + ia.getMessage());
-            default -> throw e;
+        if (e instanceof InputException ie) {
+            err.println("kubepath: " + ie.oneLine());
+            err.flush();
+            return BAD_INPUT;
         }
+        InternalFailure failure = e instanceof InternalFailure f ? f : new InternalFailure(e);
+        err.println("kubepath: " + failure.getMessage());
+        failure.getCause().printStackTrace(err);
         err.flush();
-        return BAD_INPUT;
+        return INTERNAL;
     }
 }

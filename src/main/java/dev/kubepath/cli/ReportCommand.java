@@ -35,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
         PrintWriter err = spec.commandLine().getErr();
-        JsonNode doctor = findings != null ? Reports.readFindings(findings) : noDoctor ? null
+        JsonNode doctor = findings != null ? Inputs.argument("--findings", () -> Reports.readFindings(findings)) : noDoctor ? null
                 : new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(
                         dev.kubepath.doctor.Doctor.examine(snapshot, loaded.snapshot())));
         long started = System.nanoTime();

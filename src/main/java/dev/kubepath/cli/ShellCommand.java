@@ -1,5 +1,6 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.cluster.SeedCluster;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.shell.SimShell;
@@ -51,7 +52,7 @@ final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!scenario.equals("seed")) {
-            throw new IllegalArgumentException("unknown scenario '" + scenario + "' (expected 'seed'; snapshot files are for 'kubepath trace')");
+            throw new InputException("unknown scenario '" + scenario + "' (expected 'seed'; snapshot files are for 'kubepath trace')");
         }
         SimCluster cluster = SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")));
         SeedCluster.bootHealthy(cluster);
@@ -61,17 +62,17 @@ final class ShellCommand implements Callable<Integer> {
                 SeedCluster.breakLikeTheSeed(cluster);
                 SeedCluster.deploy(cluster, SeedCluster.NODE_PORT_BEFORE);
             }
-            default -> throw new IllegalArgumentException("--at '" + at + "': expected healthy or incident");
+            default -> throw new InputException("--at '" + at + "': expected healthy or incident");
         }
         if (followSeed) {
             SeedCluster.pinTheFix(cluster);
             cluster.pinService("mcwtest-svc", SeedCluster.CLUSTER_IP, SeedCluster.NODE_PORT_AFTER);
         }
         SimShell shell = new SimShell(cluster, host != null ? host : SeedCluster.MASTER);
-        if (host != null && !cluster.hasHost(host)) throw new IllegalArgumentException("unknown host '" + host + "' (hosts: " + String.join(", ", cluster.hostNames()) + ")");
+        if (host != null && !cluster.hasHost(host)) throw new InputException("unknown host '" + host + "' (hosts: " + String.join(", ", cluster.hostNames()) + ")");
         PrintWriter out = spec.commandLine().getOut();
         if (script != null) {
-            if (!Files.isReadable(script)) throw new IllegalArgumentException(script + ": cannot read the script");
+            if (!Files.isReadable(script)) throw new InputException(script + ": cannot read the script");
             transcript(shell, Files.readAllLines(script), out);
         } else if (System.console() != null) {
             interactive(shell);
