@@ -1,5 +1,6 @@
 package dev.kubepath.report;
 
+import dev.kubepath.Prerequisites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,7 +34,7 @@ import java.util.stream.Stream;
  * browser and its children and deletes the profile, whatever happened before.
  */
 final class HeadlessChromium implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/chromium");
+    static final Path BINARY = Prerequisites.onPath("chromium");
     private static final Pattern LISTENING = Pattern.compile("DevTools listening on (ws://\\S+)");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -1,5 +1,6 @@
 package dev.kubepath.report;
 
+import dev.kubepath.Prerequisites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.cluster.Synthetic;
@@ -22,7 +23,7 @@ class ReportBrowserTest {
 
     @BeforeAll
     static void chromiumPresent() {
-        assumeTrue(Files.isExecutable(HeadlessChromium.BINARY), "no " + HeadlessChromium.BINARY + " on this machine");
+        Prerequisites.tool("chromium");
     }
 
     @Test
