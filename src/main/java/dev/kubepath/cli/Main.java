@@ -7,10 +7,11 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /** Entry point: picocli commands only; every command formats what a lower layer computed. */
-@Command(name = "kubepath", mixinStandardHelpOptions = true, version = "kubepath 0.1.0",
+@Command(name = "kubepath", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Follows packets through a flannel VXLAN + kube-proxy cluster network: simulate, run for real, diagnose.",
         subcommands = {DemoCommand.class, ShellCommand.class, TraceCommand.class, DoctorCommand.class, MatrixCommand.class, DiffCommand.class,
                 ReportCommand.class, GenerateCommand.class, FlanneldCommand.class, LabCommand.class, BenchCommand.class, StartupCacheCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @picocli.CommandLine.Spec
@@ -21,6 +22,18 @@ public final class Main implements Runnable {
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
         spec.commandLine().getOut().println("\nStart with: kubepath demo");
+    }
+
+    /** The version, and the commit and date the build was made from (build.properties, written by the build). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Main.class.getResourceAsStream("/dev/kubepath/build.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {"kubepath 0.1.0 (commit " + p.getProperty("commit", "unknown") + ", " + p.getProperty("date", "unknown") + ")"};
+        }
     }
 
     /** Exit code for bad input: the command line, a file, a host name. */
