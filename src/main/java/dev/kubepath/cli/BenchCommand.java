@@ -1,7 +1,11 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.bench.Benchmark;
 import dev.kubepath.bench.FlannelAcquireBenchmark;
+import dev.kubepath.bench.IprouteBatchBenchmark;
+import dev.kubepath.bench.LabBenchmark;
+import dev.kubepath.bench.ReportBenchmark;
 import dev.kubepath.bench.FlannelDesiredStateBenchmark;
 import dev.kubepath.bench.FlannelPropagationBenchmark;
 import dev.kubepath.bench.RouteParseBenchmark;
@@ -17,7 +21,7 @@ import java.util.concurrent.Callable;
 final class BenchCommand implements Callable<Integer> {
     static final List<Benchmark> ALL = List.of(new TraceBench(), new dev.kubepath.bench.MatrixBench(), new dev.kubepath.bench.ScaleBench(), new dev.kubepath.bench.ReportPageBench(), new dev.kubepath.bench.DoctorBenchmark(),
             new RouteParseBenchmark(), new FlannelDesiredStateBenchmark(), new FlannelAcquireBenchmark(), new FlannelPropagationBenchmark(),
-            new dev.kubepath.report.ReportBenchmark(), new dev.kubepath.host.linux.IprouteBatchBenchmark(), new dev.kubepath.lab.LabBenchmark());
+            new ReportBenchmark(), new IprouteBatchBenchmark(), new LabBenchmark());
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the benchmark; none lists them")
     String name;
@@ -31,9 +35,13 @@ final class BenchCommand implements Callable<Integer> {
             for (Benchmark b : ALL) System.out.printf("%-12s %s%n", b.name(), b.description());
             return 0;
         }
-        Benchmark b = ALL.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+        Benchmark b = ALL.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new InputException(
                 "unknown benchmark '" + name + "' (expected one of " + ALL.stream().map(Benchmark::name).toList() + ")"));
-        b.run(System.out, Arrays.copyOf(args, args.length));
+        try {
+            b.run(System.out, Arrays.copyOf(args, args.length));
+        } catch (NumberFormatException e) {
+            throw new InputException("bench " + name + ": " + e.getMessage() + " (its arguments are whole numbers)");
+        }
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.cluster.SeedCluster;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.dataplane.DataPlane;
@@ -69,11 +70,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private SimCluster onEtcd() {
-        List<URI> endpoints = List.of(URI.create(etcd));
+        List<URI> endpoints = List.of(Inputs.argument("--etcd-endpoints", () -> URI.create(etcd)));
         SubnetRegistry registry = switch (etcdApi) {
             case "v2" -> new EtcdV2Registry(endpoints);
             case "v3" -> new EtcdV3Registry(endpoints);
-            default -> throw new IllegalArgumentException("--etcd-api '" + etcdApi + "': expected v2 or v3");
+            default -> throw new InputException("--etcd-api '" + etcdApi + "': expected v2 or v3");
         };
         // A real etcd keeps its own clock for TTLs: the simulated clock starts at the real time.
         Instant now = Instant.now();

@@ -1,7 +1,7 @@
 package dev.kubepath.cli;
 
 import dev.kubepath.analysis.matrix.SnapshotDiff;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package dev.kubepath.cli;
 import dev.kubepath.doctor.Doctor;
 import dev.kubepath.doctor.Report;
 import dev.kubepath.doctor.ReportText;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +33,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((snapshot == null) == (transcript == null)) throw new IllegalArgumentException("give a SNAPSHOT or --transcript SESSION.txt (one of them)");
+        if ((snapshot == null) == (transcript == null)) throw new dev.kubepath.ingest.InputException("give a SNAPSHOT or --transcript SESSION.txt (one of them)");
         Report r;
         java.util.List<dev.kubepath.ingest.ParseProblem> problems;
         if (transcript != null) {

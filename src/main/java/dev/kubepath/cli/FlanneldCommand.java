@@ -1,5 +1,6 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.flannel.Flanneld;
 import dev.kubepath.flannel.Registries;
 import dev.kubepath.host.linux.LinuxHost;
@@ -53,7 +54,7 @@ final class FlanneldCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!Files.exists(Path.of("/run/netns", netns))) {
-            throw new IllegalArgumentException("no network namespace '" + netns + "' (ip netns list shows the ones there are)");
+            throw new InputException("no network namespace '" + netns + "' (ip netns list shows the ones there are)");
         }
         PrintWriter err = spec.commandLine().getErr();
         Flanneld f = new Flanneld(registry, prefix, iface, subnetFile, Duration.ofMinutes(renewMargin), ipMasq, reclaim, System.nanoTime());

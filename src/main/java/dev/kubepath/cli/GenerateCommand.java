@@ -1,7 +1,7 @@
 package dev.kubepath.cli;
 
 import dev.kubepath.cluster.Synthetic;
-import dev.kubepath.ingest.SyntheticFile;
+import dev.kubepath.cluster.SyntheticFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,7 +27,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Synthetic.Spec s = new Synthetic.Spec(nodes, pods, services, endpoints, seed, Synthetic.Faults.parse(faults));
+        Synthetic.Spec s = Inputs.argument("--faults", () -> new Synthetic.Spec(nodes, pods, services, endpoints, seed, Synthetic.Faults.parse(faults)));
         Files.writeString(output, SyntheticFile.write(s));
         spec.commandLine().getOut().printf("wrote %s: %d nodes, %d pods, %d services%s%n", output, nodes, nodes * pods, services,
                 s.faults().equals(Synthetic.Faults.NONE) ? "" : ", faults " + s.faults());

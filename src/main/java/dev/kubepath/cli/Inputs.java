@@ -1,9 +1,9 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.ingest.BundleReader;
 import dev.kubepath.ingest.InputException;
 import dev.kubepath.ingest.SessionBundle;
-import dev.kubepath.ingest.Snapshots;
 import dev.kubepath.model.Snapshot;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Loading what a command is pointed at: the lines a bundle could not read become warnings, the rest goes on. */
@@ -52,8 +53,8 @@ final class Inputs {
      * directory removed afterwards).
      */
     static Bundle bundle(Path bundle, Path transcript, Path out, CommandSpec spec) {
-        if ((bundle == null) == (transcript == null)) throw new IllegalArgumentException("give a bundle directory or --transcript SESSION.txt (one of them)");
-        if (out != null && transcript == null) throw new IllegalArgumentException("-o DIR writes the bundle made from --transcript; there is no transcript");
+        if ((bundle == null) == (transcript == null)) throw new InputException("give a bundle directory or --transcript SESSION.txt (one of them)");
+        if (out != null && transcript == null) throw new InputException("-o DIR writes the bundle made from --transcript; there is no transcript");
         if (bundle != null) {
             if (!Files.isDirectory(bundle)) throw new InputException(bundle.toString(), 0, "not a bundle directory (expected cluster/ and hosts/ inside)");
             return new Bundle(bundle, BundleReader.read(bundle), false);
@@ -84,6 +85,26 @@ final class Inputs {
     private static void delete(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /** The host a command names on its command line: bad input when the snapshot has no such host. */
+    static String host(Snapshot snapshot, String name) {
+        if (snapshot.host(name).isEmpty()) {
+            throw new InputException("unknown host '" + name + "' (hosts: " + String.join(", ", snapshot.hostsByName().keySet()) + ")");
+        }
+        return name;
+    }
+
+    /**
+     * A value typed on the command line, read by a library parser (an address, a port). Only here does that
+     * parser's IllegalArgumentException mean bad input; anywhere else it is an internal failure.
+     */
+    static <T> T argument(String option, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage() == null ? option + ": not a valid value" : e.getMessage());
         }
     }
 }

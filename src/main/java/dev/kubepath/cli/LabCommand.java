@@ -1,5 +1,6 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.host.linux.ProcessRunner;
 import dev.kubepath.lab.Lab;
 import dev.kubepath.lab.LabCluster;
@@ -44,7 +45,7 @@ final class LabCommand {
             case "etcd" -> LabCluster.RegistryKind.ETCD;
             case "embedded" -> LabCluster.RegistryKind.EMBEDDED;
             case "auto" -> LabCluster.RegistryKind.defaultKind();
-            default -> throw new IllegalArgumentException("--registry " + s + ": expected etcd, embedded or auto");
+            default -> throw new InputException("--registry " + s + ": expected etcd, embedded or auto");
         };
     }
 
@@ -153,7 +154,7 @@ final class LabCommand {
             return 1;
         }
         String ns = hosts.get(host);
-        if (ns == null) throw new IllegalArgumentException("unknown lab host '" + host + "' (hosts: " + String.join(", ", hosts.keySet()) + ")");
+        if (ns == null) throw new InputException("unknown lab host '" + host + "' (hosts: " + String.join(", ", hosts.keySet()) + ")");
         if (LabSupervisor.CLUSTER_COMMANDS.contains(argv.get(0)) || line.startsWith("cat /run/flannel/")) {
             out.print(LabSupervisor.request(host, line));
             out.flush();
@@ -187,7 +188,7 @@ final class LabCommand {
             }
             // the launcher says where kubepath lives; collect.sh sits beside it
             java.nio.file.Path script = java.nio.file.Path.of(System.getenv().getOrDefault("KUBEPATH_HOME", "."), "collect.sh");
-            if (!java.nio.file.Files.isReadable(script)) throw new IllegalArgumentException(script + ": collect.sh not found (set KUBEPATH_HOME to the kubepath checkout)");
+            if (!java.nio.file.Files.isReadable(script)) throw new InputException(script + ": collect.sh not found (set KUBEPATH_HOME to the kubepath checkout)");
             spec.commandLine().getOut().print(LabSupervisor.request("-", "collect " + script.toAbsolutePath() + " " + out.toAbsolutePath()));
             spec.commandLine().getOut().flush();
             return 0;

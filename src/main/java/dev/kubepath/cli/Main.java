@@ -7,10 +7,11 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /** Entry point: picocli commands only; every command formats what a lower layer computed. */
-@Command(name = "kubepath", mixinStandardHelpOptions = true, version = "kubepath 0.1.0",
+@Command(name = "kubepath", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Follows packets through a flannel VXLAN + kube-proxy cluster network: simulate, run for real, diagnose.",
         subcommands = {DemoCommand.class, ShellCommand.class, SimulateCommand.class, TraceCommand.class, DoctorCommand.class, ReadCommand.class, MatrixCommand.class, DiffCommand.class,
                 ReportCommand.class, GenerateCommand.class, FlanneldCommand.class, LabCommand.class, BenchCommand.class, StartupCacheCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @picocli.CommandLine.Spec
@@ -21,6 +22,18 @@ public final class Main implements Runnable {
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
         spec.commandLine().getOut().println("\nStart with: kubepath demo");
+    }
+
+    /** The version, and the commit and date the build was made from (build.properties, written by the build). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Main.class.getResourceAsStream("/dev/kubepath/build.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {"kubepath 0.1.0 (commit " + p.getProperty("commit", "unknown") + ", " + p.getProperty("date", "unknown") + ")"};
+        }
     }
 
     /** Exit code for bad input: the command line, a file, a host name. */
@@ -80,15 +93,25 @@ public final class Main implements Runnable {
         return cl;
     }
 
-    /** Bad input becomes one line and exit code 2; anything else is a bug and keeps its stack trace. */
-    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+    /** Exit code for a failure of kubepath itself (sysexits' EX_SOFTWARE): a bug to report, never the user's input. */
+    public static final int INTERNAL = 70;
+
+    /**
+     * Bad input ({@link InputException}) becomes one line and exit code 2. Anything else escaped a command unexpected,
+     * whatever its type (an IllegalArgumentException included): it is an internal failure, said as such, with the
+     * stack trace the report needs.
+     */
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        switch (e) {
-            case InputException ie -> err.println("kubepath: " + ie.oneLine());
-            case IllegalArgumentException ia -> err.println("kubepath: " + ia.getMessage());
-            default -> throw e;
+        if (e instanceof InputException ie) {
+            err.println("kubepath: " + ie.oneLine());
+            err.flush();
+            return BAD_INPUT;
         }
+        InternalFailure failure = e instanceof InternalFailure f ? f : new InternalFailure(e);
+        err.println("kubepath: " + failure.getMessage());
+        failure.getCause().printStackTrace(err);
         err.flush();
-        return BAD_INPUT;
+        return INTERNAL;
     }
 }

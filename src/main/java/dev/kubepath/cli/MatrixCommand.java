@@ -1,10 +1,11 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.analysis.matrix.Destination;
 import dev.kubepath.analysis.matrix.Flow;
 import dev.kubepath.analysis.matrix.ReachabilityMatrix;
 import dev.kubepath.analysis.matrix.Summary;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -45,7 +47,7 @@ final class MatrixCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (json && csv) throw new IllegalArgumentException("--json and --csv exclude each other");
+        if (json && csv) throw new InputException("--json and --csv exclude each other");
         ReachabilityMatrix m = ReachabilityMatrix.of(Inputs.snapshot(snapshot, spec));
         Summary sum;
         try (Progress p = Progress.start("matrix", m.hostNames().size())) {
@@ -54,7 +56,7 @@ final class MatrixCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         boolean list = !summaryOnly && (json || csv);
         if (list && sum.flows() > LIST_LIMIT) {
-            throw new IllegalArgumentException(String.format("%,d flows are too many to list (limit %,d); use --summary", sum.flows(), LIST_LIMIT));
+            throw new InputException(String.format(Locale.ROOT, "%,d flows are too many to list (limit %,d); use --summary", sum.flows(), LIST_LIMIT));
         }
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 package dev.kubepath.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.report.ReportData;
 import dev.kubepath.report.Reports;
 import picocli.CommandLine.Command;
@@ -35,7 +35,7 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
         PrintWriter err = spec.commandLine().getErr();
-        JsonNode doctor = findings != null ? Reports.readFindings(findings) : noDoctor ? null
+        JsonNode doctor = findings != null ? Inputs.argument("--findings", () -> Reports.readFindings(findings)) : noDoctor ? null
                 : new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(
                         dev.kubepath.doctor.Doctor.examine(snapshot, loaded.snapshot())));
         long started = System.nanoTime();

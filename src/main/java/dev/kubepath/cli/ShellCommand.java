@@ -2,6 +2,7 @@ package dev.kubepath.cli;
 
 import dev.kubepath.cluster.ClusterFile;
 import dev.kubepath.cluster.ClusterRun;
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.cluster.SeedCluster;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.shell.SimShell;
@@ -62,7 +63,7 @@ final class ShellCommand implements Callable<Integer> {
                 SeedCluster.breakLikeTheSeed(cluster);
                 SeedCluster.deploy(cluster, SeedCluster.NODE_PORT_BEFORE);
             }
-            default -> throw new IllegalArgumentException("--at '" + at + "': expected healthy or incident");
+            default -> throw new InputException("--at '" + at + "': expected healthy or incident");
         }
         if (followSeed) {
             SeedCluster.pinTheFix(cluster);
@@ -73,10 +74,10 @@ final class ShellCommand implements Callable<Integer> {
 
     /** A cluster file: booted, its timeline played to --at (default: its end), then the shell on its first host. */
     private Integer onFile() throws Exception {
-        if (followSeed) throw new IllegalArgumentException("--follow-seed is for the seed; a cluster file pins with 'pin' lines in its timeline");
+        if (followSeed) throw new InputException("--follow-seed is for the seed; a cluster file pins with 'pin' lines in its timeline");
         Path path = Path.of(scenario);
         if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException("unknown scenario '" + scenario + "' (expected 'seed' or a cluster file; snapshot files are for 'kubepath trace')");
+            throw new InputException("unknown scenario '" + scenario + "' (expected 'seed' or a cluster file; snapshot files are for 'kubepath trace')");
         }
         ClusterFile f = ClusterFiles.load(scenario, spec);
         ClusterRun run = ClusterRun.simulated(f, e -> { });
@@ -87,10 +88,10 @@ final class ShellCommand implements Callable<Integer> {
 
     private Integer run(SimCluster cluster, String defaultHost) throws Exception {
         SimShell shell = new SimShell(cluster, host != null ? host : defaultHost);
-        if (host != null && !cluster.hasHost(host)) throw new IllegalArgumentException("unknown host '" + host + "' (hosts: " + String.join(", ", cluster.hostNames()) + ")");
+        if (host != null && !cluster.hasHost(host)) throw new InputException("unknown host '" + host + "' (hosts: " + String.join(", ", cluster.hostNames()) + ")");
         PrintWriter out = spec.commandLine().getOut();
         if (script != null) {
-            if (!Files.isReadable(script)) throw new IllegalArgumentException(script + ": cannot read the script");
+            if (!Files.isReadable(script)) throw new InputException(script + ": cannot read the script");
             transcript(shell, Files.readAllLines(script), out);
         } else if (System.console() != null) {
             interactive(shell, cluster.hostNames());

@@ -1,5 +1,7 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
+
 import dev.kubepath.cluster.ClusterFile;
 import dev.kubepath.cluster.ClusterRun;
 import dev.kubepath.cluster.SnapshotWriter;
@@ -51,7 +53,7 @@ final class SimulateCommand implements Callable<Integer> {
         TreeSet<Duration> moments = new TreeSet<>();
         for (String s : snapshotAt) moments.add(duration("--snapshot-at", s));
         if (!moments.isEmpty() && moments.last().compareTo(end) > 0) {
-            throw new IllegalArgumentException("--snapshot-at " + label(moments.last()) + " is after --until " + label(end));
+            throw new InputException("--snapshot-at " + label(moments.last()) + " is after --until " + label(end));
         }
         moments.add(end);
         Files.createDirectories(out);
@@ -92,7 +94,7 @@ final class SimulateCommand implements Callable<Integer> {
         try {
             return ClusterFile.duration(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(option + " " + e.getMessage());
+            throw new InputException(option + " " + e.getMessage());
         }
     }
 

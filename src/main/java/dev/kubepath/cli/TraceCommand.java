@@ -1,9 +1,10 @@
 package dev.kubepath.cli;
 
 import dev.kubepath.dataplane.DataPlane;
+import dev.kubepath.model.Snapshot;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Trace;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.dataplane.TraceText;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.SocketAddress;
@@ -42,8 +43,9 @@ final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Probe probe = probe(to, icmp, size);
-        Trace t = new DataPlane(Inputs.snapshot(snapshot, spec)).trace(from, probe);
+        Probe probe = Inputs.argument("--to", () -> probe(to, icmp, size));
+        Snapshot s = Inputs.snapshot(snapshot, spec);
+        Trace t = new DataPlane(s).trace(Inputs.host(s, from), probe);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? Json.write(TraceText.json(t)) + "\n" : TraceText.story(t));
         out.flush();

@@ -84,6 +84,8 @@ public final class DataPlane {
                 if (l.vtepMac() != null) leaseByMac.put(l.vtepMac().bits(), l);
             }
         }
+        bridges.freeze();
+        leases.freeze();
         for (Service s : snapshot.cluster().services()) {
             if (s.clusterIp() != null) clusterIps.put(s.clusterIp().bits(), s);
             for (Service.Port p : s.ports()) if (p.nodePort() > 0) nodePorts.add(p.nodePort());

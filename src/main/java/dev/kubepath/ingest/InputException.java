@@ -11,6 +11,11 @@ public class InputException extends RuntimeException {
         this.line = line;
     }
 
+    /** Bad input that is no file's: an option's value, a host name, an address typed on the command line. */
+    public InputException(String message) {
+        this(null, 0, message);
+    }
+
     public String file() {
         return file;
     }

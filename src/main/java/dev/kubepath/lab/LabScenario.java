@@ -42,7 +42,7 @@ public final class LabScenario {
             default -> {
                 java.nio.file.Path path = java.nio.file.Path.of(name);
                 if (!java.nio.file.Files.isRegularFile(path)) {
-                    throw new IllegalArgumentException("unknown lab scenario '" + name + "' (expected seed, seed-healthy or a cluster file)");
+                    throw new dev.kubepath.ingest.InputException("unknown lab scenario '" + name + "' (expected seed, seed-healthy or a cluster file)");
                 }
                 yield up(ClusterFile.load(path), registry);
             }
@@ -58,7 +58,7 @@ public final class LabScenario {
      */
     public static LabCluster up(ClusterFile file, LabCluster.RegistryKind registry) {
         if (file.spec().hosts().size() > MAX_HOSTS) {
-            throw new IllegalArgumentException(file.file() + ": " + file.spec().hosts().size() + " hosts; the lab runs at most " + MAX_HOSTS);
+            throw new dev.kubepath.ingest.InputException(file.file() + ": " + file.spec().hosts().size() + " hosts; the lab runs at most " + MAX_HOSTS);
         }
         LabCluster.RegistryKind kind = registry == LabCluster.RegistryKind.ETCD && file.registry() == ClusterFile.Registry.ETCD_V3
                 ? LabCluster.RegistryKind.ETCD_V3 : registry;

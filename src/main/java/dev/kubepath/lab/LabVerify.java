@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -75,8 +77,12 @@ public final class LabVerify {
                 String[] r;
                 try {
                     r = real.get(i).get();
-                } catch (Exception e) {
-                    r = new String[] {"INSUFFICIENT_INFO", e.toString()};
+                } catch (ExecutionException e) {
+                    r = new String[] {"INSUFFICIENT_INFO", e.getCause().toString()};
+                } catch (InterruptedException e) {
+                    // stop here: closing the pool cancels the flows still running, and the caller sees the interrupt
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("lab verify interrupted after " + i + " of " + flows.size() + " flows");
                 }
                 Trace t = plane.trace(f.from(), f.probe());
                 rows.add(new Row(f.from(), f.probe() instanceof Probe.Ping ? "ping" : "curl", f.probe().toString(),

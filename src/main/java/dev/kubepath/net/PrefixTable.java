@@ -6,23 +6,30 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Longest-prefix-match table. Entries are collected with {@link #put} and, on the first lookup, frozen into one
- * sorted int array per prefix length: 8 bytes an entry, so 5,000 hosts with 5,000 routes each fit in memory, and a
- * lookup costs one binary search per prefix length in use (a flannel host uses four or five).
- * Several values may share a prefix (routes that differ in metric); lookups return all of them.
- * Not thread-safe while being filled; safe for concurrent lookups once frozen.
+ * Longest-prefix-match table. Entries are collected with {@link #put}, then {@link #freeze} (called by whoever
+ * builds the table, before sharing it) sorts them into one int array per prefix length: 8 bytes an entry, so 5,000
+ * hosts with 5,000 routes each fit in memory, and a lookup costs one binary search per prefix length in use (a
+ * flannel host uses four or five). Several values may share a prefix (routes that differ in metric); lookups return
+ * all of them. Not thread-safe while being filled; a lookup before freeze() is a bug and throws. Once frozen, the
+ * arrays are immutable and published through one volatile field, so concurrent lookups (the parallel streams of the
+ * doctor and the matrix) always see them whole.
  */
 public final class PrefixTable<V> {
     private int[] pendingLengths = new int[8];
     private int[] pendingNetworks = new int[8];
     private List<Object> pendingValues = new ArrayList<>();
-    private int[][] keys;          // per length: sorted network addresses (duplicates adjacent)
-    private Object[][] values;     // per length: values in the same order
-    private int[] lengthsInUse;    // descending
+    private volatile Frozen frozen;
     private int size;
 
+    /**
+     * @param keys         per length: sorted network addresses (duplicates adjacent)
+     * @param values       per length: values in the same order
+     * @param lengthsInUse descending
+     */
+    private record Frozen(int[][] keys, Object[][] values, int[] lengthsInUse) {}
+
     public void put(Prefix prefix, V value) {
-        if (keys != null) throw new IllegalStateException("table is frozen");
+        if (frozen != null) throw new IllegalStateException("table is frozen");
         if (size == pendingLengths.length) {
             pendingLengths = Arrays.copyOf(pendingLengths, size * 2);
             pendingNetworks = Arrays.copyOf(pendingNetworks, size * 2);
@@ -33,9 +40,9 @@ public final class PrefixTable<V> {
         size++;
     }
 
-    /** Sorts what was put into the lookup arrays; called by the first lookup when not called before. */
+    /** Sorts what was put into the lookup arrays; later calls do nothing. */
     public synchronized PrefixTable<V> freeze() {
-        if (keys != null) return this;
+        if (frozen != null) return this;
         int[] counts = new int[33];
         for (int i = 0; i < size; i++) counts[pendingLengths[i]]++;
         long[][] packed = new long[33][];
@@ -63,9 +70,7 @@ public final class PrefixTable<V> {
         }
         int[] lens = new int[used];
         for (int len = 32, j = 0; len >= 0; len--) if (ks[len].length > 0) lens[j++] = len;
-        values = vs;
-        lengthsInUse = lens;
-        keys = ks;
+        frozen = new Frozen(ks, vs, lens);
         pendingLengths = null;
         pendingNetworks = null;
         pendingValues = null;
@@ -74,15 +79,14 @@ public final class PrefixTable<V> {
 
     /** The values stored under exactly this prefix (empty when none). */
     public List<V> exact(Prefix prefix) {
-        if (keys == null) freeze();
-        return collect(prefix.length(), prefix.network().bits(), v -> true);
+        return collect(frozen(), prefix.length(), prefix.network().bits(), v -> true);
     }
 
     /** The values of the longest prefix containing the address that has any value passing the filter. */
     public List<V> longestMatch(Ipv4 address, Predicate<V> usable) {
-        if (keys == null) freeze();
-        for (int len : lengthsInUse) {
-            List<V> found = collect(len, address.bits() & Prefix.mask(len), usable);
+        Frozen f = frozen();
+        for (int len : f.lengthsInUse()) {
+            List<V> found = collect(f, len, address.bits() & Prefix.mask(len), usable);
             if (!found.isEmpty()) return found;
         }
         return List.of();
@@ -92,15 +96,21 @@ public final class PrefixTable<V> {
         return longestMatch(address, v -> true);
     }
 
+    private Frozen frozen() {
+        Frozen f = frozen;
+        if (f == null) throw new IllegalStateException("lookup in a table not yet frozen (freeze() it when it is built)");
+        return f;
+    }
+
     @SuppressWarnings("unchecked")
-    private List<V> collect(int len, int network, Predicate<V> usable) {
-        int[] k = keys[len];
+    private List<V> collect(Frozen f, int len, int network, Predicate<V> usable) {
+        int[] k = f.keys()[len];
         int i = search(k, network);
         if (i < 0) return List.of();
         while (i > 0 && k[i - 1] == network) i--;
         List<V> out = null;
         for (; i < k.length && k[i] == network; i++) {
-            V v = (V) values[len][i];
+            V v = (V) f.values()[len][i];
             if (usable.test(v)) {
                 if (out == null) out = new ArrayList<>(1);
                 out.add(v);

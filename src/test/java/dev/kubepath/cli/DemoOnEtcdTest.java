@@ -1,5 +1,6 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.Prerequisites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.flannel.etcd.EtcdProcess;
@@ -37,7 +38,7 @@ class DemoOnEtcdTest {
 
     @Test
     void theReplayLeavesTheSeedsLeasesInARealEtcd() throws Exception {
-        assumeTrue(EtcdProcess.available(), "etcd is not installed (scripts/test.sh installs etcd-server as root)");
+        Prerequisites.etcd();
         try (EtcdProcess etcd = EtcdProcess.start()) {
             String url = etcd.clientUrl().toString();
             Cli r = Cli.run("demo", "--json", "--etcd-endpoints", url);
@@ -60,7 +61,7 @@ class DemoOnEtcdTest {
 
     @Test
     void theReplayWorksOnTheV3KeySpaceToo() throws Exception {
-        assumeTrue(EtcdProcess.available(), "etcd is not installed (scripts/test.sh installs etcd-server as root)");
+        Prerequisites.etcd();
         try (EtcdProcess etcd = EtcdProcess.start()) {
             String url = etcd.clientUrl().toString();
             Cli r = Cli.run("demo", "--json", "--etcd-endpoints", url, "--etcd-api", "v3");

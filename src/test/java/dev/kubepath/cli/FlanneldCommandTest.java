@@ -1,5 +1,6 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.Prerequisites;
 import dev.kubepath.flannel.etcd.EtcdProcess;
 import dev.kubepath.host.linux.LinuxHost;
 import dev.kubepath.host.linux.Netns;
@@ -26,7 +27,7 @@ class FlanneldCommandTest {
     @Test
     void twoAgentsBuildAWorkingOverlayBetweenTheirNamespaces(@TempDir Path dir) throws Exception {
         RootOnly.assume();
-        assumeTrue(EtcdProcess.available(), "etcd is not installed");
+        Prerequisites.etcd();
         List<Thread> agents = new ArrayList<>();
         List<String> logs = java.util.Collections.synchronizedList(new ArrayList<>());
         try (EtcdProcess etcd = EtcdProcess.start(); Lab lab = new Lab()) {

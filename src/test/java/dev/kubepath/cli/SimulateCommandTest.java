@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.analysis.matrix.ReachabilityMatrix;
 import dev.kubepath.cluster.ClusterFile;
 import dev.kubepath.cluster.ClusterRun;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.model.Snapshot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

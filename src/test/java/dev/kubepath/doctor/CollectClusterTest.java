@@ -1,5 +1,6 @@
 package dev.kubepath.doctor;
 
+import dev.kubepath.Prerequisites;
 import dev.kubepath.flannel.etcd.EtcdProcess;
 import dev.kubepath.ingest.BundleReader;
 import dev.kubepath.model.Lease;
@@ -41,7 +42,8 @@ class CollectClusterTest {
 
     @Test
     void leasesCollectedWithEitherApiReadBackAsTheSeedsLeases() throws Exception {
-        assumeTrue(EtcdProcess.available() && Files.isExecutable(Path.of("/usr/bin/etcdctl")), "needs etcd and etcdctl");
+        Prerequisites.etcd();
+        Prerequisites.tool("etcdctl");
         try (EtcdProcess etcd = EtcdProcess.start()) {
             String url = etcd.clientUrl().toString();
             // v2 and v3 keep separate key spaces: the same leases are written into both

@@ -1,5 +1,6 @@
 package dev.kubepath.doctor;
 
+import dev.kubepath.Prerequisites;
 import dev.kubepath.ingest.BundleReader;
 import dev.kubepath.ingest.ParseProblem;
 import dev.kubepath.model.Facet;
@@ -34,7 +35,7 @@ class CollectScriptTest {
 
     @Test
     void theCollectorsHostFilesReadBackAsTheNamespacesState() throws Exception {
-        assumeTrue(rootWithIp(), "needs root and iproute2");
+        Prerequisites.root();
         String ns = "kpdoc-collect-" + ProcessHandle.current().pid();
         Path out = dir.resolve("bundle");
         Path script = dir.resolve("run.sh");

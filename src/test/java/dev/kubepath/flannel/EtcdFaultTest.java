@@ -1,5 +1,6 @@
 package dev.kubepath.flannel;
 
+import dev.kubepath.Prerequisites;
 import dev.kubepath.flannel.etcd.EtcdProcess;
 import dev.kubepath.flannel.etcd.EtcdV2Registry;
 import dev.kubepath.flannel.subnet.SubnetEnv;
@@ -59,7 +60,7 @@ class EtcdFaultTest {
 
     @Test
     void etcdStoppedThenRestartedAgentsKeepRoutesAndResume() throws Exception {
-        assumeTrue(EtcdProcess.available(), "etcd not installed");
+        Prerequisites.etcd();
         try (EtcdProcess etcd = EtcdProcess.start();
              EtcdV2Registry registry = new EtcdV2Registry(etcd.clientUrls(), "/coreos.com/network", Duration.ofMillis(500))) {
             registry.setConfig(SeedCluster.CONFIG);
@@ -89,7 +90,7 @@ class EtcdFaultTest {
 
     @Test
     void leaseDeletedByHandStopsItsOwnerAndLeavesEveryRoutingTable() throws Exception {
-        assumeTrue(EtcdProcess.available(), "etcd not installed");
+        Prerequisites.etcd();
         try (EtcdProcess etcd = EtcdProcess.start();
              EtcdV2Registry registry = new EtcdV2Registry(etcd.clientUrls())) {
             registry.setConfig(SeedCluster.CONFIG);
@@ -110,7 +111,7 @@ class EtcdFaultTest {
 
     @Test
     void threeMemberClusterWithOneMemberKilledKeepsAgentsWorking() throws Exception {
-        assumeTrue(EtcdProcess.available(), "etcd not installed");
+        Prerequisites.etcd();
         try (EtcdProcess etcd = EtcdProcess.cluster(3);
              EtcdV2Registry registry = new EtcdV2Registry(etcd.clientUrls(), "/coreos.com/network", Duration.ofMillis(700))) {
             registry.setConfig(SeedCluster.CONFIG);
@@ -139,7 +140,7 @@ class EtcdFaultTest {
 
     @Test
     void etcdV3StoppedThenRestartedAgentsKeepRoutesAndResume() throws Exception {
-        assumeTrue(EtcdProcess.available(), "etcd not installed");
+        Prerequisites.etcd();
         try (EtcdProcess etcd = EtcdProcess.start();
              var registry = new dev.kubepath.flannel.etcd.EtcdV3Registry(etcd.clientUrls(), "/coreos.com/network", Duration.ofMillis(800), 1)) {
             registry.setConfig(SeedCluster.CONFIG);

@@ -1,5 +1,6 @@
 package dev.kubepath.flannel;
 
+import dev.kubepath.Prerequisites;
 import dev.kubepath.flannel.etcd.EtcdProcess;
 import dev.kubepath.flannel.etcd.EtcdV2Registry;
 import dev.kubepath.host.SimulatedHost;
@@ -19,7 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class FlanneldTest {
     @Test
     void flagsStartAnAgentThatKeepsTheSubnetOfItsSubnetFile(@TempDir Path dir) throws Exception {
-        assumeTrue(EtcdProcess.available(), "etcd not installed");
+        Prerequisites.etcd();
         Path env = dir.resolve("subnet.env");
         Files.writeString(env, "FLANNEL_NETWORK=172.17.0.0/16\nFLANNEL_SUBNET=172.17.89.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n");
         try (EtcdProcess etcd = EtcdProcess.start(); EtcdV2Registry admin = new EtcdV2Registry(etcd.clientUrls())) {

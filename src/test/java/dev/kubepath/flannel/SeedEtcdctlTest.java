@@ -1,5 +1,6 @@
 package dev.kubepath.flannel;
 
+import dev.kubepath.Prerequisites;
 import dev.kubepath.flannel.etcd.EtcdProcess;
 import dev.kubepath.flannel.etcd.EtcdV2Registry;
 import dev.kubepath.flannel.subnet.SubnetEnv;
@@ -26,7 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code etcdctl} (ETCDCTL_API=2) then prints exactly the seed's transcript lines.
  */
 class SeedEtcdctlTest {
-    private static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
+    private static final Path ETCDCTL = Prerequisites.onPath("etcdctl");
 
     /** A command of the transcript and the lines it printed. */
     record Exchange(List<String> args, List<String> output) {}
@@ -80,7 +81,8 @@ class SeedEtcdctlTest {
 
     @Test
     void realEtcdHoldsTheSeedsKeysAndValuesByteForByte() throws Exception {
-        assumeTrue(EtcdProcess.available() && Files.isExecutable(ETCDCTL), "etcd/etcdctl not installed");
+        Prerequisites.etcd();
+        Prerequisites.tool("etcdctl");
         try (EtcdProcess etcd = EtcdProcess.start();
              EtcdV2Registry registry = new EtcdV2Registry(etcd.clientUrls())) {
             registry.setConfig(SeedCluster.CONFIG);

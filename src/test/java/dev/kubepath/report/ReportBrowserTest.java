@@ -1,10 +1,11 @@
 package dev.kubepath.report;
 
+import dev.kubepath.Prerequisites;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.bench.HeadlessChromium;
 import dev.kubepath.cluster.Synthetic;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.model.Snapshot;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class ReportBrowserTest {
 
     @BeforeAll
     static void chromiumPresent() {
-        assumeTrue(HeadlessChromium.BINARY != null, "no chromium on PATH");
+        Prerequisites.tool("chromium");
     }
 
     @Test

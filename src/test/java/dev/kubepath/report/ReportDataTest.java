@@ -3,7 +3,7 @@ package dev.kubepath.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.cluster.Synthetic;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.model.Snapshot;
 import org.junit.jupiter.api.Test;
 

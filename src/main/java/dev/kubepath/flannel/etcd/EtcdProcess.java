@@ -21,7 +21,20 @@ import java.util.stream.Stream;
  * stops every member and removes the data dirs.
  */
 public final class EtcdProcess implements AutoCloseable {
-    public static final Path BINARY = Path.of(System.getenv().getOrDefault("KUBEPATH_ETCD", "/usr/bin/etcd"));
+    /** KUBEPATH_ETCD, else the first {@code etcd} on PATH (as the installer looks for it), else just "etcd". */
+    public static final Path BINARY = binary(System.getenv("KUBEPATH_ETCD"), System.getenv("PATH"));
+
+    static Path binary(String override, String path) {
+        if (override != null && !override.isBlank()) return Path.of(override);
+        if (path != null) {
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                if (dir.isEmpty()) continue;
+                Path candidate = Path.of(dir, "etcd");
+                if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) return candidate;
+            }
+        }
+        return Path.of("etcd");
+    }
 
     /** One member: its ports and process. */
     public static final class Member {

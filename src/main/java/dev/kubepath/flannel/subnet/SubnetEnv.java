@@ -1,9 +1,7 @@
 package dev.kubepath.flannel.subnet;
 
+import dev.kubepath.ingest.Parsed;
 import dev.kubepath.net.Prefix;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * {@code /run/flannel/subnet.env}: what docker reads for {@code --bip} and {@code --mtu} when it starts.
@@ -24,42 +22,22 @@ public record SubnetEnv(Prefix network, Prefix subnet, int mtu, boolean ipMasq) 
                 + "FLANNEL_IPMASQ=" + ipMasq + "\n";
     }
 
-    /** Parses the file; {@code source} names it in errors, which carry the line number and the expectation. */
+    /**
+     * Parses the file with the bundle's subnet.env parser (one parser per format); {@code source} names it in errors,
+     * which carry the line number and the expectation. flanneld writes FLANNEL_IPMASQ with Go's %v of a bool, so
+     * anything but true or false is an error, not false; a file without the line (written by hand) means false.
+     */
     public static SubnetEnv parse(String text, String source) {
-        Map<String, String> values = new LinkedHashMap<>();
-        Map<String, Integer> lines = new LinkedHashMap<>();
-        String[] all = text.split("\n", -1);
-        for (int i = 0; i < all.length; i++) {
-            String line = all[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) continue;
-            int eq = line.indexOf('=');
-            if (eq <= 0) throw new IllegalArgumentException(source + ":" + (i + 1) + ": expected NAME=value, got '" + line + "'");
-            values.put(line.substring(0, eq), line.substring(eq + 1));
-            lines.put(line.substring(0, eq), i + 1);
-        }
-        Prefix network = Prefix.parse(require(values, lines, "FLANNEL_NETWORK", source));
-        String sub = require(values, lines, "FLANNEL_SUBNET", source);
-        Prefix subnet;
-        try {
-            subnet = Prefix.parse(sub);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ":" + lines.get("FLANNEL_SUBNET") + ": FLANNEL_SUBNET expected a.b.c.d/len, got '" + sub + "'", e);
-        }
-        int mtu;
-        String m = require(values, lines, "FLANNEL_MTU", source);
-        try {
-            mtu = Integer.parseInt(m);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + ":" + lines.get("FLANNEL_MTU") + ": FLANNEL_MTU expected a number, got '" + m + "'", e);
-        }
-        boolean masq = Boolean.parseBoolean(values.getOrDefault("FLANNEL_IPMASQ", "false"));
-        return new SubnetEnv(network, subnet, mtu, masq);
+        Parsed<dev.kubepath.ingest.SubnetEnv> parsed = dev.kubepath.ingest.SubnetEnv.parse(source, text);
+        if (!parsed.clean()) throw new IllegalArgumentException(parsed.problems().getFirst().toString());
+        dev.kubepath.ingest.SubnetEnv e = parsed.value();
+        return new SubnetEnv(require(e.network(), "FLANNEL_NETWORK", source), require(e.subnet(), "FLANNEL_SUBNET", source),
+                require(e.mtu(), "FLANNEL_MTU", source), Boolean.TRUE.equals(e.ipMasq()));
     }
 
-    private static String require(Map<String, String> values, Map<String, Integer> lines, String key, String source) {
-        String v = values.get(key);
-        if (v == null) throw new IllegalArgumentException(source + ": " + key + " missing (expected a line " + key + "=...)");
-        return v;
+    private static <T> T require(T value, String key, String source) {
+        if (value == null) throw new IllegalArgumentException(source + ": " + key + " missing (expected a line " + key + "=...)");
+        return value;
     }
 
     public static SubnetEnv of(Prefix network, Prefix subnet, int mtu, boolean ipMasq) {

@@ -3,7 +3,10 @@ package dev.kubepath.host.linux;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.host.HostNetworkException;
+import dev.kubepath.ingest.BridgeFdbText;
+import dev.kubepath.ingest.IpNeighText;
 import dev.kubepath.ingest.IpRouteJson;
+import dev.kubepath.ingest.Parsed;
 import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.Facet;
 import dev.kubepath.model.Host;
@@ -19,8 +22,8 @@ import dev.kubepath.net.Mac;
 import dev.kubepath.net.Protocol;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /** Reads one namespace's state from iproute2's JSON output into the vendor-neutral model. */
 final class HostReader {
@@ -53,17 +56,11 @@ final class HostReader {
             if (route != null) b.route(route);
         }
         b.know(Facet.ROUTES);
-        for (JsonNode n : json(ns.ip("-4", "-j", "neigh", "show"))) {
-            String mac = n.path("lladdr").asText(null);
-            b.neighbour(new Neighbour(Ipv4.parse(n.path("dst").asText()), n.path("dev").asText(),
-                    mac == null ? null : Mac.parse(mac), neighbourState(n.path("state"))));
-        }
+        for (Neighbour n : parsed(ns.ip("-4", "-j", "neigh", "show"), IpNeighText::parse)) b.neighbour(n);
         b.know(Facet.NEIGHBOURS);
-        for (JsonNode f : json(ns.bridge("-j", "fdb", "show"))) {
+        for (FdbEntry f : parsed(ns.bridge("-j", "fdb", "show"), BridgeFdbText::parse)) {
             // only what a VXLAN device forwards to remote VTEPs; bridge ports' own and multicast entries are noise
-            if (!f.has("dst") || !Ipv4.isValid(f.path("dst").asText())) continue;
-            b.fdb(new FdbEntry(Mac.parse(f.path("mac").asText()), f.path("ifname").asText(),
-                    Ipv4.parse(f.path("dst").asText()), "permanent".equals(f.path("state").asText())));
+            if (f.dst() != null) b.fdb(f);
         }
         b.know(Facet.FDB);
     }
@@ -150,17 +147,6 @@ final class HostReader {
         }
     }
 
-    private static Neighbour.State neighbourState(JsonNode states) {
-        for (JsonNode s : states) {
-            try {
-                return Neighbour.State.valueOf(s.asText().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException other) {
-                // DELAY, PROBE: a reachable entry being re-confirmed
-            }
-        }
-        return Neighbour.State.STALE;
-    }
-
     private void readSockets(HostBuilder b, CommandResult ss) {
         if (!ss.ok()) return; // sockets stay unknown rather than wrongly empty
         for (String line : ss.stdout().split("\n")) {
@@ -176,6 +162,17 @@ final class HostReader {
             b.socket(new Socket(Protocol.TCP, addr, Integer.parseInt(local.substring(colon + 1)), null));
         }
         b.know(Facet.SOCKETS);
+    }
+
+    /**
+     * Output read by the parser a bundle's file goes through, so {@code lab verify} checks that parser too. The lab's
+     * own kernel printing something that parser cannot read is a failure of the lab, never a line to skip.
+     */
+    private <T> T parsed(CommandResult r, BiFunction<String, String, Parsed<T>> parser) {
+        if (!r.ok()) throw new HostNetworkException(ns.name() + ": '" + r.commandLine() + "' failed: " + r.stderr().strip());
+        Parsed<T> p = parser.apply(ns.name() + ": " + r.commandLine(), r.stdout().isBlank() ? "[]" : r.stdout());
+        if (!p.clean()) throw new HostNetworkException(ns.name() + ": '" + r.commandLine() + "' printed what its parser cannot read: " + p.problems().getFirst().message());
+        return p.value();
     }
 
     private JsonNode json(CommandResult r) {

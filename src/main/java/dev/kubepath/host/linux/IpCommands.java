@@ -16,10 +16,10 @@ import java.util.Locale;
  * Translates changes into iproute2 batch lines: {@code ip -batch} lines (link, addr, route, neigh) and
  * {@code bridge -batch} lines (fdb; iproute2 6.1's {@code ip -batch} rejects "fdb" with 'Object "fdb" is unknown').
  */
-final class IpCommands {
+public final class IpCommands {
     private IpCommands() {}
 
-    static boolean isBridgeChange(NetChange c) {
+    public static boolean isBridgeChange(NetChange c) {
         return c instanceof NetChange.ReplaceFdb || c instanceof NetChange.DeleteFdb;
     }
 
@@ -35,7 +35,7 @@ final class IpCommands {
     }
 
     /** The ip -batch lines of one change (an added link that starts up or enslaved takes more than one line). */
-    static List<String> ipLines(String host, NetChange c) {
+    public static List<String> ipLines(String host, NetChange c) {
         return switch (c) {
             case NetChange.AddLink a -> addLink(host, a.link());
             case NetChange.DeleteLink d -> List.of("link del " + d.name());
@@ -52,7 +52,7 @@ final class IpCommands {
         };
     }
 
-    static String bridgeLine(NetChange c) {
+    public static String bridgeLine(NetChange c) {
         return switch (c) {
             case NetChange.ReplaceFdb f -> fdb("fdb replace ", f.entry()) + (f.entry().permanent() ? " permanent" : " dynamic");
             case NetChange.DeleteFdb f -> fdb("fdb del ", f.entry());

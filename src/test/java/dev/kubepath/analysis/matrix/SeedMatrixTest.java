@@ -3,7 +3,7 @@ package dev.kubepath.analysis.matrix;
 import dev.kubepath.dataplane.DataPlane;
 import dev.kubepath.dataplane.Trace;
 import dev.kubepath.dataplane.Verdict;
-import dev.kubepath.ingest.Snapshots;
+import dev.kubepath.cluster.Snapshots;
 import dev.kubepath.model.Snapshot;
 import org.junit.jupiter.api.Test;
 

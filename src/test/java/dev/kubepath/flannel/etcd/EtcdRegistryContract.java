@@ -1,5 +1,6 @@
 package dev.kubepath.flannel.etcd;
 
+import dev.kubepath.Prerequisites;
 import dev.kubepath.flannel.registry.SubnetRegistryContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +17,7 @@ abstract class EtcdRegistryContract extends SubnetRegistryContract {
 
     @BeforeAll
     static void startEtcd() throws Exception {
-        assumeTrue(EtcdProcess.available(), "etcd binary not installed at " + EtcdProcess.BINARY);
+        Prerequisites.etcd();
         etcd = EtcdProcess.start();
     }
 

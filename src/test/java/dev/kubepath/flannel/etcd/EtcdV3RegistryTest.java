@@ -1,5 +1,6 @@
 package dev.kubepath.flannel.etcd;
 
+import dev.kubepath.Prerequisites;
 import dev.kubepath.flannel.registry.SubnetRegistry;
 
 import java.time.Duration;
@@ -14,8 +15,7 @@ class EtcdV3RegistryTest extends EtcdRegistryContract {
 
     @org.junit.jupiter.api.Test
     void valuesAreWrittenInFlannelV3Form() throws Exception {
-        java.nio.file.Path etcdctl = java.nio.file.Path.of("/usr/bin/etcdctl");
-        assumeTrue(java.nio.file.Files.isExecutable(etcdctl), "etcdctl not installed");
+        java.nio.file.Path etcdctl = Prerequisites.tool("etcdctl");
         try (var r = new EtcdV3Registry(etcd.clientUrls())) {
             r.createLease(new dev.kubepath.model.Lease(dev.kubepath.net.Prefix.parse("172.17.9.0/24"), dev.kubepath.net.Ipv4.parse("10.0.0.36"),
                     "vxlan", dev.kubepath.net.Mac.parse("2a:2c:21:3a:58:21"), null), Duration.ofHours(1));

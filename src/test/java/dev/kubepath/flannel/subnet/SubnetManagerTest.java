@@ -70,7 +70,13 @@ class SubnetManagerTest {
         assertThat(env.render()).isEqualTo("FLANNEL_NETWORK=172.17.0.0/16\nFLANNEL_SUBNET=172.17.89.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n");
         assertThat(SubnetEnv.parse(env.render(), "x")).isEqualTo(env);
         assertThatThrownBy(() -> SubnetEnv.parse("FLANNEL_NETWORK=172.17.0.0/16\nFLANNEL_SUBNET=172.17.89.1/24\nFLANNEL_MTU=big\n", "/run/flannel/subnet.env"))
-                .hasMessage("/run/flannel/subnet.env:3: FLANNEL_MTU expected a number, got 'big'");
+                .hasMessage("/run/flannel/subnet.env:3: 'big' is not a valid FLANNEL_MTU (expected a number)");
+        // flanneld writes true or false (Go's %v of a bool); anything else is named, never read as false
+        assertThatThrownBy(() -> SubnetEnv.parse(env.render().replace("FLANNEL_IPMASQ=true", "FLANNEL_IPMASQ=yes"), "/run/flannel/subnet.env"))
+                .hasMessage("/run/flannel/subnet.env:4: FLANNEL_IPMASQ 'yes' is not true or false");
+        assertThat(SubnetEnv.parse(env.render().replace("FLANNEL_IPMASQ=true\n", ""), "x").ipMasq()).isFalse();
+        assertThatThrownBy(() -> SubnetEnv.parse("FLANNEL_NETWORK=172.17.0.0/16\nFLANNEL_MTU=1450\n", "x"))
+                .hasMessage("x: FLANNEL_SUBNET missing (expected a line FLANNEL_SUBNET=...)");
         assertThatThrownBy(() -> SubnetEnv.parse("garbage\n", "/run/flannel/subnet.env")).hasMessageStartingWith("/run/flannel/subnet.env:1: expected NAME=value");
     }
 

@@ -55,6 +55,22 @@ class LinuxHostTest {
             new LinkKind.Vxlan(1, 8472, Ipv4.parse("10.0.0.36"), "eth0", false), 1450, Mac.parse("ce:8a:7b:2b:f1:11"), true, null);
 
     @Test
+    void entriesAddedByHandReadBackWithTheBundleParsersStates() {
+        host.apply(List.of(new NetChange.AddLink(FLANNEL)));
+        // 'static' is NUD_NOARP: like 'permanent' it never ages out of the VXLAN FDB, so both are permanent
+        ns.bridge("fdb", "append", "b2:83:33:7b:fd:37", "dev", "flannel.1", "dst", "10.0.0.33", "self", "static").orThrow();
+        ns.bridge("fdb", "append", "4e:11:22:33:44:55", "dev", "flannel.1", "dst", "10.0.0.34", "self", "dynamic").orThrow();
+        // a PROBE entry still forwards with its MAC while the kernel re-confirms it: STALE in the model
+        ns.ip("neigh", "replace", "10.0.0.105", "lladdr", "02:00:00:00:00:05", "dev", "eth0", "nud", "probe").orThrow();
+        Host read = host.read();
+        assertThat(read.fdb()).contains(
+                new FdbEntry(Mac.parse("b2:83:33:7b:fd:37"), "flannel.1", Ipv4.parse("10.0.0.33"), true),
+                new FdbEntry(Mac.parse("4e:11:22:33:44:55"), "flannel.1", Ipv4.parse("10.0.0.34"), false));
+        assertThat(read.neighbours()).contains(
+                new Neighbour(Ipv4.parse("10.0.0.105"), "eth0", Mac.parse("02:00:00:00:00:05"), Neighbour.State.STALE));
+    }
+
+    @Test
     void flannelEntriesReadBackExactlyAsApplied() {
         IfAddress vtepAddress = new IfAddress("flannel.1", Ipv4.parse("172.17.89.0"), 32);
         Route route = Route.onlink(Prefix.parse("172.17.9.0/24"), Ipv4.parse("172.17.9.0"), "flannel.1");

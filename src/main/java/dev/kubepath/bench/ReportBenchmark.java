@@ -1,6 +1,8 @@
-package dev.kubepath.report;
+package dev.kubepath.bench;
 
-import dev.kubepath.bench.Benchmark;
+import dev.kubepath.report.ReportData;
+import dev.kubepath.report.ReportPage;
+import dev.kubepath.report.Reports;
 import dev.kubepath.cluster.Synthetic;
 import dev.kubepath.model.Snapshot;
 

@@ -1,5 +1,10 @@
-package dev.kubepath.ingest;
+package dev.kubepath.cluster;
 
+import dev.kubepath.ingest.BundleReader;
+import dev.kubepath.ingest.InputException;
+import dev.kubepath.ingest.ParseProblem;
+import dev.kubepath.ingest.SnapshotFile;
+import dev.kubepath.ingest.YamlNode;
 import dev.kubepath.model.Snapshot;
 
 import java.nio.file.Files;

@@ -1,7 +1,10 @@
-package dev.kubepath.host.linux;
+package dev.kubepath.bench;
 
-import dev.kubepath.bench.Benchmark;
+import dev.kubepath.host.linux.IpCommands;
+import dev.kubepath.host.linux.LinuxHost;
+import dev.kubepath.host.linux.Netns;
 import dev.kubepath.host.NetChange;
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.lab.Lab;
 import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.Link;
@@ -15,6 +18,7 @@ import dev.kubepath.net.Prefix;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What batching buys the lab: programming N remote leases (neighbour + FDB + route each, as flannel does) into a
@@ -35,7 +39,7 @@ public final class IprouteBatchBenchmark implements Benchmark {
     @Override
     public void run(PrintStream out, String... args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        if (n < 1 || n > 60000) throw new IllegalArgumentException("N must be within 1..60000, got " + args[0]);
+        if (n < 1 || n > 60000) throw new InputException("N must be within 1..60000, got " + args[0]);
         try (Lab lab = new Lab()) {
             LinuxHost batched = host(lab, "batched");
             LinuxHost forked = host(lab, "forked");
@@ -57,10 +61,10 @@ public final class IprouteBatchBenchmark implements Benchmark {
 
             long a = countOverlayRoutes(batched), b = countOverlayRoutes(forked);
             if (a != n || b != n) throw new IllegalStateException("expected " + n + " routes in each namespace, found " + a + " and " + b);
-            out.printf("%-28s %8s %10s %12s%n", "method", "changes", "processes", "time (ms)");
-            out.printf("%-28s %8d %10d %12.1f%n", "ip -batch + bridge -batch", 3 * n, 2, batchNanos / 1e6);
-            out.printf("%-28s %8d %10d %12.1f%n", "one process per change", 3 * n, 3 * n, forkNanos / 1e6);
-            out.printf("ratio (per-change / batch): %.1fx%n", (double) forkNanos / batchNanos);
+            out.printf(Locale.ROOT, "%-28s %8s %10s %12s%n", "method", "changes", "processes", "time (ms)");
+            out.printf(Locale.ROOT, "%-28s %8d %10d %12.1f%n", "ip -batch + bridge -batch", 3 * n, 2, batchNanos / 1e6);
+            out.printf(Locale.ROOT, "%-28s %8d %10d %12.1f%n", "one process per change", 3 * n, 3 * n, forkNanos / 1e6);
+            out.printf(Locale.ROOT, "ratio (per-change / batch): %.1fx%n", (double) forkNanos / batchNanos);
         }
     }
 

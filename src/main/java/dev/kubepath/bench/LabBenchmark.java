@@ -1,6 +1,8 @@
-package dev.kubepath.lab;
+package dev.kubepath.bench;
 
-import dev.kubepath.bench.Benchmark;
+import dev.kubepath.lab.LabCluster;
+import dev.kubepath.lab.LabScenario;
+import dev.kubepath.lab.ScaleScenario;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.host.linux.CommandResult;
 import dev.kubepath.model.Container;

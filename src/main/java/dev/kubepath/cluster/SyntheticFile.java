@@ -1,5 +1,6 @@
-package dev.kubepath.ingest;
+package dev.kubepath.cluster;
 
+import dev.kubepath.ingest.YamlNode;
 import dev.kubepath.cluster.Synthetic;
 import dev.kubepath.model.Snapshot;
 
