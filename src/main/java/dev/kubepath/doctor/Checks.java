@@ -36,14 +36,18 @@ final class Checks {
     private final EvidenceSource source;
     /** Each host's FLANNEL_SUBNET from /run/flannel/subnet.env; a host not in it has no such file in the snapshot. */
     private final Map<String, Prefix> subnetEnvs;
+    /** Hosts whose flannel.N address was inferred from their lease (not observed): it cannot show the lease is not the file's. */
+    private final java.util.Set<String> vtepInferred;
     final List<Draft> drafts = new ArrayList<>();
 
-    Checks(Snapshot snapshot, List<HostFacts> hosts, EvidenceSource source, Map<String, Prefix> subnetEnvs) {
+    Checks(Snapshot snapshot, List<HostFacts> hosts, EvidenceSource source, Map<String, Prefix> subnetEnvs,
+           java.util.Set<String> vtepInferred) {
         this.snapshot = snapshot;
         this.cluster = snapshot.cluster();
         this.hosts = hosts;
         this.source = source;
         this.subnetEnvs = Map.copyOf(subnetEnvs);
+        this.vtepInferred = java.util.Set.copyOf(vtepInferred);
     }
 
     List<Draft> run() {
@@ -194,7 +198,7 @@ final class Checks {
             }
         }
         // flannel.1 holds subnet.0/32 of the lease flanneld runs with (the named rule of docs/doctor.md)
-        IfAddress vtep = f.host().addresses().stream()
+        IfAddress vtep = vtepInferred.contains(f.name()) ? null : f.host().addresses().stream()
                 .filter(a -> (f.vxlan() != null && a.dev().equals(f.vxlan().name())) || a.dev().startsWith("flannel."))
                 .findFirst().orElse(null);
         if (vtep != null && !env.contains(vtep.ip())) differs.add(vtep.dev() + " holds " + vtep.ip());

@@ -95,7 +95,8 @@ public final class Doctor {
 
     public Report run() {
         List<HostFacts> facts = snapshot.hosts().stream().map(h -> HostFacts.of(h, snapshot.cluster())).toList();
-        Checks checks = new Checks(snapshot, facts, source, subnetEnvs);
+        Checks checks = new Checks(snapshot, facts, source, subnetEnvs, inferred.facts().stream()
+                .filter(x -> x.rule() == Inference.Rule.FLANNEL_VXLAN_DEVICE).map(Inference.Fact::host).collect(java.util.stream.Collectors.toSet()));
         List<Draft> drafts = new ArrayList<>(checks.run());
         List<Service> traced = new ArrayList<>();
         for (Service s : snapshot.cluster().services()) {

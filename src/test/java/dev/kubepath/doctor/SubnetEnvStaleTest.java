@@ -80,6 +80,19 @@ class SubnetEnvStaleTest {
     }
 
     @Test
+    void aSubnetEnvOtherThanFlannel1sAddressIsStale(@TempDir Path dir) throws Exception {
+        // the file agrees with the lease, but flannel.1 runs with another subnet (flanneld not restarted after the file changed)
+        Path b = bundle(dir, "172.17.89.1/24");
+        Path addr = b.resolve("hosts/mcwk8s05/addr.txt");
+        Files.writeString(addr, Files.readString(addr).replace("inet 172.17.89.0  netmask 255.255.255.255", "inet 172.17.98.0  netmask 255.255.255.255"));
+        Report r = doctor(b);
+        assertThat(r.findings()).as(ReportText.human(r)).filteredOn(f -> f.code() == Code.SUBNET_ENV_STALE).singleElement().satisfies(f -> {
+            assertThat(f.summary()).contains("flannel.1 holds 172.17.98.0").doesNotContain("its lease is");
+            assertThat(f.evidence()).anySatisfy(e -> assertThat(e.text()).contains("172.17.98.0"));
+        });
+    }
+
+    @Test
     void noSubnetEnvIsNoFinding(@TempDir Path dir) throws Exception {
         Report r = doctor(bundle(dir, null));
         assertThat(r.findings()).as(ReportText.human(r)).noneMatch(f -> f.code() == Code.SUBNET_ENV_STALE);
