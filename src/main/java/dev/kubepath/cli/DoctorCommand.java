@@ -38,12 +38,12 @@ final class DoctorCommand implements Callable<Integer> {
         java.util.List<dev.kubepath.ingest.ParseProblem> problems;
         if (transcript != null) {
             try (Inputs.Bundle b = Inputs.transcript(transcript, out, spec)) {
-                r = Doctor.examine(b.dir(), b.result().snapshot());
+                r = Doctor.examine(b.dir(), b.result().snapshot(), flannelSubnets(b.result().subnetEnvs()));
                 problems = b.result().problems();
             }
         } else {
             Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
-            r = Doctor.examine(snapshot, loaded.snapshot());
+            r = Doctor.examine(snapshot, loaded.snapshot(), flannelSubnets(loaded.subnetEnvs()));
             problems = loaded.problems();
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -67,5 +67,14 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.flush();
         return r.exitCode(); // 0 ok, 1 findings, 3 insufficient evidence; bad input exits 2 before this (docs/doctor.md)
+    }
+
+    /** FLANNEL_SUBNET per host, for the hosts whose subnet.env has one. */
+    static java.util.Map<String, dev.kubepath.net.Prefix> flannelSubnets(java.util.Map<String, dev.kubepath.ingest.SubnetEnv> envs) {
+        java.util.Map<String, dev.kubepath.net.Prefix> m = new java.util.LinkedHashMap<>();
+        envs.forEach((host, env) -> {
+            if (env.subnet() != null) m.put(host, env.subnet());
+        });
+        return m;
     }
 }

@@ -16,13 +16,17 @@ public final class Snapshots {
     private Snapshots() {}
 
     /** A snapshot and the lines of its files that could not be read (a bundle keeps going past them). */
-    public record Loaded(Snapshot snapshot, List<ParseProblem> problems) {}
+    public record Loaded(Snapshot snapshot, List<ParseProblem> problems, java.util.Map<String, SubnetEnv> subnetEnvs) {
+        public Loaded(Snapshot snapshot, List<ParseProblem> problems) {
+            this(snapshot, problems, java.util.Map.of());
+        }
+    }
 
     public static Loaded read(Path path) {
         if (!Files.exists(path)) throw new InputException(path.toString(), 0, "no such file or directory (expected a scenario .yaml or a bundle directory)");
         if (Files.isDirectory(path)) {
             BundleReader.Result r = BundleReader.read(path);
-            return new Loaded(r.snapshot(), r.problems());
+            return new Loaded(r.snapshot(), r.problems(), r.subnetEnvs());
         }
         return new Loaded(file(path), List.of());
     }

@@ -34,13 +34,20 @@ final class Checks {
     private final Cluster cluster;
     private final List<HostFacts> hosts;
     private final EvidenceSource source;
+    /** Each host's FLANNEL_SUBNET from /run/flannel/subnet.env; a host not in it has no such file in the snapshot. */
+    private final Map<String, Prefix> subnetEnvs;
+    /** Hosts whose flannel.N address was inferred from their lease (not observed): it cannot show the lease is not the file's. */
+    private final java.util.Set<String> vtepInferred;
     final List<Draft> drafts = new ArrayList<>();
 
-    Checks(Snapshot snapshot, List<HostFacts> hosts, EvidenceSource source) {
+    Checks(Snapshot snapshot, List<HostFacts> hosts, EvidenceSource source, Map<String, Prefix> subnetEnvs,
+           java.util.Set<String> vtepInferred) {
         this.snapshot = snapshot;
         this.cluster = snapshot.cluster();
         this.hosts = hosts;
         this.source = source;
+        this.subnetEnvs = Map.copyOf(subnetEnvs);
+        this.vtepInferred = java.util.Set.copyOf(vtepInferred);
     }
 
     List<Draft> run() {
@@ -55,6 +62,7 @@ final class Checks {
                 routes(f);
                 vteps(f);
             }
+            subnetEnv(f);
             mtu(f);
             forwarding(f);
             serviceProxy(f);
@@ -167,6 +175,47 @@ final class Checks {
             d.fix(on(f, "systemctl restart docker") + "   # docker0 takes " + own.subnet() + " from /run/flannel/subnet.env; pods are re-created in it");
             drafts.add(d);
         }
+    }
+
+    /**
+     * subnet.env is what flanneld last wrote, and what docker (--bip) and flannel's CNI plugin read at their next start:
+     * a FLANNEL_SUBNET that is not the host's lease (or not flannel.1's subnet) puts the next pods in a subnet no lease
+     * routes to. The kernel does not read the file, so no traced flow fails because of it: at most a warning. Without
+     * the file nothing is said (unknown, not missing); a host that holds no lease is LEASE_MISSING's.
+     */
+    private void subnetEnv(HostFacts f) {
+        Prefix env = subnetEnvs.get(f.name());
+        if (env == null) return;
+        List<String> differs = new ArrayList<>();
+        Lease own = null;
+        if (cluster.leases() != null && !f.underlay().isEmpty() && !f.ownLeases().isEmpty()) {
+            own = f.ownLeases().stream().filter(l -> l.subnet().equals(env)).findFirst().orElse(null);
+            if (own == null) {
+                own = f.ownLeases().get(0);
+                differs.add("its lease is " + own.subnet());
+            } else {
+                own = null; // the file agrees with the lease: the lease is no evidence of a difference
+            }
+        }
+        // flannel.1 holds subnet.0/32 of the lease flanneld runs with (the named rule of docs/doctor.md)
+        IfAddress vtep = vtepInferred.contains(f.name()) ? null : f.host().addresses().stream()
+                .filter(a -> (f.vxlan() != null && a.dev().equals(f.vxlan().name())) || a.dev().startsWith("flannel."))
+                .findFirst().orElse(null);
+        if (vtep != null && !env.contains(vtep.ip())) differs.add(vtep.dev() + " holds " + vtep.ip());
+        if (differs.isEmpty()) return;
+        String envFile = source.name(f.name(), "subnet.env");
+        Draft d = new Draft(Code.SUBNET_ENV_STALE, Severity.WARNING, envFile + " of " + f.name() + " gives FLANNEL_SUBNET in "
+                + env + " but " + String.join(" and ", differs) + " (no traced flow fails because of it; it still matters: "
+                + Code.SUBNET_ENV_STALE.stillMatters() + ")");
+        d.host(f.name()).subnet(env);
+        if (own != null) d.subnet(own.subnet());
+        d.evidence(ev(f.name(), "subnet.env", "FLANNEL_SUBNET=" + env, "FLANNEL_SUBNET"));
+        if (own != null) d.evidence(leaseLine(own));
+        if (vtep != null && !env.contains(vtep.ip())) d.evidence(addressLine(f, vtep));
+        d.fix(on(f, "systemctl restart flanneld") + "   # flanneld rewrites /run/flannel/subnet.env from its lease");
+        boolean bridgeTookIt = f.bridges().stream().anyMatch(b -> b.prefix().equals(env));
+        if (bridgeTookIt) d.fix(on(f, "systemctl restart docker") + "   # docker0 already took " + env + "; it takes the lease's subnet from the rewritten file, pods are re-created in it");
+        drafts.add(d);
     }
 
     private boolean isOverlayRoute(HostFacts f, Route r) {

@@ -9,6 +9,7 @@ public enum Code {
     BRIDGE_SUBNET_MISMATCH("the bridge subnet differs from the host's own lease: flanneld restarted, docker not"),
     ROUTE_MISSING("no route to another host's leased subnet"),
     ROUTE_STALE("a route via the overlay to a subnet no lease holds"),
+    SUBNET_ENV_STALE("/run/flannel/subnet.env's FLANNEL_SUBNET differs from the host's lease or flannel.1's address"),
     PUBLIC_IP_CONFLICT("leases announce one PublicIP, or a lease's PublicIP is not its node's address"),
     VTEP_MISMATCH("neighbour/FDB entries or the owner's VXLAN MAC disagree with the lease"),
     IP_FORWARD_OFF("net.ipv4.ip_forward=0 on a host that forwards pod traffic"),
@@ -38,6 +39,7 @@ public enum Code {
             case FORWARD_DROP -> "pod traffic crossing the host is dropped";
             case NO_SERVICE_PROXY -> "ClusterIPs are not translated on this host";
             case ENDPOINT_UNREACHABLE -> "the endpoint cannot be reached";
+            case SUBNET_ENV_STALE -> "docker (--bip) and flannel's CNI plugin take the subnet from subnet.env at their next start, so new pods would land in a subnet no lease routes to";
             case PUBLIC_IP_CONFLICT -> "VXLAN frames for these subnets go to the wrong host once traffic flows there";
             default -> meaning;
         };

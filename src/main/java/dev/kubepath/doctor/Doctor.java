@@ -50,6 +50,11 @@ public final class Doctor {
     private final EvidenceSource source;
     private final long perFlowLimit;
     private final ReachabilityMatrix.Progress progress;
+    /**
+     * Each host's FLANNEL_SUBNET from /run/flannel/subnet.env. The file is flanneld's output, not kernel state, so the
+     * Host model has no place for it; the reader gives it beside the snapshot and the doctor takes it the same way.
+     */
+    private Map<String, Prefix> subnetEnvs = Map.of();
 
     /** {@code perFlowLimit}: 0 takes every snapshot by classes, Long.MAX_VALUE traces every flow (the reference). */
     public Doctor(Snapshot snapshot, EvidenceSource source, long perFlowLimit, ReachabilityMatrix.Progress progress) {
@@ -62,6 +67,17 @@ public final class Doctor {
 
     public Doctor(Snapshot snapshot, EvidenceSource source, long perFlowLimit) {
         this(snapshot, source, perFlowLimit, ReachabilityMatrix.Progress.NONE);
+    }
+
+    /** The FLANNEL_SUBNET of each host's subnet.env (absent hosts: no file, nothing said about it). */
+    public Doctor subnetEnvs(Map<String, Prefix> flannelSubnets) {
+        this.subnetEnvs = Map.copyOf(flannelSubnets);
+        return this;
+    }
+
+    /** As {@link #examine(java.nio.file.Path, Snapshot)}, with the FLANNEL_SUBNET of each host's subnet.env. */
+    public static Report examine(java.nio.file.Path source, Snapshot snapshot, Map<String, Prefix> flannelSubnets) {
+        return new Doctor(snapshot, FileEvidence.of(source, snapshot), DEFAULT_PER_FLOW_LIMIT).subnetEnvs(flannelSubnets).run();
     }
 
     public static Report examine(Snapshot snapshot, EvidenceSource source) {
@@ -79,7 +95,8 @@ public final class Doctor {
 
     public Report run() {
         List<HostFacts> facts = snapshot.hosts().stream().map(h -> HostFacts.of(h, snapshot.cluster())).toList();
-        Checks checks = new Checks(snapshot, facts, source);
+        Checks checks = new Checks(snapshot, facts, source, subnetEnvs, inferred.facts().stream()
+                .filter(x -> x.rule() == Inference.Rule.FLANNEL_VXLAN_DEVICE).map(Inference.Fact::host).collect(java.util.stream.Collectors.toSet()));
         List<Draft> drafts = new ArrayList<>(checks.run());
         List<Service> traced = new ArrayList<>();
         for (Service s : snapshot.cluster().services()) {
