@@ -16,7 +16,7 @@ public final class Snapshots {
     private Snapshots() {}
 
     /** A snapshot and the lines of its files that could not be read (a bundle keeps going past them). */
-    public record Loaded(Snapshot snapshot, List<ParseProblem> problems, java.util.Map<String, SubnetEnv> subnetEnvs) {
+    public record Loaded(Snapshot snapshot, List<ParseProblem> problems, java.util.Map<String, dev.kubepath.ingest.SubnetEnv> subnetEnvs) {
         public Loaded(Snapshot snapshot, List<ParseProblem> problems) {
             this(snapshot, problems, java.util.Map.of());
         }
