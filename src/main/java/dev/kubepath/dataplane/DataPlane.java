@@ -43,6 +43,8 @@ public final class DataPlane {
     private final Map<Long, Lease> leaseByMac = new HashMap<>();
     private final Map<Integer, Service> clusterIps = new HashMap<>();
     private final Set<Integer> nodePorts = new HashSet<>();
+    /** Running pods by address, for rule POD_ON_BRIDGE where a host's containers are not in the snapshot. */
+    private final Map<Integer, dev.kubepath.model.Pod> runningPods = new HashMap<>();
 
     record Owner(String host, String dev) {}
 
@@ -86,6 +88,9 @@ public final class DataPlane {
         }
         bridges.freeze();
         leases.freeze();
+        for (var pod : snapshot.cluster().pods()) {
+            if (pod.ip() != null && pod.node() != null && "Running".equals(pod.phase())) runningPods.put(pod.ip().bits(), pod);
+        }
         for (Service s : snapshot.cluster().services()) {
             if (s.clusterIp() != null) clusterIps.put(s.clusterIp().bits(), s);
             for (Service.Port p : s.ports()) if (p.nodePort() > 0) nodePorts.add(p.nodePort());
@@ -99,6 +104,19 @@ public final class DataPlane {
 
     public Inference.Result inference() {
         return inference;
+    }
+
+    /**
+     * Rule POD_ON_BRIDGE: a Running pod that the API server places on {@code node}, whose address lies in the subnet
+     * of that node's bridge {@code bridge}, sits on that bridge. Null when no such pod is known.
+     */
+    dev.kubepath.model.Pod podOnBridge(String node, String bridge, Ipv4 ip) {
+        var pod = runningPods.get(ip.bits());
+        if (pod == null || !pod.node().equals(node)) return null;
+        Host h = hosts.get(node);
+        if (h == null) return null;
+        for (IfAddress a : h.addresses()) if (a.dev().equals(bridge) && a.prefixLength() < 32 && a.prefix().contains(ip)) return pod;
+        return null;
     }
 
     /** The rule and facts an underlay address was inferred from, or null when it was observed. */

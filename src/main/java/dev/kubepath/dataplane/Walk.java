@@ -247,12 +247,33 @@ final class Walk {
 
     private End toBridge(HostView h, Packet p, String bridge, Ipv4 nextHop) {
         if (!h.host.knows(Facet.CONTAINERS)) {
-            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.CONTAINERS, bridge), null);
+            var pod = reply ? null : dp.podOnBridge(h.name(), bridge, nextHop);
+            if (pod == null) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.CONTAINERS, bridge), null);
+            return atInferredPod(h, p, bridge, pod);
         }
         Container c = h.container(bridge, nextHop);
         if (c == null) return drop(h, Verdict.UNREACHABLE, new Cause.NoPod(h.name(), bridge, nextHop), null);
         step(h, Stage.BRIDGE, () -> bridge + " delivers to " + DataPlane.podLabel(c), () -> null);
         return atContainer(h, c, p);
+    }
+
+    /**
+     * A pod known only from the API server (rule POD_ON_BRIDGE): the bridge delivers to it; what listens inside is
+     * not in the snapshot, so a connection to it is taken as accepted, and the verdict says so.
+     */
+    private End atInferredPod(HostView h, Packet p, String bridge, dev.kubepath.model.Pod pod) {
+        String label = "pod " + pod.key() + " (" + pod.ip() + ")";
+        basis = basis.weakest(Basis.INFERRED);
+        steps.add(new LazySteps.Draft(h.name(), Stage.BRIDGE, () -> bridge + " delivers to " + label, () -> null, Basis.INFERRED,
+                List.of("POD_ON_BRIDGE: " + pod.key() + " Running on " + h.name() + " at " + pod.ip() + ", inside " + bridge + "'s subnet")));
+        if (p.protocol() == Protocol.ICMP) {
+            step(h, Stage.POD, label + " answers the echo", null);
+            return answer(h, p, bridge, new End(Verdict.DELIVERED, new Cause.Answered(h.name(), "echo reply from " + label), "echo reply"));
+        }
+        String what = pod.key() + " listens on port " + p.dport() + " (its sockets are not in the snapshot)";
+        assume(h, Facet.CONTAINERS, what, pod.name() + " listens on " + p.dport());
+        assumedStep(h, Stage.POD, label + " accepts on port " + p.dport(), what);
+        return answer(h, p, bridge, new End(Verdict.DELIVERED, new Cause.Answered(h.name(), "answered by " + label + " on " + h.name()), null));
     }
 
     private End atContainer(HostView h, Container c, Packet p) {

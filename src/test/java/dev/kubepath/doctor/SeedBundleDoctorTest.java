@@ -50,6 +50,12 @@ class SeedBundleDoctorTest {
         assertThat(lease.fix().get(1)).startsWith("on mcwk8s05: systemctl restart docker");
         // the operator's symptom: the NodePort on 06 times out, and this is why
         assertThat(lease.brokenFlows()).contains("mcwk8s03 -> 10.0.0.36:41527 (default/mcwtest-svc): timeout");
+        // outputs/1: the NodePort on 05 answered 200; the bundle holds no sockets, so the pod's server is an assumption
+        // and the pod on docker0 comes from the pod list (rule POD_ON_BRIDGE), both said with the result
+        Symptom on05 = symptom(r, "mcwk8s03", "10.0.0.35:41527");
+        assertThat(on05.result()).isEqualTo("ok");
+        assertThat(on05.basis()).isEqualTo(dev.kubepath.dataplane.Basis.ASSUMED);
+        assertThat(on05.resultWithBasis()).contains("listens on 20000");
 
         Finding stale = r.findings(Code.ROUTE_STALE).get(0);
         assertThat(stale.hosts()).containsExactly("mcwk8s05");
