@@ -10,7 +10,7 @@ import java.io.PrintWriter;
 @Command(name = "kubepath", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Follows packets through a flannel VXLAN + kube-proxy cluster network: simulate, run for real, diagnose.",
         subcommands = {DemoCommand.class, ShellCommand.class, SimulateCommand.class, TraceCommand.class, DoctorCommand.class, ReadCommand.class, MatrixCommand.class, DiffCommand.class,
-                ReportCommand.class, GenerateCommand.class, FlanneldCommand.class, LabCommand.class, BenchCommand.class, StartupCacheCommand.class,
+                ReportCommand.class, WhatifCommand.class, GenerateCommand.class, FlanneldCommand.class, LabCommand.class, BenchCommand.class, StartupCacheCommand.class,
                 CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
