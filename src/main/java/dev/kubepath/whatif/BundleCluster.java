@@ -129,16 +129,15 @@ public final class BundleCluster {
         }
         Ipv4 gateway = h.routes().stream().filter(r -> r.dst().length() == 0 && r.via() != null).map(Route::via).findFirst().orElse(null);
         boolean isNode = node.isPresent();
-        boolean proxy = switch (h.knows(Facet.DAEMONS) ? h.daemon(Daemon.KUBE_PROXY) : Daemon.State.NOT_FOUND) {
-            case NOT_FOUND -> false;
-            default -> true;
-        };
+        boolean proxy;
         if (!h.knows(Facet.DAEMONS)) {
             proxy = isNode;
             assume("units-from-role", n + ": no units.txt; " + (isNode ? "a node runs flanneld, docker, kubelet and kube-proxy" : "not a node: flanneld and docker only"));
-        } else if (isNode && h.daemon(Daemon.KUBE_PROXY) == Daemon.State.NOT_FOUND && h.daemons().containsKey(Daemon.KUBE_PROXY) == false) {
+        } else if (isNode && !h.daemons().containsKey(Daemon.KUBE_PROXY)) {
             proxy = true;
             assume("units-from-role", n + ": units.txt does not list kube-proxy; a node runs it");
+        } else {
+            proxy = h.daemon(Daemon.KUBE_PROXY) != Daemon.State.NOT_FOUND;
         }
         Mac eth = h.link("eth0").map(Link::mac).orElse(null);
         Mac vtep = h.link(VTEP).map(Link::mac).orElse(null);
