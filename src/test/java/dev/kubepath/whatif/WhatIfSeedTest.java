@@ -58,7 +58,8 @@ class WhatIfSeedTest {
                 .anyMatch(a -> a.startsWith("address-from-lease: mcwk8s03: eth0 10.0.0.33"))
                 .anyMatch(a -> a.startsWith("vtep-from-lease: mcwk8s06: flannel.1 172.17.9.0 with MAC 2a:2c:21:3a:58:21"))
                 .anyMatch(a -> a.startsWith("selector-from-name: default/mcwtest-svc selects the pods of mcwtest-deploy"))
-                .anyMatch(a -> a.startsWith("target-port: default/mcwtest-svc"));
+                .anyMatch(a -> a.startsWith("target-port: default/mcwtest-svc"))
+                .anyMatch(a -> a.startsWith("units-from-role: mcwk8s05: no units.txt"));
 
         assertThat(run(bundle, List.of("on mcwk8s05: systemctl restart docker")).repaired()).isEmpty();
     }
@@ -101,7 +102,7 @@ class WhatIfSeedTest {
 
     /**
      * The bundle without the lines its files mark "# reconstructed": addr.txt keeps only the ifconfig docker section
-     * (the eth0, flannel.1 and kube-ipvs0 sections go), and 05's and 06's ipvs.txt, wholly reconstructed, go.
+     * (the eth0, flannel.1 and kube-ipvs0 sections go); 05's and 06's ipvs.txt and units.txt, wholly reconstructed, go.
      */
     private static Path stripReconstructed(Path tmp) throws IOException {
         Path dst = tmp.resolve("seed-before");
@@ -122,11 +123,14 @@ class WhatIfSeedTest {
                 if (!skip) kept.add(line);
             }
             Files.write(addr, kept);
-            Path ipvs = dst.resolve("hosts/" + h + "/ipvs.txt");
-            if (Files.readString(ipvs).startsWith("# reconstructed")) Files.delete(ipvs);
+            for (String f : List.of("ipvs.txt", "units.txt")) {
+                Path file = dst.resolve("hosts/" + h + "/" + f);
+                if (Files.readString(file).startsWith("# reconstructed")) Files.delete(file);
+            }
         }
         assertThat(Files.readString(dst.resolve("hosts/mcwk8s06/addr.txt"))).doesNotContain("reconstructed", "eth0:", "flannel.1", "kube-ipvs0").contains("docker0");
         assertThat(dst.resolve("hosts/mcwk8s05/ipvs.txt")).doesNotExist();
+        assertThat(dst.resolve("hosts/mcwk8s06/units.txt")).doesNotExist();
         return dst;
     }
 }
