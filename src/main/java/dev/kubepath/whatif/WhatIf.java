@@ -135,7 +135,8 @@ public final class WhatIf {
         }
         List<String> out = new ArrayList<>();
         out.add("starting-point: the simulation agrees with the bundle on " + agree + " of the " + decided + " flows the bundle decides"
-                + (differ.isEmpty() ? "" : "; differs on " + String.join(", ", differ)));
+                + (differ.isEmpty() ? "" : "; differs on " + String.join(", ", differ.subList(0, Math.min(5, differ.size())))
+                + (differ.size() > 5 ? " and " + (differ.size() - 5) + " more" : "")));
         return out;
     }
 
