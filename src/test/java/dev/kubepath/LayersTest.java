@@ -39,7 +39,7 @@ class LayersTest {
             Set.of("flannel", "proxy"),
             Set.of("cluster"),
             Set.of("shell"),
-            Set.of("doctor", "analysis", "report", "lab"),
+            Set.of("doctor", "analysis", "report", "lab", "whatif"),
             Set.of("bench"),
             Set.of("cli"));
 

@@ -1,5 +1,6 @@
 package dev.kubepath.cli;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.ingest.BundleReader;
 import dev.kubepath.whatif.WhatIf;
 import picocli.CommandLine.Command;
@@ -34,7 +35,7 @@ final class WhatifCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(bundle)) throw new IllegalArgumentException(bundle + ": not a bundle directory");
+        if (!Files.isDirectory(bundle)) throw new InputException(bundle + ": not a bundle directory");
         List<WhatIf.Command> parsed = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) parsed.add(WhatIf.parse(i + 1, commands.get(i)));
         WhatIf.Result r = WhatIf.run(BundleReader.read(bundle), parsed);

@@ -1,5 +1,6 @@
 package dev.kubepath.whatif;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.cluster.ApiServer;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.host.NetChange;
@@ -60,7 +61,7 @@ public final class BundleCluster {
         this.envs = read.subnetEnvs();
     }
 
-    /** Builds and boots the cluster; bad or insufficient input is an {@link IllegalArgumentException}. */
+    /** Builds and boots the cluster; bad or insufficient input is an {@link InputException}. */
     public static BundleCluster build(BundleReader.Result read) {
         BundleCluster b = new BundleCluster(read);
         b.run();
@@ -86,7 +87,7 @@ public final class BundleCluster {
     }
 
     private void run() {
-        if (bundle.hosts().isEmpty()) throw new IllegalArgumentException(bundle.name() + ": the bundle has no hosts to simulate");
+        if (bundle.hosts().isEmpty()) throw new InputException(bundle.name() + ": the bundle has no hosts to simulate");
         List<Lease> leases = bundle.cluster().leases() == null ? List.of() : bundle.cluster().leases();
         if (bundle.cluster().leases() == null) assume("no-leases", "the bundle has no leases.txt; the simulated registry starts empty");
         assume("registry", "the subnet registry is simulated in memory, holding the bundle's leases");
@@ -119,7 +120,7 @@ public final class BundleCluster {
             ip = leases.stream().filter(l -> l.subnet().equals(b)).map(Lease::publicIp).findFirst().orElse(null);
             if (ip != null) assume("address-from-lease", n + ": eth0 " + ip + " from the PublicIP of the lease of its bridge subnet " + bridge);
         }
-        if (ip == null) throw new IllegalArgumentException(n + ": no underlay address (no eth0 address, no node INTERNAL-IP, no lease of its bridge subnet)");
+        if (ip == null) throw new InputException(n + ": no underlay address (no eth0 address, no node INTERNAL-IP, no lease of its bridge subnet)");
         Ipv4 addr = ip;
         int len = h.routes().stream().filter(r -> r.via() == null && r.dst().length() > 0 && r.dst().contains(addr) && "eth0".equals(r.dev()))
                 .mapToInt(r -> r.dst().length()).findFirst().orElse(-1);
@@ -173,7 +174,7 @@ public final class BundleCluster {
         }
         List<Prefix> subnets = new ArrayList<>(bridgeSubnet.values());
         leases.forEach(l -> subnets.add(l.subnet()));
-        if (subnets.isEmpty()) throw new IllegalArgumentException(bundle.name() + ": no flannel config, lease or bridge subnet to derive the pod network from");
+        if (subnets.isEmpty()) throw new InputException(bundle.name() + ": no flannel config, lease or bridge subnet to derive the pod network from");
         int len = subnets.getFirst().length();
         Prefix network = Prefix.of(subnets.getFirst().network(), 16);
         for (Prefix p : subnets) if (!network.contains(p)) network = Prefix.of(p.network(), 8);

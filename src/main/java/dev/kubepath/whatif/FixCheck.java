@@ -1,6 +1,7 @@
 package dev.kubepath.whatif;
 
 import dev.kubepath.ingest.BundleReader;
+import dev.kubepath.ingest.InputException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class FixCheck {
             return new Outcome(r, "fix checked in simulation: repairs " + r.repaired().size() + (r.repaired().size() == 1 ? " flow" : " flows")
                     + ", breaks " + r.broken().size() + (r.stillFailing().isEmpty() ? "" : "; " + r.stillFailing().size() + " still failing")
                     + " (" + r.assumptions().size() + " assumptions)");
-        } catch (IllegalArgumentException e) {
+        } catch (InputException | IllegalArgumentException e) {
             return new Outcome(null, "fix not checked in simulation: " + e.getMessage());
         }
     }

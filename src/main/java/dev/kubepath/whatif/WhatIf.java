@@ -1,5 +1,6 @@
 package dev.kubepath.whatif;
 
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.analysis.matrix.Flow;
 import dev.kubepath.analysis.matrix.ReachabilityMatrix;
 import dev.kubepath.analysis.matrix.SnapshotDiff;
@@ -43,10 +44,10 @@ public final class WhatIf {
     /** Parses {@code on HOST: CMD}; {@code n} is its place among the --do options, for the error line. */
     public static Command parse(int n, String text) {
         Matcher m = ON.matcher(text);
-        if (!m.matches()) throw new IllegalArgumentException("--do #" + n + " '" + text + "': expected 'on HOST: CMD'");
+        if (!m.matches()) throw new InputException("--do #" + n + " '" + text + "': expected 'on HOST: CMD'");
         String cmd = m.group(2).replaceAll("\\s+", " ");
         if (!SYSTEMCTL.matcher(cmd).matches() && !FAULT.matcher(cmd).matches() && !KUBECTL.matcher(cmd).matches()) {
-            throw new IllegalArgumentException("--do #" + n + " '" + text + "': unknown command '" + cmd + "' (expected systemctl restart|stop|start"
+            throw new InputException("--do #" + n + " '" + text + "': unknown command '" + cmd + "' (expected systemctl restart|stop|start"
                     + " flanneld|docker|kube-proxy|kubelet, fault hang-flanneld|forward-drop|power-off|power-on|ip-forward on|off, or kubectl apply|delete -f FILE)");
         }
         return new Command(m.group(1), cmd);
@@ -58,7 +59,7 @@ public final class WhatIf {
         SimCluster c = built.cluster();
         for (int i = 0; i < commands.size(); i++) {
             if (!c.hasHost(commands.get(i).host())) {
-                throw new IllegalArgumentException("--do #" + (i + 1) + ": unknown host '" + commands.get(i).host() + "' (hosts: "
+                throw new InputException("--do #" + (i + 1) + ": unknown host '" + commands.get(i).host() + "' (hosts: "
                         + String.join(", ", c.hostNames()) + ")");
             }
         }

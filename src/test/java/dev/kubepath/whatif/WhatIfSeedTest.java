@@ -81,7 +81,7 @@ class WhatIfSeedTest {
 
     @Test
     void aCommandNotOfTheFormOnHostIsRejectedWithItsPlace() {
-        assertThatThrownBy(() -> WhatIf.parse(2, "systemctl restart flanneld"))
+        assertThatThrownBy(() -> WhatIf.parse(2, "systemctl restart flanneld")).isInstanceOf(dev.kubepath.ingest.InputException.class)
                 .hasMessage("--do #2 'systemctl restart flanneld': expected 'on HOST: CMD'");
         assertThat(WhatIf.parse(1, "on mcwk8s05:  systemctl   restart flanneld.service"))
                 .isEqualTo(new WhatIf.Command("mcwk8s05", "systemctl restart flanneld.service"));
