@@ -4,6 +4,7 @@ import dev.kubepath.doctor.Doctor;
 import dev.kubepath.doctor.Report;
 import dev.kubepath.doctor.ReportText;
 import dev.kubepath.cluster.Snapshots;
+import dev.kubepath.ingest.BundleReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,6 +29,9 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print the report as one JSON object")
     boolean json;
 
+    @Option(names = "--no-fix-check", description = "do not try the critical findings' fixes on a simulation of the bundle")
+    boolean noFixCheck;
+
     @Spec
     CommandSpec spec;
 
@@ -36,16 +40,20 @@ final class DoctorCommand implements Callable<Integer> {
         if ((snapshot == null) == (transcript == null)) throw new dev.kubepath.ingest.InputException("give a SNAPSHOT or --transcript SESSION.txt (one of them)");
         Report r;
         java.util.List<dev.kubepath.ingest.ParseProblem> problems;
+        BundleReader.Result bundle = null; // a bundle or a session, whose fixes can be tried in simulation
         if (transcript != null) {
             try (Inputs.Bundle b = Inputs.transcript(transcript, out, spec)) {
                 r = Doctor.examine(b.dir(), b.result().snapshot(), flannelSubnets(b.result().subnetEnvs()));
                 problems = b.result().problems();
+                bundle = b.result();
             }
         } else {
             Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
             r = Doctor.examine(snapshot, loaded.snapshot(), flannelSubnets(loaded.subnetEnvs()));
             problems = loaded.problems();
+            if (java.nio.file.Files.isDirectory(snapshot)) bundle = new BundleReader.Result(loaded.snapshot(), loaded.problems(), loaded.subnetEnvs());
         }
+        java.util.List<FixChecks.Checked> checks = bundle == null || noFixCheck ? java.util.List.of() : FixChecks.of(r, bundle);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             java.util.Map<String, Object> m = ReportText.json(r);
@@ -56,9 +64,11 @@ final class DoctorCommand implements Callable<Integer> {
                 x.put("message", p.message());
                 return x;
             }).toList());
+            m.put("fixChecks", FixChecks.json(checks));
             out.print(Json.write(m) + "\n");
         } else {
             out.print(ReportText.human(r));
+            out.print(FixChecks.human(checks));
             if (!problems.isEmpty()) {
                 Path read = snapshot != null ? snapshot : transcript;
                 out.print("\nproblems reading " + read.getFileName() + " (" + problems.size() + "):\n");
