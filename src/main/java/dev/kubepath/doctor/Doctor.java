@@ -78,8 +78,9 @@ public final class Doctor {
     }
 
     public Report run() {
-        List<HostFacts> facts = snapshot.hosts().stream().map(h -> HostFacts.of(h, snapshot.cluster())).toList();
-        Checks checks = new Checks(snapshot, facts, source);
+        ClusterIndex index = new ClusterIndex(snapshot.cluster());
+        List<HostFacts> facts = snapshot.hosts().stream().map(h -> HostFacts.of(h, snapshot.cluster(), index)).toList();
+        Checks checks = new Checks(snapshot, facts, index, source);
         List<Draft> drafts = new ArrayList<>(checks.run());
         List<Service> traced = new ArrayList<>();
         for (Service s : snapshot.cluster().services()) {

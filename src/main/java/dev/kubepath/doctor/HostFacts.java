@@ -8,6 +8,7 @@ import dev.kubepath.model.Lease;
 import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Node;
+import dev.kubepath.model.Pod;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
 
@@ -20,7 +21,8 @@ import java.util.List;
  */
 record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link vxlan, List<Lease> ownLeases, Node node) {
 
-    static HostFacts of(Host h, Cluster cluster) {
+    /** The host's facts, looked up in the cluster's index (built once for all hosts). */
+    static HostFacts of(Host h, Cluster cluster, ClusterIndex index) {
         List<Ipv4> underlay = new ArrayList<>();
         List<IfAddress> allBridges = new ArrayList<>();
         for (IfAddress a : h.addresses()) {
@@ -35,13 +37,9 @@ record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link v
             }
         }
         Link vxlan = h.links().stream().filter(Link::isVxlan).findFirst().orElse(null);
-        List<Lease> own = new ArrayList<>();
-        if (cluster.leases() != null) for (Lease l : cluster.leases()) if (underlay.contains(l.publicIp())) own.add(l);
-        List<IfAddress> bridges = podBridges(h, cluster, allBridges, own);
-        Node node = null;
-        for (Node n : cluster.nodes()) {
-            if (n.name().equals(h.name()) || (n.internalIp() != null && underlay.contains(n.internalIp()))) node = n;
-        }
+        List<Lease> own = index.leasesOf(underlay);
+        List<IfAddress> bridges = podBridges(h, index.podsOn(h.name()), allBridges, own);
+        Node node = index.nodeOf(h.name(), underlay);
         return new HostFacts(h, List.copyOf(underlay), List.copyOf(bridges), vxlan, List.copyOf(own), node);
     }
 
@@ -50,12 +48,12 @@ record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link v
      * (Running pods of this node, or containers on it); without such evidence the one named cni0 or cbr0, else
      * docker0. Any other bridge (an idle docker0 172.17.0.1/16 beside cni0) is not the pod bridge.
      */
-    static List<IfAddress> podBridges(Host h, Cluster cluster, List<IfAddress> bridges, List<Lease> own) {
+    static List<IfAddress> podBridges(Host h, List<Pod> podsOfHost, List<IfAddress> bridges, List<Lease> own) {
         if (bridges.size() <= 1) return List.copyOf(bridges);
         List<IfAddress> held = new ArrayList<>();
         for (IfAddress b : bridges) {
             boolean lease = own.stream().anyMatch(l -> l.subnet().contains(b.ip()));
-            boolean pods = cluster.pods().stream().anyMatch(p -> h.name().equals(p.node()) && p.ip() != null && b.prefix().contains(p.ip())
+            boolean pods = podsOfHost.stream().anyMatch(p -> p.ip() != null && b.prefix().contains(p.ip())
                     && !p.ip().equals(b.ip()));
             boolean containers = h.containers().stream().anyMatch(c -> c.bridge().equals(b.dev()));
             if (lease || pods || containers) held.add(b);
