@@ -449,7 +449,7 @@ final class Checks {
         if (!f.knows(Facet.IPVS)) return;
         // the parts many hosts share (every node's ClusterIP servers) are looked at once, not once per host
         for (var part : dev.kubepath.model.SharedList.parts(f.host().virtualServers())) {
-            List<Stale> stale = part.memo(staleKey, this::stale);
+            List<Stale> stale = part.items() instanceof dev.kubepath.model.NodePortServers np ? nodePortStale(np) : part.memo(staleKey, this::stale);
             for (Stale x : stale) {
                 drafts.add(new Draft(Code.STALE_IPVS_DESTINATION, Severity.WARNING, x.vs().describe() + " on " + f.name() + " still sends to "
                         + x.real().address() + ", which is no endpoint of " + x.service().key())
@@ -458,6 +458,57 @@ final class Checks {
                         .fix(on(f, "systemctl restart kube-proxy   # it rebuilds the virtual servers from the endpoints")));
             }
         }
+    }
+
+    /** A NodePort template's real servers that are no endpoint of its service. */
+    private record TemplateStale(int index, Service service, List<VirtualServer.RealServer> reals) {}
+
+    private final Object templateKey = new Object();
+    private java.util.Set<Ipv4> clusterIps;
+
+    /**
+     * The stale destinations of a node's NodePort servers: each node's are generated from templates every node shares,
+     * so the templates are compared once and each node's addresses only stamped on. An address that is also a
+     * ClusterIP (whose servers {@link #serviceOf} would take for the ClusterIP's) goes the long way.
+     */
+    private List<Stale> nodePortStale(dev.kubepath.model.NodePortServers np) {
+        List<TemplateStale> byTemplate = np.templates().memo(templateKey, this::templateStale);
+        if (clusterIps == null) {
+            clusterIps = new java.util.HashSet<>();
+            for (Service s : cluster.services()) if (s.clusterIp() != null) clusterIps.add(s.clusterIp());
+        }
+        int n = np.templates().items().size();
+        List<Stale> out = new ArrayList<>();
+        for (int a = 0; a < np.addresses().size(); a++) {
+            if (clusterIps.contains(np.addresses().get(a))) {
+                out.addAll(stale(np.subList(a * n, (a + 1) * n)));
+                continue;
+            }
+            for (TemplateStale t : byTemplate) {
+                VirtualServer vs = np.get(a * n + t.index());
+                for (VirtualServer.RealServer r : t.reals()) out.add(new Stale(vs, r, t.service()));
+            }
+        }
+        return out;
+    }
+
+    private List<TemplateStale> templateStale(List<VirtualServer> templates) {
+        List<TemplateStale> out = new ArrayList<>();
+        for (int i = 0; i < templates.size(); i++) {
+            VirtualServer t = templates.get(i);
+            Service s = serviceOfNodePort(t.address().port());
+            if (s == null) continue;
+            Optional<Endpoints> ep = endpointsOf(s);
+            if (ep.isEmpty() || !ep.get().complete()) continue;
+            List<VirtualServer.RealServer> reals = staleReals(s, ep.get(), t.reals());
+            if (!reals.isEmpty()) out.add(new TemplateStale(i, s, reals));
+        }
+        return out;
+    }
+
+    private synchronized Service serviceOfNodePort(int port) {
+        indexServices();
+        return servicesByNodePort.get(port);
     }
 
     private List<Stale> stale(List<VirtualServer> servers) {
@@ -495,6 +546,12 @@ final class Checks {
 
     /** The service of a virtual server: its ClusterIP:port, else its NodePort (the first service, as listed). */
     private synchronized Service serviceOf(VirtualServer vs) {
+        indexServices();
+        Service byIp = servicesByFrontend.get(vs.address().ip().unsigned() << 16 | vs.address().port());
+        return byIp != null ? byIp : servicesByNodePort.get(vs.address().port());
+    }
+
+    private synchronized void indexServices() {
         if (servicesByFrontend == null) {
             servicesByFrontend = new java.util.HashMap<>();
             servicesByNodePort = new java.util.HashMap<>();
@@ -505,8 +562,6 @@ final class Checks {
                 }
             }
         }
-        Service byIp = servicesByFrontend.get(vs.address().ip().unsigned() << 16 | vs.address().port());
-        return byIp != null ? byIp : servicesByNodePort.get(vs.address().port());
     }
 
     private void endpoints() {
