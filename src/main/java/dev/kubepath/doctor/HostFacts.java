@@ -25,15 +25,20 @@ record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link v
     static HostFacts of(Host h, Cluster cluster, ClusterIndex index) {
         List<Ipv4> underlay = new ArrayList<>();
         List<IfAddress> allBridges = new ArrayList<>();
-        for (IfAddress a : h.addresses()) {
-            LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(new LinkKind.Ethernet());
-            switch (kind) {
-                case LinkKind.Ethernet e -> underlay.add(a.ip());
-                case LinkKind.Veth v -> underlay.add(a.ip());
-                case LinkKind.Bridge b -> {
-                    if (a.prefixLength() < 32) allBridges.add(a);
+        // a shared part whose devices are none of these kinds (kube-ipvs0's 10,000 service addresses) is skipped whole
+        for (var part : dev.kubepath.model.SharedList.parts(h.addresses())) {
+            if (!dev.kubepath.model.PartIndex.mayHold(h, part, k -> k instanceof LinkKind.Ethernet || k instanceof LinkKind.Veth
+                    || k instanceof LinkKind.Bridge)) continue;
+            for (IfAddress a : part.items()) {
+                LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(new LinkKind.Ethernet());
+                switch (kind) {
+                    case LinkKind.Ethernet e -> underlay.add(a.ip());
+                    case LinkKind.Veth v -> underlay.add(a.ip());
+                    case LinkKind.Bridge b -> {
+                        if (a.prefixLength() < 32) allBridges.add(a);
+                    }
+                    default -> { }
                 }
-                default -> { }
             }
         }
         Link vxlan = h.links().stream().filter(Link::isVxlan).findFirst().orElse(null);
