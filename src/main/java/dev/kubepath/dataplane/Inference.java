@@ -190,12 +190,12 @@ public final class Inference {
      * (Running pods of this node, or containers on it); without such evidence the one named cni0 or cbr0, else
      * docker0. Any other bridge (an idle docker0 172.17.0.1/16 beside cni0) is not the pod bridge.
      */
-    public static List<IfAddress> podBridges(Host h, dev.kubepath.model.Cluster cluster, List<IfAddress> bridges, List<Lease> own) {
+    public static List<IfAddress> podBridges(Host h, List<dev.kubepath.model.Pod> podsOfHost, List<IfAddress> bridges, List<Lease> own) {
         if (bridges.size() <= 1) return List.copyOf(bridges);
         List<IfAddress> held = new ArrayList<>();
         for (IfAddress b : bridges) {
             boolean lease = own.stream().anyMatch(l -> l.subnet().contains(b.ip()));
-            boolean pods = cluster.pods().stream().anyMatch(p -> h.name().equals(p.node()) && p.ip() != null && b.prefix().contains(p.ip())
+            boolean pods = podsOfHost.stream().anyMatch(p -> p.ip() != null && b.prefix().contains(p.ip())
                     && !p.ip().equals(b.ip()));
             boolean containers = h.containers().stream().anyMatch(c -> c.bridge().equals(b.dev()));
             if (lease || pods || containers) held.add(b);

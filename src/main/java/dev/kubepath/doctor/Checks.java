@@ -34,17 +34,19 @@ final class Checks {
     private final Cluster cluster;
     private final List<HostFacts> hosts;
     private final EvidenceSource source;
+    private final ClusterIndex index;
     /** Each host's FLANNEL_SUBNET from /run/flannel/subnet.env; a host not in it has no such file in the snapshot. */
     private final Map<String, Prefix> subnetEnvs;
     /** Hosts whose flannel.N address was inferred from their lease (not observed): it cannot show the lease is not the file's. */
     private final java.util.Set<String> vtepInferred;
     final List<Draft> drafts = new ArrayList<>();
 
-    Checks(Snapshot snapshot, List<HostFacts> hosts, EvidenceSource source, Map<String, Prefix> subnetEnvs,
+    Checks(Snapshot snapshot, List<HostFacts> hosts, ClusterIndex index, EvidenceSource source, Map<String, Prefix> subnetEnvs,
            java.util.Set<String> vtepInferred) {
         this.snapshot = snapshot;
         this.cluster = snapshot.cluster();
         this.hosts = hosts;
+        this.index = index;
         this.source = source;
         this.subnetEnvs = Map.copyOf(subnetEnvs);
         this.vtepInferred = java.util.Set.copyOf(vtepInferred);
@@ -123,14 +125,14 @@ final class Checks {
     // ---- overlay ------------------------------------------------------------------------------------------------
 
     private void leases(HostFacts f) {
-        List<Pod> pods = cluster.pods().stream().filter(p -> f.name().equals(p.node()) && p.ip() != null).toList();
+        List<Pod> pods = index.podsOn(f.name()).stream().filter(p -> p.ip() != null).toList();
         if (f.bridges().isEmpty() && pods.isEmpty()) return;
         if (!f.isNode() && !f.onOverlay()) return;
         if (f.underlay().isEmpty()) {
             // a pod bridge subnet no lease holds is a lost lease whichever address the host has (the seed's operator
             // saw it from ifconfig docker and etcdctl ls alone)
             List<IfAddress> unleased = f.bridges().stream()
-                    .filter(b -> cluster.leases().stream().noneMatch(l -> l.subnet().contains(b.ip()))).toList();
+                    .filter(b -> !leased(b.ip())).toList();
             if (!unleased.isEmpty()) {
                 Draft d = new Draft(Code.LEASE_MISSING, Severity.CRITICAL, "no lease holds " + String.join(", ",
                         unleased.stream().map(b -> b.prefix().toString()).toList()) + ", the " + unleased.get(0).dev() + " subnet of "
@@ -154,7 +156,7 @@ final class Checks {
             d.host(f.name());
             for (IfAddress b : f.bridges()) d.subnet(b.prefix()).evidence(addressLine(f, b));
             for (Pod p : pods) {
-                if (cluster.leases().stream().noneMatch(l -> l.subnet().contains(p.ip()))) {
+                if (!leased(p.ip())) {
                     if (f.bridges().isEmpty()) d.subnet(Prefix.of(p.ip(), 24));
                     d.evidence(ev(null, "pods.txt", "pod " + p.key() + " " + p.ip() + " on " + f.name(), p.ip().toString()));
                 }
@@ -218,6 +220,26 @@ final class Checks {
         drafts.add(d);
     }
 
+    /** Some lease's subnet holds the address: one lookup per prefix length, not one per lease. */
+    private boolean leased(Ipv4 ip) {
+        for (int len = 32; len >= 0; len--) if (leaseSubnets().contains(Prefix.of(ip, len))) return true;
+        return false;
+    }
+
+    /** This run's keys for what it notes on the shared parts of the hosts' routes. */
+    private final Object routedMainKey = new Object(), routedAnyKey = new Object(), unleasedKey = new Object();
+
+    /**
+     * The positions (in the lease listing) of the leases some route of the host holds, among the routes that pass:
+     * worked out once per shared part of the routes, then joined, so a host costs its own routes and no scan of the
+     * leases.
+     */
+    private java.util.BitSet routed(Host h, Object key, java.util.function.Predicate<Route> counts) {
+        java.util.BitSet out = new java.util.BitSet(cluster.leases().size());
+        for (var part : dev.kubepath.model.SharedList.parts(h.routes())) out.or(part.memo(key, rs -> index.leasesRouted(rs, counts)));
+        return out;
+    }
+
     private boolean isOverlayRoute(HostFacts f, Route r) {
         if (r.dev() == null || r.dst().length() == 0 || r.type() != Route.Type.UNICAST) return false;
         return r.dev().startsWith("flannel.") || (f.vxlan() != null && f.vxlan().name().equals(r.dev()));
@@ -228,15 +250,14 @@ final class Checks {
         Host h = f.host();
         staleRoutes(f, h);
         if (f.underlay().isEmpty()) return; // which lease is its own cannot be told: missing routes are not judged
-        // indexed: a 1,000-host cluster has 1,000 leases and 1,000 routes per host
-        java.util.Set<Prefix> routed = new java.util.HashSet<>();
-        for (Route r : h.routes()) {
-            if (Route.MAIN.equals(r.table()) && r.type() == Route.Type.UNICAST && r.dst().length() > 0) routed.add(r.dst());
-        }
+        // indexed: a 5,000-host cluster has 5,000 leases and 5,000 routes per host; only the leases no route holds are
+        // visited, in the listing's order
+        java.util.BitSet routed = routed(h, routedMainKey, r -> Route.MAIN.equals(r.table()) && r.type() == Route.Type.UNICAST);
+        List<Lease> leases = cluster.leases();
         Draft missing = null;
-        for (Lease l : cluster.leases()) {
+        for (int i = routed.nextClearBit(0); i < leases.size(); i = routed.nextClearBit(i + 1)) {
+            Lease l = leases.get(i);
             if (f.ownLeases().contains(l)) continue;
-            if (covered(l.subnet(), routed)) continue;
             if (missing == null) {
                 missing = new Draft(Code.ROUTE_MISSING, Severity.CRITICAL, "");
                 missing.host(f.name());
@@ -256,8 +277,12 @@ final class Checks {
     }
 
     private void staleRoutes(HostFacts f, Host h) {
-        List<Route> stale = h.routes().stream().filter(r -> isOverlayRoute(f, r))
-                .filter(r -> !covered(r.dst(), leaseSubnets())).toList();
+        // the routes no lease holds are found once per shared part; which of them are the host's overlay routes is its own
+        List<Route> stale = new ArrayList<>();
+        for (var part : dev.kubepath.model.SharedList.parts(h.routes())) {
+            List<Route> unleased = part.memo(unleasedKey, rs -> rs.stream().filter(r -> !covered(r.dst(), leaseSubnets())).toList());
+            for (Route r : unleased) if (isOverlayRoute(f, r)) stale.add(r);
+        }
         if (!stale.isEmpty()) {
             Draft d = new Draft(Code.ROUTE_STALE, Severity.WARNING, f.name() + " routes through the overlay to "
                     + String.join(", ", stale.stream().map(r -> r.dst().toString()).toList()) + ", which no lease holds");
@@ -301,17 +326,16 @@ final class Checks {
             }
         }
         if (vx == null) return;
-        java.util.Set<Prefix> routedDsts = new java.util.HashSet<>();
-        for (Route r : h.routes()) if (r.dst().length() > 0) routedDsts.add(r.dst());
+        java.util.BitSet routed = routed(h, routedAnyKey, r -> true);
         java.util.Map<Ipv4, Neighbour> neigh = new java.util.HashMap<>();
         for (Neighbour x : h.neighbours()) if (x.dev().equals(vx.name())) neigh.putIfAbsent(x.ip(), x);
         java.util.Map<dev.kubepath.net.Mac, FdbEntry> fdb = new java.util.HashMap<>();
         for (FdbEntry x : h.fdb()) if (x.dev().equals(vx.name())) fdb.putIfAbsent(x.mac(), x);
         Draft d = null;
-        for (Lease l : cluster.leases()) {
+        // without a route the missing entries are part of ROUTE_MISSING: flanneld missed the lease altogether
+        for (int i = routed.nextSetBit(0); i >= 0; i = routed.nextSetBit(i + 1)) {
+            Lease l = cluster.leases().get(i);
             if (f.ownLeases().contains(l) || l.vtepMac() == null) continue;
-            // without a route the missing entries are part of ROUTE_MISSING: flanneld missed the lease altogether
-            if (!covered(l.subnet(), routedDsts)) continue;
             List<Evidence> wrong = new ArrayList<>();
             if (f.knows(Facet.NEIGHBOURS)) {
                 Neighbour n = neigh.get(l.subnet().network());
@@ -386,7 +410,7 @@ final class Checks {
 
     private boolean carriesPods(HostFacts f, IfAddress bridge) {
         if (f.host().containers().stream().anyMatch(c -> c.bridge().equals(bridge.dev()))) return true;
-        return cluster.pods().stream().anyMatch(p -> f.name().equals(p.node()) && p.ip() != null && bridge.prefix().contains(p.ip()));
+        return index.podsOn(f.name()).stream().anyMatch(p -> p.ip() != null && bridge.prefix().contains(p.ip()));
     }
 
     private void forwarding(HostFacts f) {
@@ -420,8 +444,11 @@ final class Checks {
 
     // ---- services -----------------------------------------------------------------------------------------------
 
+    private Boolean hasClusterIps;
+
     private boolean hasClusterIps() {
-        return cluster.services().stream().anyMatch(s -> s.clusterIp() != null);
+        if (hasClusterIps == null) hasClusterIps = cluster.services().stream().anyMatch(s -> s.clusterIp() != null);
+        return hasClusterIps;
     }
 
     private void serviceProxy(HostFacts f) {
@@ -471,7 +498,7 @@ final class Checks {
         if (!f.knows(Facet.IPVS)) return;
         // the parts many hosts share (every node's ClusterIP servers) are looked at once, not once per host
         for (var part : dev.kubepath.model.SharedList.parts(f.host().virtualServers())) {
-            List<Stale> stale = part.memo(staleKey, this::stale);
+            List<Stale> stale = part.items() instanceof dev.kubepath.model.NodePortServers np ? nodePortStale(np) : part.memo(staleKey, this::stale);
             for (Stale x : stale) {
                 drafts.add(new Draft(Code.STALE_IPVS_DESTINATION, Severity.WARNING, x.vs().describe() + " on " + f.name() + " still sends to "
                         + x.real().address() + ", which is no endpoint of " + x.service().key())
@@ -480,6 +507,57 @@ final class Checks {
                         .fix(on(f, "systemctl restart kube-proxy   # it rebuilds the virtual servers from the endpoints")));
             }
         }
+    }
+
+    /** A NodePort template's real servers that are no endpoint of its service. */
+    private record TemplateStale(int index, Service service, List<VirtualServer.RealServer> reals) {}
+
+    private final Object templateKey = new Object();
+    private java.util.Set<Ipv4> clusterIps;
+
+    /**
+     * The stale destinations of a node's NodePort servers: each node's are generated from templates every node shares,
+     * so the templates are compared once and each node's addresses only stamped on. An address that is also a
+     * ClusterIP (whose servers {@link #serviceOf} would take for the ClusterIP's) goes the long way.
+     */
+    private List<Stale> nodePortStale(dev.kubepath.model.NodePortServers np) {
+        List<TemplateStale> byTemplate = np.templates().memo(templateKey, this::templateStale);
+        if (clusterIps == null) {
+            clusterIps = new java.util.HashSet<>();
+            for (Service s : cluster.services()) if (s.clusterIp() != null) clusterIps.add(s.clusterIp());
+        }
+        int n = np.templates().items().size();
+        List<Stale> out = new ArrayList<>();
+        for (int a = 0; a < np.addresses().size(); a++) {
+            if (clusterIps.contains(np.addresses().get(a))) {
+                out.addAll(stale(np.subList(a * n, (a + 1) * n)));
+                continue;
+            }
+            for (TemplateStale t : byTemplate) {
+                VirtualServer vs = np.get(a * n + t.index());
+                for (VirtualServer.RealServer r : t.reals()) out.add(new Stale(vs, r, t.service()));
+            }
+        }
+        return out;
+    }
+
+    private List<TemplateStale> templateStale(List<VirtualServer> templates) {
+        List<TemplateStale> out = new ArrayList<>();
+        for (int i = 0; i < templates.size(); i++) {
+            VirtualServer t = templates.get(i);
+            Service s = serviceOfNodePort(t.address().port());
+            if (s == null) continue;
+            Optional<Endpoints> ep = endpointsOf(s);
+            if (ep.isEmpty() || !ep.get().complete()) continue;
+            List<VirtualServer.RealServer> reals = staleReals(s, ep.get(), t.reals());
+            if (!reals.isEmpty()) out.add(new TemplateStale(i, s, reals));
+        }
+        return out;
+    }
+
+    private synchronized Service serviceOfNodePort(int port) {
+        indexServices();
+        return servicesByNodePort.get(port);
     }
 
     private List<Stale> stale(List<VirtualServer> servers) {
@@ -517,6 +595,12 @@ final class Checks {
 
     /** The service of a virtual server: its ClusterIP:port, else its NodePort (the first service, as listed). */
     private synchronized Service serviceOf(VirtualServer vs) {
+        indexServices();
+        Service byIp = servicesByFrontend.get(vs.address().ip().unsigned() << 16 | vs.address().port());
+        return byIp != null ? byIp : servicesByNodePort.get(vs.address().port());
+    }
+
+    private synchronized void indexServices() {
         if (servicesByFrontend == null) {
             servicesByFrontend = new java.util.HashMap<>();
             servicesByNodePort = new java.util.HashMap<>();
@@ -527,8 +611,6 @@ final class Checks {
                 }
             }
         }
-        Service byIp = servicesByFrontend.get(vs.address().ip().unsigned() << 16 | vs.address().port());
-        return byIp != null ? byIp : servicesByNodePort.get(vs.address().port());
     }
 
     private void endpoints() {

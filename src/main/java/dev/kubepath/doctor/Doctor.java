@@ -94,8 +94,9 @@ public final class Doctor {
     }
 
     public Report run() {
-        List<HostFacts> facts = snapshot.hosts().stream().map(h -> HostFacts.of(h, snapshot.cluster())).toList();
-        Checks checks = new Checks(snapshot, facts, source, subnetEnvs, inferred.facts().stream()
+        ClusterIndex index = new ClusterIndex(snapshot.cluster());
+        List<HostFacts> facts = snapshot.hosts().stream().map(h -> HostFacts.of(h, snapshot.cluster(), index)).toList();
+        Checks checks = new Checks(snapshot, facts, index, source, subnetEnvs, inferred.facts().stream()
                 .filter(x -> x.rule() == Inference.Rule.FLANNEL_VXLAN_DEVICE).map(Inference.Fact::host).collect(java.util.stream.Collectors.toSet()));
         List<Draft> drafts = new ArrayList<>(checks.run());
         List<Service> traced = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.kubepath.model.Lease;
 import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Node;
+import dev.kubepath.model.Pod;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
 
@@ -20,28 +21,30 @@ import java.util.List;
  */
 record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link vxlan, List<Lease> ownLeases, Node node) {
 
-    static HostFacts of(Host h, Cluster cluster) {
+    /** The host's facts, looked up in the cluster's index (built once for all hosts). */
+    static HostFacts of(Host h, Cluster cluster, ClusterIndex index) {
         List<Ipv4> underlay = new ArrayList<>();
         List<IfAddress> allBridges = new ArrayList<>();
-        for (IfAddress a : h.addresses()) {
-            LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(new LinkKind.Ethernet());
-            switch (kind) {
-                case LinkKind.Ethernet e -> underlay.add(a.ip());
-                case LinkKind.Veth v -> underlay.add(a.ip());
-                case LinkKind.Bridge b -> {
-                    if (a.prefixLength() < 32) allBridges.add(a);
+        // a shared part whose devices are none of these kinds (kube-ipvs0's 10,000 service addresses) is skipped whole
+        for (var part : dev.kubepath.model.SharedList.parts(h.addresses())) {
+            if (!dev.kubepath.model.PartIndex.mayHold(h, part, k -> k instanceof LinkKind.Ethernet || k instanceof LinkKind.Veth
+                    || k instanceof LinkKind.Bridge)) continue;
+            for (IfAddress a : part.items()) {
+                LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(new LinkKind.Ethernet());
+                switch (kind) {
+                    case LinkKind.Ethernet e -> underlay.add(a.ip());
+                    case LinkKind.Veth v -> underlay.add(a.ip());
+                    case LinkKind.Bridge b -> {
+                        if (a.prefixLength() < 32) allBridges.add(a);
+                    }
+                    default -> { }
                 }
-                default -> { }
             }
         }
         Link vxlan = h.links().stream().filter(Link::isVxlan).findFirst().orElse(null);
-        List<Lease> own = new ArrayList<>();
-        if (cluster.leases() != null) for (Lease l : cluster.leases()) if (underlay.contains(l.publicIp())) own.add(l);
-        List<IfAddress> bridges = dev.kubepath.dataplane.Inference.podBridges(h, cluster, allBridges, own);
-        Node node = null;
-        for (Node n : cluster.nodes()) {
-            if (n.name().equals(h.name()) || (n.internalIp() != null && underlay.contains(n.internalIp()))) node = n;
-        }
+        List<Lease> own = index.leasesOf(underlay);
+        List<IfAddress> bridges = dev.kubepath.dataplane.Inference.podBridges(h, index.podsOn(h.name()), allBridges, own);
+        Node node = index.nodeOf(h.name(), underlay);
         return new HostFacts(h, List.copyOf(underlay), List.copyOf(bridges), vxlan, List.copyOf(own), node);
     }
 

@@ -103,6 +103,8 @@ final class HostReduction {
         List<Lease> allLeases = snapshot.cluster().leases() == null ? List.of() : snapshot.cluster().leases();
         Map<Integer, List<Lease>> leasesByPublicIp = new HashMap<>();
         for (Lease l : allLeases) leasesByPublicIp.computeIfAbsent(l.publicIp().bits(), k -> new ArrayList<>()).add(l);
+        Map<String, List<dev.kubepath.model.Pod>> podsByNode = new HashMap<>();
+        for (var pod : snapshot.cluster().pods()) if (pod.node() != null) podsByNode.computeIfAbsent(pod.node(), k -> new ArrayList<>()).add(pod);
         for (int i = 0; i < n; i++) {
             Host h = hosts.get(i);
             hostIndex.put(h.name(), i);
@@ -121,7 +123,7 @@ final class HostReduction {
                 }
             }
             // only the pod bridge is a destination: an idle docker0 beside cni0 holds no pods (rule POD_BRIDGE)
-            for (IfAddress a : Inference.podBridges(h, snapshot.cluster(), bridges, own)) bridgeOwner.putIfAbsent(a.prefix(), i);
+            for (IfAddress a : Inference.podBridges(h, podsByNode.getOrDefault(h.name(), List.of()), bridges, own)) bridgeOwner.putIfAbsent(a.prefix(), i);
         }
         // destination subnets: every leased subnet and every bridge subnet
         List<Lease> leases = snapshot.cluster().leases() == null ? List.of() : snapshot.cluster().leases();

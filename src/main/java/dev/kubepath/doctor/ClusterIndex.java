@@ -1,0 +1,108 @@
+package dev.kubepath.doctor;
+
+import dev.kubepath.model.Cluster;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Node;
+import dev.kubepath.model.Pod;
+import dev.kubepath.model.Route;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * The cluster's leases, pods and nodes indexed once for the checks, which look every host up in them: without it
+ * each host is compared with every lease and every pod (5,000 hosts x 5,000 leases x 150,000 pods).
+ * Lease positions are those of {@code cluster.leases()}, so that what is found keeps the listing's order.
+ */
+final class ClusterIndex {
+    private final List<Lease> leases;
+    private final Map<Ipv4, int[]> leasesByPublicIp = new HashMap<>();
+    /** Lease positions sorted by subnet network (unsigned), for the leases inside a route's prefix. */
+    private final int[] byNetwork;
+    private final long[] networks;
+    private final Map<String, List<Pod>> podsByNode = new HashMap<>();
+    private final Map<String, int[]> nodesByName = new HashMap<>();
+    private final Map<Ipv4, int[]> nodesByIp = new HashMap<>();
+    private final List<Node> nodes;
+
+    ClusterIndex(Cluster cluster) {
+        leases = cluster.leases() == null ? List.of() : cluster.leases();
+        for (int i = 0; i < leases.size(); i++) leasesByPublicIp.merge(leases.get(i).publicIp(), new int[] {i}, ClusterIndex::concat);
+        Integer[] order = new Integer[leases.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Long.compare(leases.get(a).subnet().network().unsigned(), leases.get(b).subnet().network().unsigned()));
+        byNetwork = new int[order.length];
+        networks = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            byNetwork[i] = order[i];
+            networks[i] = leases.get(order[i]).subnet().network().unsigned();
+        }
+        for (Pod p : cluster.pods()) if (p.node() != null) podsByNode.computeIfAbsent(p.node(), k -> new ArrayList<>()).add(p);
+        nodes = cluster.nodes();
+        for (int i = 0; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            nodesByName.merge(n.name(), new int[] {i}, ClusterIndex::concat);
+            if (n.internalIp() != null) nodesByIp.merge(n.internalIp(), new int[] {i}, ClusterIndex::concat);
+        }
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    /** The leases whose PublicIP is one of these addresses, in the listing's order. */
+    List<Lease> leasesOf(List<Ipv4> addresses) {
+        BitSet at = new BitSet();
+        for (Ipv4 ip : addresses) for (int i : leasesByPublicIp.getOrDefault(ip, new int[0])) at.set(i);
+        List<Lease> out = new ArrayList<>();
+        for (int i = at.nextSetBit(0); i >= 0; i = at.nextSetBit(i + 1)) out.add(leases.get(i));
+        return out;
+    }
+
+    /** The pods scheduled on this node, as listed. */
+    List<Pod> podsOn(String node) {
+        return podsByNode.getOrDefault(node, List.of());
+    }
+
+    /** The last listed node named so or with its InternalIP among these addresses (as a scan keeping the last match). */
+    Node nodeOf(String name, List<Ipv4> addresses) {
+        int last = -1;
+        for (int i : nodesByName.getOrDefault(name, new int[0])) last = Math.max(last, i);
+        for (Ipv4 ip : addresses) for (int i : nodesByIp.getOrDefault(ip, new int[0])) last = Math.max(last, i);
+        return last < 0 ? null : nodes.get(last);
+    }
+
+    /**
+     * The positions of the leases some route of the list holds ({@link Checks#covered}: a route prefix of length 1 or
+     * more, equal to or shorter than the lease subnet, with the same network bits), for the routes that pass.
+     */
+    BitSet leasesRouted(List<Route> routes, Predicate<Route> counts) {
+        BitSet out = new BitSet(leases.size());
+        for (Route r : routes) {
+            Prefix q = r.dst();
+            if (q.length() == 0 || !counts.test(r)) continue;
+            long lo = q.network().unsigned(), hi = q.broadcast().unsigned();
+            int k = Arrays.binarySearch(networks, lo);
+            if (k < 0) k = -k - 1;
+            while (k > 0 && networks[k - 1] == lo) k--;
+            for (; k < networks.length && networks[k] <= hi; k++) {
+                int i = byNetwork[k];
+                if (leases.get(i).subnet().length() >= q.length()) out.set(i);
+            }
+        }
+        return out;
+    }
+
+    List<Lease> leases() {
+        return leases;
+    }
+}
