@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import java.util.Locale;
 
 /**
  * The doctor on a synthetic bundle written as real tool output (ip addr, ip route, ipvsadm -Ln, etcdctl get --prefix,
@@ -52,17 +53,17 @@ public final class DoctorBenchmark implements Benchmark {
             Report report = new Doctor(r.snapshot(), FileEvidence.of(bundle, r.snapshot()), perFlow).run();
             long examined = System.nanoTime() - t2;
             long cpu = os.getProcessCpuTime() - cpu0;
-            out.printf("hosts %d, routes per host %d, services %d, cores %d%n", hosts, hosts + 1, services, Runtime.getRuntime().availableProcessors());
-            out.printf("write bundle          %8.2f s%n", written / 1e9);
-            out.printf("read bundle           %8.2f s  (%d problems)%n", read / 1e9, r.problems().size());
-            out.printf("doctor                %8.2f s  (%d findings, %d flows, %d failing)%n", examined / 1e9,
+            out.printf(Locale.ROOT, "hosts %d, routes per host %d, services %d, cores %d%n", hosts, hosts + 1, services, Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "write bundle          %8.2f s%n", written / 1e9);
+            out.printf(Locale.ROOT, "read bundle           %8.2f s  (%d problems)%n", read / 1e9, r.problems().size());
+            out.printf(Locale.ROOT, "doctor                %8.2f s  (%d findings, %d flows, %d failing)%n", examined / 1e9,
                     report.findings().size(), report.totalFlows(), report.failing());
             java.util.Map<String, Long> byCode = new java.util.TreeMap<>();
             report.findings().forEach(f -> byCode.merge(f.code() + "/" + f.severity().word(), 1L, Long::sum));
-            out.printf("findings              %s%n", byCode);
+            out.printf(Locale.ROOT, "findings              %s%n", byCode);
             report.findings().stream().filter(f -> f.code() == dev.kubepath.doctor.Code.INSUFFICIENT_INFO).limit(2)
-                    .forEach(f -> out.printf("                      %s%n", f.summary()));
-            out.printf("read + doctor         %8.2f s  (process CPU %.2f s on %d cores; load average %.1f: the machine is shared)%n",
+                    .forEach(f -> out.printf(Locale.ROOT, "                      %s%n", f.summary()));
+            out.printf(Locale.ROOT, "read + doctor         %8.2f s  (process CPU %.2f s on %d cores; load average %.1f: the machine is shared)%n",
                     (read + examined) / 1e9, cpu / 1e9, Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
@@ -111,7 +112,7 @@ public final class DoctorBenchmark implements Benchmark {
             Path h = Files.createDirectories(b.resolve("hosts").resolve(Synthetic.hostName(i)));
             Prefix own = Synthetic.subnet(i);
             Ipv4 ip = Synthetic.hostIp(i);
-            Files.writeString(h.resolve("addr.txt"), """
+            Files.writeString(h.resolve("addr.txt"), String.format(Locale.ROOT, """
                     1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000
                         link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
                         inet 127.0.0.1/8 scope host lo
@@ -130,7 +131,7 @@ public final class DoctorBenchmark implements Benchmark {
                            valid_lft forever preferred_lft forever
                     5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default
                         link/ether 5a:3c:2e:11:%02x:%02x brd ff:ff:ff:ff:ff:ff
-                    """.formatted(i >> 8, i & 255, ip, i >> 8, i & 255, own.address(1), own.broadcast(), Synthetic.vtepMac(i), own.network(), i >> 8, i & 255)
+                    """, i >> 8, i & 255, ip, i >> 8, i & 255, own.address(1), own.broadcast(), Synthetic.vtepMac(i), own.network(), i >> 8, i & 255)
                     + clusterIps(services));
             StringBuilder routes = new StringBuilder();
             routes.append("default via 10.0.255.254 dev eth0 proto static metric 100 \n");

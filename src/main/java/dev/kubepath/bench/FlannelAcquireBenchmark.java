@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import java.util.Locale;
 
 /** N agents (default 1000) acquire a lease each, 16 at a time, against the embedded registry and a real etcd. */
 public final class FlannelAcquireBenchmark implements Benchmark {
@@ -41,7 +42,7 @@ public final class FlannelAcquireBenchmark implements Benchmark {
         int agents = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         FlannelConfig config = NetworkConfigs.parse(FlannelBenchSupport.CONFIG);
-        out.printf("%-10s %7s %7s %10s %9s %9s %9s%n", "registry", "agents", "threads", "total ms", "p50 ms", "p99 ms", "acq/s");
+        out.printf(Locale.ROOT, "%-10s %7s %7s %10s %9s %9s %9s%n", "registry", "agents", "threads", "total ms", "p50 ms", "p99 ms", "acq/s");
         row(out, "embedded", agents, threads, config, EmbeddedRegistry::new);
         if (!EtcdProcess.available()) {
             out.println("etcd not installed at " + EtcdProcess.BINARY + ": etcd rows skipped");
@@ -81,7 +82,7 @@ public final class FlannelAcquireBenchmark implements Benchmark {
             long total = System.nanoTime() - start;
             if (got.size() != agents) throw new IllegalStateException(label + ": " + got.size() + " distinct subnets for " + agents + " agents");
             long[] s = FlannelBenchSupport.sorted(each);
-            out.printf("%-10s %7d %7d %10s %9s %9s %9.0f%n", label, agents, threads, FlannelBenchSupport.ms(total),
+            out.printf(Locale.ROOT, "%-10s %7d %7d %10s %9s %9s %9.0f%n", label, agents, threads, FlannelBenchSupport.ms(total),
                     FlannelBenchSupport.ms(FlannelBenchSupport.percentile(s, 50)), FlannelBenchSupport.ms(FlannelBenchSupport.percentile(s, 99)),
                     agents / (total / 1e9));
         }

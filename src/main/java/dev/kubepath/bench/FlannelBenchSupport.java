@@ -11,6 +11,7 @@ import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /** Shared pieces of the flannel benchmarks: a bare simulated node and percentiles. */
 final class FlannelBenchSupport {
@@ -35,7 +36,7 @@ final class FlannelBenchSupport {
     }
 
     static String ms(long nanos) {
-        return String.format("%.2f", nanos / 1e6);
+        return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
     }
 
     static long percentile(long[] sorted, double p) {

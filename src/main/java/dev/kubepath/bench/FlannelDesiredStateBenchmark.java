@@ -14,6 +14,7 @@ import dev.kubepath.net.Prefix;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Time for one host to compute its desired state, and the diff against its converged state, in an N-lease network. */
 public final class FlannelDesiredStateBenchmark implements Benchmark {
@@ -61,8 +62,8 @@ public final class FlannelDesiredStateBenchmark implements Benchmark {
                 diffSteady[r] = t3 - t2;
             }
         }
-        out.printf("leases=%d rounds=%d changes: %d for an empty host, %d for a converged one%n", n, rounds, freshChanges, steadyChanges);
-        out.printf("%-28s %9s %9s%n", "step", "p50 ms", "p99 ms");
+        out.printf(Locale.ROOT, "leases=%d rounds=%d changes: %d for an empty host, %d for a converged one%n", n, rounds, freshChanges, steadyChanges);
+        out.printf(Locale.ROOT, "%-28s %9s %9s%n", "step", "p50 ms", "p99 ms");
         line(out, "desired state", desired);
         line(out, "diff vs empty host", diffFresh);
         line(out, "diff vs converged host", diffSteady);
@@ -73,7 +74,7 @@ public final class FlannelDesiredStateBenchmark implements Benchmark {
 
     private static void line(PrintStream out, String label, long[] values) {
         long[] s = FlannelBenchSupport.sorted(values);
-        out.printf("%-28s %9s %9s%n", label, FlannelBenchSupport.ms(FlannelBenchSupport.percentile(s, 50)),
+        out.printf(Locale.ROOT, "%-28s %9s %9s%n", label, FlannelBenchSupport.ms(FlannelBenchSupport.percentile(s, 50)),
                 FlannelBenchSupport.ms(FlannelBenchSupport.percentile(s, 99)));
     }
 }

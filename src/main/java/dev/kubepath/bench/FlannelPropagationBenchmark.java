@@ -22,6 +22,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
+import java.util.Locale;
 
 /**
  * Time from a new lease being written to etcd until every other agent's desired state routes to it: N agents
@@ -48,7 +49,7 @@ public final class FlannelPropagationBenchmark implements Benchmark {
             return;
         }
         out.println("latency from the write request (includes etcd's commit and fsync) and from the write's acknowledgement");
-        out.printf("%-4s %7s %7s %9s %9s %9s %9s %12s %12s %12s%n", "api", "agents", "leases", "samples", "p50 ms", "p99 ms",
+        out.printf(Locale.ROOT, "%-4s %7s %7s %9s %9s %9s %9s %12s %12s %12s%n", "api", "agents", "leases", "samples", "p50 ms", "p99 ms",
                 "max ms", "ack p50 ms", "ack p99 ms", "1st max ms");
         for (String api : apis) {
             try (EtcdProcess etcd = EtcdProcess.start()) {
@@ -120,7 +121,7 @@ public final class FlannelPropagationBenchmark implements Benchmark {
             long[] s = FlannelBenchSupport.sorted(samples.stream().mapToLong(Long::longValue).toArray());
             int expected = agents * newLeases;
             long[] a = FlannelBenchSupport.sorted(fromAck.stream().mapToLong(Long::longValue).toArray());
-            out.printf("%-4s %7d %7d %9s %9s %9s %9s %12s %12s %12s%n", api, agents, newLeases, s.length + "/" + expected,
+            out.printf(Locale.ROOT, "%-4s %7d %7d %9s %9s %9s %9s %12s %12s %12s%n", api, agents, newLeases, s.length + "/" + expected,
                     FlannelBenchSupport.ms(FlannelBenchSupport.percentile(s, 50)), FlannelBenchSupport.ms(FlannelBenchSupport.percentile(s, 99)),
                     FlannelBenchSupport.ms(s.length == 0 ? 0 : s[s.length - 1]),
                     FlannelBenchSupport.ms(FlannelBenchSupport.percentile(a, 50)), FlannelBenchSupport.ms(FlannelBenchSupport.percentile(a, 99)),

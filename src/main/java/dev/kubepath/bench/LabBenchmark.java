@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.Locale;
 
 /**
  * {@code kubepath bench lab-up [HOSTS [PODS]]}: wall time to bring up the seed lab (ready for curl: booted, broken
@@ -38,11 +39,11 @@ public final class LabBenchmark implements Benchmark {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int pods = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         LabCluster.RegistryKind registry = LabCluster.RegistryKind.defaultKind();
-        out.printf("registry: %s; cores: %d%n", registry, Runtime.getRuntime().availableProcessors());
+        out.printf(Locale.ROOT, "registry: %s; cores: %d%n", registry, Runtime.getRuntime().availableProcessors());
 
         long t0 = System.nanoTime();
         try (LabCluster seed = LabScenario.up("seed", registry)) {
-            out.printf("%-44s %8.1f s%n", "lab up seed (boot, break like the seed, deploy)", secs(t0));
+            out.printf(Locale.ROOT, "%-44s %8.1f s%n", "lab up seed (boot, break like the seed, deploy)", secs(t0));
         }
 
         t0 = System.nanoTime();
@@ -51,7 +52,7 @@ public final class LabBenchmark implements Benchmark {
             c.boot();
             double booted = secs(t0);
             ScaleScenario.deploy(c, pods);
-            out.printf("%-44s %8.1f s (boot %.1f s)%n", "lab up " + hosts + " hosts, " + pods + " pods", secs(t0), booted);
+            out.printf(Locale.ROOT, "%-44s %8.1f s (boot %.1f s)%n", "lab up " + hosts + " hosts, " + pods + " pods", secs(t0), booted);
             convergence(out, lab);
         }
     }
@@ -84,7 +85,7 @@ public final class LabBenchmark implements Benchmark {
         }
         long ok = 0;
         for (Future<Boolean> f : curls) if (f.get()) ok++;
-        out.printf("%-44s %8.2f s (routes on every host after %.2f s; %d/%d hosts' curl answered)%n",
+        out.printf(Locale.ROOT, "%-44s %8.2f s (routes on every host after %.2f s; %d/%d hosts' curl answered)%n",
                 "convergence: lease -> curl from every host", secs(start), settled, ok, curls.size());
     }
 

@@ -14,6 +14,7 @@ import dev.kubepath.model.Snapshot;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.Locale;
 
 /**
  * The whole-cluster matrix of a synthetic cluster with faults: build time, matrix time, then a sample of flows
@@ -39,7 +40,7 @@ public final class MatrixBench implements Benchmark {
         if (args.length > 0 && args[0].equals("growth")) {
             int pods = args.length > 1 ? Integer.parseInt(args[1]) : 30;
             int services = args.length > 2 ? Integer.parseInt(args[2]) : 10000;
-            out.printf("%-7s %-9s %-14s %-14s %-9s %-16s %-10s %-8s %s%n", "nodes", "build s", "matrix 1st s", "matrix warm s", "CPU s",
+            out.printf(Locale.ROOT, "%-7s %-9s %-14s %-14s %-9s %-16s %-10s %-8s %s%n", "nodes", "build s", "matrix 1st s", "matrix warm s", "CPU s",
                     "flows", "classes", "traced", "heap MB");
             for (int n : new int[] {500, 1000, 2000, 5000}) {
                 long t0 = System.nanoTime();
@@ -50,7 +51,7 @@ public final class MatrixBench implements Benchmark {
                     Run next = Run.of(s);
                     if (next.wall < warm.wall) warm = next;
                 }
-                out.printf("%-7d %-9.2f %-14.2f %-14.2f %-9.2f %-16d %-10d %-8d %d%n", n, build, first.wall, warm.wall, warm.cpu,
+                out.printf(Locale.ROOT, "%-7d %-9.2f %-14.2f %-14.2f %-9.2f %-16d %-10d %-8d %d%n", n, build, first.wall, warm.wall, warm.cpu,
                         warm.summary.flows(), warm.matrix.hostClasses(), warm.summary.traced(), usedMb());
                 s = null;
                 System.gc();
@@ -63,24 +64,24 @@ public final class MatrixBench implements Benchmark {
         int eps = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         int sample = args.length > 4 ? Integer.parseInt(args[4]) : 10000;
         Synthetic.Spec spec = new Synthetic.Spec(nodes, pods, services, eps, 42, FAULTS);
-        out.printf("cluster: %d nodes, %d pods, %d services x %d endpoints, faults %s%n", nodes, nodes * pods, services, eps, FAULTS);
+        out.printf(Locale.ROOT, "cluster: %d nodes, %d pods, %d services x %d endpoints, faults %s%n", nodes, nodes * pods, services, eps, FAULTS);
         long t0 = System.nanoTime();
         Snapshot s = Synthetic.build(spec);
-        out.printf("build snapshot          %8.2f s   heap %d MB%n", (System.nanoTime() - t0) / 1e9, usedMb());
+        out.printf(Locale.ROOT, "build snapshot          %8.2f s   heap %d MB%n", (System.nanoTime() - t0) / 1e9, usedMb());
         // the first run is what one `kubepath matrix` sees (the JIT compiler still at work); the next two, warmed
         Run first = Run.of(s);
-        out.printf("matrix, first run       %8.2f s wall, %.2f s CPU (host classes %.2f s; %d host signatures, %d flows traced)   heap %d MB%n",
+        out.printf(Locale.ROOT, "matrix, first run       %8.2f s wall, %.2f s CPU (host classes %.2f s; %d host signatures, %d flows traced)   heap %d MB%n",
                 first.wall, first.cpu, first.factor, first.matrix.hostClasses(), first.summary.traced(), usedMb());
         for (int k = 2; k <= 3; k++) {
             Run again = Run.of(s);
-            out.printf("matrix, run %d           %8.2f s wall, %.2f s CPU (host classes %.2f s)   heap %d MB%n", k, again.wall, again.cpu, again.factor, usedMb());
+            out.printf(Locale.ROOT, "matrix, run %d           %8.2f s wall, %.2f s CPU (host classes %.2f s)   heap %d MB%n", k, again.wall, again.cpu, again.factor, usedMb());
         }
         ReachabilityMatrix m = first.matrix;
         Summary sum = first.summary;
         double full = first.wall;
-        out.printf("flows                   %,d  (pod subnets %,d, ClusterIPs %,d, NodeIP:nodePorts %,d per host)%n",
+        out.printf(Locale.ROOT, "flows                   %,d  (pod subnets %,d, ClusterIPs %,d, NodeIP:nodePorts %,d per host)%n",
                 sum.flows(), sum.podSubnets(), sum.clusterIps(), sum.nodePorts());
-        sum.byKind().forEach((k, c) -> out.printf("  %-10s %s%n", k, c.toMap()));
+        sum.byKind().forEach((k, c) -> out.printf(Locale.ROOT, "  %-10s %s%n", k, c.toMap()));
         // the sample: random flows, each answered by the matrix and by the tracer
         DataPlane tracer = null;
         long coldNs = 0;
@@ -112,10 +113,10 @@ public final class MatrixBench implements Benchmark {
         }
         double perFlow = traceNs / 1e9 / Math.max(1, sample);
         double extrapolated = perFlow * sum.flows();
-        out.printf("sample                  %d flows checked against the tracer: %d mismatches%n", sample, mismatches);
-        out.printf("per-flow tracing        %.1f us a flow with host indexes built (%.1f us with building them) -> %.3g s for all %,d flows (%.1f days)%n",
+        out.printf(Locale.ROOT, "sample                  %d flows checked against the tracer: %d mismatches%n", sample, mismatches);
+        out.printf(Locale.ROOT, "per-flow tracing        %.1f us a flow with host indexes built (%.1f us with building them) -> %.3g s for all %,d flows (%.1f days)%n",
                 perFlow * 1e6, coldNs / 1e3 / Math.max(1, sample), extrapolated, sum.flows(), extrapolated / 86400);
-        out.printf("speed-up                %.3g x%n", extrapolated / full);
+        out.printf(Locale.ROOT, "speed-up                %.3g x%n", extrapolated / full);
         if (mismatches > 0) throw new IllegalStateException(mismatches + " of " + sample + " sampled flows differ from the tracer");
     }
 

@@ -61,7 +61,7 @@ public final class ScaleBench implements Benchmark {
             long doctorMb = peakMb();
             out.printf(Locale.ROOT, "%-7d %-9d %-10.2f %-10.2f %-12d %-10.2f %-12d %-9.2f %-16d %d (%s)%n", n, n * servicesPerNode,
                     build, matrix, matrixMb, doctor, doctorMb, doctor / matrix, r.failing(), r.findings().size(), r.verdict());
-            if (m.flows() != r.totalFlows()) out.printf("  the doctor counted %d flows, the matrix %d%n", r.totalFlows(), m.flows());
+            if (m.flows() != r.totalFlows()) out.printf(Locale.ROOT, "  the doctor counted %d flows, the matrix %d%n", r.totalFlows(), m.flows());
             s = null;
             System.gc();
         }

@@ -11,6 +11,7 @@ import dev.kubepath.net.SocketAddress;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.Locale;
 
 /**
  * Builds a synthetic flannel cluster (default 5,000 hosts, full route tables) and traces random cross-host
@@ -42,9 +43,9 @@ public final class TraceBench implements Benchmark {
         SplittableRandom r = new SplittableRandom(7);
         long[] podToPod = measure(dp, r, flows / 2, hosts, false);
         long[] nodePort = measure(dp, r, flows / 2, hosts, true);
-        out.printf("hosts %d, routes per host %d%n", hosts, hosts + 2);
-        out.printf("build snapshot        %8.2f s%n", built / 1e9);
-        out.printf("index all hosts       %8.2f s (first trace from each host)%n", indexed / 1e9);
+        out.printf(Locale.ROOT, "hosts %d, routes per host %d%n", hosts, hosts + 2);
+        out.printf(Locale.ROOT, "build snapshot        %8.2f s%n", built / 1e9);
+        out.printf(Locale.ROOT, "index all hosts       %8.2f s (first trace from each host)%n", indexed / 1e9);
         report(out, "pod-to-pod cross-host", podToPod);
         report(out, "NodePort (rr, 3 pods)", nodePort);
         out.println("  (a NodePort flow is traced once per backend: 3 walks; step text is written when read)");
@@ -80,7 +81,7 @@ public final class TraceBench implements Benchmark {
     private static void report(PrintStream out, String what, long[] ns) {
         long[] skip = Arrays.copyOfRange(ns, ns.length / 10, ns.length); // the first tenth warms the JIT
         Arrays.sort(skip);
-        out.printf("%-22s median %6.1f us  p90 %6.1f us  p99 %6.1f us  (%d flows)%n", what,
+        out.printf(Locale.ROOT, "%-22s median %6.1f us  p90 %6.1f us  p99 %6.1f us  (%d flows)%n", what,
                 skip[skip.length / 2] / 1e3, skip[skip.length * 9 / 10] / 1e3, skip[skip.length * 99 / 100] / 1e3, skip.length);
     }
 }

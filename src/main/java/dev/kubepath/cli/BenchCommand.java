@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 @Command(name = "bench", description = "Run a benchmark and print its figures (docs/performance.md records them).")
 final class BenchCommand implements Callable<Integer> {
@@ -32,7 +33,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (name == null) {
-            for (Benchmark b : ALL) System.out.printf("%-12s %s%n", b.name(), b.description());
+            for (Benchmark b : ALL) System.out.printf(Locale.ROOT, "%-12s %s%n", b.name(), b.description());
             return 0;
         }
         Benchmark b = ALL.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() -> new InputException(

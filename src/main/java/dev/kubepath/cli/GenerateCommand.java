@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 @Command(name = "generate", description = "Write a kind: Synthetic file: a generated flannel + kube-proxy cluster, with faults, expanded when loaded.")
 final class GenerateCommand implements Callable<Integer> {
@@ -29,7 +30,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Synthetic.Spec s = Inputs.argument("--faults", () -> new Synthetic.Spec(nodes, pods, services, endpoints, seed, Synthetic.Faults.parse(faults)));
         Files.writeString(output, SyntheticFile.write(s));
-        spec.commandLine().getOut().printf("wrote %s: %d nodes, %d pods, %d services%s%n", output, nodes, nodes * pods, services,
+        spec.commandLine().getOut().printf(Locale.ROOT, "wrote %s: %d nodes, %d pods, %d services%s%n", output, nodes, nodes * pods, services,
                 s.faults().equals(Synthetic.Faults.NONE) ? "" : ", faults " + s.faults());
         return 0;
     }

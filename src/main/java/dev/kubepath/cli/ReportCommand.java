@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.Locale;
 
 @Command(name = "report", description = "Write one self-contained HTML page: topology, symptom matrix with clickable traces, findings, and how a packet crosses hosts.")
 public final class ReportCommand implements Callable<Integer> {
@@ -41,7 +42,7 @@ public final class ReportCommand implements Callable<Integer> {
         long started = System.nanoTime();
         ReportData data = Reports.build(loaded.snapshot(), snapshot.toString(), doctor);
         long bytes = Reports.write(data, output);
-        err.printf("kubepath: wrote %s (%,d bytes; %d flows traced in %d ms)%n", output, bytes,
+        err.printf(Locale.ROOT, "kubepath: wrote %s (%,d bytes; %d flows traced in %d ms)%n", output, bytes,
                 data.matrix().path("summary").path("flows").asInt(), (System.nanoTime() - started) / 1_000_000);
         err.flush();
         return 0;

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.Locale;
 
 /**
  * A healthy flannel VXLAN + kube-proxy IPVS cluster of any size, built directly as a snapshot: hosts on 10.0.0.0/16,
@@ -132,7 +133,7 @@ public final class Synthetic {
     private Synthetic() {}
 
     public static String hostName(int i) {
-        return String.format("node%05d", i);
+        return String.format(Locale.ROOT, "node%05d", i);
     }
 
     public static Ipv4 hostIp(int i) {

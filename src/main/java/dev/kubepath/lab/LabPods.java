@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.Locale;
 
 /**
  * One host's pods as real network namespaces: per container a namespace with eth0 (the far end of a veth whose
@@ -91,7 +92,7 @@ final class LabPods implements ContainerTable {
     private Pod create(Container c) {
         int n = ++next;
         Netns ns = lab.namespace(shortName + "-p" + n);
-        String veth = String.format("veth%07x", (shortName.hashCode() * 31L + n) & 0xFFFFFFFL);
+        String veth = String.format(Locale.ROOT, "veth%07x", (shortName.hashCode() * 31L + n) & 0xFFFFFFFL);
         int m = mtu.getAsInt();
         host.apply(List.of(new NetChange.AddLink(new Link(veth, new LinkKind.Veth(ns.name() + "/eth0"), m, null, true, c.bridge()))));
         String gateway = dev.kubepath.net.Prefix.of(c.ip(), c.prefixLength()).address(1).toString();

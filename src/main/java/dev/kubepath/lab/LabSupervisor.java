@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Set;
+import java.util.Locale;
 
 /**
  * The process that holds a lab up ({@code kubepath lab supervise}): it owns the namespaces, etcd and the control
@@ -116,16 +117,16 @@ public final class LabSupervisor {
     private String status() {
         StringBuilder sb = new StringBuilder("lab " + lab.lab().prefix() + " (scenario " + scenario + ")\nHOSTS\n");
         for (String h : lab.cluster().hostNames()) {
-            sb.append(String.format("  %-10s netns %-24s eth0 %s%n", h, lab.netns(h).name(), lab.cluster().hostSpec(h).ip()));
+            sb.append(String.format(Locale.ROOT, "  %-10s netns %-24s eth0 %s%n", h, lab.netns(h).name(), lab.cluster().hostSpec(h).ip()));
         }
         sb.append("PODS\n");
         for (String h : lab.cluster().hostNames()) {
-            lab.host(h).podNamespaces().forEach((pod, ns) -> sb.append(String.format("  %-10s %-36s netns %s%n", h, pod, ns.name())));
+            lab.host(h).podNamespaces().forEach((pod, ns) -> sb.append(String.format(Locale.ROOT, "  %-10s %-36s netns %s%n", h, pod, ns.name())));
         }
         sb.append("LEASES\n");
         try {
             for (var l : lab.cluster().registry().getLeases().leases()) {
-                sb.append(String.format("  %-16s %-12s %s%n", l.subnet(), l.publicIp(), l.vtepMac()));
+                sb.append(String.format(Locale.ROOT, "  %-16s %-12s %s%n", l.subnet(), l.publicIp(), l.vtepMac()));
             }
         } catch (RuntimeException e) {
             sb.append("  (registry unreachable: ").append(e.getMessage()).append(")\n");

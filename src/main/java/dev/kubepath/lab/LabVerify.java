@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.Locale;
 
 /**
  * {@code kubepath lab verify}: every flow of the check list run twice, for real (curl and ping in the hosts'
@@ -48,9 +49,9 @@ public final class LabVerify {
         }
 
         public String table() {
-            StringBuilder sb = new StringBuilder(String.format("%-10s %-5s %-22s %-12s %-12s %s%n", "FROM", "KIND", "TO", "REAL", "SIMULATED", "AGREE"));
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-10s %-5s %-22s %-12s %-12s %s%n", "FROM", "KIND", "TO", "REAL", "SIMULATED", "AGREE"));
             for (Row r : rows) {
-                sb.append(String.format("%-10s %-5s %-22s %-12s %-12s %s", r.from(), r.kind(), r.to(), r.real(), r.simulated(), r.agree() ? "yes" : "NO"));
+                sb.append(String.format(Locale.ROOT, "%-10s %-5s %-22s %-12s %-12s %s", r.from(), r.kind(), r.to(), r.real(), r.simulated(), r.agree() ? "yes" : "NO"));
                 if (!r.agree()) sb.append("  real: ").append(r.realDetail()).append("; simulated: ").append(r.reason());
                 sb.append('\n');
             }

@@ -4,6 +4,7 @@ import dev.kubepath.model.VirtualServer;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Renders an IPVS table as {@code ipvsadm -Ln} prints it: services sorted by protocol, address, port; each
@@ -26,7 +27,7 @@ public final class Ipvsadm {
         for (VirtualServer v : sorted) {
             sb.append(v.protocol().name()).append("  ").append(v.address()).append(' ').append(v.scheduler()).append('\n');
             v.reals().stream().sorted(Comparator.comparing(VirtualServer.RealServer::address)).forEach(r ->
-                    sb.append(String.format("  -> %-28s %-7s %-6d %-10d %-10d\n", r.address(), r.forward(), r.weight(),
+                    sb.append(String.format(Locale.ROOT, "  -> %-28s %-7s %-6d %-10d %-10d\n", r.address(), r.forward(), r.weight(),
                             r.activeConn(), r.inactConn())));
         }
         return sb.toString();

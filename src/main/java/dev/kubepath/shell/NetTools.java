@@ -109,7 +109,7 @@ public final class NetTools {
                 (int) (((m >>> 24) & 0xFF) << 8) | 0xFF,
                 0xFE00 | (int) ((m >>> 16) & 0xFF),
                 (int) (m & 0xFFFF)};
-        return String.format("fe80::%x:%x:%x:%x", g[0], g[1], g[2], g[3]);
+        return String.format(Locale.ROOT, "fe80::%x:%x:%x:%x", g[0], g[1], g[2], g[3]);
     }
 
     /** iproute2's {@code ip addr}. */

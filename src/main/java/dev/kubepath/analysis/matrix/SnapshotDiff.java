@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.Locale;
 
 /**
  * What changed between two snapshots of one cluster, for the flows: every flow of the matrix whose verdict or
@@ -350,7 +351,7 @@ public final class SnapshotDiff {
             sb.append("  flows:\n");
             for (FlowChange f : g.flows()) {
                 String what = f.repaired() ? "repaired" : f.broken() ? "broken" : "changed";
-                sb.append(String.format("    %-10s %-9s %s -> %s (%s)   %s -> %s%n", what, f.from(), f.destination(),
+                sb.append(String.format(Locale.ROOT, "    %-10s %-9s %s -> %s (%s)   %s -> %s%n", what, f.from(), f.destination(),
                         f.after() != null ? f.after() : f.before(), f.before() != null && f.after() != null && !f.before().equals(f.after()) ? "was " + f.before() : "",
                         show(f.verdictBefore(), f.endpointsBefore()), show(f.verdictAfter(), f.endpointsAfter())).replace(" ()", ""));
             }
