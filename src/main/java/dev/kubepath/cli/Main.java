@@ -40,7 +40,7 @@ public final class Main implements Runnable {
     public static final int BAD_INPUT = 2;
 
     /** Exit code when the Java heap runs out: not bad input, not a bug, a cluster too large for the heap given. */
-    public static final int OUT_OF_MEMORY = 3;
+    public static final int OUT_OF_MEMORY = 4; // 3 is the doctor's "insufficient evidence"
 
     public static void main(String[] args) {
         // a worker thread (a parallel stream's) that runs out of heap would otherwise print its stack trace
