@@ -1,5 +1,7 @@
 package dev.kubepath.bench;
 
+import dev.kubepath.ingest.InputException;
+
 import java.io.PrintStream;
 
 /**
@@ -12,4 +14,14 @@ public interface Benchmark {
     String description();
 
     void run(PrintStream out, String... args) throws Exception;
+
+    /** The i-th argument as a number, or {@code otherwise} when it is not given; anything else is bad input. */
+    static int intArg(String[] args, int i, int otherwise) {
+        if (args.length <= i) return otherwise;
+        try {
+            return Integer.parseInt(args[i].replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new InputException("argument " + (i + 1) + " '" + args[i] + "' is not a whole number");
+        }
+    }
 }

@@ -36,8 +36,8 @@ public final class DoctorBenchmark implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) throws IOException {
-        int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int services = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        int hosts = Benchmark.intArg(args, 0, 1000);
+        int services = Benchmark.intArg(args, 1, 1);
         long perFlow = args.length > 2 ? Long.parseLong(args[2]) : Doctor.DEFAULT_PER_FLOW_LIMIT;
         Path dir = Files.createTempDirectory("kubepath-doctor-bench");
         try {

@@ -39,8 +39,8 @@ public final class FlannelAcquireBenchmark implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) throws Exception {
-        int agents = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
-        int threads = args.length > 1 ? Integer.parseInt(args[1]) : 16;
+        int agents = Benchmark.intArg(args, 0, 1000);
+        int threads = Benchmark.intArg(args, 1, 16);
         FlannelConfig config = NetworkConfigs.parse(FlannelBenchSupport.CONFIG);
         out.printf(Locale.ROOT, "%-10s %7s %7s %10s %9s %9s %9s%n", "registry", "agents", "threads", "total ms", "p50 ms", "p99 ms", "acq/s");
         row(out, "embedded", agents, threads, config, EmbeddedRegistry::new);

@@ -30,8 +30,8 @@ public final class FlannelDesiredStateBenchmark implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int n = Benchmark.intArg(args, 0, 5000);
+        int rounds = Benchmark.intArg(args, 1, 200);
         FlannelConfig config = NetworkConfigs.parse(FlannelBenchSupport.CONFIG);
         List<Lease> leases = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

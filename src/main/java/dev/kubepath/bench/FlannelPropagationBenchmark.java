@@ -41,8 +41,8 @@ public final class FlannelPropagationBenchmark implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) throws Exception {
-        int agents = args.length > 0 ? Integer.parseInt(args[0]) : 100;
-        int newLeases = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+        int agents = Benchmark.intArg(args, 0, 100);
+        int newLeases = Benchmark.intArg(args, 1, 20);
         List<String> apis = args.length > 2 ? List.of(args[2]) : List.of("v2", "v3");
         if (!EtcdProcess.available()) {
             out.println("etcd not installed at " + EtcdProcess.BINARY + ": nothing measured");

@@ -38,7 +38,7 @@ public final class IprouteBatchBenchmark implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        int n = Benchmark.intArg(args, 0, 1000);
         if (n < 1 || n > 60000) throw new InputException("N must be within 1..60000, got " + args[0]);
         try (Lab lab = new Lab()) {
             LinuxHost batched = host(lab, "batched");

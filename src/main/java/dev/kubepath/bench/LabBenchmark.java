@@ -36,8 +36,8 @@ public final class LabBenchmark implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) throws Exception {
-        int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 20;
-        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int hosts = Benchmark.intArg(args, 0, 20);
+        int pods = Benchmark.intArg(args, 1, 60);
         LabCluster.RegistryKind registry = LabCluster.RegistryKind.defaultKind();
         out.printf(Locale.ROOT, "registry: %s; cores: %d%n", registry, Runtime.getRuntime().availableProcessors());
 

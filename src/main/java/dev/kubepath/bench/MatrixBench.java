@@ -38,8 +38,8 @@ public final class MatrixBench implements Benchmark {
     @Override
     public void run(PrintStream out, String... args) {
         if (args.length > 0 && args[0].equals("growth")) {
-            int pods = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-            int services = args.length > 2 ? Integer.parseInt(args[2]) : 10000;
+            int pods = Benchmark.intArg(args, 1, 30);
+            int services = Benchmark.intArg(args, 2, 10000);
             out.printf(Locale.ROOT, "%-7s %-9s %-14s %-14s %-9s %-16s %-10s %-8s %s%n", "nodes", "build s", "matrix 1st s", "matrix warm s", "CPU s",
                     "flows", "classes", "traced", "heap MB");
             for (int n : new int[] {500, 1000, 2000, 5000}) {
@@ -58,11 +58,11 @@ public final class MatrixBench implements Benchmark {
             }
             return;
         }
-        int nodes = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        int services = args.length > 2 ? Integer.parseInt(args[2]) : 10000;
-        int eps = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-        int sample = args.length > 4 ? Integer.parseInt(args[4]) : 10000;
+        int nodes = Benchmark.intArg(args, 0, 5000);
+        int pods = Benchmark.intArg(args, 1, 30);
+        int services = Benchmark.intArg(args, 2, 10000);
+        int eps = Benchmark.intArg(args, 3, 5);
+        int sample = Benchmark.intArg(args, 4, 10000);
         Synthetic.Spec spec = new Synthetic.Spec(nodes, pods, services, eps, 42, FAULTS);
         out.printf(Locale.ROOT, "cluster: %d nodes, %d pods, %d services x %d endpoints, faults %s%n", nodes, nodes * pods, services, eps, FAULTS);
         long t0 = System.nanoTime();

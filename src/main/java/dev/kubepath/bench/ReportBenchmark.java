@@ -27,9 +27,9 @@ public final class ReportBenchmark implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) throws Exception {
-        int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        int services = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int hosts = Benchmark.intArg(args, 0, 200);
+        int services = Benchmark.intArg(args, 1, 3);
+        int rounds = Benchmark.intArg(args, 2, 3);
         Snapshot s = Synthetic.build(new Synthetic.Spec(hosts, 2, services, 2, 7));
         out.printf(Locale.ROOT, "%-6s %8s %10s %10s %10s %12s%n", "round", "flows", "data ms", "page ms", "total ms", "bytes");
         for (int r = 0; r < rounds; r++) {

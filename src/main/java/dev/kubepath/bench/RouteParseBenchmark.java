@@ -25,7 +25,7 @@ public final class RouteParseBenchmark implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) {
-        int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+        int n = Benchmark.intArg(args, 0, 200_000);
         String[] ip = new String[n];
         String[] routeN = new String[n];
         for (int i = 0; i < n; i++) {

@@ -37,9 +37,9 @@ public final class ScaleBench implements Benchmark {
     @Override
     public void run(PrintStream out, String... args) {
         int[] sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {500, 1000, 2000, 5000};
-        int pods = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        int servicesPerNode = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        int endpoints = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int pods = Benchmark.intArg(args, 1, 30);
+        int servicesPerNode = Benchmark.intArg(args, 2, 2);
+        int endpoints = Benchmark.intArg(args, 3, 5);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         out.printf(Locale.ROOT, "heap max %d MB, %d cores, load average %.1f at start%n", Runtime.getRuntime().maxMemory() >> 20,
                 Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());

@@ -30,8 +30,8 @@ public final class TraceBench implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) {
-        int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
-        int flows = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
+        int hosts = Benchmark.intArg(args, 0, 5000);
+        int flows = Benchmark.intArg(args, 1, 200_000);
         long t0 = System.nanoTime();
         Snapshot s = Synthetic.build(new Synthetic.Spec(hosts, 1, 10, 3, 42));
         long built = System.nanoTime() - t0;
