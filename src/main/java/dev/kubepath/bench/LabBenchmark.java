@@ -62,8 +62,8 @@ public final class LabBenchmark implements Benchmark {
         String target = c.hostNames().getLast();
         Container pod = lab.host(target).readKernel().containers().getFirst();
         Lease lease = c.registry().getLeases().leases().stream().filter(l -> l.publicIp().equals(c.hostSpec(target).ip())).findFirst().orElseThrow();
-        c.hangFlanneld(target);
-        c.deleteLease(lease.subnet());
+        c.faults().hangFlanneld(target);
+        c.faults().deleteLease(lease.subnet());
         long start = System.nanoTime();
         c.registry().createLease(new Lease(lease.subnet(), lease.publicIp(), lease.backendType(), lease.vtepMac(), null), Duration.ofHours(24));
         // every other host's flanneld reacts to the watch event; the other daemons are not involved in a lease

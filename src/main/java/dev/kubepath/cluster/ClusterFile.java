@@ -51,7 +51,7 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
     /** What a timeline line does. */
     public sealed interface Command {
         /** {@code fault KIND ARGS}: the faults of docs/simulation.md. */
-        record Fault(String kind, List<String> args) implements Command {}
+        record Fault(dev.kubepath.cluster.Fault fault, List<String> words) implements Command {}
 
         /** {@code kubectl apply -f FILE} or {@code kubectl delete -f FILE}. */
         record Kubectl(boolean delete, Manifest manifest) implements Command {}
@@ -73,9 +73,6 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
     }
 
     public static final Instant DEFAULT_START = Instant.parse("2024-06-03T14:00:00Z");
-    /** Faults a timeline may name, and the host argument's position (-1: none). */
-    private static final Map<String, Integer> FAULTS = Map.of("hang-flanneld", 0, "power-off", 0, "power-on", 0,
-            "forward-drop", 0, "ip-forward", 0, "delete-lease", -1, "etcd", -1);
     private static final Set<String> TOP = Set.of("kind", "name", "description", "start", "seed", "serviceCidr", "nodePortRange", "apiServer",
             "flannel", "runtime", "kubeProxy", "hosts", "manifests", "timeline");
     private static final Set<String> HOST = Set.of("address", "gateway", "roles", "mac", "vtepMac", "bridgeMac", "subnet", "kubeProxy");
@@ -336,17 +333,15 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
                 return new Command.Systemctl(m.group(1), m.group(2), m.group(3));
             }
             case "fault" -> {
-                Integer hostAt = w.length > 1 ? FAULTS.get(w[1]) : null;
-                if (hostAt == null) throw n.error("unknown fault in '" + text + "' (expected one of " + String.join(", ", FAULTS.keySet().stream().sorted().toList()) + ")");
-                List<String> args = List.of(w).subList(2, w.length);
-                if (args.isEmpty()) throw n.error("'" + text + "' names no " + (hostAt >= 0 ? "host" : "argument"));
-                if (hostAt >= 0) host(n, args.get(hostAt), hosts);
-                if (w[1].equals("delete-lease")) n.as(x -> Prefix.parse(args.get(0)));
-                if (w[1].equals("etcd") && !Set.of("up", "down").contains(args.get(0))) throw n.error("'" + text + "': expected fault etcd up|down");
-                if (w[1].equals("ip-forward") && (args.size() < 2 || !Set.of("on", "off").contains(args.get(1)))) {
-                    throw n.error("'" + text + "': expected fault ip-forward HOST on|off");
+                List<String> words = List.of(w).subList(1, w.length);
+                dev.kubepath.cluster.Fault f;
+                try {
+                    f = dev.kubepath.cluster.Fault.parse(words);
+                } catch (IllegalArgumentException e) {
+                    throw n.error("'" + text + "': " + e.getMessage());
                 }
-                return new Command.Fault(w[1], args);
+                f.target().ifPresent(h -> host(n, h, hosts));
+                return new Command.Fault(f, words);
             }
             case "kubectl" -> {
                 if (w.length != 4 || !(w[1].equals("apply") || w[1].equals("delete")) || !w[2].equals("-f")) {

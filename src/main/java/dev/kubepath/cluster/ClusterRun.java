@@ -115,19 +115,8 @@ public final class ClusterRun {
     }
 
     private void fault(Command.Fault f) {
-        String first = f.args().getFirst();
-        boolean hostFault = !f.kind().equals("delete-lease") && !f.kind().equals("etcd");
-        event(hostFault ? first : "-", "fault " + f.kind() + " " + String.join(" ", f.args()));
-        switch (f.kind()) {
-            case "hang-flanneld" -> cluster.hangFlanneld(first);
-            case "power-off" -> cluster.powerOff(first);
-            case "power-on" -> cluster.powerOn(first);
-            case "forward-drop" -> cluster.dropForward(first);
-            case "ip-forward" -> cluster.setIpForward(first, f.args().get(1).equals("on"));
-            case "delete-lease" -> cluster.deleteLease(Prefix.parse(first));
-            case "etcd" -> cluster.setRegistryReachable(first.equals("up"));
-            default -> throw new IllegalStateException("fault " + f.kind() + " passed the file's check but has no action");
-        }
+        event(f.fault().target().orElse("-"), "fault " + String.join(" ", f.words()));
+        cluster.faults().inject(f.fault());
     }
 
     /**

@@ -72,14 +72,14 @@ public final class SeedCluster {
      * an empty /run and take new subnets; 05 neither sees their leases nor notices it lost its own.
      */
     public static void breakLikeTheSeed(SimCluster c) {
-        c.hangFlanneld(NODE05);
-        c.powerOff(MASTER);
-        c.powerOff(NODE06);
+        c.faults().hangFlanneld(NODE05);
+        c.faults().powerOff(MASTER);
+        c.faults().powerOff(NODE06);
         c.advance(Duration.ofHours(25));
         c.pinNextSubnet(MASTER, Prefix.parse("172.17.83.0/24"));
         c.pinNextSubnet(NODE06, Prefix.parse("172.17.9.0/24"));
-        c.powerOn(MASTER);
-        c.powerOn(NODE06);
+        c.faults().powerOn(MASTER);
+        c.faults().powerOn(NODE06);
     }
 
     /** kubectl apply -f mcwdeploy.yaml with the seed's pod on 05 at .13, ClusterIP 10.2.0.155 and NodePort 41527. */

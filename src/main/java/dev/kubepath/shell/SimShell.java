@@ -428,36 +428,15 @@ public final class SimShell {
         return "kubectl: this shell knows get nodes|pods|svc [-o wide], apply -f FILE, delete svc|deployment|pod NAME\n";
     }
 
-    static final String FAULTS = String.join("\n",
-            "usage: fault KIND ARGS",
-            "  fault hang-flanneld HOST      flanneld stays up but stops renewing and watching",
-            "  fault delete-lease SUBNET     the lease vanishes from etcd (e.g. 172.17.98.0/24)",
-            "  fault ip-forward HOST on|off  net.ipv4.ip_forward",
-            "  fault forward-drop HOST       FORWARD policy DROP without flannel's accept rules",
-            "  fault vtep-mac HOST MAC       the host's lease gets a wrong VtepMAC",
-            "  fault etcd down|up            the registry becomes unreachable / reachable",
-            "  fault power-off|power-on HOST the host goes down (kernel state and /run lost) / boots", "");
-
     /** Injects one of the faults real clusters suffer (docs/simulation.md). */
     private String fault(String[] a) {
-        if (a.length < 3) return FAULTS;
-        switch (a[1]) {
-            case "hang-flanneld" -> cluster.hangFlanneld(a[2]);
-            case "delete-lease" -> cluster.deleteLease(Prefix.parse(a[2]));
-            case "ip-forward" -> cluster.setIpForward(a[2], a.length > 3 && a[3].equals("on"));
-            case "forward-drop" -> cluster.dropForward(a[2]);
-            case "vtep-mac" -> {
-                if (a.length < 4) return FAULTS;
-                cluster.corruptVtepMac(a[2], dev.kubepath.net.Mac.parse(a[3]));
-            }
-            case "etcd" -> cluster.setRegistryReachable(a[2].equals("up"));
-            case "power-off" -> cluster.powerOff(a[2]);
-            case "power-on" -> cluster.powerOn(a[2]);
-            default -> {
-                return FAULTS;
-            }
+        dev.kubepath.cluster.Fault f;
+        try {
+            f = dev.kubepath.cluster.Fault.parse(List.of(a).subList(1, a.length));
+        } catch (IllegalArgumentException e) {
+            return e.getMessage() + "\n" + dev.kubepath.cluster.Fault.USAGE;
         }
-        cluster.settle();
+        cluster.faults().inject(f);
         return "";
     }
 

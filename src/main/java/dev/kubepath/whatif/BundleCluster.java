@@ -299,8 +299,8 @@ public final class BundleCluster {
             if (bundle.cluster().leases() != null && leases.stream().noneMatch(l -> l.subnet().equals(subnet)) && flanneldRuns) {
                 assume("lease-lost", n + ": its subnet " + subnet + " has no lease in leases.txt while flanneld runs: simulated as a flanneld that"
                         + " stopped renewing and watching (hung) and a lease that expired");
-                cluster.hangFlanneld(n);
-                cluster.deleteLease(subnet);
+                cluster.faults().hangFlanneld(n);
+                cluster.faults().deleteLease(subnet);
             }
         }
         for (Host h : bundle.hosts()) {

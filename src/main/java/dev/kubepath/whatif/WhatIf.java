@@ -5,6 +5,7 @@ import dev.kubepath.analysis.matrix.Flow;
 import dev.kubepath.analysis.matrix.ReachabilityMatrix;
 import dev.kubepath.analysis.matrix.SnapshotDiff;
 import dev.kubepath.cluster.Manifests;
+import dev.kubepath.cluster.Fault;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.dataplane.Verdict;
 import dev.kubepath.ingest.BundleReader;
@@ -36,7 +37,6 @@ public final class WhatIf {
 
     private static final Pattern ON = Pattern.compile("\\s*on\\s+([^:\\s]+)\\s*:\\s*(.+?)\\s*");
     private static final Pattern SYSTEMCTL = Pattern.compile("systemctl\\s+(restart|stop|start)\\s+(flanneld|docker|kube-proxy|kubelet)(\\.service)?");
-    private static final Pattern FAULT = Pattern.compile("fault\\s+(hang-flanneld|forward-drop|power-off|power-on|ip-forward\\s+(on|off))");
     private static final Pattern KUBECTL = Pattern.compile("kubectl\\s+(apply|delete)\\s+-f\\s+(\\S+)");
 
     private WhatIf() {}
@@ -46,11 +46,22 @@ public final class WhatIf {
         Matcher m = ON.matcher(text);
         if (!m.matches()) throw new InputException("--do #" + n + " '" + text + "': expected 'on HOST: CMD'");
         String cmd = m.group(2).replaceAll("\\s+", " ");
-        if (!SYSTEMCTL.matcher(cmd).matches() && !FAULT.matcher(cmd).matches() && !KUBECTL.matcher(cmd).matches()) {
+        if (cmd.startsWith("fault ")) {
+            try {
+                fault(m.group(1), cmd);
+            } catch (IllegalArgumentException e) {
+                throw new InputException("--do #" + n + " '" + text + "': " + e.getMessage());
+            }
+        } else if (!SYSTEMCTL.matcher(cmd).matches() && !KUBECTL.matcher(cmd).matches()) {
             throw new InputException("--do #" + n + " '" + text + "': unknown command '" + cmd + "' (expected systemctl restart|stop|start"
-                    + " flanneld|docker|kube-proxy|kubelet, fault hang-flanneld|forward-drop|power-off|power-on|ip-forward on|off, or kubectl apply|delete -f FILE)");
+                    + " flanneld|docker|kube-proxy|kubelet, fault KIND ARGS (docs/simulation.md), or kubectl apply|delete -f FILE)");
         }
         return new Command(m.group(1), cmd);
+    }
+
+    /** {@code fault KIND [ARGS]} on a host: a host fault written without its host acts on that host. */
+    private static Fault fault(String host, String cmd) {
+        return Fault.parseOn(host, List.of(cmd.split(" ")).subList(1, cmd.split(" ").length));
     }
 
     /** Builds the simulation from the bundle, runs the commands in order, compares the matrices. */
@@ -89,16 +100,8 @@ public final class WhatIf {
     private static String execute(SimCluster c, Command cmd) {
         Matcher m;
         if ((m = SYSTEMCTL.matcher(cmd.text())).matches()) return c.systemctl(cmd.host(), m.group(1), m.group(2));
-        if ((m = FAULT.matcher(cmd.text())).matches()) {
-            String kind = m.group(1).split(" ")[0];
-            switch (kind) {
-                case "hang-flanneld" -> c.hangFlanneld(cmd.host());
-                case "forward-drop" -> c.dropForward(cmd.host());
-                case "power-off" -> c.powerOff(cmd.host());
-                case "power-on" -> c.powerOn(cmd.host());
-                default -> c.setIpForward(cmd.host(), "on".equals(m.group(2)));
-            }
-            c.settle();
+        if (cmd.text().startsWith("fault ")) {
+            c.faults().inject(fault(cmd.host(), cmd.text()));
             return "";
         }
         m = KUBECTL.matcher(cmd.text());

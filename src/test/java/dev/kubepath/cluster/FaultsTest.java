@@ -40,7 +40,7 @@ class FaultsTest {
 
     @Test
     void aHungFlanneldLosesItsLeaseAfter24HoursAndTheOthersDropTheRoute() {
-        c.hangFlanneld(SeedCluster.NODE05);
+        c.faults().hangFlanneld(SeedCluster.NODE05);
         c.advance(Duration.ofHours(23));
         assertThat(c.registry().getLease(SUBNET_05)).as("still within its TTL").isPresent();
         c.advance(Duration.ofHours(2));
@@ -58,7 +58,7 @@ class FaultsTest {
 
     @Test
     void aLeaseDeletedByHandStopsItsFlanneldUntilRestartedWhichTakesTheSubnetBack() {
-        c.deleteLease(SUBNET_05);
+        c.faults().deleteLease(SUBNET_05);
         assertThat(c.unit(SeedCluster.NODE05, Daemon.FLANNELD)).isEqualTo(Daemon.State.FAILED);
         assertThat(c.journal()).anyMatch(l -> l.contains("Lease has been revoked"));
         assertThat(curl(VIA_06).verdict()).isEqualTo(Verdict.TIMEOUT);
@@ -69,7 +69,7 @@ class FaultsTest {
 
     @Test
     void aNewSubnetWithoutADockerRestartLeavesThePodUnreachable() {
-        c.hangFlanneld(SeedCluster.NODE05);
+        c.faults().hangFlanneld(SeedCluster.NODE05);
         c.advance(Duration.ofHours(25));
         c.pinNextSubnet(SeedCluster.NODE05, Prefix.parse("172.17.89.0/24"));
         c.systemctl(SeedCluster.NODE05, "restart", "flanneld");
@@ -82,14 +82,14 @@ class FaultsTest {
 
     @Test
     void ipForwardOffOnThePodsNodeStopsTheAnswerFromLeaving() {
-        c.setIpForward(SeedCluster.NODE05, false);
+        c.faults().setIpForward(SeedCluster.NODE05, false);
         assertThat(curl(VIA_06).verdict()).isEqualTo(Verdict.TIMEOUT);
         assertThat(curl(VIA_06).reason()).contains("ip_forward=0 on mcwk8s05");
     }
 
     @Test
     void forwardDropWithoutFlannelsRulesDropsOverlayTrafficToPods() {
-        c.dropForward(SeedCluster.NODE05);
+        c.faults().dropForward(SeedCluster.NODE05);
         Trace t = curl(VIA_06);
         assertThat(t.verdict()).isEqualTo(Verdict.TIMEOUT);
         assertThat(t.reason()).contains("filter FORWARD drops");
@@ -98,7 +98,7 @@ class FaultsTest {
 
     @Test
     void aWrongVtepMacInTheLeaseIsDroppedByTheOwner() {
-        c.corruptVtepMac(SeedCluster.NODE05, Mac.parse("de:ad:be:ef:00:05"));
+        c.faults().corruptVtepMac(SeedCluster.NODE05, Mac.parse("de:ad:be:ef:00:05"));
         Trace t = curl(VIA_06);
         assertThat(t.verdict()).isEqualTo(Verdict.TIMEOUT);
         assertThat(t.reason()).contains("lease's VtepMAC is wrong");
@@ -106,11 +106,11 @@ class FaultsTest {
 
     @Test
     void anUnreachableEtcdLeavesTheDataPlaneAsItIs() {
-        c.setRegistryReachable(false);
+        c.faults().setRegistryReachable(false);
         c.advance(Duration.ofHours(2));
         assertThat(curl(VIA_06).verdict()).isEqualTo(Verdict.DELIVERED);
         assertThat(c.journal()).anyMatch(l -> l.contains("registry unreachable"));
-        c.setRegistryReachable(true);
+        c.faults().setRegistryReachable(true);
         assertThat(curl(VIA_06).verdict()).isEqualTo(Verdict.DELIVERED);
     }
 

@@ -47,7 +47,7 @@ class FaultDoctorTest {
 
     @Test
     void aLostLeaseIsLeaseMissingOnItsHost() {
-        c.deleteLease(SUBNET_05);
+        c.faults().deleteLease(SUBNET_05);
         Report r = doctor();
         assertThat(r.findings(Code.LEASE_MISSING)).singleElement().satisfies(f -> {
             assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
@@ -59,7 +59,7 @@ class FaultDoctorTest {
 
     @Test
     void flanneldRestartedWithoutDockerIsABridgeSubnetMismatch() {
-        c.hangFlanneld(SeedCluster.NODE05);
+        c.faults().hangFlanneld(SeedCluster.NODE05);
         c.advance(Duration.ofHours(25));
         c.pinNextSubnet(SeedCluster.NODE05, Prefix.parse("172.17.89.0/24"));
         c.systemctl(SeedCluster.NODE05, "restart", "flanneld");
@@ -75,7 +75,7 @@ class FaultDoctorTest {
 
     @Test
     void ipForwardOffIsFoundOnItsHost() {
-        c.setIpForward(SeedCluster.NODE05, false);
+        c.faults().setIpForward(SeedCluster.NODE05, false);
         Report r = doctor();
         assertThat(r.findings(Code.IP_FORWARD_OFF)).singleElement().satisfies(f -> {
             assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
@@ -86,7 +86,7 @@ class FaultDoctorTest {
 
     @Test
     void forwardDropWithoutFlannelsRulesIsForwardDrop() {
-        c.dropForward(SeedCluster.NODE05);
+        c.faults().dropForward(SeedCluster.NODE05);
         Report r = doctor();
         assertThat(r.findings(Code.FORWARD_DROP)).singleElement().satisfies(f -> {
             assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
@@ -98,7 +98,7 @@ class FaultDoctorTest {
 
     @Test
     void aWrongVtepMacInTheLeaseIsAVtepMismatchOnItsOwner() {
-        c.corruptVtepMac(SeedCluster.NODE05, Mac.parse("de:ad:be:ef:00:05"));
+        c.faults().corruptVtepMac(SeedCluster.NODE05, Mac.parse("de:ad:be:ef:00:05"));
         Report r = doctor();
         assertThat(r.findings(Code.VTEP_MISMATCH)).isNotEmpty().anySatisfy(f -> {
             assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);

@@ -79,17 +79,17 @@ class LabBundleDoctorTest {
     @Test
     @Order(2)
     void ipForwardOff(@TempDir Path dir) {
-        c().setIpForward(SeedCluster.NODE05, false);
+        c().faults().setIpForward(SeedCluster.NODE05, false);
         Report r = collectAndExamine(dir);
         assertThat(r.findings(Code.IP_FORWARD_OFF)).singleElement().satisfies(f -> assertThat(f.hosts()).containsExactly(SeedCluster.NODE05));
         onlyCritical(r, Code.IP_FORWARD_OFF, Code.NO_SERVICE_PROXY);
-        c().setIpForward(SeedCluster.NODE05, true);
+        c().faults().setIpForward(SeedCluster.NODE05, true);
     }
 
     @Test
     @Order(5)
     void aLostLease(@TempDir Path dir) {
-        c().deleteLease(SUBNET_05);
+        c().faults().deleteLease(SUBNET_05);
         Report r = collectAndExamine(dir);
         assertThat(r.findings(Code.LEASE_MISSING)).singleElement().satisfies(f -> {
             assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
@@ -101,7 +101,7 @@ class LabBundleDoctorTest {
     @Test
     @Order(3)
     void aWrongVtepMac(@TempDir Path dir) {
-        c().corruptVtepMac(SeedCluster.NODE05, Mac.parse("de:ad:be:ef:00:05"));
+        c().faults().corruptVtepMac(SeedCluster.NODE05, Mac.parse("de:ad:be:ef:00:05"));
         Report r = collectAndExamine(dir);
         assertThat(r.findings(Code.VTEP_MISMATCH)).isNotEmpty().anySatisfy(f -> assertThat(f.summary()).contains("de:ad:be:ef:00:05"));
         onlyCritical(r, Code.VTEP_MISMATCH, Code.NO_SERVICE_PROXY);
@@ -110,7 +110,7 @@ class LabBundleDoctorTest {
     @Test
     @Order(4)
     void forwardDrop(@TempDir Path dir) {
-        c().dropForward(SeedCluster.NODE05);
+        c().faults().dropForward(SeedCluster.NODE05);
         Report r = collectAndExamine(dir);
         assertThat(r.findings(Code.FORWARD_DROP)).as(ReportText.human(r)).singleElement().satisfies(f -> assertThat(f.hosts()).containsExactly(SeedCluster.NODE05));
         onlyCritical(r, Code.FORWARD_DROP, Code.VTEP_MISMATCH, Code.NO_SERVICE_PROXY);

@@ -82,8 +82,8 @@ class LabHostViewTest {
         SimCluster c = lab.cluster();
         Lease lease = c.registry().getLeases().leases().stream().filter(l -> l.publicIp().equals(c.hostSpec(NODE06).ip())).findFirst().orElseThrow();
         Container pod = lab.host(NODE06).readKernel().containers().getFirst();
-        c.hangFlanneld(NODE06);
-        c.deleteLease(lease.subnet());
+        c.faults().hangFlanneld(NODE06);
+        c.faults().deleteLease(lease.subnet());
         for (String h : List.of(MASTER, NODE05)) {
             assertThat(routes(h, lease.subnet())).as(h + " still routes to the deleted lease").isFalse();
             assertSameOverlay(h);

@@ -78,17 +78,17 @@ class LabVerifyTest {
     @Test
     @Order(3)
     void ipForwardOffOnANode() {
-        lab.cluster().setIpForward(NODE06, false);
+        lab.cluster().faults().setIpForward(NODE06, false);
         LabVerify.Report r = verify();
         assertThat(real(r, MASTER, "10.0.0.36:33958")).isNotEqualTo(Verdict.DELIVERED);
-        lab.cluster().setIpForward(NODE06, true);
+        lab.cluster().faults().setIpForward(NODE06, true);
         assertThat(real(verify(), MASTER, "10.0.0.36:33958")).isEqualTo(Verdict.DELIVERED);
     }
 
     @Test
     @Order(4)
     void forwardDropWithoutFlannelsAcceptRules() {
-        lab.cluster().dropForward(NODE06);
+        lab.cluster().faults().dropForward(NODE06);
         LabVerify.Report r = verify();
         assertThat(real(r, MASTER, "10.0.0.36:33958")).isEqualTo(Verdict.TIMEOUT);
     }
@@ -96,8 +96,8 @@ class LabVerifyTest {
     @Test
     @Order(5)
     void aLeaseGoneFromTheRegistry() {
-        lab.cluster().hangFlanneld(NODE06);
-        lab.cluster().deleteLease(Prefix.parse("172.17.9.0/24"));
+        lab.cluster().faults().hangFlanneld(NODE06);
+        lab.cluster().faults().deleteLease(Prefix.parse("172.17.9.0/24"));
         LabVerify.Report r = verify();
         assertThat(real(r, NODE05, "172.17.9.1")).isEqualTo(Verdict.TIMEOUT);
     }
@@ -105,7 +105,7 @@ class LabVerifyTest {
     @Test
     @Order(6)
     void aWrongVtepMacInALease() {
-        lab.cluster().corruptVtepMac(MASTER, Mac.parse("02:00:00:00:de:ad"));
+        lab.cluster().faults().corruptVtepMac(MASTER, Mac.parse("02:00:00:00:de:ad"));
         LabVerify.Report r = verify();
         assertThat(real(r, NODE05, "172.17.83.1")).isEqualTo(Verdict.TIMEOUT);
     }

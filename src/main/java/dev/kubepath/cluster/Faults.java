@@ -1,0 +1,107 @@
+package dev.kubepath.cluster;
+
+import dev.kubepath.flannel.registry.EmbeddedRegistry;
+import dev.kubepath.flannel.registry.SubnetRegistry;
+import dev.kubepath.host.NetChange;
+import dev.kubepath.model.Chain;
+import dev.kubepath.model.Daemon;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.Lease;
+import dev.kubepath.model.Rule;
+import dev.kubepath.net.Mac;
+import dev.kubepath.net.Prefix;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The ways a simulated cluster breaks, as real clusters do: each changes daemons, kernels or the registry. */
+public final class Faults {
+    private final SimCluster cluster;
+    private final Daemons daemons;
+
+    Faults(SimCluster cluster, Daemons daemons) {
+        this.cluster = cluster;
+        this.daemons = daemons;
+    }
+
+    /** Carries out one fault, then lets the cluster settle. */
+    public void inject(Fault fault) {
+        switch (fault) {
+            case Fault.HangFlanneld f -> hangFlanneld(f.host());
+            case Fault.DeleteLease f -> deleteLease(f.subnet());
+            case Fault.IpForward f -> setIpForward(f.host(), f.on());
+            case Fault.ForwardDrop f -> dropForward(f.host());
+            case Fault.VtepMac f -> corruptVtepMac(f.host(), f.mac());
+            case Fault.Etcd f -> setRegistryReachable(f.up());
+            case Fault.PowerOff f -> powerOff(f.host());
+            case Fault.PowerOn f -> powerOn(f.host());
+        }
+        cluster.settle();
+    }
+
+    /** flanneld keeps running but does nothing: no renewals, no watch, no route changes (the seed's mcwk8s05). */
+    public void hangFlanneld(String host) {
+        cluster.machine(host).flanneldHung = true;
+        cluster.log(host + ": flanneld stops responding (process alive, no renewals, no watch)");
+    }
+
+    /** The host goes down: every daemon stops, the kernel state and /run (subnet.env) are gone. */
+    public void powerOff(String host) {
+        SimMachine m = cluster.machine(host);
+        for (Daemon d : Daemon.values()) daemons.stop(m, d);
+        m.up = false;
+        m.subnetEnv = null;
+        cluster.machinery().reset(m.net, SimMachine.bareHost(m.spec));
+        cluster.log(host + ": powered off");
+    }
+
+    /** The host boots: its enabled units start in order. */
+    public void powerOn(String host) {
+        SimMachine m = cluster.machine(host);
+        m.up = true;
+        cluster.log(host + ": booted");
+        daemons.startAll(m);
+        cluster.settle();
+    }
+
+    /** A lease removed from the registry by hand (or lost with etcd's data). */
+    public void deleteLease(Prefix subnet) {
+        cluster.registry().deleteLease(subnet);
+        cluster.settle();
+    }
+
+    public void setIpForward(String host, boolean on) {
+        cluster.machine(host).net.apply(new NetChange.SetSysctl(Host.IP_FORWARD, on ? "1" : "0"));
+    }
+
+    /** FORWARD policy DROP without flannel's accept rules for the pod network. */
+    public void dropForward(String host) {
+        SimMachine m = cluster.machine(host);
+        Chain c = m.net.read().chain("filter", "FORWARD").orElse(new Chain("filter", "FORWARD", "DROP", List.of()));
+        List<Rule> rules = new ArrayList<>(c.rules());
+        rules.removeAll(daemons.flannelForwardRules());
+        m.net.apply(new NetChange.ReplaceChains("fault", List.of(new Chain("filter", "FORWARD", "DROP", rules))));
+    }
+
+    /** The lease of this host's subnet is rewritten with a wrong VtepMAC, as a bad manual edit of etcd would. */
+    public void corruptVtepMac(String host, Mac wrong) {
+        SubnetRegistry registry = cluster.registry();
+        var ip = cluster.machine(host).spec.ip();
+        Lease own = registry.getLeases().leases().stream().filter(l -> l.publicIp().equals(ip)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(host + " holds no lease"));
+        registry.deleteLease(own.subnet());
+        registry.createLease(new Lease(own.subnet(), own.publicIp(), own.backendType(), wrong, null), Duration.ofHours(24));
+        hangFlanneld(host); // its own agent would otherwise notice the loss of the original lease and rewrite it
+        cluster.settle();
+    }
+
+    /** etcd cannot be reached by any flanneld (only the embedded registry can be cut off). */
+    public void setRegistryReachable(boolean reachable) {
+        if (!(cluster.registry() instanceof EmbeddedRegistry e)) {
+            throw new IllegalArgumentException("only the embedded registry can be made unreachable");
+        }
+        e.setReachable(reachable);
+        cluster.settle();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.kubepath.cluster;
+
+import dev.kubepath.flannel.OverlayAgent;
+import dev.kubepath.flannel.subnet.SubnetEnv;
+import dev.kubepath.host.HostNetwork;
+import dev.kubepath.model.Daemon;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.HostBuilder;
+import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
+import dev.kubepath.model.Route;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+import dev.kubepath.proxy.ServiceProxy;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * One simulated machine: its kernel ({@link HostNetwork}), what systemd knows of its units, and the daemons
+ * running on it. {@link Daemons} starts and stops them; {@link Faults} breaks them.
+ */
+final class SimMachine {
+    final SimCluster.HostSpec spec;
+    final HostNetwork net;
+    final Map<Daemon, Daemon.State> units = new EnumMap<>(Daemon.class);
+    final DockerRuntime docker;
+    Kubelet kubelet;
+    ServiceProxy proxy;
+    OverlayAgent agent;
+    boolean flanneldHung;
+    boolean up = true;
+    SubnetEnv subnetEnv;      // /run/flannel/subnet.env
+    Prefix pinnedSubnet;       // the subnet the next acquisition takes (replays follow the seed's numbers)
+
+    SimMachine(SimCluster.HostSpec spec, Machines machinery, long seed) {
+        this.spec = spec;
+        this.net = machinery.boot(spec, bareHost(spec));
+        DockerRuntime[] self = new DockerRuntime[1];
+        this.docker = new DockerRuntime(net, machinery.containers(spec, net,
+                () -> self[0].options().map(BridgeOptions::mtu).orElse(1500)), new Random(seed ^ spec.name().hashCode()));
+        self[0] = docker;
+        units.put(Daemon.FLANNELD, Daemon.State.INACTIVE);
+        units.put(Daemon.DOCKER, Daemon.State.INACTIVE);
+        units.put(Daemon.KUBELET, spec.node() ? Daemon.State.INACTIVE : Daemon.State.NOT_FOUND);
+        units.put(Daemon.KUBE_PROXY, spec.kubeProxy() ? Daemon.State.INACTIVE : Daemon.State.NOT_FOUND);
+        units.put(Daemon.ETCD, spec.etcd() ? Daemon.State.ACTIVE : Daemon.State.NOT_FOUND);
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    /** The kernel of a freshly booted machine, as machinery boots it (every fact known: nothing else is there). */
+    static Host bareHost(SimCluster.HostSpec s) {
+        HostBuilder b = Host.builder(s.name()).knowAll();
+        SimulatedMachines.copyInto(b, fresh(s));
+        return b.build();
+    }
+
+    private static Host fresh(SimCluster.HostSpec s) {
+        HostBuilder b = Host.builder(s.name()).knowAll();
+        b.link(new Link("lo", new LinkKind.Loopback(), 65536, null, true, null));
+        b.link(new Link("eth0", new LinkKind.Ethernet(), 1500, s.ethMac(), true, null));
+        b.address(new IfAddress("lo", Ipv4.parse("127.0.0.1"), 8));
+        b.address(new IfAddress("eth0", s.ip(), s.prefixLength()));
+        Prefix lan = Prefix.of(s.ip(), s.prefixLength());
+        if (s.gateway() != null) {
+            b.route(new Route(Route.MAIN, Route.Type.UNICAST, Prefix.DEFAULT, s.gateway(), "eth0", false, 100, Route.Scope.UNIVERSE, null));
+        }
+        b.route(new Route(Route.MAIN, Route.Type.UNICAST, lan, null, "eth0", false, 100, Route.Scope.LINK, s.ip()));
+        b.sysctl(Host.IP_FORWARD, "1");
+        return b.build();
+    }
+}
