@@ -2,7 +2,6 @@ package dev.kubepath.ingest;
 
 import dev.kubepath.model.Cluster;
 import dev.kubepath.model.Endpoints;
-import dev.kubepath.model.Facet;
 import dev.kubepath.model.FlannelConfig;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.HostBuilder;
@@ -221,8 +220,9 @@ public final class BundleReader {
         return dirName;
     }
 
-    private static final List<String> HOST_FILES = List.of("addr.txt", "route.txt", "neigh.txt", "fdb.txt", "link.txt",
-            "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env", "ipset.txt");
+    private static final String SUBNET_ENV = "subnet.env";
+    private static final List<String> HOST_FILES = Stream.concat(HostFacets.ALL.stream().map(HostFacets.Entry::file),
+            Stream.of(SUBNET_ENV)).toList();
     private static final List<String> CLUSTER_FILES = List.of("nodes.json", "nodes.txt", "pods.json", "pods.txt",
             "services.json", "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "leases.txt");
 
@@ -241,59 +241,15 @@ public final class BundleReader {
         reportUnexpected(dir, HOST_FILES);
         String name = hostName(dir.getFileName().toString(), cluster);
         HostBuilder b = Host.builder(name);
-        Interfaces addr = parse(dir, true, "ip addr / ifconfig -a", "addr.txt", AddrFile::parse);
-        Interfaces link = parse(dir, false, "ip -d link", "link.txt", AddrFile::parse);
-        if (link != null) {
-            link.links().forEach(b::link);
-        } else if (addr != null) {
-            addr.links().forEach(b::link);
-        }
-        if (addr != null) {
-            b.addresses.addAll(addr.addresses());
-            b.know(Facet.LINKS, Facet.ADDRESSES);
-        }
-        var routes = parse(dir, true, "ip route / route -n", "route.txt", RouteFile::parse);
-        if (routes != null) {
-            b.routes.addAll(routes);
-            b.know(Facet.ROUTES);
-        }
-        var neigh = parse(dir, false, "ip neigh / arp -n", "neigh.txt", NeighFile::parse);
-        if (neigh != null) {
-            b.neighbours.addAll(neigh);
-            b.know(Facet.NEIGHBOURS);
-        }
-        var fdb = parse(dir, false, "bridge fdb show", "fdb.txt", BridgeFdbText::parse);
-        if (fdb != null) {
-            b.fdb.addAll(fdb);
-            b.know(Facet.FDB);
-        }
-        var ipvs = parse(dir, false, "ipvsadm -Ln", "ipvs.txt", IpvsadmText::parse);
-        if (ipvs != null) {
-            b.virtualServers.addAll(ipvs);
-            b.know(Facet.IPVS);
-        }
-        var ipsets = parse(dir, false, "ipset list", "ipset.txt", IpSets::parse);
-        if (ipsets != null) {
-            ipsets.forEach(b::ipset);
-            b.know(Facet.IPSETS);
-        }
-        var chains = parse(dir, false, "iptables-save", "iptables.txt", (f, t) -> IptablesFile.parse(f, t, ipsets));
-        if (chains != null) {
-            b.chains.addAll(chains);
-            b.know(Facet.IPTABLES);
-        }
-        var sysctls = parse(dir, false, "sysctl -a", "sysctl.txt", SysctlText::parse);
-        if (sysctls != null) {
-            b.sysctls.putAll(sysctls);
-            b.know(Facet.SYSCTLS);
-        }
-        var units = parse(dir, false, "unit states", "units.txt", UnitsText::parse);
-        if (units != null) {
-            b.daemons.putAll(units);
-            b.know(Facet.DAEMONS);
-        }
-        SubnetEnv env = parse(dir, false, "flannel subnet.env", "subnet.env", SubnetEnv::parse);
+        for (HostFacets.Entry<?> facet : HostFacets.ALL) read(dir, b, facet);
+        // flanneld's own file, not a facet of the host: the doctor reads it beside the snapshot
+        SubnetEnv env = parse(dir, false, "flannel subnet.env", SUBNET_ENV, SubnetEnv::parse);
         if (env != null) envs.put(name, env);
         return b.build();
+    }
+
+    private <T> void read(Path dir, HostBuilder b, HostFacets.Entry<T> facet) {
+        T value = parse(dir, facet.required(), facet.what(), facet.file(), (f, t) -> facet.parser().parse(f, t, b));
+        if (value != null) facet.land().accept(b, value);
     }
 }

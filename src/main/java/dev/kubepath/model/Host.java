@@ -17,7 +17,7 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
                    List<Neighbour> neighbours, List<FdbEntry> fdb, List<VirtualServer> virtualServers,
                    List<Chain> chains, Map<String, String> sysctls, List<Socket> sockets,
                    Map<Daemon, Daemon.State> daemons, List<Container> containers, Set<Facet> known,
-                   List<IpSet> ipsets) {
+                   List<IpSet> ipsets, Map<Facet, List<?>> lists) {
 
     public static final String IP_FORWARD = "net.ipv4.ip_forward";
 
@@ -34,8 +34,29 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
         daemons = Map.copyOf(daemons);
         containers = List.copyOf(containers);
         ipsets = List.copyOf(ipsets);
+        lists = Map.copyOf(lists);
         // an EnumSet behind the read-only view: knows() is on the tracer's hot path
         known = java.util.Collections.unmodifiableSet(known.isEmpty() ? EnumSet.noneOf(Facet.class) : EnumSet.copyOf(known));
+    }
+
+    /** A host with no facet beyond the named components. */
+    public Host(String name, List<Link> links, List<IfAddress> addresses, List<Route> routes,
+                List<Neighbour> neighbours, List<FdbEntry> fdb, List<VirtualServer> virtualServers,
+                List<Chain> chains, Map<String, String> sysctls, List<Socket> sockets,
+                Map<Daemon, Daemon.State> daemons, List<Container> containers, Set<Facet> known, List<IpSet> ipsets) {
+        this(name, links, addresses, routes, neighbours, fdb, virtualServers, chains, sysctls, sockets, daemons,
+                containers, known, ipsets, Map.of());
+    }
+
+    /**
+     * A facet held as a plain list, with no component of its own (see {@link HostBuilder#list}): a new facet needs
+     * no change to Host or HostBuilder. Empty when the facet is unknown; check {@link #knows(Facet)} first.
+     */
+    public <T> List<T> list(Facet f, Class<T> type) {
+        List<?> l = lists.getOrDefault(f, List.of());
+        for (Object o : l) type.cast(o); // a wrong type fails here, at the reader, not later in a caller's loop
+        @SuppressWarnings("unchecked") List<T> typed = (List<T>) l;
+        return typed;
     }
 
     public boolean knows(Facet f) {

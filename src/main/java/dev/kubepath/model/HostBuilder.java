@@ -24,6 +24,8 @@ public final class HostBuilder {
     public final Map<Daemon, Daemon.State> daemons = new EnumMap<>(Daemon.class);
     public final List<Container> containers = new ArrayList<>();
     public final List<IpSet> ipsets = new ArrayList<>();
+    /** Facets with no component of their own in {@link Host}, each a plain list (see {@link Host#list}). */
+    private final Map<Facet, List<?>> lists = new EnumMap<>(Facet.class);
     private final Set<Facet> known = EnumSet.noneOf(Facet.class);
     /** Parts other hosts hold too, appended (not copied) after one of the lists above when the host is built. */
     private final Map<List<?>, List<SharedList.Part<?>>> shared = new IdentityHashMap<>();
@@ -46,6 +48,7 @@ public final class HostBuilder {
         daemons.putAll(h.daemons());
         containers.addAll(h.containers());
         ipsets.addAll(h.ipsets());
+        lists.putAll(h.lists());
         known.addAll(h.known());
     }
 
@@ -57,6 +60,10 @@ public final class HostBuilder {
     public HostBuilder know(Facet... facets) {
         known.addAll(List.of(facets));
         return this;
+    }
+
+    public boolean knows(Facet f) {
+        return known.contains(f);
     }
 
     public HostBuilder knowAll() {
@@ -132,6 +139,12 @@ public final class HostBuilder {
         return know(Facet.IPSETS);
     }
 
+    /** Sets a facet that has no component of its own in {@link Host}: its whole list, now known. */
+    public <T> HostBuilder list(Facet f, List<T> items) {
+        lists.put(f, List.copyOf(items));
+        return know(f);
+    }
+
     /**
      * Appends a part that many hosts hold alike (the ClusterIP virtual servers of every node) to one of this
      * builder's lists, e.g. {@code share(b.virtualServers, part)}: the built host keeps the part itself, so
@@ -154,6 +167,6 @@ public final class HostBuilder {
 
     public Host build() {
         return new Host(name, links, withShared(addresses), withShared(routes), withShared(neighbours), withShared(fdb),
-                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known, ipsets);
+                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known, ipsets, lists);
     }
 }

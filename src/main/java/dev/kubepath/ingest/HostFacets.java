@@ -1,0 +1,88 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.HostBuilder;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The files of a bundle's host directory, one entry per facet: the file, what it holds (for messages), whether a
+ * bundle must have it, its parser, and how what it yields lands on the host. The bundle reader reads them in this
+ * order: ipset.txt before iptables.txt (iptables rules name the sets), link.txt after addr.txt (its links, with
+ * their details, replace the ones addr.txt lists).
+ * <p>
+ * To add a facet: its parser, one entry here, and a {@link Formats.Format} per output format of it (so transcripts
+ * and blocks without a prompt find it). A facet with no component of its own in {@code Host} lands with
+ * {@link HostBuilder#list} under a new {@link Facet} constant and is read back with {@code Host.list}.
+ */
+public final class HostFacets {
+    private HostFacets() {}
+
+    /** (file name, file text, the host as read so far) to what was read. */
+    @FunctionalInterface
+    public interface Parser<T> {
+        Parsed<T> parse(String file, String text, HostBuilder sofar);
+    }
+
+    /**
+     * One host file.
+     *
+     * @param file     the file's name in the host's directory
+     * @param what     the commands that print it, for the message when a required file is missing
+     * @param required a bundle without it is reported
+     * @param parser   reads the file
+     * @param land     puts what was read on the host, making its facets known
+     */
+    public record Entry<T>(String file, String what, boolean required, Parser<T> parser, BiConsumer<HostBuilder, T> land) {}
+
+    private static <T> Entry<T> entry(String file, String what, boolean required, BiFunction<String, String, Parsed<T>> parser,
+                                      BiConsumer<HostBuilder, T> land) {
+        return new Entry<>(file, what, required, (f, t, sofar) -> parser.apply(f, t), land);
+    }
+
+    public static final List<Entry<?>> ALL = List.of(
+            entry("addr.txt", "ip addr / ifconfig -a", true, AddrFile::parse, (b, addr) -> {
+                addr.links().forEach(b::link);
+                b.addresses.addAll(addr.addresses());
+                b.know(Facet.LINKS, Facet.ADDRESSES);
+            }),
+            entry("link.txt", "ip -d link", false, AddrFile::parse, (b, link) -> {
+                b.links.clear();
+                link.links().forEach(b::link);
+            }),
+            entry("route.txt", "ip route / route -n", true, RouteFile::parse, (b, routes) -> {
+                b.routes.addAll(routes);
+                b.know(Facet.ROUTES);
+            }),
+            entry("neigh.txt", "ip neigh / arp -n", false, NeighFile::parse, (b, neigh) -> {
+                b.neighbours.addAll(neigh);
+                b.know(Facet.NEIGHBOURS);
+            }),
+            entry("fdb.txt", "bridge fdb show", false, BridgeFdbText::parse, (b, fdb) -> {
+                b.fdb.addAll(fdb);
+                b.know(Facet.FDB);
+            }),
+            entry("ipvs.txt", "ipvsadm -Ln", false, IpvsadmText::parse, (b, ipvs) -> {
+                b.virtualServers.addAll(ipvs);
+                b.know(Facet.IPVS);
+            }),
+            entry("ipset.txt", "ipset list", false, IpSets::parse, (b, ipsets) -> {
+                ipsets.forEach(b::ipset);
+                b.know(Facet.IPSETS);
+            }),
+            new Entry<>("iptables.txt", "iptables-save", false,
+                    (f, t, sofar) -> IptablesFile.parse(f, t, sofar.knows(Facet.IPSETS) ? sofar.ipsets : null), (b, chains) -> {
+                b.chains.addAll(chains);
+                b.know(Facet.IPTABLES);
+            }),
+            entry("sysctl.txt", "sysctl -a", false, SysctlText::parse, (b, sysctls) -> {
+                b.sysctls.putAll(sysctls);
+                b.know(Facet.SYSCTLS);
+            }),
+            entry("units.txt", "unit states", false, UnitsText::parse, (b, units) -> {
+                b.daemons.putAll(units);
+                b.know(Facet.DAEMONS);
+            }));
+}
