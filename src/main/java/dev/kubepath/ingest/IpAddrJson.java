@@ -36,7 +36,7 @@ public final class IpAddrJson {
                 String linkType = Json.text(d, "link_type");
                 String address = Json.text(d, "address");
                 Mac mac = address != null && ("ether".equals(linkType) || "loopback".equals(linkType)) ? Mac.parse(address) : null;
-                String peer = Json.text(d, "link");
+                String peer = peer(d);
                 JsonNode info = d.get("linkinfo");
                 LinkKind kind = info != null ? kind(info, name, peer) : LinkKinds.byName(name, peer, "loopback".equals(linkType));
                 List<IfAddress> mine = new ArrayList<>();
@@ -60,6 +60,39 @@ public final class IpAddrJson {
             index++;
         }
         return problems.result(new Interfaces(links, addresses));
+    }
+
+    /**
+     * A veth's far end: its name when it is in the same namespace ({@code "link"}), else its ifindex in the other
+     * namespace as {@code ip link} prints it ({@code eth0@if5}: {@code "link_index"} beside {@code "link_netnsid"}).
+     */
+    private static String peer(JsonNode d) {
+        String name = Json.text(d, "link");
+        if (name != null) return name;
+        JsonNode index = d.get("link_index");
+        return index != null && index.canConvertToInt() ? "if" + index.asInt() : null;
+    }
+
+    /**
+     * What {@code ip -j link} says of a device beyond the model: its ifindex and, for a device whose peer lives in
+     * another namespace, that namespace's id (null otherwise). The lab names a veth's far end with them.
+     */
+    public record Device(String name, int ifindex, Integer peerNetnsid) {}
+
+    /** The devices of an {@code ip -j link} or {@code ip -j addr} listing, by {@link Device}; unreadable ones skipped. */
+    public static List<Device> devices(String file, String text) {
+        Problems problems = new Problems(file);
+        JsonNode root = Json.read(problems, text);
+        if (root == null || !root.isArray()) throw new IllegalArgumentException(file + ": expected a JSON array of devices");
+        List<Device> out = new ArrayList<>();
+        for (JsonNode d : root) {
+            String name = Json.text(d, "ifname");
+            JsonNode index = d.get("ifindex");
+            if (name == null || index == null || !index.canConvertToInt()) continue;
+            JsonNode nsid = d.get("link_netnsid");
+            out.add(new Device(name, index.asInt(), nsid != null && nsid.canConvertToInt() ? nsid.asInt() : null));
+        }
+        return out;
     }
 
     private static LinkKind kind(JsonNode info, String name, String peer) {

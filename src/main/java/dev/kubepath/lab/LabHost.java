@@ -1,7 +1,5 @@
 package dev.kubepath.lab;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.host.HostNetwork;
 import dev.kubepath.host.HostNetworkException;
 import dev.kubepath.host.NetChange;
@@ -9,6 +7,10 @@ import dev.kubepath.host.SimulatedHost;
 import dev.kubepath.host.linux.CommandResult;
 import dev.kubepath.host.linux.LinuxHost;
 import dev.kubepath.host.linux.Netns;
+import dev.kubepath.ingest.AddrFile;
+import dev.kubepath.ingest.Interfaces;
+import dev.kubepath.ingest.Parsed;
+import dev.kubepath.ingest.SsText;
 import dev.kubepath.model.Container;
 import dev.kubepath.model.Facet;
 import dev.kubepath.model.FdbEntry;
@@ -29,7 +31,6 @@ import java.util.List;
  * read back from the kernel (each pod's eth0 address and MAC, its listening sockets, the bridge its veth is on).
  */
 public final class LabHost implements HostNetwork {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LinuxHost linux;
     private volatile LabPods pods;
@@ -119,37 +120,25 @@ public final class LabHost implements HostNetwork {
     private Container readPod(Host h, LabPods.Pod p) {
         String bridge = h.link(p.hostVeth()).map(Link::master).orElse(null);
         if (bridge == null) return null; // its veth is gone: the pod is not attached to anything
-        JsonNode links = json(p.ns(), p.ns().ip("-j", "addr", "show", "dev", "eth0"));
-        Ipv4 ip = null;
-        int len = 32;
-        Mac mac = null;
-        for (JsonNode l : links) {
-            mac = Mac.parse(l.path("address").asText());
-            for (JsonNode a : l.path("addr_info")) {
-                if (!"inet".equals(a.path("family").asText())) continue;
-                ip = Ipv4.parse(a.path("local").asText());
-                len = a.path("prefixlen").asInt();
-            }
-        }
-        if (ip == null) return null;
+        // eth0 and the listeners read by the parsers a bundle's addr.txt and the host's sockets go through
+        Interfaces eth0 = parsed(p.ns(), p.ns().ip("-j", "addr", "show", "dev", "eth0"), AddrFile::parse);
+        Mac mac = eth0.links().isEmpty() ? null : eth0.links().getLast().mac();
+        if (eth0.addresses().isEmpty()) return null;
+        Ipv4 ip = eth0.addresses().getLast().ip();
+        int len = eth0.addresses().getLast().prefixLength();
         List<Socket> listeners = new ArrayList<>();
         CommandResult ss = p.ns().exec("ss", "-H", "-4", "-ltn");
-        for (String line : ss.stdout().split("\n")) {
-            String[] f = line.strip().split("\\s+");
-            if (f.length < 4) continue;
-            int port = Integer.parseInt(f[3].substring(f[3].lastIndexOf(':') + 1));
-            listeners.add(new Socket(Protocol.TCP, Ipv4.ANY, port, p.container().listeners().isEmpty() ? null : p.container().listeners().get(0).process()));
+        for (Socket s : parsed(p.ns(), ss, SsText::parse)) {
+            listeners.add(new Socket(Protocol.TCP, Ipv4.ANY, s.port(), p.container().listeners().isEmpty() ? null : p.container().listeners().get(0).process()));
         }
         return new Container(p.container().pod(), ip, len, mac, bridge, listeners, p.container().server());
     }
 
-    private static JsonNode json(Netns ns, CommandResult r) {
+    private static <T> T parsed(Netns ns, CommandResult r, java.util.function.BiFunction<String, String, Parsed<T>> parser) {
         if (!r.ok()) throw new HostNetworkException(ns.name() + ": '" + r.commandLine() + "' failed: " + r.stderr().strip());
-        try {
-            return JSON.readTree(r.stdout().isBlank() ? "[]" : r.stdout());
-        } catch (Exception e) {
-            throw new HostNetworkException(ns.name() + ": '" + r.commandLine() + "' printed no JSON", e);
-        }
+        Parsed<T> p = parser.apply(ns.name() + ": " + r.commandLine(), r.stdout().isBlank() ? "[]" : r.stdout());
+        if (!p.clean()) throw new HostNetworkException(ns.name() + ": '" + r.commandLine() + "' printed what its parser cannot read: " + p.problems().getFirst().message());
+        return p.value();
     }
 
     /**

@@ -3,10 +3,13 @@ package dev.kubepath.host.linux;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.host.HostNetworkException;
+import dev.kubepath.ingest.AddrFile;
 import dev.kubepath.ingest.BridgeFdbText;
+import dev.kubepath.ingest.IpAddrJson;
 import dev.kubepath.ingest.IpNeighText;
 import dev.kubepath.ingest.IpRouteJson;
 import dev.kubepath.ingest.Parsed;
+import dev.kubepath.ingest.SsText;
 import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.Facet;
 import dev.kubepath.model.Host;
@@ -17,15 +20,16 @@ import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Neighbour;
 import dev.kubepath.model.Route;
 import dev.kubepath.model.Socket;
-import dev.kubepath.net.Ipv4;
-import dev.kubepath.net.Mac;
-import dev.kubepath.net.Protocol;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
-/** Reads one namespace's state from iproute2's JSON output into the vendor-neutral model. */
+/**
+ * Reads one namespace's state from iproute2's JSON output into the vendor-neutral model, through the parsers a
+ * bundle's files go through (one parser per format), so {@code lab verify} checks those parsers on a real kernel.
+ */
 final class HostReader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,12 +48,7 @@ final class HostReader {
 
     private void readKernelTables(HostBuilder b) {
         readLinks(b);
-        for (JsonNode link : json(ns.ip("-4", "-j", "addr", "show"))) {
-            for (JsonNode a : link.path("addr_info")) {
-                if (!"inet".equals(a.path("family").asText())) continue;
-                b.address(new IfAddress(link.path("ifname").asText(), Ipv4.parse(a.path("local").asText()), a.path("prefixlen").asInt()));
-            }
-        }
+        for (IfAddress a : parsed(ns.ip("-4", "-j", "addr", "show"), AddrFile::parse).addresses()) b.address(a);
         b.know(Facet.ADDRESSES);
         for (JsonNode r : json(ns.ip("-4", "-j", "route", "show", "table", "all"))) {
             Route route = route(r);
@@ -72,42 +71,23 @@ final class HostReader {
         readSockets(b, ss);
     }
 
+    /**
+     * The devices as a bundle's link.txt is read; a veth whose far end is in another namespace (the parser's
+     * {@code ifN}) is then named "nsname/ifname", the form AddLink takes.
+     */
     private void readLinks(HostBuilder b) {
-        JsonNode links = json(ns.ip("-j", "-d", "link", "show"));
-        Map<Integer, String> byIndex = new HashMap<>();
-        for (JsonNode l : links) byIndex.put(l.path("ifindex").asInt(), l.path("ifname").asText());
+        CommandResult r = ns.ip("-j", "-d", "link", "show");
+        Map<String, Integer> peerNetnsid = new HashMap<>();
+        for (IpAddrJson.Device d : devices(r)) if (d.peerNetnsid() != null) peerNetnsid.put(d.name(), d.peerNetnsid());
         PeerNames peers = new PeerNames();
-        for (JsonNode l : links) {
-            String name = l.path("ifname").asText();
-            boolean up = false;
-            for (JsonNode f : l.path("flags")) if ("UP".equals(f.asText())) up = true;
-            String mac = l.path("address").asText(null);
-            b.link(new Link(name, kind(l, byIndex, peers), l.path("mtu").asInt(), mac == null || !mac.contains(":") ? null : Mac.parse(mac),
-                    up, l.path("master").asText(null)));
+        for (Link l : parsed(r, AddrFile::parse).links()) {
+            Integer nsid = peerNetnsid.get(l.name());
+            if (nsid != null && l.kind() instanceof LinkKind.Veth(String peer) && peer != null && peer.matches("if\\d+")) {
+                l = new Link(l.name(), new LinkKind.Veth(peers.name(nsid, Integer.parseInt(peer.substring(2)))), l.mtu(), l.mac(), l.up(), l.master());
+            }
+            b.link(l);
         }
         b.know(Facet.LINKS);
-    }
-
-    private static LinkKind kind(JsonNode l, Map<Integer, String> byIndex, PeerNames peers) {
-        if ("loopback".equals(l.path("link_type").asText())) return new LinkKind.Loopback();
-        JsonNode info = l.path("linkinfo");
-        return switch (info.path("info_kind").asText("")) {
-            case "bridge" -> new LinkKind.Bridge();
-            case "dummy" -> new LinkKind.Dummy();
-            case "veth" -> {
-                if (l.hasNonNull("link") && !l.has("link_netnsid")) yield new LinkKind.Veth(l.path("link").asText());
-                int peer = l.path("link_index").asInt(-1);
-                if (!l.has("link_netnsid") && byIndex.containsKey(peer)) yield new LinkKind.Veth(byIndex.get(peer));
-                yield new LinkKind.Veth(peers.name(l.path("link_netnsid").asInt(-1), peer));
-            }
-            case "vxlan" -> {
-                JsonNode d = info.path("info_data");
-                String local = d.path("local").asText(null);
-                yield new LinkKind.Vxlan(d.path("id").asInt(), d.path("port").asInt(),
-                        local == null ? null : Ipv4.parse(local), d.path("link").asText(null), d.path("learning").asBoolean(true));
-            }
-            default -> new LinkKind.Ethernet();
-        };
     }
 
     /**
@@ -130,7 +110,7 @@ final class HostReader {
             if (peerNs == null) return "nsid " + nsid + "/ifindex " + ifindex;
             Map<Integer, String> names = links.computeIfAbsent(peerNs, k -> {
                 Map<Integer, String> m = new HashMap<>();
-                for (JsonNode l : json(new Netns(k, ns.runner()).ip("-j", "link", "show"))) m.put(l.path("ifindex").asInt(), l.path("ifname").asText());
+                for (IpAddrJson.Device d : devices(new Netns(k, ns.runner()).ip("-j", "link", "show"))) m.put(d.ifindex(), d.name());
                 return m;
             });
             String ifname = names.get(ifindex);
@@ -149,19 +129,17 @@ final class HostReader {
 
     private void readSockets(HostBuilder b, CommandResult ss) {
         if (!ss.ok()) return; // sockets stay unknown rather than wrongly empty
-        for (String line : ss.stdout().split("\n")) {
-            String[] f = line.strip().split("\\s+");
-            if (f.length < 4) continue;
-            String local = f[3];
-            int colon = local.lastIndexOf(':');
-            String ip = local.substring(0, colon);
-            int pct = ip.indexOf('%');
-            if (pct >= 0) ip = ip.substring(0, pct);
-            Ipv4 addr = "*".equals(ip) ? Ipv4.ANY : Ipv4.isValid(ip) ? Ipv4.parse(ip) : null;
-            if (addr == null) continue;
-            b.socket(new Socket(Protocol.TCP, addr, Integer.parseInt(local.substring(colon + 1)), null));
-        }
+        for (Socket s : parsed(ss, SsText::parse)) b.socket(s);
         b.know(Facet.SOCKETS);
+    }
+
+    private List<IpAddrJson.Device> devices(CommandResult r) {
+        if (!r.ok()) throw new HostNetworkException(ns.name() + ": '" + r.commandLine() + "' failed: " + r.stderr().strip());
+        try {
+            return IpAddrJson.devices(ns.name() + ": " + r.commandLine(), r.stdout().isBlank() ? "[]" : r.stdout());
+        } catch (IllegalArgumentException e) {
+            throw new HostNetworkException(ns.name() + ": '" + r.commandLine() + "' printed no JSON: " + e.getMessage(), e);
+        }
     }
 
     /**
