@@ -1,10 +1,7 @@
 package dev.kubepath.flannel.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kubepath.ingest.LeasesText;
 import dev.kubepath.model.Lease;
-import dev.kubepath.net.Ipv4;
-import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
 
 import java.time.Instant;
@@ -14,7 +11,6 @@ import java.time.Instant;
  * flannel v3 may add {@code "VNI":1} and {@code "PublicIPv6":null}; we read both forms.
  */
 public final class LeaseJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
     public static final String SUBNETS = "/subnets/";
 
     private LeaseJson() {
@@ -40,25 +36,22 @@ public final class LeaseJson {
         return sb.append('}').toString();
     }
 
+    /** A lease value read by the bundle's lease parser (one parser per format), with the key's expiration. */
     public static Lease parse(Prefix subnet, String value, Instant expiration) {
         try {
-            JsonNode n = JSON.readTree(value);
-            Ipv4 ip = Ipv4.parse(n.path("PublicIP").asText());
-            String type = n.path("BackendType").asText("");
-            JsonNode mac = n.path("BackendData").path("VtepMAC");
-            return new Lease(subnet, ip, type, mac.isTextual() ? Mac.parse(mac.asText()) : null, expiration);
-        } catch (Exception e) {
+            Lease l = LeasesText.lease(subnet, value);
+            return new Lease(subnet, l.publicIp(), l.backendType() == null ? "" : l.backendType(), l.vtepMac(), expiration);
+        } catch (RuntimeException e) {
             throw new IllegalArgumentException("lease value for " + subnet + " is not flannel's lease JSON: " + value, e);
         }
     }
 
     /** "172.17.9.0-24" -> 172.17.9.0/24, or null for keys that are not subnet leases. */
     public static Prefix subnetOfKey(String key) {
-        int i = key.lastIndexOf('/');
-        String tail = key.substring(i + 1);
+        String tail = key.substring(key.lastIndexOf('/') + 1);
         if (tail.indexOf('-') < 0) return null;
         try {
-            return Prefix.parse(tail);
+            return LeasesText.subnetOfKey(key);
         } catch (IllegalArgumentException e) {
             return null;
         }
