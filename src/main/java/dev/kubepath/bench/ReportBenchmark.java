@@ -27,12 +27,10 @@ public final class ReportBenchmark implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) throws Exception {
-        int hosts = Benchmark.intArg(args, 0, 200);
-        int services = Benchmark.intArg(args, 1, 3);
-        int rounds = Benchmark.intArg(args, 2, 3);
-        Snapshot s = Synthetic.build(new Synthetic.Spec(hosts, 2, services, 2, 7));
+        Setup setup = Setup.of(args);
+        Snapshot s = setup.cluster();
         out.printf(Locale.ROOT, "%-6s %8s %10s %10s %10s %12s%n", "round", "flows", "data ms", "page ms", "total ms", "bytes");
-        for (int r = 0; r < rounds; r++) {
+        for (int r = 0; r < setup.rounds(); r++) {
             long t0 = System.nanoTime();
             ReportData data = Reports.build(s, "synthetic", null);
             long t1 = System.nanoTime();
@@ -40,6 +38,19 @@ public final class ReportBenchmark implements Benchmark {
             long t2 = System.nanoTime();
             out.printf(Locale.ROOT, "%-6d %8d %10d %10d %10d %12d%n", r, data.matrix().path("summary").path("flows").asInt(),
                     ms(t1 - t0), ms(t2 - t1), ms(t2 - t0), html.getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
+
+    /**
+     * The arguments both report benchmarks take, [hosts=200] [services=3] [rounds=3], and the synthetic cluster they
+     * describe (2 pods a node, 2 endpoints a service, seed 7).
+     */
+    record Setup(int hosts, int services, int rounds, Snapshot cluster) {
+        static Setup of(String... args) {
+            int hosts = Benchmark.intArg(args, 0, 200);
+            int services = Benchmark.intArg(args, 1, 3);
+            int rounds = Benchmark.intArg(args, 2, 3);
+            return new Setup(hosts, services, rounds, Synthetic.build(new Synthetic.Spec(hosts, 2, services, 2, 7)));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.kubepath.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.kubepath.cluster.Synthetic;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.report.Reports;
 
@@ -28,19 +27,17 @@ public final class ReportPageBench implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) throws Exception {
-        int hosts = Benchmark.intArg(args, 0, 200);
-        int services = Benchmark.intArg(args, 1, 3);
-        int rounds = Benchmark.intArg(args, 2, 3);
-        Snapshot s = Synthetic.build(new Synthetic.Spec(hosts, 2, services, 2, 7));
+        ReportBenchmark.Setup setup = ReportBenchmark.Setup.of(args);
+        Snapshot s = setup.cluster();
         Path dir = Files.createTempDirectory("kubepath-report-page");
         Path html = dir.resolve("report.html");
         try {
             long t0 = System.nanoTime();
             long bytes = Reports.write(Reports.build(s, s.name(), null), html);
-            out.printf(Locale.ROOT, "%d hosts, %d services: page of %,d bytes built in %.2f s%n", hosts, services, bytes, (System.nanoTime() - t0) / 1e9);
+            out.printf(Locale.ROOT, "%d hosts, %d services: page of %,d bytes built in %.2f s%n", setup.hosts(), setup.services(), bytes, (System.nanoTime() - t0) / 1e9);
             out.printf(Locale.ROOT, "%-6s %-18s %-18s%n", "round", "rendered ms", "click->trace ms");
             try (HeadlessChromium browser = new HeadlessChromium(1440, 1000)) {
-                for (int r = 1; r <= rounds; r++) {
+                for (int r = 1; r <= setup.rounds(); r++) {
                     double rendered = browser.open(html, 120_000);
                     browser.evaluate("(() => { window.__clickAt = null; document.addEventListener('mousedown', () => { window.__clickAt = performance.now(); }, {capture: true, once: true}); })()");
                     JsonNode at = browser.evaluate("(() => { const c = document.querySelector('canvas.grid') || document.querySelector('td.cell');"
