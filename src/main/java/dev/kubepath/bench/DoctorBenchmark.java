@@ -74,6 +74,24 @@ public final class DoctorBenchmark implements Benchmark {
 
     /** The bundle files; host 1 has lost its lease and host 2 misses its route to host 3's subnet. */
     static Path write(Path b, int n, int services) throws IOException {
+        writeCluster(b, n, services);
+        StringBuilder overlay = new StringBuilder();
+        for (int j = 0; j < n; j++) {
+            Prefix s = Synthetic.subnet(j);
+            overlay.append(s).append(" via ").append(s.network()).append(" dev flannel.1 onlink \n");
+        }
+        String all = overlay.toString();
+        for (int i = 0; i < n; i++) {
+            Path h = Files.createDirectories(b.resolve("hosts").resolve(Synthetic.hostName(i)));
+            Files.writeString(h.resolve("addr.txt"), addrTxt(i, services));
+            Files.writeString(h.resolve("route.txt"), routeTxt(i, all));
+            Files.writeString(h.resolve("ipvs.txt"), ipvsTxt(i, n, services));
+        }
+        return b;
+    }
+
+    /** leases.txt (but host 1's), nodes.txt, pods.txt and services.txt. */
+    private static void writeCluster(Path b, int n, int services) throws IOException {
         Files.createDirectories(b.resolve("cluster"));
         try (BufferedWriter w = Files.newBufferedWriter(b.resolve("cluster/leases.txt"))) {
             w.write("$ etcdctl get --prefix /coreos.com/network/subnets\n");
@@ -102,17 +120,12 @@ public final class DoctorBenchmark implements Benchmark {
                 w.write("svc-" + s + "   NodePort    " + Synthetic.SERVICE_CIDR.address(s + 1) + "   <none>        80:" + (Synthetic.NODE_PORT_BASE + s) + "/TCP   1d\n");
             }
         }
-        StringBuilder overlay = new StringBuilder();
-        for (int j = 0; j < n; j++) {
-            Prefix s = Synthetic.subnet(j);
-            overlay.append(s).append(" via ").append(s.network()).append(" dev flannel.1 onlink \n");
-        }
-        String all = overlay.toString();
-        for (int i = 0; i < n; i++) {
-            Path h = Files.createDirectories(b.resolve("hosts").resolve(Synthetic.hostName(i)));
-            Prefix own = Synthetic.subnet(i);
-            Ipv4 ip = Synthetic.hostIp(i);
-            Files.writeString(h.resolve("addr.txt"), String.format(Locale.ROOT, """
+    }
+
+    private static String addrTxt(int i, int services) {
+        Prefix own = Synthetic.subnet(i);
+        Ipv4 ip = Synthetic.hostIp(i);
+        return String.format(Locale.ROOT, """
                     1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000
                         link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
                         inet 127.0.0.1/8 scope host lo
@@ -132,26 +145,34 @@ public final class DoctorBenchmark implements Benchmark {
                     5: kube-ipvs0: <BROADCAST,NOARP> mtu 1500 qdisc noop state DOWN group default
                         link/ether 5a:3c:2e:11:%02x:%02x brd ff:ff:ff:ff:ff:ff
                     """, i >> 8, i & 255, ip, i >> 8, i & 255, own.address(1), own.broadcast(), Synthetic.vtepMac(i), own.network(), i >> 8, i & 255)
-                    + clusterIps(services));
-            StringBuilder routes = new StringBuilder();
-            routes.append("default via 10.0.255.254 dev eth0 proto static metric 100 \n");
-            routes.append("10.0.0.0/16 dev eth0 proto kernel scope link src ").append(ip).append(" metric 100 \n");
-            routes.append(own).append(" dev docker0 proto kernel scope link src ").append(own.address(1)).append(" \n");
-            String mine = own + " via " + own.network() + " dev flannel.1 onlink \n";
-            String rest = all.replace(mine, "");
-            if (i == 2) rest = rest.replace(Synthetic.subnet(3) + " via " + Synthetic.subnet(3).network() + " dev flannel.1 onlink \n", "");
-            routes.append(rest);
-            Files.writeString(h.resolve("route.txt"), routes);
-            StringBuilder ipvs = new StringBuilder("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
-            for (int s = 0; s < services; s++) {
-                for (String front : new String[]{Synthetic.SERVICE_CIDR.address(s + 1) + ":80", ip + ":" + (Synthetic.NODE_PORT_BASE + s)}) {
-                    ipvs.append("TCP  ").append(front).append(" rr\n");
-                    for (int k : pods(n)) ipvs.append("  -> ").append(Synthetic.podIp(k, 0)).append(":8080           Masq    1      0          0\n");
-                }
+                    + clusterIps(services);
+    }
+
+    /** Host i's routes: the overlay routes to every other subnet ({@code all}), host 2's to host 3's left out. */
+    private static String routeTxt(int i, String all) {
+        Prefix own = Synthetic.subnet(i);
+        Ipv4 ip = Synthetic.hostIp(i);
+        StringBuilder routes = new StringBuilder();
+        routes.append("default via 10.0.255.254 dev eth0 proto static metric 100 \n");
+        routes.append("10.0.0.0/16 dev eth0 proto kernel scope link src ").append(ip).append(" metric 100 \n");
+        routes.append(own).append(" dev docker0 proto kernel scope link src ").append(own.address(1)).append(" \n");
+        String mine = own + " via " + own.network() + " dev flannel.1 onlink \n";
+        String rest = all.replace(mine, "");
+        if (i == 2) rest = rest.replace(Synthetic.subnet(3) + " via " + Synthetic.subnet(3).network() + " dev flannel.1 onlink \n", "");
+        routes.append(rest);
+        return routes.toString();
+    }
+
+    private static String ipvsTxt(int i, int n, int services) {
+        Ipv4 ip = Synthetic.hostIp(i);
+        StringBuilder ipvs = new StringBuilder("IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n");
+        for (int s = 0; s < services; s++) {
+            for (String front : new String[]{Synthetic.SERVICE_CIDR.address(s + 1) + ":80", ip + ":" + (Synthetic.NODE_PORT_BASE + s)}) {
+                ipvs.append("TCP  ").append(front).append(" rr\n");
+                for (int k : pods(n)) ipvs.append("  -> ").append(Synthetic.podIp(k, 0)).append(":8080           Masq    1      0          0\n");
             }
-            Files.writeString(h.resolve("ipvs.txt"), ipvs);
         }
-        return b;
+        return ipvs.toString();
     }
 
     private static int[] pods(int n) {

@@ -76,31 +76,11 @@ public final class FlannelPropagationBenchmark implements Benchmark {
             for (int i = 0; i < agents; i++) {
                 SubnetRegistry r = clients.apply(i);
                 registries.add(r);
-                OverlayAgent a = new OverlayAgent(r, FlannelBenchSupport.node(i), OverlayAgent.Settings.flannel("eth0"),
-                        Clock.systemUTC(), new SplittableRandom(i), Optional.empty(), env -> { }, msg -> { });
-                Map<Prefix, Boolean> seen = new ConcurrentHashMap<>();
-                a.addReconcileListener(d -> {
-                    long now = System.nanoTime();
-                    if (written.isEmpty()) return;
-                    for (Route route : d.routes()) {
-                        Long t = written.get(route.dst());
-                        if (t != null && seen.putIfAbsent(route.dst(), true) == null) {
-                            samples.add(now - t);
-                            Long ack = acked.get(route.dst());
-                            // seen before the writer got its answer: 0 after the ack
-                            fromAck.add(ack == null ? 0 : Math.max(0, now - ack));
-                        }
-                    }
-                });
+                OverlayAgent a = timedAgent(i, r, written, acked, samples, fromAck);
                 running.add(a);
                 a.startBackground();
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (running.stream().anyMatch(a -> a.state() != OverlayAgent.State.RUNNING || a.lastDesired() == null)) {
-                if (System.nanoTime() > deadline) throw new IllegalStateException("agents did not start within 60 s");
-                Thread.sleep(20);
-            }
-            Thread.sleep(300);
+            awaitRunning(running);
             long firstMax = 0;
             for (int k = 0; k <= newLeases; k++) {
                 Prefix p = Prefix.parse("10.255." + k + ".0/24");
@@ -130,5 +110,40 @@ public final class FlannelPropagationBenchmark implements Benchmark {
             running.forEach(OverlayAgent::close);
             registries.forEach(SubnetRegistry::close);
         }
+    }
+
+    /**
+     * Agent i, timing each new lease from its write ({@code written}) and from the writer's answer ({@code acked}) to
+     * the reconcile that first routes to it.
+     */
+    private static OverlayAgent timedAgent(int i, SubnetRegistry r, Map<Prefix, Long> written, Map<Prefix, Long> acked,
+                                           ConcurrentLinkedQueue<Long> samples, ConcurrentLinkedQueue<Long> fromAck) {
+        OverlayAgent a = new OverlayAgent(r, FlannelBenchSupport.node(i), OverlayAgent.Settings.flannel("eth0"),
+                Clock.systemUTC(), new SplittableRandom(i), Optional.empty(), env -> { }, msg -> { });
+        Map<Prefix, Boolean> seen = new ConcurrentHashMap<>();
+        a.addReconcileListener(d -> {
+            long now = System.nanoTime();
+            if (written.isEmpty()) return;
+            for (Route route : d.routes()) {
+                Long t = written.get(route.dst());
+                if (t != null && seen.putIfAbsent(route.dst(), true) == null) {
+                    samples.add(now - t);
+                    Long ack = acked.get(route.dst());
+                    // seen before the writer got its answer: 0 after the ack
+                    fromAck.add(ack == null ? 0 : Math.max(0, now - ack));
+                }
+            }
+        });
+        return a;
+    }
+
+    /** Until every agent runs and has reconciled once (60 s at most), then a moment for the watches to settle. */
+    private static void awaitRunning(List<OverlayAgent> running) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (running.stream().anyMatch(a -> a.state() != OverlayAgent.State.RUNNING || a.lastDesired() == null)) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("agents did not start within 60 s");
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
     }
 }

@@ -37,27 +37,34 @@ public final class MatrixBench implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) {
-        if (args.length > 0 && args[0].equals("growth")) {
-            int pods = Benchmark.intArg(args, 1, 30);
-            int services = Benchmark.intArg(args, 2, 10000);
-            out.printf(Locale.ROOT, "%-7s %-9s %-14s %-14s %-9s %-16s %-10s %-8s %s%n", "nodes", "build s", "matrix 1st s", "matrix warm s", "CPU s",
-                    "flows", "classes", "traced", "heap MB");
-            for (int n : new int[] {500, 1000, 2000, 5000}) {
-                long t0 = System.nanoTime();
-                Snapshot s = Synthetic.build(new Synthetic.Spec(n, pods, services, 5, 42, FAULTS));
-                double build = (System.nanoTime() - t0) / 1e9;
-                Run first = Run.of(s), warm = Run.of(s);
-                for (int k = 0; k < 2; k++) {
-                    Run next = Run.of(s);
-                    if (next.wall < warm.wall) warm = next;
-                }
-                out.printf(Locale.ROOT, "%-7d %-9.2f %-14.2f %-14.2f %-9.2f %-16d %-10d %-8d %d%n", n, build, first.wall, warm.wall, warm.cpu,
-                        warm.summary.flows(), warm.matrix.hostClasses(), warm.summary.traced(), usedMb());
-                s = null;
-                System.gc();
+        if (args.length > 0 && args[0].equals("growth")) growth(out, args);
+        else whole(out, args);
+    }
+
+    /** The matrix of clusters of 500 to 5,000 nodes: how its time and heap grow. */
+    private static void growth(PrintStream out, String... args) {
+        int pods = Benchmark.intArg(args, 1, 30);
+        int services = Benchmark.intArg(args, 2, 10000);
+        out.printf(Locale.ROOT, "%-7s %-9s %-14s %-14s %-9s %-16s %-10s %-8s %s%n", "nodes", "build s", "matrix 1st s", "matrix warm s", "CPU s",
+                "flows", "classes", "traced", "heap MB");
+        for (int n : new int[] {500, 1000, 2000, 5000}) {
+            long t0 = System.nanoTime();
+            Snapshot s = Synthetic.build(new Synthetic.Spec(n, pods, services, 5, 42, FAULTS));
+            double build = (System.nanoTime() - t0) / 1e9;
+            Run first = Run.of(s), warm = Run.of(s);
+            for (int k = 0; k < 2; k++) {
+                Run next = Run.of(s);
+                if (next.wall < warm.wall) warm = next;
             }
-            return;
+            out.printf(Locale.ROOT, "%-7d %-9.2f %-14.2f %-14.2f %-9.2f %-16d %-10d %-8d %d%n", n, build, first.wall, warm.wall, warm.cpu,
+                    warm.summary.flows(), warm.matrix.hostClasses(), warm.summary.traced(), usedMb());
+            s = null;
+            System.gc();
         }
+    }
+
+    /** One cluster's matrix, three runs, then a sample of its flows checked against the tracer. */
+    private static void whole(PrintStream out, String... args) {
         int nodes = Benchmark.intArg(args, 0, 5000);
         int pods = Benchmark.intArg(args, 1, 30);
         int services = Benchmark.intArg(args, 2, 10000);
@@ -82,7 +89,21 @@ public final class MatrixBench implements Benchmark {
         out.printf(Locale.ROOT, "flows                   %,d  (pod subnets %,d, ClusterIPs %,d, NodeIP:nodePorts %,d per host)%n",
                 sum.flows(), sum.podSubnets(), sum.clusterIps(), sum.nodePorts());
         sum.byKind().forEach((k, c) -> out.printf(Locale.ROOT, "  %-10s %s%n", k, c.toMap()));
-        // the sample: random flows, each answered by the matrix and by the tracer
+        Sample checked = sample(out, s, m, sample);
+        double perFlow = checked.traceNs / 1e9 / Math.max(1, sample);
+        double extrapolated = perFlow * sum.flows();
+        out.printf(Locale.ROOT, "sample                  %d flows checked against the tracer: %d mismatches%n", sample, checked.mismatches);
+        out.printf(Locale.ROOT, "per-flow tracing        %.1f us a flow with host indexes built (%.1f us with building them) -> %.3g s for all %,d flows (%.1f days)%n",
+                perFlow * 1e6, checked.coldNs / 1e3 / Math.max(1, sample), extrapolated, sum.flows(), extrapolated / 86400);
+        out.printf(Locale.ROOT, "speed-up                %.3g x%n", extrapolated / full);
+        if (checked.mismatches > 0) throw new IllegalStateException(checked.mismatches + " of " + sample + " sampled flows differ from the tracer");
+    }
+
+    /** What the sample cost the tracer (the second trace of each flow, and the first), and how many flows disagreed. */
+    private record Sample(long traceNs, long coldNs, int mismatches) {}
+
+    /** Random flows, each answered by the matrix and by the tracer; the first five disagreements are printed. */
+    private static Sample sample(PrintStream out, Snapshot s, ReachabilityMatrix m, int sample) {
         DataPlane tracer = null;
         long coldNs = 0;
         List<String> hosts = m.hostNames();
@@ -111,13 +132,7 @@ public final class MatrixBench implements Benchmark {
                 if (mismatches++ < 5) out.println("MISMATCH " + from + " -> " + d.label() + ": matrix " + f.verdict() + "/" + f.endpoints() + ", tracer " + tr.verdict() + "/" + c);
             }
         }
-        double perFlow = traceNs / 1e9 / Math.max(1, sample);
-        double extrapolated = perFlow * sum.flows();
-        out.printf(Locale.ROOT, "sample                  %d flows checked against the tracer: %d mismatches%n", sample, mismatches);
-        out.printf(Locale.ROOT, "per-flow tracing        %.1f us a flow with host indexes built (%.1f us with building them) -> %.3g s for all %,d flows (%.1f days)%n",
-                perFlow * 1e6, coldNs / 1e3 / Math.max(1, sample), extrapolated, sum.flows(), extrapolated / 86400);
-        out.printf(Locale.ROOT, "speed-up                %.3g x%n", extrapolated / full);
-        if (mismatches > 0) throw new IllegalStateException(mismatches + " of " + sample + " sampled flows differ from the tracer");
+        return new Sample(traceNs, coldNs, mismatches);
     }
 
     /** One whole matrix: wall and process CPU time, and how long the host reduction took of it. */

@@ -81,14 +81,27 @@ final class DemoCommand implements Callable<Integer> {
         return new SimCluster(SeedCluster.spec(now), new ManualClock(now), registry);
     }
 
+    /** The seed incident told in the order the operator lived it, one step a method. */
     private void replay() {
+        introduce();
+        breakLikeTheSeed();
+        showSymptoms();
+        gatherEvidence();
+        applyTheFix();
+        verify();
+        explainTheOverlay();
+    }
+
+    private void introduce() {
         section("kubepath demo: the seed incident",
                 "Three CentOS 7 hosts on 10.0.0.0/24: mcwk8s03 (master: flanneld, docker, etcd; no kubelet, no kube-proxy), "
                 + "mcwk8s05 and mcwk8s06 (nodes, kube-proxy in IPVS mode). Flannel VXLAN over 172.17.0.0/16, one /24 per host, "
                 + "leases in etcd (" + (etcd == null ? "embedded registry" : etcd) + "). Everything below runs in kubepath's simulated kernels.");
         SeedCluster.bootHealthy(cluster);
         note("booted; leases: " + leases());
+    }
 
+    private void breakLikeTheSeed() {
         section("1. How it arose (a reconstruction: the notes do not say)",
                 "mcwk8s05's flanneld hangs. mcwk8s03 and mcwk8s06 are down for a day; every lease runs out its 24 h TTL, 05's too, "
                 + "since a hung flanneld renews nothing. 03 and 06 boot with an empty /run and take new subnets; 05 never notices.");
@@ -99,7 +112,9 @@ final class DemoCommand implements Callable<Integer> {
         SeedCluster.deploy(cluster, SeedCluster.NODE_PORT_BEFORE);
         note("kubectl apply -f mcwdeploy.yaml: deployment mcwtest-deploy (pod on mcwk8s05) and service mcwtest-svc (NodePort "
                 + SeedCluster.NODE_PORT_BEFORE + ")");
+    }
 
+    private void showSymptoms() {
         phase = "before";
         section("2. Symptoms (seed outputs/1): the NodePort answers on one node only", null);
         on(SeedCluster.MASTER);
@@ -108,7 +123,9 @@ final class DemoCommand implements Callable<Integer> {
         curl("curl -I 10.0.0.33:41527", "10.0.0.33:41527");
         curl("curl -I 10.0.0.36:41527", "10.0.0.36:41527");
         curl("curl -I 10.0.0.35:41527", "10.0.0.35:41527");
+    }
 
+    private void gatherEvidence() {
         section("3. Evidence (seed outputs/2, 3, 4, 9)", null);
         cmd("kubectl get pod -o wide|grep mcwtest");
         cmd("kubectl get nodes -o wide");
@@ -129,7 +146,9 @@ final class DemoCommand implements Callable<Integer> {
         narrate("etcd holds no lease for 172.17.98.0/24 (05's docker0): nobody routes to 05's pods; 05 still routes to "
                 + "172.17.59.0/24 and 172.17.61.0/24, which no lease holds, and not to 03's or 06's subnets.");
         traceStory(SeedCluster.MASTER, "10.0.0.36:41527");
+    }
 
+    private void applyTheFix() {
         section("4. The fix on mcwk8s05 (seed outputs/5): restart flanneld, then docker", null);
         SeedCluster.pinTheFix(cluster);
         on(SeedCluster.NODE05);
@@ -144,7 +163,9 @@ final class DemoCommand implements Callable<Integer> {
         cmd("kubectl get pod -o wide|grep mcwtest");
         SeedCluster.recreateService(cluster);
         note("service mcwtest-svc re-created: NodePort " + SeedCluster.NODE_PORT_AFTER + " (seed outputs/7)");
+    }
 
+    private void verify() {
         phase = "after";
         section("5. Verification (seed outputs/6, 7, 9, 10)", null);
         on(SeedCluster.MASTER);
@@ -169,7 +190,9 @@ final class DemoCommand implements Callable<Integer> {
         ping("ping -c 1 172.17.83.1", "172.17.83.1");
         on(SeedCluster.NODE06);
         ping("ping -c 1 172.17.83.1", "172.17.83.1");
+    }
 
+    private void explainTheOverlay() {
         section("How pods talk across hosts", null);
         narrate("""
                 Each host owns one /24 of the flannel network, leased in etcd with its PublicIP and VTEP MAC. flanneld turns every \

@@ -204,8 +204,21 @@ public final class Synthetic {
     public static Snapshot build(Spec spec) {
         int n = spec.nodes();
         Placement faults = place(spec);
-        SplittableRandom random = new SplittableRandom(spec.seed());
         FlannelConfig flannel = new FlannelConfig(POD_NETWORK, 24, subnet(0), Prefix.of(POD_NETWORK.broadcast(), 24), "vxlan", 1, 8472, false);
+        Overlay overlay = overlay(n, faults);
+        Services services = services(spec, new SplittableRandom(spec.seed()));
+        ServiceParts parts = serviceParts(services);
+        OverlayBlocks blocks = overlayBlocks(overlay);
+        List<Host> hosts = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) hosts.add(host(spec, i, faults, overlay, blocks, parts));
+        Cluster cluster = new Cluster(nodes(spec), pods(spec), services.services, services.endpoints, flannel, overlay.leases, SERVICE_CIDR);
+        return new Snapshot("synthetic-" + n, hosts, cluster);
+    }
+
+    /** The leases and, per node with one, the route, neighbour and FDB entry flanneld on the others writes for it. */
+    private record Overlay(List<Lease> leases, Route[] routes, Neighbour[] neighbours, FdbEntry[] fdb) {}
+
+    private static Overlay overlay(int n, Placement faults) {
         List<Lease> leases = new ArrayList<>(n);
         Route[] overlayRoutes = new Route[n];
         Neighbour[] neighbours = new Neighbour[n];
@@ -219,14 +232,30 @@ public final class Synthetic {
             neighbours[i] = new Neighbour(s.network(), "flannel.1", leased, Neighbour.State.PERMANENT);
             fdb[i] = new FdbEntry(leased, "flannel.1", hostIp(i), true);
         }
-        List<Pod> pods = new ArrayList<>();
+        return new Overlay(leases, overlayRoutes, neighbours, fdb);
+    }
+
+    private static List<Node> nodes(Spec spec) {
         List<Node> nodes = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            nodes.add(new Node(hostName(i), hostIp(i), true, subnet(i), "v1.15.12"));
+        for (int i = 0; i < spec.nodes(); i++) nodes.add(new Node(hostName(i), hostIp(i), true, subnet(i), "v1.15.12"));
+        return nodes;
+    }
+
+    private static List<Pod> pods(Spec spec) {
+        List<Pod> pods = new ArrayList<>();
+        for (int i = 0; i < spec.nodes(); i++) {
             for (int k = 0; k < spec.podsPerNode(); k++) {
                 pods.add(new Pod("default", "pod-" + i + "-" + k, hostName(i), podIp(i, k), Map.of("app", "app" + k), List.of(POD_PORT), "Running", 0));
             }
         }
+        return pods;
+    }
+
+    /** The NodePort services, their endpoints (pods drawn at random) and, per service, those endpoints' sockets. */
+    private record Services(List<Service> services, List<Endpoints> endpoints, List<List<SocketAddress>> backends) {}
+
+    private static Services services(Spec spec, SplittableRandom random) {
+        int n = spec.nodes();
         List<Service> services = new ArrayList<>();
         List<Endpoints> endpoints = new ArrayList<>();
         List<List<SocketAddress>> backends = new ArrayList<>();
@@ -245,90 +274,105 @@ public final class Synthetic {
             endpoints.add(new Endpoints("default", "svc-" + s, addrs, List.of(new Endpoints.Port("http", Protocol.TCP, POD_PORT))));
             backends.add(reals);
         }
-        // Docker's FORWARD policy DROP with its own rules for docker0, opened for the pod network by flannel's two.
-        Chain forward = new Chain("filter", "FORWARD", "DROP", List.of(
-                new Rule("FORWARD", Rule.Match.ANY.withInterfaces(null, "docker0").withCtstate("RELATED,ESTABLISHED"), new Rule.Target.Accept(), null, null),
-                new Rule("FORWARD", Rule.Match.ANY.withInterfaces("docker0", "!docker0"), new Rule.Target.Accept(), null, null),
-                new Rule("FORWARD", Rule.Match.ANY.withInterfaces("docker0", "docker0"), new Rule.Target.Accept(), null, null),
-                new Rule("FORWARD", Rule.Match.ANY.withSrc(POD_NETWORK, false), new Rule.Target.Accept(), null, null),
-                new Rule("FORWARD", Rule.Match.ANY.withDst(POD_NETWORK, false), new Rule.Target.Accept(), null, null)));
-        Chain forwardDocker = new Chain("filter", "FORWARD", "DROP", forward.rules().subList(0, 3));
-        // The ClusterIP virtual servers, their kube-ipvs0 addresses and the NodePort servers but for their address
-        // are the same on every node: parts all nodes share.
-        List<IfAddress> ipvsAddresses = new ArrayList<>(services.size());
-        List<VirtualServer> clusterIpServers = new ArrayList<>(services.size());
-        List<VirtualServer> nodePortTemplates = new ArrayList<>(services.size());
-        for (int sv = 0; sv < services.size(); sv++) {
-            Service svc = services.get(sv);
-            List<VirtualServer.RealServer> reals = backends.get(sv).stream().map(VirtualServer.RealServer::masq).toList();
+        return new Services(services, endpoints, backends);
+    }
+
+    /** Docker's FORWARD policy DROP with its own rules for docker0, opened for the pod network by flannel's two. */
+    private static final Chain FORWARD = new Chain("filter", "FORWARD", "DROP", List.of(
+            new Rule("FORWARD", Rule.Match.ANY.withInterfaces(null, "docker0").withCtstate("RELATED,ESTABLISHED"), new Rule.Target.Accept(), null, null),
+            new Rule("FORWARD", Rule.Match.ANY.withInterfaces("docker0", "!docker0"), new Rule.Target.Accept(), null, null),
+            new Rule("FORWARD", Rule.Match.ANY.withInterfaces("docker0", "docker0"), new Rule.Target.Accept(), null, null),
+            new Rule("FORWARD", Rule.Match.ANY.withSrc(POD_NETWORK, false), new Rule.Target.Accept(), null, null),
+            new Rule("FORWARD", Rule.Match.ANY.withDst(POD_NETWORK, false), new Rule.Target.Accept(), null, null)));
+    /** The same without flannel's two rules (the FORWARD_DROP fault). */
+    private static final Chain FORWARD_DOCKER_ONLY = new Chain("filter", "FORWARD", "DROP", FORWARD.rules().subList(0, 3));
+
+    /**
+     * The ClusterIP virtual servers, their kube-ipvs0 addresses and the NodePort servers but for their address:
+     * the same on every node, so parts all nodes share.
+     */
+    private record ServiceParts(SharedList.Part<IfAddress> ipvsAddresses, SharedList.Part<VirtualServer> clusterIps,
+                                SharedList.Part<VirtualServer> nodePorts) {}
+
+    private static ServiceParts serviceParts(Services services) {
+        List<IfAddress> ipvsAddresses = new ArrayList<>(services.services.size());
+        List<VirtualServer> clusterIpServers = new ArrayList<>(services.services.size());
+        List<VirtualServer> nodePortTemplates = new ArrayList<>(services.services.size());
+        for (int sv = 0; sv < services.services.size(); sv++) {
+            Service svc = services.services.get(sv);
+            List<VirtualServer.RealServer> reals = services.backends.get(sv).stream().map(VirtualServer.RealServer::masq).toList();
             ipvsAddresses.add(new IfAddress("kube-ipvs0", svc.clusterIp(), 32));
             clusterIpServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(svc.clusterIp(), 80), "rr", reals));
             nodePortTemplates.add(NodePortServers.template(Protocol.TCP, NODE_PORT_BASE + sv, "rr", reals));
         }
-        SharedList.Part<IfAddress> ipvsAddressPart = SharedList.Part.of(ipvsAddresses);
-        SharedList.Part<VirtualServer> clusterIpPart = SharedList.Part.of(clusterIpServers);
-        SharedList.Part<VirtualServer> nodePortPart = SharedList.Part.of(nodePortTemplates);
-        // every node's flannel entries for the other subnets, in blocks that nodes share
+        return new ServiceParts(SharedList.Part.of(ipvsAddresses), SharedList.Part.of(clusterIpServers), SharedList.Part.of(nodePortTemplates));
+    }
+
+    /** Every node's flannel entries for the other subnets, in blocks that nodes share; {@code position} of each node's own. */
+    private record OverlayBlocks(List<SharedList.Part<Route>> routes, List<SharedList.Part<Neighbour>> neighbours,
+                                 List<SharedList.Part<FdbEntry>> fdb, int[] position) {}
+
+    private static OverlayBlocks overlayBlocks(Overlay overlay) {
+        int n = overlay.routes.length;
         List<Route> allRoutes = new ArrayList<>();
         List<Neighbour> allNeighbours = new ArrayList<>();
         List<FdbEntry> allFdb = new ArrayList<>();
         int[] position = new int[n];
         for (int j = 0; j < n; j++) {
             position[j] = allRoutes.size();
-            if (overlayRoutes[j] == null) continue;
-            allRoutes.add(overlayRoutes[j]);
-            allNeighbours.add(neighbours[j]);
-            allFdb.add(fdb[j]);
+            if (overlay.routes[j] == null) continue;
+            allRoutes.add(overlay.routes[j]);
+            allNeighbours.add(overlay.neighbours[j]);
+            allFdb.add(overlay.fdb[j]);
         }
-        List<SharedList.Part<Route>> routeBlocks = blocks(allRoutes);
-        List<SharedList.Part<Neighbour>> neighbourBlocks = blocks(allNeighbours);
-        List<SharedList.Part<FdbEntry>> fdbBlocks = blocks(allFdb);
-        Route defaultRoute = Route.via(Prefix.DEFAULT, UNDERLAY.address(65534), "eth0", 100);
-        Route underlay = Route.direct(UNDERLAY, "eth0", 100);
-        List<Host> hosts = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            HostBuilder b = Host.builder(hostName(i)).knowAll();
-            Prefix s = subnet(i);
-            b.link(new Link("eth0", new LinkKind.Ethernet(), 1500, new Mac(0x001600000000L | i), true, null));
-            b.link(new Link("docker0", new LinkKind.Bridge(), 1450, Mac.docker(s.address(1)), true, null));
-            b.link(new Link("flannel.1", new LinkKind.Vxlan(1, 8472, hostIp(i), "eth0", false), 1450, vtepMac(i), true, null));
-            boolean proxy = !faults.has(NO_KUBE_PROXY, i);
-            if (proxy) b.link(new Link("kube-ipvs0", new LinkKind.Dummy(), 1500, null, false, null));
-            b.address(new IfAddress("eth0", hostIp(i), 16));
-            b.address(new IfAddress("docker0", s.address(1), 24));
-            b.address(new IfAddress("flannel.1", s.network(), 32));
-            b.routes.add(defaultRoute);
-            b.routes.add(underlay);
-            b.routes.add(Route.direct(s, "docker0", 0));
-            int own = overlayRoutes[i] == null ? -1 : position[i];
-            shareAllBut(b, b.routes, routeBlocks, own);
-            shareAllBut(b, b.neighbours, neighbourBlocks, own);
-            shareAllBut(b, b.fdb, fdbBlocks, own);
-            for (int k = 0; k < spec.podsPerNode(); k++) {
-                Ipv4 ip = podIp(i, k);
-                b.containers.add(new Container("pod-" + i + "-" + k, ip, 24, Mac.docker(ip), "docker0",
-                        List.of(new Socket(Protocol.TCP, Ipv4.ANY, POD_PORT, "http")), "SimpleHTTP/0.6 Python/2.7.18"));
-            }
-            if (faults.has(STALE_ROUTES, i)) {
-                // subnets beyond the last node's: no lease holds them (flannel left them behind after a restart)
-                b.routes.add(Route.onlink(subnet(n + 2 * i), subnet(n + 2 * i).network(), "flannel.1"));
-                b.routes.add(Route.onlink(subnet(n + 2 * i + 1), subnet(n + 2 * i + 1).network(), "flannel.1"));
-            }
-            if (proxy) {
-                b.share(b.addresses, ipvsAddressPart);
-                b.share(b.virtualServers, clusterIpPart);
-                b.share(b.virtualServers, SharedList.Part.ofImmutable(new NodePortServers(List.of(hostIp(i), s.address(1), s.network()), nodePortPart)));
-                b.know(Facet.IPVS);
-            }
-            b.sysctls.put(Host.IP_FORWARD, "1");
-            b.daemons.put(Daemon.FLANNELD, Daemon.State.ACTIVE);
-            b.daemons.put(Daemon.DOCKER, Daemon.State.ACTIVE);
-            b.daemons.put(Daemon.KUBELET, Daemon.State.ACTIVE);
-            b.daemons.put(Daemon.KUBE_PROXY, proxy ? Daemon.State.ACTIVE : Daemon.State.NOT_FOUND);
-            b.chain(faults.has(FORWARD_DROP, i) ? forwardDocker : forward);
-            hosts.add(b.build());
+        return new OverlayBlocks(blocks(allRoutes), blocks(allNeighbours), blocks(allFdb), position);
+    }
+
+    private static final Route DEFAULT_ROUTE = Route.via(Prefix.DEFAULT, UNDERLAY.address(65534), "eth0", 100);
+    private static final Route UNDERLAY_ROUTE = Route.direct(UNDERLAY, "eth0", 100);
+
+    /** Node i: its devices, addresses and routes, the shared overlay and service parts, its pods, daemons and FORWARD. */
+    private static Host host(Spec spec, int i, Placement faults, Overlay overlay, OverlayBlocks blocks, ServiceParts parts) {
+        HostBuilder b = Host.builder(hostName(i)).knowAll();
+        Prefix s = subnet(i);
+        b.link(new Link("eth0", new LinkKind.Ethernet(), 1500, new Mac(0x001600000000L | i), true, null));
+        b.link(new Link("docker0", new LinkKind.Bridge(), 1450, Mac.docker(s.address(1)), true, null));
+        b.link(new Link("flannel.1", new LinkKind.Vxlan(1, 8472, hostIp(i), "eth0", false), 1450, vtepMac(i), true, null));
+        boolean proxy = !faults.has(NO_KUBE_PROXY, i);
+        if (proxy) b.link(new Link("kube-ipvs0", new LinkKind.Dummy(), 1500, null, false, null));
+        b.address(new IfAddress("eth0", hostIp(i), 16));
+        b.address(new IfAddress("docker0", s.address(1), 24));
+        b.address(new IfAddress("flannel.1", s.network(), 32));
+        b.routes.add(DEFAULT_ROUTE);
+        b.routes.add(UNDERLAY_ROUTE);
+        b.routes.add(Route.direct(s, "docker0", 0));
+        int own = overlay.routes[i] == null ? -1 : blocks.position[i];
+        shareAllBut(b, b.routes, blocks.routes, own);
+        shareAllBut(b, b.neighbours, blocks.neighbours, own);
+        shareAllBut(b, b.fdb, blocks.fdb, own);
+        for (int k = 0; k < spec.podsPerNode(); k++) {
+            Ipv4 ip = podIp(i, k);
+            b.containers.add(new Container("pod-" + i + "-" + k, ip, 24, Mac.docker(ip), "docker0",
+                    List.of(new Socket(Protocol.TCP, Ipv4.ANY, POD_PORT, "http")), "SimpleHTTP/0.6 Python/2.7.18"));
         }
-        Cluster cluster = new Cluster(nodes, pods, services, endpoints, flannel, leases, SERVICE_CIDR);
-        return new Snapshot("synthetic-" + n, hosts, cluster);
+        if (faults.has(STALE_ROUTES, i)) {
+            // subnets beyond the last node's: no lease holds them (flannel left them behind after a restart)
+            int n = spec.nodes();
+            b.routes.add(Route.onlink(subnet(n + 2 * i), subnet(n + 2 * i).network(), "flannel.1"));
+            b.routes.add(Route.onlink(subnet(n + 2 * i + 1), subnet(n + 2 * i + 1).network(), "flannel.1"));
+        }
+        if (proxy) {
+            b.share(b.addresses, parts.ipvsAddresses);
+            b.share(b.virtualServers, parts.clusterIps);
+            b.share(b.virtualServers, SharedList.Part.ofImmutable(new NodePortServers(List.of(hostIp(i), s.address(1), s.network()), parts.nodePorts)));
+            b.know(Facet.IPVS);
+        }
+        b.sysctls.put(Host.IP_FORWARD, "1");
+        b.daemons.put(Daemon.FLANNELD, Daemon.State.ACTIVE);
+        b.daemons.put(Daemon.DOCKER, Daemon.State.ACTIVE);
+        b.daemons.put(Daemon.KUBELET, Daemon.State.ACTIVE);
+        b.daemons.put(Daemon.KUBE_PROXY, proxy ? Daemon.State.ACTIVE : Daemon.State.NOT_FOUND);
+        b.chain(faults.has(FORWARD_DROP, i) ? FORWARD_DOCKER_ONLY : FORWARD);
+        return b.build();
     }
 }

@@ -43,6 +43,7 @@ public final class SimulatedHost implements HostNetwork {
         state = b.build();
     }
 
+    // long: one case per NetChange kind, each with the kernel's answer (EEXIST, ENOENT...) beside it; a table best read whole
     private void applyOne(HostBuilder b, NetChange change) {
         switch (change) {
             case NetChange.AddLink a -> {

@@ -193,6 +193,7 @@ public final class IptablesListText {
     }
 
     /** The words after the destination, as the iptables-save options they print. */
+    // long: one case per word iptables -L prints after the destination; the translation table is best read whole
     private static void matches(String[] t, int i, List<String> save, List<String> targetOptions, String row) {
         while (i < t.length) {
             String w = t[i++];

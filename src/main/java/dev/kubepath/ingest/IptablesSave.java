@@ -116,25 +116,57 @@ public final class IptablesSave {
      * {@code sets} (the host's ipset listing); when it is not there the rule cannot be read.
      */
     public static List<Rule> parseRules(String line, List<IpSet> sets) {
-        List<String> t = words(line);
-        if (t.size() < 2 || !t.get(0).equals("-A")) throw new IllegalArgumentException("a rule starts with '-A CHAIN', got '" + line + "'");
-        String chain = t.get(1);
-        Rule.Match m = Rule.Match.ANY;
-        Rule.Target target = null;
-        String comment = null;
-        boolean not = false;
-        String module = null;
-        String setName = null, setFlags = null, recentName = "DEFAULT";
-        boolean recentCheck = false;
+        RuleLine r = new RuleLine(line);
+        r.read();
+        if (r.setName == null) return List.of(new Rule(r.chain, r.m, r.target, r.comment, line));
+        return perMember(r, sets);
+    }
+
+    /** One rule line read option by option: what it matches, its target and the set it names, if any. */
+    private static final class RuleLine {
+        final String line;
+        final List<String> t;
+        final String chain;
         int i = 2;
-        while (i < t.size()) {
-            String w = t.get(i++);
-            if (w.equals("!")) {
-                not = true;
-                continue;
+        Rule.Match m = Rule.Match.ANY;
+        Rule.Target target;
+        String comment;
+        String module;
+        String setName, setFlags, recentName = "DEFAULT";
+        boolean recentCheck;
+
+        RuleLine(String line) {
+            this.line = line;
+            this.t = words(line);
+            if (t.size() < 2 || !t.get(0).equals("-A")) throw new IllegalArgumentException("a rule starts with '-A CHAIN', got '" + line + "'");
+            this.chain = t.get(1);
+        }
+
+        void read() {
+            boolean not = false;
+            while (i < t.size()) {
+                String w = t.get(i++);
+                if (w.equals("!")) {
+                    not = true;
+                    continue;
+                }
+                boolean neg = not;
+                not = false;
+                if (w.equals("-j") || w.equals("--jump")) {
+                    noNegation(neg, w);
+                    jump(arg(t, i++, w));
+                } else {
+                    option(w, neg);
+                }
             }
-            boolean neg = not;
-            not = false;
+            if (not) throw new IllegalArgumentException("'!' at the end of the rule");
+            if (target == null) throw new IllegalArgumentException("rule without a -j target (counting-only rules are not modelled)");
+            if (recentCheck) m = m.withRecentCheck(recentName);
+        }
+
+        /** One match option (with '!' before it when {@code neg}). */
+        // long: one case per iptables option the model holds; the list of what is modelled is best read in one place
+        private void option(String w, boolean neg) {
             switch (w) {
                 case "-s", "--source" -> m = m.withSrc(Addresses.prefix(arg(t, i++, w)), neg);
                 case "-d", "--destination" -> m = m.withDst(Addresses.prefix(arg(t, i++, w)), neg);
@@ -198,74 +230,79 @@ public final class IptablesSave {
                     String mode = arg(t, i++, w);
                     if (!mode.equals("random")) throw new IllegalArgumentException("statistic mode '" + mode + "' is not modelled (only random)");
                 }
-                case "--probability" -> {
-                    String p = arg(t, i++, w);
-                    try {
-                        double d = Double.parseDouble(p);
-                        if (!(d >= 0 && d <= 1)) throw new NumberFormatException();
-                        m = m.withProbability(d);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("'" + p + "' is not a probability between 0 and 1");
-                    }
-                }
-                case "-j", "--jump" -> {
-                    noNegation(neg, w);
-                    String name = arg(t, i++, w);
-                    switch (name) {
-                        case "ACCEPT" -> target = new Rule.Target.Accept();
-                        case "DROP" -> target = new Rule.Target.Drop();
-                        case "RETURN" -> target = new Rule.Target.Return();
-                        case "REJECT" -> {
-                            target = new Rule.Target.Reject();
-                            if (i < t.size() && t.get(i).equals("--reject-with")) i += 2;
-                        }
-                        case "MASQUERADE" -> {
-                            target = new Rule.Target.Masquerade();
-                            while (i < t.size() && (t.get(i).equals("--random-fully") || t.get(i).equals("--random"))) i++;
-                        }
-                        case "DNAT" -> {
-                            if (i + 1 >= t.size() || !t.get(i).equals("--to-destination")) {
-                                throw new IllegalArgumentException("DNAT without --to-destination");
-                            }
-                            target = new Rule.Target.Dnat(SocketAddress.parse(t.get(i + 1)));
-                            i += 2;
-                        }
-                        case "MARK" -> {
-                            if (i + 1 >= t.size()) throw new IllegalArgumentException("MARK without --set-xmark, --set-mark, --or-mark or --xor-mark");
-                            long[] vm = valueMask(t.get(i + 1));
-                            int v = (int) vm[0], mask = (int) vm[1];
-                            // each as --set-xmark VALUE/MASK: zero MASK's bits, then XOR VALUE in
-                            target = switch (t.get(i)) {
-                                case "--set-xmark" -> new Rule.Target.SetMark(v, mask);
-                                case "--set-mark" -> new Rule.Target.SetMark(v, mask | v);
-                                case "--or-mark" -> new Rule.Target.SetMark(v, v);
-                                case "--xor-mark" -> new Rule.Target.SetMark(v, 0);
-                                default -> throw new IllegalArgumentException("MARK " + t.get(i) + " is not modelled (expected --set-xmark, --set-mark, --or-mark or --xor-mark)");
-                            };
-                            i += 2;
-                        }
-                        case "SNAT", "LOG", "CT", "TPROXY", "REDIRECT", "CONNMARK", "NOTRACK", "TCPMSS" ->
-                                throw new IllegalArgumentException("target " + name + " is not modelled");
-                        default -> target = new Rule.Target.Jump(name);
-                    }
-                }
+                case "--probability" -> m = m.withProbability(probability(arg(t, i++, w)));
                 default -> throw new IllegalArgumentException("option '" + w + "' is not modelled" + (module != null ? " (after -m " + module + ")" : ""));
             }
         }
-        if (not) throw new IllegalArgumentException("'!' at the end of the rule");
-        if (target == null) throw new IllegalArgumentException("rule without a -j target (counting-only rules are not modelled)");
-        if (recentCheck) m = m.withRecentCheck(recentName);
-        if (setName == null) return List.of(new Rule(chain, m, target, comment, line));
+
+        /** {@code -j NAME} and the target's own options after it. */
+        private void jump(String name) {
+            switch (name) {
+                case "ACCEPT" -> target = new Rule.Target.Accept();
+                case "DROP" -> target = new Rule.Target.Drop();
+                case "RETURN" -> target = new Rule.Target.Return();
+                case "REJECT" -> {
+                    target = new Rule.Target.Reject();
+                    if (i < t.size() && t.get(i).equals("--reject-with")) i += 2;
+                }
+                case "MASQUERADE" -> {
+                    target = new Rule.Target.Masquerade();
+                    while (i < t.size() && (t.get(i).equals("--random-fully") || t.get(i).equals("--random"))) i++;
+                }
+                case "DNAT" -> {
+                    if (i + 1 >= t.size() || !t.get(i).equals("--to-destination")) {
+                        throw new IllegalArgumentException("DNAT without --to-destination");
+                    }
+                    target = new Rule.Target.Dnat(SocketAddress.parse(t.get(i + 1)));
+                    i += 2;
+                }
+                case "MARK" -> {
+                    target = mark();
+                    i += 2;
+                }
+                case "SNAT", "LOG", "CT", "TPROXY", "REDIRECT", "CONNMARK", "NOTRACK", "TCPMSS" ->
+                        throw new IllegalArgumentException("target " + name + " is not modelled");
+                default -> target = new Rule.Target.Jump(name);
+            }
+        }
+
+        private Rule.Target mark() {
+            if (i + 1 >= t.size()) throw new IllegalArgumentException("MARK without --set-xmark, --set-mark, --or-mark or --xor-mark");
+            long[] vm = valueMask(t.get(i + 1));
+            int v = (int) vm[0], mask = (int) vm[1];
+            // each as --set-xmark VALUE/MASK: zero MASK's bits, then XOR VALUE in
+            return switch (t.get(i)) {
+                case "--set-xmark" -> new Rule.Target.SetMark(v, mask);
+                case "--set-mark" -> new Rule.Target.SetMark(v, mask | v);
+                case "--or-mark" -> new Rule.Target.SetMark(v, v);
+                case "--xor-mark" -> new Rule.Target.SetMark(v, 0);
+                default -> throw new IllegalArgumentException("MARK " + t.get(i) + " is not modelled (expected --set-xmark, --set-mark, --or-mark or --xor-mark)");
+            };
+        }
+    }
+
+    private static double probability(String p) {
+        try {
+            double d = Double.parseDouble(p);
+            if (!(d >= 0 && d <= 1)) throw new NumberFormatException();
+            return d;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + p + "' is not a probability between 0 and 1");
+        }
+    }
+
+    /** A {@code -m set} rule as one rule per member of its set (none for an empty set: the rule never matches). */
+    private static List<Rule> perMember(RuleLine r, List<IpSet> sets) {
         IpSet set = null;
-        if (sets != null) for (IpSet s : sets) if (s.name().equals(setName)) set = s;
+        if (sets != null) for (IpSet s : sets) if (s.name().equals(r.setName)) set = s;
         if (set == null) {
-            throw new IllegalArgumentException("-m set --match-set " + setName + ": the set's members are unknown ("
-                    + (sets == null ? "no ipset listing (ipset.txt)" : "ipset.txt does not list " + setName) + ")");
+            throw new IllegalArgumentException("-m set --match-set " + r.setName + ": the set's members are unknown ("
+                    + (sets == null ? "no ipset listing (ipset.txt)" : "ipset.txt does not list " + r.setName) + ")");
         }
         List<Rule> out = new ArrayList<>();
         for (IpSet.Member member : set.members()) {
-            Rule.Match mm = IpSets.match(m, set, member, setFlags);
-            if (mm != null) out.add(new Rule(chain, mm, target, comment, line));
+            Rule.Match mm = IpSets.match(r.m, set, member, r.setFlags);
+            if (mm != null) out.add(new Rule(r.chain, mm, r.target, r.comment, r.line));
         }
         return out;
     }

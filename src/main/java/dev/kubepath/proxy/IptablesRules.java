@@ -35,52 +35,7 @@ public final class IptablesRules {
         filter.get(KUBE_FORWARD).add(rule(KUBE_FORWARD, Rule.Match.ANY.withMark(MASQ_MARK, MASQ_MARK),
                 new Rule.Target.Accept(), "kubernetes forwarding rules"));
 
-        for (ServicePort sp : ServicePort.join(services, endpoints)) {
-            String name = sp.name();
-            Service.Port port = sp.port();
-            String svcChain = ChainNames.serviceChain(name, port.protocol());
-            Rule.Match clusterMatch = Rule.Match.ANY.withDst(Prefix.host(sp.service().clusterIp()), false)
-                    .withPort(port.protocol(), port.port());
-            String clusterComment = name + " cluster IP";
-            boolean hasEndpoints = !sp.endpoints().isEmpty();
-            if (hasEndpoints) {
-                List<Rule> services1 = nat.get(KUBE_SERVICES);
-                if (clusterCidr != null) {
-                    services1.add(jump(KUBE_SERVICES, clusterMatch.withSrc(clusterCidr, true), KUBE_MARK_MASQ, clusterComment));
-                }
-                services1.add(jump(KUBE_SERVICES, clusterMatch, svcChain, clusterComment));
-                List<Rule> svcRules = new ArrayList<>();
-                int n = sp.endpoints().size();
-                List<Map.Entry<String, SocketAddress>> seps = new ArrayList<>();
-                for (SocketAddress ep : sp.endpoints()) seps.add(Map.entry(ChainNames.endpointChain(name, port.protocol(), ep), ep));
-                for (int i = 0; i < n; i++) {
-                    Rule.Match m = i < n - 1 ? Rule.Match.ANY.withProbability(probability(n - i)) : Rule.Match.ANY;
-                    svcRules.add(jump(svcChain, m, seps.get(i).getKey(), name));
-                }
-                nat.put(svcChain, svcRules);
-                for (Map.Entry<String, SocketAddress> sep : seps) {
-                    String sepChain = sep.getKey();
-                    SocketAddress ep = sep.getValue();
-                    nat.put(sepChain, List.of(
-                            jump(sepChain, Rule.Match.ANY.withSrc(Prefix.host(ep.ip()), false), KUBE_MARK_MASQ, name),
-                            rule(sepChain, Rule.Match.ANY.withPort(port.protocol(), null), new Rule.Target.Dnat(ep), name)));
-                }
-            } else {
-                Rule reject = rule(KUBE_SERVICES, clusterMatch, new Rule.Target.Reject(), name + " has no endpoints");
-                filter.get(KUBE_SERVICES).add(withText(reject, reject.describe() + " --reject-with icmp-port-unreachable"));
-            }
-            if (port.nodePort() > 0) {
-                Rule.Match npMatch = Rule.Match.ANY.withPort(port.protocol(), port.nodePort());
-                if (hasEndpoints) {
-                    nat.get(KUBE_NODEPORTS).add(jump(KUBE_NODEPORTS, npMatch, KUBE_MARK_MASQ, name));
-                    nat.get(KUBE_NODEPORTS).add(jump(KUBE_NODEPORTS, npMatch, svcChain, name));
-                } else {
-                    Rule reject = rule(KUBE_EXTERNAL_SERVICES, npMatch.withDstTypeLocal(true, false),
-                            new Rule.Target.Reject(), name + " has no endpoints");
-                    filter.get(KUBE_EXTERNAL_SERVICES).add(withText(reject, reject.describe() + " --reject-with icmp-port-unreachable"));
-                }
-            }
-        }
+        for (ServicePort sp : ServicePort.join(services, endpoints)) servicePort(sp, nat, filter, clusterCidr);
         nat.get(KUBE_SERVICES).add(jump(KUBE_SERVICES, Rule.Match.ANY.withDstTypeLocal(true, false), KUBE_NODEPORTS,
                 "kubernetes service nodeports; NOTE: this must be the last rule in this chain"));
 
@@ -88,6 +43,57 @@ public final class IptablesRules {
         nat.forEach((name, rules) -> chains.add(new Chain(NAT, name, null, rules)));
         filter.forEach((name, rules) -> chains.add(new Chain(FILTER, name, null, rules)));
         return new ProxyRules(chains, hooks());
+    }
+
+    /**
+     * One service port's rules: with endpoints, its KUBE-SERVICES and KUBE-NODEPORTS jumps to its KUBE-SVC chain and
+     * the KUBE-SEP chains under it; without, the filter table's REJECTs.
+     */
+    private static void servicePort(ServicePort sp, Map<String, List<Rule>> nat, Map<String, List<Rule>> filter, Prefix clusterCidr) {
+        String name = sp.name();
+        Service.Port port = sp.port();
+        String svcChain = ChainNames.serviceChain(name, port.protocol());
+        Rule.Match clusterMatch = Rule.Match.ANY.withDst(Prefix.host(sp.service().clusterIp()), false)
+                .withPort(port.protocol(), port.port());
+        String clusterComment = name + " cluster IP";
+        boolean hasEndpoints = !sp.endpoints().isEmpty();
+        if (hasEndpoints) {
+            List<Rule> services1 = nat.get(KUBE_SERVICES);
+            if (clusterCidr != null) {
+                services1.add(jump(KUBE_SERVICES, clusterMatch.withSrc(clusterCidr, true), KUBE_MARK_MASQ, clusterComment));
+            }
+            services1.add(jump(KUBE_SERVICES, clusterMatch, svcChain, clusterComment));
+            List<Rule> svcRules = new ArrayList<>();
+            int n = sp.endpoints().size();
+            List<Map.Entry<String, SocketAddress>> seps = new ArrayList<>();
+            for (SocketAddress ep : sp.endpoints()) seps.add(Map.entry(ChainNames.endpointChain(name, port.protocol(), ep), ep));
+            for (int i = 0; i < n; i++) {
+                Rule.Match m = i < n - 1 ? Rule.Match.ANY.withProbability(probability(n - i)) : Rule.Match.ANY;
+                svcRules.add(jump(svcChain, m, seps.get(i).getKey(), name));
+            }
+            nat.put(svcChain, svcRules);
+            for (Map.Entry<String, SocketAddress> sep : seps) {
+                String sepChain = sep.getKey();
+                SocketAddress ep = sep.getValue();
+                nat.put(sepChain, List.of(
+                        jump(sepChain, Rule.Match.ANY.withSrc(Prefix.host(ep.ip()), false), KUBE_MARK_MASQ, name),
+                        rule(sepChain, Rule.Match.ANY.withPort(port.protocol(), null), new Rule.Target.Dnat(ep), name)));
+            }
+        } else {
+            Rule reject = rule(KUBE_SERVICES, clusterMatch, new Rule.Target.Reject(), name + " has no endpoints");
+            filter.get(KUBE_SERVICES).add(withText(reject, reject.describe() + " --reject-with icmp-port-unreachable"));
+        }
+        if (port.nodePort() > 0) {
+            Rule.Match npMatch = Rule.Match.ANY.withPort(port.protocol(), port.nodePort());
+            if (hasEndpoints) {
+                nat.get(KUBE_NODEPORTS).add(jump(KUBE_NODEPORTS, npMatch, KUBE_MARK_MASQ, name));
+                nat.get(KUBE_NODEPORTS).add(jump(KUBE_NODEPORTS, npMatch, svcChain, name));
+            } else {
+                Rule reject = rule(KUBE_EXTERNAL_SERVICES, npMatch.withDstTypeLocal(true, false),
+                        new Rule.Target.Reject(), name + " has no endpoints");
+                filter.get(KUBE_EXTERNAL_SERVICES).add(withText(reject, reject.describe() + " --reject-with icmp-port-unreachable"));
+            }
+        }
     }
 
     /** The jumps from built-in chains, with the conntrack match kept in the text (the model does not evaluate it). */

@@ -53,6 +53,7 @@ final class Filters {
 
     private static final String GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n";
 
+    // long: GNU grep's option reading (long, bundled short, -NUM) with its exact messages, then the match; one getopt loop
     private String grep(List<String> a, String input, boolean extended) {
         boolean invert = false, ignoreCase = false, word = false, count = false, numbers = false, fixed = false, onlyMatching = false;
         int before = 0, after = 0;

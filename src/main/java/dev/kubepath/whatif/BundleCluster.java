@@ -211,6 +211,16 @@ public final class BundleCluster {
     // ---- pods and services ---------------------------------------------------------------------------------------
 
     private void workloads() {
+        Owners owners = owners();
+        deployments(owners.targetOf);
+        cluster.settle();
+        services(owners);
+    }
+
+    /** Per service the Deployment whose pods it selects, and per Deployment the port its pods serve. */
+    private record Owners(Map<String, Integer> targetOf, Map<String, String> ownerOfService) {}
+
+    private Owners owners() {
         Map<String, Integer> targetOf = new TreeMap<>();
         Map<String, String> ownerOfService = new TreeMap<>();
         for (Service s : bundle.cluster().services()) {
@@ -240,7 +250,11 @@ public final class BundleCluster {
                 ownerOfService.put(s.key(), owner);
             }
         }
-        // one Deployment per (owner, node), pinned there, with the collected pod addresses
+        return new Owners(targetOf, ownerOfService);
+    }
+
+    /** One Deployment per (owner, node), pinned there, with the collected pod addresses. */
+    private void deployments(Map<String, Integer> targetOf) {
         Map<String, List<Pod>> groups = new LinkedHashMap<>();
         for (Pod pod : bundle.cluster().pods()) {
             if (pod.node() == null || !cluster.hasHost(pod.node())) {
@@ -267,10 +281,14 @@ public final class BundleCluster {
                 if (ip != null) cluster.docker(node).pinAddress(fresh.get(i).key(), ip);
             }
         }
-        cluster.settle();
+    }
+
+    /** The services that select a simulated Deployment, with their ClusterIPs and NodePorts pinned as collected. */
+    private void services(Owners owners) {
+        Map<String, Integer> targetOf = owners.targetOf;
         List<HasMetadata> services = new ArrayList<>();
         for (Service s : bundle.cluster().services()) {
-            String owner = ownerOfService.get(s.key());
+            String owner = owners.ownerOfService.get(s.key());
             if (owner == null) continue;
             Service.Port p = s.ports().getFirst();
             if (p.nodePort() > 0) cluster.pinService(s.name(), s.clusterIp(), p.nodePort());
