@@ -4,8 +4,10 @@ import dev.kubepath.model.Facet;
 import dev.kubepath.model.HostBuilder;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The files of a bundle's host directory, one entry per facet: the file, what it holds (for messages), whether a
@@ -42,6 +44,22 @@ public final class HostFacets {
         return new Entry<>(file, what, required, (f, t, sofar) -> parser.apply(f, t), land);
     }
 
+    /** Lands a list on one of the host's lists, making its facet known. */
+    private static <T> BiConsumer<HostBuilder, List<T>> addTo(Function<HostBuilder, List<T>> list, Facet facet) {
+        return (b, items) -> {
+            list.apply(b).addAll(items);
+            b.know(facet);
+        };
+    }
+
+    /** Lands a map on one of the host's maps, making its facet known. */
+    private static <K, V> BiConsumer<HostBuilder, Map<K, V>> putIn(Function<HostBuilder, Map<K, V>> map, Facet facet) {
+        return (b, entries) -> {
+            map.apply(b).putAll(entries);
+            b.know(facet);
+        };
+    }
+
     public static final List<Entry<?>> ALL = List.of(
             entry("addr.txt", "ip addr / ifconfig -a", true, AddrFile::parse, (b, addr) -> {
                 addr.links().forEach(b::link);
@@ -52,37 +70,16 @@ public final class HostFacets {
                 b.links.clear();
                 link.links().forEach(b::link);
             }),
-            entry("route.txt", "ip route / route -n", true, RouteFile::parse, (b, routes) -> {
-                b.routes.addAll(routes);
-                b.know(Facet.ROUTES);
-            }),
-            entry("neigh.txt", "ip neigh / arp -n", false, NeighFile::parse, (b, neigh) -> {
-                b.neighbours.addAll(neigh);
-                b.know(Facet.NEIGHBOURS);
-            }),
-            entry("fdb.txt", "bridge fdb show", false, BridgeFdbText::parse, (b, fdb) -> {
-                b.fdb.addAll(fdb);
-                b.know(Facet.FDB);
-            }),
-            entry("ipvs.txt", "ipvsadm -Ln", false, IpvsadmText::parse, (b, ipvs) -> {
-                b.virtualServers.addAll(ipvs);
-                b.know(Facet.IPVS);
-            }),
+            entry("route.txt", "ip route / route -n", true, RouteFile::parse, addTo(b -> b.routes, Facet.ROUTES)),
+            entry("neigh.txt", "ip neigh / arp -n", false, NeighFile::parse, addTo(b -> b.neighbours, Facet.NEIGHBOURS)),
+            entry("fdb.txt", "bridge fdb show", false, BridgeFdbText::parse, addTo(b -> b.fdb, Facet.FDB)),
+            entry("ipvs.txt", "ipvsadm -Ln", false, IpvsadmText::parse, addTo(b -> b.virtualServers, Facet.IPVS)),
             entry("ipset.txt", "ipset list", false, IpSets::parse, (b, ipsets) -> {
                 ipsets.forEach(b::ipset);
                 b.know(Facet.IPSETS);
             }),
             new Entry<>("iptables.txt", "iptables-save", false,
-                    (f, t, sofar) -> IptablesFile.parse(f, t, sofar.knows(Facet.IPSETS) ? sofar.ipsets : null), (b, chains) -> {
-                b.chains.addAll(chains);
-                b.know(Facet.IPTABLES);
-            }),
-            entry("sysctl.txt", "sysctl -a", false, SysctlText::parse, (b, sysctls) -> {
-                b.sysctls.putAll(sysctls);
-                b.know(Facet.SYSCTLS);
-            }),
-            entry("units.txt", "unit states", false, UnitsText::parse, (b, units) -> {
-                b.daemons.putAll(units);
-                b.know(Facet.DAEMONS);
-            }));
+                    (f, t, sofar) -> IptablesFile.parse(f, t, sofar.knows(Facet.IPSETS) ? sofar.ipsets : null), addTo(b -> b.chains, Facet.IPTABLES)),
+            entry("sysctl.txt", "sysctl -a", false, SysctlText::parse, putIn(b -> b.sysctls, Facet.SYSCTLS)),
+            entry("units.txt", "unit states", false, UnitsText::parse, putIn(b -> b.daemons, Facet.DAEMONS)));
 }
