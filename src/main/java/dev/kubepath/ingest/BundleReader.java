@@ -250,6 +250,6 @@ public final class BundleReader {
 
     private <T> void read(Path dir, HostBuilder b, HostFacets.Entry<T> facet) {
         T value = parse(dir, facet.required(), facet.what(), facet.file(), (f, t) -> facet.parser().parse(f, t, b));
-        if (value != null) facet.land().accept(b, value);
+        if (value != null) facet.land().land(b, value, rel(dir.resolve(facet.file())), problems);
     }
 }

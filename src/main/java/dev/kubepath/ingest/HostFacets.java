@@ -16,8 +16,10 @@ import java.util.function.Function;
  * their details, replace the ones addr.txt lists).
  * <p>
  * To add a facet: its parser, one entry here, and a {@link Formats.Format} per output format of it (so transcripts
- * and blocks without a prompt find it). A facet with no component of its own in {@code Host} lands with
- * {@link HostBuilder#list} under a new {@link Facet} constant and is read back with {@code Host.list}.
+ * and blocks without a prompt find it; a block recognised by its format is read by that format's parser, so the
+ * entry's parser must yield the same type). What the model has no component for lands with
+ * {@link HostBuilder#list} under a new {@link Facet} constant and is read back with {@code Host.list(facet, type)};
+ * a landing may report what it cannot place as problems.
  */
 public final class HostFacets {
     private HostFacets() {}
@@ -26,6 +28,12 @@ public final class HostFacets {
     @FunctionalInterface
     public interface Parser<T> {
         Parsed<T> parse(String file, String text, HostBuilder sofar);
+    }
+
+    /** Puts what a file yielded on the host; what it cannot place goes to {@code problems}, naming {@code file}. */
+    @FunctionalInterface
+    public interface Landing<T> {
+        void land(HostBuilder b, T value, String file, List<ParseProblem> problems);
     }
 
     /**
@@ -37,11 +45,16 @@ public final class HostFacets {
      * @param parser   reads the file
      * @param land     puts what was read on the host, making its facets known
      */
-    public record Entry<T>(String file, String what, boolean required, Parser<T> parser, BiConsumer<HostBuilder, T> land) {}
+    public record Entry<T>(String file, String what, boolean required, Parser<T> parser, Landing<T> land) {}
 
     private static <T> Entry<T> entry(String file, String what, boolean required, BiFunction<String, String, Parsed<T>> parser,
                                       BiConsumer<HostBuilder, T> land) {
-        return new Entry<>(file, what, required, (f, t, sofar) -> parser.apply(f, t), land);
+        return new Entry<>(file, what, required, (f, t, sofar) -> parser.apply(f, t), simply(land));
+    }
+
+    /** A landing that cannot fail. */
+    private static <T> Landing<T> simply(BiConsumer<HostBuilder, T> land) {
+        return (b, value, file, problems) -> land.accept(b, value);
     }
 
     /** Lands a list on one of the host's lists, making its facet known. */
@@ -79,7 +92,8 @@ public final class HostFacets {
                 b.know(Facet.IPSETS);
             }),
             new Entry<>("iptables.txt", "iptables-save", false,
-                    (f, t, sofar) -> IptablesFile.parse(f, t, sofar.knows(Facet.IPSETS) ? sofar.ipsets : null), addTo(b -> b.chains, Facet.IPTABLES)),
+                    (f, t, sofar) -> IptablesFile.parse(f, t, sofar.knows(Facet.IPSETS) ? sofar.ipsets : null),
+                    simply(addTo(b -> b.chains, Facet.IPTABLES))),
             entry("sysctl.txt", "sysctl -a", false, SysctlText::parse, putIn(b -> b.sysctls, Facet.SYSCTLS)),
             entry("units.txt", "unit states", false, UnitsText::parse, putIn(b -> b.daemons, Facet.DAEMONS)));
 }

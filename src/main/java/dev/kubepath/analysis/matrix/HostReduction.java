@@ -94,6 +94,7 @@ final class HostReduction {
     }
 
     /** {@code apart}: hosts given a signature each, so that no class of flows holds two of them in one role. */
+    // long: it fills the final per-host and per-subnet tables, which only a constructor may assign, each from the last
     HostReduction(Snapshot snapshot, Set<String> apart) {
         this.snapshot = snapshot;
         this.hosts = snapshot.hosts();
