@@ -70,17 +70,44 @@ final class EtcdctlText {
     }
 
     static Parsed<List<Lease>> parse(String file, Transcript transcript) {
-        Problems problems = new Problems(file);
-        Map<Prefix, Lease> leases = new LinkedHashMap<>();
-        Map<Prefix, Integer> listed = new LinkedHashMap<>();
-        Set<Prefix> shown = new HashSet<>();
+        Reading r = new Reading(new Problems(file));
+        for (Transcript.Section s : transcript.sections()) r.section(s);
+        r.listed.forEach((subnet, line) -> {
+            if (!r.shown.contains(subnet)) {
+                r.problems.add(line, "subnet " + subnet + " is listed but its lease value is not shown; its owner is unknown");
+            }
+        });
+        if (r.data == 0 && !r.problems.list().isEmpty()) { // nothing here is etcd output: one clear line, not one per line
+            Problems one = new Problems(file);
+            one.add(r.problems.list().get(0).line(), "not recognisable as flannel's subnet leases (expected etcdctl ls/get output, "
+                    + "kubectl get nodes -o json|yaml, or flannel.alpha.coreos.com/ node annotations); the registry stays unknown");
+            return one.result(List.of());
+        }
+        return r.problems.result(new ArrayList<>(r.leases.values()));
+    }
+
+    /** One etcdctl transcript read section by section: the leases, the subnets listed and shown, the key awaiting its value. */
+    private static final class Reading {
+        final Problems problems;
+        final Map<Prefix, Lease> leases = new LinkedHashMap<>();
+        final Map<Prefix, Integer> listed = new LinkedHashMap<>();
+        final Set<Prefix> shown = new HashSet<>();
         int data = 0; // lines read as etcd keys, values or etcdctl's own errors
-        for (Transcript.Section s : transcript.sections()) {
-            Command cmd = command(s.command());
+        Command cmd;
+        String pendingKey;
+        int pendingLine;
+        int valueEnd;
+
+        Reading(Problems problems) {
+            this.problems = problems;
+        }
+
+        void section(Transcript.Section s) {
+            cmd = command(s.command());
             if (cmd == null) cmd = Command.NONE;
             // v2 get KEY prints the value alone: the command's argument is its key
-            String pendingKey = "get".equals(cmd.verb()) && cmd.key() != null && cmd.key().contains("/subnets/") ? cmd.key() : null;
-            int pendingLine = s.promptLine();
+            pendingKey = "get".equals(cmd.verb()) && cmd.key() != null && cmd.key().contains("/subnets/") ? cmd.key() : null;
+            pendingLine = s.promptLine();
             List<Transcript.Line> lines = s.lines();
             for (int i = 0; i < lines.size(); i++) {
                 Transcript.Line l = lines.get(i);
@@ -94,52 +121,16 @@ final class EtcdctlText {
                     continue;
                 }
                 try {
-                    if (line.startsWith("/")) {
-                        data++;
-                        if (pendingKey != null && !pendingKey.equals(line) && pendingKey.contains("/subnets/")) listed.putIfAbsent(LeasesText.subnetOfKey(pendingKey), pendingLine);
-                        pendingKey = line;
-                        pendingLine = l.number();
-                        if (line.endsWith("/config") || line.endsWith("/subnets")) continue; // the network config, the directory
-                        if (!line.contains("/subnets/")) throw new IllegalArgumentException("key '" + line + "' is not under <prefix>/subnets/");
-                        listed.putIfAbsent(LeasesText.subnetOfKey(line), l.number());
-                    } else if (line.startsWith("{")) {
-                        data++;
-                        int start = i;
-                        StringBuilder json = new StringBuilder(line);
-                        while (depth(json) > 0 && i + 1 < lines.size() && !lines.get(i + 1).text().trim().startsWith("/")
-                                && command(lines.get(i + 1).text()) == null) {
-                            json.append('\n').append(lines.get(++i).text());
-                        }
-                        String key = pendingKey;
-                        pendingKey = null;
-                        if (key != null && key.endsWith("/config")) continue;
-                        if (key == null) {
-                            String ip = Json.text(LeasesText.value(json.toString(), "value"), "PublicIP");
-                            throw new IllegalArgumentException("lease value" + (ip != null ? " of PublicIP " + ip : "")
-                                    + " is shown without its key" + (cmd.valuesOnly() ? " (--print-value-only)" : "")
-                                    + ": its subnet is unknown");
-                        }
-                        Prefix subnet = LeasesText.subnetOfKey(key);
-                        shown.add(subnet); // a damaged value is reported once, not also as "not shown"
+                    if (line.startsWith("/")) key(line, l.number());
+                    else if (line.startsWith("{")) {
                         try {
-                            leases.put(subnet, LeasesText.lease(subnet, json.toString()));
-                        } catch (IllegalArgumentException e) {
-                            problems.add(lines.get(start).number(), e);
+                            value(lines, i);
+                        } finally {
+                            i = valueEnd; // a value read or rejected whole, over all its lines
                         }
-                    } else if (line.startsWith("Error:")) {
-                        data++;
-                        int open = line.indexOf('(');
-                        int close = line.indexOf(')', open + 1);
-                        String key = open > 0 && close > open ? line.substring(open + 1, close) : null;
-                        if (key != null && key.contains("/subnets/")) {
-                            Prefix subnet = LeasesText.subnetOfKey(key);
-                            shown.add(subnet);
-                            throw new IllegalArgumentException("etcd has no lease for " + subnet + " (" + line + "): it expired or was never taken");
-                        }
-                        throw new IllegalArgumentException("etcdctl failed: " + line);
-                    } else {
-                        throw new IllegalArgumentException("expected a subnet key or its JSON value, got '" + line + "'");
                     }
+                    else if (line.startsWith("Error:")) error(line);
+                    else throw new IllegalArgumentException("expected a subnet key or its JSON value, got '" + line + "'");
                 } catch (IllegalArgumentException e) {
                     problems.add(l.number(), e);
                     pendingKey = null;
@@ -147,18 +138,58 @@ final class EtcdctlText {
             }
             reportUnshown(pendingKey, pendingLine, listed, cmd);
         }
-        listed.forEach((subnet, line) -> {
-            if (!shown.contains(subnet)) {
-                problems.add(line, "subnet " + subnet + " is listed but its lease value is not shown; its owner is unknown");
-            }
-        });
-        if (data == 0 && !problems.list().isEmpty()) { // nothing here is etcd output: one clear line, not one per line
-            Problems one = new Problems(file);
-            one.add(problems.list().get(0).line(), "not recognisable as flannel's subnet leases (expected etcdctl ls/get output, "
-                    + "kubectl get nodes -o json|yaml, or flannel.alpha.coreos.com/ node annotations); the registry stays unknown");
-            return one.result(List.of());
+
+        private void key(String line, int number) {
+            data++;
+            if (pendingKey != null && !pendingKey.equals(line) && pendingKey.contains("/subnets/")) listed.putIfAbsent(LeasesText.subnetOfKey(pendingKey), pendingLine);
+            pendingKey = line;
+            pendingLine = number;
+            if (line.endsWith("/config") || line.endsWith("/subnets")) return; // the network config, the directory
+            if (!line.contains("/subnets/")) throw new IllegalArgumentException("key '" + line + "' is not under <prefix>/subnets/");
+            listed.putIfAbsent(LeasesText.subnetOfKey(line), number);
         }
-        return problems.result(new ArrayList<>(leases.values()));
+
+        /** The JSON value starting at line {@code i}; it may span lines, the last of which goes to {@link #valueEnd}. */
+        private void value(List<Transcript.Line> lines, int i) {
+            valueEnd = i;
+            data++;
+            int start = i;
+            StringBuilder json = new StringBuilder(lines.get(i).text().trim());
+            while (depth(json) > 0 && i + 1 < lines.size() && !lines.get(i + 1).text().trim().startsWith("/")
+                    && command(lines.get(i + 1).text()) == null) {
+                json.append('\n').append(lines.get(++i).text());
+            }
+            valueEnd = i;
+            String key = pendingKey;
+            pendingKey = null;
+            if (key != null && key.endsWith("/config")) return;
+            if (key == null) {
+                String ip = Json.text(LeasesText.value(json.toString(), "value"), "PublicIP");
+                throw new IllegalArgumentException("lease value" + (ip != null ? " of PublicIP " + ip : "")
+                        + " is shown without its key" + (cmd.valuesOnly() ? " (--print-value-only)" : "")
+                        + ": its subnet is unknown");
+            }
+            Prefix subnet = LeasesText.subnetOfKey(key);
+            shown.add(subnet); // a damaged value is reported once, not also as "not shown"
+            try {
+                leases.put(subnet, LeasesText.lease(subnet, json.toString()));
+            } catch (IllegalArgumentException e) {
+                problems.add(lines.get(start).number(), e);
+            }
+        }
+
+        private void error(String line) {
+            data++;
+            int open = line.indexOf('(');
+            int close = line.indexOf(')', open + 1);
+            String key = open > 0 && close > open ? line.substring(open + 1, close) : null;
+            if (key != null && key.contains("/subnets/")) {
+                Prefix subnet = LeasesText.subnetOfKey(key);
+                shown.add(subnet);
+                throw new IllegalArgumentException("etcd has no lease for " + subnet + " (" + line + "): it expired or was never taken");
+            }
+            throw new IllegalArgumentException("etcdctl failed: " + line);
+        }
     }
 
     /** A v2 {@code get KEY} that printed nothing leaves its key listed without a value. */
