@@ -423,11 +423,9 @@ public final class SimShell {
             cluster.settle();
             return out;
         }
-        if (a.length >= 3 && a[1].equals("get")) {
-            boolean wide = Arrays.asList(a).contains("wide") || Arrays.asList(a).contains("-owide");
-            return kubectl.get(a[2], wide);
-        }
-        return "kubectl: this shell knows get nodes|pods|svc [-o wide], apply -f FILE, delete svc|deployment|pod NAME\n";
+        if (a.length >= 2 && a[1].equals("get")) return kubectl.get(Arrays.asList(a).subList(2, a.length));
+        return "kubectl: this shell knows get nodes|pods|svc|ep [NAME] [-n NS|-A] [-l SELECTOR] [-o wide|json|yaml], apply -f FILE, "
+                + "delete svc|deployment|pod NAME\n";
     }
 
     /** Injects one of the faults real clusters suffer (docs/simulation.md). */

@@ -27,7 +27,8 @@ class ShellFuzzTest {
             "wide", "apply", "-f", "delete", "describe", "status", "restart", "flanneld", "docker", "mcwk8s05", "mcwk8s06", "nosuchhost", "'{print $1}'", "'{print $NF, $2}'",
             "'{x}'", "/run/flannel/subnet.env", "/etc/passwd", "trace", "--to", "--from", "$?", "1s", "xyz", "-", "--", "\"a b\"", "'", "\"",
             "\\", "[", "(", "*", "-n2", "+3", "-k2", "-nr", "-u", "-l", "-cd", "10", "-9", "-t", "nat",
-            "mangle", "-S", "-nvL", "--line-numbers", "FORWARD", "KUBE-SERVICES", "KUBE-MARK-MASQ", "list", "KUBE-CLUSTER-IP"};
+            "mangle", "-S", "-nvL", "--line-numbers", "FORWARD", "KUBE-SERVICES", "KUBE-MARK-MASQ", "list", "KUBE-CLUSTER-IP", "ep",
+            "endpoints", "-A", "-l", "app=mcwtest", "app!=x", "json", "yaml", "-oyaml", "-ojson", "kube-flannel", "--namespace=kube-system", "cm"};
 
     static String line(Random r) {
         StringBuilder sb = new StringBuilder();
