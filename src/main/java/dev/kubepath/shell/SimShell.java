@@ -477,6 +477,7 @@ public final class SimShell {
         if (to == null) return "kubepath trace: --to IP[:PORT] is required\n";
         Probe p = icmp ? new Probe.Ping(Ipv4.parse(to.replaceFirst(":.*", "")))
                 : new Probe.Curl(to.contains(":") ? SocketAddress.parse(to) : new SocketAddress(Ipv4.parse(to), 80));
-        return TraceText.story(new DataPlane(cluster.snapshot()).trace(from, p));
+        String story = TraceText.story(new DataPlane(cluster.snapshot()).trace(from, p));
+        return story.endsWith("\n") ? story : story + "\n"; // the prompt that follows starts on a line of its own
     }
 }
