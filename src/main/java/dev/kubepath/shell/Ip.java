@@ -29,12 +29,14 @@ public final class Ip {
     /** {@code ip [-d] [-s] [-br] [-4] OBJECT [COMMAND [ARGS]]}; argv without the leading "ip". */
     public String ip(List<String> argv) {
         boolean details = false, brief = false;
+        int stats = 0;
         int i = 0;
         for (; i < argv.size() && argv.get(i).startsWith("-"); i++) {
             switch (argv.get(i)) {
                 case "-d", "-details", "-detail", "-de", "-det" -> details = true;
                 case "-br", "-brief" -> brief = true;
-                case "-s", "-stats", "-statistics", "-4", "-n", "-c", "-color", "-o", "-oneline", "-h", "-human" -> { }
+                case "-s", "-stats", "-statistics" -> stats++;
+                case "-4", "-n", "-c", "-color", "-o", "-oneline", "-h", "-human" -> { }
                 default -> throw new ToolError("Option \"" + argv.get(i) + "\" is unknown, try \"ip -help\".\n", 255);
             }
         }
@@ -43,7 +45,7 @@ public final class Ip {
         List<String> rest = argv.subList(i + 1, argv.size());
         if (matches(object, "route")) return route(rest);
         if (matches(object, "address")) return brief ? briefAddr() : NetTools.ipAddr(host);
-        if (matches(object, "link")) return link(rest, brief, details);
+        if (matches(object, "link")) return link(rest, brief, details, stats);
         if (matches(object, "neighbour") || matches(object, "neighbor")) return neigh(rest);
         if (matches(object, "help")) throw new ToolError(IP_USAGE, 255);
         throw new ToolError("Object \"" + object + "\" is unknown, try \"ip help\".\n", 255);
@@ -281,7 +283,7 @@ public final class Ip {
 
     // ---- ip link, ip -br addr ---------------------------------------------------------------------------------
 
-    private String link(List<String> a, boolean brief, boolean details) {
+    private String link(List<String> a, boolean brief, boolean details, int stats) {
         String dev = null;
         int i = 0;
         if (i < a.size() && (matches(a.get(i), "show") || matches(a.get(i), "list"))) i++;
@@ -309,9 +311,23 @@ public final class Ip {
             if (details) sb.append(" promiscuity 0  allmulti 0 minmtu ").append(minMtu(l)).append(" maxmtu ").append(maxMtu(l)).append(" \n")
                     .append(detailLine(l));
             sb.append('\n');
+            if (stats > 0) sb.append(stats > 1 ? STATS_TWICE : STATS);
         }
         return sb.toString();
     }
+
+    /**
+     * {@code -s}: the counters, all 0, for the simulation counts no packets (and {@code -s -s} the error counters
+     * too), laid out as iproute2 6.1 lays them out.
+     */
+    private static final String RX = "    RX:  bytes packets errors dropped  missed   mcast           \n"
+            + "             0       0      0       0       0       0 \n";
+    private static final String TX = "    TX:  bytes packets errors dropped carrier collsns           \n"
+            + "             0       0      0       0       0       0 \n";
+    private static final String STATS = RX + TX;
+    private static final String STATS_TWICE = RX
+            + "    RX errors:  length    crc   frame    fifo overrun\n                     0      0       0       0       0 \n" + TX
+            + "    TX errors: aborted   fifo  window heartbt transns\n                     0      0       0       0       0 \n";
 
     /** {@code ip -d link}'s second line for a device flannel makes (VXLAN); other kinds print their own options. */
     private static String detailLine(Link l) {
@@ -337,7 +353,9 @@ public final class Ip {
     }
 
     private static String qlen(Link l) {
-        return l.kind() instanceof LinkKind.Vxlan || l.kind() instanceof LinkKind.Ethernet ? " qlen 1000" : "";
+        // as the captured kernel shows them: loopback, ethernet, veth, bridge and VXLAN devices all queue 1000
+        return l.kind() instanceof LinkKind.Vxlan || l.kind() instanceof LinkKind.Ethernet || l.kind() instanceof LinkKind.Loopback
+                || l.kind() instanceof LinkKind.Bridge || l.kind() instanceof LinkKind.Veth ? " qlen 1000" : "";
     }
 
     private static String master(Link l) {

@@ -1,6 +1,7 @@
 package dev.kubepath.shell;
 
 import dev.kubepath.cluster.SimCluster;
+import dev.kubepath.model.Endpoints;
 import dev.kubepath.model.Node;
 import dev.kubepath.model.Pod;
 import dev.kubepath.model.Service;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** kubectl's tables (column widths as kubectl's printer computes them: widest cell plus three spaces). */
@@ -19,13 +21,111 @@ final class KubectlText {
         this.cluster = cluster;
     }
 
-    String get(String what, boolean wide) {
-        return switch (what) {
-            case "nodes", "node", "no" -> nodes(wide);
-            case "pods", "pod", "po" -> pods(wide);
-            case "svc", "service", "services" -> services();
-            default -> "error: the server doesn't have a resource type \"" + what + "\"\n";
+    /** What {@code kubectl get} was asked: the kind, an object's name, the namespace (-n, -A), -l and -o. */
+    record Get(String kind, String name, String namespace, boolean allNamespaces, String selector, String output) {}
+
+    /**
+     * {@code kubectl get KIND [NAME] [-n NS | -A] [-l SELECTOR] [-o wide|json|yaml]}. Options may come before or after
+     * the kind, as kubectl takes them; an unknown one is refused in kubectl's words.
+     */
+    static Get parseGet(List<String> args) {
+        String kind = null, name = null, namespace = "default", selector = null, output = "";
+        boolean all = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            String value = a.contains("=") && a.startsWith("--") ? a.substring(a.indexOf('=') + 1) : null;
+            String flag = value != null ? a.substring(0, a.indexOf('=')) : a;
+            switch (flag) {
+                case "-n", "--namespace" -> namespace = value != null ? value : argument(args, ++i, a);
+                case "-A", "--all-namespaces" -> all = true;
+                case "-l", "--selector" -> selector = value != null ? value : argument(args, ++i, a);
+                case "-o", "--output" -> output = value != null ? value : argument(args, ++i, a);
+                default -> {
+                    if (a.startsWith("-o") && a.length() > 2) output = a.substring(2);
+                    else if (a.startsWith("-n") && a.length() > 2) namespace = a.substring(2);
+                    else if (a.startsWith("--")) throw new ToolError("error: unknown flag: " + flag + "\n", 1);
+                    else if (a.startsWith("-") && a.length() > 1) throw new ToolError("error: unknown shorthand flag: '" + a.charAt(1) + "' in " + a + "\n", 1);
+                    else if (kind == null) kind = a;
+                    else if (name == null) name = a;
+                }
+            }
+        }
+        if (kind == null) {
+            throw new ToolError("kubepath shell: kubectl get needs a resource type (nodes, pods, svc, ep)\n", 1);
+        }
+        if (!List.of("", "wide", "json", "yaml").contains(output)) {
+            throw new ToolError("kubepath shell: kubectl -o " + output + " is not simulated (wide, json and yaml are)\n", 1);
+        }
+        return new Get(kind, name, namespace, all, selector, output);
+    }
+
+    private static String argument(List<String> args, int i, String flag) {
+        if (i >= args.size()) throw new ToolError("error: flag needs an argument: " + (flag.startsWith("--") ? "--" + flag.substring(2) : "'" + flag.charAt(1) + "' in " + flag) + "\n", 1);
+        return args.get(i);
+    }
+
+    String get(List<String> args) {
+        Get g = parseGet(args);
+        return switch (g.kind()) {
+            case "nodes", "node", "no" -> show(g, nodeRows(g), cluster.api().nodes().stream().sorted(java.util.Comparator.comparing(Node::name))
+                    .filter(n -> g.name() == null || n.name().equals(g.name())).map(KubectlObjects::node).toList(), false);
+            case "pods", "pod", "po" -> show(g, podRows(g), pods(g).stream().map(KubectlObjects::pod).toList(), true);
+            case "svc", "service", "services" -> show(g, serviceRows(g), services(g).stream().map(KubectlObjects::service).toList(), true);
+            case "ep", "endpoints" -> show(g, endpointRows(g), endpoints(g).stream().map(KubectlObjects::endpoints).toList(), true);
+            case "events", "ev", "event", "cm", "configmap", "configmaps", "endpointslices", "endpointslice", "ds", "daemonset", "daemonsets" ->
+                    throw new ToolError("kubepath shell: kubectl get " + g.kind() + " is not simulated (the simulated API server holds nodes, pods, "
+                            + "services and endpoints)\n", 1);
+            default -> throw new ToolError("error: the server doesn't have a resource type \"" + g.kind() + "\"\n", 1);
         };
+    }
+
+    /** The table, or the objects as JSON or YAML; nothing found is said as kubectl says it (on standard error). */
+    private String show(Get g, List<List<String>> rows, List<io.fabric8.kubernetes.api.model.HasMetadata> objects, boolean namespaced) {
+        if (objects.isEmpty()) {
+            if (g.name() != null) {
+                String kind = switch (g.kind()) {
+                    case "nodes", "node", "no" -> "nodes";
+                    case "pods", "pod", "po" -> "pods";
+                    case "svc", "service", "services" -> "services";
+                    default -> "endpoints";
+                };
+                throw new ToolError("Error from server (NotFound): " + kind + " \"" + g.name() + "\" not found\n", 1);
+            }
+            if (g.output().equals("json") || g.output().equals("yaml")) return KubectlObjects.print(objects, false, g.output());
+            return namespaced && !g.allNamespaces() ? "No resources found in " + g.namespace() + " namespace.\n" : "No resources found\n";
+        }
+        if (g.output().equals("json") || g.output().equals("yaml")) return KubectlObjects.print(objects, g.name() != null, g.output());
+        if (namespaced && g.allNamespaces()) {
+            for (int i = 0; i < rows.size(); i++) rows.get(i).add(0, i == 0 ? "NAMESPACE" : rowNamespace.get(i - 1));
+        }
+        return table(rows);
+    }
+
+    /** The namespace of each row of the table being built, for -A's first column. */
+    private final List<String> rowNamespace = new ArrayList<>();
+
+    private boolean selected(String namespace, String name, Map<String, String> labels, Get g) {
+        if (!g.allNamespaces() && !namespace.equals(g.namespace())) return false;
+        if (g.name() != null && !name.equals(g.name())) return false;
+        return g.selector() == null || Selector.matches(g.selector(), labels);
+    }
+
+    private List<Pod> pods(Get g) {
+        return cluster.api().pods().stream().filter(p -> selected(p.namespace(), p.name(), p.labels(), g))
+                .sorted(java.util.Comparator.comparing(Pod::namespace).thenComparing(Pod::name)).toList();
+    }
+
+    /** A service's own labels are not in the model: with -l, no service is shown (kubectl would show the labelled ones). */
+    private List<Service> services(Get g) {
+        if (g.selector() != null) throw new ToolError("kubepath shell: services' labels are not simulated, so -l cannot select them\n", 1);
+        return cluster.api().services().stream().filter(s -> selected(s.namespace(), s.name(), Map.of(), g))
+                .sorted(java.util.Comparator.comparing(Service::namespace).thenComparing(Service::name)).toList();
+    }
+
+    private List<Endpoints> endpoints(Get g) {
+        if (g.selector() != null) throw new ToolError("kubepath shell: endpoints' labels are not simulated, so -l cannot select them\n", 1);
+        return cluster.api().endpoints().stream().filter(e -> selected(e.namespace(), e.name(), Map.of(), g))
+                .sorted(java.util.Comparator.comparing(Endpoints::namespace).thenComparing(Endpoints::name)).toList();
     }
 
     String delete(String kind, String name) {
@@ -58,40 +158,68 @@ final class KubectlText {
         return d.toSeconds() + "s";
     }
 
-    private String nodes(boolean wide) {
+    private List<List<String>> nodeRows(Get g) {
+        boolean wide = g.output().equals("wide");
         List<List<String>> rows = new ArrayList<>();
         rows.add(wide ? List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION", "INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME")
                 : List.of("NAME", "STATUS", "ROLES", "AGE", "VERSION"));
         for (Node n : cluster.api().nodes().stream().sorted(java.util.Comparator.comparing(Node::name)).toList()) {
+            if (g.name() != null && !n.name().equals(g.name())) continue;
+            if (g.selector() != null) throw new ToolError("kubepath shell: nodes' labels are not simulated, so -l cannot select them\n", 1);
             List<String> r = new ArrayList<>(List.of(n.name(), n.ready() ? "Ready" : "NotReady", "<none>", age("node/" + n.name()), n.kubeletVersion()));
             if (wide) r.addAll(List.of(n.internalIp().toString(), "<none>", "CentOS Linux 7 (Core)", "3.10.0-693.el7.x86_64", "docker://20.10.21"));
             rows.add(r);
         }
-        return table(rows);
+        return rows;
     }
 
-    private String pods(boolean wide) {
+    private List<List<String>> podRows(Get g) {
+        boolean wide = g.output().equals("wide");
+        rowNamespace.clear();
         List<List<String>> rows = new ArrayList<>();
-        rows.add(wide ? List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES")
-                : List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE"));
-        for (Pod p : cluster.api().pods().stream().sorted(java.util.Comparator.comparing(Pod::name)).toList()) {
+        rows.add(new ArrayList<>(wide ? List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE", "IP", "NODE", "NOMINATED NODE", "READINESS GATES")
+                : List.of("NAME", "READY", "STATUS", "RESTARTS", "AGE")));
+        for (Pod p : pods(g)) {
+            rowNamespace.add(p.namespace());
             boolean running = "Running".equals(p.phase());
             List<String> r = new ArrayList<>(List.of(p.name(), running ? "1/1" : "0/1", p.phase(), String.valueOf(p.restarts()), age("pod/" + p.name())));
             if (wide) r.addAll(List.of(p.ip() == null ? "<none>" : p.ip().toString(), p.node() == null ? "<none>" : p.node(), "<none>", "<none>"));
             rows.add(r);
         }
-        return table(rows);
+        return rows;
     }
 
-    private String services() {
+    private List<List<String>> serviceRows(Get g) {
+        rowNamespace.clear();
         List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"));
-        for (Service s : cluster.api().services().stream().sorted(java.util.Comparator.comparing(Service::name)).toList()) {
+        rows.add(new ArrayList<>(List.of("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE")));
+        for (Service s : services(g)) {
+            rowNamespace.add(s.namespace());
             String ports = s.ports().stream().map(p -> p.port() + (p.nodePort() > 0 ? ":" + p.nodePort() : "") + "/" + p.protocol())
                     .collect(Collectors.joining(","));
-            rows.add(List.of(s.name(), s.type(), s.clusterIp() == null ? "None" : s.clusterIp().toString(), "<none>", ports, age("svc/" + s.name())));
+            rows.add(new ArrayList<>(List.of(s.name(), s.type(), s.clusterIp() == null ? "None" : s.clusterIp().toString(), "<none>", ports,
+                    age("svc/" + s.name()))));
         }
-        return table(rows);
+        return rows;
+    }
+
+    /**
+     * kubectl's ENDPOINTS column: ip:port for each port, then each address, at most three, then "+ N more...";
+     * {@code <none>} without addresses. The age is the service's (the controller writes the endpoints with it).
+     */
+    private List<List<String>> endpointRows(Get g) {
+        rowNamespace.clear();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(new ArrayList<>(List.of("NAME", "ENDPOINTS", "AGE")));
+        for (Endpoints e : endpoints(g)) {
+            rowNamespace.add(e.namespace());
+            List<String> pairs = new ArrayList<>();
+            for (Endpoints.Port p : e.ports()) for (Endpoints.Address a : e.addresses()) pairs.add(a.ip() + ":" + p.port());
+            String shown = pairs.isEmpty() ? "<none>" : String.join(",", pairs.subList(0, Math.min(3, pairs.size())))
+                    + (pairs.size() > 3 ? " + " + (pairs.size() - 3) + " more..." : "");
+            rows.add(new ArrayList<>(List.of(e.name(), shown, age("svc/" + e.name()))));
+        }
+        return rows;
     }
 
     /** kubectl's column layout: each column as wide as its widest cell, three spaces apart, no trailing space. */

@@ -64,7 +64,7 @@ public final class SimShell {
 
     /** The commands this shell answers, for completion. */
     public static final List<String> COMMANDS = List.of("awk", "bridge", "cat", "clear", "curl", "echo", "etcdctl", "exit", "fault",
-            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipvsadm", "iptables-save", "kubectl", "kubepath", "logout", "ping",
+            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipset", "ipvsadm", "iptables", "iptables-save", "kubectl", "kubepath", "logout", "ping",
             "route", "sleep", "sort", "ssh", "systemctl", "tail", "uniq", "wc");
 
     /** What Tab completes after a command: the cluster's hosts and the current host's devices. */
@@ -162,6 +162,8 @@ public final class SimShell {
                 case "ifconfig" -> NetTools.ifconfig(current(), a.length > 1 ? a[1] : null);
                 case "ipvsadm" -> Ipvsadm.listNumeric(current().virtualServers());
                 case "iptables-save" -> IptablesSave.render(current().chains());
+                case "iptables" -> new Iptables(current()).run(words.subList(1, words.size()));
+                case "ipset" -> Iptables.ipset(current(), words.subList(1, words.size()));
                 case "cat" -> cat(a);
                 case "curl" -> curl(a);
                 case "ping" -> ping(a);
@@ -421,11 +423,9 @@ public final class SimShell {
             cluster.settle();
             return out;
         }
-        if (a.length >= 3 && a[1].equals("get")) {
-            boolean wide = Arrays.asList(a).contains("wide") || Arrays.asList(a).contains("-owide");
-            return kubectl.get(a[2], wide);
-        }
-        return "kubectl: this shell knows get nodes|pods|svc [-o wide], apply -f FILE, delete svc|deployment|pod NAME\n";
+        if (a.length >= 2 && a[1].equals("get")) return kubectl.get(Arrays.asList(a).subList(2, a.length));
+        return "kubectl: this shell knows get nodes|pods|svc|ep [NAME] [-n NS|-A] [-l SELECTOR] [-o wide|json|yaml], apply -f FILE, "
+                + "delete svc|deployment|pod NAME\n";
     }
 
     /** Injects one of the faults real clusters suffer (docs/simulation.md). */
@@ -477,6 +477,7 @@ public final class SimShell {
         if (to == null) return "kubepath trace: --to IP[:PORT] is required\n";
         Probe p = icmp ? new Probe.Ping(Ipv4.parse(to.replaceFirst(":.*", "")))
                 : new Probe.Curl(to.contains(":") ? SocketAddress.parse(to) : new SocketAddress(Ipv4.parse(to), 80));
-        return TraceText.story(new DataPlane(cluster.snapshot()).trace(from, p));
+        String story = TraceText.story(new DataPlane(cluster.snapshot()).trace(from, p));
+        return story.endsWith("\n") ? story : story + "\n"; // the prompt that follows starts on a line of its own
     }
 }

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * internal error, and the session ends only on {@code exit} (or {@code logout}) typed on the first host.
  */
 class ShellFuzzTest {
-    private static final String[] COMMANDS = {"ip", "ip", "route", "ifconfig", "bridge", "ipvsadm", "iptables-save", "cat", "curl", "ping",
+    private static final String[] COMMANDS = {"ip", "ip", "route", "ifconfig", "bridge", "ipvsadm", "iptables-save", "iptables", "iptables", "ipset", "cat", "curl", "ping",
             "etcdctl", "ETCDCTL_API=3 etcdctl", "systemctl", "kubectl", "hostname", "history", "echo", "clear", "ssh", "grep", "head",
             "tail", "wc", "sort", "uniq", "awk", "kubepath", "foo", "exit", "logout", "sleep"};
     private static final String[] WORDS = {"route", "get", "addr", "link", "show", "dev", "flannel.1", "docker0", "eth0", "neigh", "fdb",
@@ -26,7 +26,9 @@ class ShellFuzzTest {
             "/coreos.com/network/subnets/172.17.9.0-24", "--prefix", "--endpoints", "http://10.0.0.33:2379", "pods", "svc", "nodes", "-o",
             "wide", "apply", "-f", "delete", "describe", "status", "restart", "flanneld", "docker", "mcwk8s05", "mcwk8s06", "nosuchhost", "'{print $1}'", "'{print $NF, $2}'",
             "'{x}'", "/run/flannel/subnet.env", "/etc/passwd", "trace", "--to", "--from", "$?", "1s", "xyz", "-", "--", "\"a b\"", "'", "\"",
-            "\\", "[", "(", "*", "-n2", "+3", "-k2", "-nr", "-u", "-l", "-cd", "10", "-9"};
+            "\\", "[", "(", "*", "-n2", "+3", "-k2", "-nr", "-u", "-l", "-cd", "10", "-9", "-t", "nat",
+            "mangle", "-S", "-nvL", "--line-numbers", "FORWARD", "KUBE-SERVICES", "KUBE-MARK-MASQ", "list", "KUBE-CLUSTER-IP", "ep",
+            "endpoints", "-A", "-l", "app=mcwtest", "app!=x", "json", "yaml", "-oyaml", "-ojson", "kube-flannel", "--namespace=kube-system", "cm"};
 
     static String line(Random r) {
         StringBuilder sb = new StringBuilder();
