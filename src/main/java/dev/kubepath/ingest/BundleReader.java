@@ -32,15 +32,26 @@ import java.util.stream.Stream;
  * {@link ParseProblem}s. A facet whose file is absent (or yielded nothing but problems) stays unknown on the host.
  */
 public final class BundleReader {
-    /** The snapshot, every problem met, and each host's /run/flannel/subnet.env when the bundle has one. */
-    public record Result(Snapshot snapshot, List<ParseProblem> problems, Map<String, SubnetEnv> subnetEnvs) {
+    /**
+     * The snapshot, every problem met, each host's /run/flannel/subnet.env and each host's nft ruleset (nft.txt) when
+     * the bundle has them (the model's Host has no place for either; the ruleset's facts are in the host).
+     */
+    public record Result(Snapshot snapshot, List<ParseProblem> problems, Map<String, SubnetEnv> subnetEnvs,
+                         Map<String, List<Nftables.Table>> nftables) {
         public Result {
             problems = List.copyOf(problems);
             subnetEnvs = Map.copyOf(subnetEnvs);
+            nftables = Map.copyOf(nftables);
+        }
+
+        public Result(Snapshot snapshot, List<ParseProblem> problems, Map<String, SubnetEnv> subnetEnvs) {
+            this(snapshot, problems, subnetEnvs, Map.of());
         }
     }
 
     private final List<ParseProblem> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Each host's nft ruleset, filled by the hosts read in parallel. */
+    private final Map<String, List<Nftables.Table>> nftables = new java.util.concurrent.ConcurrentHashMap<>();
     private final Path root;
 
     private BundleReader(Path root) {
@@ -59,7 +70,9 @@ public final class BundleReader {
         Cluster cluster = readCluster(root.resolve("cluster"));
         Map<String, SubnetEnv> envs = new LinkedHashMap<>();
         List<Host> hosts = readHosts(root.resolve("hosts"), cluster, envs);
-        return new Result(new Snapshot(name(), hosts, cluster), problems, envs);
+        Map<String, List<Nftables.Table>> nft = new LinkedHashMap<>();
+        for (Host h : hosts) if (nftables.containsKey(h.name())) nft.put(h.name(), nftables.get(h.name()));
+        return new Result(new Snapshot(name(), hosts, cluster), problems, envs, nft);
     }
 
     private String name() {
@@ -222,7 +235,7 @@ public final class BundleReader {
     }
 
     private static final List<String> HOST_FILES = List.of("addr.txt", "route.txt", "neigh.txt", "fdb.txt", "link.txt",
-            "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env", "ipset.txt");
+            "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env", "ipset.txt", "nft.txt");
     private static final List<String> CLUSTER_FILES = List.of("nodes.json", "nodes.txt", "pods.json", "pods.txt",
             "services.json", "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "leases.txt");
 
@@ -234,6 +247,21 @@ public final class BundleReader {
             });
         } catch (IOException e) {
             problem(rel(dir), "cannot list: " + e.getMessage());
+        }
+    }
+
+    /** What the host's nft ruleset adds: chains and virtual servers that iptables.txt and ipvs.txt did not give. */
+    private void nftFacts(Path dir, String host, List<Nftables.Table> nft, HostBuilder b, boolean iptablesKnown, boolean ipvsKnown) {
+        nftables.put(host, nft);
+        NftFacts.Facts facts = NftFacts.of(rel(dir.resolve("nft.txt")), nft, iptablesKnown, ipvsKnown);
+        problems.addAll(facts.problems());
+        if (facts.chains() != null) {
+            b.chains.addAll(facts.chains());
+            b.know(Facet.IPTABLES);
+        }
+        if (facts.services() != null) {
+            b.virtualServers.addAll(facts.services());
+            b.know(Facet.IPVS);
         }
     }
 
@@ -282,6 +310,8 @@ public final class BundleReader {
             b.chains.addAll(chains);
             b.know(Facet.IPTABLES);
         }
+        List<Nftables.Table> nft = parse(dir, false, "nft list ruleset", "nft.txt", NftText::parse);
+        if (nft != null) nftFacts(dir, name, nft, b, chains != null, ipvs != null);
         var sysctls = parse(dir, false, "sysctl -a", "sysctl.txt", SysctlText::parse);
         if (sysctls != null) {
             b.sysctls.putAll(sysctls);

@@ -143,6 +143,6 @@ public final class SessionBundle {
         mapped.sort(java.util.Comparator.comparing((ParseProblem p) -> !p.file().equals(session)).thenComparingInt(ParseProblem::line));
         // the snapshot is named after the session, not after the (possibly temporary) directory it was written to
         var snap = new dev.kubepath.model.Snapshot(session, r.snapshot().hosts(), r.snapshot().cluster());
-        return new BundleReader.Result(snap, mapped, r.subnetEnvs());
+        return new BundleReader.Result(snap, mapped, r.subnetEnvs(), r.nftables());
     }
 }
