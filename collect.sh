@@ -6,7 +6,7 @@
 #                                             cluster objects (kubectl) and flannel's leases (etcdctl) into OUTDIR/cluster/
 #
 # Read-only: it runs only show/list/get commands (ip ... show, bridge fdb show, ipvsadm -Ln, iptables-save, ipset
-# list, sysctl NAME, systemctl is-active/show, kubectl get, etcdctl ls/get) and changes nothing. Secrets stay on the node: no
+# list, nft list ruleset, sysctl NAME, systemctl is-active/show, kubectl get, etcdctl ls/get) and changes nothing. Secrets stay on the node: no
 # environment values (pods are listed as a table, never as JSON with their env), no tokens, no certificates or keys
 # (etcdctl and kubectl use their own configuration; nothing of it is written), and subnet.env keeps only FLANNEL_*.
 # A tool that is missing is skipped: its file is left out, so kubepath treats that state as unknown, not empty.
@@ -55,6 +55,7 @@ collect_host() {
   if have ipvsadm; then save "$dir/ipvs.txt" ipvsadm -Ln; fi
   if have iptables-save; then save "$dir/iptables.txt" iptables-save; fi
   if have ipset; then save "$dir/ipset.txt" ipset list; fi   # the sets kube-proxy's IPVS-mode rules match
+  if have nft; then save "$dir/nft.txt" nft list ruleset; fi  # kube-proxy's nftables mode, iptables-nft's tables
   if have sysctl; then
     : > "$dir/sysctl.txt"
     for k in net.ipv4.ip_forward net.ipv4.conf.all.rp_filter net.bridge.bridge-nf-call-iptables net.ipv4.vs.conntrack; do

@@ -43,7 +43,9 @@ final class DoctorCommand implements Callable<Integer> {
         BundleReader.Result bundle = null; // a bundle or a session, whose fixes can be tried in simulation
         if (transcript != null) {
             try (Inputs.Bundle b = Inputs.transcript(transcript, out, spec)) {
-                r = Doctor.examine(b.dir(), b.result().snapshot(), flannelSubnets(b.result().subnetEnvs()));
+                // evidence cites the session's lines (what the user pasted), not the bundle cut from it
+                var evidence = dev.kubepath.doctor.SessionEvidence.of(b.dir(), b.result().snapshot(), transcript.getFileName().toString(), b.session());
+                r = new Doctor(b.result().snapshot(), evidence, Doctor.DEFAULT_PER_FLOW_LIMIT).subnetEnvs(flannelSubnets(b.result().subnetEnvs())).run();
                 problems = b.result().problems();
                 bundle = b.result();
             }

@@ -36,7 +36,8 @@ final class Inputs {
     }
 
     /** A bundle directory as read, and where it is (for a session: the directory it was written to, removed by close() when temporary). */
-    record Bundle(Path dir, BundleReader.Result result, boolean temporary) implements AutoCloseable {
+    /** A bundle directory, or the one a session was cut into ({@code session} non-null, to cite its lines). */
+    record Bundle(Path dir, BundleReader.Result result, boolean temporary, SessionBundle session) implements AutoCloseable {
         @Override
         public void close() {
             if (!temporary) return;
@@ -57,7 +58,7 @@ final class Inputs {
         if (out != null && transcript == null) throw new InputException("-o DIR writes the bundle made from --transcript; there is no transcript");
         if (bundle != null) {
             if (!Files.isDirectory(bundle)) throw new InputException(bundle.toString(), 0, "not a bundle directory (expected cluster/ and hosts/ inside)");
-            return new Bundle(bundle, BundleReader.read(bundle), false);
+            return new Bundle(bundle, BundleReader.read(bundle), false, null);
         }
         String text;
         try {
@@ -69,7 +70,7 @@ final class Inputs {
         Path dir = out;
         try {
             if (dir == null) dir = Files.createTempDirectory("kubepath-session");
-            return new Bundle(dir, session.read(dir), out == null);
+            return new Bundle(dir, session.read(dir), out == null, session);
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new InputException(String.valueOf(dir), 0, "cannot write the bundle: " + e.getMessage() + " (-o expects a directory that can be created)");
         }

@@ -52,7 +52,7 @@ public final class BundleCounts {
                     h.knows(Facet.IPVS) ? h.virtualServers().size() : null,
                     h.knows(Facet.IPVS) ? h.virtualServers().stream().mapToInt((VirtualServer v) -> v.reals().size()).sum() : null,
                     h.knows(Facet.IPTABLES) ? h.chains().stream().mapToInt((Chain ch) -> ch.rules().size()).sum() : null,
-                    null, // no nft facet in the model yet
+                    r.nftables().containsKey(h.name()) ? Nftables.rules(r.nftables().get(h.name())) : null,
                     leasesOf(h, s)));
         }
         return new Counts(hosts, cc, r.problems());

@@ -2,6 +2,7 @@ package dev.kubepath.ingest;
 
 import dev.kubepath.model.Cluster;
 import dev.kubepath.model.Endpoints;
+import dev.kubepath.model.Facet;
 import dev.kubepath.model.FlannelConfig;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.HostBuilder;
@@ -31,11 +32,20 @@ import java.util.stream.Stream;
  * {@link ParseProblem}s. A facet whose file is absent (or yielded nothing but problems) stays unknown on the host.
  */
 public final class BundleReader {
-    /** The snapshot, every problem met, and each host's /run/flannel/subnet.env when the bundle has one. */
-    public record Result(Snapshot snapshot, List<ParseProblem> problems, Map<String, SubnetEnv> subnetEnvs) {
+    /**
+     * The snapshot, every problem met, each host's /run/flannel/subnet.env and each host's nft ruleset (nft.txt) when
+     * the bundle has them (the model's Host has no place for either; the ruleset's facts are in the host).
+     */
+    public record Result(Snapshot snapshot, List<ParseProblem> problems, Map<String, SubnetEnv> subnetEnvs,
+                         Map<String, List<Nftables.Table>> nftables) {
         public Result {
             problems = List.copyOf(problems);
             subnetEnvs = Map.copyOf(subnetEnvs);
+            nftables = Map.copyOf(nftables);
+        }
+
+        public Result(Snapshot snapshot, List<ParseProblem> problems, Map<String, SubnetEnv> subnetEnvs) {
+            this(snapshot, problems, subnetEnvs, Map.of());
         }
     }
 
@@ -58,7 +68,9 @@ public final class BundleReader {
         Cluster cluster = readCluster(root.resolve("cluster"));
         Map<String, SubnetEnv> envs = new LinkedHashMap<>();
         List<Host> hosts = readHosts(root.resolve("hosts"), cluster, envs);
-        return new Result(new Snapshot(name(), hosts, cluster), problems, envs);
+        Map<String, List<Nftables.Table>> nft = new LinkedHashMap<>();
+        for (Host h : hosts) if (h.knows(Facet.NFT)) nft.put(h.name(), h.list(Facet.NFT, Nftables.Table.class));
+        return new Result(new Snapshot(name(), hosts, cluster), problems, envs, nft);
     }
 
     private String name() {
@@ -237,6 +249,7 @@ public final class BundleReader {
         }
     }
 
+    /** What the host's nft ruleset adds: chains and virtual servers that iptables.txt and ipvs.txt did not give. */
     private Host readHost(Path dir, Cluster cluster, Map<String, SubnetEnv> envs) {
         reportUnexpected(dir, HOST_FILES);
         String name = hostName(dir.getFileName().toString(), cluster);

@@ -95,5 +95,21 @@ public final class HostFacets {
                     (f, t, sofar) -> IptablesFile.parse(f, t, sofar.knows(Facet.IPSETS) ? sofar.ipsets : null),
                     simply(addTo(b -> b.chains, Facet.IPTABLES))),
             entry("sysctl.txt", "sysctl -a", false, SysctlText::parse, putIn(b -> b.sysctls, Facet.SYSCTLS)),
-            entry("units.txt", "unit states", false, UnitsText::parse, putIn(b -> b.daemons, Facet.DAEMONS)));
+            entry("units.txt", "unit states", false, UnitsText::parse, putIn(b -> b.daemons, Facet.DAEMONS)),
+            // last: what the ruleset realises is taken only where iptables.txt and ipvs.txt have not said it
+            new Entry<>("nft.txt", "nft list ruleset", false, (f, t, sofar) -> NftText.parse(f, t), HostFacets::landNft));
+
+    private static void landNft(HostBuilder b, List<Nftables.Table> tables, String file, List<ParseProblem> problems) {
+        b.list(Facet.NFT, tables);
+        NftFacts.Facts facts = NftFacts.of(file, tables, b.knows(Facet.IPTABLES), b.knows(Facet.IPVS));
+        problems.addAll(facts.problems());
+        if (facts.chains() != null) {
+            b.chains.addAll(facts.chains());
+            b.know(Facet.IPTABLES);
+        }
+        if (facts.services() != null) {
+            b.virtualServers.addAll(facts.services());
+            b.know(Facet.IPVS);
+        }
+    }
 }

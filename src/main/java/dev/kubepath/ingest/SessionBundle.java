@@ -124,6 +124,17 @@ public final class SessionBundle {
         }
     }
 
+    private static final java.util.regex.Pattern SPAN = java.util.regex.Pattern.compile("^lines (\\d+)-(\\d+): ");
+
+    /** A message's leading "lines A-B: " (the bundle file's lines) as the session's lines. */
+    private static String sessionSpan(String message, List<Source> src) {
+        java.util.regex.Matcher m = SPAN.matcher(message);
+        if (!m.find()) return message;
+        int a = Integer.parseInt(m.group(1)), b = Integer.parseInt(m.group(2));
+        if (a < 1 || b > src.size() || a > b) return message;
+        return "lines " + src.get(a - 1).sessionLine() + "-" + src.get(b - 1).sessionLine() + ": " + message.substring(m.end());
+    }
+
     /**
      * Writes the bundle to {@code dir} and reads it back; a problem found in a bundle file is reported at the
      * session line it came from (with the bundle file named in its message).
@@ -135,7 +146,7 @@ public final class SessionBundle {
         for (ParseProblem p : r.problems()) {
             List<Source> src = files.get(p.file().replace('\\', '/'));
             if (src != null && p.line() > 0 && p.line() <= src.size()) {
-                mapped.add(new ParseProblem(session, src.get(p.line() - 1).sessionLine(), p.message() + " (in " + p.file() + ")"));
+                mapped.add(new ParseProblem(session, src.get(p.line() - 1).sessionLine(), sessionSpan(p.message(), src) + " (in " + p.file() + ")"));
             } else {
                 mapped.add(p);
             }
@@ -143,6 +154,6 @@ public final class SessionBundle {
         mapped.sort(java.util.Comparator.comparing((ParseProblem p) -> !p.file().equals(session)).thenComparingInt(ParseProblem::line));
         // the snapshot is named after the session, not after the (possibly temporary) directory it was written to
         var snap = new dev.kubepath.model.Snapshot(session, r.snapshot().hosts(), r.snapshot().cluster());
-        return new BundleReader.Result(snap, mapped, r.subnetEnvs());
+        return new BundleReader.Result(snap, mapped, r.subnetEnvs(), r.nftables());
     }
 }

@@ -6,5 +6,7 @@ package dev.kubepath.model;
  * guessing.
  */
 public enum Facet {
-    LINKS, ADDRESSES, ROUTES, NEIGHBOURS, FDB, IPVS, IPTABLES, SYSCTLS, SOCKETS, DAEMONS, CONTAINERS, IPSETS
+    LINKS, ADDRESSES, ROUTES, NEIGHBOURS, FDB, IPVS, IPTABLES, SYSCTLS, SOCKETS, DAEMONS, CONTAINERS, IPSETS,
+    /** The nft ruleset as listed (nft.txt); what it realises lands in the other facets. */
+    NFT
 }

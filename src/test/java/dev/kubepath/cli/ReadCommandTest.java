@@ -96,8 +96,30 @@ class ReadCommandTest {
         Cli bundle = Cli.run("doctor", out.toString(), "--json");
         assertThat(session.exit()).as(session.err()).isEqualTo(bundle.exit());
         JsonNode a = new ObjectMapper().readTree(session.out()), b = new ObjectMapper().readTree(bundle.out());
-        assertThat(a.get("findings")).isNotEmpty().isEqualTo(b.get("findings"));
+        assertThat(a.get("findings")).isNotEmpty().hasSameSizeAs(b.get("findings"));
         assertThat(a.get("findings").toString()).contains("mcwk8s03");
+        // the same findings, with the same evidence; the session's cites the session file and its lines, what the
+        // user pasted, where the bundle's cites the file cut from it
+        java.util.List<String> pasted = Files.readAllLines(SESSION);
+        int cited = 0;
+        for (int i = 0; i < a.get("findings").size(); i++) {
+            JsonNode fa = a.get("findings").get(i), fb = b.get("findings").get(i);
+            for (String k : new String[]{"code", "severity", "summary", "hosts", "subnets", "services", "impact"}) {
+                assertThat(fa.get(k)).as(k).isEqualTo(fb.get(k));
+            }
+            assertThat(fa.get("evidence")).hasSameSizeAs(fb.get("evidence"));
+            for (int e = 0; e < fa.get("evidence").size(); e++) {
+                JsonNode ea = fa.get("evidence").get(e), eb = fb.get("evidence").get(e);
+                assertThat(ea.get("text")).isEqualTo(eb.get("text"));
+                assertThat(ea.get("file").asText()).startsWith("seed-session.txt");
+                if (eb.get("line").isNull()) continue;
+                assertThat(eb.get("file").asText()).matches("(hosts|cluster)/.*");
+                int line = ea.get("line").asInt();
+                assertThat(pasted.get(line - 1)).as("seed-session.txt:" + line).contains(ea.get("text").asText());
+                cited++;
+            }
+        }
+        assertThat(cited).as("evidence lines cited in the session").isPositive();
         // the session's name, not that of a temporary directory
         assertThat(a.get("snapshot").toString()).contains("seed-session.txt");
     }

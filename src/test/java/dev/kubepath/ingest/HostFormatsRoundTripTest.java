@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every host format the simulated host prints reads back into the facts it was printed from: {@code ip addr},
- * {@code route -n}, {@code ifconfig}, {@code ipvsadm -Ln}, {@code iptables-save} and, in IPVS mode, the
+ * {@code route -n}, {@code ip route}, {@code ip neigh}, {@code bridge fdb show}, {@code ifconfig}, {@code ipvsadm -Ln}, {@code iptables-save} and, in IPVS mode, the
  * {@code ipset list} its {@code -m set} rules need. The seed cluster, healthy, with its NodePort service, in both
  * proxy modes.
  */
@@ -75,6 +75,33 @@ class HostFormatsRoundTripTest {
             List<String> expected = h.routes().stream().filter(r -> Route.MAIN.equals(r.table()) && r.type() == Route.Type.UNICAST)
                     .map(shown).sorted().toList();
             assertThat(p.value().stream().map(shown).sorted().toList()).as(h.name()).isNotEmpty().isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ProxyMode.class, names = {"IPTABLES", "IPVS"})
+    void ipRouteReadsBack(ProxyMode mode) {
+        for (Host h : seed(mode).hosts()) {
+            Parsed<List<Route>> p = RouteFile.parse("route.txt", NetTools.ipRoute(h));
+            assertThat(p.problems()).as(h.name()).isEmpty();
+            List<Route> main = h.routes().stream().filter(r -> Route.MAIN.equals(r.table())).toList();
+            assertThat(p.value()).as(h.name()).isNotEmpty().containsExactlyInAnyOrderElementsOf(main);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ProxyMode.class, names = {"IPTABLES"})
+    void ipNeighAndBridgeFdbReadBack(ProxyMode mode) {
+        Snapshot s = seed(mode);
+        // flannel's VTEP entries: one neighbour and one FDB entry on flannel.1 per peer
+        assertThat(s.hosts()).anyMatch(h -> !h.neighbours().isEmpty() && !h.fdb().isEmpty());
+        for (Host h : s.hosts()) {
+            Parsed<List<dev.kubepath.model.Neighbour>> n = NeighFile.parse("neigh.txt", NetTools.ipNeigh(h));
+            assertThat(n.problems()).as(h.name()).isEmpty();
+            assertThat(n.value()).as(h.name()).containsExactlyInAnyOrderElementsOf(h.neighbours());
+            Parsed<List<dev.kubepath.model.FdbEntry>> f = BridgeFdbText.parse("fdb.txt", NetTools.bridgeFdb(h));
+            assertThat(f.problems()).as(h.name()).isEmpty();
+            assertThat(f.value()).as(h.name()).containsExactlyInAnyOrderElementsOf(h.fdb());
         }
     }
 

@@ -1,0 +1,144 @@
+package dev.kubepath.ingest;
+
+import dev.kubepath.model.Chain;
+import dev.kubepath.model.Facet;
+import dev.kubepath.model.Host;
+import dev.kubepath.model.Rule;
+import dev.kubepath.net.Prefix;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code nft list ruleset} (nft.txt): iptables-nft's own tables pasted in public threads (real-world/net-nft-*,
+ * with SOURCE.md), and real nft's output of a native forward chain with policy drop (real/nft/, made by
+ * scripts/capture-nft-goldens.sh). The values checked were read off the snippets by hand.
+ */
+class NftFormatsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void iptablesNftFilterTableFromAK3sThreadGivesItsChainsPoliciesAndRules() {
+        Parsed<List<Nftables.Table>> p = NftText.parse("nft.txt", Golden.read("real-world/net-nft-iptables-nft-k3s-7219/nft.txt"));
+        // the paste ends after FORWARD: the table is not closed, and that is said at the last line shown
+        assertThat(p.problems()).singleElement().satisfies(x -> assertThat(x.message()).contains("table ip filter").contains("not closed"));
+        Nftables.Table t = p.value().get(0);
+        assertThat(t.family() + " " + t.name()).isEqualTo("ip filter");
+        assertThat(t.chains()).extracting(Nftables.Chain::name).containsExactly("INPUT", "FORWARD");
+        assertThat(t.chain("FORWARD").hook()).isEqualTo("forward");
+        assertThat(t.chain("FORWARD").priority()).isEqualTo("filter");
+        assertThat(Nftables.rules(p.value())).isEqualTo(13);
+
+        NftFacts.Facts f = NftFacts.of("nft.txt", p.value(), false, false);
+        assertThat(f.problems()).isEmpty();
+        Chain forward = f.chains().stream().filter(c -> c.name().equals("FORWARD")).findFirst().orElseThrow();
+        assertThat(forward.table()).isEqualTo("filter");
+        assertThat(forward.policy()).isEqualTo("ACCEPT");
+        assertThat(forward.rules()).hasSize(7);
+        assertThat(forward.rules().get(1).match().ctstate()).isEqualTo("NEW");
+        assertThat(forward.rules().get(1).target()).isEqualTo(new Rule.Target.Jump("KUBE-PROXY-FIREWALL"));
+        // kube-router's "mark and 0x20000 == 0x20000 ... accept": the mark match of -m mark --mark 0x20000/0x20000
+        Rule last = forward.rules().get(6);
+        assertThat(last.match().markValue()).isEqualTo(0x20000);
+        assertThat(last.match().markMask()).isEqualTo(0x20000);
+        assertThat(last.target()).isInstanceOf(Rule.Target.Accept.class);
+    }
+
+    @Test
+    void iptablesNftNatTableCountsEveryRuleAndReportsTheMatchesNftCanOnlyShowAsXt() {
+        Parsed<List<Nftables.Table>> p = NftText.parse("nft.txt", Golden.read("real-world/net-nft-iptables-nft-nixpkgs-81172/nft.txt"));
+        assertThat(p.problems()).singleElement().satisfies(x -> assertThat(x.message()).contains("table ip nat").contains("not closed"));
+        assertThat(p.value().get(0).chains()).extracting(Nftables.Chain::name)
+                .containsExactly("PREROUTING", "INPUT", "POSTROUTING", "OUTPUT", "nixos-nat-pre", "nixos-nat-post", "nixos-nat-out");
+        assertThat(Nftables.rules(p.value())).isEqualTo(9);
+        assertThat(p.value().get(0).chain("OUTPUT").priority()).isEqualTo("-100");
+
+        NftFacts.Facts f = NftFacts.of("nft.txt", p.value(), false, false);
+        // six rules hold "# xt_...": iptables-nft could not print them in nft's language; each is reported, not guessed
+        assertThat(f.problems()).hasSize(6).allSatisfy(x -> assertThat(x.message()).contains("# xt_").contains("left out"));
+        assertThat(f.problems()).extracting(ParseProblem::line).containsExactly(5, 14, 21, 25, 29, 30);
+        Chain pre = f.chains().stream().filter(c -> c.name().equals("PREROUTING")).findFirst().orElseThrow();
+        assertThat(pre.table()).isEqualTo("nat");
+        assertThat(pre.rules()).singleElement().satisfies(r -> assertThat(r.target()).isEqualTo(new Rule.Target.Jump("nixos-nat-pre")));
+    }
+
+    private Path bundle(String nft) throws IOException {
+        Path host = dir.resolve("hosts/mcwk8s05");
+        Files.createDirectories(host);
+        Files.createDirectories(dir.resolve("cluster"));
+        if (nft != null) Files.writeString(host.resolve("nft.txt"), nft);
+        return dir;
+    }
+
+    private static Host host(BundleReader.Result r) {
+        return r.snapshot().hosts().get(0);
+    }
+
+    @Test
+    void nativeForwardChainWithPolicyDropIsTheFilterForwardPolicyDrop() throws IOException {
+        BundleReader.Result r = BundleReader.read(bundle(Golden.read("real/nft/forward-drop.txt")));
+        assertThat(r.problems()).noneMatch(p -> p.file().endsWith("nft.txt"));
+        Host h = host(r);
+        assertThat(h.knows(Facet.IPTABLES)).isTrue();
+        Chain forward = h.chain("filter", "FORWARD").orElseThrow();
+        assertThat(forward.policy()).isEqualTo("DROP");
+        assertThat(forward.rules()).hasSize(2);
+        assertThat(forward.rules().get(0).match().ctstate()).isEqualTo("RELATED,ESTABLISHED");
+        assertThat(forward.rules().get(1).match().inInterface()).isEqualTo("lo");
+        // a forward chain with policy accept (here INPUT/OUTPUT of a native table) gives no chain: not modelled
+        assertThat(h.chain("filter", "INPUT")).isEmpty();
+        assertThat(BundleCounts.of(dir, r).hosts().get("mcwk8s05").nftRules()).isEqualTo(2);
+    }
+
+    @Test
+    void flannelsForwardAcceptsInTheDropChainOpenThePodNetwork() throws IOException {
+        BundleReader.Result r = BundleReader.read(bundle(Golden.read("real/nft/forward-drop-flannel.txt")));
+        Chain forward = host(r).chain("filter", "FORWARD").orElseThrow();
+        assertThat(forward.rules()).hasSize(4);
+        assertThat(forward.rules().get(3).match().dst()).isEqualTo(Prefix.parse("172.17.0.0/16"));
+        assertThat(BundleCounts.of(dir, r).hosts().get("mcwk8s05").nftRules()).isEqualTo(6);
+    }
+
+    @Test
+    void nftRulesIsUnknownWithoutTheFileAndZeroForAnEmptyRuleset() throws IOException {
+        BundleReader.Result none = BundleReader.read(bundle(null));
+        assertThat(BundleCounts.of(dir, none).hosts().get("mcwk8s05").nftRules()).isNull();
+        BundleReader.Result empty = BundleReader.read(bundle(""));
+        assertThat(BundleCounts.of(dir, empty).hosts().get("mcwk8s05").nftRules()).isZero();
+    }
+
+    @Test
+    void aPastedSessionSendsNftListRulesetToNftTxtOfThePromptsHost() {
+        String session = "[root@mcwk8s05 ~]# nft list ruleset\n" + Golden.read("real/nft/forward-drop.txt");
+        SessionBundle b = SessionBundle.split("session.txt", session);
+        assertThat(b.files()).containsKey("hosts/mcwk8s05/nft.txt");
+        // each line written keeps its session line: the forward chain's policy line is line 7 of the output, 8 of the session
+        assertThat(b.files().get("hosts/mcwk8s05/nft.txt")).filteredOn(s -> s.text().contains("policy drop"))
+                .singleElement().satisfies(s -> assertThat(s.sessionLine()).isEqualTo(8));
+        assertThat(b.problems()).isEmpty();
+    }
+
+    @Test
+    void aRuleOutsideTheIptablesSubsetIsReportedWithItsLine() {
+        String text = "table ip filter {\n\tchain FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n"
+                + "\t\tip saddr @allowed accept\n\t}\n}\n";
+        Parsed<List<Nftables.Table>> p = NftText.parse("nft.txt", text);
+        assertThat(p.problems()).isEmpty();
+        NftFacts.Facts f = NftFacts.of("nft.txt", p.value(), false, false);
+        assertThat(f.problems()).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(4);
+            assertThat(x.message()).contains("@allowed");
+        });
+        assertThat(f.chains()).singleElement().satisfies(c -> {
+            assertThat(c.policy()).isEqualTo("DROP");
+            assertThat(c.rules()).isEmpty();
+        });
+    }
+}
