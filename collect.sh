@@ -104,6 +104,13 @@ collect_cluster() {
     save "$dir/pods.txt" kubectl get pods -A -o wide
     save "$dir/services.json" kubectl get services -A -o json
     save "$dir/endpoints.json" kubectl get endpoints -A -o json
+    # flannel with --kube-subnet-mgr: net-conf.json is in this ConfigMap (the leases are the nodes' annotations,
+    # already in nodes.json); kube-flannel.yml puts it in kube-flannel, older manifests in kube-system
+    if kubectl -n kube-flannel get cm kube-flannel-cfg >/dev/null 2>&1; then
+      save "$dir/kube-flannel-cfg.json" kubectl -n kube-flannel get cm kube-flannel-cfg -o json
+    elif kubectl -n kube-system get cm kube-flannel-cfg >/dev/null 2>&1; then
+      save "$dir/kube-flannel-cfg.json" kubectl -n kube-system get cm kube-flannel-cfg -o json
+    fi
   else
     echo "collect.sh: kubectl not found: cluster objects not collected" >&2
   fi

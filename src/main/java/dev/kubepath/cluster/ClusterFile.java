@@ -39,8 +39,11 @@ import java.util.regex.Pattern;
 public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, Map<String, Prefix> firstSubnets,
                           List<Manifest> manifests, List<Step> timeline, List<String> warnings) {
 
-    /** Where flannel keeps its leases: etcd's v2 or v3 key space, or the simulator's own registry. */
-    public enum Registry { ETCD_V2, ETCD_V3, EMBEDDED }
+    /**
+     * Where flannel keeps its leases: etcd's v2 or v3 key space, the simulator's own registry, or node annotations
+     * on the API server (flanneld --kube-subnet-mgr, docs/scenario-format.md).
+     */
+    public enum Registry { ETCD_V2, ETCD_V3, EMBEDDED, KUBE }
 
     /** A manifest file as {@code kubectl apply -f} takes it, and the line of the cluster file that names it. */
     public record Manifest(String path, int line, List<HasMetadata> objects) {}
@@ -141,6 +144,9 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         if (top.containsKey("manifests")) for (YamlNode m : top.get("manifests").list()) manifests.add(manifest(m, dir));
         List<Step> timeline = top.containsKey("timeline") ? timeline(top.get("timeline"), hostNames, dir) : List.of();
 
+        if (registry == Registry.KUBE && !firstSubnets.isEmpty()) {
+            throw fl.get("registry").error("with registry kube the controller manager allocates each node's podCIDR: remove the hosts' 'subnet' keys");
+        }
         SimCluster.Spec spec = new SimCluster.Spec(name, seed, start, configJson, api, defaults.mode(), hosts);
         return new ClusterFile(file, spec, registry, Map.copyOf(firstSubnets), List.copyOf(manifests), List.copyOf(timeline),
                 warnings(file, manifests, timeline));
@@ -180,7 +186,8 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
             case "etcd-v2", "etcd" -> Registry.ETCD_V2;
             case "etcd-v3" -> Registry.ETCD_V3;
             case "embedded" -> Registry.EMBEDDED;
-            default -> throw n.error("unknown registry '" + n.text() + "' (expected etcd-v2, etcd-v3 or embedded)");
+            case "kube" -> Registry.KUBE;
+            default -> throw n.error("unknown registry '" + n.text() + "' (expected etcd-v2, etcd-v3, embedded or kube)");
         };
     }
 

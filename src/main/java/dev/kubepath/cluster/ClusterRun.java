@@ -42,7 +42,8 @@ public final class ClusterRun {
 
     /** A cluster for {@code file} in memory, on the embedded registry (the same contract as etcd's). */
     public static ClusterRun simulated(ClusterFile file, Consumer<Event> events) {
-        return new ClusterRun(file, SimCluster.embedded(file.spec()), events);
+        SimCluster c = file.registry() == ClusterFile.Registry.KUBE ? SimCluster.kube(file.spec()) : SimCluster.embedded(file.spec());
+        return new ClusterRun(file, c, events);
     }
 
     public SimCluster cluster() {

@@ -1,7 +1,9 @@
 package dev.kubepath.cluster;
 
 import dev.kubepath.flannel.OverlayAgent;
+import dev.kubepath.flannel.kube.KubeNodes;
 import dev.kubepath.flannel.registry.EmbeddedRegistry;
+import dev.kubepath.flannel.registry.SubnetRegistry;
 import dev.kubepath.flannel.subnet.SubnetEnv;
 import dev.kubepath.host.NetChange;
 import dev.kubepath.model.Chain;
@@ -126,7 +128,8 @@ final class Daemons {
                 .or(() -> Optional.ofNullable(m.subnetEnv));
         m.pinnedSubnet = null;
         m.flanneldHung = false;
-        m.agent = new OverlayAgent(cluster.registry(), m.net, OverlayAgent.Settings.flannel("eth0"), cluster.clock(),
+        SubnetRegistry registry = cluster.registry() instanceof KubeNodes k ? k.forNode(m.name()) : cluster.registry();
+        m.agent = new OverlayAgent(registry, m.net, OverlayAgent.Settings.flannel("eth0"), cluster.clock(),
                 new Random(cluster.seed() * 31 + m.name().hashCode() + cluster.journalSize()), previous,
                 env -> m.subnetEnv = env, cluster::log);
         if (m.spec.vtepMac() != null && m.net.read().link("flannel.1").isEmpty()) {

@@ -3,6 +3,8 @@ package dev.kubepath.cluster;
 import dev.kubepath.flannel.ManualClock;
 import dev.kubepath.flannel.NetworkConfigs;
 import dev.kubepath.flannel.OverlayAgent;
+import dev.kubepath.flannel.kube.KubeNodes;
+import dev.kubepath.flannel.kube.NodeCidrAllocator;
 import dev.kubepath.flannel.registry.EmbeddedRegistry;
 import dev.kubepath.flannel.registry.SubnetRegistry;
 import dev.kubepath.flannel.subnet.SubnetEnv;
@@ -86,6 +88,15 @@ public final class SimCluster {
     public static SimCluster embedded(Spec spec) {
         ManualClock clock = new ManualClock(spec.start());
         return new SimCluster(spec, clock, new EmbeddedRegistry(clock));
+    }
+
+    /**
+     * A cluster whose flanneld run with --kube-subnet-mgr: leases are node annotations on the API server, subnets the
+     * controller manager's podCIDRs (--cluster-cidr flannel's Network, --node-cidr-mask-size its SubnetLen).
+     */
+    public static SimCluster kube(Spec spec) {
+        FlannelConfig f = NetworkConfigs.parse(spec.flannelConfig());
+        return new SimCluster(spec, new ManualClock(spec.start()), new KubeNodes(new NodeCidrAllocator(f.network(), f.subnetLen())));
     }
 
     public SimCluster(Spec spec, ManualClock clock, SubnetRegistry registry) {
@@ -189,7 +200,8 @@ public final class SimCluster {
     /** Boots every host: flanneld, then docker (which needs subnet.env), the kubelet and kube-proxy. */
     public void boot() {
         for (SimMachine m : machines.values()) {
-            if (m.spec.node()) api.addNode(new Node(m.spec.name(), m.spec.ip(), true, null, "v1.15.12"));
+            Prefix podCidr = registry instanceof KubeNodes k ? k.register(m.spec.name(), m.spec.ip()).podCidr() : null;
+            if (m.spec.node()) api.addNode(new Node(m.spec.name(), m.spec.ip(), true, podCidr, "v1.15.12"));
         }
         each(daemons::startAll);
         settle();

@@ -170,10 +170,24 @@ public final class BundleReader {
             problems.addAll(resolved.problems());
             services = resolved.value();
         }
-        FlannelConfig flannel = parse(dir, false, "flannel network config", List.of("flannel-config.json"),
-                List.of(FlannelConfigJson::parse));
-        List<Lease> leases = parse(dir, true, "flannel subnet leases", "leases.txt", LeasesText::parse);
+        FlannelConfig flannel = parse(dir, false, "flannel network config", List.of("flannel-config.json", "kube-flannel-cfg.json"),
+                List.of(FlannelConfigJson::parse, FlannelConfigJson::fromConfigMap));
+        List<Lease> leases = Files.isRegularFile(dir.resolve("leases.txt")) || !kubeSubnetManager(dir)
+                ? parse(dir, true, "flannel subnet leases", "leases.txt", LeasesText::parse)
+                : kubeLeases(dir.resolve("nodes.json"));
         return new Cluster(orEmpty(nodes), orEmpty(pods), orEmpty(services), orEmpty(endpoints), flannel, leases, null);
+    }
+
+    /** flannel with --kube-subnet-mgr keeps no leases in etcd: its nodes' annotations in nodes.json are the leases. */
+    private static boolean kubeSubnetManager(Path dir) {
+        String nodes = raw(dir.resolve("nodes.json"));
+        return nodes != null && nodes.contains("/kube-subnet-manager\"");
+    }
+
+    private List<Lease> kubeLeases(Path nodesJson) {
+        Parsed<List<Lease>> p = LeasesText.parse(rel(nodesJson), text(nodesJson));
+        problems.addAll(p.problems());
+        return p.value();
     }
 
     private static <T> List<T> orEmpty(List<T> l) {
@@ -224,7 +238,7 @@ public final class BundleReader {
     private static final List<String> HOST_FILES = List.of("addr.txt", "route.txt", "neigh.txt", "fdb.txt", "link.txt",
             "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env", "ipset.txt");
     private static final List<String> CLUSTER_FILES = List.of("nodes.json", "nodes.txt", "pods.json", "pods.txt",
-            "services.json", "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "leases.txt");
+            "services.json", "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "kube-flannel-cfg.json", "leases.txt");
 
     /** A misspelt file name would silently leave a facet unknown, so files the format does not name are reported. */
     private void reportUnexpected(Path dir, List<String> expected) {
