@@ -37,7 +37,10 @@ import java.util.regex.Pattern;
  * file's manifests is a warning (it is legal, and real clusters have them), kept in {@link #warnings()}.
  */
 public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, Map<String, Prefix> firstSubnets,
-                          List<Manifest> manifests, List<Step> timeline, List<String> warnings) {
+                          List<Manifest> manifests, List<Step> timeline, List<String> warnings, Runtime runtime) {
+
+    /** The container runtime of every node: docker (docker0 from subnet.env) or containerd with flannel's CNI plugin (cni0). */
+    public enum Runtime { DOCKER, CONTAINERD }
 
     /**
      * Where flannel keeps its leases: etcd's v2 or v3 key space, the simulator's own registry, or node annotations
@@ -113,7 +116,7 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         String name = top.containsKey("name") ? top.get("name").text() : Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Instant start = top.containsKey("start") ? top.get("start").as(ClusterFile::instant) : DEFAULT_START;
         long seed = top.containsKey("seed") ? top.get("seed").integer() : 1;
-        if (top.containsKey("runtime")) runtime(top.get("runtime"));
+        Runtime runtime = top.containsKey("runtime") ? runtime(top.get("runtime")) : Runtime.DOCKER;
         YamlNode flannelNode = req(root, top, "flannel");
         Map<String, YamlNode> fl = flannelNode.map(Set.of("config", "registry"));
         String configJson = req(flannelNode, fl, "config").text();
@@ -149,7 +152,7 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         }
         SimCluster.Spec spec = new SimCluster.Spec(name, seed, start, configJson, api, defaults.mode(), hosts);
         return new ClusterFile(file, spec, registry, Map.copyOf(firstSubnets), List.copyOf(manifests), List.copyOf(timeline),
-                warnings(file, manifests, timeline));
+                warnings(file, manifests, timeline), runtime);
     }
 
     /** How long the timeline runs: its last entry's time. */
@@ -159,13 +162,12 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
 
     private record Defaults(ProxyMode mode, Prefix clusterCidr) {}
 
-    private static void runtime(YamlNode n) {
-        String r = n.text();
-        if (r.equals("docker")) return;
-        if (r.equals("containerd")) {
-            throw n.error("runtime containerd (flannel's CNI plugin on cni0) is not simulated; expected docker (docker0 from subnet.env)");
-        }
-        throw n.error("unknown runtime '" + r + "' (expected docker)");
+    private static Runtime runtime(YamlNode n) {
+        return switch (n.text()) {
+            case "docker" -> Runtime.DOCKER;
+            case "containerd" -> Runtime.CONTAINERD;
+            default -> throw n.error("unknown runtime '" + n.text() + "' (expected docker or containerd)");
+        };
     }
 
     private static FlannelConfig flannelConfig(YamlNode n) {

@@ -88,7 +88,7 @@ final class Daemons {
     }
 
     void start(SimMachine m, Daemon d) {
-        if (!m.up || m.units.get(d) == Daemon.State.ACTIVE) return;
+        if (!m.up || m.units.get(d) == Daemon.State.ACTIVE || m.units.get(d) == Daemon.State.NOT_FOUND) return;
         switch (d) {
             case FLANNELD -> startFlanneld(m);
             case DOCKER -> {
@@ -102,7 +102,7 @@ final class Daemons {
                 m.units.put(d, Daemon.State.ACTIVE);
             }
             case KUBELET -> {
-                m.kubelet = new Kubelet(m.name(), cluster.api(), m.docker);
+                m.kubelet = new Kubelet(m.name(), cluster.api(), m.runtime(), cluster.podEvents(), () -> cluster.clock().instant());
                 m.units.put(d, Daemon.State.ACTIVE);
             }
             case KUBE_PROXY -> {

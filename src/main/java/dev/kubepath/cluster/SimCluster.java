@@ -83,6 +83,7 @@ public final class SimCluster {
     private final Map<String, Instant> created = new java.util.HashMap<>();
     private final Map<String, dev.kubepath.net.SocketAddress> servicePins = new java.util.HashMap<>();
     private Consumer<String> logSink = s -> { };
+    private final PodEvents podEvents = new PodEvents();
 
     /** A cluster on the embedded registry, whose clock is the simulation's. */
     public static SimCluster embedded(Spec spec) {
@@ -114,6 +115,19 @@ public final class SimCluster {
         this.flannel = NetworkConfigs.parse(spec.flannelConfig());
         if (registry.getConfig().isEmpty()) registry.setConfig(spec.flannelConfig());
         for (HostSpec h : spec.hosts()) machines.put(h.name(), new SimMachine(h, machinery, seed));
+    }
+
+    /**
+     * containerd with flannel's CNI plugin instead of docker on every host (cluster files' {@code runtime:
+     * containerd}); call before {@link #boot()}.
+     */
+    public void useContainerd() {
+        for (SimMachine m : machines.values()) m.useContainerd(seed);
+    }
+
+    /** The kubelets' pod events and journal lines. */
+    public PodEvents podEvents() {
+        return podEvents;
     }
 
     /** Where flanneld's log lines go as they happen (the journal keeps them too). */
@@ -229,7 +243,7 @@ public final class SimCluster {
             else remoteExpiry.expireDue(registry, clock);
             each(daemons::settleAgent);
             for (SimMachine m : machines.values()) {
-                if (m.kubelet != null && m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE) m.kubelet.sync();
+                if (m.kubelet != null && (m.cni != null || m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE)) m.kubelet.sync();
             }
             var services = api.services();
             var endpoints = api.endpoints();

@@ -88,7 +88,8 @@ final class Checks {
 
     Evidence leaseLine(Lease l) {
         String text = "lease " + l.subnet() + " PublicIP " + l.publicIp() + (l.vtepMac() != null ? " VtepMAC " + l.vtepMac() : "");
-        Optional<Evidence> e = source.find(null, "leases.txt", l.publicIp().toString());
+        Optional<Evidence> e = source.find(null, "leases.txt", l.publicIp().toString())
+                .or(() -> source.find(null, "nodes.json", "/public-ip\"", "\"" + l.publicIp() + "\"")); // --kube-subnet-mgr: node annotations
         return e.orElseGet(() -> source.find(null, "leases.txt", l.subnet().network().toString())
                 .orElseGet(() -> new Evidence(source.name(null, "leases.txt"), null, text)));
     }
@@ -171,12 +172,37 @@ final class Checks {
         for (IfAddress b : f.bridges()) {
             if (f.ownLeases().stream().anyMatch(l -> l.subnet().contains(b.prefix()))) continue;
             Lease own = f.ownLeases().get(0);
+            if (b.dev().equals("cni0")) {
+                drafts.add(cniBridgeMismatch(f, b, own));
+                continue;
+            }
             Draft d = new Draft(Code.BRIDGE_SUBNET_MISMATCH, Severity.CRITICAL, b.dev() + " of " + f.name() + " is " + b.prefix()
                     + " but its lease is " + own.subnet() + ": flanneld took a new lease and docker was not restarted");
             d.host(f.name()).subnet(b.prefix()).subnet(own.subnet()).evidence(addressLine(f, b)).evidence(leaseLine(own));
             d.fix(on(f, "systemctl restart docker") + "   # docker0 takes " + own.subnet() + " from /run/flannel/subnet.env; pods are re-created in it");
             drafts.add(d);
         }
+    }
+
+    /**
+     * cni0 is not docker's: flannel's CNI plugin gives it the subnet's .1 on the first pod and never changes it. When
+     * the node's subnet changed (a new podCIDR), every new sandbox fails in the bridge plugin ("already has an IP
+     * address different from ...", cited from the kubelet's journal and the pod events when the bundle has them),
+     * so new pods stay in ContainerCreating while the old ones keep their addresses.
+     */
+    private Draft cniBridgeMismatch(HostFacts f, IfAddress b, Lease own) {
+        String want = own.subnet().address(1) + "/" + own.subnet().length();
+        Draft d = new Draft(Code.BRIDGE_SUBNET_MISMATCH, Severity.CRITICAL, "cni0 of " + f.name() + " is " + b.prefix()
+                + " but its lease is " + own.subnet() + ": the node's subnet changed and cni0 kept its old address, so flannel's"
+                + " CNI plugin fails every new pod there (\"cni0\" already has an IP address different from " + want + ")");
+        d.host(f.name()).subnet(b.prefix()).subnet(own.subnet()).evidence(addressLine(f, b)).evidence(leaseLine(own));
+        String needle = "already has an IP address different from " + want;
+        source.find(f.name(), "kubelet.log", needle).ifPresent(d::evidence);
+        source.find(null, "events.txt", needle).ifPresent(d::evidence);
+        d.fix(on(f, "ip link delete cni0") + "   # the CNI plugin re-creates it with " + want + " on the next pod sandbox");
+        d.fix("kubectl delete pod --field-selector spec.nodeName=" + f.name() + "   # the pods still in " + b.prefix()
+                + " are re-created in " + own.subnet() + " (no host routes to the old subnet)");
+        return d;
     }
 
     /**

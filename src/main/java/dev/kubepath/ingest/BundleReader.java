@@ -236,9 +236,9 @@ public final class BundleReader {
     }
 
     private static final List<String> HOST_FILES = List.of("addr.txt", "route.txt", "neigh.txt", "fdb.txt", "link.txt",
-            "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env", "ipset.txt");
+            "ipvs.txt", "iptables.txt", "sysctl.txt", "units.txt", "subnet.env", "ipset.txt", "kubelet.log");
     private static final List<String> CLUSTER_FILES = List.of("nodes.json", "nodes.txt", "pods.json", "pods.txt",
-            "services.json", "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "kube-flannel-cfg.json", "leases.txt");
+            "services.json", "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "kube-flannel-cfg.json", "leases.txt", "events.txt");
 
     /** A misspelt file name would silently leave a facet unknown, so files the format does not name are reported. */
     private void reportUnexpected(Path dir, List<String> expected) {

@@ -421,11 +421,17 @@ public final class SimShell {
             cluster.settle();
             return out;
         }
+        if (a.length >= 4 && a[1].equals("describe") && List.of("pod", "pods", "po").contains(a[2])) return kubectl.describePod(a[3]);
+        if (a.length >= 3 && a[1].equals("get") && List.of("nodes", "node", "no").contains(a[2])
+                && (String.join(" ", a).contains("-o json") || Arrays.asList(a).contains("-ojson"))) {
+            return dev.kubepath.cluster.KubeObjects.nodesJson(cluster.api(),
+                    cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes k ? k : null);
+        }
         if (a.length >= 3 && a[1].equals("get")) {
             boolean wide = Arrays.asList(a).contains("wide") || Arrays.asList(a).contains("-owide");
             return kubectl.get(a[2], wide);
         }
-        return "kubectl: this shell knows get nodes|pods|svc [-o wide], apply -f FILE, delete svc|deployment|pod NAME\n";
+        return "kubectl: this shell knows get nodes|pods|svc [-o wide], get nodes -o json, describe pod NAME, apply -f FILE, delete svc|deployment|pod NAME\n";
     }
 
     /** Injects one of the faults real clusters suffer (docs/simulation.md). */
