@@ -177,8 +177,8 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         } catch (FlannelConfigException | IllegalArgumentException e) {
             throw n.error("flannel config: " + e.getMessage());
         }
-        if (!c.backendType().equals("vxlan")) {
-            throw n.error("flannel backend '" + c.backendType() + "' is not simulated (expected Backend {\"Type\":\"vxlan\"}; host-gw and udp are not modelled)");
+        if (!c.backendType().equals("vxlan") && !c.backendType().equals("host-gw")) {
+            throw n.error("flannel backend '" + c.backendType() + "' is not simulated (expected Backend {\"Type\":\"vxlan\"} or {\"Type\":\"host-gw\"}; udp is not modelled)");
         }
         return c;
     }
