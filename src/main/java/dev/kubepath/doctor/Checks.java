@@ -151,6 +151,7 @@ final class Checks {
                     .evidence(absent(f.name(), "addr.txt", "no underlay (eth0) address")).fix("collect ip addr on " + f.name()));
             return;
         }
+        if (f.ownLeases().isEmpty() && announcedElsewhere(f) != null) return; // PUBLIC_IP_CONFLICT names it
         if (f.ownLeases().isEmpty()) {
             Draft d = new Draft(Code.LEASE_MISSING, Severity.CRITICAL, f.name() + " (" + f.primary() + ") holds no lease: no host routes to "
                     + (f.bridges().isEmpty() ? "its pods" : String.join(", ", f.bridgeSubnets().stream().map(Prefix::toString).toList())));
@@ -403,6 +404,18 @@ final class Checks {
             drafts.add(d);
         }
         for (HostFacts f : hosts) {
+            Lease away = announcedElsewhere(f);
+            if (away == null) continue;
+            Draft d = new Draft(Code.PUBLIC_IP_CONFLICT, Severity.CRITICAL, "lease " + away.subnet() + " (the podCIDR of node " + f.name()
+                    + ") announces PublicIP " + away.publicIp() + ", an address no host has; " + f.name() + " is "
+                    + f.node().internalIp() + ": the other hosts send its VXLAN frames nowhere");
+            d.host(f.name()).subnet(away.subnet()).evidence(leaseLine(away));
+            source.find(null, "nodes.json", "/public-ip-overwrite\"").ifPresent(d::evidence);
+            d.fix("kubectl annotate node " + f.name() + " flannel.alpha.coreos.com/public-ip-overwrite-   # or set it to " + f.node().internalIp());
+            d.fix(on(f, "restart flanneld (the kube-flannel pod, or k3s)") + "   # it annotates the node with public-ip " + f.node().internalIp());
+            drafts.add(d);
+        }
+        for (HostFacts f : hosts) {
             if (f.node() == null || f.node().internalIp() == null) continue;
             for (Lease l : f.ownLeases()) {
                 if (l.publicIp().equals(f.node().internalIp()) || byIp.get(l.publicIp()).size() > 1) continue;
@@ -413,6 +426,21 @@ final class Checks {
                         .fix(on(f, "start flanneld with --iface naming the interface of " + f.node().internalIp() + ", then systemctl restart flanneld")));
             }
         }
+    }
+
+    /**
+     * The lease of this node's podCIDR when it announces a PublicIP that no host of the snapshot has (the kube subnet
+     * manager's public-ip-overwrite set to a wrong address): the lease is this node's, under an address nobody answers.
+     */
+    private Lease announcedElsewhere(HostFacts f) {
+        if (cluster.leases() == null || f.node() == null || f.node().podCidr() == null || f.node().internalIp() == null
+                || !f.ownLeases().isEmpty()) return null;
+        for (Lease l : cluster.leases()) {
+            if (!l.subnet().equals(f.node().podCidr())) continue;
+            boolean someonesAddress = hosts.stream().anyMatch(h -> h.underlay().contains(l.publicIp()));
+            return someonesAddress ? null : l;
+        }
+        return null;
     }
 
     private void mtu(HostFacts f) {

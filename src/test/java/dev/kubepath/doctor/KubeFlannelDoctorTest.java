@@ -49,4 +49,50 @@ class KubeFlannelDoctorTest {
         assertThat(r.findings()).filteredOn(f -> f.severity() == Severity.CRITICAL).extracting(Finding::code)
                 .as(ReportText.human(r)).isSubsetOf(Set.of(Code.BRIDGE_SUBNET_MISMATCH));
     }
+
+    static SimCluster bootedK3s() {
+        ClusterRun run = ClusterRun.simulated(ClusterFile.load(Path.of("scenarios/k3s-like.yaml")), e -> { });
+        run.boot();
+        return run.cluster();
+    }
+
+    static Report withNodesJson(SimCluster c, Path bundle) throws IOException {
+        Files.createDirectories(bundle.resolve("cluster"));
+        Files.writeString(bundle.resolve("cluster/nodes.json"),
+                dev.kubepath.cluster.KubeObjects.nodesJson(c.api(), (dev.kubepath.flannel.kube.KubeNodes) c.registry()));
+        return Doctor.examine(bundle, c.snapshot());
+    }
+
+    @Test
+    void anAnnotationMacOtherThanFlannel1sIsVtepMismatchCitedFromNodesJson(@TempDir Path bundle) throws IOException {
+        SimCluster c = bootedK3s();
+        var kube = (dev.kubepath.flannel.kube.KubeNodes) c.registry();
+        kube.annotate("agent1", dev.kubepath.flannel.kube.KubeAnnotations.BACKEND_DATA, "{\"VNI\":1,\"VtepMAC\":\"de:ad:be:ef:00:01\"}");
+        c.settle();
+        Report r = withNodesJson(c, bundle);
+        assertThat(r.findings(Code.VTEP_MISMATCH)).as(ReportText.human(r)).anySatisfy(f -> {
+            assertThat(f.summary()).contains("de:ad:be:ef:00:01");
+            assertThat(f.hosts()).contains("agent1");
+        });
+        assertThat(r.findings()).filteredOn(f -> f.severity() == Severity.CRITICAL).extracting(Finding::code)
+                .as(ReportText.human(r)).isSubsetOf(Set.of(Code.VTEP_MISMATCH));
+    }
+
+    @Test
+    void aPublicIpOverwriteThatIsNotTheNodesAddressIsPublicIpConflict(@TempDir Path bundle) throws IOException {
+        SimCluster c = bootedK3s();
+        var kube = (dev.kubepath.flannel.kube.KubeNodes) c.registry();
+        kube.annotate("agent2", dev.kubepath.flannel.kube.KubeAnnotations.PUBLIC_IP_OVERWRITE, "192.168.30.99");
+        c.systemctl("agent2", "restart", "flanneld");
+        Report r = withNodesJson(c, bundle);
+        assertThat(r.findings(Code.PUBLIC_IP_CONFLICT)).as(ReportText.human(r)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly("agent2");
+            assertThat(f.summary()).contains("192.168.30.99");
+            assertThat(f.evidence()).anySatisfy(e -> assertThat(e.file()).isEqualTo("cluster/nodes.json"));
+            assertThat(f.fix().getFirst()).contains("public-ip-overwrite-");
+        });
+        assertThat(r.findings(Code.LEASE_MISSING)).as("the lease exists, under another address").isEmpty();
+        assertThat(r.findings()).filteredOn(f -> f.severity() == Severity.CRITICAL).extracting(Finding::code)
+                .as(ReportText.human(r)).isSubsetOf(Set.of(Code.PUBLIC_IP_CONFLICT));
+    }
 }
