@@ -56,6 +56,10 @@ collect_host() {
   if have iptables-save; then save "$dir/iptables.txt" iptables-save; fi
   if have ipset; then save "$dir/ipset.txt" ipset list; fi   # the sets kube-proxy's IPVS-mode rules match
   if have nft; then save "$dir/nft.txt" nft list ruleset; fi  # kube-proxy's nftables mode, iptables-nft's tables
+  # the kubelet's failed pod sandboxes (a CNI ADD that failed: cni0's address, subnet.env), and nothing else of its log
+  if have journalctl; then
+    save "$dir/kubelet.log" sh -c 'journalctl -u kubelet -u k3s -u k3s-agent --no-pager -n 20000 | grep -F "CreatePodSandbox" | tail -n 200; true'
+  fi
   if have sysctl; then
     : > "$dir/sysctl.txt"
     for k in net.ipv4.ip_forward net.ipv4.conf.all.rp_filter net.bridge.bridge-nf-call-iptables net.ipv4.vs.conntrack; do
@@ -105,6 +109,14 @@ collect_cluster() {
     save "$dir/pods.txt" kubectl get pods -A -o wide
     save "$dir/services.json" kubectl get services -A -o json
     save "$dir/endpoints.json" kubectl get endpoints -A -o json
+    save "$dir/events.txt" kubectl get events -A --field-selector reason=FailedCreatePodSandBox
+    # flannel with --kube-subnet-mgr: net-conf.json is in this ConfigMap (the leases are the nodes' annotations,
+    # already in nodes.json); kube-flannel.yml puts it in kube-flannel, older manifests in kube-system
+    if kubectl -n kube-flannel get cm kube-flannel-cfg >/dev/null 2>&1; then
+      save "$dir/kube-flannel-cfg.json" kubectl -n kube-flannel get cm kube-flannel-cfg -o json
+    elif kubectl -n kube-system get cm kube-flannel-cfg >/dev/null 2>&1; then
+      save "$dir/kube-flannel-cfg.json" kubectl -n kube-system get cm kube-flannel-cfg -o json
+    fi
   else
     echo "collect.sh: kubectl not found: cluster objects not collected" >&2
   fi

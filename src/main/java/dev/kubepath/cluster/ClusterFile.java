@@ -37,10 +37,16 @@ import java.util.regex.Pattern;
  * file's manifests is a warning (it is legal, and real clusters have them), kept in {@link #warnings()}.
  */
 public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, Map<String, Prefix> firstSubnets,
-                          List<Manifest> manifests, List<Step> timeline, List<String> warnings) {
+                          List<Manifest> manifests, List<Step> timeline, List<String> warnings, Runtime runtime) {
 
-    /** Where flannel keeps its leases: etcd's v2 or v3 key space, or the simulator's own registry. */
-    public enum Registry { ETCD_V2, ETCD_V3, EMBEDDED }
+    /** The container runtime of every node: docker (docker0 from subnet.env) or containerd with flannel's CNI plugin (cni0). */
+    public enum Runtime { DOCKER, CONTAINERD }
+
+    /**
+     * Where flannel keeps its leases: etcd's v2 or v3 key space, the simulator's own registry, or node annotations
+     * on the API server (flanneld --kube-subnet-mgr, docs/scenario-format.md).
+     */
+    public enum Registry { ETCD_V2, ETCD_V3, EMBEDDED, KUBE }
 
     /** A manifest file as {@code kubectl apply -f} takes it, and the line of the cluster file that names it. */
     public record Manifest(String path, int line, List<HasMetadata> objects) {}
@@ -110,7 +116,7 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         String name = top.containsKey("name") ? top.get("name").text() : Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
         Instant start = top.containsKey("start") ? top.get("start").as(ClusterFile::instant) : DEFAULT_START;
         long seed = top.containsKey("seed") ? top.get("seed").integer() : 1;
-        if (top.containsKey("runtime")) runtime(top.get("runtime"));
+        Runtime runtime = top.containsKey("runtime") ? runtime(top.get("runtime")) : Runtime.DOCKER;
         YamlNode flannelNode = req(root, top, "flannel");
         Map<String, YamlNode> fl = flannelNode.map(Set.of("config", "registry"));
         String configJson = req(flannelNode, fl, "config").text();
@@ -141,9 +147,12 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         if (top.containsKey("manifests")) for (YamlNode m : top.get("manifests").list()) manifests.add(manifest(m, dir));
         List<Step> timeline = top.containsKey("timeline") ? timeline(top.get("timeline"), hostNames, dir) : List.of();
 
+        if (registry == Registry.KUBE && !firstSubnets.isEmpty()) {
+            throw fl.get("registry").error("with registry kube the controller manager allocates each node's podCIDR: remove the hosts' 'subnet' keys");
+        }
         SimCluster.Spec spec = new SimCluster.Spec(name, seed, start, configJson, api, defaults.mode(), hosts);
         return new ClusterFile(file, spec, registry, Map.copyOf(firstSubnets), List.copyOf(manifests), List.copyOf(timeline),
-                warnings(file, manifests, timeline));
+                warnings(file, manifests, timeline), runtime);
     }
 
     /** How long the timeline runs: its last entry's time. */
@@ -153,13 +162,12 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
 
     private record Defaults(ProxyMode mode, Prefix clusterCidr) {}
 
-    private static void runtime(YamlNode n) {
-        String r = n.text();
-        if (r.equals("docker")) return;
-        if (r.equals("containerd")) {
-            throw n.error("runtime containerd (flannel's CNI plugin on cni0) is not simulated; expected docker (docker0 from subnet.env)");
-        }
-        throw n.error("unknown runtime '" + r + "' (expected docker)");
+    private static Runtime runtime(YamlNode n) {
+        return switch (n.text()) {
+            case "docker" -> Runtime.DOCKER;
+            case "containerd" -> Runtime.CONTAINERD;
+            default -> throw n.error("unknown runtime '" + n.text() + "' (expected docker or containerd)");
+        };
     }
 
     private static FlannelConfig flannelConfig(YamlNode n) {
@@ -169,8 +177,8 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         } catch (FlannelConfigException | IllegalArgumentException e) {
             throw n.error("flannel config: " + e.getMessage());
         }
-        if (!c.backendType().equals("vxlan")) {
-            throw n.error("flannel backend '" + c.backendType() + "' is not simulated (expected Backend {\"Type\":\"vxlan\"}; host-gw and udp are not modelled)");
+        if (!c.backendType().equals("vxlan") && !c.backendType().equals("host-gw")) {
+            throw n.error("flannel backend '" + c.backendType() + "' is not simulated (expected Backend {\"Type\":\"vxlan\"} or {\"Type\":\"host-gw\"}; udp is not modelled)");
         }
         return c;
     }
@@ -180,7 +188,8 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
             case "etcd-v2", "etcd" -> Registry.ETCD_V2;
             case "etcd-v3" -> Registry.ETCD_V3;
             case "embedded" -> Registry.EMBEDDED;
-            default -> throw n.error("unknown registry '" + n.text() + "' (expected etcd-v2, etcd-v3 or embedded)");
+            case "kube" -> Registry.KUBE;
+            default -> throw n.error("unknown registry '" + n.text() + "' (expected etcd-v2, etcd-v3, embedded or kube)");
         };
     }
 

@@ -33,6 +33,7 @@ public final class ClusterRun {
         this.file = file;
         this.cluster = cluster;
         this.events = events;
+        if (file.runtime() == ClusterFile.Runtime.CONTAINERD) cluster.useContainerd();
         cluster.onLog(line -> {
             int colon = line.indexOf(": ");
             String host = colon > 0 && cluster.hasHost(line.substring(0, colon)) ? line.substring(0, colon) : "-";
@@ -42,8 +43,10 @@ public final class ClusterRun {
 
     /** A cluster for {@code file} in memory, on the embedded registry (the same contract as etcd's). */
     public static ClusterRun simulated(ClusterFile file, Consumer<Event> events) {
-        return new ClusterRun(file, SimCluster.embedded(file.spec()), events);
+        SimCluster c = file.registry() == ClusterFile.Registry.KUBE ? SimCluster.kube(file.spec()) : SimCluster.embedded(file.spec());
+        return new ClusterRun(file, c, events);
     }
+
 
     public SimCluster cluster() {
         return cluster;

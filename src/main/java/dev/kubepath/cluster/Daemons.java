@@ -1,7 +1,9 @@
 package dev.kubepath.cluster;
 
 import dev.kubepath.flannel.OverlayAgent;
+import dev.kubepath.flannel.kube.KubeNodes;
 import dev.kubepath.flannel.registry.EmbeddedRegistry;
+import dev.kubepath.flannel.registry.SubnetRegistry;
 import dev.kubepath.flannel.subnet.SubnetEnv;
 import dev.kubepath.host.NetChange;
 import dev.kubepath.model.Chain;
@@ -86,7 +88,7 @@ final class Daemons {
     }
 
     void start(SimMachine m, Daemon d) {
-        if (!m.up || m.units.get(d) == Daemon.State.ACTIVE) return;
+        if (!m.up || m.units.get(d) == Daemon.State.ACTIVE || m.units.get(d) == Daemon.State.NOT_FOUND) return;
         switch (d) {
             case FLANNELD -> startFlanneld(m);
             case DOCKER -> {
@@ -100,7 +102,7 @@ final class Daemons {
                 m.units.put(d, Daemon.State.ACTIVE);
             }
             case KUBELET -> {
-                m.kubelet = new Kubelet(m.name(), cluster.api(), m.docker);
+                m.kubelet = new Kubelet(m.name(), cluster.api(), m.runtime(), cluster.podEvents(), () -> cluster.clock().instant());
                 m.units.put(d, Daemon.State.ACTIVE);
             }
             case KUBE_PROXY -> {
@@ -126,7 +128,8 @@ final class Daemons {
                 .or(() -> Optional.ofNullable(m.subnetEnv));
         m.pinnedSubnet = null;
         m.flanneldHung = false;
-        m.agent = new OverlayAgent(cluster.registry(), m.net, OverlayAgent.Settings.flannel("eth0"), cluster.clock(),
+        SubnetRegistry registry = cluster.registry() instanceof KubeNodes k ? k.forNode(m.name()) : cluster.registry();
+        m.agent = new OverlayAgent(registry, m.net, OverlayAgent.Settings.flannel("eth0"), cluster.clock(),
                 new Random(cluster.seed() * 31 + m.name().hashCode() + cluster.journalSize()), previous,
                 env -> m.subnetEnv = env, cluster::log);
         if (m.spec.vtepMac() != null && m.net.read().link("flannel.1").isEmpty()) {

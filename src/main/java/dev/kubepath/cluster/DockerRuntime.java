@@ -35,7 +35,7 @@ import java.util.random.RandomGenerator;
  * {@code -i docker0 -o docker0 -j ACCEPT}), other agents' FORWARD rules kept after them. Left out: the DOCKER and
  * DOCKER-ISOLATION chains (no published ports here) and the nat MASQUERADE for the bridge subnet.
  */
-public final class DockerRuntime {
+public final class DockerRuntime implements PodRuntime {
     public static final String BRIDGE = "docker0";
     public static final String OWNER = "docker";
 

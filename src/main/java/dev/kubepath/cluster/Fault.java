@@ -36,6 +36,12 @@ public sealed interface Fault {
     /** The host boots. */
     record PowerOn(String host) implements Fault {}
 
+    /**
+     * The node object is deleted and its kubelet registers it again (flanneld --kube-subnet-mgr only): the controller
+     * manager gives it a new podCIDR and flanneld restarts with it, while the pods already there keep running.
+     */
+    record NewPodCidr(String host) implements Fault {}
+
     String USAGE = String.join("\n",
             "usage: fault KIND ARGS",
             "  fault hang-flanneld HOST      flanneld stays up but stops renewing and watching",
@@ -44,7 +50,8 @@ public sealed interface Fault {
             "  fault forward-drop HOST       FORWARD policy DROP without flannel's accept rules",
             "  fault vtep-mac HOST MAC       the host's lease gets a wrong VtepMAC",
             "  fault etcd down|up            the registry becomes unreachable / reachable",
-            "  fault power-off|power-on HOST the host goes down (kernel state and /run lost) / boots", "");
+            "  fault power-off|power-on HOST the host goes down (kernel state and /run lost) / boots",
+            "  fault new-podcidr HOST        the node re-registers with a new podCIDR (kube subnet manager)", "");
 
     /** The host this fault acts on; empty for faults of the registry. */
     default Optional<String> target() {
@@ -55,6 +62,7 @@ public sealed interface Fault {
             case VtepMac f -> Optional.of(f.host());
             case PowerOff f -> Optional.of(f.host());
             case PowerOn f -> Optional.of(f.host());
+            case NewPodCidr f -> Optional.of(f.host());
             case DeleteLease f -> Optional.empty();
             case Etcd f -> Optional.empty();
         };
@@ -74,6 +82,7 @@ public sealed interface Fault {
             case "forward-drop" -> new ForwardDrop(one(kind, a, "HOST"));
             case "power-off" -> new PowerOff(one(kind, a, "HOST"));
             case "power-on" -> new PowerOn(one(kind, a, "HOST"));
+            case "new-podcidr" -> new NewPodCidr(one(kind, a, "HOST"));
             case "delete-lease" -> new DeleteLease(Prefix.parse(one(kind, a, "SUBNET")));
             case "etcd" -> new Etcd(onOff(kind, one(kind, a, "up|down"), "up", "down"));
             case "ip-forward" -> {
@@ -99,7 +108,7 @@ public sealed interface Fault {
     }
 
     private static String kinds() {
-        return "hang-flanneld, delete-lease, ip-forward, forward-drop, vtep-mac, etcd, power-off or power-on";
+        return "hang-flanneld, delete-lease, ip-forward, forward-drop, vtep-mac, etcd, power-off, power-on or new-podcidr";
     }
 
     private static String one(String kind, List<String> args, String what) {

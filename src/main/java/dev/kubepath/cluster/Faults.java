@@ -36,6 +36,7 @@ public final class Faults {
             case Fault.Etcd f -> setRegistryReachable(f.up());
             case Fault.PowerOff f -> powerOff(f.host());
             case Fault.PowerOn f -> powerOn(f.host());
+            case Fault.NewPodCidr f -> newPodCidr(f.host());
         }
         cluster.settle();
     }
@@ -54,6 +55,27 @@ public final class Faults {
         m.subnetEnv = null;
         cluster.machinery().reset(m.net, SimMachine.bareHost(m.spec));
         cluster.log(host + ": powered off");
+    }
+
+    /**
+     * {@code kubectl delete node HOST}, and its kubelet registers it again: the controller manager allocates a new
+     * podCIDR (the old one is still held while the delete is processed), flanneld (its kube-flannel pod goes with the
+     * node) restarts and annotates the node with the new subnet. The pods already on the node keep running on cni0
+     * with their old addresses, and cni0 keeps the old gateway address.
+     */
+    public void newPodCidr(String host) {
+        if (!(cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes kube)) {
+            throw new IllegalArgumentException("new-podcidr needs flannel's kube subnet manager (registry: kube)");
+        }
+        SimMachine m = cluster.machine(host);
+        var node = kube.reregister(host);
+        cluster.api().nodes().stream().filter(n -> n.name().equals(host)).findFirst().ifPresent(n -> {
+            cluster.api().removeNode(host);
+            cluster.api().addNode(new dev.kubepath.model.Node(n.name(), n.internalIp(), n.ready(), node.podCidr(), n.kubeletVersion()));
+        });
+        cluster.log(host + ": node re-registered; the controller manager allocated podCIDR " + node.podCidr());
+        daemons.stop(m, Daemon.FLANNELD);
+        daemons.start(m, Daemon.FLANNELD);
     }
 
     /** The host boots: its enabled units start in order. */

@@ -3,6 +3,8 @@ package dev.kubepath.cluster;
 import dev.kubepath.flannel.ManualClock;
 import dev.kubepath.flannel.NetworkConfigs;
 import dev.kubepath.flannel.OverlayAgent;
+import dev.kubepath.flannel.kube.KubeNodes;
+import dev.kubepath.flannel.kube.NodeCidrAllocator;
 import dev.kubepath.flannel.registry.EmbeddedRegistry;
 import dev.kubepath.flannel.registry.SubnetRegistry;
 import dev.kubepath.flannel.subnet.SubnetEnv;
@@ -81,11 +83,21 @@ public final class SimCluster {
     private final Map<String, Instant> created = new java.util.HashMap<>();
     private final Map<String, dev.kubepath.net.SocketAddress> servicePins = new java.util.HashMap<>();
     private Consumer<String> logSink = s -> { };
+    private final PodEvents podEvents = new PodEvents();
 
     /** A cluster on the embedded registry, whose clock is the simulation's. */
     public static SimCluster embedded(Spec spec) {
         ManualClock clock = new ManualClock(spec.start());
         return new SimCluster(spec, clock, new EmbeddedRegistry(clock));
+    }
+
+    /**
+     * A cluster whose flanneld run with --kube-subnet-mgr: leases are node annotations on the API server, subnets the
+     * controller manager's podCIDRs (--cluster-cidr flannel's Network, --node-cidr-mask-size its SubnetLen).
+     */
+    public static SimCluster kube(Spec spec) {
+        FlannelConfig f = NetworkConfigs.parse(spec.flannelConfig());
+        return new SimCluster(spec, new ManualClock(spec.start()), new KubeNodes(new NodeCidrAllocator(f.network(), f.subnetLen())));
     }
 
     public SimCluster(Spec spec, ManualClock clock, SubnetRegistry registry) {
@@ -103,6 +115,19 @@ public final class SimCluster {
         this.flannel = NetworkConfigs.parse(spec.flannelConfig());
         if (registry.getConfig().isEmpty()) registry.setConfig(spec.flannelConfig());
         for (HostSpec h : spec.hosts()) machines.put(h.name(), new SimMachine(h, machinery, seed));
+    }
+
+    /**
+     * containerd with flannel's CNI plugin instead of docker on every host (cluster files' {@code runtime:
+     * containerd}); call before {@link #boot()}.
+     */
+    public void useContainerd() {
+        for (SimMachine m : machines.values()) m.useContainerd(seed);
+    }
+
+    /** The kubelets' pod events and journal lines. */
+    public PodEvents podEvents() {
+        return podEvents;
     }
 
     /** Where flanneld's log lines go as they happen (the journal keeps them too). */
@@ -189,7 +214,8 @@ public final class SimCluster {
     /** Boots every host: flanneld, then docker (which needs subnet.env), the kubelet and kube-proxy. */
     public void boot() {
         for (SimMachine m : machines.values()) {
-            if (m.spec.node()) api.addNode(new Node(m.spec.name(), m.spec.ip(), true, null, "v1.15.12"));
+            Prefix podCidr = registry instanceof KubeNodes k ? k.register(m.spec.name(), m.spec.ip()).podCidr() : null;
+            if (m.spec.node()) api.addNode(new Node(m.spec.name(), m.spec.ip(), true, podCidr, "v1.15.12"));
         }
         each(daemons::startAll);
         settle();
@@ -217,7 +243,7 @@ public final class SimCluster {
             else remoteExpiry.expireDue(registry, clock);
             each(daemons::settleAgent);
             for (SimMachine m : machines.values()) {
-                if (m.kubelet != null && m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE) m.kubelet.sync();
+                if (m.kubelet != null && (m.cni != null || m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE)) m.kubelet.sync();
             }
             var services = api.services();
             var endpoints = api.endpoints();

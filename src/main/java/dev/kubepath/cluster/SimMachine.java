@@ -27,6 +27,8 @@ final class SimMachine {
     final HostNetwork net;
     final Map<Daemon, Daemon.State> units = new EnumMap<>(Daemon.class);
     final DockerRuntime docker;
+    /** containerd with flannel's CNI plugin on cni0, when the cluster runs it instead of docker (null: docker). */
+    CniRuntime cni;
     Kubelet kubelet;
     ServiceProxy proxy;
     OverlayAgent agent;
@@ -39,14 +41,29 @@ final class SimMachine {
         this.spec = spec;
         this.net = machinery.boot(spec, bareHost(spec));
         DockerRuntime[] self = new DockerRuntime[1];
-        this.docker = new DockerRuntime(net, machinery.containers(spec, net,
-                () -> self[0].options().map(BridgeOptions::mtu).orElse(1500)), new Random(seed ^ spec.name().hashCode()));
+        this.pods = machinery.containers(spec, net,
+                () -> cni != null ? cni.mtu() : self[0].options().map(BridgeOptions::mtu).orElse(1500));
+        this.docker = new DockerRuntime(net, pods, new Random(seed ^ spec.name().hashCode()));
         self[0] = docker;
         units.put(Daemon.FLANNELD, Daemon.State.INACTIVE);
         units.put(Daemon.DOCKER, Daemon.State.INACTIVE);
         units.put(Daemon.KUBELET, spec.node() ? Daemon.State.INACTIVE : Daemon.State.NOT_FOUND);
         units.put(Daemon.KUBE_PROXY, spec.kubeProxy() ? Daemon.State.INACTIVE : Daemon.State.NOT_FOUND);
         units.put(Daemon.ETCD, spec.etcd() ? Daemon.State.ACTIVE : Daemon.State.NOT_FOUND);
+    }
+
+    /** Where pod sandboxes go: the kernel model, or real namespaces in the lab. */
+    final ContainerTable pods;
+
+    /** containerd replaces docker: docker is not installed, the CNI plugin makes cni0 on the first pod. */
+    void useContainerd(long seed) {
+        cni = new CniRuntime(net, pods, new Random(seed * 17 ^ spec.name().hashCode()), () -> java.util.Optional.ofNullable(subnetEnv));
+        units.put(Daemon.DOCKER, Daemon.State.NOT_FOUND);
+    }
+
+    /** The runtime the kubelet drives. */
+    PodRuntime runtime() {
+        return cni != null ? cni : docker;
     }
 
     String name() {

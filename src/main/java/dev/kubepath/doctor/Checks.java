@@ -88,7 +88,8 @@ final class Checks {
 
     Evidence leaseLine(Lease l) {
         String text = "lease " + l.subnet() + " PublicIP " + l.publicIp() + (l.vtepMac() != null ? " VtepMAC " + l.vtepMac() : "");
-        Optional<Evidence> e = source.find(null, "leases.txt", l.publicIp().toString());
+        Optional<Evidence> e = source.find(null, "leases.txt", l.publicIp().toString())
+                .or(() -> source.find(null, "nodes.json", "/public-ip\"", "\"" + l.publicIp() + "\"")); // --kube-subnet-mgr: node annotations
         return e.orElseGet(() -> source.find(null, "leases.txt", l.subnet().network().toString())
                 .orElseGet(() -> new Evidence(source.name(null, "leases.txt"), null, text)));
     }
@@ -150,6 +151,7 @@ final class Checks {
                     .evidence(absent(f.name(), "addr.txt", "no underlay (eth0) address")).fix("collect ip addr on " + f.name()));
             return;
         }
+        if (f.ownLeases().isEmpty() && announcedElsewhere(f) != null) return; // PUBLIC_IP_CONFLICT names it
         if (f.ownLeases().isEmpty()) {
             Draft d = new Draft(Code.LEASE_MISSING, Severity.CRITICAL, f.name() + " (" + f.primary() + ") holds no lease: no host routes to "
                     + (f.bridges().isEmpty() ? "its pods" : String.join(", ", f.bridgeSubnets().stream().map(Prefix::toString).toList())));
@@ -171,12 +173,37 @@ final class Checks {
         for (IfAddress b : f.bridges()) {
             if (f.ownLeases().stream().anyMatch(l -> l.subnet().contains(b.prefix()))) continue;
             Lease own = f.ownLeases().get(0);
+            if (b.dev().equals("cni0")) {
+                drafts.add(cniBridgeMismatch(f, b, own));
+                continue;
+            }
             Draft d = new Draft(Code.BRIDGE_SUBNET_MISMATCH, Severity.CRITICAL, b.dev() + " of " + f.name() + " is " + b.prefix()
                     + " but its lease is " + own.subnet() + ": flanneld took a new lease and docker was not restarted");
             d.host(f.name()).subnet(b.prefix()).subnet(own.subnet()).evidence(addressLine(f, b)).evidence(leaseLine(own));
             d.fix(on(f, "systemctl restart docker") + "   # docker0 takes " + own.subnet() + " from /run/flannel/subnet.env; pods are re-created in it");
             drafts.add(d);
         }
+    }
+
+    /**
+     * cni0 is not docker's: flannel's CNI plugin gives it the subnet's .1 on the first pod and never changes it. When
+     * the node's subnet changed (a new podCIDR), every new sandbox fails in the bridge plugin ("already has an IP
+     * address different from ...", cited from the kubelet's journal and the pod events when the bundle has them),
+     * so new pods stay in ContainerCreating while the old ones keep their addresses.
+     */
+    private Draft cniBridgeMismatch(HostFacts f, IfAddress b, Lease own) {
+        String want = own.subnet().address(1) + "/" + own.subnet().length();
+        Draft d = new Draft(Code.BRIDGE_SUBNET_MISMATCH, Severity.CRITICAL, "cni0 of " + f.name() + " is " + b.prefix()
+                + " but its lease is " + own.subnet() + ": the node's subnet changed and cni0 kept its old address, so flannel's"
+                + " CNI plugin fails every new pod there (\"cni0\" already has an IP address different from " + want + ")");
+        d.host(f.name()).subnet(b.prefix()).subnet(own.subnet()).evidence(addressLine(f, b)).evidence(leaseLine(own));
+        String needle = "already has an IP address different from " + want;
+        source.find(f.name(), "kubelet.log", needle).ifPresent(d::evidence);
+        source.find(null, "events.txt", needle).ifPresent(d::evidence);
+        d.fix(on(f, "ip link delete cni0") + "   # the CNI plugin re-creates it with " + want + " on the next pod sandbox");
+        d.fix("kubectl delete pod --field-selector spec.nodeName=" + f.name() + "   # the pods still in " + b.prefix()
+                + " are re-created in " + own.subnet() + " (no host routes to the old subnet)");
+        return d;
     }
 
     /**
@@ -377,6 +404,18 @@ final class Checks {
             drafts.add(d);
         }
         for (HostFacts f : hosts) {
+            Lease away = announcedElsewhere(f);
+            if (away == null) continue;
+            Draft d = new Draft(Code.PUBLIC_IP_CONFLICT, Severity.CRITICAL, "lease " + away.subnet() + " (the podCIDR of node " + f.name()
+                    + ") announces PublicIP " + away.publicIp() + ", an address no host has; " + f.name() + " is "
+                    + f.node().internalIp() + ": the other hosts send its VXLAN frames nowhere");
+            d.host(f.name()).subnet(away.subnet()).evidence(leaseLine(away));
+            source.find(null, "nodes.json", "/public-ip-overwrite\"").ifPresent(d::evidence);
+            d.fix("kubectl annotate node " + f.name() + " flannel.alpha.coreos.com/public-ip-overwrite-   # or set it to " + f.node().internalIp());
+            d.fix(on(f, "restart flanneld (the kube-flannel pod, or k3s)") + "   # it annotates the node with public-ip " + f.node().internalIp());
+            drafts.add(d);
+        }
+        for (HostFacts f : hosts) {
             if (f.node() == null || f.node().internalIp() == null) continue;
             for (Lease l : f.ownLeases()) {
                 if (l.publicIp().equals(f.node().internalIp()) || byIp.get(l.publicIp()).size() > 1) continue;
@@ -387,6 +426,21 @@ final class Checks {
                         .fix(on(f, "start flanneld with --iface naming the interface of " + f.node().internalIp() + ", then systemctl restart flanneld")));
             }
         }
+    }
+
+    /**
+     * The lease of this node's podCIDR when it announces a PublicIP that no host of the snapshot has (the kube subnet
+     * manager's public-ip-overwrite set to a wrong address): the lease is this node's, under an address nobody answers.
+     */
+    private Lease announcedElsewhere(HostFacts f) {
+        if (cluster.leases() == null || f.node() == null || f.node().podCidr() == null || f.node().internalIp() == null
+                || !f.ownLeases().isEmpty()) return null;
+        for (Lease l : cluster.leases()) {
+            if (!l.subnet().equals(f.node().podCidr())) continue;
+            boolean someonesAddress = hosts.stream().anyMatch(h -> h.underlay().contains(l.publicIp()));
+            return someonesAddress ? null : l;
+        }
+        return null;
     }
 
     private void mtu(HostFacts f) {

@@ -80,6 +80,8 @@ public final class OverlayAgent implements AutoCloseable {
     private final Map<Prefix, Lease> leases = new TreeMap<>();
     private SubnetManager manager;
     private VxlanBackend backend;
+    /** The host-gw backend when the network config says {@code "Type":"host-gw"} (then no VXLAN device is made). */
+    private dev.kubepath.flannel.hostgw.HostGwBackend hostGw;
     private SubnetRegistry.LeaseWatch watch;
     private volatile State state = State.STARTING;
     private boolean needResync = true;
@@ -172,8 +174,10 @@ public final class OverlayAgent implements AutoCloseable {
                 new IllegalStateException(host.name() + ": underlay device " + settings.underlayDev() + " not found"));
         IfAddress addr = now.addresses().stream().filter(a -> a.dev().equals(under.name())).findFirst().orElseThrow(() ->
                 new IllegalStateException(host.name() + ": underlay device " + under.name() + " has no IPv4 address"));
-        backend = new VxlanBackend(config, new Underlay(under.name(), addr.ip(), addr.prefix(), under.mtu()));
-        Mac mac = backend.vtepMac(now, Mac.randomLocal(random));
+        Underlay underlay = new Underlay(under.name(), addr.ip(), addr.prefix(), under.mtu());
+        backend = new VxlanBackend(config, underlay);
+        hostGw = "host-gw".equals(config.backendType()) ? new dev.kubepath.flannel.hostgw.HostGwBackend(config, underlay, log) : null;
+        Mac mac = hostGw != null ? null : backend.vtepMac(now, Mac.randomLocal(random)); // host-gw leases have no BackendData
         SubnetManager m = new SubnetManager(registry, config, addr.ip(), mac, clock, random, settings.lease(), log);
         m.acquire(previous);
         manager = m;
@@ -183,7 +187,7 @@ public final class OverlayAgent implements AutoCloseable {
     private void writeSubnetEnv() {
         FlannelConfig c = manager.config();
         subnetEnv = new SubnetEnv(c.network(), manager.lease().orElseThrow().subnet(),
-                backend.deviceLink(null).mtu(), settings.ipMasq());
+                hostGw != null ? hostGw.mtu() : backend.deviceLink(null).mtu(), settings.ipMasq());
         previous = Optional.of(subnetEnv);
         subnetEnvSink.accept(subnetEnv);
     }
@@ -237,8 +241,9 @@ public final class OverlayAgent implements AutoCloseable {
     /** Computes the desired state from the current view and applies the diff to the host. */
     private void reconcile() {
         Lease own = manager.lease().orElseThrow();
-        DesiredState want = backend.desired(own, leases.values());
-        backend.reconcile(host, want);
+        DesiredState want = hostGw != null ? hostGw.desired(own, leases.values()) : backend.desired(own, leases.values());
+        if (hostGw != null) hostGw.reconcile(host, want);
+        else backend.reconcile(host, want);
         lastDesired = want;
         dirty = false;
         for (var l : reconcileListeners) l.accept(want);

@@ -181,10 +181,24 @@ public final class BundleReader {
             problems.addAll(resolved.problems());
             services = resolved.value();
         }
-        FlannelConfig flannel = parse(dir, false, "flannel network config", List.of("flannel-config.json"),
-                List.of(FlannelConfigJson::parse));
-        List<Lease> leases = parse(dir, true, "flannel subnet leases", "leases.txt", LeasesText::parse);
+        FlannelConfig flannel = parse(dir, false, "flannel network config", List.of("flannel-config.json", "kube-flannel-cfg.json"),
+                List.of(FlannelConfigJson::parse, FlannelConfigJson::fromConfigMap));
+        List<Lease> leases = Files.isRegularFile(dir.resolve("leases.txt")) || !kubeSubnetManager(dir)
+                ? parse(dir, true, "flannel subnet leases", "leases.txt", LeasesText::parse)
+                : kubeLeases(dir.resolve("nodes.json"));
         return new Cluster(orEmpty(nodes), orEmpty(pods), orEmpty(services), orEmpty(endpoints), flannel, leases, null);
+    }
+
+    /** flannel with --kube-subnet-mgr keeps no leases in etcd: its nodes' annotations in nodes.json are the leases. */
+    private static boolean kubeSubnetManager(Path dir) {
+        String nodes = raw(dir.resolve("nodes.json"));
+        return nodes != null && nodes.contains("/kube-subnet-manager\"");
+    }
+
+    private List<Lease> kubeLeases(Path nodesJson) {
+        Parsed<List<Lease>> p = LeasesText.parse(rel(nodesJson), text(nodesJson));
+        problems.addAll(p.problems());
+        return p.value();
     }
 
     private static <T> List<T> orEmpty(List<T> l) {
@@ -233,10 +247,11 @@ public final class BundleReader {
     }
 
     private static final String SUBNET_ENV = "subnet.env";
+    /** Besides the facets: flanneld's subnet.env, and the kubelet's failed sandboxes (read by the doctor as evidence). */
     private static final List<String> HOST_FILES = Stream.concat(HostFacets.ALL.stream().map(HostFacets.Entry::file),
-            Stream.of(SUBNET_ENV)).toList();
+            Stream.of(SUBNET_ENV, "kubelet.log")).toList();
     private static final List<String> CLUSTER_FILES = List.of("nodes.json", "nodes.txt", "pods.json", "pods.txt",
-            "services.json", "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "leases.txt");
+            "services.json", "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "kube-flannel-cfg.json", "leases.txt", "events.txt");
 
     /** A misspelt file name would silently leave a facet unknown, so files the format does not name are reported. */
     private void reportUnexpected(Path dir, List<String> expected) {

@@ -26,6 +26,30 @@ public final class FlannelConfigJson {
         }
     }
 
+    /**
+     * {@code kubectl -n kube-flannel get cm kube-flannel-cfg -o json}: the network config is the ConfigMap's
+     * {@code data["net-conf.json"]}, which flanneld with --kube-subnet-mgr reads from /etc/kube-flannel/net-conf.json.
+     */
+    public static Parsed<FlannelConfig> fromConfigMap(String file, String text) {
+        Problems problems = new Problems(file);
+        JsonNode root = Json.read(problems, text);
+        int line = IpRouteJson.firstLine(text);
+        if (root == null) return problems.result(null);
+        String netConf = Json.text(root.path("data"), "net-conf.json");
+        if (netConf == null) {
+            problems.add(line, "ConfigMap " + root.path("metadata").path("name").asText("?") + " has no data.net-conf.json");
+            return problems.result(null);
+        }
+        try {
+            return problems.result(config(LeasesText.MAPPER.readTree(netConf)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            problems.add(line, "data.net-conf.json is not JSON: " + e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            problems.add(line, e);
+        }
+        return problems.result(null);
+    }
+
     public static FlannelConfig config(JsonNode root) {
         if (!root.isObject()) throw new IllegalArgumentException("flannel config is not a JSON object");
         String net = Json.text(root, "Network");

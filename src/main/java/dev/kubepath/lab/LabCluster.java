@@ -5,6 +5,8 @@ import dev.kubepath.flannel.ManualClock;
 import dev.kubepath.flannel.NetworkConfigs;
 import dev.kubepath.flannel.etcd.EtcdProcess;
 import dev.kubepath.flannel.etcd.EtcdV2Registry;
+import dev.kubepath.flannel.kube.KubeNodes;
+import dev.kubepath.flannel.kube.NodeCidrAllocator;
 import dev.kubepath.flannel.registry.EmbeddedRegistry;
 import dev.kubepath.flannel.registry.SubnetRegistry;
 import dev.kubepath.host.linux.CommandResult;
@@ -22,8 +24,12 @@ import java.util.List;
  * Closing it removes every namespace and process and stops etcd.
  */
 public final class LabCluster implements AutoCloseable {
-    /** ETCD: a real etcd, v2 API (the seed's); ETCD_V3: its v3 key space; EMBEDDED: the in-process registry. */
-    public enum RegistryKind { ETCD, ETCD_V3, EMBEDDED;
+    /**
+     * ETCD: a real etcd, v2 API (the seed's); ETCD_V3: its v3 key space; EMBEDDED: the in-process registry; KUBE:
+     * flanneld --kube-subnet-mgr against the lab's API server, which is the control plane's own object, in process
+     * (the lab serves no Kubernetes HTTP API): leases are its node annotations.
+     */
+    public enum RegistryKind { ETCD, ETCD_V3, EMBEDDED, KUBE;
         public static RegistryKind defaultKind() {
             return EtcdProcess.available() ? ETCD : EMBEDDED;
         }
@@ -50,6 +56,9 @@ public final class LabCluster implements AutoCloseable {
                 etcd = EtcdProcess.start();
                 registry = registryKind == RegistryKind.ETCD ? new EtcdV2Registry(List.of(etcd.clientUrl()))
                         : new dev.kubepath.flannel.etcd.EtcdV3Registry(List.of(etcd.clientUrl()));
+            } else if (registryKind == RegistryKind.KUBE) {
+                var f = NetworkConfigs.parse(spec.flannelConfig());
+                registry = new KubeNodes(new NodeCidrAllocator(f.network(), f.subnetLen()));
             } else {
                 registry = new EmbeddedRegistry(clock);
             }

@@ -1,6 +1,9 @@
 package dev.kubepath.lab;
 
+import dev.kubepath.cluster.FlannelCni;
+import dev.kubepath.cluster.KubeObjects;
 import dev.kubepath.cluster.SimCluster;
+import dev.kubepath.flannel.kube.KubeNodes;
 import dev.kubepath.flannel.registry.LeaseJson;
 import dev.kubepath.host.linux.CommandResult;
 import dev.kubepath.model.Daemon;
@@ -37,6 +40,8 @@ public final class LabCollect {
                 for (Daemon d : Daemon.values()) units.append(d.unit()).append(' ').append(c.unit(host, d).word()).append('\n');
                 Files.writeString(dir.resolve("units.txt"), units);
                 Files.writeString(dir.resolve("ipvs.txt"), Ipvsadm.listNumeric(kernel.virtualServers()));
+                List<String> kubelet = c.podEvents().journal(host);
+                if (!kubelet.isEmpty()) Files.writeString(dir.resolve("kubelet.log"), String.join("\n", kubelet) + "\n");
                 if (!Files.exists(dir.resolve("iptables.txt"))) Files.writeString(dir.resolve("iptables.txt"), IptablesSave.render(kernel.chains()));
             }
             Path cluster = Files.createDirectories(out.resolve("cluster"));
@@ -44,6 +49,13 @@ public final class LabCollect {
             Files.writeString(cluster.resolve("nodes.txt"), shell.run("kubectl get nodes -o wide"));
             Files.writeString(cluster.resolve("pods.txt"), shell.run("kubectl get pods -o wide"));
             Files.writeString(cluster.resolve("services.txt"), shell.run("kubectl get svc"));
+            if (!c.podEvents().all().isEmpty()) Files.writeString(cluster.resolve("events.txt"), shell.run("kubectl get events -A"));
+            if (c.registry() instanceof KubeNodes kube) { // --kube-subnet-mgr: leases are node annotations, no etcd
+                Files.writeString(cluster.resolve("nodes.json"), KubeObjects.nodesJson(c.api(), kube));
+                Files.writeString(cluster.resolve("kube-flannel-cfg.json"),
+                        KubeObjects.flannelConfigMapJson(kube.getConfig().orElseThrow(), FlannelCni.CNI_CONF));
+                return;
+            }
             c.registry().getConfig().ifPresent(json -> write(cluster.resolve("flannel-config.json"), json + "\n"));
             StringBuilder leases = new StringBuilder();
             for (Lease l : c.registry().getLeases().leases()) {

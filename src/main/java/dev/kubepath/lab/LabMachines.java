@@ -29,7 +29,8 @@ public final class LabMachines implements Machines {
     private final Underlay underlay;
     private final Prefix podNetwork;
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
-    private boolean gateway;
+    /** The gateway addresses already on br0: one per underlay subnet, each answering ARP and routing nothing. */
+    private final java.util.Set<dev.kubepath.net.Ipv4> gateways = new java.util.HashSet<>();
 
     /** @param podNetwork flannel's Network: kube-proxy does not masquerade service traffic from it. */
     public LabMachines(Lab lab, Prefix podNetwork) {
@@ -54,10 +55,7 @@ public final class LabMachines implements Machines {
 
     @Override
     public synchronized HostNetwork boot(SimCluster.HostSpec spec, Host fresh) {
-        if (!gateway && spec.gateway() != null) {
-            underlay.gateway(spec.gateway(), spec.prefixLength());
-            gateway = true;
-        }
+        if (spec.gateway() != null && gateways.add(spec.gateway())) underlay.gateway(spec.gateway(), spec.prefixLength());
         Netns ns = lab.namespace(spec.name());
         underlay.attach(ns, "eth0", spec.ip(), spec.prefixLength(), spec.ethMac());
         LinuxHost linux = new LinuxHost(spec.name(), ns, podNetwork);

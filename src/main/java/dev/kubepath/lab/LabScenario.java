@@ -60,7 +60,8 @@ public final class LabScenario {
         if (file.spec().hosts().size() > MAX_HOSTS) {
             throw new dev.kubepath.ingest.InputException(file.file() + ": " + file.spec().hosts().size() + " hosts; the lab runs at most " + MAX_HOSTS);
         }
-        LabCluster.RegistryKind kind = registry == LabCluster.RegistryKind.ETCD && file.registry() == ClusterFile.Registry.ETCD_V3
+        LabCluster.RegistryKind kind = file.registry() == ClusterFile.Registry.KUBE ? LabCluster.RegistryKind.KUBE
+                : registry == LabCluster.RegistryKind.ETCD && file.registry() == ClusterFile.Registry.ETCD_V3
                 ? LabCluster.RegistryKind.ETCD_V3 : registry;
         LabCluster lab = LabCluster.create(file.spec(), kind);
         try {

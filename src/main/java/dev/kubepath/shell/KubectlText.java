@@ -72,7 +72,8 @@ final class KubectlText {
             case "pods", "pod", "po" -> show(g, podRows(g), pods(g).stream().map(KubectlObjects::pod).toList(), true);
             case "svc", "service", "services" -> show(g, serviceRows(g), services(g).stream().map(KubectlObjects::service).toList(), true);
             case "ep", "endpoints" -> show(g, endpointRows(g), endpoints(g).stream().map(KubectlObjects::endpoints).toList(), true);
-            case "events", "ev", "event", "cm", "configmap", "configmaps", "endpointslices", "endpointslice", "ds", "daemonset", "daemonsets" ->
+            case "events", "ev", "event" -> events();
+            case "cm", "configmap", "configmaps", "endpointslices", "endpointslice", "ds", "daemonset", "daemonsets" ->
                     throw new ToolError("kubepath shell: kubectl get " + g.kind() + " is not simulated (the simulated API server holds nodes, pods, "
                             + "services and endpoints)\n", 1);
             default -> throw new ToolError("error: the server doesn't have a resource type \"" + g.kind() + "\"\n", 1);
@@ -150,8 +151,11 @@ final class KubectlText {
     }
 
     private String age(String key) {
-        Instant now = cluster.clock().instant();
-        Duration d = Duration.between(cluster.created(key), now);
+        return human(Duration.between(cluster.created(key), cluster.clock().instant()));
+    }
+
+    /** kubectl's short duration (HumanDuration, coarsened as kubectl's AGE column is). */
+    private static String human(Duration d) {
         if (d.toDays() >= 2) return d.toDays() + "d";
         if (d.toHours() >= 2) return d.toHours() + "h";
         if (d.toMinutes() >= 2) return d.toMinutes() + "m";
@@ -182,11 +186,57 @@ final class KubectlText {
         for (Pod p : pods(g)) {
             rowNamespace.add(p.namespace());
             boolean running = "Running".equals(p.phase());
-            List<String> r = new ArrayList<>(List.of(p.name(), running ? "1/1" : "0/1", p.phase(), String.valueOf(p.restarts()), age("pod/" + p.name())));
+            List<String> r = new ArrayList<>(List.of(p.name(), running ? "1/1" : "0/1", status(p), String.valueOf(p.restarts()), age("pod/" + p.name())));
             if (wide) r.addAll(List.of(p.ip() == null ? "<none>" : p.ip().toString(), p.node() == null ? "<none>" : p.node(), "<none>", "<none>"));
             rows.add(r);
         }
         return rows;
+    }
+
+    /** A scheduled pod whose sandbox is not up yet shows its container's waiting reason, as kubectl does. */
+    private static String status(Pod p) {
+        return "Pending".equals(p.phase()) && p.node() != null ? "ContainerCreating" : p.phase();
+    }
+
+    /** kubectl describe pod NAME: the header lines that matter here, and the kubelet's events. */
+    String describePod(String name) {
+        Pod p = cluster.api().pods().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+        if (p == null) return "Error from server (NotFound): pods \"" + name + "\" not found\n";
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(java.util.Locale.ROOT, "%-18s%s%n", "Name:", p.name()));
+        sb.append(String.format(java.util.Locale.ROOT, "%-18s%s%n", "Namespace:", p.namespace()));
+        String nodeIp = cluster.api().nodes().stream().filter(n -> n.name().equals(p.node())).map(n -> "/" + n.internalIp()).findFirst().orElse("");
+        sb.append(String.format(java.util.Locale.ROOT, "%-18s%s%n", "Node:", p.node() == null ? "<none>" : p.node() + nodeIp));
+        sb.append(String.format(java.util.Locale.ROOT, "%-18s%s%n", "Status:", p.phase()));
+        sb.append(String.format(java.util.Locale.ROOT, "%-18s%s%n", "IP:", p.ip() == null ? "" : p.ip()));
+        var events = cluster.podEvents().of(p.key());
+        if (events.isEmpty()) return sb.append("Events:           <none>\n").toString();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("Type", "Reason", "Age", "From", "Message"));
+        rows.add(List.of("----", "------", "----", "----", "-------"));
+        Instant now = cluster.clock().instant();
+        for (var e : events) {
+            String age = human(Duration.between(e.last(), now));
+            if (e.count() > 1) age += " (x" + e.count() + " over " + human(Duration.between(e.first(), now)) + ")";
+            rows.add(List.of(e.type(), e.reason(), age, "kubelet", e.message()));
+        }
+        sb.append("Events:\n");
+        for (String line : table(rows).split("\n")) sb.append("  ").append(line).append('\n');
+        return sb.toString();
+    }
+
+    /** kubectl get events -A: the kubelet's Warning events, oldest first. */
+    private String events() {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("NAMESPACE", "LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"));
+        Instant now = cluster.clock().instant();
+        for (var e : cluster.podEvents().all()) {
+            int slash = e.podKey().indexOf('/');
+            rows.add(List.of(e.podKey().substring(0, slash), human(Duration.between(e.last(), now)), e.type(), e.reason(),
+                    "pod/" + e.podKey().substring(slash + 1), e.message()));
+        }
+        if (rows.size() == 1) return "No resources found\n";
+        return table(rows);
     }
 
     private List<List<String>> serviceRows(Get g) {

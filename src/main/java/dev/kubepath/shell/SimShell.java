@@ -423,9 +423,15 @@ public final class SimShell {
             cluster.settle();
             return out;
         }
+        if (a.length >= 4 && a[1].equals("describe") && List.of("pod", "pods", "po").contains(a[2])) return kubectl.describePod(a[3]);
+        if (a.length >= 3 && a[1].equals("get") && List.of("nodes", "node", "no").contains(a[2])
+                && cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes k
+                && (String.join(" ", a).contains("-o json") || Arrays.asList(a).contains("-ojson"))) {
+            return dev.kubepath.cluster.KubeObjects.nodesJson(cluster.api(), k); // with flannel's annotations
+        }
         if (a.length >= 2 && a[1].equals("get")) return kubectl.get(Arrays.asList(a).subList(2, a.length));
-        return "kubectl: this shell knows get nodes|pods|svc|ep [NAME] [-n NS|-A] [-l SELECTOR] [-o wide|json|yaml], apply -f FILE, "
-                + "delete svc|deployment|pod NAME\n";
+        return "kubectl: this shell knows get nodes|pods|svc|ep|events [NAME] [-n NS|-A] [-l SELECTOR] [-o wide|json|yaml], "
+                + "describe pod NAME, apply -f FILE, delete svc|deployment|pod NAME\n";
     }
 
     /** Injects one of the faults real clusters suffer (docs/simulation.md). */

@@ -103,8 +103,8 @@ class ClusterFileTest {
         assertBad(dir, good.replace("    address: 192.168.10.23/24\n", "    address: 192.168.10.23/24\n    subnet: 10.244.12.0/24\n")
                 .replace("    address: 192.168.10.22/24\n", "    address: 192.168.10.22/24\n    subnet: 10.244.12.0/24\n"), 26, "overlaps web2's 10.244.12.0/24");
         assertBad(dir, good.replace("serviceCidr: 10.96.0.0/16", "serviceCidr: 10.244.0.0/12"), 6, "overlaps flannel's Network");
-        assertBad(dir, good.replace("kind: Cluster", "kind: Cluster\nruntime: containerd"), 4, "containerd");
-        assertBad(dir, good.replace("\"Type\":\"vxlan\",\"VNI\":4096,\"Port\":4789", "\"Type\":\"host-gw\""), 9, "'host-gw' is not simulated");
+        assertBad(dir, good.replace("kind: Cluster", "kind: Cluster\nruntime: cri-o"), 4, "unknown runtime 'cri-o' (expected docker or containerd)");
+        assertBad(dir, good.replace("\"Type\":\"vxlan\",\"VNI\":4096,\"Port\":4789", "\"Type\":\"udp\""), 9, "'udp' is not simulated");
         assertBad(dir, good.replace("at: 30h", "at: 1h"), 32, "comes before the previous entry's time");
         assertBad(dir, good.replace("on web2: systemctl restart docker", "on web2: systemctl reload docker"), 35, "is not 'on HOST: systemctl");
         Files.writeString(dir.resolve("web.yaml"), Files.readString(dir.resolve("web.yaml")).replace("type: NodePort", "type: NodePort\n  externalTrafficPolicy: Local"));

@@ -20,6 +20,14 @@ public interface SubnetRegistry extends AutoCloseable {
 
     LeaseSnapshot getLeases();
 
+    /**
+     * The subnet this registry assigns to the caller, where the agent does not choose: the kube subnet manager's
+     * node {@code spec.podCIDR}. Empty for etcd and the embedded registry, where the agent picks a free subnet.
+     */
+    default Optional<Prefix> assignedSubnet() {
+        return Optional.empty();
+    }
+
     Optional<Lease> getLease(Prefix subnet);
 
     /**

@@ -85,6 +85,12 @@ public final class SubnetManager {
      * the previous subnet.env when free; else a random one of the first 100 free subnets.
      */
     public Lease acquire(Optional<SubnetEnv> previous) {
+        Optional<Prefix> assigned = registry.assignedSubnet();
+        if (assigned.isPresent()) { // --kube-subnet-mgr: the controller manager chose; flannel annotates the node
+            lease = registry.createLease(mine(assigned.get()), options.ttl()).orElseThrow();
+            log.accept("Acquired lease (ip: " + lease.publicIp() + " " + lease.subnet() + ") from node podCIDR");
+            return lease;
+        }
         for (int attempt = 0; attempt < 10; attempt++) {
             LeaseSnapshot snap = registry.getLeases();
             for (Lease l : snap.leases()) {

@@ -1,0 +1,44 @@
+package dev.kubepath.cluster;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kubelet's Warning events on pods (what {@code kubectl describe pod} lists under Events) and the lines it logs
+ * to its journal, per node. Repeats are counted, as the API server aggregates similar events ("x17 over 4m").
+ */
+public final class PodEvents {
+    /** One event: its reason and message, how often it happened, first and last time. */
+    public record Event(String podKey, String node, String type, String reason, String message, int count, Instant first, Instant last) {}
+
+    private final Map<String, Event> events = new LinkedHashMap<>();
+    private final Map<String, List<String>> journals = new LinkedHashMap<>();
+
+    /** Events of one pod and reason are one event, counted, with the latest message (each sandbox has its own id). */
+    public synchronized void warning(String podKey, String node, String reason, String message, Instant now) {
+        String key = podKey + "\u0000" + reason;
+        Event e = events.get(key);
+        events.put(key, e == null ? new Event(podKey, node, "Warning", reason, message, 1, now, now)
+                : new Event(podKey, node, e.type(), reason, message, e.count() + 1, e.first(), now));
+    }
+
+    public synchronized void journal(String node, String line) {
+        journals.computeIfAbsent(node, k -> new ArrayList<>()).add(line);
+    }
+
+    public synchronized List<Event> of(String podKey) {
+        return events.values().stream().filter(e -> e.podKey().equals(podKey)).toList();
+    }
+
+    public synchronized List<Event> all() {
+        return List.copyOf(events.values());
+    }
+
+    /** The kubelet's journal lines on {@code node}, oldest first. */
+    public synchronized List<String> journal(String node) {
+        return List.copyOf(journals.getOrDefault(node, List.of()));
+    }
+}
