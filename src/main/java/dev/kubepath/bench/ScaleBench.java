@@ -43,24 +43,26 @@ public final class ScaleBench implements Benchmark {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         out.printf(Locale.ROOT, "heap max %d MB, %d cores, load average %.1f at start%n", Runtime.getRuntime().maxMemory() >> 20,
                 Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
-        out.printf(Locale.ROOT, "%-7s %-9s %-10s %-10s %-12s %-10s %-12s %-9s %-16s %s%n", "nodes", "services", "build s", "matrix s", "matrix MB",
-                "doctor s", "doctor MB", "doc/mat", "failing flows", "findings");
+        out.printf(Locale.ROOT, "%-7s %-9s %-9s %-9s %-9s %-10s %-9s %-9s %-10s %-8s %-8s %-14s %s%n", "nodes", "services", "build s", "matrix s",
+                "mat CPU", "matrix MB", "doctor s", "doc CPU", "doctor MB", "doc/mat", "CPU d/m", "failing flows", "findings");
         for (int n : sizes) {
             long tb = System.nanoTime();
             Snapshot s = Synthetic.build(new Synthetic.Spec(n, pods, n * servicesPerNode, endpoints, 42, FAULTS));
             double build = (System.nanoTime() - tb) / 1e9;
-            long t0 = System.nanoTime();
             resetPeak();
+            long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
             Summary m = ReachabilityMatrix.of(s).summarize(ReachabilityMatrix.Progress.NONE);
-            double matrix = (System.nanoTime() - t0) / 1e9;
+            double matrix = (System.nanoTime() - t0) / 1e9, matrixCpu = (os.getProcessCpuTime() - c0) / 1e9;
             long matrixMb = peakMb();
             resetPeak();
-            long t1 = System.nanoTime();
+            long t1 = System.nanoTime(), c1 = os.getProcessCpuTime();
             Report r = Doctor.examine(s);
-            double doctor = (System.nanoTime() - t1) / 1e9;
+            double doctor = (System.nanoTime() - t1) / 1e9, doctorCpu = (os.getProcessCpuTime() - c1) / 1e9;
             long doctorMb = peakMb();
-            out.printf(Locale.ROOT, "%-7d %-9d %-10.2f %-10.2f %-12d %-10.2f %-12d %-9.2f %-16d %d (%s)%n", n, n * servicesPerNode,
-                    build, matrix, matrixMb, doctor, doctorMb, doctor / matrix, r.failing(), r.findings().size(), r.verdict());
+            // process CPU beside wall time: on a machine shared with other work the CPU a run took varies less
+            out.printf(Locale.ROOT, "%-7d %-9d %-9.2f %-9.2f %-9.2f %-10d %-9.2f %-9.2f %-10d %-8.2f %-8.2f %-14d %d (%s)%n", n, n * servicesPerNode,
+                    build, matrix, matrixCpu, matrixMb, doctor, doctorCpu, doctorMb, doctor / matrix, doctorCpu / matrixCpu, r.failing(),
+                    r.findings().size(), r.verdict());
             if (m.flows() != r.totalFlows()) out.printf(Locale.ROOT, "  the doctor counted %d flows, the matrix %d%n", r.totalFlows(), m.flows());
             s = null;
             System.gc();
