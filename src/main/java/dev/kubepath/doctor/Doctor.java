@@ -77,7 +77,12 @@ public final class Doctor {
 
     /** As {@link #examine(java.nio.file.Path, Snapshot)}, with the FLANNEL_SUBNET of each host's subnet.env. */
     public static Report examine(java.nio.file.Path source, Snapshot snapshot, Map<String, Prefix> flannelSubnets) {
-        return new Doctor(snapshot, FileEvidence.of(source, snapshot), DEFAULT_PER_FLOW_LIMIT).subnetEnvs(flannelSubnets).run();
+        return examine(source, snapshot, flannelSubnets, ReachabilityMatrix.Progress.NONE);
+    }
+
+    /** The same, telling {@code progress} how many hosts' flows are counted (a progress bar on a terminal). */
+    public static Report examine(java.nio.file.Path source, Snapshot snapshot, Map<String, Prefix> flannelSubnets, ReachabilityMatrix.Progress progress) {
+        return new Doctor(snapshot, FileEvidence.of(source, snapshot), DEFAULT_PER_FLOW_LIMIT, progress).subnetEnvs(flannelSubnets).run();
     }
 
     public static Report examine(Snapshot snapshot, EvidenceSource source) {

@@ -46,9 +46,11 @@ public final class Topology {
      * A cluster of thousands of hosts has millions of pairs: its page shows the doctor's findings for them instead.
      */
     static Map<String, Object> json(Snapshot s, boolean pairs) {
-        List<Vtep> vteps = s.hosts().stream().map(Topology::vtep).toList();
+        List<Vtep> vteps = s.hosts().stream().map(h -> vtep(h, pairs)).toList();
         Map<Ipv4, Vtep> byUnderlay = new HashMap<>();
         for (Vtep v : vteps) if (v.underlay() != null) byUnderlay.putIfAbsent(v.underlay(), v);
+        Map<Ipv4, List<Lease>> leasesByIp = new HashMap<>(); // a host's own leases: those on its underlay address
+        if (s.cluster().leases() != null) for (Lease l : s.cluster().leases()) leasesByIp.computeIfAbsent(l.publicIp(), k -> new ArrayList<>()).add(l);
         Map<String, Node> nodes = new HashMap<>();
         for (Node n : s.cluster().nodes()) nodes.putIfAbsent(n.name(), n);
         List<Lease> leases = s.cluster().leases();
@@ -61,7 +63,7 @@ public final class Topology {
         Map<String, Integer> index = new HashMap<>();
         for (Vtep v : vteps) {
             index.put(v.host().name(), hosts.size());
-            hosts.add(hostJson(v, leases, vteps, nodes, pairs));
+            hosts.add(hostJson(v, leases, leasesByIp, vteps, nodes, pairs));
         }
         out.put("hosts", hosts);
 
@@ -105,7 +107,8 @@ public final class Topology {
         return out;
     }
 
-    private static Vtep vtep(Host h) {
+    /** {@code pairs}: index its routes, neighbours and FDB entries for the tunnel checks (5,000 each on a big cluster: skipped). */
+    private static Vtep vtep(Host h, boolean pairs) {
         Ipv4 underlay = null, vxAddr = null;
         Prefix bridge = null;
         IfAddress bridgeAddr = null;
@@ -118,14 +121,19 @@ public final class Topology {
                 underlay = x.local();
             }
         }
-        for (IfAddress a : h.addresses()) {
-            Link l = h.link(a.dev()).orElse(null);
-            if (l == null) continue;
-            switch (l.kind()) {
-                case LinkKind.Ethernet e -> { if (underlay == null) underlay = a.ip(); }
-                case LinkKind.Bridge b -> { if (bridge == null) { bridge = a.prefix(); bridgeAddr = a; } }
-                case LinkKind.Vxlan x -> { if (vxAddr == null) vxAddr = a.ip(); }
-                default -> { }
+        // a shared part on none of these kinds of device (kube-ipvs0's 10,000 service addresses) is skipped whole
+        for (var part : dev.kubepath.model.SharedList.parts(h.addresses())) {
+            if (!dev.kubepath.model.PartIndex.mayHold(h, part, k -> k instanceof LinkKind.Ethernet || k instanceof LinkKind.Bridge
+                    || k instanceof LinkKind.Vxlan)) continue;
+            for (IfAddress a : part.items()) {
+                Link l = h.link(a.dev()).orElse(null);
+                if (l == null) continue;
+                switch (l.kind()) {
+                    case LinkKind.Ethernet e -> { if (underlay == null) underlay = a.ip(); }
+                    case LinkKind.Bridge b -> { if (bridge == null) { bridge = a.prefix(); bridgeAddr = a; } }
+                    case LinkKind.Vxlan x -> { if (vxAddr == null) vxAddr = a.ip(); }
+                    default -> { }
+                }
             }
         }
         if (underlay == null) {
@@ -133,17 +141,18 @@ public final class Topology {
         }
         // indexed once: a 200-host cluster asks about 39,800 tunnel directions
         Map<Prefix, Route> routes = new HashMap<>();
-        for (Route r : h.routes()) routes.putIfAbsent(r.dst(), r);
+        if (pairs) for (Route r : h.routes()) routes.putIfAbsent(r.dst(), r);
         Map<Ipv4, Neighbour> neighbours = new HashMap<>();
         Map<Mac, FdbEntry> fdb = new HashMap<>();
-        if (vxDev != null) {
+        if (pairs && vxDev != null) {
             for (Neighbour n : h.neighbours()) if (vxDev.equals(n.dev())) neighbours.putIfAbsent(n.ip(), n);
             for (FdbEntry f : h.fdb()) if (vxDev.equals(f.dev())) fdb.putIfAbsent(f.mac(), f);
         }
         return new Vtep(h, underlay, bridge, bridgeAddr, vxDev, vxAddr, vxMac, routes, neighbours, fdb);
     }
 
-    private static Map<String, Object> hostJson(Vtep v, List<Lease> leases, List<Vtep> all, Map<String, Node> nodes, boolean pairs) {
+    private static Map<String, Object> hostJson(Vtep v, List<Lease> leases, Map<Ipv4, List<Lease>> leasesByIp, List<Vtep> all, Map<String, Node> nodes,
+                                                boolean pairs) {
         Host h = v.host();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", h.name());
@@ -164,7 +173,7 @@ public final class Topology {
             if (h.daemon(Daemon.FLANNELD) != Daemon.State.ACTIVE) problems.add("flanneld is " + h.daemon(Daemon.FLANNELD).word());
         }
         if (leases != null && v.bridge() != null) {
-            boolean leased = leases.stream().anyMatch(l -> l.subnet().contains(v.bridge().network()) && Objects.equals(l.publicIp(), v.underlay()));
+            boolean leased = leasesByIp.getOrDefault(v.underlay(), List.of()).stream().anyMatch(l -> l.subnet().contains(v.bridge().network()));
             if (!leased) problems.add("missing lease: the registry holds no lease for docker0's " + v.bridge() + " (no other host routes to it)");
         }
         if (pairs && leases != null && v.vxlanDev() != null && h.knows(Facet.ROUTES)) {
