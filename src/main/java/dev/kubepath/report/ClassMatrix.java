@@ -70,8 +70,50 @@ final class ClassMatrix {
         int firstCip = cols.size();
         group(cols, cells, cips, cipCodes, d -> "ClusterIPs", "clusterip", rows.size());
         int lastCip = cols.size();
-        // NodePorts: per class of node, the NodePort of each ClusterIP column's example service (when it has one).
-        // They go frontend by frontend, and within one over the nodes in host order: i = frontend x nodes + node.
+        nodePortColumns(m, rows, hostRow, cols, cells, firstCip, lastCip);
+
+        StringBuilder grid = new StringBuilder(rows.size() * cols.size());
+        for (int r = 0; r < rows.size(); r++) for (char[] col : cells) grid.append(col[r]);
+        Map<String, Map<String, Object>> traces = traces(m.dataPlane(), rows, cols, cells);
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("summary", summary(m, findings, rows.size(), cols.size()));
+        out.put("rows", rows.stream().map(Row::label).toList());
+        out.put("cols", cols.stream().map(Column::label).toList());
+        out.put("cells", grid.toString());
+        Map<String, Object> classes = new LinkedHashMap<>();
+        classes.put("rows", rows.stream().map(r -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("example", r.example());
+            x.put("count", r.hosts().size());
+            x.put("hosts", r.hosts());
+            return x;
+        }).toList());
+        classes.put("cols", cols.stream().map(c -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("kind", c.kind());
+            x.put("brief", c.brief());
+            x.put("example", c.example().label());
+            x.put("identity", c.example().identity());
+            x.put("members", c.members());
+            x.put("note", c.note());
+            return x;
+        }).toList());
+        // where each service's ClusterIP went: the search finds a service by name or address
+        List<List<Object>> serviceList = new ArrayList<>();
+        int[] cipColumn = cipColumns(cipCodes, firstCip);
+        for (int i = 0; i < cips.size(); i++) serviceList.add(List.of(cips.get(i).service(), cips.get(i).address().toString(), cipColumn[i]));
+        classes.put("services", serviceList);
+        out.put("classes", classes);
+        return new Result(out, traces, principle(traces.values()));
+    }
+
+    /**
+     * NodePorts: per class of node, the NodePort of each ClusterIP column's example service (when it has one).
+     * They go frontend by frontend, and within one over the nodes in host order: i = frontend x nodes + node.
+     */
+    private static void nodePortColumns(ReachabilityMatrix m, List<Row> rows, Map<String, Integer> hostRow, List<Column> cols, List<char[]> cells,
+                                        int firstCip, int lastCip) {
         List<String> nodeNames = new ArrayList<>();
         long nodePorts = m.nodePortCount();
         for (long i = 0; i < nodePorts; i++) {
@@ -110,41 +152,6 @@ final class ClassMatrix {
                 }
             }
         }
-
-        StringBuilder grid = new StringBuilder(rows.size() * cols.size());
-        for (int r = 0; r < rows.size(); r++) for (char[] col : cells) grid.append(col[r]);
-        Map<String, Map<String, Object>> traces = traces(m.dataPlane(), rows, cols, cells);
-
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("summary", summary(m, findings, rows.size(), cols.size()));
-        out.put("rows", rows.stream().map(Row::label).toList());
-        out.put("cols", cols.stream().map(Column::label).toList());
-        out.put("cells", grid.toString());
-        Map<String, Object> classes = new LinkedHashMap<>();
-        classes.put("rows", rows.stream().map(r -> {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("example", r.example());
-            x.put("count", r.hosts().size());
-            x.put("hosts", r.hosts());
-            return x;
-        }).toList());
-        classes.put("cols", cols.stream().map(c -> {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("kind", c.kind());
-            x.put("brief", c.brief());
-            x.put("example", c.example().label());
-            x.put("identity", c.example().identity());
-            x.put("members", c.members());
-            x.put("note", c.note());
-            return x;
-        }).toList());
-        // where each service's ClusterIP went: the search finds a service by name or address
-        List<List<Object>> serviceList = new ArrayList<>();
-        int[] cipColumn = cipColumns(cipCodes, firstCip);
-        for (int i = 0; i < cips.size(); i++) serviceList.add(List.of(cips.get(i).service(), cips.get(i).address().toString(), cipColumn[i]));
-        classes.put("services", serviceList);
-        out.put("classes", classes);
-        return new Result(out, traces, principle(traces.values()));
     }
 
     /** The rows: hosts by class, in the order of their first host; named "class N". */
