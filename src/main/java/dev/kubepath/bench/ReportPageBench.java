@@ -1,6 +1,7 @@
 package dev.kubepath.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kubepath.cluster.Synthetic;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.report.Reports;
 
@@ -22,25 +23,32 @@ public final class ReportPageBench implements Benchmark {
 
     @Override
     public String description() {
-        return "a synthetic cluster's report opened in headless Chromium: load-to-rendered and click-to-trace ms (args: [hosts=200] [services=3] [rounds=3])";
+        return "a synthetic cluster's report opened in headless Chromium: load-to-rendered and click-to-trace ms (args: [hosts=200] [services=3] [rounds=3] [faulty=0];"
+                + " faulty=1: 30 pods a node, 5 endpoints a service, every fault kind, the doctor's findings on the page)";
     }
 
     @Override
     public void run(PrintStream out, String... args) throws Exception {
-        ReportBenchmark.Setup setup = ReportBenchmark.Setup.of(args);
-        Snapshot s = setup.cluster();
+        int hosts = Benchmark.intArg(args, 0, 200);
+        int services = Benchmark.intArg(args, 1, 3);
+        int rounds = Benchmark.intArg(args, 2, 3);
+        boolean faulty = Benchmark.intArg(args, 3, 0) == 1;
+        Snapshot s = faulty ? Synthetic.build(new Synthetic.Spec(hosts, 30, services, 5, 42, ScaleBench.FAULTS))
+                : Synthetic.build(new Synthetic.Spec(hosts, 2, services, 2, 7));
+        com.fasterxml.jackson.databind.JsonNode findings = faulty ? new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
+                dev.kubepath.doctor.ReportText.json(dev.kubepath.doctor.Doctor.examine(s))) : null;
         Path dir = Files.createTempDirectory("kubepath-report-page");
         Path html = dir.resolve("report.html");
         try {
             long t0 = System.nanoTime();
-            long bytes = Reports.write(Reports.build(s, s.name(), null), html);
-            out.printf(Locale.ROOT, "%d hosts, %d services: page of %,d bytes built in %.2f s%n", setup.hosts(), setup.services(), bytes, (System.nanoTime() - t0) / 1e9);
+            long bytes = Reports.write(Reports.build(s, s.name(), findings), html);
+            out.printf(Locale.ROOT, "%d hosts, %d services: page of %,d bytes built in %.2f s%n", hosts, services, bytes, (System.nanoTime() - t0) / 1e9);
             out.printf(Locale.ROOT, "%-6s %-18s %-18s%n", "round", "rendered ms", "click->trace ms");
             try (HeadlessChromium browser = new HeadlessChromium(1440, 1000)) {
-                for (int r = 1; r <= setup.rounds(); r++) {
+                for (int r = 1; r <= rounds; r++) {
                     double rendered = browser.open(html, 120_000);
                     browser.evaluate("(() => { window.__clickAt = null; document.addEventListener('mousedown', () => { window.__clickAt = performance.now(); }, {capture: true, once: true}); })()");
-                    JsonNode at = browser.evaluate("(() => { const c = document.querySelector('canvas.grid') || document.querySelector('td.cell');"
+                    JsonNode at = browser.evaluate("(() => { const c = document.querySelector('canvas.grid') || document.querySelector('td.cell.v-timeout') || document.querySelector('td.cell');"
                             + " c.scrollIntoView({block: 'center'}); const b = c.getBoundingClientRect();"
                             + " return c.tagName === 'CANVAS' ? {x: b.left + 1, y: b.top + 1} : {x: b.left + b.width / 2, y: b.top + b.height / 2}; })()");
                     browser.clickAt(at.get("x").asDouble(), at.get("y").asDouble());

@@ -6,6 +6,7 @@ import dev.kubepath.cluster.Synthetic;
 import dev.kubepath.doctor.Doctor;
 import dev.kubepath.doctor.Report;
 import dev.kubepath.model.Snapshot;
+import dev.kubepath.report.Reports;
 
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -30,12 +31,12 @@ public final class ScaleBench implements Benchmark {
 
     @Override
     public String description() {
-        return "doctor vs matrix on faulty synthetic clusters, time and peak heap (args: [nodes,...=500,1000,2000,5000] [podsPerNode=30]"
+        return "matrix, doctor and report on faulty synthetic clusters, time, CPU and peak heap (args: [nodes,...=500,1000,2000,5000] [podsPerNode=30]"
                 + " [servicesPerNode=2] [endpoints=5])";
     }
 
     @Override
-    public void run(PrintStream out, String... args) {
+    public void run(PrintStream out, String... args) throws java.io.IOException {
         int[] sizes = args.length > 0 ? Arrays.stream(args[0].split(",")).mapToInt(Integer::parseInt).toArray() : new int[] {500, 1000, 2000, 5000};
         int pods = Benchmark.intArg(args, 1, 30);
         int servicesPerNode = Benchmark.intArg(args, 2, 2);
@@ -43,28 +44,40 @@ public final class ScaleBench implements Benchmark {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         out.printf(Locale.ROOT, "heap max %d MB, %d cores, load average %.1f at start%n", Runtime.getRuntime().maxMemory() >> 20,
                 Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
-        out.printf(Locale.ROOT, "%-7s %-9s %-10s %-10s %-12s %-10s %-12s %-9s %-16s %s%n", "nodes", "services", "build s", "matrix s", "matrix MB",
-                "doctor s", "doctor MB", "doc/mat", "failing flows", "findings");
+        out.printf(Locale.ROOT, "%-7s %-9s %-9s %-9s %-9s %-10s %-9s %-9s %-10s %-8s %-8s %-9s %-9s %-10s %-8s %-14s %s%n", "nodes", "services", "build s",
+                "matrix s", "mat CPU", "matrix MB", "doctor s", "doc CPU", "doctor MB", "doc/mat", "CPU d/m", "report s", "rep CPU", "report MB",
+                "page MB", "failing flows", "findings");
+        java.nio.file.Path page = java.nio.file.Files.createTempFile("kubepath-scale", ".html");
         for (int n : sizes) {
             long tb = System.nanoTime();
             Snapshot s = Synthetic.build(new Synthetic.Spec(n, pods, n * servicesPerNode, endpoints, 42, FAULTS));
             double build = (System.nanoTime() - tb) / 1e9;
-            long t0 = System.nanoTime();
             resetPeak();
+            long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
             Summary m = ReachabilityMatrix.of(s).summarize(ReachabilityMatrix.Progress.NONE);
-            double matrix = (System.nanoTime() - t0) / 1e9;
+            double matrix = (System.nanoTime() - t0) / 1e9, matrixCpu = (os.getProcessCpuTime() - c0) / 1e9;
             long matrixMb = peakMb();
             resetPeak();
-            long t1 = System.nanoTime();
+            long t1 = System.nanoTime(), c1 = os.getProcessCpuTime();
             Report r = Doctor.examine(s);
-            double doctor = (System.nanoTime() - t1) / 1e9;
+            double doctor = (System.nanoTime() - t1) / 1e9, doctorCpu = (os.getProcessCpuTime() - c1) / 1e9;
             long doctorMb = peakMb();
-            out.printf(Locale.ROOT, "%-7d %-9d %-10.2f %-10.2f %-12d %-10.2f %-12d %-9.2f %-16d %d (%s)%n", n, n * servicesPerNode,
-                    build, matrix, matrixMb, doctor, doctorMb, doctor / matrix, r.failing(), r.findings().size(), r.verdict());
+            // the report as `kubepath report` makes it: the doctor's findings given, the page written
+            var findings = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(r));
+            resetPeak();
+            long t2 = System.nanoTime(), c2 = os.getProcessCpuTime();
+            long bytes = Reports.write(Reports.build(s, "synthetic", (com.fasterxml.jackson.databind.JsonNode) findings), page);
+            double report = (System.nanoTime() - t2) / 1e9, reportCpu = (os.getProcessCpuTime() - c2) / 1e9;
+            long reportMb = peakMb();
+            // process CPU beside wall time: on a machine shared with other work the CPU a run took varies less
+            out.printf(Locale.ROOT, "%-7d %-9d %-9.2f %-9.2f %-9.2f %-10d %-9.2f %-9.2f %-10d %-8.2f %-8.2f %-9.2f %-9.2f %-10d %-8.2f %-14d %d (%s)%n",
+                    n, n * servicesPerNode, build, matrix, matrixCpu, matrixMb, doctor, doctorCpu, doctorMb, doctor / matrix, doctorCpu / matrixCpu,
+                    report, reportCpu, reportMb, bytes / 1e6, r.failing(), r.findings().size(), r.verdict());
             if (m.flows() != r.totalFlows()) out.printf(Locale.ROOT, "  the doctor counted %d flows, the matrix %d%n", r.totalFlows(), m.flows());
             s = null;
             System.gc();
         }
+        java.nio.file.Files.deleteIfExists(page);
         out.printf(Locale.ROOT, "load average %.1f at the end (the machine is shared: compare within this run)%n", os.getSystemLoadAverage());
     }
 

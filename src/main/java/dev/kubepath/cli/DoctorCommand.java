@@ -51,7 +51,9 @@ final class DoctorCommand implements Callable<Integer> {
             }
         } else {
             Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
-            r = Doctor.examine(snapshot, loaded.snapshot(), flannelSubnets(loaded.subnetEnvs()));
+            try (Progress p = Progress.start("doctor", loaded.snapshot().hosts().size())) {
+                r = Doctor.examine(snapshot, loaded.snapshot(), flannelSubnets(loaded.subnetEnvs()), p::stepTo);
+            }
             problems = loaded.problems();
             if (java.nio.file.Files.isDirectory(snapshot)) bundle = new BundleReader.Result(loaded.snapshot(), loaded.problems(), loaded.subnetEnvs());
         }

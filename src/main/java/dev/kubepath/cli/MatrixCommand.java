@@ -6,9 +6,6 @@ import dev.kubepath.analysis.matrix.Flow;
 import dev.kubepath.analysis.matrix.ReachabilityMatrix;
 import dev.kubepath.analysis.matrix.Summary;
 import dev.kubepath.cluster.Snapshots;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -99,29 +96,5 @@ final class MatrixCommand implements Callable<Integer> {
         m.put("verdict", f.verdict().name());
         m.put("endpoints", f.endpoints().name());
         return m;
-    }
-
-    /** A progress bar on standard error, only when a person watches a terminal. */
-    static final class Progress implements AutoCloseable {
-        private final ProgressBar bar;
-
-        private Progress(ProgressBar bar) {
-            this.bar = bar;
-        }
-
-        static Progress start(String task, int max) {
-            if (System.console() == null || max < 200) return new Progress(null);
-            return new Progress(new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setUnit(" hosts", 1)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build());
-        }
-
-        void stepTo(int done, int total) {
-            if (bar != null) bar.stepTo(done);
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) bar.close();
-        }
     }
 }

@@ -36,9 +36,15 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
         PrintWriter err = spec.commandLine().getErr();
-        JsonNode doctor = findings != null ? Inputs.argument("--findings", () -> Reports.readFindings(findings)) : noDoctor ? null
-                : new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(
-                        dev.kubepath.doctor.Doctor.examine(snapshot, loaded.snapshot())));
+        JsonNode doctor;
+        if (findings != null) doctor = Inputs.argument("--findings", () -> Reports.readFindings(findings));
+        else if (noDoctor) doctor = null;
+        else {
+            try (Progress p = Progress.start("doctor", loaded.snapshot().hosts().size())) {
+                doctor = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(
+                        dev.kubepath.doctor.Doctor.examine(snapshot, loaded.snapshot(), java.util.Map.of(), p::stepTo)));
+            }
+        }
         long started = System.nanoTime();
         ReportData data = Reports.build(loaded.snapshot(), snapshot.toString(), doctor);
         long bytes = Reports.write(data, output);

@@ -95,12 +95,16 @@ public final class Inference {
                 b.address(new IfAddress(f.route().dev(), underlay, f.route().dst().length()));
             }
         }
-        for (IfAddress a : h.addresses()) {
-            if (!isPodBridgeName(a.dev()) || h.link(a.dev()).isPresent() || (b != null && b.links.stream().anyMatch(l -> l.name().equals(a.dev())))) continue;
-            if (b == null) b = h.toBuilder();
-            // the MTU is not known: no packet is dropped for its size on an inferred device
-            b.link(new Link(a.dev(), new LinkKind.Bridge(), Link.MTU_UNKNOWN, null, true, null));
-            facts.add(new Fact(Rule.BRIDGE_BY_NAME, h.name(), a.dev() + " is a bridge", List.of(a.dev() + " " + a.ip() + "/" + a.prefixLength())));
+        for (var part : dev.kubepath.model.SharedList.parts(h.addresses())) {
+            // a shared part with no pod bridge's name among its devices (kube-ipvs0's service addresses) is skipped whole
+            if (dev.kubepath.model.PartIndex.devices(part).stream().noneMatch(Inference::isPodBridgeName)) continue;
+            for (IfAddress a : part.items()) {
+                if (!isPodBridgeName(a.dev()) || h.link(a.dev()).isPresent() || (b != null && b.links.stream().anyMatch(l -> l.name().equals(a.dev())))) continue;
+                if (b == null) b = h.toBuilder();
+                // the MTU is not known: no packet is dropped for its size on an inferred device
+                b.link(new Link(a.dev(), new LinkKind.Bridge(), Link.MTU_UNKNOWN, null, true, null));
+                facts.add(new Fact(Rule.BRIDGE_BY_NAME, h.name(), a.dev() + " is a bridge", List.of(a.dev() + " " + a.ip() + "/" + a.prefixLength())));
+            }
         }
         boolean hasVxlan = h.links().stream().anyMatch(Link::isVxlan);
         String vxDev = hasVxlan ? null : flannelRouteDevice(h);

@@ -354,23 +354,26 @@ final class Checks {
         }
         if (vx == null) return;
         java.util.BitSet routed = routed(h, routedAnyKey, r -> true);
-        java.util.Map<Ipv4, Neighbour> neigh = new java.util.HashMap<>();
-        for (Neighbour x : h.neighbours()) if (x.dev().equals(vx.name())) neigh.putIfAbsent(x.ip(), x);
-        java.util.Map<dev.kubepath.net.Mac, FdbEntry> fdb = new java.util.HashMap<>();
-        for (FdbEntry x : h.fdb()) if (x.dev().equals(vx.name())) fdb.putIfAbsent(x.mac(), x);
+        // only the leases whose entries do not agree are visited: the agreeing ones are found part by part of the
+        // shared neighbour and FDB lists (5,000 hosts x 5,000 leases otherwise)
+        List<EntryPart<Neighbour>> neigh = entryParts(h.neighbours(), vx.name(), neighbourKey, true);
+        List<EntryPart<FdbEntry>> fdb = entryParts(h.fdb(), vx.name(), fdbKey, false);
+        java.util.BitSet visit = new java.util.BitSet();
+        if (f.knows(Facet.NEIGHBOURS)) visit.or(disagreeing(neigh, routed));
+        if (f.knows(Facet.FDB)) visit.or(disagreeing(fdb, routed));
         Draft d = null;
         // without a route the missing entries are part of ROUTE_MISSING: flanneld missed the lease altogether
-        for (int i = routed.nextSetBit(0); i >= 0; i = routed.nextSetBit(i + 1)) {
+        for (int i = visit.nextSetBit(0); i >= 0; i = visit.nextSetBit(i + 1)) {
             Lease l = cluster.leases().get(i);
             if (f.ownLeases().contains(l) || l.vtepMac() == null) continue;
             List<Evidence> wrong = new ArrayList<>();
             if (f.knows(Facet.NEIGHBOURS)) {
-                Neighbour n = neigh.get(l.subnet().network());
+                Neighbour n = first(neigh, l.subnet().network());
                 if (n == null) wrong.add(absent(f.name(), "neigh.txt", "no neighbour " + l.subnet().network() + " on " + vx.name()));
                 else if (n.mac() != null && !n.mac().equals(l.vtepMac())) wrong.add(ev(f.name(), "neigh.txt", n.describe(), n.ip().toString()));
             }
             if (f.knows(Facet.FDB)) {
-                FdbEntry e = fdb.get(l.vtepMac());
+                FdbEntry e = first(fdb, l.vtepMac());
                 if (e == null) wrong.add(absent(f.name(), "fdb.txt", "no FDB entry for " + l.vtepMac() + " on " + vx.name()));
                 else if (e.dst() != null && !e.dst().equals(l.publicIp())) wrong.add(ev(f.name(), "fdb.txt", e.describe(), e.mac().toString()));
             }
@@ -384,6 +387,67 @@ final class Checks {
             wrong.forEach(d::evidence);
         }
         if (d != null) d.fix(on(f, "systemctl restart flanneld") + "   # rewrites the neighbour and FDB entry of every lease");
+    }
+
+    private final Object neighbourKey = new Object(), fdbKey = new Object();
+
+    /**
+     * One shared part of a host's neighbour (or FDB) list on the VXLAN device, read once for every host holding it:
+     * the first entry per address (MAC), the leases whose entry it holds, and those it holds agreeing with the lease
+     * (neighbour subnet.0 -> VtepMAC, FDB VtepMAC -> PublicIP; an entry without a MAC or destination is not wrong).
+     */
+    private record EntryPart<E>(Map<Object, E> first, java.util.BitSet held, java.util.BitSet agreeing) {}
+
+    private record PartKey(Object kind, String dev) {}
+
+    @SuppressWarnings("unchecked")
+    private <E> List<EntryPart<E>> entryParts(List<E> entries, String device, Object kind, boolean neighbours) {
+        List<EntryPart<E>> out = new ArrayList<>();
+        for (var part : dev.kubepath.model.SharedList.parts(entries)) {
+            out.add((EntryPart<E>) part.memo(new PartKey(kind, device), items -> neighbours
+                    ? entryPart(items, device, x -> ((Neighbour) x).dev(), x -> ((Neighbour) x).ip(), index::leasesAtNetwork,
+                            (x, l) -> ((Neighbour) x).mac() == null || ((Neighbour) x).mac().equals(l.vtepMac()))
+                    : entryPart(items, device, x -> ((FdbEntry) x).dev(), x -> ((FdbEntry) x).mac(), index::leasesWithMac,
+                            (x, l) -> ((FdbEntry) x).dst() == null || ((FdbEntry) x).dst().equals(l.publicIp()))));
+        }
+        return out;
+    }
+
+    private <E> EntryPart<E> entryPart(List<E> items, String device, java.util.function.Function<E, String> devOf,
+                                       java.util.function.Function<E, Object> keyOf, java.util.function.Function<Object, int[]> leasesAt,
+                                       java.util.function.BiPredicate<E, Lease> agrees) {
+        Map<Object, E> first = new java.util.HashMap<>();
+        for (E x : items) if (device.equals(devOf.apply(x))) first.putIfAbsent(keyOf.apply(x), x);
+        java.util.BitSet held = new java.util.BitSet(), agreeing = new java.util.BitSet();
+        first.forEach((k, x) -> {
+            for (int i : leasesAt.apply(k)) {
+                held.set(i);
+                if (agrees.test(x, cluster.leases().get(i))) agreeing.set(i);
+            }
+        });
+        return new EntryPart<>(first, held, agreeing);
+    }
+
+    /** The routed leases whose entry (the first part holding one decides, as the kernel's first match) is missing or wrong. */
+    private static <E> java.util.BitSet disagreeing(List<EntryPart<E>> parts, java.util.BitSet routed) {
+        java.util.BitSet held = new java.util.BitSet(), agreeing = new java.util.BitSet();
+        for (EntryPart<E> p : parts) {
+            java.util.BitSet ok = (java.util.BitSet) p.agreeing().clone();
+            ok.andNot(held);
+            agreeing.or(ok);
+            held.or(p.held());
+        }
+        java.util.BitSet out = (java.util.BitSet) routed.clone();
+        out.andNot(agreeing);
+        return out;
+    }
+
+    private static <E> E first(List<EntryPart<E>> parts, Object key) {
+        for (EntryPart<E> p : parts) {
+            E x = p.first().get(key);
+            if (x != null) return x;
+        }
+        return null;
     }
 
     /**

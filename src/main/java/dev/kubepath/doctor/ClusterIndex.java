@@ -24,6 +24,7 @@ import java.util.function.Predicate;
 final class ClusterIndex {
     private final List<Lease> leases;
     private final Map<Ipv4, int[]> leasesByPublicIp = new HashMap<>();
+    private final Map<Object, int[]> leasesByNetwork = new HashMap<>(), leasesByMac = new HashMap<>();
     /** Lease positions sorted by subnet network (unsigned), for the leases inside a route's prefix. */
     private final int[] byNetwork;
     private final long[] networks;
@@ -34,7 +35,12 @@ final class ClusterIndex {
 
     ClusterIndex(Cluster cluster) {
         leases = cluster.leases() == null ? List.of() : cluster.leases();
-        for (int i = 0; i < leases.size(); i++) leasesByPublicIp.merge(leases.get(i).publicIp(), new int[] {i}, ClusterIndex::concat);
+        for (int i = 0; i < leases.size(); i++) {
+            Lease l = leases.get(i);
+            leasesByPublicIp.merge(l.publicIp(), new int[] {i}, ClusterIndex::concat);
+            leasesByNetwork.merge(l.subnet().network(), new int[] {i}, ClusterIndex::concat);
+            if (l.vtepMac() != null) leasesByMac.merge(l.vtepMac(), new int[] {i}, ClusterIndex::concat);
+        }
         Integer[] order = new Integer[leases.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> Long.compare(leases.get(a).subnet().network().unsigned(), leases.get(b).subnet().network().unsigned()));
@@ -67,6 +73,18 @@ final class ClusterIndex {
         for (int i = at.nextSetBit(0); i >= 0; i = at.nextSetBit(i + 1)) out.add(leases.get(i));
         return out;
     }
+
+    /** The positions of the leases whose subnet's network address is this one (a neighbour entry's gateway). */
+    int[] leasesAtNetwork(Object ip) {
+        return leasesByNetwork.getOrDefault(ip, NONE);
+    }
+
+    /** The positions of the leases announcing this VtepMAC. */
+    int[] leasesWithMac(Object mac) {
+        return leasesByMac.getOrDefault(mac, NONE);
+    }
+
+    private static final int[] NONE = new int[0];
 
     /** The pods scheduled on this node, as listed. */
     List<Pod> podsOn(String node) {

@@ -77,7 +77,12 @@ public final class Doctor {
 
     /** As {@link #examine(java.nio.file.Path, Snapshot)}, with the FLANNEL_SUBNET of each host's subnet.env. */
     public static Report examine(java.nio.file.Path source, Snapshot snapshot, Map<String, Prefix> flannelSubnets) {
-        return new Doctor(snapshot, FileEvidence.of(source, snapshot), DEFAULT_PER_FLOW_LIMIT).subnetEnvs(flannelSubnets).run();
+        return examine(source, snapshot, flannelSubnets, ReachabilityMatrix.Progress.NONE);
+    }
+
+    /** The same, telling {@code progress} how many hosts' flows are counted (a progress bar on a terminal). */
+    public static Report examine(java.nio.file.Path source, Snapshot snapshot, Map<String, Prefix> flannelSubnets, ReachabilityMatrix.Progress progress) {
+        return new Doctor(snapshot, FileEvidence.of(source, snapshot), DEFAULT_PER_FLOW_LIMIT, progress).subnetEnvs(flannelSubnets).run();
     }
 
     public static Report examine(Snapshot snapshot, EvidenceSource source) {
@@ -242,15 +247,33 @@ public final class Doctor {
         return snapshot.hosts().stream().allMatch(h -> h.knows(dev.kubepath.model.Facet.IPVS) || h.knows(dev.kubepath.model.Facet.IPTABLES));
     }
 
+    private Set<Ipv4> ruled;
+
     /** Some host's kube-proxy rules mention the service's ClusterIP (an IPVS virtual server or an iptables match on it). */
     private boolean ruledSomewhere(Service s) {
+        if (ruled == null) ruled = ruledAddresses();
+        return ruled.contains(s.clusterIp());
+    }
+
+    /** Every address some host's IPVS or iptables rules name: each shared part of the hosts' lists read once. */
+    private Set<Ipv4> ruledAddresses() {
+        Set<Ipv4> out = new HashSet<>();
+        Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Host h : snapshot.hosts()) {
-            for (var vs : h.virtualServers()) if (vs.address().ip().equals(s.clusterIp())) return true;
+            for (var part : dev.kubepath.model.SharedList.parts(h.virtualServers())) {
+                if (!seen.add(part)) continue;
+                // a node's NodePort servers sit on its own addresses: those, not 10,000 generated servers
+                if (part.items() instanceof dev.kubepath.model.NodePortServers np) {
+                    if (!np.isEmpty()) out.addAll(np.addresses());
+                } else {
+                    for (var vs : part.items()) out.add(vs.address().ip());
+                }
+            }
             for (var c : h.chains()) {
-                for (var r : c.rules()) if (r.match().dst() != null && r.match().dst().length() == 32 && r.match().dst().network().equals(s.clusterIp())) return true;
+                for (var r : c.rules()) if (r.match().dst() != null && r.match().dst().length() == 32) out.add(r.match().dst().network());
             }
         }
-        return false;
+        return out;
     }
 
     /** Puts a failing flow down to a finding, by where its trace ended and why; creates the findings only a trace shows. */

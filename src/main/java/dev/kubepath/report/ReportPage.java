@@ -48,7 +48,8 @@ public final class ReportPage {
         root.put("source", d.source());
         root.set("topology", d.topology());
         root.set("frontends", d.frontends());
-        root.set("matrix", grid(d.matrix(), d.topology(), d.frontends()));
+        // a matrix by classes comes as its grid already
+        root.set("matrix", d.matrix().has("cells") ? d.matrix() : grid(d.matrix(), d.topology(), d.frontends()));
         root.set("traces", d.traces() == null ? f.objectNode() : d.traces());
         root.set("findings", d.findings());
         root.set("principle", d.principle());

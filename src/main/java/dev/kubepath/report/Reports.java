@@ -21,11 +21,27 @@ public final class Reports {
     private Reports() {}
 
     public static ReportData build(Snapshot snapshot, String source, JsonNode findings) {
+        if (byClasses(snapshot)) {
+            ClassMatrix.Result m = ClassMatrix.compute(snapshot, findings);
+            List<Map<String, Object>> principle = m.principle().stream().map(PacketStory::of).toList();
+            return new ReportData(snapshot.name(), source, tree(Topology.json(snapshot, false)), tree(List.of()), tree(m.matrix()),
+                    tree(m.traces()), findings, tree(principle));
+        }
         List<Frontends.Frontend> columns = Frontends.of(snapshot);
         FlowMatrix.Result m = FlowMatrix.compute(snapshot, columns);
         List<Map<String, Object>> principle = m.principleTraces().stream().map(PacketStory::of).toList();
         return new ReportData(snapshot.name(), source, tree(Topology.json(snapshot)), tree(Frontends.json(columns)),
                 tree(m.matrix()), tree(m.traces()), findings, tree(principle));
+    }
+
+    /**
+     * Whether the page shows the matrix by classes of hosts and destinations: when flow by flow it would have more
+     * than {@link ClassMatrix#CLASS_CELLS} cells (every host x every ClusterIP, NodeIP:nodePort and docker0 gateway).
+     */
+    public static boolean byClasses(Snapshot s) {
+        long ports = 0;
+        for (var svc : s.cluster().services()) for (var p : svc.ports()) if (p.protocol() == dev.kubepath.net.Protocol.TCP) ports += 1 + (p.nodePort() > 0 ? s.cluster().nodes().size() : 0);
+        return (long) s.hosts().size() * (ports + s.hosts().size()) > ClassMatrix.CLASS_CELLS;
     }
 
     /** Reads a findings JSON file (the doctor's output); names the file when it is not JSON. */

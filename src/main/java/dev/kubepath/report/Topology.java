@@ -38,7 +38,21 @@ public final class Topology {
                 Map<Prefix, Route> routes, Map<Ipv4, Neighbour> neighbours, Map<Mac, FdbEntry> fdb) {}
 
     public static Map<String, Object> json(Snapshot s) {
-        List<Vtep> vteps = s.hosts().stream().map(Topology::vtep).toList();
+        return json(s, true);
+    }
+
+    /**
+     * {@code pairs}: whether to check every pair of hosts (the tunnels, and each host's routes against every lease).
+     * A cluster of thousands of hosts has millions of pairs: its page shows the doctor's findings for them instead.
+     */
+    static Map<String, Object> json(Snapshot s, boolean pairs) {
+        List<Vtep> vteps = s.hosts().stream().map(h -> vtep(h, pairs)).toList();
+        Map<Ipv4, Vtep> byUnderlay = new HashMap<>();
+        for (Vtep v : vteps) if (v.underlay() != null) byUnderlay.putIfAbsent(v.underlay(), v);
+        Map<Ipv4, List<Lease>> leasesByIp = new HashMap<>(); // a host's own leases: those on its underlay address
+        if (s.cluster().leases() != null) for (Lease l : s.cluster().leases()) leasesByIp.computeIfAbsent(l.publicIp(), k -> new ArrayList<>()).add(l);
+        Map<String, Node> nodes = new HashMap<>();
+        for (Node n : s.cluster().nodes()) nodes.putIfAbsent(n.name(), n);
         List<Lease> leases = s.cluster().leases();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("snapshot", s.name());
@@ -49,7 +63,7 @@ public final class Topology {
         Map<String, Integer> index = new HashMap<>();
         for (Vtep v : vteps) {
             index.put(v.host().name(), hosts.size());
-            hosts.add(hostJson(s, v, leases, vteps));
+            hosts.add(hostJson(v, leases, leasesByIp, vteps, nodes, pairs));
         }
         out.put("hosts", hosts);
 
@@ -60,7 +74,7 @@ public final class Topology {
                 m.put("subnet", l.subnet().toString());
                 m.put("publicIp", l.publicIp().toString());
                 m.put("vtepMac", Objects.toString(l.vtepMac(), null));
-                Optional<Vtep> owner = vteps.stream().filter(v -> l.publicIp().equals(v.underlay())).findFirst();
+                Optional<Vtep> owner = Optional.ofNullable(byUnderlay.get(l.publicIp()));
                 m.put("owner", owner.map(v -> v.host().name()).orElse(null));
                 List<String> problems = new ArrayList<>();
                 if (owner.isEmpty()) problems.add("PublicIP " + l.publicIp() + " is no host of this snapshot");
@@ -78,7 +92,8 @@ public final class Topology {
 
         // Tunnels as [a, b, a->b works, b->a works, why not]: 200 hosts give 19,900 pairs, so keep each small.
         List<List<Object>> tunnels = new ArrayList<>();
-        for (int i = 0; i < vteps.size(); i++) {
+        out.put("pairsChecked", pairs);
+        for (int i = 0; pairs && i < vteps.size(); i++) {
             for (int j = i + 1; j < vteps.size(); j++) {
                 Vtep a = vteps.get(i), b = vteps.get(j);
                 if (a.vxlanDev() == null || b.vxlanDev() == null) continue;
@@ -92,7 +107,8 @@ public final class Topology {
         return out;
     }
 
-    private static Vtep vtep(Host h) {
+    /** {@code pairs}: index its routes, neighbours and FDB entries for the tunnel checks (5,000 each on a big cluster: skipped). */
+    private static Vtep vtep(Host h, boolean pairs) {
         Ipv4 underlay = null, vxAddr = null;
         Prefix bridge = null;
         IfAddress bridgeAddr = null;
@@ -105,14 +121,19 @@ public final class Topology {
                 underlay = x.local();
             }
         }
-        for (IfAddress a : h.addresses()) {
-            Link l = h.link(a.dev()).orElse(null);
-            if (l == null) continue;
-            switch (l.kind()) {
-                case LinkKind.Ethernet e -> { if (underlay == null) underlay = a.ip(); }
-                case LinkKind.Bridge b -> { if (bridge == null) { bridge = a.prefix(); bridgeAddr = a; } }
-                case LinkKind.Vxlan x -> { if (vxAddr == null) vxAddr = a.ip(); }
-                default -> { }
+        // a shared part on none of these kinds of device (kube-ipvs0's 10,000 service addresses) is skipped whole
+        for (var part : dev.kubepath.model.SharedList.parts(h.addresses())) {
+            if (!dev.kubepath.model.PartIndex.mayHold(h, part, k -> k instanceof LinkKind.Ethernet || k instanceof LinkKind.Bridge
+                    || k instanceof LinkKind.Vxlan)) continue;
+            for (IfAddress a : part.items()) {
+                Link l = h.link(a.dev()).orElse(null);
+                if (l == null) continue;
+                switch (l.kind()) {
+                    case LinkKind.Ethernet e -> { if (underlay == null) underlay = a.ip(); }
+                    case LinkKind.Bridge b -> { if (bridge == null) { bridge = a.prefix(); bridgeAddr = a; } }
+                    case LinkKind.Vxlan x -> { if (vxAddr == null) vxAddr = a.ip(); }
+                    default -> { }
+                }
             }
         }
         if (underlay == null) {
@@ -120,17 +141,18 @@ public final class Topology {
         }
         // indexed once: a 200-host cluster asks about 39,800 tunnel directions
         Map<Prefix, Route> routes = new HashMap<>();
-        for (Route r : h.routes()) routes.putIfAbsent(r.dst(), r);
+        if (pairs) for (Route r : h.routes()) routes.putIfAbsent(r.dst(), r);
         Map<Ipv4, Neighbour> neighbours = new HashMap<>();
         Map<Mac, FdbEntry> fdb = new HashMap<>();
-        if (vxDev != null) {
+        if (pairs && vxDev != null) {
             for (Neighbour n : h.neighbours()) if (vxDev.equals(n.dev())) neighbours.putIfAbsent(n.ip(), n);
             for (FdbEntry f : h.fdb()) if (vxDev.equals(f.dev())) fdb.putIfAbsent(f.mac(), f);
         }
         return new Vtep(h, underlay, bridge, bridgeAddr, vxDev, vxAddr, vxMac, routes, neighbours, fdb);
     }
 
-    private static Map<String, Object> hostJson(Snapshot s, Vtep v, List<Lease> leases, List<Vtep> all) {
+    private static Map<String, Object> hostJson(Vtep v, List<Lease> leases, Map<Ipv4, List<Lease>> leasesByIp, List<Vtep> all, Map<String, Node> nodes,
+                                                boolean pairs) {
         Host h = v.host();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", h.name());
@@ -138,7 +160,7 @@ public final class Topology {
         m.put("bridge", v.bridgeAddr() == null ? null : v.bridgeAddr().ip() + "/" + v.bridgeAddr().prefixLength());
         m.put("subnet", Objects.toString(v.bridge(), null));
         m.put("vxlan", v.vxlanDev() == null ? null : Map.of("dev", v.vxlanDev(), "address", Objects.toString(v.vxlanAddr(), "?"), "mac", Objects.toString(v.vxlanMac(), "?")));
-        Optional<Node> node = s.cluster().nodes().stream().filter(n -> n.name().equals(h.name())).findFirst();
+        Optional<Node> node = Optional.ofNullable(nodes.get(h.name()));
         m.put("node", node.isPresent());
         m.put("daemons", daemonLine(h));
         m.put("pods", h.containers().size());
@@ -151,10 +173,10 @@ public final class Topology {
             if (h.daemon(Daemon.FLANNELD) != Daemon.State.ACTIVE) problems.add("flanneld is " + h.daemon(Daemon.FLANNELD).word());
         }
         if (leases != null && v.bridge() != null) {
-            boolean leased = leases.stream().anyMatch(l -> l.subnet().contains(v.bridge().network()) && Objects.equals(l.publicIp(), v.underlay()));
+            boolean leased = leasesByIp.getOrDefault(v.underlay(), List.of()).stream().anyMatch(l -> l.subnet().contains(v.bridge().network()));
             if (!leased) problems.add("missing lease: the registry holds no lease for docker0's " + v.bridge() + " (no other host routes to it)");
         }
-        if (leases != null && v.vxlanDev() != null && h.knows(Facet.ROUTES)) {
+        if (pairs && leases != null && v.vxlanDev() != null && h.knows(Facet.ROUTES)) {
             java.util.Set<Prefix> leased = new java.util.HashSet<>();
             for (Lease l : leases) leased.add(l.subnet());
             java.util.Set<Prefix> overlayRoutes = new java.util.HashSet<>();

@@ -102,4 +102,46 @@ class ReportBrowserTest {
             browser.screenshot(Path.of("target/report-synthetic-200.png"));
         }
     }
+    /**
+     * A cluster too big for one row per host (600 nodes, 1,200 services, every fault kind): the page groups hosts
+     * into classes, finds a host and a service, opens a class, and shows a cell's trace. How fast: bench report-page.
+     */
+    @Test
+    void aBigClusterPageShowsClassesFindsAHostAndOpensACellsTrace() throws Exception {
+        Snapshot big = Synthetic.build(new Synthetic.Spec(600, 4, 1200, 2, 42, new Synthetic.Faults(1, 2, 1, 1, 1)));
+        assertThat(Reports.byClasses(big)).as("600 nodes x 1,200 NodePorts is drawn by classes").isTrue();
+        JsonNode doctor = new ObjectMapper().valueToTree(dev.kubepath.doctor.ReportText.json(dev.kubepath.doctor.Doctor.examine(big)));
+        Path html = OUT.resolve("synthetic-600-classes.html");
+        long bytes = Reports.write(Reports.build(big, "synthetic-600", doctor), html);
+        assertThat(bytes).isLessThan(10_000_000);
+        // the host a wrong-VTEP-MAC fault landed on: a finding names it, so it is a class of its own
+        String faulty = doctor.path("findings").findValues("hosts").stream().flatMap(h -> java.util.stream.StreamSupport.stream(h.spliterator(), false))
+                .map(JsonNode::asText).findFirst().orElseThrow();
+        try (HeadlessChromium browser = new HeadlessChromium(1440, 1000)) {
+            browser.open(html, 60_000);
+            assertThat(browser.evaluate("window.__errors.join('; ')").asText()).isEmpty();
+            int rows = browser.evaluate("document.querySelectorAll('table.matrix tbody tr').length").asInt();
+            assertThat(rows).as("classes of hosts, not one row per host").isBetween(2, 60);
+            assertThat(browser.evaluate("document.querySelector('table.matrix tbody tr th.rowh').textContent").asText()).matches("class 1: [\\d,]+ hosts like .*");
+            assertThat(browser.evaluate("document.getElementById('chips').textContent").asText()).contains("classes of hosts").contains("failing");
+
+            // the search finds the faulty host and leads to its class, which lists it with the finding naming it
+            browser.evaluate("(() => { const i = document.getElementById('hostsearch'); i.value = '" + faulty + "'; i.dispatchEvent(new Event('input')); })()");
+            assertThat(browser.evaluate("document.getElementById('searchresults').textContent").asText()).contains(faulty);
+            browser.click("#searchresults a.hosthit");
+            String info = browser.evaluate("document.getElementById('classinfo').textContent").asText();
+            assertThat(info).contains(faulty).containsPattern("[A-Z_]+: ");
+            // and a service by name: its ClusterIP column
+            browser.evaluate("(() => { const i = document.getElementById('hostsearch'); i.value = 'default/svc-7'; i.dispatchEvent(new Event('input')); })()");
+            assertThat(browser.evaluate("document.querySelector('#searchresults a.svchit').textContent").asText()).startsWith("default/svc-7 ");
+
+            // a failing cell opens its example's trace, ending in a drop or a refusal
+            browser.evaluate("document.querySelector('td.cell.v-timeout, td.cell.v-unreachable, td.cell.v-refused').scrollIntoView({block: 'center'})");
+            browser.click("td.cell.v-timeout, td.cell.v-unreachable, td.cell.v-refused");
+            assertThat(browser.evaluate("document.querySelectorAll('#trace table.steps tbody tr').length").asInt()).isPositive();
+            assertThat(browser.evaluate("document.querySelector('#trace .says').textContent").asText()).containsAnyOf("timed out", "refused", "100% packet loss", "unreachable");
+            assertThat(browser.evaluate("window.__errors.join('; ')").asText()).isEmpty();
+            browser.screenshot(Path.of("target/report-synthetic-600-classes.png"));
+        }
+    }
 }

@@ -165,6 +165,16 @@ public final class ReachabilityMatrix {
         return r.sigCount;
     }
 
+    /**
+     * The class of hosts this one belongs to: its signature (hosts that hold alike state and see the cluster alike),
+     * or a class of its own (-1 - its index) when its flows are classed one by one.
+     */
+    public int hostClass(String host) {
+        Integer i = r.hostIndex.get(host);
+        if (i == null) throw new IllegalArgumentException("unknown host '" + host + "'");
+        return r.hostUnique[i] ? -1 - i : r.sig[i];
+    }
+
     /** How many flows have been traced so far (one per class met). */
     public int traced() {
         return outcomes.size();
