@@ -126,7 +126,7 @@ final class Daemons {
                 .or(() -> Optional.ofNullable(m.subnetEnv));
         m.pinnedSubnet = null;
         m.flanneldHung = false;
-        m.agent = new OverlayAgent(cluster.registry(), m.net, OverlayAgent.Settings.flannel("eth0"), cluster.clock(),
+        m.agent = new OverlayAgent(cluster.registry(), m.net, OverlayAgent.Settings.flannel("eth0").withPublicIp(m.publicIp), cluster.clock(),
                 new Random(cluster.seed() * 31 + m.name().hashCode() + cluster.journalSize()), previous,
                 env -> m.subnetEnv = env, cluster::log);
         if (m.spec.vtepMac() != null && m.net.read().link("flannel.1").isEmpty()) {

@@ -33,7 +33,8 @@ final class SimMachine {
     boolean flanneldHung;
     boolean up = true;
     SubnetEnv subnetEnv;      // /run/flannel/subnet.env
-    Prefix pinnedSubnet;       // the subnet the next acquisition takes (replays follow the seed's numbers)
+    Prefix pinnedSubnet;
+    Ipv4 publicIp;             // flanneld's --public-ip; null: the address of eth0       // the subnet the next acquisition takes (replays follow the seed's numbers)
 
     SimMachine(SimCluster.HostSpec spec, Machines machinery, long seed) {
         this.spec = spec;

@@ -15,6 +15,7 @@ import dev.kubepath.model.Host;
 import dev.kubepath.model.IfAddress;
 import dev.kubepath.model.Lease;
 import dev.kubepath.model.Link;
+import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
 
@@ -43,18 +44,27 @@ public final class OverlayAgent implements AutoCloseable {
     public enum State { STARTING, RUNNING, DISCONNECTED, STOPPED }
 
     /** How the agent runs: the underlay device, the lease options, ip-masq, and the retry backoff bounds. */
+    /** {@code publicIp}: flanneld's --public-ip, the PublicIP its lease announces; null for the underlay device's address. */
     public record Settings(String underlayDev, SubnetManager.Options lease, boolean ipMasq, Duration minBackoff,
-                           Duration maxBackoff) {
+                           Duration maxBackoff, Ipv4 publicIp) {
+        public Settings(String underlayDev, SubnetManager.Options lease, boolean ipMasq, Duration minBackoff, Duration maxBackoff) {
+            this(underlayDev, lease, ipMasq, minBackoff, maxBackoff, null);
+        }
+
         public static Settings flannel(String underlayDev) {
             return new Settings(underlayDev, SubnetManager.Options.FLANNEL, false, Duration.ofMillis(100), Duration.ofSeconds(10));
         }
 
         public Settings withLease(SubnetManager.Options o) {
-            return new Settings(underlayDev, o, ipMasq, minBackoff, maxBackoff);
+            return new Settings(underlayDev, o, ipMasq, minBackoff, maxBackoff, publicIp);
         }
 
         public Settings withBackoff(Duration min, Duration max) {
-            return new Settings(underlayDev, lease, ipMasq, min, max);
+            return new Settings(underlayDev, lease, ipMasq, min, max, publicIp);
+        }
+
+        public Settings withPublicIp(Ipv4 ip) {
+            return new Settings(underlayDev, lease, ipMasq, minBackoff, maxBackoff, ip);
         }
     }
 
@@ -174,7 +184,8 @@ public final class OverlayAgent implements AutoCloseable {
                 new IllegalStateException(host.name() + ": underlay device " + under.name() + " has no IPv4 address"));
         backend = new VxlanBackend(config, new Underlay(under.name(), addr.ip(), addr.prefix(), under.mtu()));
         Mac mac = backend.vtepMac(now, Mac.randomLocal(random));
-        SubnetManager m = new SubnetManager(registry, config, addr.ip(), mac, clock, random, settings.lease(), log);
+        Ipv4 announced = settings.publicIp() != null ? settings.publicIp() : addr.ip();
+        SubnetManager m = new SubnetManager(registry, config, announced, mac, clock, random, settings.lease(), log);
         m.acquire(previous);
         manager = m;
         writeSubnetEnv();
