@@ -434,7 +434,7 @@ final class Walk {
         String backDev = back == null || back.type() != Route.Type.UNICAST ? null : back.dev();
         if (ingress.equals(backDev)) return null;
         String all = h.host.knows(Facet.SYSCTLS) ? h.host.sysctls().get(dev.kubepath.model.Host.RP_FILTER_ALL) : null;
-        String own = h.host.knows(Facet.SYSCTLS) ? h.host.sysctls().get("net.ipv4.conf." + ingress + ".rp_filter") : null;
+        String own = h.host.knows(Facet.SYSCTLS) ? h.host.sysctls().get(rpKey(ingress)) : null;
         String where = p.src() + " arrives on " + ingress + " of " + h.name() + (backDev == null ? " with no route back" : ", the route back leaves by " + backDev);
         if (all == null && own == null) {
             assume(h, Facet.SYSCTLS, "rp_filter off on " + h.name() + ": " + where + " (rp_filter not in the snapshot)", "rp_filter off on " + h.name());
@@ -442,13 +442,18 @@ final class Walk {
         }
         int mode = Math.max(rpValue(all), rpValue(own));
         if (all == null || own == null) {
-            String missing = all == null ? "net.ipv4.conf.all.rp_filter" : "net.ipv4.conf." + ingress + ".rp_filter";
+            String missing = all == null ? "net.ipv4.conf.all.rp_filter" : rpKey(ingress);
             assume(h, Facet.SYSCTLS, missing + " of " + h.name() + " not above " + mode + " (not in the snapshot): " + where,
                     "rp_filter=" + mode + " on " + h.name());
         }
         if (mode == 0 || (mode == 2 && backDev != null)) return null;
-        String decided = "net.ipv4.conf." + (rpValue(own) > rpValue(all) ? ingress : "all") + ".rp_filter = " + mode;
+        String decided = (rpValue(own) > rpValue(all) ? rpKey(ingress) : dev.kubepath.model.Host.RP_FILTER_ALL) + " = " + mode;
         return drop(h, Verdict.TIMEOUT, new Cause.ReversePathFiltered(h.name(), p.src(), ingress, backDev, mode), decided);
+    }
+
+    /** A device's rp_filter key as sysctl prints it: a dot in the device's name becomes a slash (flannel/1). */
+    private static String rpKey(String dev) {
+        return "net.ipv4.conf." + dev.replace('.', '/') + ".rp_filter";
     }
 
     private static int rpValue(String v) {

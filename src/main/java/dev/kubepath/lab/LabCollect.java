@@ -37,7 +37,9 @@ public final class LabCollect {
                 for (Daemon d : Daemon.values()) units.append(d.unit()).append(' ').append(c.unit(host, d).word()).append('\n');
                 Files.writeString(dir.resolve("units.txt"), units);
                 Files.writeString(dir.resolve("ipvs.txt"), Ipvsadm.listNumeric(kernel.virtualServers()));
-                if (!Files.exists(dir.resolve("iptables.txt"))) Files.writeString(dir.resolve("iptables.txt"), IptablesSave.render(kernel.chains()));
+                // the lab's rules live in nftables (table ip kubepath-filter and the proxy's), which iptables-save in the
+                // namespace does not show: where iptables is installed, collect.sh's iptables.txt would say "no rules"
+                Files.writeString(dir.resolve("iptables.txt"), IptablesSave.render(kernel.chains()));
             }
             Path cluster = Files.createDirectories(out.resolve("cluster"));
             SimShell shell = new SimShell(c, c.hostNames().getFirst());
