@@ -218,10 +218,17 @@ public final class OverlayAgent implements AutoCloseable {
 
     private void take(LeaseEvent e) {
         switch (e) {
-            case LeaseEvent.Added a -> leases.put(a.lease().subnet(), a.lease());
-            case LeaseEvent.Removed r -> leases.remove(r.lease().subnet());
+            case LeaseEvent.Added a -> {
+                Lease before = leases.put(a.lease().subnet(), a.lease());
+                // a renewal changes only the expiration, which no route, neighbour or FDB entry depends on: with
+                // 1,000 agents, reconciling every agent on every renewal made each simulated day cubic in the nodes
+                if (before == null || !before.withExpiration(null).equals(a.lease().withExpiration(null))) dirty = true;
+            }
+            case LeaseEvent.Removed r -> {
+                leases.remove(r.lease().subnet());
+                dirty = true;
+            }
         }
-        dirty = true;
         for (var l : leaseListeners) l.accept(e);
         if (manager.isOwnLoss(e)) handle(manager.onOwnLeaseGone());
     }
