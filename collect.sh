@@ -62,7 +62,10 @@ collect_host() {
   fi
   if have sysctl; then
     : > "$dir/sysctl.txt"
-    for k in net.ipv4.ip_forward net.ipv4.conf.all.rp_filter net.bridge.bridge-nf-call-iptables net.ipv4.vs.conntrack; do
+    # rp_filter of every device too (the kernel takes the larger of all's and the device's; sysctl names flannel.1's
+    # key net.ipv4.conf.flannel/1.rp_filter); bridge-nf-call-iptables is absent when br_netfilter is not loaded
+    rp=$(ls /proc/sys/net/ipv4/conf 2>/dev/null | grep -v '^all$' | tr . / | sed 's/.*/net.ipv4.conf.&.rp_filter/')
+    for k in net.ipv4.ip_forward net.ipv4.conf.all.rp_filter $rp net.bridge.bridge-nf-call-iptables net.ipv4.vs.conntrack; do
       sysctl "$k" 2>/dev/null >> "$dir/sysctl.txt" || true
     done
     [ -s "$dir/sysctl.txt" ] || rm -f "$dir/sysctl.txt"

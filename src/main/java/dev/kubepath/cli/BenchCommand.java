@@ -22,7 +22,7 @@ import java.util.Locale;
 final class BenchCommand implements Callable<Integer> {
     static final List<Benchmark> ALL = List.of(new TraceBench(), new dev.kubepath.bench.MatrixBench(), new dev.kubepath.bench.ScaleBench(), new dev.kubepath.bench.ReportPageBench(), new dev.kubepath.bench.DoctorBenchmark(),
             new RouteParseBenchmark(), new FlannelDesiredStateBenchmark(), new FlannelAcquireBenchmark(), new FlannelPropagationBenchmark(),
-            new ReportBenchmark(), new IprouteBatchBenchmark(), new LabBenchmark());
+            new ReportBenchmark(), new IprouteBatchBenchmark(), new LabBenchmark(), new dev.kubepath.bench.LiveSimBench());
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "the benchmark; none lists them")
     String name;

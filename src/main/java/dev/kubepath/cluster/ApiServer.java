@@ -249,6 +249,23 @@ public final class ApiServer {
         return Optional.ofNullable(pods.get(namespace + "/" + name)).map(PodState::pod);
     }
 
+    /** The pods holding the selector's rarest label (all of them must hold it), in the map's order. */
+    private static List<PodState> candidates(Map<Map.Entry<String, String>, List<PodState>> byLabel, Map<String, String> selector) {
+        List<PodState> fewest = null;
+        for (var e : selector.entrySet()) {
+            List<PodState> with = byLabel.getOrDefault(Map.entry(e.getKey(), e.getValue()), List.of());
+            if (fewest == null || with.size() < fewest.size()) fewest = with;
+        }
+        return fewest == null ? List.of() : fewest;
+    }
+
+    /** Every pod by the node it is bound to (one pass, for a settle round of every kubelet). */
+    public synchronized Map<String, List<Pod>> podsByNode() {
+        Map<String, List<Pod>> out = new java.util.HashMap<>();
+        for (PodState s : pods.values()) if (s.pod().node() != null) out.computeIfAbsent(s.pod().node(), k -> new ArrayList<>()).add(s.pod());
+        return out;
+    }
+
     public synchronized List<Pod> podsOn(String node) {
         return pods.values().stream().map(PodState::pod).filter(p -> node.equals(p.node())).toList();
     }
@@ -347,6 +364,12 @@ public final class ApiServer {
      */
     public synchronized List<Endpoints> endpoints() {
         List<Endpoints> out = new ArrayList<>();
+        // running pods by label, so each service looks only at the pods carrying one of its selector's labels
+        Map<Map.Entry<String, String>, List<PodState>> byLabel = new java.util.HashMap<>();
+        for (PodState p : pods.values()) {
+            if (!"Running".equals(p.pod().phase()) || p.pod().ip() == null) continue;
+            for (var label : p.pod().labels().entrySet()) byLabel.computeIfAbsent(Map.entry(label.getKey(), label.getValue()), k -> new ArrayList<>()).add(p);
+        }
         for (Service s : services.values()) {
             if (s.name().equals(KUBERNETES) && s.namespace().equals(DEFAULT_NS)) {
                 SocketAddress api = config.apiServerEndpoint();
@@ -356,7 +379,7 @@ public final class ApiServer {
                 continue;
             }
             if (s.selector().isEmpty()) continue;
-            List<PodState> selected = pods.values().stream()
+            List<PodState> selected = candidates(byLabel, s.selector()).stream()
                     .filter(p -> p.pod().labels().entrySet().containsAll(s.selector().entrySet()))
                     .filter(p -> "Running".equals(p.pod().phase()) && p.pod().ip() != null)
                     .sorted(Comparator.comparing(p -> p.pod().ip())).toList();
@@ -396,6 +419,7 @@ public final class ApiServer {
     private void reconcile(DeploymentState d) {
         List<String> owned = pods.entrySet().stream().filter(e -> d.key().equals(e.getValue().owner())).map(Map.Entry::getKey).toList();
         for (int i = owned.size() - 1; i >= d.replicas(); i--) pods.remove(owned.get(i));
+        Map<String, Integer> load = owned.size() < d.replicas() ? podsPerNode() : Map.of();
         for (int i = owned.size(); i < d.replicas(); i++) {
             String name;
             do {
@@ -403,18 +427,21 @@ public final class ApiServer {
             } while (pods.containsKey(d.namespace() + "/" + name));
             Map<String, String> labels = new LinkedHashMap<>(d.podLabels());
             labels.put("pod-template-hash", d.templateHash());
-            Pod pod = new Pod(d.namespace(), name, chooseNode(d.pinnedNode()), null, labels, d.workload().listenPorts(), "Pending", 0);
+            Pod pod = new Pod(d.namespace(), name, chooseNode(d.pinnedNode(), load), null, labels, d.workload().listenPorts(), "Pending", 0);
             pods.put(pod.key(), new PodState(pod, d.workload(), d.key(), d.pinnedNode(), false));
+            if (pod.node() != null) load.merge(pod.node(), 1, Integer::sum);
         }
     }
 
     /** Places pods that have no node yet (no node was ready when they were created). */
     private void scheduleAll() {
+        Map<String, Integer> load = podsPerNode();
         for (Map.Entry<String, PodState> e : pods.entrySet()) {
             PodState s = e.getValue();
             if (s.pod().node() != null) continue;
-            String node = chooseNode(s.pinnedNode());
+            String node = chooseNode(s.pinnedNode(), load);
             if (node == null) continue;
+            load.merge(node, 1, Integer::sum);
             Pod p = s.pod();
             e.setValue(new PodState(new Pod(p.namespace(), p.name(), node, p.ip(), p.labels(), p.containerPorts(),
                     p.phase(), p.restarts()), s.workload(), s.owner(), s.pinnedNode(), s.everStarted()));
@@ -423,10 +450,21 @@ public final class ApiServer {
 
     /** Deterministic scheduling: the pinned node if registered, else the ready node with fewest pods, then by name. */
     private String chooseNode(String pinned) {
+        return chooseNode(pinned, podsPerNode());
+    }
+
+    /** How many pods each node holds; a deployment's reconcile counts once and adds each pod it places. */
+    private Map<String, Integer> podsPerNode() {
+        Map<String, Integer> load = new java.util.HashMap<>();
+        for (PodState p : pods.values()) if (p.pod().node() != null) load.merge(p.pod().node(), 1, Integer::sum);
+        return load;
+    }
+
+    /** As {@link #chooseNode(String)} with the pods per node given (placing 20,000 pods had counted them each time). */
+    private String chooseNode(String pinned, Map<String, Integer> load) {
         if (pinned != null) return nodes.containsKey(pinned) ? pinned : null;
         return nodes.values().stream().filter(Node::ready)
-                .min(Comparator.<Node>comparingLong(n -> pods.values().stream().filter(p -> n.name().equals(p.pod().node())).count())
-                        .thenComparing(Node::name))
+                .min(Comparator.<Node>comparingInt(n -> load.getOrDefault(n.name(), 0)).thenComparing(Node::name))
                 .map(Node::name).orElse(null);
     }
 

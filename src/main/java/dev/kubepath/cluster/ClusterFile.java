@@ -349,7 +349,7 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
                 } catch (IllegalArgumentException e) {
                     throw n.error("'" + text + "': " + e.getMessage());
                 }
-                f.target().ifPresent(h -> host(n, h, hosts));
+                f.hosts().forEach(h -> host(n, h, hosts));
                 return new Command.Fault(f, words);
             }
             case "kubectl" -> {

@@ -129,7 +129,7 @@ final class Daemons {
         m.pinnedSubnet = null;
         m.flanneldHung = false;
         SubnetRegistry registry = cluster.registry() instanceof KubeNodes k ? k.forNode(m.name()) : cluster.registry();
-        m.agent = new OverlayAgent(registry, m.net, OverlayAgent.Settings.flannel("eth0"), cluster.clock(),
+        m.agent = new OverlayAgent(registry, m.net, OverlayAgent.Settings.flannel("eth0").withPublicIp(m.publicIp), cluster.clock(),
                 new Random(cluster.seed() * 31 + m.name().hashCode() + cluster.journalSize()), previous,
                 env -> m.subnetEnv = env, cluster::log);
         if (m.spec.vtepMac() != null && m.net.read().link("flannel.1").isEmpty()) {

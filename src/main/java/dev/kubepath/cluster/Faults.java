@@ -8,8 +8,10 @@ import dev.kubepath.model.Daemon;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.Lease;
 import dev.kubepath.model.Rule;
+import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
+import dev.kubepath.net.Protocol;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +39,11 @@ public final class Faults {
             case Fault.PowerOff f -> powerOff(f.host());
             case Fault.PowerOn f -> powerOn(f.host());
             case Fault.NewPodCidr f -> newPodCidr(f.host());
+            case Fault.UnderlayDrop f -> dropVxlan(f.from(), f.to());
+            case Fault.UnderlayMtu f -> cluster.machine(f.host()).net.apply(new NetChange.SetLinkMtu("eth0", f.mtu()));
+            case Fault.PublicIp f -> announcePublicIp(f.host(), f.publicIp());
+            case Fault.BrNetfilter f -> cluster.machine(f.host()).net.apply(new NetChange.SetSysctl(Host.BRIDGE_NF_CALL_IPTABLES, f.on() ? "1" : "0"));
+            case Fault.RpFilter f -> cluster.machine(f.host()).net.apply(new NetChange.SetSysctl(Host.RP_FILTER_ALL, String.valueOf(f.mode())));
         }
         cluster.settle();
     }
@@ -104,6 +111,31 @@ public final class Faults {
         List<Rule> rules = new ArrayList<>(c.rules());
         rules.removeAll(daemons.flannelForwardRules());
         m.net.apply(new NetChange.ReplaceChains("fault", List.of(new Chain("filter", "FORWARD", "DROP", rules))));
+    }
+
+    /**
+     * {@code to}'s host firewall drops UDP to the VXLAN port from {@code from}'s address: one rule at the head of
+     * filter INPUT, where an operator's firewall (or a security group's host-side twin) puts it.
+     */
+    public void dropVxlan(String from, String to) {
+        SimMachine m = cluster.machine(to);
+        var source = Prefix.of(cluster.machine(from).spec.ip(), 32);
+        Rule drop = new Rule("INPUT", Rule.Match.ANY.withSrc(source, false).withPort(Protocol.UDP, cluster.flannel().port()),
+                new Rule.Target.Drop(), null, null);
+        Chain c = m.net.read().chain("filter", "INPUT").orElse(new Chain("filter", "INPUT", "ACCEPT", List.of()));
+        List<Rule> rules = new ArrayList<>(c.rules());
+        if (!rules.contains(drop)) rules.addFirst(drop);
+        m.net.apply(new NetChange.ReplaceChains("fault", List.of(new Chain("filter", "INPUT", c.policy(), rules))));
+        cluster.log(to + ": host firewall drops UDP " + cluster.flannel().port() + " from " + from);
+    }
+
+    /** flanneld restarts announcing {@code ip} as its PublicIP, as with a wrong --iface or --public-ip. */
+    public void announcePublicIp(String host, Ipv4 ip) {
+        SimMachine m = cluster.machine(host);
+        m.publicIp = ip;
+        cluster.log(host + ": flanneld is restarted with --public-ip=" + ip);
+        daemons.stop(m, Daemon.FLANNELD);
+        daemons.start(m, Daemon.FLANNELD);
     }
 
     /** The lease of this host's subnet is rewritten with a wrong VtepMAC, as a bad manual edit of etcd would. */

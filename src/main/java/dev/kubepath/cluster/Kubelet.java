@@ -42,7 +42,11 @@ public final class Kubelet {
 
     /** One sync pass; call after anything changed (pods scheduled, docker restarted). */
     public void sync() {
-        List<Pod> bound = api.podsOn(node);
+        sync(api.podsOn(node));
+    }
+
+    /** One sync pass over the pods the API server binds to this node (read once for every kubelet of a cluster). */
+    public void sync(List<Pod> bound) {
         Set<String> keys = new HashSet<>();
         for (Pod p : bound) {
             keys.add(p.key());

@@ -242,18 +242,40 @@ public final class SimCluster {
             if (registry instanceof EmbeddedRegistry e) e.expireDue();
             else remoteExpiry.expireDue(registry, clock);
             each(daemons::settleAgent);
+            var bound = api.podsByNode();
             for (SimMachine m : machines.values()) {
-                if (m.kubelet != null && (m.cni != null || m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE)) m.kubelet.sync();
+                if (m.kubelet != null && (m.cni != null || m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE)) {
+                    m.kubelet.sync(bound.getOrDefault(m.name(), List.of()));
+                }
             }
-            var services = api.services();
-            var endpoints = api.endpoints();
+            var services = same(api.services(), lastServices);
+            var endpoints = same(api.endpoints(), lastEndpoints);
+            lastServices = services;
+            lastEndpoints = endpoints;
             each(m -> {
-                if (m.proxy != null) m.proxy.sync(services, endpoints);
+                // kube-proxy recomputes its desired state only when a service, an endpoint or the host itself changed
+                // (the host read back is the same object while nothing touched it): a quiet hour costs nothing
+                if (m.proxy != null && (m.proxy != m.proxiedBy || services != m.proxiedServices || endpoints != m.proxiedEndpoints
+                        || m.net.read() != m.proxiedHost)) {
+                    m.proxy.sync(services, endpoints);
+                    m.proxiedBy = m.proxy;
+                    m.proxiedServices = services;
+                    m.proxiedEndpoints = endpoints;
+                    m.proxiedHost = m.net.read();
+                }
                 Daemons.bridgeMtuFollowsPorts(m);
             });
             noteCreations();
             if (!(registry instanceof EmbeddedRegistry)) pause();
         }
+    }
+
+    private List<dev.kubepath.model.Service> lastServices;
+    private List<dev.kubepath.model.Endpoints> lastEndpoints;
+
+    /** The earlier list when equal to it, so that each machine can tell "unchanged" by identity. */
+    private static <T> List<T> same(List<T> now, List<T> before) {
+        return now.equals(before) ? before : now;
     }
 
     /** When each API object first appeared, for kubectl's AGE column ("svc/NAME", "pod/NAME", "node/NAME"). */

@@ -15,6 +15,7 @@ import dev.kubepath.net.Prefix;
 import dev.kubepath.proxy.ServiceProxy;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -35,7 +36,13 @@ final class SimMachine {
     boolean flanneldHung;
     boolean up = true;
     SubnetEnv subnetEnv;      // /run/flannel/subnet.env
-    Prefix pinnedSubnet;       // the subnet the next acquisition takes (replays follow the seed's numbers)
+    Prefix pinnedSubnet;
+    Ipv4 publicIp;
+    // what kube-proxy last synced from (SimCluster.settle skips a sync when none of the three changed)
+    List<dev.kubepath.model.Service> proxiedServices;
+    List<dev.kubepath.model.Endpoints> proxiedEndpoints;
+    Host proxiedHost;
+    ServiceProxy proxiedBy;             // flanneld's --public-ip; null: the address of eth0       // the subnet the next acquisition takes (replays follow the seed's numbers)
 
     SimMachine(SimCluster.HostSpec spec, Machines machinery, long seed) {
         this.spec = spec;

@@ -192,6 +192,41 @@ public sealed interface Cause {
         }
     }
 
+    /**
+     * The outer VXLAN packet is dropped or rejected by a host's filter chain (a host firewall cutting the overlay
+     * between two hosts: {@code fault underlay-drop}).
+     */
+    record UnderlayFiltered(String host, String chain, boolean reject, Ipv4 from, Ipv4 to, int port, String rule) implements Cause {
+        public String text() {
+            return "filter " + chain + " of " + host + (reject ? " rejects" : " drops") + " VXLAN UDP " + port + " from " + from + " to " + to
+                    + ": the overlay between the two hosts is cut";
+        }
+    }
+
+    /**
+     * The encapsulated packet does not fit the underlay: on the sender, an inner packet with DF whose outer packet
+     * exceeds the underlay device's MTU (the kernel answers "fragmentation needed", mtu = underlay - 50); on the
+     * receiver ({@code received}), a frame larger than the receiving device's MTU, which it drops silently.
+     */
+    record UnderlayTooSmall(String host, String underlayDev, int mtu, int outerSize, boolean received) implements Cause {
+        public String text() {
+            if (received) {
+                return "VXLAN packet of " + outerSize + " bytes arrives on " + underlayDev + " (mtu " + mtu + ") of " + host
+                        + ": larger than the device accepts, dropped";
+            }
+            return "packet with DF is " + outerSize + " bytes once encapsulated, more than " + underlayDev + " (mtu " + mtu + ") of " + host
+                    + ": message too long, mtu=" + (mtu - 50);
+        }
+    }
+
+    /** Reverse-path filtering: the route back to the source leaves by another device (strict) or there is none. */
+    record ReversePathFiltered(String host, Ipv4 src, String ingress, String reverseDev, int mode) implements Cause {
+        public String text() {
+            String back = reverseDev == null ? "there is no route back to it" : "the route back to it leaves by " + reverseDev;
+            return "rp_filter=" + mode + " on " + host + ": " + src + " arrived on " + ingress + " but " + back + ": dropped";
+        }
+    }
+
     /** The packet does not fit the device's MTU and may not be fragmented. */
     record TooBig(String host, String dev, int mtu, int size) implements Cause {
         public String text() {

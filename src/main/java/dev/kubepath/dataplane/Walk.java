@@ -136,6 +136,8 @@ final class Walk {
                 p = nat.packet();
             }
         }
+        End martian = reversePath(h, p, ingress);
+        if (martian != null) return martian;
         if (h.isLocal(p.dst())) {
             p = restoreSource(p);
             if (p.src() == null) p = sent(p.withSrc(p.dst(), p.sport()));
@@ -342,6 +344,15 @@ final class Walk {
         Ipv4 outerFrom = outerSrc, vtepIp = vtep;
         step(h, Stage.ENCAP, () -> "VXLAN VNI " + x.vni() + ": inner " + p.endpoints() + " in outer " + outerFrom + " -> "
                 + vtepIp + " UDP " + x.port() + " (" + outer.size() + " bytes)", () -> null);
+        End cut = underlayFilter(h, "OUTPUT", outer, null, underlayRoute.dev());
+        if (cut != null) return cut;
+        Link out = h.links.get(underlayRoute.dev());
+        if (out != null && out.mtu() != Link.MTU_UNKNOWN && outer.size() > out.mtu()) {
+            // the probe's DF is copied to no outer header, but the VXLAN driver checks the inner packet's DF against
+            // the underlay's MTU less its 50 bytes and answers "fragmentation needed" (checked on the lab's kernel)
+            return drop(h, Verdict.UNREACHABLE, new Cause.UnderlayTooSmall(h.name(), out.name(), out.mtu(), outer.size(), false),
+                    "mtu " + out.mtu() + " on " + out.name());
+        }
         Ipv4 wireHop = underlayRoute.via() != null ? underlayRoute.via() : vtep;
         Optional<HostView> peer = dp.underlayOwner(wireHop);
         if (peer.isEmpty() || !wireHop.equals(vtep)) {
@@ -349,6 +360,15 @@ final class Walk {
         }
         HostView to = peer.get();
         underlayStep(h, to, vtepIp, () -> underlayRoute.dev() + " -> " + to.name() + " (" + vtepIp + ")", underlayRoute::describe);
+        String inDev = dp.underlayOwnerDev(vtep);
+        Link in = inDev == null ? null : to.links.get(inDev);
+        if (in != null && in.mtu() != Link.MTU_UNKNOWN && outer.size() > in.mtu()) {
+            return drop(to, Verdict.TIMEOUT, new Cause.UnderlayTooSmall(to.name(), in.name(), in.mtu(), outer.size(), true), "mtu " + in.mtu() + " on " + in.name());
+        }
+        End martian = reversePath(to, outer, inDev);
+        if (martian != null) return martian;
+        cut = underlayFilter(to, "INPUT", outer, inDev, null);
+        if (cut != null) return cut;
         Link decap = to.vxlanFor(x.port(), x.vni());
         if (decap == null) return drop(to, Verdict.TIMEOUT, new Cause.NoVxlanDevice(to.name(), x.vni(), x.port()), null);
         if (decap.mac() != null && !decap.mac().equals(mac)) {
@@ -390,6 +410,59 @@ final class Walk {
                     new Cause.Filtered(h.name(), chain, true, p.endpoints(), o.rule()), o.rule());
             default -> null;
         };
+    }
+
+    /** The filter chain of a host on the outer VXLAN packet: a host firewall there cuts the overlay. */
+    private End underlayFilter(HostView h, String chain, Packet outer, String in, String out) {
+        if (!h.host.knows(Facet.IPTABLES)) return null;
+        Netfilter.Outcome o = new Netfilter(h, this).run("filter", chain, outer, in, out);
+        if (o.action() != Netfilter.Action.DROP && o.action() != Netfilter.Action.REJECT) return null;
+        // a REJECT's ICMP goes to the sending host's VXLAN socket, not to the inner sender: it times out either way
+        return drop(h, Verdict.TIMEOUT, new Cause.UnderlayFiltered(h.name(), chain, o.action() == Netfilter.Action.REJECT, outer.src(),
+                outer.dst(), outer.dport(), o.rule()), o.rule());
+    }
+
+    /**
+     * Reverse-path filtering of a packet received on {@code ingress} (the kernel's fib_validate_source): with
+     * rp_filter 1 the route back to the source must leave by the same device, with 2 some route back must exist.
+     * The kernel takes the larger of conf.all and conf.DEV; a value the snapshot lacks is an assumption, made only
+     * where the two devices differ (on a single-homed host they never do).
+     */
+    private End reversePath(HostView h, Packet p, String ingress) {
+        if (ingress == null || p.src() == null || h.isLocal(p.src())) return null;
+        Route back = h.lookup(p.src());
+        String backDev = back == null || back.type() != Route.Type.UNICAST ? null : back.dev();
+        if (ingress.equals(backDev)) return null;
+        String all = h.host.knows(Facet.SYSCTLS) ? h.host.sysctls().get(dev.kubepath.model.Host.RP_FILTER_ALL) : null;
+        String own = h.host.knows(Facet.SYSCTLS) ? h.host.sysctls().get(rpKey(ingress)) : null;
+        String where = p.src() + " arrives on " + ingress + " of " + h.name() + (backDev == null ? " with no route back" : ", the route back leaves by " + backDev);
+        if (all == null && own == null) {
+            assume(h, Facet.SYSCTLS, "rp_filter off on " + h.name() + ": " + where + " (rp_filter not in the snapshot)", "rp_filter off on " + h.name());
+            return null;
+        }
+        int mode = Math.max(rpValue(all), rpValue(own));
+        if (all == null || own == null) {
+            String missing = all == null ? "net.ipv4.conf.all.rp_filter" : rpKey(ingress);
+            assume(h, Facet.SYSCTLS, missing + " of " + h.name() + " not above " + mode + " (not in the snapshot): " + where,
+                    "rp_filter=" + mode + " on " + h.name());
+        }
+        if (mode == 0 || (mode == 2 && backDev != null)) return null;
+        String decided = (rpValue(own) > rpValue(all) ? rpKey(ingress) : dev.kubepath.model.Host.RP_FILTER_ALL) + " = " + mode;
+        return drop(h, Verdict.TIMEOUT, new Cause.ReversePathFiltered(h.name(), p.src(), ingress, backDev, mode), decided);
+    }
+
+    /** A device's rp_filter key as sysctl prints it: a dot in the device's name becomes a slash (flannel/1). */
+    private static String rpKey(String dev) {
+        return "net.ipv4.conf." + dev.replace('.', '/') + ".rp_filter";
+    }
+
+    private static int rpValue(String v) {
+        if (v == null) return 0;
+        try {
+            return Math.clamp(Integer.parseInt(v.trim()), 0, 2);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** POSTROUTING: MASQUERADE rewrites the source to the outgoing device's address (kube-proxy's 0x4000 mark). */

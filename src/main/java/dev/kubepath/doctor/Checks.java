@@ -10,6 +10,7 @@ import dev.kubepath.model.Host;
 import dev.kubepath.model.IfAddress;
 import dev.kubepath.model.Lease;
 import dev.kubepath.model.Link;
+import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Neighbour;
 import dev.kubepath.model.Pod;
 import dev.kubepath.model.Route;
@@ -19,6 +20,7 @@ import dev.kubepath.model.Snapshot;
 import dev.kubepath.model.VirtualServer;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
+import dev.kubepath.net.Protocol;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +68,10 @@ final class Checks {
             }
             subnetEnv(f);
             mtu(f);
+            underlayMtu(f);
+            vxlanFiltered(f);
+            reversePath(f);
+            bridgeNetfilter(f);
             forwarding(f);
             serviceProxy(f);
             nodePorts(f);
@@ -452,11 +458,13 @@ final class Checks {
 
     /**
      * PUBLIC_IP_CONFLICT: two leases announce one PublicIP (every node picked the same NAT interface), or a node's
-     * own lease announces an address other than its InternalIP.
+     * own lease announces an address other than its InternalIP, or a host's lease (known by its flannel.N address or
+     * MAC) announces an address no host has (flanneld picked a NAT interface, or --public-ip names one).
      */
     private void publicIps() {
         java.util.Map<Ipv4, List<Lease>> byIp = new java.util.LinkedHashMap<>();
         for (Lease l : cluster.leases()) byIp.computeIfAbsent(l.publicIp(), k -> new ArrayList<>()).add(l);
+        unreachablePublicIps(byIp);
         for (var e : byIp.entrySet()) {
             if (e.getValue().size() < 2) continue;
             Draft d = new Draft(Code.PUBLIC_IP_CONFLICT, Severity.CRITICAL, e.getValue().size() + " leases announce PublicIP " + e.getKey()
@@ -507,6 +515,42 @@ final class Checks {
         return null;
     }
 
+    private void unreachablePublicIps(java.util.Map<Ipv4, List<Lease>> byIp) {
+        java.util.Set<Ipv4> onHosts = new java.util.HashSet<>();
+        for (HostFacts f : hosts) onHosts.addAll(f.underlay());
+        for (var e : byIp.entrySet()) {
+            if (onHosts.contains(e.getKey())) continue;
+            for (Lease l : e.getValue()) {
+                HostFacts owner = vtepOwner(l);
+                if (owner == null) continue; // a lease of a host not in the snapshot: its address may be real
+                drafts.add(new Draft(Code.PUBLIC_IP_CONFLICT, Severity.CRITICAL, "lease " + l.subnet() + " of " + owner.name() + " announces PublicIP "
+                        + l.publicIp() + ", which no host of the cluster has: other hosts send its VXLAN frames there and nothing answers")
+                        .host(owner.name()).subnet(l.subnet()).evidence(leaseLine(l))
+                        .evidence(ev(owner.name(), "addr.txt", owner.vxlan().name() + " of " + owner.name(), owner.vxlan().name()))
+                        .fix(on(owner, "start flanneld with --iface naming the interface of " + owner.primary() + " (or without a --public-ip "
+                                + l.publicIp() + "), then systemctl restart flanneld")));
+            }
+        }
+    }
+
+    /** The leases announcing this PublicIP. */
+    List<Lease> leasesAnnouncing(Ipv4 publicIp) {
+        if (cluster.leases() == null) return List.of();
+        return cluster.leases().stream().filter(l -> l.publicIp().equals(publicIp)).toList();
+    }
+
+    /** The host whose VXLAN device is the lease's: its MAC is the lease's VtepMAC, or its address the lease's subnet.0. */
+    private HostFacts vtepOwner(Lease l) {
+        for (HostFacts f : hosts) {
+            if (f.vxlan() == null) continue;
+            if (l.vtepMac() != null && l.vtepMac().equals(f.vxlan().mac())) return f;
+            for (IfAddress a : f.host().addresses()) {
+                if (a.dev().equals(f.vxlan().name()) && a.ip().equals(l.subnet().network())) return f;
+            }
+        }
+        return null;
+    }
+
     private void mtu(HostFacts f) {
         if (!f.knows(Facet.LINKS) || f.vxlan() == null) return;
         int overlay = f.vxlan().mtu();
@@ -524,6 +568,82 @@ final class Checks {
                     .fix(on(f, "start dockerd with --mtu=" + overlay + "   # FLANNEL_MTU of /run/flannel/subnet.env (mk-docker-opts.sh: DOCKER_OPT_MTU)"))
                     .fix(on(f, "systemctl restart docker")));
         }
+    }
+
+    /** The underlay device flannel.N sends from: its own dev, else the device of the host's primary address. */
+    private static Link underlayOf(HostFacts f) {
+        if (f.vxlan() != null && f.vxlan().kind() instanceof LinkKind.Vxlan x && x.underlayDev() != null) {
+            Optional<Link> l = f.host().link(x.underlayDev());
+            if (l.isPresent()) return l.get();
+        }
+        Ipv4 primary = f.primary();
+        for (IfAddress a : f.host().addresses()) if (a.ip().equals(primary)) return f.host().link(a.dev()).orElse(null);
+        return null;
+    }
+
+    /** UNDERLAY_MTU: flannel.N's MTU + 50 (the VXLAN header) above the underlay device's MTU. */
+    private void underlayMtu(HostFacts f) {
+        if (!f.knows(Facet.LINKS) || f.vxlan() == null || f.vxlan().mtu() == Link.MTU_UNKNOWN) return;
+        Link under = underlayOf(f);
+        if (under == null || under.mtu() == Link.MTU_UNKNOWN || f.vxlan().mtu() + 50 <= under.mtu()) return;
+        int overlay = f.vxlan().mtu();
+        drafts.add(new Draft(Code.UNDERLAY_MTU, Severity.WARNING, under.name() + " of " + f.name() + " has mtu " + under.mtu() + " < "
+                + f.vxlan().name() + "'s " + overlay + " + 50: encapsulated packets above " + (under.mtu() - 50)
+                + " bytes do not fit (with DF: message too long; arriving from other hosts: dropped)")
+                .host(f.name())
+                .evidence(ev(f.name(), "link.txt", under.name() + " mtu " + under.mtu(), under.name(), "mtu " + under.mtu()))
+                .evidence(ev(f.name(), "link.txt", f.vxlan().name() + " mtu " + overlay, f.vxlan().name(), "mtu " + overlay))
+                .fix(on(f, "ip link set " + under.name() + " mtu " + (overlay + 50) + "   # or the underlay's real MTU, if the network carries it"))
+                .fix(on(f, "or lower the overlay: start flanneld with an underlay of mtu " + under.mtu() + " (flannel.1 then gets "
+                        + (under.mtu() - 50) + "), then systemctl restart flanneld docker")));
+    }
+
+    /** VXLAN_PORT_FILTERED: a rule of filter INPUT dropping or rejecting UDP to flannel.N's port. */
+    private void vxlanFiltered(HostFacts f) {
+        if (!f.knows(Facet.IPTABLES) || f.vxlan() == null || !(f.vxlan().kind() instanceof LinkKind.Vxlan x)) return;
+        Optional<Chain> input = f.host().chain("filter", "INPUT");
+        if (input.isEmpty()) return;
+        for (Rule r : input.get().rules()) {
+            boolean cuts = r.target() instanceof Rule.Target.Drop || r.target() instanceof Rule.Target.Reject;
+            if (!cuts || r.match().protocol() != Protocol.UDP || r.match().dport() == null || r.match().dport() != x.port()) continue;
+            String from = r.match().src() == null ? "any host" : (r.match().notSrc() ? "all but " : "") + r.match().src();
+            drafts.add(new Draft(Code.VXLAN_PORT_FILTERED, Severity.CRITICAL, "filter INPUT of " + f.name() + " drops VXLAN (UDP " + x.port()
+                    + ") from " + from + ": overlay traffic from there to its pods and flannel.1 is lost")
+                    .host(f.name())
+                    .evidence(ev(f.name(), "iptables.txt", r.describe(), "-A INPUT", "--dport " + x.port()))
+                    .fix(on(f, "iptables -D " + r.describe().replaceFirst("^-A ", "")))
+                    .fix("allow UDP " + x.port() + " between all nodes in the host firewall and the network's security groups"));
+        }
+    }
+
+    /**
+     * RP_FILTER_DROP (warning): strict rp_filter on a host with underlay addresses on two devices, where replies
+     * and VXLAN frames may arrive on the device the route back does not use. A traced drop makes it critical.
+     */
+    private void reversePath(HostFacts f) {
+        if (!f.knows(Facet.SYSCTLS) || !"1".equals(String.valueOf(f.host().sysctls().get(Host.RP_FILTER_ALL)).trim())) return;
+        java.util.Set<String> devs = new java.util.TreeSet<>();
+        for (IfAddress a : f.host().addresses()) if (f.underlay().contains(a.ip())) devs.add(a.dev());
+        if (devs.size() < 2) return;
+        drafts.add(new Draft(Code.RP_FILTER_DROP, Severity.WARNING, "net.ipv4.conf.all.rp_filter=1 on " + f.name() + ", which has addresses on "
+                + String.join(" and ", devs) + ": a packet arriving on one whose route back leaves by the other is dropped")
+                .host(f.name()).evidence(ev(f.name(), "sysctl.txt", "net.ipv4.conf.all.rp_filter = 1", "net.ipv4.conf.all.rp_filter"))
+                .fix(on(f, "sysctl -w net.ipv4.conf.all.rp_filter=2   # loose: any route back will do"))
+                .fix(on(f, "echo net.ipv4.conf.all.rp_filter=2 > /etc/sysctl.d/99-rp-filter.conf   # keep it across reboots")));
+    }
+
+    /** BR_NETFILTER_OFF: a node with pods on a bridge and kube-proxy, where bridged traffic bypasses iptables. */
+    private void bridgeNetfilter(HostFacts f) {
+        if (!f.knows(Facet.SYSCTLS) || f.bridges().isEmpty()) return;
+        String v = f.host().sysctls().get(Host.BRIDGE_NF_CALL_IPTABLES);
+        if (v == null || !v.trim().equals("0")) return;
+        if (f.knows(Facet.DAEMONS) && f.host().daemon(Daemon.KUBE_PROXY) == Daemon.State.NOT_FOUND) return;
+        drafts.add(new Draft(Code.BR_NETFILTER_OFF, Severity.WARNING, "net.bridge.bridge-nf-call-iptables=0 on " + f.name()
+                + ": a pod's connection to a service whose endpoint is on the same bridge is answered from the endpoint's address, "
+                + "which the pod does not expect")
+                .host(f.name()).evidence(ev(f.name(), "sysctl.txt", "net.bridge.bridge-nf-call-iptables = 0", "bridge-nf-call-iptables"))
+                .fix(on(f, "modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1"))
+                .fix(on(f, "echo br_netfilter > /etc/modules-load.d/br_netfilter.conf   # keep it across reboots")));
     }
 
     private boolean carriesPods(HostFacts f, IfAddress bridge) {

@@ -12,6 +12,9 @@ public enum Code {
     SUBNET_ENV_STALE("/run/flannel/subnet.env's FLANNEL_SUBNET differs from the host's lease or flannel.1's address"),
     PUBLIC_IP_CONFLICT("leases announce one PublicIP, or a lease's PublicIP is not its node's address"),
     VTEP_MISMATCH("neighbour/FDB entries or the owner's VXLAN MAC disagree with the lease"),
+    VXLAN_PORT_FILTERED("a host's filter chain drops or rejects flannel's VXLAN port: the overlay to it is cut"),
+    UNDERLAY_MTU("the underlay device's MTU is below flannel.1's + 50 bytes: large packets across the overlay fail"),
+    RP_FILTER_DROP("reverse-path filtering (rp_filter) drops packets that arrive on one device and route back by another"),
     IP_FORWARD_OFF("net.ipv4.ip_forward=0 on a host that forwards pod traffic"),
     FORWARD_DROP("the filter FORWARD chain drops pod traffic"),
     NO_SERVICE_PROXY("no kube-proxy or no service rules: ClusterIPs unreachable from the host"),
@@ -19,6 +22,7 @@ public enum Code {
     ENDPOINT_UNREACHABLE("an endpoint some hosts cannot reach"),
     STALE_IPVS_DESTINATION("an IPVS/iptables backend that is no current endpoint"),
     MTU_MISMATCH("a bridge MTU above the overlay MTU"),
+    BR_NETFILTER_OFF("net.bridge.bridge-nf-call-iptables=0: traffic between pods on one bridge skips kube-proxy's rules"),
     NODEPORT_ON_NON_NODE("a host that is not a node: its NodePorts refuse"),
     INSUFFICIENT_INFO("what the snapshot does not say, so could not be decided");
 
@@ -40,6 +44,11 @@ public enum Code {
             case NO_SERVICE_PROXY -> "ClusterIPs are not translated on this host";
             case ENDPOINT_UNREACHABLE -> "the endpoint cannot be reached";
             case SUBNET_ENV_STALE -> "docker (--bip) and flannel's CNI plugin take the subnet from subnet.env at their next start, so new pods would land in a subnet no lease routes to";
+            case VXLAN_PORT_FILTERED -> "overlay traffic from the filtered hosts is dropped as soon as it flows";
+            case UNDERLAY_MTU -> "packets near the overlay MTU (bulk transfers, pings with DF) fail; small ones pass";
+            case RP_FILTER_DROP -> "packets arriving on one device whose route back leaves by another are dropped";
+            case BR_NETFILTER_OFF -> "a pod calling a service whose chosen endpoint sits on the same bridge gets its answer from the pod's "
+                    + "own address, not the service's, and the connection fails";
             case PUBLIC_IP_CONFLICT -> "VXLAN frames for these subnets go to the wrong host once traffic flows there";
             default -> meaning;
         };

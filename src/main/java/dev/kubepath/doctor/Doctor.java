@@ -15,6 +15,7 @@ import dev.kubepath.dataplane.Trace;
 import dev.kubepath.dataplane.Verdict;
 import dev.kubepath.model.Cluster;
 import dev.kubepath.model.Host;
+import dev.kubepath.model.Lease;
 import dev.kubepath.model.Service;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.net.Ipv4;
@@ -330,6 +331,33 @@ public final class Doctor {
                     return find(Code.FORWARD_DROP, host, () -> new Draft(Code.FORWARD_DROP, Severity.CRITICAL, "the FORWARD chain of " + host + " drops pod traffic")
                             .host(host).evidence(checks.ev(host, "iptables.txt", String.valueOf(f.rule()), "FORWARD"))
                             .fix("on " + host + ": iptables -A FORWARD -s <pod network> -j ACCEPT; iptables -A FORWARD -d <pod network> -j ACCEPT"));
+                }
+                case Cause.ForeignVtep fv -> {
+                    for (Draft x : of(Code.PUBLIC_IP_CONFLICT)) {
+                        for (Lease l : checks.leasesAnnouncing(fv.vtep())) if (x.subnets.contains(l.subnet().toString())) return x;
+                    }
+                }
+                case Cause.UnderlayFiltered u -> {
+                    return find(Code.VXLAN_PORT_FILTERED, host, () -> new Draft(Code.VXLAN_PORT_FILTERED, Severity.CRITICAL, "filter " + u.chain()
+                            + " of " + host + " drops VXLAN (UDP " + u.port() + ") from " + u.from()).host(host)
+                            .evidence(checks.ev(host, "iptables.txt", String.valueOf(u.rule()), u.chain(), String.valueOf(u.port())))
+                            .fix("allow UDP " + u.port() + " between all nodes in the host firewall and the network's security groups"));
+                }
+                case Cause.UnderlayTooSmall m -> {
+                    Draft d = find(Code.UNDERLAY_MTU, host, () -> new Draft(Code.UNDERLAY_MTU, Severity.WARNING, m.underlayDev() + " of " + host
+                            + " has mtu " + m.mtu() + ": encapsulated packets of " + m.outerSize() + " bytes do not fit").host(host)
+                            .evidence(checks.ev(host, "link.txt", m.underlayDev() + " mtu " + m.mtu(), m.underlayDev(), "mtu " + m.mtu()))
+                            .fix("on " + host + ": ip link set " + m.underlayDev() + " mtu " + (m.outerSize())));
+                    d.severity = Severity.CRITICAL; // a traced flow fails because of it
+                    return d;
+                }
+                case Cause.ReversePathFiltered rp -> {
+                    Draft d = find(Code.RP_FILTER_DROP, host, () -> new Draft(Code.RP_FILTER_DROP, Severity.CRITICAL, "rp_filter=" + rp.mode()
+                            + " on " + host + " drops packets from " + rp.src() + " arriving on " + rp.ingress()).host(host)
+                            .evidence(checks.ev(host, "sysctl.txt", "net.ipv4.conf.all.rp_filter = " + rp.mode(), "rp_filter"))
+                            .fix("on " + host + ": sysctl -w net.ipv4.conf.all.rp_filter=2   # loose: any route back will do"));
+                    d.severity = Severity.CRITICAL;
+                    return d;
                 }
                 case Cause.VtepMacMismatch v -> {
                     return vtep(host, why, null);

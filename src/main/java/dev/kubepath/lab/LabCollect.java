@@ -42,7 +42,9 @@ public final class LabCollect {
                 Files.writeString(dir.resolve("ipvs.txt"), Ipvsadm.listNumeric(kernel.virtualServers()));
                 List<String> kubelet = c.podEvents().journal(host);
                 if (!kubelet.isEmpty()) Files.writeString(dir.resolve("kubelet.log"), String.join("\n", kubelet) + "\n");
-                if (!Files.exists(dir.resolve("iptables.txt"))) Files.writeString(dir.resolve("iptables.txt"), IptablesSave.render(kernel.chains()));
+                // the lab's rules live in nftables (table ip kubepath-filter and the proxy's), which iptables-save in the
+                // namespace does not show: where iptables is installed, collect.sh's iptables.txt would say "no rules"
+                Files.writeString(dir.resolve("iptables.txt"), IptablesSave.render(kernel.chains()));
             }
             Path cluster = Files.createDirectories(out.resolve("cluster"));
             SimShell shell = new SimShell(c, c.hostNames().getFirst());

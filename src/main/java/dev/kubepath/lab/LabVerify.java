@@ -148,11 +148,14 @@ public final class LabVerify {
     private static String[] runReal(LabCluster lab, Flow f, int seconds) {
         return switch (f.probe()) {
             case Probe.Curl c -> {
-                CommandResult r = lab.exec(f.from(), List.of("curl", "-sS", "-o", "/dev/null", "-I", "--max-time", String.valueOf(seconds), "http://" + c.to()));
-                String err = r.stderr().strip();
+                // -v: curl 7.8x says only "Couldn't connect to server" for every failed connect; its verbose lines
+                // keep the kernel's reason ("Immediate connect fail for IP: Network is unreachable")
+                CommandResult r = lab.exec(f.from(), List.of("curl", "-v", "-sS", "-o", "/dev/null", "-I", "--max-time", String.valueOf(seconds), "http://" + c.to()));
+                String verbose = r.stderr();
+                String err = verbose.lines().filter(l -> l.startsWith("curl: ")).findFirst().orElse("").strip();
                 Verdict v = switch (r.exit()) {
                     case 0 -> Verdict.DELIVERED;
-                    case 7 -> err.contains("No route to host") || err.contains("Network is unreachable") ? Verdict.UNREACHABLE : Verdict.REFUSED;
+                    case 7 -> verbose.contains("No route to host") || verbose.contains("Network is unreachable") ? Verdict.UNREACHABLE : Verdict.REFUSED;
                     case 28 -> Verdict.TIMEOUT;
                     default -> Verdict.INSUFFICIENT_INFO;
                 };

@@ -20,6 +20,9 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
                    List<IpSet> ipsets, Map<Facet, List<?>> lists) {
 
     public static final String IP_FORWARD = "net.ipv4.ip_forward";
+    /** 0 when br_netfilter is loaded but off; absent from {@code sysctl} output when the module is not loaded. */
+    public static final String BRIDGE_NF_CALL_IPTABLES = "net.bridge.bridge-nf-call-iptables";
+    public static final String RP_FILTER_ALL = "net.ipv4.conf.all.rp_filter";
 
     public Host {
         links = List.copyOf(links);

@@ -100,6 +100,10 @@ class ClusterFileTest {
         assertBad(dir, good.replace("fault hang-flanneld web2", "fault hang-flannel web2"), 31, "unknown fault 'hang-flannel'");
         assertBad(dir, good.replace("fault hang-flanneld web2", "fault ip-forward web2 maybe"), 31, "expected fault ip-forward HOST on|off");
         assertBad(dir, good.replace("fault hang-flanneld web2", "fault vtep-mac web2"), 31, "expected fault vtep-mac HOST MAC");
+        assertBad(dir, good.replace("fault hang-flanneld web2", "fault underlay-drop web9 web2"), 31, "unknown host 'web9'");
+        assertBad(dir, good.replace("fault hang-flanneld web2", "fault underlay-mtu web2 big"), 31, "expected fault underlay-mtu HOST a number from 68 to 65535");
+        assertBad(dir, good.replace("fault hang-flanneld web2", "fault public-ip web2 10.0.0"), 31, "10.0.0");
+        assertBad(dir, good.replace("fault hang-flanneld web2", "fault rp-filter web2 3"), 31, "expected fault rp-filter HOST a number from 0 to 2");
         assertBad(dir, good.replace("    address: 192.168.10.23/24\n", "    address: 192.168.10.23/24\n    subnet: 10.244.12.0/24\n")
                 .replace("    address: 192.168.10.22/24\n", "    address: 192.168.10.22/24\n    subnet: 10.244.12.0/24\n"), 26, "overlaps web2's 10.244.12.0/24");
         assertBad(dir, good.replace("serviceCidr: 10.96.0.0/16", "serviceCidr: 10.244.0.0/12"), 6, "overlaps flannel's Network");

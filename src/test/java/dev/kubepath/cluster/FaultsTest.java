@@ -119,4 +119,75 @@ class FaultsTest {
         assertThat(curl(new SocketAddress(Ipv4.parse("10.0.0.33"), SeedCluster.NODE_PORT_BEFORE)).verdict()).isEqualTo(Verdict.REFUSED);
         assertThat(curl(new SocketAddress(SeedCluster.CLUSTER_IP, 2024)).verdict()).isEqualTo(Verdict.TIMEOUT);
     }
+
+    // ---- faults as real clusters suffer them (written as a cluster file, the shell and what-if write them) ----
+
+    void fault(String text) {
+        c.faults().inject(Fault.parse(java.util.List.of(text.split(" "))));
+    }
+
+    Trace ping(String from, Ipv4 to, int payload) {
+        return new DataPlane(c.snapshot()).trace(from, new Probe.Ping(to, payload));
+    }
+
+    Ipv4 podOn05() {
+        return c.snapshot().cluster().pods().stream().filter(p -> SeedCluster.NODE05.equals(p.node())).findFirst().orElseThrow().ip();
+    }
+
+    @Test
+    void aHostFirewallDroppingVxlanFromOneHostCutsOnlyThatHostsOverlayTraffic() {
+        fault("underlay-drop mcwk8s06 mcwk8s05");
+        Trace t = curl(VIA_06);
+        assertThat(t.verdict()).isEqualTo(Verdict.TIMEOUT);
+        assertThat(t.cause()).isInstanceOf(dev.kubepath.dataplane.Cause.UnderlayFiltered.class);
+        assertThat(t.reason()).isEqualTo("filter INPUT of mcwk8s05 drops VXLAN UDP 8472 from 10.0.0.36 to 10.0.0.35: the overlay between the two hosts is cut");
+        assertThat(curl(new SocketAddress(Ipv4.parse("10.0.0.35"), SeedCluster.NODE_PORT_BEFORE)).verdict())
+                .as("05's own NodePort reaches its pod without the overlay").isEqualTo(Verdict.DELIVERED);
+        assertThat(ping(SeedCluster.MASTER, podOn05(), 56).verdict()).as("the master's VXLAN frames are not filtered").isEqualTo(Verdict.DELIVERED);
+    }
+
+    @Test
+    void anUnderlayMtuBelowFlannelsPlus50PassesSmallPacketsAndFailsLargeOnes() {
+        fault("underlay-mtu mcwk8s05 1400");
+        assertThat(curl(VIA_06).verdict()).as("a SYN is small").isEqualTo(Verdict.DELIVERED);
+        assertThat(ping(SeedCluster.MASTER, podOn05(), 56).verdict()).isEqualTo(Verdict.DELIVERED);
+        Trace in = ping(SeedCluster.MASTER, podOn05(), 1400);
+        assertThat(in.verdict()).as("1428 bytes fit flannel.1 (1450), but 1478 do not fit 05's eth0").isEqualTo(Verdict.TIMEOUT);
+        assertThat(in.reason()).contains("arrives on eth0 (mtu 1400) of mcwk8s05");
+        Ipv4 vtep06 = c.host(SeedCluster.NODE06).addresses().stream().filter(a -> a.dev().equals("flannel.1")).findFirst().orElseThrow().ip();
+        Trace out = ping(SeedCluster.NODE05, vtep06, 1400);
+        assertThat(out.verdict()).as("the sender's kernel refuses a DF packet it cannot send").isEqualTo(Verdict.UNREACHABLE);
+        assertThat(out.reason()).contains("message too long, mtu=1350");
+        assertThat(ping(SeedCluster.NODE05, vtep06, 1300).verdict()).isEqualTo(Verdict.DELIVERED);
+    }
+
+    @Test
+    void aFlanneldAnnouncingANatAddressGetsFramesThatNeverArrive() {
+        fault("public-ip mcwk8s05 192.0.2.5");
+        var own = c.registry().getLeases().leases().stream().filter(l -> l.publicIp().equals(Ipv4.parse("192.0.2.5"))).toList();
+        assertThat(own).as("its lease announces the NAT address").hasSize(1);
+        assertThat(c.host(SeedCluster.NODE06).fdb()).anyMatch(e -> Ipv4.parse("192.0.2.5").equals(e.dst()));
+        Trace t = ping(SeedCluster.NODE06, own.getFirst().subnet().network(), 56);
+        assertThat(t.verdict()).isEqualTo(Verdict.TIMEOUT);
+        assertThat(t.reason()).contains("VTEP 192.0.2.5 is not a host of this cluster");
+    }
+
+    @Test
+    void brNetfilterAndRpFilterAreSysctlsTheSnapshotShows() {
+        fault("br-netfilter mcwk8s05 off");
+        fault("rp-filter mcwk8s05 1");
+        assertThat(c.host(SeedCluster.NODE05).sysctls()).containsEntry("net.bridge.bridge-nf-call-iptables", "0")
+                .containsEntry("net.ipv4.conf.all.rp_filter", "1");
+        assertThat(curl(VIA_06).verdict()).as("a single-homed node's packets all route back the way they came").isEqualTo(Verdict.DELIVERED);
+        assertThat(curl(VIA_06).assumptions()).isEmpty();
+    }
+
+    @Test
+    void badFaultArgumentsSayWhatWasExpected() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Fault.parse(java.util.List.of("underlay-mtu", "mcwk8s05", "huge")))
+                .hasMessage("expected fault underlay-mtu HOST a number from 68 to 65535 (not 'huge')");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Fault.parse(java.util.List.of("underlay-drop", "mcwk8s05")))
+                .hasMessage("expected fault underlay-drop FROM TO");
+        assertThat(Fault.parseOn("mcwk8s05", java.util.List.of("rp-filter", "2"))).isEqualTo(new Fault.RpFilter("mcwk8s05", 2));
+    }
 }

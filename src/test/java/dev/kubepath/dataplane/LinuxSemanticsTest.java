@@ -166,6 +166,55 @@ class LinuxSemanticsTest {
         }
     }
 
+    /**
+     * b is multi-homed: eth1 on a management network, and an administrator's host route sends its traffic for a's
+     * 10.0.0.1 out through eth1's gateway, while a's VXLAN frames reach b on eth0.
+     */
+    @Nested
+    class ReversePathFilter {
+        String multiHomed(String sysctls) {
+            String yaml = with("      - kube-ipvs0 dummy down\n", "      - kube-ipvs0 dummy down\n      - eth1 ether mtu 1500\n")
+                    .replace("      - 10.0.0.2/24 dev eth0\n", "      - 10.0.0.2/24 dev eth0\n      - 10.1.0.2/24 dev eth1\n")
+                    .replace("      - 172.17.1.0/24 via 172.17.1.0 dev flannel.1 onlink\n",
+                            "      - 172.17.1.0/24 via 172.17.1.0 dev flannel.1 onlink\n      - 10.1.0.0/24 dev eth1 scope link\n      - 10.0.0.1 via 10.1.0.254 dev eth1\n");
+            String bSysctls = "sysctls: {net.ipv4.ip_forward: \"1\"}\n    links:\n      - eth0 ether mtu 1500\n      - docker0 bridge mtu 1450\n      - flannel.1 vxlan id 1 dstport 8472 local 10.0.0.2";
+            assertThat(yaml).contains(bSysctls);
+            return yaml.replace(bSysctls, bSysctls.replace("{net.ipv4.ip_forward: \"1\"}", sysctls));
+        }
+
+        @Test
+        void strictModeDropsFramesArrivingOnTheDeviceTheRouteBackDoesNotUse() {
+            Trace t = curl(multiHomed("{net.ipv4.ip_forward: \"1\", net.ipv4.conf.all.rp_filter: \"1\", net.ipv4.conf.eth0.rp_filter: \"0\"}"), "a", "172.17.2.5:80");
+            assertThat(t.verdict()).isEqualTo(Verdict.TIMEOUT);
+            assertThat(t.cause()).isInstanceOf(Cause.ReversePathFiltered.class);
+            assertThat(t.reason()).isEqualTo("rp_filter=1 on b: 10.0.0.1 arrived on eth0 but the route back to it leaves by eth1: dropped");
+            assertThat(t.last().decidedBy()).isEqualTo("net.ipv4.conf.all.rp_filter = 1");
+            assertThat(t.assumptions()).isEmpty();
+        }
+
+        @Test
+        void looseModeLetsThemInAndTheAnswerTakesTheOtherWay() {
+            Trace t = curl(multiHomed("{net.ipv4.ip_forward: \"1\", net.ipv4.conf.all.rp_filter: \"2\", net.ipv4.conf.eth0.rp_filter: \"0\"}"), "a", "172.17.2.5:80");
+            assertThat(t.cause()).isNotInstanceOf(Cause.ReversePathFiltered.class);
+            assertThat(t.steps()).extracting(Step::stage).contains(Stage.POD);
+        }
+
+        @Test
+        void withoutTheSysctlsTheTraceSaysWhatItAssumed() {
+            Trace t = ping(multiHomed("{net.ipv4.ip_forward: \"1\"}"), "a", "10.0.0.2");
+            assertThat(t.assumptions()).anyMatch(a -> a.startsWith("rp_filter off on b: 10.0.0.1 arrives on eth0 of b, the route back leaves by eth1"));
+            Trace strict = ping(multiHomed("{net.ipv4.ip_forward: \"1\", net.ipv4.conf.all.rp_filter: \"1\"}"), "a", "10.0.0.2");
+            assertThat(strict.cause()).isInstanceOf(Cause.ReversePathFiltered.class);
+            assertThat(strict.assumptions()).singleElement().asString().startsWith("net.ipv4.conf.eth0.rp_filter of b not above 1");
+        }
+
+        @Test
+        void aSingleHomedHostIsNeverFiltered() {
+            String yaml = HEALTHY.replace("sysctls: {net.ipv4.ip_forward: \"1\"}", "sysctls: {net.ipv4.ip_forward: \"1\", net.ipv4.conf.all.rp_filter: \"1\"}");
+            assertThat(curl(yaml, "a", "172.17.2.5:80").verdict()).isEqualTo(Verdict.DELIVERED);
+        }
+    }
+
     @Nested
     class Vxlan {
         @Test

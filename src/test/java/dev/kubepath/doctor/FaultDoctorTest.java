@@ -122,4 +122,54 @@ class FaultDoctorTest {
         });
         assertThat(r.findings()).as(ReportText.human(r)).noneMatch(f -> f.severity() == Severity.CRITICAL);
     }
+
+    void fault(String text) {
+        c.faults().inject(dev.kubepath.cluster.Fault.parse(java.util.List.of(text.split(" "))));
+    }
+
+    @Test
+    void aHostFirewallDroppingVxlanIsVxlanPortFilteredWithTheFlowsItBreaks() {
+        fault("underlay-drop mcwk8s06 mcwk8s05");
+        Report r = doctor();
+        assertThat(r.findings(Code.VXLAN_PORT_FILTERED)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.summary()).contains("from 10.0.0.36/32");
+            assertThat(f.brokenFlows()).contains("mcwk8s03 -> 10.0.0.36:41527 (default/mcwtest-svc): timeout");
+        });
+        onlyCritical(r, Code.VXLAN_PORT_FILTERED);
+    }
+
+    @Test
+    void anUnderlayMtuBelowTheOverlaysIsUnderlayMtu() {
+        fault("underlay-mtu mcwk8s05 1400");
+        Report r = doctor();
+        assertThat(r.findings(Code.UNDERLAY_MTU)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.summary()).startsWith("eth0 of mcwk8s05 has mtu 1400 < flannel.1's 1450 + 50");
+        });
+        assertThat(r.findings()).as("small probes all pass").noneMatch(f -> f.severity() == Severity.CRITICAL);
+    }
+
+    @Test
+    void aFlanneldAnnouncingANatAddressIsAPublicIpConflict() {
+        fault("public-ip mcwk8s05 192.0.2.5");
+        Report r = doctor();
+        assertThat(r.findings(Code.PUBLIC_IP_CONFLICT)).anySatisfy(f -> {
+            assertThat(f.hosts()).contains(SeedCluster.NODE05);
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.summary()).contains("announces PublicIP 192.0.2.5, which no host of the cluster has");
+            assertThat(f.brokenFlows()).contains("mcwk8s06 -> 10.0.0.36:41527 (default/mcwtest-svc): timeout");
+        });
+    }
+
+    @Test
+    void brNetfilterOffOnANodeWithPodsIsBrNetfilterOff() {
+        fault("br-netfilter mcwk8s05 off");
+        Report r = doctor();
+        assertThat(r.findings(Code.BR_NETFILTER_OFF)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.severity()).isEqualTo(Severity.WARNING);
+        });
+    }
 }

@@ -109,4 +109,18 @@ class LabVerifyTest {
         LabVerify.Report r = verify();
         assertThat(real(r, NODE05, "172.17.83.1")).isEqualTo(Verdict.TIMEOUT);
     }
+
+    /**
+     * A host with no default route (a cluster file's host without a gateway): the kernel refuses to send to a ClusterIP
+     * it has no rule for with "Network is unreachable", which curl 7.8x reports only as "Couldn't connect to server"
+     * (exit 7, as for a refusal): the lab had read it as refused, against the simulator's unreachable.
+     */
+    @Test
+    @Order(7)
+    void aHostWithoutAGateway() {
+        var gw = lab.host(MASTER).read().routes().stream().filter(r -> r.dst().equals(Prefix.DEFAULT)).findFirst().orElseThrow();
+        lab.host(MASTER).apply(new dev.kubepath.host.NetChange.DeleteRoute(gw));
+        LabVerify.Report r = verify();
+        assertThat(real(r, MASTER, SeedCluster.CLUSTER_IP + ":2024")).isEqualTo(Verdict.UNREACHABLE);
+    }
 }

@@ -79,9 +79,20 @@ final class NftFilterChains {
             case Rule.Target.SetMark s -> "meta mark set meta mark & 0x" + Integer.toHexString(~s.mask()) + " | 0x" + Integer.toHexString(s.value());
             default -> throw new IllegalArgumentException(r.describe() + ": target not valid in table filter");
         });
-        String text = r.describe().replace('"', '\'');
+        String text = commentFor(r);
         if (text.length() > COMMENT_MAX) throw new IllegalArgumentException(r.describe() + ": longer than nft's " + COMMENT_MAX + "-byte comment");
         return sb.append(" comment \"").append(text).append('"').toString();
+    }
+
+    /**
+     * The rule's iptables-save line as its nft comment. A line over nft's 128 bytes (kube-proxy's REJECT of a service
+     * without endpoints, with its "-m comment --comment" and "--reject-with") loses its own iptables comment, which
+     * decides nothing, so the rule still reads back as the same match and target.
+     */
+    static String commentFor(Rule r) {
+        String text = r.describe().replace('"', '\'');
+        if (text.length() <= COMMENT_MAX) return text;
+        return text.replaceFirst(" -m comment --comment ('[^']*'|\\S+)", "");
     }
 
     /** iptables' {@code -i !docker0} and {@code docker0+} as nft's {@code iifname != "docker0"} and {@code "docker0*"}. */
