@@ -10,14 +10,14 @@ import java.util.Set;
 
 /**
  * One machine's network state, vendor-neutral: what {@code ip}, {@code bridge}, {@code ipvsadm},
- * {@code iptables-save}, {@code ipset}, {@code sysctl} and {@code systemctl} would show, plus the pods on its bridges.
+ * {@code iptables-save}, {@code nft list ruleset}, {@code ipset}, {@code sysctl} and {@code systemctl} would show, plus the pods on its bridges.
  * {@code known} lists the facets this snapshot actually holds; an absent facet is unknown, not empty.
  */
 public record Host(String name, List<Link> links, List<IfAddress> addresses, List<Route> routes,
                    List<Neighbour> neighbours, List<FdbEntry> fdb, List<VirtualServer> virtualServers,
                    List<Chain> chains, Map<String, String> sysctls, List<Socket> sockets,
                    Map<Daemon, Daemon.State> daemons, List<Container> containers, Set<Facet> known,
-                   List<IpSet> ipsets) {
+                   List<IpSet> ipsets, List<NftTable> nftables) {
 
     public static final String IP_FORWARD = "net.ipv4.ip_forward";
 
@@ -34,8 +34,18 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
         daemons = Map.copyOf(daemons);
         containers = List.copyOf(containers);
         ipsets = List.copyOf(ipsets);
+        nftables = List.copyOf(nftables);
         // an EnumSet behind the read-only view: knows() is on the tracer's hot path
         known = java.util.Collections.unmodifiableSet(known.isEmpty() ? EnumSet.noneOf(Facet.class) : EnumSet.copyOf(known));
+    }
+
+    /** A host without nftables tables (every shape but kube-proxy's nftables mode). */
+    public Host(String name, List<Link> links, List<IfAddress> addresses, List<Route> routes, List<Neighbour> neighbours,
+                List<FdbEntry> fdb, List<VirtualServer> virtualServers, List<Chain> chains, Map<String, String> sysctls,
+                List<Socket> sockets, Map<Daemon, Daemon.State> daemons, List<Container> containers, Set<Facet> known,
+                List<IpSet> ipsets) {
+        this(name, links, addresses, routes, neighbours, fdb, virtualServers, chains, sysctls, sockets, daemons, containers,
+                known, ipsets, List.of());
     }
 
     public boolean knows(Facet f) {
@@ -69,6 +79,12 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
 
     public Optional<IpSet> ipset(String name) {
         for (IpSet s : ipsets) if (s.name().equals(name)) return Optional.of(s);
+        return Optional.empty();
+    }
+
+    /** The nftables table "family name" ("ip kube-proxy"), if the host has it. */
+    public Optional<NftTable> nftTable(String family, String tableName) {
+        for (NftTable t : nftables) if (t.family().equals(family) && t.name().equals(tableName)) return Optional.of(t);
         return Optional.empty();
     }
 

@@ -24,6 +24,7 @@ public final class HostBuilder {
     public final Map<Daemon, Daemon.State> daemons = new EnumMap<>(Daemon.class);
     public final List<Container> containers = new ArrayList<>();
     public final List<IpSet> ipsets = new ArrayList<>();
+    public final List<NftTable> nftables = new ArrayList<>();
     private final Set<Facet> known = EnumSet.noneOf(Facet.class);
     /** Parts other hosts hold too, appended (not copied) after one of the lists above when the host is built. */
     private final Map<List<?>, List<SharedList.Part<?>>> shared = new IdentityHashMap<>();
@@ -46,6 +47,7 @@ public final class HostBuilder {
         daemons.putAll(h.daemons());
         containers.addAll(h.containers());
         ipsets.addAll(h.ipsets());
+        nftables.addAll(h.nftables());
         known.addAll(h.known());
     }
 
@@ -132,6 +134,13 @@ public final class HostBuilder {
         return know(Facet.IPSETS);
     }
 
+    /** Replaces the table of the same family and name. */
+    public HostBuilder nftTable(NftTable t) {
+        nftables.removeIf(x -> x.key().equals(t.key()));
+        nftables.add(t);
+        return know(Facet.NFTABLES);
+    }
+
     /**
      * Appends a part that many hosts hold alike (the ClusterIP virtual servers of every node) to one of this
      * builder's lists, e.g. {@code share(b.virtualServers, part)}: the built host keeps the part itself, so
@@ -154,6 +163,6 @@ public final class HostBuilder {
 
     public Host build() {
         return new Host(name, links, withShared(addresses), withShared(routes), withShared(neighbours), withShared(fdb),
-                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known, ipsets);
+                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known, ipsets, nftables);
     }
 }
