@@ -86,6 +86,9 @@ final class NftHooks {
                 case NftRule.Match m -> {
                     if (!matches(t, m, p)) return null;
                 }
+                case NftRule.FibDaddrLocal f -> {
+                    if (host.isLocal(p.dst()) == f.negated()) return null;
+                }
                 case NftRule.CtState s -> {
                     if (walk.isReply() != !s.states().contains("new")) return null;
                 }

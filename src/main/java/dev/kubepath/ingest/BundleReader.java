@@ -255,6 +255,11 @@ public final class BundleReader {
         nftables.put(host, nft);
         NftFacts.Facts facts = NftFacts.of(rel(dir.resolve("nft.txt")), nft, iptablesKnown, ipvsKnown);
         problems.addAll(facts.problems());
+        // kube-proxy's nftables mode, as the structure the data plane evaluates (its virtual servers above serve the doctor)
+        Problems p = new Problems(rel(dir.resolve("nft.txt")));
+        for (Nftables.Table t : nft) if (NftModel.isKubeProxy(t)) b.nftTable(NftModel.of(t, p));
+        problems.addAll(p.list());
+        b.know(Facet.NFTABLES);
         if (facts.chains() != null) {
             b.chains.addAll(facts.chains());
             b.know(Facet.IPTABLES);

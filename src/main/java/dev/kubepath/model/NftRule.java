@@ -32,6 +32,13 @@ public record NftRule(List<Expr> exprs, String comment) {
         }
     }
 
+    /** {@code fib daddr type local}: the destination is a local address (kube-proxy's NodePorts on every address). */
+    public record FibDaddrLocal(boolean negated) implements Expr {
+        public String text() {
+            return negated ? "fib daddr type != local" : "fib daddr type local";
+        }
+    }
+
     /** {@code ct state new} */
     public record CtState(String states) implements Expr {
         public String text() {
