@@ -64,7 +64,7 @@ public final class SimShell {
 
     /** The commands this shell answers, for completion. */
     public static final List<String> COMMANDS = List.of("awk", "bridge", "cat", "clear", "curl", "echo", "etcdctl", "exit", "fault",
-            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipvsadm", "iptables-save", "kubectl", "kubepath", "logout", "ping",
+            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipvsadm", "iptables-save", "kubectl", "kubepath", "logout", "nft", "ping",
             "route", "sleep", "sort", "ssh", "systemctl", "tail", "uniq", "wc");
 
     /** What Tab completes after a command: the cluster's hosts and the current host's devices. */
@@ -162,6 +162,7 @@ public final class SimShell {
                 case "ifconfig" -> NetTools.ifconfig(current(), a.length > 1 ? a[1] : null);
                 case "ipvsadm" -> Ipvsadm.listNumeric(current().virtualServers());
                 case "iptables-save" -> IptablesSave.render(current().chains());
+                case "nft" -> Nft.run(current(), words.subList(1, words.size()));
                 case "cat" -> cat(a);
                 case "curl" -> curl(a);
                 case "ping" -> ping(a);
