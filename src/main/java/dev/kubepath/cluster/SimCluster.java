@@ -220,7 +220,7 @@ public final class SimCluster {
                 if (m.kubelet != null && m.units.get(Daemon.DOCKER) == Daemon.State.ACTIVE) m.kubelet.sync();
             }
             var services = api.services();
-            var endpoints = api.endpoints();
+            var endpoints = EndpointSlices.endpoints(EndpointSlices.of(api.endpoints())); // kube-proxy watches EndpointSlices
             each(m -> {
                 if (m.proxy != null) m.proxy.sync(services, endpoints);
                 Daemons.bridgeMtuFollowsPorts(m);

@@ -44,6 +44,7 @@ public final class LabCollect {
             Files.writeString(cluster.resolve("nodes.txt"), shell.run("kubectl get nodes -o wide"));
             Files.writeString(cluster.resolve("pods.txt"), shell.run("kubectl get pods -o wide"));
             Files.writeString(cluster.resolve("services.txt"), shell.run("kubectl get svc"));
+            Files.writeString(cluster.resolve("endpointslices.json"), shell.run("kubectl get endpointslices -A -o json"));
             c.registry().getConfig().ifPresent(json -> write(cluster.resolve("flannel-config.json"), json + "\n"));
             StringBuilder leases = new StringBuilder();
             for (Lease l : c.registry().getLeases().leases()) {

@@ -422,6 +422,9 @@ public final class SimShell {
             cluster.settle();
             return out;
         }
+        if (a.length >= 3 && a[1].equals("get") && a[2].startsWith("endpointslice") && Arrays.asList(a).contains("json")) {
+            return dev.kubepath.cluster.EndpointSlices.json(dev.kubepath.cluster.EndpointSlices.of(cluster.api().endpoints()));
+        }
         if (a.length >= 3 && a[1].equals("get")) {
             boolean wide = Arrays.asList(a).contains("wide") || Arrays.asList(a).contains("-owide");
             return kubectl.get(a[2], wide);
