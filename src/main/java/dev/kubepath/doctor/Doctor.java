@@ -242,10 +242,13 @@ public final class Doctor {
         return snapshot.hosts().stream().allMatch(h -> h.knows(dev.kubepath.model.Facet.IPVS) || h.knows(dev.kubepath.model.Facet.IPTABLES));
     }
 
-    /** Some host's kube-proxy rules mention the service's ClusterIP (an IPVS virtual server or an iptables match on it). */
+    /** Some host's kube-proxy rules mention the service's ClusterIP (an IPVS virtual server, an iptables match, the nftables cluster-ips set). */
     private boolean ruledSomewhere(Service s) {
         for (Host h : snapshot.hosts()) {
             for (var vs : h.virtualServers()) if (vs.address().ip().equals(s.clusterIp())) return true;
+            // kube-proxy's nftables mode: the ClusterIP in the set of active ClusterIPs
+            var kp = h.nftTable("ip", "kube-proxy").flatMap(t -> t.set("cluster-ips"));
+            if (kp.isPresent() && kp.get().lookup(s.clusterIp().toString()) != null) return true;
             for (var c : h.chains()) {
                 for (var r : c.rules()) if (r.match().dst() != null && r.match().dst().length() == 32 && r.match().dst().network().equals(s.clusterIp())) return true;
             }

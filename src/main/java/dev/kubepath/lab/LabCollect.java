@@ -37,7 +37,9 @@ public final class LabCollect {
                 for (Daemon d : Daemon.values()) units.append(d.unit()).append(' ').append(c.unit(host, d).word()).append('\n');
                 Files.writeString(dir.resolve("units.txt"), units);
                 Files.writeString(dir.resolve("ipvs.txt"), Ipvsadm.listNumeric(kernel.virtualServers()));
-                if (!Files.exists(dir.resolve("iptables.txt"))) Files.writeString(dir.resolve("iptables.txt"), IptablesSave.render(kernel.chains()));
+                // the lab realises iptables chains in native nftables tables, which iptables-save (where installed) does not list
+                Path iptables = dir.resolve("iptables.txt");
+                if (!Files.exists(iptables) || Files.size(iptables) == 0) Files.writeString(iptables, IptablesSave.render(kernel.chains()));
             }
             Path cluster = Files.createDirectories(out.resolve("cluster"));
             SimShell shell = new SimShell(c, c.hostNames().getFirst());
