@@ -43,6 +43,16 @@ class KubeadmNftablesScenarioTest {
         var web = run.cluster().api().service("default", "web").orElseThrow();
         var t = dp.trace("cp1", new Probe.Curl(new dev.kubepath.net.SocketAddress(web.clusterIp(), 80)));
         assertThat(t.backends()).extracting(b -> b.verdict()).contains(Verdict.TIMEOUT);
+        // written as a snapshot file (kubepath simulate) and read back, kube-proxy's table gives the same flows
+        var back = dev.kubepath.ingest.SnapshotFile.parse("snapshot.yaml", dev.kubepath.cluster.SnapshotWriter.write(run.cluster().snapshot(), "test"));
+        assertThat(back.host("worker1").orElseThrow().nftTable("ip", "kube-proxy")).isPresent();
+        DataPlane read = new DataPlane(back);
+        for (String from : run.cluster().hostNames()) {
+            for (var to : java.util.List.of(new dev.kubepath.net.SocketAddress(web.clusterIp(), 80), dev.kubepath.net.SocketAddress.parse("192.168.30.11:30080"))) {
+                assertThat(read.trace(from, new Probe.Curl(to)).backends()).as(from + " -> " + to)
+                        .isEqualTo(dp.trace(from, new Probe.Curl(to)).backends());
+            }
+        }
     }
 
     @Test
