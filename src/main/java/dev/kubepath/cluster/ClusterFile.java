@@ -213,13 +213,14 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         return new Defaults(mode, cidr);
     }
 
-    /** ipvs, iptables, or null for none. */
+    /** ipvs, iptables, nftables, or null for none. */
     private static ProxyMode proxyMode(YamlNode n) {
         return switch (n.text()) {
             case "ipvs" -> ProxyMode.IPVS;
             case "iptables" -> ProxyMode.IPTABLES;
+            case "nftables" -> ProxyMode.NFTABLES;
             case "none" -> null;
-            default -> throw n.error("unknown kube-proxy mode '" + n.text() + "' (expected ipvs, iptables or none)");
+            default -> throw n.error("unknown kube-proxy mode '" + n.text() + "' (expected ipvs, iptables, nftables or none)");
         };
     }
 

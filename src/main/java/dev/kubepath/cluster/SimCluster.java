@@ -249,7 +249,8 @@ public final class SimCluster {
                 }
             }
             var services = same(api.services(), lastServices);
-            var endpoints = same(api.endpoints(), lastEndpoints);
+            // kube-proxy watches EndpointSlices
+            var endpoints = same(EndpointSlices.endpoints(EndpointSlices.of(api.endpoints())), lastEndpoints);
             lastServices = services;
             lastEndpoints = endpoints;
             each(m -> {

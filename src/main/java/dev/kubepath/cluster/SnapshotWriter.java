@@ -101,6 +101,10 @@ public final class SnapshotWriter {
             sb.append("    iptables: |\n");
             for (String line : IptablesSave.render(chains).lines().toList()) sb.append("      ").append(line).append('\n');
         }
+        if (!h.nftables().isEmpty()) { // kube-proxy's nftables mode, as nft list ruleset prints it
+            sb.append("    nftables: |\n");
+            for (String line : dev.kubepath.model.NftListing.render(h.nftables()).lines().toList()) sb.append("      ").append(line).append('\n');
+        }
     }
 
     private static String link(Link l) {

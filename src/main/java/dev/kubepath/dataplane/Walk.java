@@ -122,19 +122,14 @@ final class Walk {
         }
         if (reply) p = undoNat(h, p);
         boolean local = ingress == null;
+        if (!reply && NftHooks.present(h)) {
+            Object r = nftDestinationNat(h, p, local);
+            if (r instanceof End e) return e;
+            p = (Packet) r;
+        }
         if (!reply && h.host.knows(Facet.IPTABLES)) {
             Netfilter.Outcome nat = new Netfilter(h, this).run("nat", local ? "OUTPUT" : "PREROUTING", p, ingress, null);
-            if (nat.dnat()) {
-                backend = nat.packet().dst() + ":" + nat.packet().dport();
-                backendIp = nat.packet().dst();
-                Packet before = p;
-                String to = backend + alternativesNote();
-                step(h, Stage.NAT, () -> "DNAT " + before.dst() + ":" + before.dport() + " -> " + to, nat::rule);
-                bind(h, p, nat.packet());
-                p = nat.packet();
-            } else if (nat.packet().mark() != p.mark()) {
-                p = nat.packet();
-            }
+            p = dnat(h, p, nat);
         }
         End martian = reversePath(h, p, ingress);
         if (martian != null) return martian;
@@ -177,6 +172,47 @@ final class Walk {
         };
     }
 
+    /** A nat outcome applied: the DNAT step and its conntrack binding, or only a changed mark. */
+    private Packet dnat(HostView h, Packet p, Netfilter.Outcome nat) {
+        if (nat.dnat()) {
+            backend = nat.packet().dst() + ":" + nat.packet().dport();
+            backendIp = nat.packet().dst();
+            Packet before = p;
+            String to = backend + alternativesNote();
+            step(h, Stage.NAT, () -> "DNAT " + before.dst() + ":" + before.dport() + " -> " + to, nat::rule);
+            bind(h, p, nat.packet());
+            return nat.packet();
+        }
+        return nat.packet().mark() != p.mark() ? nat.packet() : p;
+    }
+
+    /**
+     * nftables at prerouting/output (kube-proxy's nftables mode): the filter chains before DNAT (dstnat - 10: no
+     * endpoints, firewall), the nat chains (dstnat), and for a local packet the filter chains after DNAT (dstnat + 10:
+     * a ClusterIP port no service has). Returns the packet to go on with, or the End where a chain rejected it.
+     */
+    private Object nftDestinationNat(HostView h, Packet p, boolean local) {
+        NftHooks nft = new NftHooks(h, this);
+        String hook = local ? "output" : "prerouting";
+        End e = nftFilterVerdict(h, hook, p, nft.run("filter", hook, p, prio -> prio < -100));
+        if (e != null) return e;
+        p = dnat(h, p, nft.run("nat", hook, p, prio -> true));
+        if (local) {
+            e = nftFilterVerdict(h, hook, p, nft.run("filter", hook, p, prio -> prio > -100));
+            if (e != null) return e;
+        }
+        return p;
+    }
+
+    private End nftFilterVerdict(HostView h, String hook, Packet p, Netfilter.Outcome o) {
+        return switch (o.action()) {
+            case DROP -> drop(h, Verdict.TIMEOUT, new Cause.Filtered(h.name(), "nftables " + hook, false, p.endpoints(), o.rule()), o.rule());
+            case REJECT -> drop(h, p.protocol() == Protocol.TCP ? Verdict.REFUSED : Verdict.UNREACHABLE,
+                    new Cause.Filtered(h.name(), "nftables " + hook, true, p.endpoints(), o.rule()), o.rule());
+            default -> null;
+        };
+    }
+
     private End noRoute(HostView h, Packet p, boolean local) {
         return drop(h, Verdict.UNREACHABLE, new Cause.NoRoute(h.name(), where(p.dst()), local), null);
     }
@@ -201,7 +237,7 @@ final class Walk {
         if (vs != null) return ipvs(h, p, vs);
         Optional<Service> svc = dp.serviceByClusterIp(p.dst());
         boolean serviceAddress = svc.isPresent() || dp.isNodePort(p.dport());
-        if (serviceAddress && !h.host.knows(Facet.IPVS) && !h.host.knows(Facet.IPTABLES)) {
+        if (serviceAddress && !h.host.knows(Facet.IPVS) && !h.host.knows(Facet.IPTABLES) && !h.host.knows(Facet.NFTABLES)) {
             return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.IPVS, p.dst() + ":" + p.dport()), null);
         }
         if (!h.host.knows(Facet.SOCKETS)) {
@@ -396,6 +432,11 @@ final class Walk {
     // ---- netfilter pieces -------------------------------------------------------------------------------------
 
     private End filter(HostView h, String chain, Packet p, String in, String out) {
+        if (NftHooks.present(h) && !"OUTPUT".equals(chain)) { // output's nft filter chains ran before DNAT, in atHost
+            String hook = chain.toLowerCase(java.util.Locale.ROOT);
+            End e = nftFilterVerdict(h, hook, p, new NftHooks(h, this).run("filter", hook, p, prio -> true));
+            if (e != null) return e;
+        }
         if (!h.host.knows(Facet.IPTABLES)) {
             if ("FORWARD".equals(chain)) {
                 assume(h, Facet.IPTABLES, "the FORWARD chain of " + h.name() + " accepts (iptables not in the snapshot)",
@@ -477,6 +518,11 @@ final class Walk {
         } else {
             masq = (p.mark() & Packet.MASQ_MARK) != 0;
             rule = "KUBE-POSTROUTING: MASQUERADE packets marked 0x4000";
+        }
+        if (!masq && NftHooks.present(h)) {
+            Netfilter.Outcome o = new NftHooks(h, this).run("nat", "postrouting", p, prio -> true);
+            masq = o.masquerade();
+            rule = o.rule();
         }
         if (!masq) return p;
         Ipv4 to = h.primaryAddress(dev);

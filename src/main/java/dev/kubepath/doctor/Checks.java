@@ -693,8 +693,10 @@ final class Checks {
         if (!hasClusterIps()) return;
         Host h = f.host();
         Daemon.State kp = f.knows(Facet.DAEMONS) ? h.daemon(Daemon.KUBE_PROXY) : null;
-        boolean rulesKnown = f.knows(Facet.IPVS) || f.knows(Facet.IPTABLES);
-        boolean rules = !h.virtualServers().isEmpty() || h.chain("nat", "KUBE-SERVICES").isPresent();
+        boolean rulesKnown = f.knows(Facet.IPVS) || f.knows(Facet.IPTABLES) || f.knows(Facet.NFTABLES);
+        boolean rules = !h.virtualServers().isEmpty() || h.chain("nat", "KUBE-SERVICES").isPresent()
+                || h.nftTable("ip", "kube-proxy").isPresent(); // kube-proxy's nftables mode
+        boolean nftEmpty = f.knows(Facet.NFTABLES) && h.nftTable("ip", "kube-proxy").isEmpty();
         boolean notRunning = kp != null && kp != Daemon.State.ACTIVE;
         if (!notRunning && !(rulesKnown && !rules)) return;
         Severity sev = f.isNode() ? Severity.CRITICAL : Severity.WARNING;
@@ -705,6 +707,7 @@ final class Checks {
         if (kp != null) d.evidence(source.find(f.name(), "units.txt", "kube-proxy.service").or(() -> source.find(f.name(), "units.txt", "kube-proxy"))
                 .orElseGet(() -> absent(f.name(), "units.txt", "kube-proxy " + kp.word())));
         if (f.knows(Facet.IPVS) && h.virtualServers().isEmpty()) d.evidence(ev(f.name(), "ipvs.txt", "ipvsadm -Ln: no virtual servers", "ipvsadm"));
+        if (nftEmpty) d.evidence(absent(f.name(), "nft.txt", "nft list ruleset: no table ip kube-proxy"));
         if (f.isNode()) d.fix(on(f, kp == Daemon.State.NOT_FOUND ? "install and start kube-proxy" : "systemctl restart kube-proxy"));
         else d.fix("reach ClusterIPs from a node, or run kube-proxy on " + f.name() + " (it need not be a node)");
         drafts.add(d);

@@ -250,7 +250,7 @@ public final class Doctor {
 
     private Set<Ipv4> ruled;
 
-    /** Some host's kube-proxy rules mention the service's ClusterIP (an IPVS virtual server or an iptables match on it). */
+    /** Some host's kube-proxy rules mention the service's ClusterIP (an IPVS virtual server, an iptables match, the nftables cluster-ips set). */
     private boolean ruledSomewhere(Service s) {
         if (ruled == null) ruled = ruledAddresses();
         return ruled.contains(s.clusterIp());
@@ -270,6 +270,16 @@ public final class Doctor {
                     for (var vs : part.items()) out.add(vs.address().ip());
                 }
             }
+            // kube-proxy's nftables mode: the set of active ClusterIPs
+            h.nftTable("ip", "kube-proxy").flatMap(t -> t.set("cluster-ips")).ifPresent(set -> {
+                for (var e : set.elements()) {
+                    try {
+                        out.add(Ipv4.parse(e.key()));
+                    } catch (IllegalArgumentException notAnAddress) {
+                        // an interval or a concatenation: not a single ClusterIP
+                    }
+                }
+            });
             for (var c : h.chains()) {
                 for (var r : c.rules()) if (r.match().dst() != null && r.match().dst().length() == 32) out.add(r.match().dst().network());
             }

@@ -48,6 +48,9 @@ public sealed interface NetChange {
     /** The whole IPVS table at once: a service proxy computes it from the full desired state. */
     record ReplaceVirtualServers(List<VirtualServer> virtualServers) implements NetChange {}
 
+    /** One nftables table replaced whole, as {@code nft -f} applies a file in one transaction (kube-proxy's nftables mode). */
+    record ReplaceNftTable(dev.kubepath.model.NftTable table) implements NetChange {}
+
     /** Every chain of one owner (e.g. kube-proxy's nat chains) replaced at once, as iptables-restore --noflush does. */
     record ReplaceChains(String owner, List<Chain> chains) implements NetChange {}
 }

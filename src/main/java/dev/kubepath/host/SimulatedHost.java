@@ -126,6 +126,7 @@ public final class SimulatedHost implements HostNetwork {
                 b.virtualServers.addAll(v.virtualServers());
                 b.know(dev.kubepath.model.Facet.IPVS);
             }
+            case NetChange.ReplaceNftTable t -> b.nftTable(t.table());
             case NetChange.ReplaceChains c -> {
                 for (var chain : c.chains()) b.chain(chain);
                 b.know(dev.kubepath.model.Facet.IPTABLES);

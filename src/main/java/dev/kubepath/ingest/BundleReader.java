@@ -264,7 +264,6 @@ public final class BundleReader {
         }
     }
 
-    /** What the host's nft ruleset adds: chains and virtual servers that iptables.txt and ipvs.txt did not give. */
     private Host readHost(Path dir, Cluster cluster, Map<String, SubnetEnv> envs) {
         reportUnexpected(dir, HOST_FILES);
         String name = hostName(dir.getFileName().toString(), cluster);

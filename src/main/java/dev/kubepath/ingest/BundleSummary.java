@@ -28,6 +28,7 @@ public final class BundleSummary {
             unknown.removeAll(h.known());
             unknown.remove(Facet.SOCKETS);
             unknown.remove(Facet.CONTAINERS); // never in a bundle
+            unknown.remove(Facet.NFTABLES); // nft.txt is new: iptables.txt and ipvs.txt tell the service rules of older bundles
             sb.append(String.format(Locale.ROOT, "host %s: %d links, %d addresses, %d routes%s%s%s%s%s%s%n", h.name(),
                     h.links().size(), h.addresses().size(), h.routes().size(),
                     h.knows(Facet.NEIGHBOURS) ? ", " + h.neighbours().size() + " neighbours" : "",

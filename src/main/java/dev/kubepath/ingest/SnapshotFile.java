@@ -36,7 +36,7 @@ public final class SnapshotFile {
     private static final Set<String> TOP = Set.of("kind", "name", "description", "cluster", "hosts");
     private static final Set<String> CLUSTER = Set.of("flannel", "serviceCidr", "leases", "nodes", "services", "pods", "endpoints");
     private static final Set<String> HOST = Set.of("daemons", "sysctls", "links", "addresses", "routes", "neighbours", "fdb",
-            "ipvs", "iptables", "sockets", "pods");
+            "ipvs", "iptables", "nftables", "sockets", "pods");
 
     private SnapshotFile() {}
 
@@ -92,6 +92,16 @@ public final class SnapshotFile {
             }
             chains.value().forEach(b::chain);
             b.know(Facet.IPTABLES);
+        }
+        if (m.containsKey("nftables")) { // nft list ruleset; kube-proxy's table is what the data plane evaluates
+            YamlNode n = m.get("nftables");
+            Parsed<List<Nftables.Table>> tables = NftText.parse(n.file(), n.text());
+            Problems problems = new Problems(n.file());
+            for (Nftables.Table t : tables.value()) if (NftModel.isKubeProxy(t)) b.nftTable(NftModel.of(t, problems));
+            List<ParseProblem> all = new java.util.ArrayList<>(tables.problems());
+            all.addAll(problems.list());
+            if (!all.isEmpty()) throw new InputException(n.file(), n.line() + all.get(0).line(), all.get(0).message());
+            b.know(Facet.NFTABLES);
         }
         if (m.containsKey("sockets")) {
             for (YamlNode s : m.get("sockets").list()) b.socket(s.as(SnapshotFile::socket));

@@ -51,6 +51,7 @@ public final class LabCollect {
             Files.writeString(cluster.resolve("nodes.txt"), shell.run("kubectl get nodes -o wide"));
             Files.writeString(cluster.resolve("pods.txt"), shell.run("kubectl get pods -o wide"));
             Files.writeString(cluster.resolve("services.txt"), shell.run("kubectl get svc"));
+            Files.writeString(cluster.resolve("endpointslices.json"), shell.run("kubectl get endpointslices -A -o json"));
             if (!c.podEvents().all().isEmpty()) Files.writeString(cluster.resolve("events.txt"), shell.run("kubectl get events -A"));
             if (c.registry() instanceof KubeNodes kube) { // --kube-subnet-mgr: leases are node annotations, no etcd
                 Files.writeString(cluster.resolve("nodes.json"), KubeObjects.nodesJson(c.api(), kube));

@@ -36,10 +36,23 @@ import java.util.Locale;
  * ping of every other host's docker0 address.
  */
 public final class LabVerify {
-    /** One flow and what each side saw. */
-    public record Row(String from, String kind, String to, Verdict real, String realDetail, Verdict simulated, String reason) {
+    /**
+     * One flow and what each side saw. {@code backends} holds the simulated verdict through each endpoint when a
+     * service has several: the kernel picks one at random (kube-proxy's nftables mode: numgen random), the
+     * simulation follows each, so a real verdict that one of the backends gives agrees.
+     */
+    public record Row(String from, String kind, String to, Verdict real, String realDetail, Verdict simulated, String reason,
+                      List<Verdict> backends) {
+        public Row {
+            backends = List.copyOf(backends);
+        }
+
+        public Row(String from, String kind, String to, Verdict real, String realDetail, Verdict simulated, String reason) {
+            this(from, kind, to, real, realDetail, simulated, reason, List.of());
+        }
+
         public boolean agree() {
-            return real == simulated;
+            return real == simulated || backends.contains(real);
         }
     }
 
@@ -87,7 +100,7 @@ public final class LabVerify {
                 }
                 Trace t = plane.trace(f.from(), f.probe());
                 rows.add(new Row(f.from(), f.probe() instanceof Probe.Ping ? "ping" : "curl", f.probe().toString(),
-                        Verdict.valueOf(r[0]), r[1], t.verdict(), t.reason()));
+                        Verdict.valueOf(r[0]), r[1], t.verdict(), t.reason(), t.backends().stream().map(Trace.Backend::verdict).toList()));
             }
         }
         return new Report(rows);

@@ -7,6 +7,8 @@ package dev.kubepath.model;
  */
 public enum Facet {
     LINKS, ADDRESSES, ROUTES, NEIGHBOURS, FDB, IPVS, IPTABLES, SYSCTLS, SOCKETS, DAEMONS, CONTAINERS, IPSETS,
-    /** The nft ruleset as listed (nft.txt); what it realises lands in the other facets. */
+    /** kube-proxy's nftables-mode table as the data plane evaluates it ({@link NftTable}). */
+    NFTABLES,
+    /** The nft ruleset as listed (nft.txt), held with {@link HostBuilder#list}; what it realises lands in the other facets. */
     NFT
 }

@@ -10,14 +10,14 @@ import java.util.Set;
 
 /**
  * One machine's network state, vendor-neutral: what {@code ip}, {@code bridge}, {@code ipvsadm},
- * {@code iptables-save}, {@code ipset}, {@code sysctl} and {@code systemctl} would show, plus the pods on its bridges.
+ * {@code iptables-save}, {@code nft list ruleset}, {@code ipset}, {@code sysctl} and {@code systemctl} would show, plus the pods on its bridges.
  * {@code known} lists the facets this snapshot actually holds; an absent facet is unknown, not empty.
  */
 public record Host(String name, List<Link> links, List<IfAddress> addresses, List<Route> routes,
                    List<Neighbour> neighbours, List<FdbEntry> fdb, List<VirtualServer> virtualServers,
                    List<Chain> chains, Map<String, String> sysctls, List<Socket> sockets,
                    Map<Daemon, Daemon.State> daemons, List<Container> containers, Set<Facet> known,
-                   List<IpSet> ipsets, Map<Facet, List<?>> lists) {
+                   List<IpSet> ipsets, List<NftTable> nftables, Map<Facet, List<?>> lists) {
 
     public static final String IP_FORWARD = "net.ipv4.ip_forward";
     /** 0 when br_netfilter is loaded but off; absent from {@code sysctl} output when the module is not loaded. */
@@ -37,18 +37,19 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
         daemons = Map.copyOf(daemons);
         containers = List.copyOf(containers);
         ipsets = List.copyOf(ipsets);
+        nftables = List.copyOf(nftables);
         lists = Map.copyOf(lists);
         // an EnumSet behind the read-only view: knows() is on the tracer's hot path
         known = java.util.Collections.unmodifiableSet(known.isEmpty() ? EnumSet.noneOf(Facet.class) : EnumSet.copyOf(known));
     }
 
-    /** A host with no facet beyond the named components. */
+    /** A host with no facet beyond the named components and no nftables tables (every shape but kube-proxy's nftables mode). */
     public Host(String name, List<Link> links, List<IfAddress> addresses, List<Route> routes,
                 List<Neighbour> neighbours, List<FdbEntry> fdb, List<VirtualServer> virtualServers,
                 List<Chain> chains, Map<String, String> sysctls, List<Socket> sockets,
                 Map<Daemon, Daemon.State> daemons, List<Container> containers, Set<Facet> known, List<IpSet> ipsets) {
         this(name, links, addresses, routes, neighbours, fdb, virtualServers, chains, sysctls, sockets, daemons,
-                containers, known, ipsets, Map.of());
+                containers, known, ipsets, List.of(), Map.of());
     }
 
     /**
@@ -93,6 +94,12 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
 
     public Optional<IpSet> ipset(String name) {
         for (IpSet s : ipsets) if (s.name().equals(name)) return Optional.of(s);
+        return Optional.empty();
+    }
+
+    /** The nftables table "family name" ("ip kube-proxy"), if the host has it. */
+    public Optional<NftTable> nftTable(String family, String tableName) {
+        for (NftTable t : nftables) if (t.family().equals(family) && t.name().equals(tableName)) return Optional.of(t);
         return Optional.empty();
     }
 

@@ -26,6 +26,7 @@ public final class HostBuilder {
     public final List<IpSet> ipsets = new ArrayList<>();
     /** Facets with no component of their own in {@link Host}, each a plain list (see {@link Host#list}). */
     private final Map<Facet, List<?>> lists = new EnumMap<>(Facet.class);
+    public final List<NftTable> nftables = new ArrayList<>();
     private final Set<Facet> known = EnumSet.noneOf(Facet.class);
     /** Parts other hosts hold too, appended (not copied) after one of the lists above when the host is built. */
     private final Map<List<?>, List<SharedList.Part<?>>> shared = new IdentityHashMap<>();
@@ -49,6 +50,7 @@ public final class HostBuilder {
         containers.addAll(h.containers());
         ipsets.addAll(h.ipsets());
         lists.putAll(h.lists());
+        nftables.addAll(h.nftables());
         known.addAll(h.known());
     }
 
@@ -145,6 +147,13 @@ public final class HostBuilder {
         return know(f);
     }
 
+    /** Replaces the table of the same family and name. */
+    public HostBuilder nftTable(NftTable t) {
+        nftables.removeIf(x -> x.key().equals(t.key()));
+        nftables.add(t);
+        return know(Facet.NFTABLES);
+    }
+
     /**
      * Appends a part that many hosts hold alike (the ClusterIP virtual servers of every node) to one of this
      * builder's lists, e.g. {@code share(b.virtualServers, part)}: the built host keeps the part itself, so
@@ -167,6 +176,6 @@ public final class HostBuilder {
 
     public Host build() {
         return new Host(name, links, withShared(addresses), withShared(routes), withShared(neighbours), withShared(fdb),
-                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known, ipsets, lists);
+                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known, ipsets, nftables, lists);
     }
 }

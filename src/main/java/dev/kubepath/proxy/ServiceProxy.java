@@ -7,6 +7,7 @@ import dev.kubepath.model.Endpoints;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.IfAddress;
 import dev.kubepath.model.Link;
+import dev.kubepath.model.NftTable;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Rule;
 import dev.kubepath.model.Service;
@@ -25,10 +26,10 @@ import java.util.Set;
 /**
  * kube-proxy for one node: on every {@link #sync} it computes the full desired state from services and endpoints,
  * compares it with what the host holds, and applies only the difference (nothing when nothing changed).
- * IPVS mode owns kube-ipvs0, its ClusterIP addresses and the whole IPVS table; both modes own their KUBE-* chains and
- * keep their jumps at the head of the shared built-in chains without disturbing other agents' rules there.
+ * IPVS mode owns kube-ipvs0, its ClusterIP addresses and the whole IPVS table; IPVS and iptables modes own their
+ * KUBE-* chains and keep their jumps at the head of the shared built-in chains without disturbing other agents' rules there.
  * Chains left over from a previous sync (a deleted service's KUBE-SVC-*) are emptied, as the model has no chain
- * deletion; nothing jumps to them any more.
+ * deletion; nothing jumps to them any more. nftables mode owns table ip kube-proxy, replaced whole when it differs.
  */
 public final class ServiceProxy {
     public static final String OWNER = "kube-proxy";
@@ -58,15 +59,40 @@ public final class ServiceProxy {
             IpvsState desired = IpvsState.compute(services, endpoints, IpvsState.nodePortAddresses(current), clusterCidr);
             ipvsChanges(current, desired, changes);
             rules = desired.rules();
+        } else if (mode == ProxyMode.NFTABLES) {
+            rules = new ProxyRules(List.of(), List.of());
+            leaveIpvs(current, changes);
+            NftTable desired = NftablesRules.compute(services, endpoints, clusterCidr, primaryAddresses(current), null);
+            if (!current.nftTable(desired.family(), desired.name()).map(t -> t.equals(desired)).orElse(false)) {
+                changes.add(new NetChange.ReplaceNftTable(desired));
+            }
         } else {
             rules = IptablesRules.compute(services, endpoints, clusterCidr);
-            if (current.link(IpvsState.DUMMY_DEVICE).isPresent()) changes.add(new NetChange.DeleteLink(IpvsState.DUMMY_DEVICE));
-            if (!current.virtualServers().isEmpty()) changes.add(new NetChange.ReplaceVirtualServers(List.of()));
+            leaveIpvs(current, changes);
         }
         List<Chain> chainChanges = chainChanges(current, rules);
         if (!chainChanges.isEmpty()) changes.add(new NetChange.ReplaceChains(OWNER, chainChanges));
         if (!changes.isEmpty()) host.apply(changes);
         return changes;
+    }
+
+    /** A mode other than IPVS removes kube-ipvs0 and the IPVS table, as kube-proxy's cleanup on a mode change does. */
+    private static void leaveIpvs(Host current, List<NetChange> changes) {
+        if (current.link(IpvsState.DUMMY_DEVICE).isPresent()) changes.add(new NetChange.DeleteLink(IpvsState.DUMMY_DEVICE));
+        if (!current.virtualServers().isEmpty()) changes.add(new NetChange.ReplaceVirtualServers(List.of()));
+    }
+
+    /**
+     * The node's primary addresses, which accept NodePorts in nftables mode (--nodeport-addresses primary, its
+     * default): the addresses on the node's ethernet (in the lab: veth) devices, i.e. its InternalIP, not docker0's or flannel.1's.
+     */
+    static List<Ipv4> primaryAddresses(Host host) {
+        List<Ipv4> out = new ArrayList<>();
+        for (IfAddress a : host.addresses()) {
+            boolean wired = host.link(a.dev()).map(l -> l.kind() instanceof LinkKind.Ethernet || l.kind() instanceof LinkKind.Veth).orElse(false);
+            if (wired && !out.contains(a.ip())) out.add(a.ip());
+        }
+        return out;
     }
 
     /** What the desired state would be on this host now, without applying it (for `ipvsadm -Ln` previews, tests). */

@@ -64,7 +64,7 @@ public final class SimShell {
 
     /** The commands this shell answers, for completion. */
     public static final List<String> COMMANDS = List.of("awk", "bridge", "cat", "clear", "curl", "echo", "etcdctl", "exit", "fault",
-            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipset", "ipvsadm", "iptables", "iptables-save", "kubectl", "kubepath", "logout", "ping",
+            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipset", "ipvsadm", "iptables", "iptables-save", "kubectl", "kubepath", "logout", "nft", "ping",
             "route", "sleep", "sort", "ssh", "systemctl", "tail", "uniq", "wc");
 
     /** What Tab completes after a command: the cluster's hosts and the current host's devices. */
@@ -164,6 +164,7 @@ public final class SimShell {
                 case "iptables-save" -> IptablesSave.render(current().chains());
                 case "iptables" -> new Iptables(current()).run(words.subList(1, words.size()));
                 case "ipset" -> Iptables.ipset(current(), words.subList(1, words.size()));
+                case "nft" -> Nft.run(current(), words.subList(1, words.size()));
                 case "cat" -> cat(a);
                 case "curl" -> curl(a);
                 case "ping" -> ping(a);
@@ -428,6 +429,9 @@ public final class SimShell {
                 && cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes k
                 && (String.join(" ", a).contains("-o json") || Arrays.asList(a).contains("-ojson"))) {
             return dev.kubepath.cluster.KubeObjects.nodesJson(cluster.api(), k); // with flannel's annotations
+        }
+        if (a.length >= 3 && a[1].equals("get") && a[2].startsWith("endpointslice") && Arrays.asList(a).contains("json")) {
+            return dev.kubepath.cluster.EndpointSlices.json(dev.kubepath.cluster.EndpointSlices.of(cluster.api().endpoints()));
         }
         if (a.length >= 2 && a[1].equals("get")) return kubectl.get(Arrays.asList(a).subList(2, a.length));
         return "kubectl: this shell knows get nodes|pods|svc|ep|events [NAME] [-n NS|-A] [-l SELECTOR] [-o wide|json|yaml], "

@@ -28,6 +28,7 @@ public final class IpCommands {
             case NetChange.SetSysctl s -> false;
             case NetChange.ReplaceVirtualServers v -> false;
             case NetChange.ReplaceChains ch -> false;
+            case NetChange.ReplaceNftTable t -> false;
             case NetChange.ReplaceFdb f -> false;
             case NetChange.DeleteFdb f -> false;
             default -> true;

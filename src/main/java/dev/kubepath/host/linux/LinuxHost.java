@@ -9,6 +9,8 @@ import dev.kubepath.model.Facet;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.HostBuilder;
 import dev.kubepath.model.IfAddress;
+import dev.kubepath.model.NftListing;
+import dev.kubepath.model.NftTable;
 import dev.kubepath.model.VirtualServer;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
@@ -58,6 +60,11 @@ public final class LinuxHost implements HostNetwork {
     private final Prefix clusterCidr;
     /** Chains of tables other than filter, held as given (see the class comment). */
     private final Map<String, Chain> heldChains = new LinkedHashMap<>();
+    /**
+     * nftables tables applied whole (kube-proxy's), by "family name": read back as applied while the kernel still
+     * has the table (checked on every read), since the kernel's listing is that same text.
+     */
+    private final Map<String, NftTable> nftTables = new LinkedHashMap<>();
 
     /** @param clusterCidr the pod network; service traffic from it is not masqueraded (null: masquerade all). */
     public LinuxHost(String hostName, Netns ns, Prefix clusterCidr) {
@@ -97,8 +104,13 @@ public final class LinuxHost implements HostNetwork {
         for (Chain c : table(NftFilterChains.TABLE, parts[3], parts[4], NftFilterChains::parse)) b.chain(c);
         synchronized (heldChains) {
             for (Chain c : heldChains.values()) b.chain(c);
+            if (!nftTables.isEmpty()) {
+                CommandResult tables = ns.exec("nft", "list", "tables");
+                for (NftTable t : nftTables.values()) if (tables.stdout().lines().anyMatch(l -> l.strip().equals("table " + t.key()))) b.nftTable(t);
+            }
         }
         b.know(Facet.IPTABLES);
+        b.know(Facet.NFTABLES);
         return b.build();
     }
 
@@ -125,7 +137,9 @@ public final class LinuxHost implements HostNetwork {
             ns.exec(List.of("nft", "-f", "-"), "table ip " + table + "\ndelete table ip " + table + "\n").orThrow();
         }
         synchronized (heldChains) {
+            for (String key : nftTables.keySet()) ns.exec(List.of("nft", "-f", "-"), "table " + key + "\ndelete table " + key + "\n").orThrow();
             heldChains.clear();
+            nftTables.clear();
         }
     }
 
@@ -188,6 +202,10 @@ public final class LinuxHost implements HostNetwork {
                     flush(ip, bridge);
                     replaceChains(ch);
                 }
+                case NetChange.ReplaceNftTable t -> {
+                    flush(ip, bridge);
+                    replaceNftTable(t.table());
+                }
                 case NetChange.AddLink a -> {
                     if (!bridge.isEmpty()) flush(ip, bridge);
                     NetChange add = a.link().name().equals(IPVS_DEVICE) && a.link().kind() instanceof LinkKind.Dummy
@@ -237,6 +255,19 @@ public final class LinuxHost implements HostNetwork {
         }
         CommandResult r = ns.exec("sysctl", "-w", s.key() + "=" + s.value());
         if (!r.ok()) throw new HostNetworkException(where() + ": " + s + ": " + r.stderr().strip());
+    }
+
+    /**
+     * kube-proxy's nftables mode: the table as {@code nft list ruleset} prints it is a valid nft script, so the
+     * kernel gets exactly what the simulation lists, in one transaction that first deletes the old table.
+     */
+    private void replaceNftTable(NftTable t) {
+        String script = "table " + t.key() + "\ndelete table " + t.key() + "\n" + NftListing.render(List.of(t));
+        CommandResult r = ns.exec(List.of("nft", "-f", "-"), script);
+        if (!r.ok()) throw new HostNetworkException(where() + ": nft -f failed: " + r.stderr().strip() + "\nscript:\n" + script);
+        synchronized (heldChains) {
+            nftTables.put(t.key(), t);
+        }
     }
 
     private void replaceVirtualServers(NetChange.ReplaceVirtualServers v) {

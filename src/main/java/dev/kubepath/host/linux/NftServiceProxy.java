@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * IPVS virtual servers realised with nftables, because this kernel has no IPVS. The shape follows kube-proxy's
- * nftables mode: one table {@code ip kube-proxy}; chain {@code services} holds one rule per virtual server,
+ * nftables mode, in a table of its own name, {@code ip kubepath-ipvs}, so that neither it nor a collected ruleset
+ * is mistaken for kube-proxy's nftables mode (table {@code ip kube-proxy}, which the lab programs as it is); chain {@code services} holds one rule per virtual server,
  * {@code ip daddr VIP tcp dport PORT meta mark set mark | 0x4000 dnat to numgen inc mod N map {i : real . port}}
  * (round robin like IPVS rr; every real has weight 1), hooked at prerouting (dstnat) and output (-100);
  * {@code postrouting} masquerades packets carrying mark 0x4000, as kube-proxy's KUBE-POSTROUTING does for Masq;
@@ -21,7 +22,7 @@ import java.util.List;
  * The scheduler name is kept as the rule's comment, so the table read back yields the virtual servers applied.
  */
 final class NftServiceProxy {
-    static final String TABLE = "kube-proxy";
+    static final String TABLE = "kubepath-ipvs";
     static final int MASQ_MARK = 0x4000;
 
     private NftServiceProxy() {}
