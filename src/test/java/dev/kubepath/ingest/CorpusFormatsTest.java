@@ -31,7 +31,8 @@ class CorpusFormatsTest {
      */
     static final Set<String> FEWER_THAN_TWO = Set.of("ip -j addr", "ip -j route", "ip neigh", "kubectl get endpoints -o json",
             "kubectl get endpointslices -o json", "kubectl get nodes -o json", "kubectl get pods -o json", "kubectl get svc -o json",
-            "neigh.txt (form told by its parser)", "sysctl", "systemctl");
+            "neigh.txt (form told by its parser)", "sysctl", "systemctl", "describe-event.txt (form told by its parser)",
+            "kubelet-journal.txt (form told by its parser)");
 
     private static final Set<String> CLUSTER = Set.of("nodes.json", "nodes.txt", "pods.json", "pods.txt", "services.json",
             "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "leases.txt");
