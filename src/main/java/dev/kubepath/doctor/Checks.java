@@ -77,7 +77,10 @@ final class Checks {
             nodePorts(f);
             staleDestinations(f);
         }
-        if (cluster.leases() != null) publicIps();
+        if (cluster.leases() != null) {
+            staleRouteFindings();
+            publicIps();
+        }
         endpoints();
         return drafts;
     }
@@ -309,6 +312,9 @@ final class Checks {
         }
     }
 
+    /** Hosts with the same stale overlay routes (as dst/dev/via), each with its routes: one finding per such group. */
+    private final Map<List<String>, List<Map.Entry<HostFacts, List<Route>>>> staleGroups = new java.util.LinkedHashMap<>();
+
     private void staleRoutes(HostFacts f, Host h) {
         // the routes no lease holds are found once per shared part; which of them are the host's overlay routes is its own
         List<Route> stale = new ArrayList<>();
@@ -316,18 +322,40 @@ final class Checks {
             List<Route> unleased = part.memo(unleasedKey, rs -> rs.stream().filter(r -> !covered(r.dst(), leaseSubnets())).toList());
             for (Route r : unleased) if (isOverlayRoute(f, r)) stale.add(r);
         }
-        if (!stale.isEmpty()) {
-            Draft d = new Draft(Code.ROUTE_STALE, Severity.WARNING, f.name() + " routes through the overlay to "
-                    + String.join(", ", stale.stream().map(r -> r.dst().toString()).toList()) + ", which no lease holds");
-            d.host(f.name());
-            for (Route r : stale) {
-                d.subnet(r.dst()).evidence(routeLine(f, r));
-                d.fix(on(f, "ip route del " + r.dst() + " dev " + r.dev()));
-                if (r.via() != null) d.fix(on(f, "ip neigh del " + r.via() + " dev " + r.dev()));
+        if (stale.isEmpty()) return;
+        List<String> key = stale.stream().map(r -> r.dst() + " " + r.dev() + " " + r.via()).toList();
+        staleGroups.computeIfAbsent(key, k -> new ArrayList<>()).add(Map.entry(f, stale));
+    }
+
+    /** Hosts a group's finding cites one by one (evidence and fixes); the others are counted. */
+    private static final int STALE_HOSTS_SHOWN = 50;
+
+    /**
+     * ROUTE_STALE, one finding per set of stale routes: after a lease is lost every other host keeps its route, and a
+     * thousand hosts with the same stale route are one finding naming them all, not a thousand.
+     */
+    private void staleRouteFindings() {
+        for (var group : staleGroups.values()) {
+            List<Route> routes = group.getFirst().getValue();
+            List<String> names = group.stream().map(e -> e.getKey().name()).toList();
+            String who = names.size() == 1 ? names.getFirst() : names.size() + " hosts (" + String.join(", ", names.subList(0, Math.min(3, names.size())))
+                    + (names.size() > 3 ? ", ..." : "") + ")";
+            Draft d = new Draft(Code.ROUTE_STALE, Severity.WARNING, who + " route" + (names.size() == 1 ? "s" : "") + " through the overlay to "
+                    + String.join(", ", routes.stream().map(r -> r.dst().toString()).toList()) + ", which no lease holds");
+            for (String n : names) d.host(n);
+            for (Route r : routes) d.subnet(r.dst());
+            for (var e : group.subList(0, Math.min(STALE_HOSTS_SHOWN, group.size()))) {
+                for (Route r : e.getValue()) {
+                    d.evidence(routeLine(e.getKey(), r));
+                    d.fix(on(e.getKey(), "ip route del " + r.dst() + " dev " + r.dev()));
+                    if (r.via() != null) d.fix(on(e.getKey(), "ip neigh del " + r.via() + " dev " + r.dev()));
+                }
             }
+            if (group.size() > STALE_HOSTS_SHOWN) d.fix("# and the same on the other " + (group.size() - STALE_HOSTS_SHOWN) + " hosts named");
             d.evidence(leaseListing());
             drafts.add(d);
         }
+        staleGroups.clear();
     }
 
     private java.util.Set<Prefix> leaseSubnets;
@@ -523,6 +551,7 @@ final class Checks {
             for (Lease l : e.getValue()) {
                 HostFacts owner = vtepOwner(l);
                 if (owner == null) continue; // a lease of a host not in the snapshot: its address may be real
+                if (l.equals(announcedElsewhere(owner))) continue; // the kube subnet manager's overwrite: its own finding names the annotation
                 drafts.add(new Draft(Code.PUBLIC_IP_CONFLICT, Severity.CRITICAL, "lease " + l.subnet() + " of " + owner.name() + " announces PublicIP "
                         + l.publicIp() + ", which no host of the cluster has: other hosts send its VXLAN frames there and nothing answers")
                         .host(owner.name()).subnet(l.subnet()).evidence(leaseLine(l))
