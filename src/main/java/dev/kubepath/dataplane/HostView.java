@@ -53,6 +53,7 @@ final class HostView {
             }
         }
         routes.freeze();
+        serviceRulesKnown = serviceRulesKnown(host);
     }
 
     private static <T> Map<String, LongTable<T>> byDevice(List<T> items, Function<T, String> dev, ToLongFunction<T> key) {
@@ -126,7 +127,7 @@ final class HostView {
         return unknownPort;
     }
 
-    private Boolean serviceRulesKnown;
+    private final boolean serviceRulesKnown;
 
     /**
      * Whether the snapshot holds where this host's kube-proxy sends service traffic: its IPVS virtual servers (IPVS
@@ -135,13 +136,8 @@ final class HostView {
      * (their KUBE-SERVICES only marks) without the IPVS listing. A nat table without KUBE-SERVICES: kube-proxy of
      * neither mode programmed the host.
      */
-    synchronized boolean serviceRulesKnown() {
-        if (serviceRulesKnown == null) serviceRulesKnown = decideServiceRulesKnown();
+    boolean serviceRulesKnown() {
         return serviceRulesKnown;
-    }
-
-    private boolean decideServiceRulesKnown() {
-        return serviceRulesKnown(host);
     }
 
     /** As {@link #serviceRulesKnown()}; also known (none) where the units show no kube-proxy at all ("not-found"). */

@@ -139,7 +139,7 @@ final class Walk {
                 p = nat.packet();
             }
         }
-        if (!reply && !h.serviceRulesKnown() && dp.serviceByClusterIp(p.dst()).isPresent() && !h.isLocal(p.dst())) {
+        if (!reply && !h.serviceRulesKnown() && dp.serviceByClusterIp(p.dst()).isPresent() && !h.isLocal(p.dst())) { // rare: rules unknown
             if (p.src() == null) {
                 // the kernel picks the source on the route to the ClusterIP before any service rule sees the packet
                 Route toService = h.lookup(p.dst());
