@@ -153,16 +153,16 @@ class MissingEvidenceDoctorTest {
         List<Source> out = new ArrayList<>();
         for (ProxyMode mode : ProxyMode.values()) {
             seed(out, mode, "healthy", c -> { });
-            seed(out, mode, "lost-lease", c -> c.deleteLease(Prefix.parse("172.17.98.0/24")));
+            seed(out, mode, "lost-lease", c -> c.faults().deleteLease(Prefix.parse("172.17.98.0/24")));
             seed(out, mode, "flanneld-restarted", c -> {
-                c.hangFlanneld(SeedCluster.NODE05);
+                c.faults().hangFlanneld(SeedCluster.NODE05);
                 c.advance(Duration.ofHours(25));
                 c.pinNextSubnet(SeedCluster.NODE05, Prefix.parse("172.17.89.0/24"));
                 c.systemctl(SeedCluster.NODE05, "restart", "flanneld");
             });
-            seed(out, mode, "ip-forward-off", c -> c.setIpForward(SeedCluster.NODE05, false));
-            seed(out, mode, "forward-drop", c -> c.dropForward(SeedCluster.NODE06));
-            seed(out, mode, "wrong-vtep-mac", c -> c.corruptVtepMac(SeedCluster.NODE05, Mac.parse("de:ad:be:ef:00:05")));
+            seed(out, mode, "ip-forward-off", c -> c.faults().setIpForward(SeedCluster.NODE05, false));
+            seed(out, mode, "forward-drop", c -> c.faults().dropForward(SeedCluster.NODE06));
+            seed(out, mode, "wrong-vtep-mac", c -> c.faults().corruptVtepMac(SeedCluster.NODE05, Mac.parse("de:ad:be:ef:00:05")));
             seed(out, mode, "kube-proxy-stopped", c -> c.systemctl(SeedCluster.NODE06, "stop", "kube-proxy"));
         }
         for (String f : List.of("seed-incident.yaml", "seed-incident-after.yaml")) {
