@@ -560,6 +560,8 @@ final class Walk {
         if (r.src() != null) return r.src();
         Ipv4 a = r.dev() != null ? h.primaryAddress(r.dev()) : null;
         if (a != null) return a;
+        // an underlay device whose address is not listed (ifconfig docker0 alone) has one the kernel would pick: unknown
+        if (r.dev() != null && h.links.get(r.dev()) == null && !r.dev().startsWith("flannel.")) return null;
         // as the kernel: a global address of another device, never a loopback one
         for (var x : h.host.addresses()) if ((x.ip().bits() >>> 24) != 127) return x.ip();
         return h.host.knows(Facet.ADDRESSES) ? Ipv4.ANY : null;
