@@ -45,6 +45,7 @@ public final class DataPlane {
     private final Set<Integer> nodePorts = new HashSet<>();
     /** Running pods by address, for rule POD_ON_BRIDGE where a host's containers are not in the snapshot. */
     private final Map<Integer, dev.kubepath.model.Pod> runningPods = new HashMap<>();
+    private final String unknownAddresses;
 
     record Owner(String host, String dev) {}
 
@@ -88,6 +89,12 @@ public final class DataPlane {
         }
         bridges.freeze();
         leases.freeze();
+        // a host with no known underlay address may hold any address of the link
+        Set<String> onUnderlay = new HashSet<>();
+        for (Owner o : underlay.values()) onUnderlay.add(o.host());
+        String unknown = null;
+        for (Host h : snapshot.hosts()) if (!onUnderlay.contains(h.name())) { unknown = h.name(); break; }
+        unknownAddresses = unknown;
         for (var pod : snapshot.cluster().pods()) {
             if (pod.ip() != null && pod.node() != null && "Running".equals(pod.phase())) runningPods.put(pod.ip().bits(), pod);
         }
@@ -215,6 +222,67 @@ public final class DataPlane {
 
     Optional<Prefix> clusterCidr() {
         return snapshot.cluster().clusterCidr();
+    }
+
+    /** A host whose addresses are not in the snapshot and were not inferred (it may hold any address), or null. */
+    String hostWithUnknownAddresses() {
+        return unknownAddresses;
+    }
+
+    /** Whether the snapshot holds where the host's kube-proxy sends service traffic (see HostView#serviceRulesKnown). */
+    public static boolean serviceRulesKnown(Host h) {
+        return HostView.serviceRulesKnown(h);
+    }
+
+    /** The service whose NodePort this is, the first as listed. */
+    Optional<Service> serviceByNodePort(int port) {
+        for (Service s : snapshot.cluster().services()) for (Service.Port p : s.ports()) if (p.nodePort() == port) return Optional.of(s);
+        return Optional.empty();
+    }
+
+    /**
+     * The host is a registered node whose kube-proxy is not known to be stopped: where its service rules are not in
+     * the snapshot, the tracer may take them as kube-proxy writes them (an assumption it names).
+     */
+    boolean runsKubeProxy(Host h) {
+        if (h.knows(dev.kubepath.model.Facet.DAEMONS)) {
+            var kp = h.daemons().get(dev.kubepath.model.Daemon.KUBE_PROXY);
+            if (kp != null && kp != dev.kubepath.model.Daemon.State.ACTIVE) return false;
+        }
+        return snapshot.cluster().nodes().stream().anyMatch(n -> n.name().equals(h.name()));
+    }
+
+    /** An endpoint a service's kube-proxy rules would send to, and where the tracer took it from. */
+    record AssumedEndpoint(Ipv4 ip, int port, String pod) {}
+
+    /**
+     * The endpoints of a service port as kube-proxy would program them: its Endpoints when the snapshot has them;
+     * else the Running pods its selector matches; else (no selector shown: kubectl get svc prints none) the Running
+     * pods named as the service up to its first '-' (the operator's "kubectl get pod | grep mcwtest"). The target
+     * port is the service's, or its port when not shown (Kubernetes' default). {@code how} receives which it was.
+     */
+    List<AssumedEndpoint> assumedEndpoints(Service s, Service.Port port, java.util.function.Consumer<String> how) {
+        int target = port.targetPort() > 0 ? port.targetPort() : port.port();
+        List<AssumedEndpoint> out = new ArrayList<>();
+        var ep = snapshot.cluster().endpointsOf(s);
+        if (ep.isPresent()) {
+            for (var a : ep.get().addresses()) out.add(new AssumedEndpoint(a.ip(), target, a.pod()));
+            how.accept("its Endpoints");
+            return out;
+        }
+        List<dev.kubepath.model.Pod> running = snapshot.cluster().pods().stream()
+                .filter(p -> p.ip() != null && "Running".equals(p.phase()) && p.namespace().equals(s.namespace())).toList();
+        if (!s.selector().isEmpty()) {
+            for (var p : running) if (p.labels().entrySet().containsAll(s.selector().entrySet())) out.add(new AssumedEndpoint(p.ip(), target, p.key()));
+            how.accept("the Running pods its selector " + s.selector() + " matches");
+            return out;
+        }
+        int dash = s.name().indexOf('-');
+        if (dash <= 0) return out;
+        String prefix = s.name().substring(0, dash + 1);
+        for (var p : running) if (p.name().startsWith(prefix)) out.add(new AssumedEndpoint(p.ip(), target, p.key()));
+        how.accept("the Running pods named " + prefix + "* (its selector is not in the snapshot)");
+        return out;
     }
 
     /** The pod a container address belongs to, for messages. */

@@ -53,6 +53,7 @@ final class HostView {
             }
         }
         routes.freeze();
+        serviceRulesKnown = serviceRulesKnown(host);
     }
 
     private static <T> Map<String, LongTable<T>> byDevice(List<T> items, Function<T, String> dev, ToLongFunction<T> key) {
@@ -112,12 +113,52 @@ final class HostView {
         return find(containers, bridge, ip.unsigned());
     }
 
-    /** A VXLAN device that decapsulates what arrives on this UDP port with this VNI. */
+    /**
+     * A VXLAN device that decapsulates what arrives on this UDP port with this VNI; else one of the VNI whose port,
+     * or the sender's, is not in the snapshot (a device known by name only: the walk names the assumption).
+     */
     Link vxlanFor(int port, int vni) {
+        Link unknownPort = null;
         for (Link l : host.links()) {
-            if (l.kind() instanceof LinkKind.Vxlan x && x.port() == port && x.vni() == vni && l.up()) return l;
+            if (!(l.kind() instanceof LinkKind.Vxlan x) || x.vni() != vni || !l.up()) continue;
+            if (x.port() == port) return l;
+            if (unknownPort == null && (x.port() == Inference.UNKNOWN_PORT || port == Inference.UNKNOWN_PORT)) unknownPort = l;
         }
-        return null;
+        return unknownPort;
+    }
+
+    private final boolean serviceRulesKnown;
+
+    /**
+     * Whether the snapshot holds where this host's kube-proxy sends service traffic: its IPVS virtual servers (IPVS
+     * mode), its nat KUBE-SERVICES rules (iptables mode: jumps to KUBE-SVC-* or DNAT), or kube-proxy's nftables table. An empty ipvsadm listing
+     * without the iptables rules does not say (iptables mode keeps IPVS empty), nor do IPVS mode's iptables rules
+     * (their KUBE-SERVICES only marks) without the IPVS listing. A nat table without KUBE-SERVICES: kube-proxy of
+     * neither mode programmed the host.
+     */
+    boolean serviceRulesKnown() {
+        return serviceRulesKnown;
+    }
+
+    /** As {@link #serviceRulesKnown()}; also known (none) where the units show no kube-proxy at all ("not-found"). */
+    static boolean serviceRulesKnown(dev.kubepath.model.Host host) {
+        if (host.knows(Facet.DAEMONS) && host.daemons().get(dev.kubepath.model.Daemon.KUBE_PROXY) == dev.kubepath.model.Daemon.State.NOT_FOUND
+                && host.virtualServers().isEmpty() && host.chain("nat", "KUBE-SERVICES").isEmpty()) return true;
+        boolean ipvs = host.knows(Facet.IPVS);
+        if (ipvs && !host.virtualServers().isEmpty()) return true;
+        if (host.knows(Facet.NFTABLES) && host.nftTable("ip", "kube-proxy").isPresent()) return true; // nftables mode
+        if (!host.knows(Facet.IPTABLES)) return false;
+        var services = host.chain("nat", "KUBE-SERVICES");
+        if (services.isEmpty()) return host.chains().stream().anyMatch(c -> c.table().equals("nat")) || ipvs;
+        for (var c : host.chains()) {
+            if (!c.table().equals("nat") || !c.name().startsWith("KUBE-")) continue;
+            for (var r : c.rules()) {
+                if (r.target() instanceof dev.kubepath.model.Rule.Target.Dnat) return true;
+                if (r.target() instanceof dev.kubepath.model.Rule.Target.Jump j && j.chain().startsWith("KUBE-SVC-")) return true;
+            }
+        }
+        // KUBE-SERVICES that only marks is IPVS mode's (or iptables mode's with no service): IPVS decides
+        return ipvs || services.get().rules().isEmpty();
     }
 
     Ipv4 primaryAddress(String dev) {

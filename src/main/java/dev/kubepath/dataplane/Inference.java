@@ -41,7 +41,14 @@ public final class Inference {
         KUBE_IPVS0_ADDRESSES,
         /** A device the link listing does not show, named as docker, CNI and kubenet name the pod bridge (docker0,
          * cni0, cbr0) and holding an address, is a bridge. */
-        BRIDGE_BY_NAME
+        BRIDGE_BY_NAME,
+        /** A device the link listing does not show, named as flannel names its VXLAN device (flannel.N) and holding
+         * an address or a route, is that device, VNI N; its UDP port and MAC stay unknown unless the host's lease
+         * gives the MAC. */
+        VXLAN_BY_NAME,
+        /** A ClusterIP with an IPVS virtual server on the host is bound to kube-ipvs0 (kube-proxy binds each one),
+         * where the address listing does not show it: used by the tracer, per flow. */
+        KUBE_IPVS0_ADDRESS
     }
 
     /** One inferred fact: the rule, the host, the fact, and the facts it rests on. */
@@ -106,7 +113,9 @@ public final class Inference {
                 facts.add(new Fact(Rule.BRIDGE_BY_NAME, h.name(), a.dev() + " is a bridge", List.of(a.dev() + " " + a.ip() + "/" + a.prefixLength())));
             }
         }
-        boolean hasVxlan = h.links().stream().anyMatch(Link::isVxlan);
+        b = vxlanByName(h, s, underlay, b, facts);
+        b = vxlanAddress(h, s, underlay, b, facts);
+        boolean hasVxlan = h.links().stream().anyMatch(Link::isVxlan) || (b != null && b.links.stream().anyMatch(Link::isVxlan));
         String vxDev = hasVxlan ? null : flannelRouteDevice(h);
         if (vxDev != null && h.link(vxDev).isEmpty() && underlay != null && s.cluster().leases() != null) {
             Lease own = null;
@@ -135,7 +144,64 @@ public final class Inference {
                         List.of("IPVS virtual servers on the ClusterIPs")));
             }
         }
-        return b == null ? h : b.build();
+        if (b == null) return h;
+        // an inferred fact fills a gap; it does not make the listing it would be in known (the rest is still unknown)
+        for (Facet x : Facet.values()) if (!h.knows(x)) b.forget(x);
+        return b.build();
+    }
+
+    /**
+     * Rule VXLAN_BY_NAME: flannel.N holds an address or a route but the link listing does not show it (no link.txt,
+     * or a line of it lost): it is flannel's VXLAN device, VNI N, port unknown; its MAC is the host's own lease's
+     * VtepMAC when the lease is known, else unknown.
+     */
+    private static HostBuilder vxlanByName(Host h, Snapshot s, Ipv4 underlay, HostBuilder b, List<Fact> facts) {
+        if (h.links().stream().anyMatch(Link::isVxlan)) return b;
+        String name = null;
+        for (var part : dev.kubepath.model.SharedList.parts(h.addresses())) {
+            // kube-ipvs0's service addresses (a part every node shares) are skipped whole
+            if (name != null || dev.kubepath.model.PartIndex.devices(part).stream().noneMatch(x -> x.startsWith("flannel."))) continue;
+            for (IfAddress a : part.items()) if (a.dev().startsWith("flannel.") && h.link(a.dev()).isEmpty()) { name = a.dev(); break; }
+        }
+        Lease own = null;
+        String routed = name == null ? flannelRouteDevice(h) : null;
+        if ((name != null || routed != null) && underlay != null && s.cluster().leases() != null) {
+            for (Lease l : s.cluster().leases()) if (l.publicIp().equals(underlay)) own = l;
+        }
+        if (name == null) {
+            // a routed device with no address and a lease of its own is FLANNEL_VXLAN_DEVICE's (it adds the address too)
+            boolean fromLease = own != null && own.vtepMac() != null;
+            if (routed != null && h.link(routed).isEmpty() && !fromLease) name = routed;
+        }
+        if (name == null) return b;
+        dev.kubepath.net.Mac mac = own == null ? null : own.vtepMac();
+        if (b == null) b = h.toBuilder();
+        // the MTU is not known: no packet is dropped for its size on an inferred device
+        b.link(new Link(name, new LinkKind.Vxlan(vni(name), UNKNOWN_PORT, underlay, null, false), Link.MTU_UNKNOWN, mac, true, null));
+        String d = name;
+        List<String> from = new ArrayList<>();
+        h.addresses().stream().filter(a -> a.dev().equals(d)).findFirst().ifPresent(a -> from.add(d + " " + a.ip() + "/" + a.prefixLength()));
+        if (from.isEmpty()) from.add("routes through " + name);
+        if (mac != null) from.add("lease " + own.subnet() + " PublicIP " + underlay + " VtepMAC " + mac);
+        facts.add(new Fact(Rule.VXLAN_BY_NAME, h.name(), name + " VXLAN VNI " + vni(name) + (mac != null ? " lladdr " + mac : ""), from));
+        return b;
+    }
+
+    /** Rule FLANNEL_VXLAN_DEVICE for a listed VXLAN device with no address: it holds subnet.0/32 of the host's lease. */
+    private static HostBuilder vxlanAddress(Host h, Snapshot s, Ipv4 underlay, HostBuilder b, List<Fact> facts) {
+        Link vx = null;
+        for (Link l : h.links()) if (l.isVxlan()) { vx = l; break; }
+        if (vx == null || underlay == null || s.cluster().leases() == null) return b;
+        String name = vx.name();
+        for (var part : dev.kubepath.model.SharedList.parts(h.addresses())) if (dev.kubepath.model.PartIndex.devices(part).contains(name)) return b;
+        Lease own = null;
+        for (Lease l : s.cluster().leases()) if (l.publicIp().equals(underlay)) own = l;
+        if (own == null) return b;
+        if (b == null) b = h.toBuilder();
+        b.address(new IfAddress(name, own.subnet().network(), 32));
+        facts.add(new Fact(Rule.FLANNEL_VXLAN_DEVICE, h.name(), name + " " + own.subnet().network() + "/32",
+                List.of(name + " (no address listed)", "lease " + own.subnet() + " PublicIP " + underlay)));
+        return b;
     }
 
     private record Found(Fact fact, Ipv4 ip, Route route) {}
@@ -216,7 +282,7 @@ public final class Inference {
     public static Ipv4 underlayAddress(Host h) {
         for (IfAddress a : h.addresses()) {
             LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(null);
-            if (kind == null && isPodBridgeName(a.dev())) continue;
+            if (kind == null && (isPodBridgeName(a.dev()) || a.dev().equals("kube-ipvs0") || a.dev().startsWith("flannel."))) continue;
             if (kind == null || kind instanceof LinkKind.Ethernet || kind instanceof LinkKind.Veth) {
                 if ((a.ip().bits() >>> 24) != 127) return a.ip();
             }

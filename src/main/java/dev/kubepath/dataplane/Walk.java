@@ -59,6 +59,9 @@ final class Walk {
     private End forwardEnd;
     private int hops;
     private Packet restoredSource;
+    /** The ClusterIP taken as bound to kube-ipvs0 (rule KUBE_IPVS0_ADDRESS) on this walk, and where. */
+    private HostView kubeIpvs0Host;
+    private Ipv4 kubeIpvs0Address;
 
     Walk(DataPlane dp, HostView origin, Probe probe, int choice) {
         this.dp = dp;
@@ -133,14 +136,24 @@ final class Walk {
         }
         End martian = reversePath(h, p, ingress);
         if (martian != null) return martian;
-        if (h.isLocal(p.dst())) {
+        if (!reply && !h.serviceRulesKnown() && dp.serviceByClusterIp(p.dst()).isPresent() && !h.isLocal(p.dst())) { // rare: rules unknown
+            if (p.src() == null) {
+                // the kernel picks the source on the route to the ClusterIP before any service rule sees the packet
+                Route toService = h.lookup(p.dst());
+                p = sent(p.withSrc(toService == null ? p.dst() : sourceFor(h, toService), p.sport()));
+            }
+            return unknownServiceRules(h, p);
+        }
+        // the answer to the address the sender's kernel picked as its source is the sender's, listed or not
+        boolean toSender = reply && h == origin && p.dst().equals(senderAddress);
+        if (toSender || h.isLocal(p.dst()) || boundToKubeIpvs0(h, p)) {
             p = restoreSource(p);
             if (p.src() == null) p = sent(p.withSrc(p.dst(), p.sport()));
             return localIn(h, p, ingress);
         }
         if (!local) {
-            if (!h.host.knows(Facet.SYSCTLS)) {
-                assume(h, Facet.SYSCTLS, "net.ipv4.ip_forward=1 on " + h.name() + " (sysctls not in the snapshot)",
+            if (!h.host.knows(Facet.SYSCTLS) || !h.host.sysctls().containsKey(dev.kubepath.model.Host.IP_FORWARD)) {
+                assume(h, Facet.SYSCTLS, "net.ipv4.ip_forward=1 on " + h.name() + " (not in the snapshot)",
                         h.name() + " forwards");
             } else if (!h.host.ipForward()) {
                 return drop(h, Verdict.TIMEOUT, new Cause.ForwardingOff(h.name(), p.dst(), ingress), "net.ipv4.ip_forward = 0");
@@ -152,7 +165,11 @@ final class Walk {
         if (r.type() == Route.Type.UNREACHABLE || r.type() == Route.Type.PROHIBIT) {
             return drop(h, Verdict.UNREACHABLE, new Cause.RejectingRoute(h.name(), r), r.describe());
         }
-        if (p.src() == null) p = sent(p.withSrc(sourceFor(h, r), p.sport()));
+        if (p.src() == null) {
+            Ipv4 src = sourceFor(h, r);
+            if (src == null) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.ADDRESSES, "the source address on " + r.dev()), null);
+            p = sent(p.withSrc(src, p.sport()));
+        }
         Packet routed = p;
         step(h, Stage.ROUTE, () -> routeStory(h, routed, r), r::describe);
         End filtered = filter(h, local ? "OUTPUT" : "FORWARD", p, ingress, r.dev());
@@ -213,6 +230,24 @@ final class Walk {
         };
     }
 
+    /**
+     * Rule KUBE_IPVS0_ADDRESS: a ClusterIP the host has an IPVS virtual server for is bound to kube-ipvs0, where its
+     * address listing does not show it (kube-proxy binds every one; a line of the listing may be lost). Only when the
+     * address is not local already: a host without rules for the ClusterIP is not concerned.
+     */
+    private boolean boundToKubeIpvs0(HostView h, Packet p) {
+        if (reply) return h == kubeIpvs0Host && p.dst().equals(kubeIpvs0Address); // the answer from that address comes back to it
+        if (!h.host.knows(Facet.IPVS) || dp.serviceByClusterIp(p.dst()).isEmpty()) return false;
+        VirtualServer vs = h.virtualServer(p.protocol(), p.dst(), p.dport());
+        if (vs == null) return false;
+        basis = basis.weakest(Basis.INFERRED);
+        kubeIpvs0Host = h;
+        kubeIpvs0Address = p.dst();
+        steps.add(new LazySteps.Draft(h.name(), Stage.LOCAL, () -> p.dst() + " is on kube-ipvs0 of " + h.name(), () -> null, Basis.INFERRED,
+                List.of("KUBE_IPVS0_ADDRESS: IPVS " + vs.describe() + " on " + h.name() + "; kube-proxy binds its ClusterIP to kube-ipvs0")));
+        return true;
+    }
+
     private End noRoute(HostView h, Packet p, boolean local) {
         return drop(h, Verdict.UNREACHABLE, new Cause.NoRoute(h.name(), where(p.dst()), local), null);
     }
@@ -237,9 +272,7 @@ final class Walk {
         if (vs != null) return ipvs(h, p, vs);
         Optional<Service> svc = dp.serviceByClusterIp(p.dst());
         boolean serviceAddress = svc.isPresent() || dp.isNodePort(p.dport());
-        if (serviceAddress && !h.host.knows(Facet.IPVS) && !h.host.knows(Facet.IPTABLES) && !h.host.knows(Facet.NFTABLES)) {
-            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.IPVS, p.dst() + ":" + p.dport()), null);
-        }
+        if (serviceAddress && !h.serviceRulesKnown()) return unknownServiceRules(h, p);
         if (!h.host.knows(Facet.SOCKETS)) {
             assume(h, Facet.SOCKETS, "nothing listens on " + p.dst() + ":" + p.dport() + " of " + h.name() + " (sockets not in the snapshot)",
                     "nothing listens on " + p.dst() + ":" + p.dport() + " of " + h.name());
@@ -272,6 +305,44 @@ final class Walk {
         Packet q = p.withDst(real.address().ip(), real.address().port());
         boolean nodePort = dp.serviceByClusterIp(p.dst()).isEmpty();
         boolean outsider = dp.clusterCidr().map(c -> !c.contains(p.src())).orElse(true);
+        if (nodePort || outsider) q = q.withMark(q.mark() | Packet.MASQ_MARK);
+        bind(h, p, q);
+        return atHost(h, q, null);
+    }
+
+    /**
+     * A service frontend on a host whose service rules are not in the snapshot. On a node whose kube-proxy is not
+     * known to be stopped, the rules are taken as kube-proxy writes them (an assumption the verdict names): to the
+     * service's endpoints as {@link DataPlane#assumedEndpoints} finds them. Elsewhere, or with no endpoint to take,
+     * the flow is unknown.
+     */
+    private End unknownServiceRules(HostView h, Packet p) {
+        Service svc = dp.serviceByClusterIp(p.dst()).orElse(null);
+        boolean nodePort = svc == null;
+        if (nodePort) svc = dp.serviceByNodePort(p.dport()).orElse(null);
+        Service.Port port = null;
+        if (svc != null) {
+            for (Service.Port x : svc.ports()) {
+                if (x.protocol() == p.protocol() && (nodePort ? x.nodePort() == p.dport() : x.port() == p.dport())) port = x;
+            }
+        }
+        Cause unknown = new Cause.Unknown(h.name(), Facet.IPVS, p.dst() + ":" + p.dport());
+        if (port == null || !dp.runsKubeProxy(h.host)) return drop(h, Verdict.INSUFFICIENT_INFO, unknown, null);
+        String[] how = {""};
+        List<DataPlane.AssumedEndpoint> eps = dp.assumedEndpoints(svc, port, x -> how[0] = x);
+        if (eps.isEmpty()) return drop(h, Verdict.INSUFFICIENT_INFO, unknown, null);
+        String list = String.join(", ", eps.stream().map(e -> e.ip() + ":" + e.port()).toList());
+        String key = svc.key();
+        assume(h, Facet.IPVS, "kube-proxy on " + h.name() + " (a node) sends " + p.dst() + ":" + p.dport() + " of " + key + " to " + list
+                + ", " + how[0] + " (its service rules are not in the snapshot)", "kube-proxy on " + h.name() + " sends " + key + " to " + list);
+        DataPlane.AssumedEndpoint e = eps.get(choose(eps.size()));
+        backend = e.ip() + ":" + e.port();
+        backendIp = e.ip();
+        String note = alternativesNote();
+        assumedStep(h, Stage.IPVS, p.dst() + ":" + p.dport() + " -> " + backend + note + " (kube-proxy's rules for " + key + ", assumed)",
+                "kube-proxy on " + h.name() + " sends " + key + " to " + list + ", " + how[0]);
+        Packet q = p.withDst(e.ip(), e.port());
+        boolean outsider = dp.clusterCidr().map(c -> p.src() == null || !c.contains(p.src())).orElse(true);
         if (nodePort || outsider) q = q.withMark(q.mark() | Packet.MASQ_MARK);
         bind(h, p, q);
         return atHost(h, q, null);
@@ -407,6 +478,12 @@ final class Walk {
         if (cut != null) return cut;
         Link decap = to.vxlanFor(x.port(), x.vni());
         if (decap == null) return drop(to, Verdict.TIMEOUT, new Cause.NoVxlanDevice(to.name(), x.vni(), x.port()), null);
+        if (decap.kind() instanceof LinkKind.Vxlan dx && dx.port() != x.port()) {
+            int port = dx.port() == Inference.UNKNOWN_PORT ? x.port() : dx.port();
+            assume(to, Facet.LINKS, decap.name() + " of " + to.name() + " and " + dev.name() + " of " + h.name() + " use one UDP port"
+                    + (port == Inference.UNKNOWN_PORT ? "" : " (" + port + ")") + " (a VXLAN port not in the snapshot)",
+                    "the VXLAN ports of " + (h.name().compareTo(to.name()) < 0 ? h.name() + " and " + to.name() : to.name() + " and " + h.name()) + " match");
+        }
         if (decap.mac() != null && !decap.mac().equals(mac)) {
             return drop(to, Verdict.TIMEOUT, new Cause.VtepMacMismatch(to.name(), mac, decap.name(), decap.mac()), null);
         }
@@ -421,6 +498,11 @@ final class Walk {
             underlayStep(h, to, nextHop, () -> r.dev() + " -> " + to.name() + " (" + nextHop + " answers ARP)", () -> null);
             String ingress = dp.underlayOwnerDev(nextHop);
             return atHost(to, p.withMark(0), ingress);
+        }
+        String unknownAddresses = dp.hostWithUnknownAddresses();
+        if (unknownAddresses != null && r.via() == null) {
+            // nobody answering ARP is a claim about every host on the link: one whose addresses are unknown may hold it
+            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(unknownAddresses, Facet.ADDRESSES, "whether it holds " + nextHop), null);
         }
         if (r.via() != null) {
             String service = dp.serviceByClusterIp(p.dst()).map(Service::key).orElse(null);
@@ -525,13 +607,21 @@ final class Walk {
             rule = o.rule();
         }
         if (!masq) return p;
-        Ipv4 to = h.primaryAddress(dev);
+        Ipv4 to = masqueradeAddress(h, dev);
         if (to == null || to.equals(p.src())) return p;
         Packet q = p.withSrc(to, p.sport());
         String masqRule = rule;
         step(h, Stage.SNAT, () -> "MASQUERADE " + p.src() + " -> " + to + " (address of " + dev + ")", () -> masqRule);
         bind(h, p, q);
         return q;
+    }
+
+    /** The device's first address; as the kernel, an address of another device when it shows none (a listing's line may be lost). */
+    private static Ipv4 masqueradeAddress(HostView h, String dev) {
+        Ipv4 to = h.primaryAddress(dev);
+        if (to != null) return to;
+        for (var x : h.host.addresses()) if ((x.ip().bits() >>> 24) != 127) return x.ip();
+        return null;
     }
 
     private void bind(HostView h, Packet before, Packet after) {
@@ -584,11 +674,16 @@ final class Walk {
 
     // ---- helpers ----------------------------------------------------------------------------------------------
 
+    /** The kernel's source for a route: its src, else the device's first address, else any; null when the host's addresses are unknown. */
     private Ipv4 sourceFor(HostView h, Route r) {
         if (r.src() != null) return r.src();
         Ipv4 a = r.dev() != null ? h.primaryAddress(r.dev()) : null;
         if (a != null) return a;
-        return h.host.addresses().isEmpty() ? Ipv4.ANY : h.host.addresses().get(0).ip();
+        // an underlay device whose address is not listed (ifconfig docker0 alone) has one the kernel would pick: unknown
+        if (r.dev() != null && h.links.get(r.dev()) == null && !r.dev().startsWith("flannel.")) return null;
+        // as the kernel: a global address of another device, never a loopback one
+        for (var x : h.host.addresses()) if ((x.ip().bits() >>> 24) != 127) return x.ip();
+        return h.host.knows(Facet.ADDRESSES) ? Ipv4.ANY : null;
     }
 
     private String routeStory(HostView h, Packet p, Route r) {

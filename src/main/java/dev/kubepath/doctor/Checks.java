@@ -85,6 +85,15 @@ final class Checks {
         return drafts;
     }
 
+    List<Pod> pods() {
+        return cluster.pods();
+    }
+
+    /** flannel's leases are in the snapshot (an empty listing counts: it says no lease is held). */
+    boolean leasesKnown() {
+        return cluster.leases() != null;
+    }
+
     // ---- evidence -----------------------------------------------------------------------------------------------
 
     Evidence ev(String host, String file, String modelText, String... needles) {
@@ -143,7 +152,9 @@ final class Checks {
             // saw it from ifconfig docker and etcdctl ls alone)
             List<IfAddress> unleased = f.bridges().stream()
                     .filter(b -> !leased(b.ip())).toList();
-            if (!unleased.isEmpty()) {
+            // ...provided every lease is another host's (its PublicIP is a known address of another host): a lease no
+            // host claims may be this one's, moved to a new subnet while the bridge kept the old (BRIDGE_SUBNET_MISMATCH)
+            if (!unleased.isEmpty() && everyLeaseClaimedBesides(f)) {
                 Draft d = new Draft(Code.LEASE_MISSING, Severity.CRITICAL, "no lease holds " + String.join(", ",
                         unleased.stream().map(b -> b.prefix().toString()).toList()) + ", the " + unleased.get(0).dev() + " subnet of "
                         + f.name() + ": no host routes to its pods").host(f.name());
@@ -254,6 +265,18 @@ final class Checks {
         boolean bridgeTookIt = f.bridges().stream().anyMatch(b -> b.prefix().equals(env));
         if (bridgeTookIt) d.fix(on(f, "systemctl restart docker") + "   # docker0 already took " + env + "; it takes the lease's subnet from the rewritten file, pods are re-created in it");
         drafts.add(d);
+    }
+
+    private java.util.Set<Ipv4> underlays;
+
+    /** Every lease's PublicIP is an underlay address of a host other than {@code f}. */
+    private boolean everyLeaseClaimedBesides(HostFacts f) {
+        if (underlays == null) {
+            underlays = new java.util.HashSet<>();
+            for (HostFacts x : hosts) underlays.addAll(x.underlay());
+        }
+        for (Lease l : cluster.leases()) if (!underlays.contains(l.publicIp()) || f.underlay().contains(l.publicIp())) return false;
+        return true;
     }
 
     /** Some lease's subnet holds the address: one lookup per prefix length, not one per lease. */
@@ -386,7 +409,8 @@ final class Checks {
                         .fix(on(f, "systemctl restart flanneld") + "   # it writes its lease again with " + vx.name() + "'s MAC"));
             }
         }
-        if (vx == null) return;
+        // which lease is its own (it holds no neighbour or FDB entry for it) cannot be told without its underlay address
+        if (vx == null || f.underlay().isEmpty()) return;
         java.util.BitSet routed = routed(h, routedAnyKey, r -> true);
         // only the leases whose entries do not agree are visited: the agreeing ones are found part by part of the
         // shared neighbour and FDB lists (5,000 hosts x 5,000 leases otherwise)
@@ -721,7 +745,8 @@ final class Checks {
     private void serviceProxy(HostFacts f) {
         if (!hasClusterIps()) return;
         Host h = f.host();
-        Daemon.State kp = f.knows(Facet.DAEMONS) ? h.daemon(Daemon.KUBE_PROXY) : null;
+        // a unit the listing does not name is unknown, not absent (units.txt lists what was asked: "not-found" says absent)
+        Daemon.State kp = f.knows(Facet.DAEMONS) ? h.daemons().get(Daemon.KUBE_PROXY) : null;
         boolean rulesKnown = f.knows(Facet.IPVS) || f.knows(Facet.IPTABLES) || f.knows(Facet.NFTABLES);
         boolean rules = !h.virtualServers().isEmpty() || h.chain("nat", "KUBE-SERVICES").isPresent()
                 || h.nftTable("ip", "kube-proxy").isPresent(); // kube-proxy's nftables mode

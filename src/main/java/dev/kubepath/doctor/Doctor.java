@@ -426,14 +426,57 @@ public final class Doctor {
                     known.host(flow.from());
                     return known;
                 }
-                // a failure that rests on an assumption is no certain outage: at most a warning
-                Severity sev = t.basis() == Basis.ASSUMED ? Severity.WARNING : Severity.CRITICAL;
+                // a failure that rests on an assumption is no certain outage, and one that the checks could not name
+                // for lack of evidence may be any of their causes: at most a warning, saying what is missing
+                String missing = t.basis() == Basis.ASSUMED ? "it rests on an assumption" : missingEvidence(t);
+                Severity sev = missing != null ? Severity.WARNING : Severity.CRITICAL;
                 Draft d = new Draft(Code.ENDPOINT_UNREACHABLE, sev, "endpoint " + backend + " of " + flow.service()
-                        + " cannot be reached: " + why).service(flow.service()).subnet(backend).host(flow.from())
+                        + " cannot be reached: " + why + (missing == null ? "" : " (the cause is not certain: " + missing + ")"))
+                        .service(flow.service()).subnet(backend).host(flow.from())
                         .evidence(new Evidence("trace", null, last.host() + " " + last.stage().label() + ": " + last.detail()))
                         .fix("kubepath trace SNAPSHOT --from " + flow.from() + " --to " + flow.target());
                 byKey.put("endpoint|" + backend, d);
                 return add(d);
+            }
+            return null;
+        }
+
+        /**
+         * What the checks would need to name the cause of a failure on this trace and the snapshot lacks: the leases, or
+         * the links and addresses of a host the trace crossed. Null when nothing is missing.
+         */
+        private String missingEvidence(Trace t) {
+            if (!checks.leasesKnown()) return "flannel's leases are not in the snapshot";
+            Set<String> seen = new java.util.LinkedHashSet<>();
+            for (Step s : t.steps()) seen.add(s.host());
+            // the backend's node too: a lost lease or a moved bridge there is what the checks would name, and they
+            // cannot where no bridge of the node is known to hold the pod
+            if (t.backend() != null) {
+                for (var pod : checks.pods()) {
+                    if (!t.backend().equals(pod.ip()) || pod.node() == null) continue;
+                    seen.add(pod.node());
+                    HostFacts node = facts.get(pod.node());
+                    if (node != null && node.bridges().stream().noneMatch(b -> b.prefix().contains(pod.ip()))) {
+                        return "no bridge of " + pod.node() + " holding " + pod.ip() + " is in the snapshot";
+                    }
+                }
+            }
+            if (t.backend() != null) {
+                for (HostFacts f : facts.values()) if (f.bridges().stream().anyMatch(b -> b.prefix().contains(t.backend()))) seen.add(f.name());
+            }
+            // no known bridge holds the backend, and some host's addresses are unknown: it may be that host's pod
+            if (t.backend() != null && facts.values().stream().noneMatch(f -> f.bridges().stream().anyMatch(b -> b.prefix().contains(t.backend())))) {
+                for (HostFacts f : facts.values()) {
+                    if (f.underlay().isEmpty() || !f.knows(Facet.ADDRESSES)) return "the addresses of " + f.name() + ", which may hold " + t.backend() + ", are not in the snapshot";
+                }
+            }
+            for (String host : seen) {
+                HostFacts f = facts.get(host);
+                if (f == null) continue;
+                if (f.underlay().isEmpty()) return "the underlay address of " + host + " is not in the snapshot";
+                for (Facet x : List.of(Facet.LINKS, Facet.ADDRESSES, Facet.ROUTES)) {
+                    if (!f.knows(x)) return "the " + x.name().toLowerCase(java.util.Locale.ROOT) + " of " + host + " are not in the snapshot";
+                }
             }
             return null;
         }
@@ -444,11 +487,17 @@ public final class Doctor {
                 Draft d = bySubnet(where.ip(), c);
                 if (d != null) return d;
             }
+            // the dropping host's own route finding (another host may miss the same lease)
             for (Code c : List.of(Code.ROUTE_MISSING, Code.ROUTE_STALE)) {
-                Draft d = bySubnet(where.ip(), c);
-                if (d != null && d.hosts.contains(host)) return d;
+                Draft d = byHost(c, host);
+                if (d != null && holds(d, where.ip())) return d;
             }
             return null;
+        }
+
+        private static boolean holds(Draft d, Ipv4 ip) {
+            for (String sub : d.subnets) if (sub.contains("/") && Prefix.parse(sub).contains(ip)) return true;
+            return false;
         }
 
         /** The VTEP finding for a neighbour/FDB/MAC failure: of the gateway's lease, else of the host. */

@@ -26,6 +26,8 @@ class LinuxSemanticsTest {
                 - {name: empty, type: ClusterIP, clusterIP: 10.2.0.11, ports: ["80/TCP"], selector: {app: none}}
             hosts:
               a:
+                # no kube-proxy at all: an empty ipvsadm listing alone would not say that no iptables rule translates
+                daemons: {kube-proxy: not-found}
                 sysctls: {net.ipv4.ip_forward: "1"}
                 links:
                   - eth0 ether mtu 1500

@@ -131,13 +131,30 @@ class SeedOutputsBundleTest {
         // outputs/1: from the master the ClusterIP timed out, its own NodePort was refused, 06's timed out
         assertThat(SeedBundleDoctorTest.symptom(report, "mcwk8s03", "10.0.0.33:41527").result()).isEqualTo("refused");
         assertThat(SeedBundleDoctorTest.symptom(report, "mcwk8s03", "10.2.0.155:2024").result()).isEqualTo("timeout");
-        // 05's and 06's IPVS rules are not in the notes: what their NodePorts do is unknown, neither ok nor failing
-        for (String to : List.of("10.0.0.35:41527", "10.0.0.36:41527")) {
-            Symptom s = SeedBundleDoctorTest.symptom(report, "mcwk8s03", to);
-            assertThat(s.result()).as(to).isEqualTo("unknown");
-            assertThat(s.code()).isEqualTo("INSUFFICIENT_INFO");
-        }
-        assertThat(ReportText.verdictLine(report)).contains("unknown").doesNotContain("OK:");
+        // 05's and 06's IPVS rules are not in the notes: as nodes, their kube-proxy is taken to send the NodePort to the
+        // service's pod (named as the service, "kubectl get pod | grep mcwtest"), and the verdicts say so. outputs/1:
+        // 05's NodePort answered (the pod is on 05's docker0), 06's timed out (06 has no route to 172.17.98.0/24)
+        Symptom ok = SeedBundleDoctorTest.symptom(report, "mcwk8s03", "10.0.0.35:41527");
+        assertThat(ok.result()).isEqualTo("ok");
+        assertThat(ok.basis().label()).isEqualTo("assumed");
+        assertThat(ok.assumptions()).anySatisfy(a -> assertThat(a).contains("kube-proxy on mcwk8s05").contains("172.17.98.13"))
+                .anySatisfy(a -> assertThat(a).contains("listens"));
+        assertThat(ok.resultWithBasis()).startsWith("ok, assuming ").contains("kube-proxy on mcwk8s05");
+        assertThat(ReportText.human(report)).contains("mcwk8s03 -> 10.0.0.35:41527: ok, assuming kube-proxy on mcwk8s05");
+        Symptom timeout = SeedBundleDoctorTest.symptom(report, "mcwk8s03", "10.0.0.36:41527");
+        assertThat(timeout.result()).isEqualTo("timeout");
+        assertThat(timeout.code()).isEqualTo("LEASE_MISSING");
+        assertThat(ReportText.verdictLine(report)).doesNotContain("OK:");
+    }
+
+    @Test
+    void theJsonListsTheAssumptionsOfTheNodePortThatAnswered() {
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(ReportText.json(report));
+        var flow = java.util.stream.StreamSupport.stream(json.get("symptoms").spliterator(), false)
+                .filter(s -> s.get("from").asText().equals("mcwk8s03") && s.get("to").asText().equals("10.0.0.35:41527")).findFirst().orElseThrow();
+        assertThat(flow.get("result").asText()).isEqualTo("ok");
+        assertThat(flow.get("basis").asText()).isEqualTo("assumed");
+        assertThat(flow.get("assumptions").toString()).contains("kube-proxy on mcwk8s05");
     }
 
     @Test
