@@ -149,7 +149,8 @@ final class HostView {
         if (host.knows(Facet.NFTABLES) && host.nftTable("ip", "kube-proxy").isPresent()) return true; // nftables mode
         if (!host.knows(Facet.IPTABLES)) return false;
         var services = host.chain("nat", "KUBE-SERVICES");
-        if (services.isEmpty()) return host.chains().stream().anyMatch(c -> c.table().equals("nat")) || ipvs;
+        // no KUBE-SERVICES: kube-proxy of neither mode programmed the host, unless nftables mode did where it is not known
+        if (services.isEmpty()) return host.knows(Facet.NFTABLES) && (host.chains().stream().anyMatch(c -> c.table().equals("nat")) || ipvs);
         for (var c : host.chains()) {
             if (!c.table().equals("nat") || !c.name().startsWith("KUBE-")) continue;
             for (var r : c.rules()) {

@@ -463,6 +463,11 @@ final class Walk {
         Ipv4 wireHop = underlayRoute.via() != null ? underlayRoute.via() : vtep;
         Optional<HostView> peer = dp.underlayOwner(wireHop);
         if (peer.isEmpty() || !wireHop.equals(vtep)) {
+            String unknownAddresses = dp.hostWithUnknownAddresses();
+            if (peer.isEmpty() && unknownAddresses != null) {
+                // "no host has this VTEP" is a claim about every host: one whose addresses are unknown may hold it
+                return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(unknownAddresses, Facet.ADDRESSES, "whether it holds " + vtep), null);
+            }
             return drop(h, Verdict.TIMEOUT, new Cause.ForeignVtep(h.name(), vtep), underlayRoute.describe());
         }
         HostView to = peer.get();

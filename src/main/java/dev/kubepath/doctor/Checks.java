@@ -575,6 +575,8 @@ final class Checks {
             for (Lease l : e.getValue()) {
                 HostFacts owner = vtepOwner(l);
                 if (owner == null) continue; // a lease of a host not in the snapshot: its address may be real
+                // the owner's own addresses unknown: the PublicIP may well be one of them
+                if (!owner.knows(Facet.ADDRESSES) || owner.underlay().isEmpty()) continue;
                 if (l.equals(announcedElsewhere(owner))) continue; // the kube subnet manager's overwrite: its own finding names the annotation
                 drafts.add(new Draft(Code.PUBLIC_IP_CONFLICT, Severity.CRITICAL, "lease " + l.subnet() + " of " + owner.name() + " announces PublicIP "
                         + l.publicIp() + ", which no host of the cluster has: other hosts send its VXLAN frames there and nothing answers")
@@ -586,9 +588,10 @@ final class Checks {
         }
     }
 
-    /** The leases announcing this PublicIP. */
+    /** The leases announcing this PublicIP (null: every lease). */
     List<Lease> leasesAnnouncing(Ipv4 publicIp) {
         if (cluster.leases() == null) return List.of();
+        if (publicIp == null) return cluster.leases();
         return cluster.leases().stream().filter(l -> l.publicIp().equals(publicIp)).toList();
     }
 
@@ -747,9 +750,10 @@ final class Checks {
         Host h = f.host();
         // a unit the listing does not name is unknown, not absent (units.txt lists what was asked: "not-found" says absent)
         Daemon.State kp = f.knows(Facet.DAEMONS) ? h.daemons().get(Daemon.KUBE_PROXY) : null;
-        boolean rulesKnown = f.knows(Facet.IPVS) || f.knows(Facet.IPTABLES) || f.knows(Facet.NFTABLES);
         boolean rules = !h.virtualServers().isEmpty() || h.chain("nat", "KUBE-SERVICES").isPresent()
                 || h.nftTable("ip", "kube-proxy").isPresent(); // kube-proxy's nftables mode
+        // "no rules" only where every place a mode keeps them is known: IPVS, iptables' nat table and nftables
+        boolean rulesKnown = rules || (f.knows(Facet.IPVS) && f.knows(Facet.IPTABLES) && f.knows(Facet.NFTABLES));
         boolean nftEmpty = f.knows(Facet.NFTABLES) && h.nftTable("ip", "kube-proxy").isEmpty();
         boolean notRunning = kp != null && kp != Daemon.State.ACTIVE;
         if (!notRunning && !(rulesKnown && !rules)) return;

@@ -463,6 +463,11 @@ public final class Doctor {
             }
             if (t.backend() != null) {
                 for (HostFacts f : facts.values()) if (f.bridges().stream().anyMatch(b -> b.prefix().contains(t.backend()))) seen.add(f.name());
+                // and the host whose lease holds the backend: its bridge and routes are where the checks would look
+                for (Lease l : checks.leasesAnnouncing(null)) {
+                    if (!l.subnet().contains(t.backend())) continue;
+                    for (HostFacts f : facts.values()) if (f.underlay().contains(l.publicIp())) seen.add(f.name());
+                }
             }
             // no known bridge holds the backend, and some host's addresses are unknown: it may be that host's pod
             if (t.backend() != null && facts.values().stream().noneMatch(f -> f.bridges().stream().anyMatch(b -> b.prefix().contains(t.backend())))) {

@@ -111,6 +111,7 @@ class ReadCommandTest {
             for (int e = 0; e < fa.get("evidence").size(); e++) {
                 JsonNode ea = fa.get("evidence").get(e), eb = fb.get("evidence").get(e);
                 assertThat(ea.get("text")).isEqualTo(eb.get("text"));
+                if (eb.get("file").asText().equals("trace")) continue; // a trace's last step, no file of either
                 assertThat(ea.get("file").asText()).startsWith("seed-session.txt");
                 if (eb.get("line").isNull()) continue;
                 assertThat(eb.get("file").asText()).matches("(hosts|cluster)/.*");
