@@ -118,6 +118,9 @@ final class Walk {
     // ---- the IP layer of one host -------------------------------------------------------------------------
 
     /** A packet entering a host's IP layer: sent by a local process ({@code ingress} null) or received on a device. */
+    // Long on purpose: the IP layer's steps in the kernel's order (conntrack reply, nat PREROUTING, local delivery,
+    // ip_forward, route lookup, source selection, filter, MTU), each of which may end the walk; one method keeps that
+    // order visible.
     private End atHost(HostView h, Packet p, String ingress) {
         if (++hops > MAX_HOPS) return drop(h, Verdict.TIMEOUT, new Cause.RoutingLoop(h.name()), null);
         if (!h.host.knows(Facet.ROUTES)) {
@@ -404,6 +407,9 @@ final class Walk {
         return answer(h, p, c.bridge(), new End(Verdict.REFUSED, why, null));
     }
 
+    // Long on purpose: the kernel's steps of VXLAN encapsulation in its order (neighbour of the next hop, FDB entry,
+    // outer packet's route, underlay MTU, then the remote VTEP's checks before decapsulation), each of which may end
+    // the walk with its cause; read top to bottom as one path.
     private End toVxlan(HostView h, Packet p, Link dev, LinkKind.Vxlan x, Ipv4 nextHop) {
         Neighbour n = h.neighbour(dev.name(), nextHop);
         Mac mac;

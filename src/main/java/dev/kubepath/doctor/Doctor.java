@@ -319,6 +319,8 @@ public final class Doctor {
             return byCode.getOrDefault(c, List.of());
         }
 
+        // Long on purpose: one case per kind of root Cause, each naming its finding; a case that finds none falls
+        // through to the endpoint finding below. Split up, the dispatch over the sealed Cause would be scattered.
         Draft explain(Flow flow, Trace t) {
             Step last = decisive(t);
             Cause cause = t.cause().root();
@@ -419,6 +421,11 @@ public final class Doctor {
                 }
                 default -> { }
             }
+            return endpointUnreachable(flow, t, last, why);
+        }
+
+        /** A service flow whose failure no check named: a finding for its endpoint, at most one per endpoint. */
+        private Draft endpointUnreachable(Flow flow, Trace t, Step last, String why) {
             String backend = t.backend() == null ? null : t.backend().toString();
             if (backend != null && flow.service() != null) {
                 Draft known = byKey.get("endpoint|" + backend);

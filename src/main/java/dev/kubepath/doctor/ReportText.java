@@ -28,42 +28,8 @@ public final class ReportText {
         StringBuilder sb = new StringBuilder();
         sb.append(verdictLine(r)).append('\n');
         List<Symptom> services = r.symptoms().stream().filter(s -> s.service() != null).toList();
-        if (!r.flowByFlow()) {
-            // a large cluster: no table of every host, the classes of failing flows, most flows first
-            sb.append("\nfailing flows by class (each named by the flow traced for it):\n");
-            r.symptoms().stream().filter(Symptom::failed).sorted(java.util.Comparator.comparingLong(Symptom::flows).reversed()).limit(40)
-                    .forEach(s -> sb.append(String.format(java.util.Locale.ROOT, "  %,14d flows like %s -> %s%s: %s%s%n", s.flows(), s.from(), s.to(),
-                            s.service() == null ? "" : " (" + s.service() + ")", s.result(), s.code() == null ? "" : " " + s.code())));
-            if (r.symptoms().size() > 40) sb.append("  ... and ").append(r.symptoms().size() - 40).append(" more classes (--json lists them)\n");
-        } else if (!services.isEmpty()) {
-            Set<String> froms = new LinkedHashSet<>();
-            Set<String> tos = new LinkedHashSet<>();
-            Map<String, Symptom> cell = new LinkedHashMap<>();
-            for (Symptom s : services) {
-                froms.add(s.from());
-                tos.add(s.to() + "  " + s.service());
-                cell.put(s.from() + "|" + s.to() + "  " + s.service(), s);
-            }
-            int w = tos.stream().mapToInt(String::length).max().orElse(10);
-            List<Integer> widths = new ArrayList<>();
-            sb.append('\n').append(pad("frontend", w));
-            for (String f : froms) {
-                int cw = Math.max(f.length(), 12);
-                widths.add(cw);
-                sb.append("  ").append(pad(f, cw));
-            }
-            sb.append('\n');
-            for (String to : tos) {
-                sb.append(pad(to, w));
-                int i = 0;
-                for (String f : froms) {
-                    Symptom s = cell.get(f + "|" + to);
-                    String text = s == null ? "-" : s.result() + (!s.ok() && s.code() != null ? " " + s.code() : "");
-                    sb.append("  ").append(pad(text, widths.get(i++)));
-                }
-                sb.append('\n');
-            }
-        }
+        if (!r.flowByFlow()) failingClasses(sb, r);
+        else if (!services.isEmpty()) serviceTable(sb, services);
         long pings = r.symptoms().stream().filter(s -> s.service() == null).count();
         long pingOk = r.symptoms().stream().filter(s -> s.service() == null && s.ok()).count();
         long pingUnknown = r.symptoms().stream().filter(s -> s.service() == null && s.unknown()).count();
@@ -71,44 +37,12 @@ public final class ReportText {
             sb.append("\nhost to pod subnet (ping): ").append(pingOk).append(" of ").append(pings).append(" ok")
                     .append(pingUnknown > 0 ? ", " + pingUnknown + " unknown" : "").append('\n');
         }
-        List<Symptom> assumed = r.symptoms().stream().filter(s -> !s.assumptions().isEmpty() && !s.unknown()).toList();
-        if (!assumed.isEmpty()) {
-            sb.append("\nresults that rest on assumptions:\n");
-            int shown = 0;
-            for (Symptom s : assumed) {
-                if (shown++ == 20) {
-                    sb.append("  ... and ").append(assumed.size() - 20).append(" more\n");
-                    break;
-                }
-                sb.append("  ").append(s.from()).append(" -> ").append(s.to()).append(": ").append(s.resultWithBasis()).append('\n');
-            }
-        }
+        assumptions(sb, r);
         if (!r.inferred().isEmpty()) {
             sb.append("\ninferred (not in the files, derived by a named rule):\n");
             for (var f : r.inferred()) sb.append("  ").append(f.host()).append(": ").append(f).append('\n');
         }
-        for (Finding f : r.findings()) {
-            sb.append('\n').append(f.severity().word().toUpperCase()).append(' ').append(f.code()).append(": ").append(f.summary()).append('\n');
-            if (!f.hosts().isEmpty()) sb.append("  hosts: ").append(String.join(", ", f.hosts())).append('\n');
-            if (!f.subnets().isEmpty()) sb.append("  subnets: ").append(String.join(", ", f.subnets())).append('\n');
-            if (!f.services().isEmpty()) sb.append("  services: ").append(String.join(", ", f.services())).append('\n');
-            for (Evidence e : f.evidence()) sb.append("  evidence: ").append(e).append('\n');
-            sb.append("  impact: ");
-            if (f.broken() == 0) sb.append("no flow fails because of it\n");
-            else {
-                sb.append(f.broken()).append(f.broken() == 1 ? " flow fails\n" : " flows fail\n");
-                int shown = 0;
-                for (String b : f.brokenFlows()) {
-                    if (shown++ == 20) {
-                        sb.append("    ... and ").append(f.brokenFlows().size() - 20).append(" more\n");
-                        break;
-                    }
-                    sb.append("    ").append(b).append('\n');
-                }
-            }
-            int i = 1;
-            for (String x : f.fix()) sb.append(i++ == 1 ? "  fix: " : "       ").append(x).append('\n');
-        }
+        for (Finding f : r.findings()) finding(sb, f);
         return sb.toString();
     }
 
@@ -117,30 +51,7 @@ public final class ReportText {
         m.put("verdict", r.verdict());
         m.put("snapshot", r.snapshot());
         List<Object> fs = new ArrayList<>();
-        for (Finding f : r.findings()) {
-            Map<String, Object> j = new LinkedHashMap<>();
-            j.put("code", f.code().name());
-            j.put("severity", f.severity().word());
-            j.put("summary", f.summary());
-            j.put("hosts", f.hosts());
-            j.put("subnets", f.subnets());
-            j.put("services", f.services());
-            List<Object> ev = new ArrayList<>();
-            for (Evidence e : f.evidence()) {
-                Map<String, Object> x = new LinkedHashMap<>();
-                x.put("file", e.file());
-                x.put("line", e.line());
-                x.put("text", e.text());
-                ev.add(x);
-            }
-            j.put("evidence", ev);
-            Map<String, Object> impact = new LinkedHashMap<>();
-            impact.put("flows", f.broken());
-            impact.put("broken", f.brokenFlows());
-            j.put("impact", impact);
-            j.put("fix", f.fix());
-            fs.add(j);
-        }
+        for (Finding f : r.findings()) fs.add(json(f));
         m.put("findings", fs);
         Map<String, Object> cov = new LinkedHashMap<>();
         cov.put("total", r.totalFlows());
@@ -160,21 +71,127 @@ public final class ReportText {
         }
         m.put("inferred", inf);
         List<Object> ss = new ArrayList<>();
-        for (Symptom s : r.symptoms()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("from", s.from());
-            x.put("to", s.to());
-            x.put("service", s.service());
-            x.put("result", s.result());
-            x.put("code", s.code());
-            x.put("reason", s.reason());
-            x.put("flows", s.flows());
-            x.put("basis", s.basis().label());
-            x.put("assumptions", s.assumptions());
-            ss.add(x);
-        }
+        for (Symptom s : r.symptoms()) ss.add(json(s));
         m.put("symptoms", ss);
         return m;
+    }
+
+    /** A large cluster: no table of every host but the classes of failing flows, most flows first. */
+    private static void failingClasses(StringBuilder sb, Report r) {
+        // a large cluster: no table of every host, the classes of failing flows, most flows first
+        sb.append("\nfailing flows by class (each named by the flow traced for it):\n");
+        r.symptoms().stream().filter(Symptom::failed).sorted(java.util.Comparator.comparingLong(Symptom::flows).reversed()).limit(40)
+                .forEach(s -> sb.append(String.format(java.util.Locale.ROOT, "  %,14d flows like %s -> %s%s: %s%s%n", s.flows(), s.from(), s.to(),
+                        s.service() == null ? "" : " (" + s.service() + ")", s.result(), s.code() == null ? "" : " " + s.code())));
+        if (r.symptoms().size() > 40) sb.append("  ... and ").append(r.symptoms().size() - 40).append(" more classes (--json lists them)\n");
+    }
+
+    /** The symptom table: one row per service frontend, one column per client host. */
+    private static void serviceTable(StringBuilder sb, List<Symptom> services) {
+        Set<String> froms = new LinkedHashSet<>();
+        Set<String> tos = new LinkedHashSet<>();
+        Map<String, Symptom> cell = new LinkedHashMap<>();
+        for (Symptom s : services) {
+            froms.add(s.from());
+            tos.add(s.to() + "  " + s.service());
+            cell.put(s.from() + "|" + s.to() + "  " + s.service(), s);
+        }
+        int w = tos.stream().mapToInt(String::length).max().orElse(10);
+        List<Integer> widths = new ArrayList<>();
+        sb.append('\n').append(pad("frontend", w));
+        for (String f : froms) {
+            int cw = Math.max(f.length(), 12);
+            widths.add(cw);
+            sb.append("  ").append(pad(f, cw));
+        }
+        sb.append('\n');
+        for (String to : tos) {
+            sb.append(pad(to, w));
+            int i = 0;
+            for (String f : froms) {
+                Symptom s = cell.get(f + "|" + to);
+                String text = s == null ? "-" : s.result() + (!s.ok() && s.code() != null ? " " + s.code() : "");
+                sb.append("  ").append(pad(text, widths.get(i++)));
+            }
+            sb.append('\n');
+        }
+    }
+
+    private static void assumptions(StringBuilder sb, Report r) {
+        List<Symptom> assumed = r.symptoms().stream().filter(s -> !s.assumptions().isEmpty() && !s.unknown()).toList();
+        if (!assumed.isEmpty()) {
+            sb.append("\nresults that rest on assumptions:\n");
+            int shown = 0;
+            for (Symptom s : assumed) {
+                if (shown++ == 20) {
+                    sb.append("  ... and ").append(assumed.size() - 20).append(" more\n");
+                    break;
+                }
+                sb.append("  ").append(s.from()).append(" -> ").append(s.to()).append(": ").append(s.resultWithBasis()).append('\n');
+            }
+        }
+    }
+
+    private static void finding(StringBuilder sb, Finding f) {
+        sb.append('\n').append(f.severity().word().toUpperCase()).append(' ').append(f.code()).append(": ").append(f.summary()).append('\n');
+        if (!f.hosts().isEmpty()) sb.append("  hosts: ").append(String.join(", ", f.hosts())).append('\n');
+        if (!f.subnets().isEmpty()) sb.append("  subnets: ").append(String.join(", ", f.subnets())).append('\n');
+        if (!f.services().isEmpty()) sb.append("  services: ").append(String.join(", ", f.services())).append('\n');
+        for (Evidence e : f.evidence()) sb.append("  evidence: ").append(e).append('\n');
+        sb.append("  impact: ");
+        if (f.broken() == 0) sb.append("no flow fails because of it\n");
+        else {
+            sb.append(f.broken()).append(f.broken() == 1 ? " flow fails\n" : " flows fail\n");
+            int shown = 0;
+            for (String b : f.brokenFlows()) {
+                if (shown++ == 20) {
+                    sb.append("    ... and ").append(f.brokenFlows().size() - 20).append(" more\n");
+                    break;
+                }
+                sb.append("    ").append(b).append('\n');
+            }
+        }
+        int i = 1;
+        for (String x : f.fix()) sb.append(i++ == 1 ? "  fix: " : "       ").append(x).append('\n');
+    }
+
+    private static Map<String, Object> json(Finding f) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("code", f.code().name());
+        j.put("severity", f.severity().word());
+        j.put("summary", f.summary());
+        j.put("hosts", f.hosts());
+        j.put("subnets", f.subnets());
+        j.put("services", f.services());
+        List<Object> ev = new ArrayList<>();
+        for (Evidence e : f.evidence()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("file", e.file());
+            x.put("line", e.line());
+            x.put("text", e.text());
+            ev.add(x);
+        }
+        j.put("evidence", ev);
+        Map<String, Object> impact = new LinkedHashMap<>();
+        impact.put("flows", f.broken());
+        impact.put("broken", f.brokenFlows());
+        j.put("impact", impact);
+        j.put("fix", f.fix());
+        return j;
+    }
+
+    private static Map<String, Object> json(Symptom s) {
+        Map<String, Object> x = new LinkedHashMap<>();
+        x.put("from", s.from());
+        x.put("to", s.to());
+        x.put("service", s.service());
+        x.put("result", s.result());
+        x.put("code", s.code());
+        x.put("reason", s.reason());
+        x.put("flows", s.flows());
+        x.put("basis", s.basis().label());
+        x.put("assumptions", s.assumptions());
+        return x;
     }
 
     private static String pad(String s, int w) {

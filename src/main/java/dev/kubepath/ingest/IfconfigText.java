@@ -32,27 +32,12 @@ public final class IfconfigText {
                     if (Transcript.isComment(line)) continue;
                     if (name != null) links.add(new Link(name, LinkKinds.byName(name, null, loopback), mtu, mac, up, null));
                     name = null;
-                    String[] t = Tokens.split(line);
-                    if (t.length < 2 || !t[0].endsWith(":") || !t[1].startsWith("flags=")) {
-                        throw new IllegalArgumentException("expected a device header 'name: flags=N<...>  mtu M', got '" + line.trim() + "'");
-                    }
-                    String flags = t[1];
-                    int lt = flags.indexOf('<'), gt = flags.indexOf('>');
-                    if (lt < 0 || gt < lt) throw new IllegalArgumentException("device flags '" + flags + "' lack <...>");
-                    up = false;
-                    boolean running = false;
-                    loopback = false;
-                    for (String f : flags.substring(lt + 1, gt).split(",")) {
-                        if (f.equals("UP")) up = true;
-                        if (f.equals("RUNNING")) running = true;
-                        if (f.equals("LOOPBACK")) loopback = true;
-                    }
-                    up = up && running;
-                    mtu = 0;
-                    for (int i = 2; i + 1 < t.length; i++) if (t[i].equals("mtu")) mtu = Tokens.parseInt(t[i + 1], "mtu");
-                    if (mtu == 0) throw new IllegalArgumentException("device header without mtu: '" + line.trim() + "'");
+                    Header h = header(line);
+                    up = h.up();
+                    loopback = h.loopback();
+                    mtu = h.mtu();
                     mac = null;
-                    name = t[0].substring(0, t[0].length() - 1);
+                    name = h.name();
                     continue;
                 }
                 if (name == null) {
@@ -80,5 +65,30 @@ public final class IfconfigText {
         }
         if (name != null) links.add(new Link(name, LinkKinds.byName(name, null, loopback), mtu, mac, up, null));
         return problems.result(new Interfaces(links, addresses));
+    }
+
+    private record Header(String name, int mtu, boolean up, boolean loopback) {}
+
+    /** {@code name: flags=N<UP,...>  mtu M}: up when UP and RUNNING (carrier). */
+    private static Header header(String line) {
+        String[] t = Tokens.split(line);
+        if (t.length < 2 || !t[0].endsWith(":") || !t[1].startsWith("flags=")) {
+            throw new IllegalArgumentException("expected a device header 'name: flags=N<...>  mtu M', got '" + line.trim() + "'");
+        }
+        String flags = t[1];
+        int lt = flags.indexOf('<'), gt = flags.indexOf('>');
+        if (lt < 0 || gt < lt) throw new IllegalArgumentException("device flags '" + flags + "' lack <...>");
+        boolean up = false;
+        boolean running = false;
+        boolean loopback = false;
+        for (String f : flags.substring(lt + 1, gt).split(",")) {
+            if (f.equals("UP")) up = true;
+            if (f.equals("RUNNING")) running = true;
+            if (f.equals("LOOPBACK")) loopback = true;
+        }
+        int mtu = 0;
+        for (int i = 2; i + 1 < t.length; i++) if (t[i].equals("mtu")) mtu = Tokens.parseInt(t[i + 1], "mtu");
+        if (mtu == 0) throw new IllegalArgumentException("device header without mtu: '" + line.trim() + "'");
+        return new Header(t[0].substring(0, t[0].length() - 1), mtu, up && running, loopback);
     }
 }

@@ -38,6 +38,8 @@ public final class LineLedger {
      * ({@link Formats#forFile}). A block with no prompt and no signature goes to {@code fallback} (the file's own
      * parser, which then reports what it cannot read).
      */
+    // Long on purpose: two passes (choose each block's format, then run each format's parser on its blocks) that both
+    // write the same per-line status and problem list, so every line of the file ends read, non-data or a problem.
     public static Result read(String fileName, String text, List<Formats.Format> candidates, Formats.Format fallback) {
         Transcript t = Transcript.of(text);
         Status[] status = new Status[t.lineCount()];

@@ -66,6 +66,8 @@ public final class Transcript {
         this.lineCount = lineCount;
     }
 
+    // Long on purpose: one pass over the lines, a state machine whose state (command typed so far, its host, whether
+    // it continues) lives in the locals; each branch classifies one line and moves on.
     public static Transcript of(String text) {
         List<Section> out = new ArrayList<>();
         List<NonData> nonData = new ArrayList<>();

@@ -25,7 +25,11 @@ class NetworkConfigsTest {
         assertThat(small.vni()).isEqualTo(4096);
         assertThat(small.port()).isEqualTo(4789);
         assertThat(small.directRouting()).isTrue();
-        assertThat(NetworkConfigs.parse("{\"Network\":\"10.0.0.0/16\"}").backendType()).isEqualTo("udp");
+        FlannelConfig udp = NetworkConfigs.parse("{\"Network\":\"10.0.0.0/16\"}");
+        assertThat(udp.backendType()).isEqualTo("udp");
+        // the vxlan backend's VNI and port defaults are not the udp backend's
+        assertThat(udp.vni()).isZero();
+        assertThat(udp.port()).isZero();
     }
 
     @Test
@@ -47,6 +51,9 @@ class NetworkConfigsTest {
         assertThatThrownBy(() -> NetworkConfigs.parse("{\"Network\":\"10.0.0.0/16\",\"SubnetMin\":\"10.0.1.5\"}")).hasMessage("SubnetMin is not on a SubnetLen boundary: 10.0.1.5");
         assertThatThrownBy(() -> NetworkConfigs.parse("{\"Network\":\"10.0.0.0/16\",\"SubnetMax\":\"10.0.9.1\"}")).hasMessage("SubnetMax is not on a SubnetLen boundary: 10.0.9.1");
         assertThatThrownBy(() -> NetworkConfigs.parse("{\"Network\":\"10.0.0.0\"}")).hasMessage("invalid CIDR address: 10.0.0.0");
-        assertThatThrownBy(() -> NetworkConfigs.parse("{\"Network\":")).hasMessageStartingWith("error decoding network config:");
+        assertThatThrownBy(() -> NetworkConfigs.parse("{\"Network\":")).isInstanceOf(FlannelConfigException.class)
+                .hasMessageStartingWith("error decoding network config:");
+        assertThatThrownBy(() -> NetworkConfigs.parse("{\"Network\":\"10.0.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"VNI\":16777216}}"))
+                .isInstanceOf(FlannelConfigException.class).hasMessage("VNI 16777216 is out of range 1..16777215");
     }
 }

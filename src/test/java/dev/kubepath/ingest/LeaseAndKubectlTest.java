@@ -83,6 +83,27 @@ class LeaseAndKubectlTest {
     }
 
     @Test
+    void flannelConfigRefusedByFlannelsChecksIsAProblemAtFileAndLine() {
+        // flannel's own check (SubnetMin must sit on a SubnetLen boundary); the bundle still reads, naming file:line
+        Parsed<FlannelConfig> p = FlannelConfigJson.parse("flannel-config.json",
+                "\n{\"Network\":\"10.0.0.0/16\",\"SubnetMin\":\"10.0.1.5\",\"Backend\":{\"Type\":\"vxlan\"}}");
+        assertThat(p.value()).isNull();
+        assertThat(p.problems()).containsExactly(
+                new ParseProblem("flannel-config.json", 2, "SubnetMin is not on a SubnetLen boundary: 10.0.1.5"));
+        Parsed<FlannelConfig> port = FlannelConfigJson.parse("flannel-config.json", "{\"Network\":\"10.0.0.0/16\",\"Backend\":{\"Type\":\"vxlan\",\"Port\":70000}}");
+        assertThat(port.problems()).extracting(ParseProblem::message).containsExactly("Port 70000 is out of range 1..65535");
+    }
+
+    @Test
+    void udpBackendGetsNoVxlanDefaults() {
+        // no Backend means udp (flannel's parseBackendType); VNI 1 and port 8472 are the vxlan backend's defaults only
+        FlannelConfig c = FlannelConfigJson.parse("flannel-config.json", "{\"Network\":\"10.0.0.0/16\"}").value();
+        assertThat(c.backendType()).isEqualTo("udp");
+        assertThat(c.vni()).isZero();
+        assertThat(c.port()).isZero();
+    }
+
+    @Test
     void seedKubectlGetSvcWithHeadlessServiceAndNodePort() {
         Parsed<List<Service>> p = KubectlText.services("services.txt", Golden.section("seed/1-mcwk8s03-symptoms.txt", "kubectl get svc", 0));
         assertThat(p.problems()).isEmpty();

@@ -588,6 +588,8 @@ public final class ReachabilityMatrix {
      * by their pod codes host by host; service flows by group, as the class comment says; NodePort flows from every
      * sender to node b by (signature of the sender, class of b's frontend), counted per signature, not per sender.
      */
+    // Long on purpose: one pass over pod, service and NodePort flows sharing the per-signature counters and the
+    // first-flow-of-class arrays declared at its top; split, those would be passed to every part.
     public Summary summarize(Progress progress) {
         long t0 = System.nanoTime();
         int n = r.n;
