@@ -110,6 +110,22 @@ class NetFormatsTest {
                 .containsEntry("net.ipv4.conf.default.igmpv2_unsolicited_report_interval", "10000");
     }
 
+    // ---- ip -j route
+
+    @Test
+    void ipJRouteGetTwiceInOneTranscriptKeepsBothRoutes() {
+        Parsed<List<Route>> p = RouteFile.parse("route.txt", Golden.read("real-world/net-ip-j-route-get-dci-openshift-11/route.txt"));
+        // two JSON arrays, one per command: the second was dropped silently when only the first document was read
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(2);
+        Route out = p.value().get(0);
+        assertThat(out.dst()).isEqualTo(Prefix.parse("169.55.126.1/32"));
+        assertThat(out.via()).isEqualTo(Ipv4.parse("169.55.126.145"));
+        assertThat(out.dev()).isEqualTo("baremetal");
+        assertThat(p.value().get(1).type()).isEqualTo(Route.Type.LOCAL);
+        assertThat(p.value().get(1).dev()).isEqualTo("lo");
+    }
+
     // ---- systemctl status
 
     @Test
