@@ -95,7 +95,7 @@ public final class Formats {
             new Format("ipvs.txt", "ipvsadm", tool("ipvsadm"), matches("^IP Virtual Server version|^(TCP|UDP|SCTP)\\s+\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+\\s+\\w+|^-A -[tu] "), true, IpvsadmText::parse),
             new Format("iptables.txt", "iptables-save", c -> c.tool().matches("ip(6)?tables(-legacy|-nft)?-save"), matches("^\\*(filter|nat|mangle|raw|security)$|^-A [A-Z][A-Z0-9-]* |^:[A-Z][A-Z0-9-]* (ACCEPT|DROP|-) \\["), true, (f, t) -> IptablesFile.parse(f, t, List.of())),
             new Format("sysctl.txt", "sysctl", tool("sysctl"), matches("^net\\.[\\w.]+ = \\S"), false, SysctlText::parse),
-            new Format("units.txt", "systemctl", tool("systemctl", "is-active", "status"), matches("^Unit \\S+ could not be found\\.$"), false, UnitsText::parse),
+            new Format("units.txt", "systemctl", tool("systemctl", "is-active", "status"), matches("^Unit \\S+ could not be found\\.$|^● [\\w@.-]+\\.service - "), false, UnitsText::parse),
             new Format("subnet.env", "subnet.env", c -> c.tool().equals("cat") && c.args().stream().anyMatch(a -> a.endsWith("subnet.env")), matches("^FLANNEL_(NETWORK|SUBNET|MTU|IPMASQ)="), false, SubnetEnv::parse),
             new Format("cluster/nodes.json", "kubectl get nodes -o json", kubectlGet(true, "nodes", "node", "no"), NEVER, false, KubectlJson::nodes),
             new Format("cluster/nodes.txt", "kubectl get nodes", kubectlGet(false, "nodes", "node", "no"), matches("^NAME\\s+STATUS\\s+ROLES\\s+AGE\\s+VERSION"), false, KubectlText::nodes),

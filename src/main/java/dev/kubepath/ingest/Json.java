@@ -1,9 +1,14 @@
 package dev.kubepath.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Reads the JSON document in a file (after any shell prompt), reporting a syntax error at its file line. */
@@ -41,13 +46,23 @@ final class Json {
             sb.append(l.text()).append('\n');
             expect++;
         }
-        try {
-            JsonNode node = MAPPER.readTree(sb.toString());
-            if (node == null || node.isMissingNode()) {
+        // a transcript may hold several outputs (ip -j route get ... twice): readTree(String) would keep the first
+        // document and drop the rest silently; arrays are joined, any other second document is reported
+        try (JsonParser parser = MAPPER.createParser(sb.toString())) {
+            List<JsonNode> all = new ArrayList<>();
+            for (JsonNode doc = MAPPER.readTree(parser); doc != null; doc = MAPPER.readTree(parser)) all.add(doc);
+            if (all.isEmpty() || all.get(0).isMissingNode()) {
                 problems.add(first, "no JSON document");
                 return null;
             }
-            return node;
+            if (all.size() == 1) return all.get(0);
+            if (all.stream().allMatch(JsonNode::isArray)) {
+                ArrayNode joined = MAPPER.createArrayNode();
+                all.forEach(a -> joined.addAll((ArrayNode) a));
+                return joined;
+            }
+            problems.add(first, all.size() + " JSON documents where one was expected: only the first is read");
+            return all.get(0);
         } catch (JsonProcessingException e) {
             int last = lines.get(lines.size() - 1).number();
             int line = e.getLocation() != null ? Math.max(first, Math.min(last, first + e.getLocation().getLineNr() - 1)) : first;
@@ -55,6 +70,8 @@ final class Json {
             int cut = msg.indexOf(" (start marker");
             problems.add(line, "invalid JSON: " + (cut > 0 ? msg.substring(0, cut) : msg));
             return null;
+        } catch (IOException e) { // reading a String: only a syntax error (above) can happen
+            throw new UncheckedIOException(e);
         }
     }
 

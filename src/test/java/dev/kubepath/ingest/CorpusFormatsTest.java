@@ -26,12 +26,12 @@ class CorpusFormatsTest {
     /**
      * Formats with fewer than two public snippets in the corpus today (see real-world/README.md): JSON outputs, which
      * users rarely paste whole in threads (their reading is proven on the real tools' output instead: real/ and the
-     * lab's bundles), ip neigh, sysctl and systemctl; and arp -n rows whose header a grep cut, which no signature tells
+     * lab's bundles); and arp -n rows whose header a grep cut, which no signature tells
      * from ip neigh (the neighbour file's parser tells them apart).
      */
-    static final Set<String> FEWER_THAN_TWO = Set.of("ip -j addr", "ip -j route", "ip neigh", "kubectl get endpoints -o json",
+    static final Set<String> FEWER_THAN_TWO = Set.of("ip -j addr", "ip -j route", "kubectl get endpoints -o json",
             "kubectl get endpointslices -o json", "kubectl get nodes -o json", "kubectl get pods -o json", "kubectl get svc -o json",
-            "neigh.txt (form told by its parser)", "sysctl", "systemctl", "describe-event.txt (form told by its parser)",
+            "neigh.txt (form told by its parser)", "describe-event.txt (form told by its parser)",
             "kubelet-journal.txt (form told by its parser)");
 
     private static final Set<String> CLUSTER = Set.of("nodes.json", "nodes.txt", "pods.json", "pods.txt", "services.json",

@@ -1,6 +1,7 @@
 package dev.kubepath.ingest;
 
 import dev.kubepath.model.Chain;
+import dev.kubepath.model.Daemon;
 import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.IfAddress;
 import dev.kubepath.model.IpSet;
@@ -18,6 +19,7 @@ import dev.kubepath.net.SocketAddress;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +62,89 @@ class NetFormatsTest {
         assertThat(p.problems()).isEmpty();
         assertThat(p.value()).hasSize(4).allMatch(n -> n.mac().equals(Mac.parse("0e:e7:49:fb:0e:04")) && n.dev().equals("flannel.1"));
         assertThat(p.value().get(3).ip()).isEqualTo(Ipv4.parse("10.244.98.3"));
+    }
+
+    // ---- neighbours: ip neigh
+
+    @Test
+    void ipNeighOfANodeGivesPodAndUnderlayNeighboursWithTheirStates() {
+        Parsed<List<Neighbour>> p = NeighFile.parse("neigh.txt", Golden.read("real-world/net-ip-neigh-cni-ipvlan-70/neigh.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(4).containsExactly(
+                neigh("100.96.248.69", "vethd6d10032", "36:d5:bb:8a:66:30", Neighbour.State.REACHABLE),
+                neigh("10.110.174.1", "eth0", "0a:9c:72:91:21:24", Neighbour.State.REACHABLE),
+                neigh("10.110.174.39", "eth0", "0a:c3:77:78:fc:40", Neighbour.State.REACHABLE),
+                neigh("100.96.236.178", "veth3bb00fe4", "d2:5d:eb:14:bf:f1", Neighbour.State.STALE));
+    }
+
+    @Test
+    void ipNeighWithAFailedEntryAndIpv6EntriesKeepsTheIpv4Ones() {
+        Parsed<List<Neighbour>> p = NeighFile.parse("neigh.txt", Golden.read("real-world/net-ip-neigh-nsm-10581/neigh.txt"));
+        // the five IPv6 entries (one a router) are skipped, not reported: the model is IPv4
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(17).allMatch(n -> n.dev().equals("ens3"));
+        assertThat(p.value().get(1)).isEqualTo(neigh("172.16.102.119", "ens3", null, Neighbour.State.FAILED));
+        assertThat(p.value()).filteredOn(n -> n.state() == Neighbour.State.STALE).hasSize(11);
+        assertThat(p.value()).contains(neigh("172.16.102.1", "ens3", "70:c6:dd:79:a7:96", Neighbour.State.REACHABLE));
+    }
+
+    // ---- sysctl
+
+    @Test
+    void sysctlGrepOfRpFilterOnACiliumNode() {
+        Parsed<Map<String, String>> p = SysctlText.parse("sysctl.txt", Golden.read("real-world/net-sysctl-cilium-20072/sysctl.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(26)
+                .containsEntry("net.ipv4.conf.all.rp_filter", "1")
+                .containsEntry("net.ipv4.conf.cilium_vxlan.rp_filter", "2")
+                .containsEntry("net.ipv4.conf.lxc_health.arp_filter", "0");
+    }
+
+    @Test
+    void sysctlAllOfAnRke2NodeInPart() {
+        Parsed<Map<String, String>> p = SysctlText.parse("sysctl.txt", Golden.read("real-world/net-sysctl-rke2-1074/sysctl.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(32)
+                .containsEntry("net.ipv4.conf.all.route_localnet", "1")
+                .containsEntry("net.ipv4.conf.all.rp_filter", "2")
+                .containsEntry("net.ipv4.conf.default.igmpv2_unsolicited_report_interval", "10000");
+    }
+
+    // ---- ip -j route
+
+    @Test
+    void ipJRouteGetTwiceInOneTranscriptKeepsBothRoutes() {
+        Parsed<List<Route>> p = RouteFile.parse("route.txt", Golden.read("real-world/net-ip-j-route-get-dci-openshift-11/route.txt"));
+        // two JSON arrays, one per command: the second was dropped silently when only the first document was read
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(2);
+        Route out = p.value().get(0);
+        assertThat(out.dst()).isEqualTo(Prefix.parse("169.55.126.1/32"));
+        assertThat(out.via()).isEqualTo(Ipv4.parse("169.55.126.145"));
+        assertThat(out.dev()).isEqualTo("baremetal");
+        assertThat(p.value().get(1).type()).isEqualTo(Route.Type.LOCAL);
+        assertThat(p.value().get(1).dev()).isEqualTo("lo");
+    }
+
+    // ---- systemctl status
+
+    @Test
+    void systemctlStatusOfKubeProxyAndFlanneldWithoutTheBullet() {
+        Parsed<Map<Daemon, Daemon.State>> p = UnitsText.parse("units.txt", Golden.read("real-world/host-systemctl-status-k8s-11634/units.txt"));
+        // the Loaded, Process, CGroup and journal lines of each block are not unit states
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).containsExactlyInAnyOrderEntriesOf(Map.of(Daemon.KUBE_PROXY, Daemon.State.ACTIVE, Daemon.FLANNELD, Daemon.State.ACTIVE));
+    }
+
+    @Test
+    void systemctlStatusOfADeadFlanneldPastedWithoutItsPrompt() {
+        String text = Golden.read("real-world/host-systemctl-status-flannel-359/units.txt");
+        Parsed<Map<Daemon, Daemon.State>> p = UnitsText.parse("units.txt", text);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).containsExactlyEntriesOf(Map.of(Daemon.FLANNELD, Daemon.State.INACTIVE));
+        // a unit with no unit file: systemctl says not-found before its inactive (dead)
+        Parsed<Map<Daemon, Daemon.State>> missing = UnitsText.parse("units.txt", text.replace("Loaded: loaded", "Loaded: not-found"));
+        assertThat(missing.value()).containsExactlyEntriesOf(Map.of(Daemon.FLANNELD, Daemon.State.NOT_FOUND));
     }
 
     @Test
