@@ -34,6 +34,21 @@ class SeedBundleDoctorTest {
     }
 
     @Test
+    void everyLineOfBothBundlesIsALineTheSeedsOutputsPrint() throws java.io.IOException {
+        Set<String> printed = new java.util.HashSet<>();
+        try (var files = java.nio.file.Files.list(SeedOutputsBundleTest.OUTPUTS)) {
+            for (Path f : files.toList()) printed.addAll(java.nio.file.Files.readAllLines(f));
+        }
+        for (Path bundle : List.of(BEFORE, AFTER)) {
+            try (var files = java.nio.file.Files.walk(bundle)) {
+                for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                    assertThat(java.nio.file.Files.readAllLines(f)).as(f.toString()).isNotEmpty().allMatch(printed::contains);
+                }
+            }
+        }
+    }
+
+    @Test
     void beforeTheFixTheDoctorFindsTheSeedsRootCauseAndItsFix() {
         Report r = doctor(BEFORE);
         assertThat(r.verdict()).isEqualTo("critical");
