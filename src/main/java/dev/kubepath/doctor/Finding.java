@@ -26,6 +26,12 @@ public record Finding(Code code, Severity severity, String summary, List<String>
 
     public String impact() {
         if (broken == 0) return "no flow fails because of it";
-        return broken + (broken == 1 ? " flow fails: " : " flows fail: ") + String.join("; ", brokenFlows);
+        return flowCount() + ": " + String.join("; ", brokenFlows);
+    }
+
+    /** "3 flows fail"; the flows of INSUFFICIENT_INFO are unknown, not failing, and are counted so ("3 flows unknown"). */
+    public String flowCount() {
+        String verb = code == Code.INSUFFICIENT_INFO ? "unknown" : broken == 1 ? "fails" : "fail";
+        return broken + (broken == 1 ? " flow " : " flows ") + verb;
     }
 }

@@ -141,7 +141,7 @@ public final class ReportText {
         sb.append("  impact: ");
         if (f.broken() == 0) sb.append("no flow fails because of it\n");
         else {
-            sb.append(f.broken()).append(f.broken() == 1 ? " flow fails\n" : " flows fail\n");
+            sb.append(f.flowCount()).append('\n');
             int shown = 0;
             for (String b : f.brokenFlows()) {
                 if (shown++ == 20) {

@@ -41,7 +41,8 @@ class NftForwardDoctorTest {
         Files.writeString(dir.resolve("cluster/flannel-config.json"), "{\"Network\": \"172.17.0.0/16\", \"Backend\": {\"Type\": \"vxlan\"}}\n");
         Files.writeString(dir.resolve("hosts/mcwk8s05/nft.txt"), "[root@mcwk8s05 ~]# nft list ruleset\n" + nft);
         BundleReader.Result r = BundleReader.read(dir);
-        assertThat(r.problems()).isEmpty();
+        // the seed shows no pod list after the fix: the one problem of bundles/seed-after is its missing pods file
+        assertThat(r.problems()).extracting(Object::toString).allMatch(p -> p.startsWith("cluster/pods.json: missing"));
         return Doctor.examine(r.snapshot(), FileEvidence.of(dir, r.snapshot()));
     }
 
