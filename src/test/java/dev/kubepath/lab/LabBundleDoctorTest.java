@@ -20,7 +20,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,10 +36,7 @@ class LabBundleDoctorTest {
 
     @BeforeAll
     static void up() {
-        RootOnly.assume();
-        lab = LabCluster.create(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")), LabCluster.RegistryKind.EMBEDDED);
-        SeedCluster.bootHealthy(lab.cluster());
-        SeedCluster.deploy(lab.cluster(), SeedCluster.NODE_PORT_BEFORE);
+        lab = SeedLab.healthy();
     }
 
     @AfterAll

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,10 +37,7 @@ class LabFaultsTest {
 
     @BeforeAll
     static void up() {
-        RootOnly.assume();
-        lab = LabCluster.create(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")), LabCluster.RegistryKind.EMBEDDED);
-        SeedCluster.bootHealthy(lab.cluster());
-        SeedCluster.deploy(lab.cluster(), SeedCluster.NODE_PORT_BEFORE);
+        lab = SeedLab.healthy();
     }
 
     @AfterAll

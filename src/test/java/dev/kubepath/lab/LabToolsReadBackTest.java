@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,10 +31,7 @@ class LabToolsReadBackTest {
 
     @BeforeAll
     static void up() {
-        RootOnly.assume();
-        lab = LabCluster.create(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")), LabCluster.RegistryKind.EMBEDDED);
-        SeedCluster.bootHealthy(lab.cluster());
-        SeedCluster.deploy(lab.cluster(), SeedCluster.NODE_PORT_BEFORE);
+        lab = SeedLab.healthy();
     }
 
     @AfterAll
