@@ -5,10 +5,8 @@ import dev.kubepath.cluster.SimCluster;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,20 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EtcdctlShellTest {
     static Map<String, String> goldens() throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        String command = null;
-        StringBuilder text = new StringBuilder();
-        for (String line : Files.readAllLines(Path.of("src/test/resources/shell/etcdctl/commands.txt"))) {
-            if (line.startsWith("$ ")) {
-                if (command != null) out.put(command, text.toString());
-                command = line.substring(2);
-                text.setLength(0);
-            } else {
-                text.append(line).append('\n');
-            }
-        }
-        out.put(command, text.toString());
-        return out;
+        return CapturedCommands.read(Path.of("src/test/resources/shell/etcdctl/commands.txt"));
     }
 
     /** What differs between two runs of etcdctl: the time and the client's random id. */

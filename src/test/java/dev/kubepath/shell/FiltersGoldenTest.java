@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,19 +22,7 @@ class FiltersGoldenTest {
     @Test
     void everyPipelinePrintsWhatTheGnuToolsPrinted() throws IOException {
         String input = Files.readString(DIR.resolve("input.txt"));
-        Map<String, String> want = new LinkedHashMap<>();
-        String command = null;
-        StringBuilder text = new StringBuilder();
-        for (String line : Files.readAllLines(DIR.resolve("commands.txt"))) {
-            if (line.startsWith("$ ")) {
-                if (command != null) want.put(command, text.toString());
-                command = line.substring(2);
-                text.setLength(0);
-            } else {
-                text.append(line).append('\n');
-            }
-        }
-        want.put(command, text.toString());
+        Map<String, String> want = CapturedCommands.read(DIR.resolve("commands.txt"));
         Filters filters = new Filters(path -> Optional.empty());
         List<String> compared = new ArrayList<>();
         for (var e : want.entrySet()) {

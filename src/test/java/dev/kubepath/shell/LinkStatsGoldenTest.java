@@ -5,7 +5,6 @@ import dev.kubepath.model.Host;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -22,23 +21,11 @@ class LinkStatsGoldenTest {
     @Test
     void everyCapturedCommandPrintsWhatIproute2Printed() throws IOException {
         Host h = BundleReader.read(DIR).snapshot().host("mcwk8s05").orElseThrow();
-        String command = null;
-        StringBuilder want = new StringBuilder();
         int compared = 0;
-        List<String> lines = Files.readAllLines(DIR.resolve("commands.txt"));
-        for (int n = 0; n <= lines.size(); n++) {
-            String line = n < lines.size() ? lines.get(n) : "$ end";
-            if (!line.startsWith("$ ")) {
-                want.append(line).append('\n');
-                continue;
-            }
-            if (command != null) {
-                List<String> argv = Arrays.asList(command.split(" "));
-                assertThat(new Ip(h).ip(argv.subList(1, argv.size()))).as(command).isEqualTo(want.toString());
-                compared++;
-            }
-            command = line.substring(2);
-            want.setLength(0);
+        for (var e : CapturedCommands.read(DIR.resolve("commands.txt")).entrySet()) {
+            List<String> argv = Arrays.asList(e.getKey().split(" "));
+            assertThat(new Ip(h).ip(argv.subList(1, argv.size()))).as(e.getKey()).isEqualTo(e.getValue());
+            compared++;
         }
         assertThat(compared).isEqualTo(4);
     }

@@ -6,11 +6,9 @@ import dev.kubepath.model.Host;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,20 +32,7 @@ class NetfilterGoldenTest {
     }
 
     static Map<String, String> commands() throws IOException {
-        Map<String, String> out = new LinkedHashMap<>();
-        String command = null;
-        StringBuilder text = new StringBuilder();
-        for (String line : Files.readAllLines(DIR.resolve("commands.txt"))) {
-            if (line.startsWith("$ ")) {
-                if (command != null) out.put(command, text.toString());
-                command = line.substring(2);
-                text.setLength(0);
-            } else {
-                text.append(line).append('\n');
-            }
-        }
-        if (command != null) out.put(command, text.toString());
-        return out;
+        return CapturedCommands.read(DIR.resolve("commands.txt"));
     }
 
     static String run(Host h, String command) {
