@@ -74,7 +74,7 @@ class LeaseSoakTest {
                             agents[k] = agent(registry, hosts.get(k), Optional.ofNullable(envs.get(k).get()), envs.get(k));
                         }
                         if (System.nanoTime() > deadline) {
-                            throw new AssertionError("not converged at round " + round + "\n" + String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
+                            throw new AssertionError("not converged at round " + round + "\n" + logTail(40));
                         }
                         Thread.sleep(10);
                     }
@@ -82,6 +82,13 @@ class LeaseSoakTest {
             } finally {
                 for (OverlayAgent a : agents) a.close();
             }
+        }
+    }
+
+    /** The agents' last log lines: copied under the list's lock, since the agents' threads keep adding to it. */
+    private String logTail(int lines) {
+        synchronized (log) {
+            return String.join("\n", log.subList(Math.max(0, log.size() - lines), log.size()));
         }
     }
 
@@ -101,7 +108,7 @@ class LeaseSoakTest {
             for (OverlayAgent a : agents) {
                 Optional<Lease> l = a.lease();
                 if (l.isPresent() && a.state() != OverlayAgent.State.STOPPED) {
-                    assertThat(held.add(l.get().subnet())).as(when + ": two agents hold " + l.get().subnet() + "\n" + String.join("\n", log)).isTrue();
+                    assertThat(held.add(l.get().subnet())).as(() -> when + ": two agents hold " + l.get().subnet() + "\n" + logTail(Integer.MAX_VALUE)).isTrue();
                 }
             }
             if (held.size() != agents.length) return false;
@@ -124,7 +131,7 @@ class LeaseSoakTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not converged at " + what + "\n" + String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
+                throw new AssertionError("not converged at " + what + "\n" + logTail(40));
             }
             Thread.sleep(10);
         }
