@@ -5,11 +5,14 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,15 +27,74 @@ class CorpusFormatsTest {
     static final Path CORPUS = Path.of("src/test/resources/real-world");
 
     /**
-     * Formats with fewer than two public snippets in the corpus today (see real-world/README.md): JSON outputs, which
-     * users rarely paste whole in threads (their reading is proven on the real tools' output instead: real/ and the
-     * lab's bundles); and arp -n rows whose header a grep cut, which no signature tells
-     * from ip neigh (the neighbour file's parser tells them apart).
+     * Formats with fewer than two public snippets in the corpus today (see real-world/README.md, which says what was
+     * searched): kubectl's JSON, which users rarely paste whole in threads (one source each, a metrics project's test
+     * inputs captured from real clusters; their reading is proven on the real tools' output too: real/ and the lab's
+     * bundles; none at all for pods and Endpoints); and the two evidence files of the CNI bridge snippet, whose one
+     * public source holds both.
      */
-    static final Set<String> FEWER_THAN_TWO = Set.of("ip -j addr", "ip -j route", "kubectl get endpoints -o json",
-            "kubectl get endpointslices -o json", "kubectl get nodes -o json", "kubectl get pods -o json", "kubectl get svc -o json",
-            "neigh.txt (form told by its parser)", "describe-event.txt (form told by its parser)",
-            "kubelet-journal.txt (form told by its parser)");
+    static final Set<String> FEWER_THAN_TWO = Set.of("kubectl get endpoints -o json", "kubectl get endpointslices -o json",
+            "kubectl get nodes -o json", "kubectl get pods -o json", "kubectl get svc -o json",
+            "describe-event.txt (form told by its parser)", "kubelet-journal.txt (form told by its parser)");
+
+    /**
+     * The forms docs/bundle-format.md names inside one format, each told by a line only that form prints (read off the
+     * snippet's files): the table of {@link Formats} counts {@code ifconfig} once whether it is net-tools 2.x or the
+     * old {@code Link encap:} form, and {@code etcdctl} for every lease source. Each form should have two snippets
+     * too.
+     */
+    static final Map<String, Predicate<String>> FORMS = forms();
+
+    /** Forms with fewer than two public snippets today; what was searched for them is in real-world/README.md. */
+    static final Set<String> FORMS_FEWER_THAN_TWO = Set.of("ip -br addr / ip -br link", "route (without -n: default, *)",
+            "arp -n (with its header)", "bridge fdb show dev DEV (lines without dev)", "ipvsadm -L (service names)", "iptables -S",
+            "ipset save", "nft: kube-proxy's nftables mode", "etcdctl get -w json", "kubectl get svc (before 1.5: no TYPE column)");
+
+    private static Map<String, Predicate<String>> forms() {
+        Map<String, Predicate<String>> f = new LinkedHashMap<>();
+        String ip = "\\d+\\.\\d+\\.\\d+\\.\\d+", mac = "([0-9a-f]{2}:){5}[0-9a-f]{2}";
+        f.put("ip -br addr / ip -br link", line("^[\\w.@-]+\\s+(UP|DOWN|UNKNOWN)\\s+(" + ip + "/\\d+|" + mac + "\\s+<)"));
+        f.put("ip -j addr", line("\"addr_info\""));
+        f.put("ifconfig (net-tools 2.x)", line("^\\s*[\\w.@:-]+: flags=\\d+<"));
+        f.put("ifconfig (old: Link encap:)", line("^\\S+\\s+Link encap:"));
+        f.put("ip -j route", line("^\\s*(\\[ \\{)?\"dst\": ?\""));
+        f.put("route (without -n: default, *)", line("^default\\s+\\S+\\s+0\\.0\\.0\\.0\\s+UG|^\\S+\\s+\\*\\s+" + ip + "\\s+U"));
+        f.put("arp -an", line("^\\? \\(" + ip + "\\) at "));
+        f.put("arp -n (with its header)", line("^Address\\s+HWtype\\s+HWaddress"));
+        f.put("arp -n (rows whose header a grep cut)", line("^" + ip + "\\s+ether\\s+" + mac + "\\s+C").and(line("^Address\\s+HWtype").negate()));
+        f.put("bridge fdb show dev DEV (lines without dev)", line("^" + mac + " dst " + ip));
+        f.put("ipvsadm -Ln", line("^(TCP|UDP)\\s+" + ip + ":\\d+ \\w+"));
+        f.put("ipvsadm -L (service names)", line("^(TCP|UDP)\\s+\\S+:[a-z][\\w-]* \\w+"));
+        f.put("ipvsadm -Lnc", line("^pro\\s+expire\\s+state\\s+source"));
+        f.put("iptables-save", line("^\\*(filter|nat|mangle|raw)$"));
+        f.put("iptables-save fragment (no *table)", line("^-A [A-Z][\\w-]* ").and(line("^\\*(filter|nat|mangle|raw)$").negate()));
+        f.put("iptables -L", line("^Chain [A-Z][\\w-]* \\((policy \\w+|\\d+ references)"));
+        f.put("iptables -S", line("^-P [A-Z]+ (ACCEPT|DROP)$"));
+        f.put("ipset list", line("^Name: \\S+$"));
+        f.put("ipset save", line("^create \\S+ hash:"));
+        f.put("nft: iptables-nft's tables", line("^table ip (filter|nat) \\{"));
+        f.put("nft: kube-proxy's nftables mode", line("^table ip kube-proxy \\{"));
+        f.put("systemctl status", line("^\\S*\\s*[\\w@.-]+\\.service - .*\\n\\s+Loaded:"));
+        f.put("etcdctl ls (keys)", line("^/[\\w./-]+/subnets/" + ip + "-\\d+$"));
+        f.put("etcdctl get (lease values)", line("\\{\"PublicIP\":"));
+        f.put("etcdctl get -w json", line("\"kvs\":"));
+        f.put("kube subnet manager: node as yaml or json", line("^\\s+\"?flannel\\.alpha\\.coreos\\.com/public-ip\"?: "));
+        f.put("kube subnet manager: kubectl describe node", line("^Annotations:\\s+"));
+        f.put("kubectl get svc (before 1.5: no TYPE column)", line("^(NAMESPACE\\s+)?NAME\\s+(CLUSTER_IP|CLUSTER-IP)\\s+EXTERNAL"));
+        return f;
+    }
+
+    private static Predicate<String> line(String regex) {
+        Pattern p = Pattern.compile(regex, Pattern.MULTILINE);
+        return t -> p.matcher(t).find();
+    }
+
+    /**
+     * Formats docs/bundle-format.md lists that have no entry of their own in {@link Formats#ALL}: their file's parser
+     * reads them, so they are named by the file.
+     */
+    private static final Map<String, String> BY_FILE = Map.of("cluster/endpointslices.json", "kubectl get endpointslices -o json",
+            "cluster/endpoints.txt", "kubectl get endpoints");
 
     private static final Set<String> CLUSTER = Set.of("nodes.json", "nodes.txt", "pods.json", "pods.txt", "services.json",
             "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "leases.txt");
@@ -83,9 +145,56 @@ class CorpusFormatsTest {
             // a block neither its command nor a signature decides is read by the file's own parser: the file's one
             // format when it has one, else named by the file
             if (f == null && candidates.size() == 1) f = candidates.get(0);
-            out.add(f != null ? f.name() : key.equals("cluster/endpointslices.json") ? "kubectl get endpointslices -o json" : key + " (form told by its parser)");
+            // a JSON block with no command goes to the file's one JSON form (AddrFile and RouteFile tell JSON from
+            // text by its first character)
+            if (f == null && json(b)) {
+                List<Formats.Format> j = candidates.stream().filter(c -> c.name().contains(" -j ")).toList();
+                if (j.size() == 1) f = j.get(0);
+            }
+            out.add(f != null ? f.name() : BY_FILE.getOrDefault(key, key + " (form told by its parser)"));
         }
         return out;
+    }
+
+    private static boolean json(Formats.Block b) {
+        for (Transcript.Line l : b.lines()) {
+            String t = l.text().strip();
+            if (!t.isEmpty()) return t.startsWith("[") || t.startsWith("{");
+        }
+        return false;
+    }
+
+    /** Form name -> snippet folders showing it (a line only that form prints, in any of the folder's files). */
+    static Map<String, Set<String>> formsTable() throws IOException {
+        Map<String, Set<String>> table = new TreeMap<>();
+        try (Stream<Path> dirs = Files.list(CORPUS)) {
+            for (Path dir : dirs.filter(Files::isDirectory).sorted().toList()) {
+                StringBuilder text = new StringBuilder();
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.sorted().toList()) {
+                        String name = f.getFileName().toString();
+                        if (!name.equals("SOURCE.md") && !name.endsWith(".sh")) text.append(Files.readString(f)).append('\n');
+                    }
+                }
+                FORMS.forEach((form, shows) -> {
+                    if (shows.test(text.toString())) table.computeIfAbsent(form, k -> new TreeSet<>()).add(dir.getFileName().toString());
+                });
+            }
+        }
+        return table;
+    }
+
+    @Test
+    void everyFormInsideAFormatHasTwoSnippetsButTheListedGaps() throws IOException {
+        Map<String, Set<String>> table = formsTable();
+        StringBuilder shown = new StringBuilder();
+        Set<String> thin = new TreeSet<>();
+        FORMS.keySet().forEach(form -> {
+            Set<String> s = table.getOrDefault(form, Set.of());
+            shown.append(String.format(java.util.Locale.ROOT, "%-50s %d  %s%n", form, s.size(), s));
+            if (s.size() < 2) thin.add(form);
+        });
+        assertThat(thin).as("forms with fewer than two snippets\n" + shown).isEqualTo(FORMS_FEWER_THAN_TWO);
     }
 
     @Test
@@ -102,6 +211,7 @@ class CorpusFormatsTest {
             if (s.size() < 2) thin.add(format);
         });
         for (Formats.Format f : Formats.ALL) if (!table.containsKey(f.name())) thin.add(f.name());
+        for (String f : BY_FILE.values()) if (!table.containsKey(f)) thin.add(f);
         assertThat(thin).as("formats with fewer than two snippets\n" + shown).isEqualTo(FEWER_THAN_TWO);
         assertThat(snippets).as("snippets in the corpus").isGreaterThanOrEqualTo(60);
 

@@ -233,4 +233,33 @@ class KubeRealWorldTest {
         assertThat(p.value().get(3).internalIp()).isEqualTo(Ipv4.parse("192.168.99.111"));
         assertThat(p.value().get(0).kubeletVersion()).isEqualTo("v1.18.10+3.el8");
     }
+
+    @Test
+    void nodeListFromMinikubeGivesTheNodeItsAddressAndPodCidr() {
+        Parsed<List<dev.kubepath.model.Node>> p = KubectlJson.nodes("nodes.json", read("kube-get-nodes-json-victoriametrics", "nodes.json"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(n -> {
+            assertThat(n.name()).isEqualTo("m01");
+            assertThat(n.internalIp()).isEqualTo(Ipv4.parse("172.17.0.2"));
+            assertThat(n.podCidr()).isEqualTo(Prefix.parse("10.244.0.0/24"));
+            assertThat(n.ready()).isTrue();
+            assertThat(n.kubeletVersion()).isEqualTo("v1.17.3");
+        });
+        // no flannel annotations on this node (kindnet): no lease, and that is not a problem
+        assertThat(NodeLeases.fromJson("nodes.json", read("kube-get-nodes-json-victoriametrics", "nodes.json")).value()).isEmpty();
+    }
+
+    @Test
+    void serviceListFromMinikubeGivesKubeDnsWithItsThreeNamedPorts() {
+        Parsed<List<Service>> p = KubectlJson.services("services.json", read("kube-get-svc-json-victoriametrics", "services.json"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(s -> {
+            assertThat(s.namespace() + "/" + s.name()).isEqualTo("kube-system/kube-dns");
+            assertThat(s.clusterIp()).isEqualTo(Ipv4.parse("10.96.0.10"));
+            assertThat(s.type()).isEqualTo("ClusterIP");
+            assertThat(s.ports()).extracting(Service.Port::name).containsExactly("dns", "dns-tcp", "metrics");
+            assertThat(s.ports().get(0).protocol()).isEqualTo(Protocol.UDP);
+            assertThat(s.ports().get(2).targetPort()).isEqualTo(9153);
+        });
+    }
 }

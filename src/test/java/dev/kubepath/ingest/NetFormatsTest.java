@@ -505,4 +505,119 @@ class NetFormatsTest {
             assertThat(s.members()).isEmpty();
         });
     }
+
+    // ---- corpus snippets added for the formats that had fewer than two public sources
+
+    @Test
+    void ipJAddressFromAnIproute2CommitMessageGivesTheDownDeviceAndItsAddress() {
+        Parsed<Interfaces> p = AddrFile.parse("addr.txt", Golden.read("real-world/net-ip-j-addr-iproute2-bdb8d85/addr.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value().links()).singleElement().satisfies(l -> {
+            assertThat(l.name()).isEqualTo("d");
+            assertThat(l.mac()).isEqualTo(Mac.parse("06:29:74:fd:1f:eb"));
+            assertThat(l.mtu()).isEqualTo(1500);
+            assertThat(l.up()).as("flags BROADCAST,NOARP: not UP").isFalse();
+        });
+        assertThat(p.value().addresses()).containsExactly(new IfAddress("d", Ipv4.parse("192.0.2.1"), 28));
+    }
+
+    @Test
+    void ipJAddrWithNoCommandLineIsToldFromTextByItsFirstCharacter() {
+        Parsed<Interfaces> p = AddrFile.parse("addr.txt", Golden.read("real-world/net-ip-j-addr-cloud-init/addr.txt"));
+        // the IPv6 addresses are outside the model and skipped silently, as in ip addr
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value().links()).extracting(Link::name).containsExactly("lo", "enp0s25");
+        assertThat(p.value().links().get(0).kind()).isInstanceOf(LinkKind.Loopback.class);
+        assertThat(p.value().links().get(1).mac()).isEqualTo(Mac.parse("50:7b:9d:2c:af:91"));
+        assertThat(p.value().addresses()).containsExactly(
+                new IfAddress("lo", Ipv4.parse("127.0.0.1"), 8), new IfAddress("enp0s25", Ipv4.parse("192.168.2.18"), 24));
+    }
+
+    @Test
+    void ipJRouteFromAnIproute2CommitMessageKeepsEachRouteType() {
+        Parsed<List<Route>> p = RouteFile.parse("route.txt", Golden.read("real-world/net-ip-j-route-iproute2-0736617/route.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).extracting(Route::type).containsExactly(
+                Route.Type.UNICAST, Route.Type.UNREACHABLE, Route.Type.PROHIBIT, Route.Type.BLACKHOLE);
+        Route def = p.value().get(0);
+        assertThat(def.dst()).isEqualTo(Prefix.parse("0.0.0.0/0"));
+        assertThat(def.via()).isEqualTo(Ipv4.parse("192.168.85.1"));
+        assertThat(def.dev()).isEqualTo("wlp3s0");
+        assertThat(def.metric()).isEqualTo(600);
+        assertThat(p.value().get(3).dst()).isEqualTo(Prefix.parse("192.168.25.0/24"));
+    }
+
+    @Test
+    void arpNaGrepFromAFlannelThreadGivesThePermanentVtepEntry() {
+        Parsed<List<Neighbour>> p = NeighFile.parse("neigh.txt", Golden.read("real-world/net-arp-an-flannel-1795/neigh.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).containsExactly(neigh("172.27.4.0", "flannel.1", "e6:7c:02:8e:e8:7e", Neighbour.State.PERMANENT));
+    }
+
+    @Test
+    void oneArpNRowWithNoHeaderAndNoCommandIsReadAsComplete() {
+        Parsed<List<Neighbour>> p = NeighFile.parse("neigh.txt", Golden.read("real-world/net-arp-n-rows-flannel-549/neigh.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).containsExactly(neigh("10.244.76.3", "flannel.1", "9e:11:19:77:6c:4b", Neighbour.State.REACHABLE));
+    }
+
+    @Test
+    void netTools2IfconfigFromAFlannelThreadGivesThreeDevicesAndTheirAddresses() {
+        Parsed<Interfaces> p = AddrFile.parse("addr.txt", Golden.read("real-world/net-ifconfig-flannel-1764/addr.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value().links()).extracting(Link::name).containsExactly("cni0", "eth0", "flannel.1");
+        assertThat(p.value().links()).allMatch(Link::up);
+        assertThat(p.value().links().get(0).kind()).isInstanceOf(LinkKind.Bridge.class);
+        assertThat(p.value().links().get(2).kind()).isEqualTo(new LinkKind.Vxlan(1, 0, null, null, false));
+        // flannel.1's ether line is not in the paste: its MAC is unknown, not guessed
+        assertThat(p.value().links().get(2).mac()).isNull();
+        assertThat(p.value().addresses()).containsExactly(new IfAddress("cni0", Ipv4.parse("10.244.1.1"), 24),
+                new IfAddress("eth0", Ipv4.parse("192.168.128.17"), 24), new IfAddress("flannel.1", Ipv4.parse("10.244.1.0"), 32));
+    }
+
+    @Test
+    void ipvsadmLnFromAKubeProxyIpvsThreadGivesEveryVirtualServer() {
+        Parsed<List<VirtualServer>> p = IpvsadmText.parse("ipvs.txt", Golden.read("real-world/net-ipvsadm-ln-opsnull-251/ipvs.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(7);
+        assertThat(p.value().stream().mapToInt(v -> v.reals().size()).sum()).isEqualTo(14);
+        assertThat(p.value().get(0).address()).isEqualTo(SocketAddress.parse("10.253.102.0:32429"));
+        assertThat(p.value().get(0).reals()).hasSize(4);
+        VirtualServer api = p.value().get(3);
+        assertThat(api.address()).isEqualTo(SocketAddress.parse("10.254.0.1:443"));
+        assertThat(api.scheduler()).isEqualTo("rr");
+        assertThat(api.reals()).extracting(r -> r.address()).containsExactly(
+                SocketAddress.parse("172.16.16.81:6443"), SocketAddress.parse("172.16.16.82:6443"));
+    }
+
+    @Test
+    void ipvsadmLnBehindSudoReportsThePasswordPromptAndReadsTheServer() {
+        Parsed<List<VirtualServer>> p = IpvsadmText.parse("ipvs.txt", Golden.read("real-world/net-ipvsadm-ln-k8s-community-692/ipvs.txt"));
+        assertThat(p.problems()).singleElement().satisfies(x -> assertThat(x.line()).isEqualTo(2));
+        assertThat(p.value()).singleElement().satisfies(v -> {
+            assertThat(v.address()).isEqualTo(SocketAddress.parse("10.11.12.13:6379"));
+            assertThat(v.scheduler()).isEqualTo("wlc");
+            assertThat(v.reals()).singleElement().satisfies(r -> {
+                assertThat(r.address()).isEqualTo(SocketAddress.parse("10.192.0.1:32768"));
+                assertThat(r.activeConn()).isEqualTo(1);
+            });
+        });
+    }
+
+    @Test
+    void iptablesSaveFromADebianHostGivesTheForwardDropPolicyAndEveryRuleShown() {
+        Parsed<List<Chain>> p = IptablesFile.parse("iptables.txt", Golden.read("real-world/net-iptables-save-debian-k8s-72370/iptables.txt"), List.of());
+        // xtables-save's "# Generated by" line is a comment, not a root prompt; the paste stops before COMMIT
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).extracting(Chain::name).containsExactly("INPUT", "FORWARD", "OUTPUT", "DOCKER",
+                "DOCKER-ISOLATION-STAGE-1", "DOCKER-ISOLATION-STAGE-2", "DOCKER-USER", "KUBE-FIREWALL");
+        Chain forward = p.value().get(1);
+        assertThat(forward.policy()).isEqualTo("DROP");
+        assertThat(forward.rules()).hasSize(6);
+        assertThat(forward.rules().get(2).match().ctstate()).isEqualTo("RELATED,ESTABLISHED");
+        assertThat(p.value().get(7).rules()).hasSize(3).allSatisfy(r -> {
+            assertThat(r.match().markValue()).isEqualTo(0x8000);
+            assertThat(r.target()).isInstanceOf(Rule.Target.Drop.class);
+        });
+    }
 }

@@ -4,7 +4,9 @@ import dev.kubepath.model.Chain;
 import dev.kubepath.model.Facet;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.Rule;
+import dev.kubepath.model.VirtualServer;
 import dev.kubepath.net.Prefix;
+import dev.kubepath.net.SocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,6 +141,31 @@ class NftFormatsTest {
         assertThat(f.chains()).singleElement().satisfies(c -> {
             assertThat(c.policy()).isEqualTo("DROP");
             assertThat(c.rules()).isEmpty();
+        });
+    }
+
+    @Test
+    void kubeProxyNftablesModeListingCutShortGivesTheServicesItShowsAndSaysWhichAreUnknown() {
+        Parsed<List<Nftables.Table>> p = NftText.parse("nft.txt", Golden.read("real-world/net-nft-kube-proxy-k8s-training/nft.txt"));
+        // nft -a: "# handle N" passed over; the author cut the listing, so the table is not closed
+        assertThat(p.problems()).singleElement().satisfies(x -> assertThat(x.message()).contains("table ip kube-proxy").contains("not closed"));
+        Nftables.Table t = p.value().get(0);
+        assertThat(t.set("service-ips").elements()).hasSize(12);
+        assertThat(t.set("cluster-ips").elements()).hasSize(6);
+        assertThat(Nftables.rules(p.value())).isEqualTo(14);
+
+        NftFacts.Facts f = NftFacts.of("nft.txt", p.value(), false, false);
+        assertThat(f.services()).hasSize(12);
+        VirtualServer http = f.services().stream().filter(v -> v.address().equals(SocketAddress.parse("10.255.36.158:8000"))).findFirst().orElseThrow();
+        assertThat(http.scheduler()).isEqualTo("random");
+        assertThat(http.reals()).extracting(VirtualServer.RealServer::address).containsExactly(SocketAddress.parse("10.244.1.71:8000"),
+                SocketAddress.parse("10.244.1.72:8000"), SocketAddress.parse("10.244.1.73:8000"), SocketAddress.parse("10.244.1.76:8000"));
+        VirtualServer api = f.services().stream().filter(v -> v.address().equals(SocketAddress.parse("10.255.0.1:443"))).findFirst().orElseThrow();
+        assertThat(api.reals()).extracting(VirtualServer.RealServer::address).containsExactly(SocketAddress.parse("10.128.0.16:6443"));
+        // the ten entries whose chains the paste does not show: each is said, at the table's line
+        assertThat(f.problems()).hasSize(10).allSatisfy(x -> {
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("is not in the output; its endpoints are unknown");
         });
     }
 }
