@@ -47,7 +47,7 @@ class CorpusFormatsTest {
 
     /** Forms with fewer than two public snippets today; what was searched for them is in real-world/README.md. */
     static final Set<String> FORMS_FEWER_THAN_TWO = Set.of("ip -br addr / ip -br link", "route (without -n: default, *)",
-            "arp -n (with its header)", "bridge fdb show dev DEV (lines without dev)", "ipvsadm -L (service names)", "iptables -S",
+            "arp -n (with its header)", "ipvsadm -L (service names)", "iptables -S",
             "ipset save", "nft: kube-proxy's nftables mode", "etcdctl get -w json", "kubectl get svc (before 1.5: no TYPE column)");
 
     private static Map<String, Predicate<String>> forms() {

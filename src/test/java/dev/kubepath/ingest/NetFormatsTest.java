@@ -620,4 +620,17 @@ class NetFormatsTest {
             assertThat(r.target()).isInstanceOf(Rule.Target.Drop.class);
         });
     }
+
+    @Test
+    void bridgeFdbShowDevOfAVxlanPortTakesTheDeviceFromTheCommand() {
+        Parsed<List<FdbEntry>> p = BridgeFdbText.parse("fdb.txt", Golden.read("real-world/net-fdb-dev-cloud-cml-14/fdb.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(6).allMatch(e -> e.dev().equals("vxlan1"));
+        // the bridge's own entries (master cluster) have no remote; the VXLAN device's own (self) have one
+        assertThat(p.value()).filteredOn(e -> e.dst() != null).extracting(FdbEntry::mac)
+                .containsExactly(Mac.parse("8e:57:33:97:c6:69"), Mac.parse("00:00:00:00:00:00"));
+        assertThat(p.value().get(4).dst()).isEqualTo(Ipv4.parse("10.64.1.205"));
+        assertThat(p.value().get(4).permanent()).isFalse();
+        assertThat(p.value().get(5).permanent()).isTrue();
+    }
 }
