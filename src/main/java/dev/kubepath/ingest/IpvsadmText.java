@@ -26,6 +26,8 @@ public final class IpvsadmText {
         Problems problems = new Problems(file);
         Map<String, Building> services = new LinkedHashMap<>();
         Building current = null;
+        // the line of the last virtual server outside the model (SCTP, firewall mark): its real servers follow it
+        int outside = 0;
         int connections = 0, connectionLine = 0;
         boolean table = false;
         for (Transcript.Line l : Transcript.of(text).lines()) {
@@ -43,15 +45,23 @@ public final class IpvsadmText {
                 }
                 table = true;
                 if (t[0].equals("->")) {
+                    if (current == null && outside > 0) {
+                        throw new IllegalArgumentException("real server '" + s + "' of the virtual server on line " + outside + ", which is not modelled");
+                    }
                     if (current == null) throw new IllegalArgumentException("real server '" + s + "' before any virtual server");
                     current.reals().add(realLn(t, s));
                 } else if (t[0].equals("-A") || t[0].equals("-a")) {
                     current = null;
+                    outside = 0;
                     saveRule(t, s, services);
                 } else {
                     current = null;
+                    outside = 0;
                     if (t.length < 3) throw new IllegalArgumentException("expected 'PROT ADDR:PORT SCHEDULER', got '" + s + "'");
-                    if (t[0].equals("FWM")) throw new IllegalArgumentException("firewall-mark virtual servers are not modelled: '" + s + "'");
+                    if (t[0].equals("FWM") || t[0].equals("SCTP")) {
+                        outside = l.number();
+                        throw new IllegalArgumentException((t[0].equals("FWM") ? "firewall-mark" : "SCTP") + " virtual servers are not modelled: '" + s + "'");
+                    }
                     Protocol p = protocol(t[0]);
                     SocketAddress a = address(t[1]);
                     current = new Building(p, a, t[2], new ArrayList<>());

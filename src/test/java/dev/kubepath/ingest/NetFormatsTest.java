@@ -633,4 +633,21 @@ class NetFormatsTest {
         assertThat(p.value().get(4).permanent()).isFalse();
         assertThat(p.value().get(5).permanent()).isTrue();
     }
+
+    @Test
+    void ipvsadmLnWithSctpServicesReadsTcpAndUdpAndSaysEachSctpLineIsNotModelled() {
+        Parsed<List<VirtualServer>> p = IpvsadmText.parse("ipvs.txt", Golden.read("real-world/net-ipvsadm-ln-sctp-k8s-81477/ipvs.txt"));
+        assertThat(p.value()).hasSize(5);
+        assertThat(p.value().get(0).address()).isEqualTo(SocketAddress.parse("10.96.0.1:443"));
+        assertThat(p.value().get(0).reals()).singleElement().satisfies(r -> assertThat(r.activeConn()).isEqualTo(3));
+        assertThat(p.value().get(4).protocol()).isEqualTo(Protocol.UDP);
+        assertThat(p.value().get(4).reals()).hasSize(2);
+        // two SCTP virtual servers with 3 and 2 real servers: each line said, the real servers as those of their
+        // SCTP service (they used to be reported as standing before any virtual server)
+        assertThat(p.problems()).hasSize(7);
+        assertThat(p.problems().get(0).line()).isEqualTo(18);
+        assertThat(p.problems().get(0).message()).contains("SCTP virtual servers are not modelled");
+        assertThat(p.problems().get(1).message()).contains("of the virtual server on line 18, which is not modelled");
+        assertThat(p.problems().get(6).message()).contains("of the virtual server on line 22");
+    }
 }
