@@ -308,7 +308,11 @@ public final class Transcript {
     }
 
     /** The value before a {@code  # comment} that someone added to an output line; the same string when there is none. */
+    private static final Pattern NFT_HANDLE = Pattern.compile(" # handle \\d+$");
+
     private static String withoutTrailingComment(String line) {
+        // nft -a prints each object's handle as "# handle N": that is nft's output, not a comment someone added
+        if (NFT_HANDLE.matcher(line).find()) return line;
         boolean dq = false;
         for (int i = 1; i < line.length(); i++) {
             char c = line.charAt(i);

@@ -168,4 +168,12 @@ class NftFormatsTest {
             assertThat(x.message()).contains("is not in the output; its endpoints are unknown");
         });
     }
+
+    @Test
+    void nftDashAHandlesAreNftsOwnOutputNotCommentsSomeoneAdded() {
+        String text = Golden.read("real-world/net-nft-kube-proxy-k8s-training/nft.txt");
+        // 29 lines end in "# handle N"; none is a Markdown-debris note, and the rules read are the same without them
+        assertThat(Transcript.of(text).notes()).isEmpty();
+        assertThat(Nftables.rules(NftText.parse("nft.txt", text.replaceAll(" # handle \\d+", "")).value())).isEqualTo(14);
+    }
 }
