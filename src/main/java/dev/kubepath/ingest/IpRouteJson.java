@@ -41,7 +41,7 @@ public final class IpRouteJson {
     }
 
     /** One route object, or null for an IPv6 route. */
-    public static Route route(JsonNode r) {
+    private static Route route(JsonNode r) {
         if (!r.isObject()) throw new IllegalArgumentException("expected a route object");
         String dstText = Json.text(r, "dst");
         if (dstText == null) throw new IllegalArgumentException("route without dst");
