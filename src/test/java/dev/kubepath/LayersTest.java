@@ -95,6 +95,32 @@ class LayersTest {
         assertThat(stronglyConnected(cyclic)).contains(Set.of("a", "b", "c"), Set.of("d"));
     }
 
+    /**
+     * README's Layout names these layers, in this order, each with the packages of its line (the first backticked
+     * name of the line and of each part after " | "): the documented layout is the enforced one.
+     */
+    @Test
+    void theReadmesLayoutIsTheseLayers() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("\n## Layout\n");
+        assertThat(start).as("README has a Layout section").isPositive();
+        int end = readme.indexOf("\n## ", start + 1);
+        String layout = readme.substring(start, end < 0 ? readme.length() : end);
+        List<Set<String>> documented = new ArrayList<>();
+        Matcher item = Pattern.compile("(?m)^(\\d+)\\. (.*(?:\\n {3}.*)*)").matcher(layout);
+        while (item.find()) {
+            assertThat(Integer.parseInt(item.group(1))).as("items numbered in order").isEqualTo(documented.size() + 1);
+            Set<String> packages = new TreeSet<>();
+            for (String part : item.group(2).split(" \\| ")) {
+                Matcher name = Pattern.compile("^\\s*`([a-z]+)`").matcher(part);
+                assertThat(name.find()).as("a layer part starts with its package: %s", part).isTrue();
+                packages.add(name.group(1));
+            }
+            documented.add(packages);
+        }
+        assertThat(documented).isEqualTo(LAYERS.stream().map(TreeSet::new).toList());
+    }
+
     static int layer(String pkg) {
         String top = pkg.contains(".") ? pkg.substring(0, pkg.indexOf('.')) : pkg;
         for (int i = 0; i < LAYERS.size(); i++) if (LAYERS.get(i).contains(top)) return i;

@@ -42,15 +42,16 @@ public final class ReportBenchmark implements Benchmark {
     }
 
     /**
-     * The arguments both report benchmarks take, [hosts=200] [services=3] [rounds=3], and the synthetic cluster they
-     * describe (2 pods a node, 2 endpoints a service, seed 7).
+     * The arguments both report benchmarks (this and {@link ReportPageBench}) take, [hosts=200] [services=3]
+     * [rounds=3], and the synthetic cluster they describe (2 pods a node, 2 endpoints a service, seed 7).
      */
-    record Setup(int hosts, int services, int rounds, Snapshot cluster) {
+    record Setup(int hosts, int services, int rounds) {
         static Setup of(String... args) {
-            int hosts = Benchmark.intArg(args, 0, 200);
-            int services = Benchmark.intArg(args, 1, 3);
-            int rounds = Benchmark.intArg(args, 2, 3);
-            return new Setup(hosts, services, rounds, Synthetic.build(new Synthetic.Spec(hosts, 2, services, 2, 7)));
+            return new Setup(Benchmark.intArg(args, 0, 200), Benchmark.intArg(args, 1, 3), Benchmark.intArg(args, 2, 3));
+        }
+
+        Snapshot cluster() {
+            return Synthetic.build(new Synthetic.Spec(hosts, 2, services, 2, 7));
         }
     }
 

@@ -29,12 +29,10 @@ public final class ReportPageBench implements Benchmark {
 
     @Override
     public void run(PrintStream out, String... args) throws Exception {
-        int hosts = Benchmark.intArg(args, 0, 200);
-        int services = Benchmark.intArg(args, 1, 3);
-        int rounds = Benchmark.intArg(args, 2, 3);
+        ReportBenchmark.Setup setup = ReportBenchmark.Setup.of(args);
+        int hosts = setup.hosts(), services = setup.services(), rounds = setup.rounds();
         boolean faulty = Benchmark.intArg(args, 3, 0) == 1;
-        Snapshot s = faulty ? Synthetic.build(new Synthetic.Spec(hosts, 30, services, 5, 42, ScaleBench.FAULTS))
-                : Synthetic.build(new Synthetic.Spec(hosts, 2, services, 2, 7));
+        Snapshot s = faulty ? Synthetic.build(new Synthetic.Spec(hosts, 30, services, 5, 42, ScaleBench.FAULTS)) : setup.cluster();
         com.fasterxml.jackson.databind.JsonNode findings = faulty ? new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
                 dev.kubepath.doctor.ReportText.json(dev.kubepath.doctor.Doctor.examine(s))) : null;
         Path dir = Files.createTempDirectory("kubepath-report-page");

@@ -85,32 +85,17 @@ public final class BridgeFdbText {
     }
 
     private static Parsed<List<FdbEntry>> parseJson(String file, String text) {
-        Problems problems = new Problems(file);
-        List<FdbEntry> out = new ArrayList<>();
-        JsonNode root = Json.read(problems, text);
-        int line = IpRouteJson.firstLine(text);
-        if (root == null) return problems.result(out);
-        if (!root.isArray()) {
-            problems.add(line, "expected a JSON array of fdb entries");
-            return problems.result(out);
-        }
-        int index = 0;
-        for (JsonNode n : root) {
-            try {
-                String mac = Json.text(n, "mac");
-                String dev = Json.text(n, "ifname");
-                if (mac == null || dev == null) throw new IllegalArgumentException("fdb entry without mac or ifname");
-                String dst = Json.text(n, "dst");
-                if (dst == null || dst.indexOf(':') < 0) {
-                    String state = Json.text(n, "state");
-                    out.add(new FdbEntry(Mac.parse(mac), dev, dst == null ? null : Ipv4.parse(dst),
-                            "permanent".equals(state) || "static".equals(state)));
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(line, "fdb entry #" + index + ": " + e.getMessage());
-            }
-            index++;
-        }
-        return problems.result(out);
+        return Json.objects(file, text, "fdb entries", "fdb entry", BridgeFdbText::entry);
+    }
+
+    /** One object of {@code bridge -j fdb}; null for an IPv6 destination. */
+    private static FdbEntry entry(JsonNode n) {
+        String mac = Json.text(n, "mac");
+        String dev = Json.text(n, "ifname");
+        if (mac == null || dev == null) throw new IllegalArgumentException("fdb entry without mac or ifname");
+        String dst = Json.text(n, "dst");
+        if (dst != null && dst.indexOf(':') >= 0) return null;
+        String state = Json.text(n, "state");
+        return new FdbEntry(Mac.parse(mac), dev, dst == null ? null : Ipv4.parse(dst), "permanent".equals(state) || "static".equals(state));
     }
 }

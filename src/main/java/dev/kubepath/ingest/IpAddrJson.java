@@ -15,51 +15,46 @@ public final class IpAddrJson {
     private IpAddrJson() {}
 
     public static Parsed<Interfaces> parse(String file, String text) {
-        Problems problems = new Problems(file);
+        Parsed<List<Listed>> p = Json.objects(file, text, "devices", "device", IpAddrJson::device);
         List<Link> links = new ArrayList<>();
         List<IfAddress> addresses = new ArrayList<>();
-        JsonNode root = Json.read(problems, text);
-        if (root == null) return problems.result(new Interfaces(links, addresses));
-        int line = IpRouteJson.firstLine(text);
-        if (!root.isArray()) {
-            problems.add(line, "expected a JSON array of devices");
-            return problems.result(new Interfaces(links, addresses));
+        for (Listed d : p.value()) {
+            links.add(d.link());
+            addresses.addAll(d.addresses());
         }
-        int index = 0;
-        for (JsonNode d : root) {
-            try {
-                String name = Json.text(d, "ifname");
-                if (name == null || name.isEmpty()) throw new IllegalArgumentException("device without ifname");
-                JsonNode mtu = d.get("mtu");
-                if (mtu == null || !mtu.canConvertToInt()) throw new IllegalArgumentException("device " + name + " without a numeric mtu");
-                boolean up = Json.hasFlag(d, "flags", "UP") && Json.hasFlag(d, "flags", "LOWER_UP") && !Json.hasFlag(d, "flags", "NO-CARRIER");
-                String linkType = Json.text(d, "link_type");
-                String address = Json.text(d, "address");
-                Mac mac = address != null && ("ether".equals(linkType) || "loopback".equals(linkType)) ? Mac.parse(address) : null;
-                String peer = peer(d);
-                JsonNode info = d.get("linkinfo");
-                LinkKind kind = info != null ? kind(info, name, peer) : LinkKinds.byName(name, peer, "loopback".equals(linkType));
-                List<IfAddress> mine = new ArrayList<>();
-                JsonNode ai = d.get("addr_info");
-                if (ai != null) {
-                    for (JsonNode a : ai) {
-                        if (!"inet".equals(Json.text(a, "family"))) continue;
-                        String local = Json.text(a, "local");
-                        JsonNode len = a.get("prefixlen");
-                        if (local == null || len == null || !len.canConvertToInt() || len.asInt() < 0 || len.asInt() > 32) {
-                            throw new IllegalArgumentException("device " + name + " has an inet address without local/prefixlen");
-                        }
-                        mine.add(new IfAddress(name, Ipv4.parse(local), len.asInt()));
-                    }
+        return new Parsed<>(new Interfaces(links, addresses), p.problems());
+    }
+
+    /** One device object: the link and its IPv4 addresses. */
+    private record Listed(Link link, List<IfAddress> addresses) {}
+
+    private static Listed device(JsonNode d) {
+        String name = Json.text(d, "ifname");
+        if (name == null || name.isEmpty()) throw new IllegalArgumentException("device without ifname");
+        JsonNode mtu = d.get("mtu");
+        if (mtu == null || !mtu.canConvertToInt()) throw new IllegalArgumentException("device " + name + " without a numeric mtu");
+        // up and running (Link.up): iproute2 prints NO-CARRIER for a device set up whose operational state is not up
+        boolean up = Json.hasFlag(d, "flags", "UP") && Json.hasFlag(d, "flags", "LOWER_UP") && !Json.hasFlag(d, "flags", "NO-CARRIER");
+        String linkType = Json.text(d, "link_type");
+        String address = Json.text(d, "address");
+        Mac mac = address != null && ("ether".equals(linkType) || "loopback".equals(linkType)) ? Mac.parse(address) : null;
+        String peer = peer(d);
+        JsonNode info = d.get("linkinfo");
+        LinkKind kind = info != null ? kind(info, name, peer) : LinkKinds.byName(name, peer, "loopback".equals(linkType));
+        List<IfAddress> mine = new ArrayList<>();
+        JsonNode ai = d.get("addr_info");
+        if (ai != null) {
+            for (JsonNode a : ai) {
+                if (!"inet".equals(Json.text(a, "family"))) continue;
+                String local = Json.text(a, "local");
+                JsonNode len = a.get("prefixlen");
+                if (local == null || len == null || !len.canConvertToInt() || len.asInt() < 0 || len.asInt() > 32) {
+                    throw new IllegalArgumentException("device " + name + " has an inet address without local/prefixlen");
                 }
-                links.add(new Link(name, kind, mtu.asInt(), mac, up, Json.text(d, "master")));
-                addresses.addAll(mine);
-            } catch (IllegalArgumentException e) {
-                problems.add(line, "device #" + index + ": " + e.getMessage());
+                mine.add(new IfAddress(name, Ipv4.parse(local), len.asInt()));
             }
-            index++;
         }
-        return problems.result(new Interfaces(links, addresses));
+        return new Listed(new Link(name, kind, mtu.asInt(), mac, up, Json.text(d, "master")), mine);
     }
 
     /**

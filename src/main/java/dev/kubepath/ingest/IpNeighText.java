@@ -73,33 +73,19 @@ public final class IpNeighText {
     }
 
     private static Parsed<List<Neighbour>> parseJson(String file, String text) {
-        Problems problems = new Problems(file);
-        List<Neighbour> out = new ArrayList<>();
-        JsonNode root = Json.read(problems, text);
-        int line = IpRouteJson.firstLine(text);
-        if (root == null) return problems.result(out);
-        if (!root.isArray()) {
-            problems.add(line, "expected a JSON array of neighbours");
-            return problems.result(out);
-        }
-        int index = 0;
-        for (JsonNode n : root) {
-            try {
-                String dst = Json.text(n, "dst");
-                if (dst == null) throw new IllegalArgumentException("neighbour without dst");
-                if (dst.indexOf(':') < 0) {
-                    String dev = Json.text(n, "dev");
-                    if (dev == null) throw new IllegalArgumentException("neighbour " + dst + " without dev");
-                    String mac = Json.text(n, "lladdr");
-                    JsonNode st = n.get("state");
-                    if (st == null || !st.isArray() || st.isEmpty()) throw new IllegalArgumentException("neighbour " + dst + " without state");
-                    out.add(new Neighbour(Ipv4.parse(dst), dev, mac == null ? null : Mac.parse(mac), state(st.get(0).asText())));
-                }
-            } catch (IllegalArgumentException e) {
-                problems.add(line, "neighbour #" + index + ": " + e.getMessage());
-            }
-            index++;
-        }
-        return problems.result(out);
+        return Json.objects(file, text, "neighbours", "neighbour", IpNeighText::neighbour);
+    }
+
+    /** One object of {@code ip -j neigh}; null for an IPv6 neighbour. */
+    private static Neighbour neighbour(JsonNode n) {
+        String dst = Json.text(n, "dst");
+        if (dst == null) throw new IllegalArgumentException("neighbour without dst");
+        if (dst.indexOf(':') >= 0) return null;
+        String dev = Json.text(n, "dev");
+        if (dev == null) throw new IllegalArgumentException("neighbour " + dst + " without dev");
+        String mac = Json.text(n, "lladdr");
+        JsonNode st = n.get("state");
+        if (st == null || !st.isArray() || st.isEmpty()) throw new IllegalArgumentException("neighbour " + dst + " without state");
+        return new Neighbour(Ipv4.parse(dst), dev, mac == null ? null : Mac.parse(mac), state(st.get(0).asText()));
     }
 }

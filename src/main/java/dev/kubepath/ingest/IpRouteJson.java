@@ -13,26 +13,7 @@ public final class IpRouteJson {
     private IpRouteJson() {}
 
     public static Parsed<List<Route>> parse(String file, String text) {
-        Problems problems = new Problems(file);
-        List<Route> routes = new ArrayList<>();
-        JsonNode root = Json.read(problems, text);
-        if (root == null) return problems.result(routes);
-        if (!root.isArray()) {
-            problems.add(1, "expected a JSON array of routes");
-            return problems.result(routes);
-        }
-        int line = firstLine(text);
-        int index = 0;
-        for (JsonNode r : root) {
-            try {
-                Route route = route(r);
-                if (route != null) routes.add(route);
-            } catch (IllegalArgumentException e) {
-                problems.add(line, "route #" + index + ": " + e.getMessage());
-            }
-            index++;
-        }
-        return problems.result(routes);
+        return Json.objects(file, text, "routes", "route", IpRouteJson::route);
     }
 
     static int firstLine(String text) {
@@ -41,7 +22,7 @@ public final class IpRouteJson {
     }
 
     /** One route object, or null for an IPv6 route. */
-    public static Route route(JsonNode r) {
+    private static Route route(JsonNode r) {
         if (!r.isObject()) throw new IllegalArgumentException("expected a route object");
         String dstText = Json.text(r, "dst");
         if (dstText == null) throw new IllegalArgumentException("route without dst");

@@ -18,6 +18,33 @@ final class Json {
     private Json() {}
 
     /**
+     * iproute2's {@code -j} output: an array of objects ({@code items}), each read by {@code read}; null from it skips
+     * the object (an IPv6 entry), an IllegalArgumentException is one problem naming the object ({@code item #N}).
+     */
+    static <T> Parsed<List<T>> objects(String file, String text, String items, String item, java.util.function.Function<JsonNode, T> read) {
+        Problems problems = new Problems(file);
+        List<T> out = new ArrayList<>();
+        JsonNode root = read(problems, text);
+        if (root == null) return problems.result(out);
+        int line = IpRouteJson.firstLine(text);
+        if (!root.isArray()) {
+            problems.add(line, "expected a JSON array of " + items);
+            return problems.result(out);
+        }
+        int index = 0;
+        for (JsonNode n : root) {
+            try {
+                T t = read.apply(n);
+                if (t != null) out.add(t);
+            } catch (IllegalArgumentException e) {
+                problems.add(line, item + " #" + index + ": " + e.getMessage());
+            }
+            index++;
+        }
+        return problems.result(out);
+    }
+
+    /**
      * True when the first output line starts a JSON document. The value printed by {@code etcdctl get KEY} is a JSON
      * line too, but part of a lease transcript, not a document: a section typed as etcdctl is never one.
      */

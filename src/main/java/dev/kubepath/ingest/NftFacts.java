@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * data plane and the doctor already follow; such chains with {@code policy accept} are not modelled;</li>
  * <li>services: kube-proxy's nftables mode ({@code table ip kube-proxy}: map {@code service-ips} to the service
  * chains, their {@code numgen ... vmap} to endpoint chains and their {@code dnat to}) and the lab's realisation of
- * IPVS in the same table (rules {@code ip daddr V tcp dport P ... dnat to numgen inc mod N map {...}}) are read as
+ * IPVS in table {@code ip kubepath-ipvs} (rules {@code ip daddr V tcp dport P ... dnat to numgen inc mod N map {...}}) are read as
  * the virtual servers they are; a service in {@code no-endpoint-services} is one without real servers.</li>
  * </ul>
  * iptables.txt and ipvs.txt, when present, are the same facts read from the other tools: they are kept, and nft's
@@ -80,9 +80,16 @@ public final class NftFacts {
         return new Facts(chains, services, problems.list());
     }
 
-    /** iptables-nft's own tables: family ip, base chains named as iptables' built-in chains. */
+    /**
+     * The lab's iptables filter table realised in nftables ({@code host.linux.NftFilterChains}): laid out as
+     * iptables-nft's, and read as such even when it holds only user chains (kube-proxy's KUBE-*), without a base chain.
+     */
+    public static final String LAB_FILTER_TABLE = "kubepath-filter";
+
+    /** iptables-nft's own tables: family ip, base chains named as iptables' built-in chains; and the lab's filter table. */
     private static boolean iptablesStyle(Nftables.Table t) {
         if (!t.family().equals("ip")) return false;
+        if (t.name().equals(LAB_FILTER_TABLE)) return true;
         boolean any = false;
         for (Nftables.Chain c : t.chains()) {
             if (!c.base()) continue;
@@ -337,12 +344,29 @@ public final class NftFacts {
     private static final Pattern VIP = Pattern.compile("ip daddr (\\d+\\.\\d+\\.\\d+\\.\\d+) (tcp|udp) dport (\\d+)");
     private static final Pattern COMMENT = Pattern.compile("comment \"([a-z]{1,8})\"$");
 
-    /** The virtual servers of {@code table ip kube-proxy}; null when the ruleset has no such table. */
+    /**
+     * The lab's realisation of IPVS ({@code host.linux.NftServiceProxy}), in a table of its own name so that it is
+     * not mistaken for kube-proxy's nftables mode; captures made before it was renamed hold it in
+     * {@code table ip kube-proxy}, where it is read too.
+     */
+    public static final String LAB_IPVS_TABLE = "kubepath-ipvs";
+
+    /** The virtual servers of {@code table ip kube-proxy} and the lab's {@link #LAB_IPVS_TABLE}; null when the ruleset has neither. */
     static List<VirtualServer> services(List<Nftables.Table> tables, Problems problems) {
-        Nftables.Table kp = null;
-        for (Nftables.Table t : tables) if (t.family().equals("ip") && t.name().equals("kube-proxy")) kp = t;
-        if (kp == null) return null;
         Map<String, VirtualServer> out = new LinkedHashMap<>();
+        boolean any = false;
+        for (Nftables.Table t : tables) {
+            if (!t.family().equals("ip")) continue;
+            if (t.name().equals("kube-proxy")) kubeProxyServices(t, out, problems);
+            else if (!t.name().equals(LAB_IPVS_TABLE)) continue;
+            labServices(t, out);
+            any = true;
+        }
+        return any ? new ArrayList<>(out.values()) : null;
+    }
+
+    /** kube-proxy's nftables mode: map service-ips to service chains, set no-endpoint-services. */
+    private static void kubeProxyServices(Nftables.Table kp, Map<String, VirtualServer> out, Problems problems) {
         Nftables.NamedSet ips = kp.set("service-ips");
         if (ips != null) {
             for (String e : ips.elements()) {
@@ -365,12 +389,10 @@ public final class NftFacts {
                 put(out, new VirtualServer(Protocol.parse(m.group(2)), new SocketAddress(Ipv4.parse(m.group(1)), Integer.parseInt(m.group(3))), "random", List.of()));
             }
         }
-        labServices(kp, out);
         Nftables.NamedSet nodePorts = kp.set("service-nodeports");
         if (nodePorts != null && !nodePorts.elements().isEmpty()) {
             problems.add(nodePorts.line(), "note: " + nodePorts.elements().size() + " NodePort(s) in service-nodeports are not modelled as virtual servers");
         }
-        return new ArrayList<>(out.values());
     }
 
     private static void put(Map<String, VirtualServer> out, VirtualServer v) {
@@ -422,9 +444,9 @@ public final class NftFacts {
     }
 
     /** The lab's layout: chain services with one rule per virtual server, chain no-endpoints for those without reals. */
-    private static void labServices(Nftables.Table kp, Map<String, VirtualServer> out) {
+    private static void labServices(Nftables.Table t, Map<String, VirtualServer> out) {
         for (String name : List.of("services", "no-endpoints")) {
-            Nftables.Chain c = kp.chain(name);
+            Nftables.Chain c = t.chain(name);
             if (c == null) continue;
             for (Nftables.Rule r : c.rules()) {
                 Matcher vip = VIP.matcher(r.text());

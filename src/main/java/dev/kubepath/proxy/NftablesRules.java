@@ -63,30 +63,9 @@ public final class NftablesRules {
                 if (port.nodePort() > 0) noEndpointNodePorts.add(new NftSet.Element(proto + " . " + port.nodePort(), "goto " + REJECT_CHAIN, name));
                 continue;
             }
-            String serviceChain = "service-" + base;
-            serviceIps.add(new NftSet.Element(clusterKey, "goto " + serviceChain, null));
-            List<NftRule> rules = new ArrayList<>();
-            if (clusterCidr != null) {
-                rules.add(NftRule.of(new NftRule.Match("ip daddr", false, sp.service().clusterIp().toString()),
-                        new NftRule.Match(proto + " dport", false, String.valueOf(port.port())),
-                        new NftRule.Match("ip saddr", true, clusterCidr.toString()), jump(MASQ_MARK_CHAIN)));
-            }
-            List<String> endpointChains = new ArrayList<>();
-            for (SocketAddress ep : sp.endpoints()) endpointChains.add("endpoint-" + endpointChainNameBase(sp, proto, ep));
-            rules.add(NftRule.of(new NftRule.NumgenVmap(endpointChains)));
-            serviceChains.add(NftChain.regular(serviceChain, rules));
-            if (port.nodePort() > 0) {
-                String external = "external-" + base;
-                serviceNodePorts.add(new NftSet.Element(proto + " . " + port.nodePort(), "goto " + external, null));
-                serviceChains.add(NftChain.regular(external, List.of(NftRule.of(jump(MASQ_MARK_CHAIN)),
-                        NftRule.of(new NftRule.Verdict("goto", serviceChain)))));
-            }
-            for (int i = 0; i < sp.endpoints().size(); i++) {
-                SocketAddress ep = sp.endpoints().get(i);
-                serviceChains.add(NftChain.regular(endpointChains.get(i), List.of(
-                        NftRule.of(new NftRule.Match("ip saddr", false, ep.ip().toString()), jump(MASQ_MARK_CHAIN)),
-                        NftRule.of(new NftRule.Match("meta l4proto", false, proto), new NftRule.Dnat(ep)))));
-            }
+            serviceIps.add(new NftSet.Element(clusterKey, "goto service-" + base, null));
+            if (port.nodePort() > 0) serviceNodePorts.add(new NftSet.Element(proto + " . " + port.nodePort(), "goto external-" + base, null));
+            serviceChains.addAll(chains(sp, proto, base, clusterCidr));
         }
         List<NftSet> sets = new ArrayList<>();
         sets.add(new NftSet("cluster-ips", false, "ipv4_addr", "Active ClusterIPs",
@@ -106,6 +85,37 @@ public final class NftablesRules {
         chains.addAll(topChains(serviceCidr));
         chains.addAll(serviceChains);
         return new NftTable("ip", TABLE, "rules for kube-proxy", sets, chains);
+    }
+
+    /**
+     * The chains of one service port with endpoints: {@code service-BASE} (masquerade from outside the cluster CIDR,
+     * then numgen over the endpoints), {@code external-BASE} for its NodePort, and one {@code endpoint-...} per endpoint.
+     */
+    private static List<NftChain> chains(ServicePort sp, String proto, String base, Prefix clusterCidr) {
+        Service.Port port = sp.port();
+        String serviceChain = "service-" + base;
+        List<NftChain> out = new ArrayList<>();
+        List<NftRule> rules = new ArrayList<>();
+        if (clusterCidr != null) {
+            rules.add(NftRule.of(new NftRule.Match("ip daddr", false, sp.service().clusterIp().toString()),
+                    new NftRule.Match(proto + " dport", false, String.valueOf(port.port())),
+                    new NftRule.Match("ip saddr", true, clusterCidr.toString()), jump(MASQ_MARK_CHAIN)));
+        }
+        List<String> endpointChains = new ArrayList<>();
+        for (SocketAddress ep : sp.endpoints()) endpointChains.add("endpoint-" + endpointChainNameBase(sp, proto, ep));
+        rules.add(NftRule.of(new NftRule.NumgenVmap(endpointChains)));
+        out.add(NftChain.regular(serviceChain, rules));
+        if (port.nodePort() > 0) {
+            out.add(NftChain.regular("external-" + base, List.of(NftRule.of(jump(MASQ_MARK_CHAIN)),
+                    NftRule.of(new NftRule.Verdict("goto", serviceChain)))));
+        }
+        for (int i = 0; i < sp.endpoints().size(); i++) {
+            SocketAddress ep = sp.endpoints().get(i);
+            out.add(NftChain.regular(endpointChains.get(i), List.of(
+                    NftRule.of(new NftRule.Match("ip saddr", false, ep.ip().toString()), jump(MASQ_MARK_CHAIN)),
+                    NftRule.of(new NftRule.Match("meta l4proto", false, proto), new NftRule.Dnat(ep)))));
+        }
+        return out;
     }
 
     /**

@@ -45,6 +45,29 @@ final class ClassMatrix {
     /** {@code brief}: the column's header; {@code label} says it in full (and keys its cells' traces). */
     private record Column(String label, String brief, String kind, Destination example, long members, String note) {}
 
+    /** The classes of hosts (rows) and of destinations (columns): what each holds, for the drill-down and the search. */
+    private static Map<String, Object> classes(List<Row> rows, List<Column> cols) {
+        Map<String, Object> classes = new LinkedHashMap<>();
+        classes.put("rows", rows.stream().map(r -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("example", r.example());
+            x.put("count", r.hosts().size());
+            x.put("hosts", r.hosts());
+            return x;
+        }).toList());
+        classes.put("cols", cols.stream().map(c -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("kind", c.kind());
+            x.put("brief", c.brief());
+            x.put("example", c.example().label());
+            x.put("identity", c.example().identity());
+            x.put("members", c.members());
+            x.put("note", c.note());
+            return x;
+        }).toList());
+        return classes;
+    }
+
     static Result compute(Snapshot s, JsonNode findings) {
         Set<String> named = new HashSet<>();
         if (findings != null) for (JsonNode f : findings.path("findings")) for (JsonNode h : f.path("hosts")) named.add(h.asText());
@@ -81,24 +104,7 @@ final class ClassMatrix {
         out.put("rows", rows.stream().map(Row::label).toList());
         out.put("cols", cols.stream().map(Column::label).toList());
         out.put("cells", grid.toString());
-        Map<String, Object> classes = new LinkedHashMap<>();
-        classes.put("rows", rows.stream().map(r -> {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("example", r.example());
-            x.put("count", r.hosts().size());
-            x.put("hosts", r.hosts());
-            return x;
-        }).toList());
-        classes.put("cols", cols.stream().map(c -> {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("kind", c.kind());
-            x.put("brief", c.brief());
-            x.put("example", c.example().label());
-            x.put("identity", c.example().identity());
-            x.put("members", c.members());
-            x.put("note", c.note());
-            return x;
-        }).toList());
+        Map<String, Object> classes = classes(rows, cols);
         // where each service's ClusterIP went: the search finds a service by name or address
         List<List<Object>> serviceList = new ArrayList<>();
         int[] cipColumn = cipColumns(cipCodes, firstCip);

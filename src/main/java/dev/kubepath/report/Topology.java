@@ -69,24 +69,7 @@ public final class Topology {
 
         List<Map<String, Object>> leaseJson = new ArrayList<>();
         if (leases != null) {
-            for (Lease l : leases) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("subnet", l.subnet().toString());
-                m.put("publicIp", l.publicIp().toString());
-                m.put("vtepMac", Objects.toString(l.vtepMac(), null));
-                Optional<Vtep> owner = Optional.ofNullable(byUnderlay.get(l.publicIp()));
-                m.put("owner", owner.map(v -> v.host().name()).orElse(null));
-                List<String> problems = new ArrayList<>();
-                if (owner.isEmpty()) problems.add("PublicIP " + l.publicIp() + " is no host of this snapshot");
-                owner.ifPresent(v -> {
-                    if (v.bridge() != null && !v.bridge().equals(l.subnet()))
-                        problems.add("stale: " + v.host().name() + "'s docker0 is on " + v.bridge() + ", not " + l.subnet());
-                    if (l.vtepMac() != null && v.vxlanMac() != null && !l.vtepMac().equals(v.vxlanMac()))
-                        problems.add("VtepMAC " + l.vtepMac() + " is not " + v.host().name() + "'s flannel.1 (" + v.vxlanMac() + ")");
-                });
-                m.put("problems", problems);
-                leaseJson.add(m);
-            }
+            for (Lease l : leases) leaseJson.add(lease(l, byUnderlay.get(l.publicIp())));
         }
         out.put("leases", leases == null ? null : leaseJson);
 
@@ -105,6 +88,26 @@ public final class Topology {
         }
         out.put("tunnels", tunnels);
         return out;
+    }
+
+    /** One lease, the host whose underlay address it names ({@code owner}, null when none), and what disagrees between them. */
+    private static Map<String, Object> lease(Lease l, Vtep owner) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("subnet", l.subnet().toString());
+        m.put("publicIp", l.publicIp().toString());
+        m.put("vtepMac", Objects.toString(l.vtepMac(), null));
+        m.put("owner", owner == null ? null : owner.host().name());
+        List<String> problems = new ArrayList<>();
+        if (owner == null) {
+            problems.add("PublicIP " + l.publicIp() + " is no host of this snapshot");
+        } else {
+            if (owner.bridge() != null && !owner.bridge().equals(l.subnet()))
+                problems.add("stale: " + owner.host().name() + "'s docker0 is on " + owner.bridge() + ", not " + l.subnet());
+            if (l.vtepMac() != null && owner.vxlanMac() != null && !l.vtepMac().equals(owner.vxlanMac()))
+                problems.add("VtepMAC " + l.vtepMac() + " is not " + owner.host().name() + "'s flannel.1 (" + owner.vxlanMac() + ")");
+        }
+        m.put("problems", problems);
+        return m;
     }
 
     /** {@code pairs}: index its routes, neighbours and FDB entries for the tunnel checks (5,000 each on a big cluster: skipped). */

@@ -50,10 +50,7 @@ final class HostReader {
         readLinks(b);
         for (IfAddress a : parsed(ns.ip("-4", "-j", "addr", "show"), AddrFile::parse).addresses()) b.address(a);
         b.know(Facet.ADDRESSES);
-        for (JsonNode r : json(ns.ip("-4", "-j", "route", "show", "table", "all"))) {
-            Route route = route(r);
-            if (route != null) b.route(route);
-        }
+        for (Route r : parsed(ns.ip("-4", "-j", "route", "show", "table", "all"), IpRouteJson::parse)) b.route(r);
         b.know(Facet.ROUTES);
         for (Neighbour n : parsed(ns.ip("-4", "-j", "neigh", "show"), IpNeighText::parse)) b.neighbour(n);
         b.know(Facet.NEIGHBOURS);
@@ -115,15 +112,6 @@ final class HostReader {
             });
             String ifname = names.get(ifindex);
             return peerNs + "/" + (ifname != null ? ifname : "ifindex " + ifindex);
-        }
-    }
-
-    /** One route of {@code ip -j route show table all} as a bundle's parser reads it; null for kinds the model does not hold. */
-    private static Route route(JsonNode r) {
-        try {
-            return IpRouteJson.route(r);
-        } catch (IllegalArgumentException notModelled) {
-            return null; // multicast, anycast, nat, throw: nothing the tracer follows
         }
     }
 

@@ -1,10 +1,12 @@
 package dev.kubepath.host.linux;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.host.HostNetwork;
 import dev.kubepath.host.HostNetworkException;
 import dev.kubepath.host.NetChange;
+import dev.kubepath.ingest.NftFacts;
+import dev.kubepath.ingest.NftText;
+import dev.kubepath.ingest.Nftables;
+import dev.kubepath.ingest.Parsed;
 import dev.kubepath.model.Facet;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.HostBuilder;
@@ -17,6 +19,7 @@ import dev.kubepath.net.Prefix;
 
 import dev.kubepath.model.Chain;
 import dev.kubepath.model.Link;
+import dev.kubepath.model.Rule;
 import dev.kubepath.model.LinkKind;
 
 import java.util.ArrayList;
@@ -53,7 +56,6 @@ import java.util.regex.Pattern;
 public final class LinuxHost implements HostNetwork {
     static final String IPVS_DEVICE = "kube-ipvs0";
     private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String hostName;
     private final Netns ns;
@@ -91,22 +93,27 @@ public final class LinuxHost implements HostNetwork {
         HostBuilder b = Host.builder(hostName);
         // ip_forward, the listening sockets and both nft tables in ONE exec: entering a namespace costs more than the reads
         CommandResult r = ns.exec("sh", "-c", "cat /proc/sys/net/ipv4/ip_forward; echo " + SECTION + "; ss -H -4 -ltn; echo " + SECTION + " $?; "
-                + "nft -j list table ip " + NftServiceProxy.TABLE + " 2>&1; echo " + SECTION + " $?; "
-                + "nft -j list table ip " + NftFilterChains.TABLE + " 2>&1; echo " + SECTION + " $?");
+                + "nft list table ip " + NftServiceProxy.TABLE + " 2>&1; echo " + SECTION + " $?; "
+                + "nft list table ip " + NftFilterChains.TABLE + " 2>&1; echo " + SECTION + " $?");
         String[] parts = r.stdout().split(SECTION, -1);
         if (!r.ok() || parts.length != 5) throw new HostNetworkException(where() + ": cannot read ip_forward, sockets and nft tables: " + r.stderr().strip());
         int ssExit = Integer.parseInt(parts[2].lines().findFirst().orElse("1").strip());
         new HostReader(ns).readInto(b, parts[0], new CommandResult(List.of("ss", "-H", "-4", "-ltn"), ssExit, parts[1].replaceFirst("^\n", ""), ""));
-        b.virtualServers.addAll(table(NftServiceProxy.TABLE, parts[2], parts[3], NftServiceProxy::parse));
+        List<Nftables.Table> tables = new ArrayList<>(table(NftServiceProxy.TABLE, parts[2], parts[3]));
+        tables.addAll(table(NftFilterChains.TABLE, parts[3], parts[4]));
+        NftFacts.Facts facts = facts(tables);
+        List<VirtualServer> servers = facts.services() == null ? new ArrayList<>() : new ArrayList<>(facts.services());
+        servers.sort(java.util.Comparator.comparing(VirtualServer::address).thenComparing(VirtualServer::protocol));
+        b.virtualServers.addAll(servers);
         b.know(Facet.IPVS);
         b.links.replaceAll(l -> l.name().equals(IPVS_DEVICE) && l.kind() instanceof LinkKind.Bridge
                 ? new Link(l.name(), new LinkKind.Dummy(), l.mtu(), l.mac(), l.up(), l.master()) : l);
-        for (Chain c : table(NftFilterChains.TABLE, parts[3], parts[4], NftFilterChains::parse)) b.chain(c);
+        for (Chain c : facts.chains() == null ? List.<Chain>of() : facts.chains()) b.chain(c);
         synchronized (heldChains) {
             for (Chain c : heldChains.values()) b.chain(c);
             if (!nftTables.isEmpty()) {
-                CommandResult tables = ns.exec("nft", "list", "tables");
-                for (NftTable t : nftTables.values()) if (tables.stdout().lines().anyMatch(l -> l.strip().equals("table " + t.key()))) b.nftTable(t);
+                CommandResult listed = ns.exec("nft", "list", "tables");
+                for (NftTable t : nftTables.values()) if (listed.stdout().lines().anyMatch(l -> l.strip().equals("table " + t.key()))) b.nftTable(t);
             }
         }
         b.know(Facet.IPTABLES);
@@ -117,18 +124,42 @@ public final class LinuxHost implements HostNetwork {
     private static final String SECTION = "@@kubepath-section@@";
 
     /** One nft listing of the combined read: {@code before} ends with the previous exit status line, {@code after} starts with its own. */
-    private <T> List<T> table(String name, String before, String after, java.util.function.Function<JsonNode, List<T>> parse) {
+    private List<Nftables.Table> table(String name, String before, String after) {
         String text = before.substring(before.indexOf('\n') + 1);
         int exit = Integer.parseInt(after.lines().findFirst().orElse("1").strip());
+        return listing(name, exit, text);
+    }
+
+    /**
+     * {@code nft list table ip NAME} read by the parser a bundle's nft.txt goes through (NftText), so {@code lab
+     * verify} checks it on the real nft; a table that does not exist is an empty listing.
+     */
+    private List<Nftables.Table> listing(String name, int exit, String text) {
+        String command = "nft list table ip " + name;
         if (exit != 0) {
             if (text.contains("No such file or directory")) return List.of();
-            throw new HostNetworkException(where() + ": 'nft -j list table ip " + name + "' failed: " + text.strip());
+            throw new HostNetworkException(where() + ": '" + command + "' failed: " + text.strip());
         }
-        try {
-            return parse.apply(JSON.readTree(text));
-        } catch (Exception e) {
-            throw new HostNetworkException(where() + ": cannot read table ip " + name + ": " + e.getMessage(), e);
+        Parsed<List<Nftables.Table>> p = NftText.parse(where() + ": " + command, text);
+        if (!p.clean()) throw new HostNetworkException(where() + ": '" + command + "' printed what its parser cannot read: " + p.problems().getFirst().message());
+        return p.value();
+    }
+
+    /**
+     * The virtual servers and filter chains the lab's tables realise, read as a bundle's nft.txt is (NftFacts). A rule
+     * is the iptables rule it stands for, so it keeps no nft text (iptables.txt of a lab bundle prints it as iptables does).
+     */
+    private NftFacts.Facts facts(List<Nftables.Table> tables) {
+        NftFacts.Facts f = NftFacts.of(where() + ": nft list table", tables, false, false);
+        if (!f.problems().isEmpty()) throw new HostNetworkException(where() + ": the lab's nft tables read back with a problem: " + f.problems().getFirst().message());
+        if (f.chains() == null) return f;
+        List<Chain> chains = new ArrayList<>();
+        for (Chain c : f.chains()) {
+            List<Rule> rules = new ArrayList<>();
+            for (Rule r : c.rules()) rules.add(new Rule(r.chain(), r.match(), r.target(), r.comment(), null));
+            chains.add(new Chain(c.table(), c.name(), c.policy(), rules));
         }
+        return new NftFacts.Facts(chains, f.services(), f.problems());
     }
 
     /** Power off: the nftables tables this host realises (services, filter) and the held chains are gone. */
@@ -144,16 +175,9 @@ public final class LinuxHost implements HostNetwork {
     }
 
     private List<Chain> readFilterChains() {
-        CommandResult r = ns.exec("nft", "-j", "list", "table", "ip", NftFilterChains.TABLE);
-        if (!r.ok()) {
-            if (r.stderr().contains("No such file or directory")) return List.of();
-            throw new HostNetworkException(where() + ": '" + r.commandLine() + "' failed: " + r.stderr().strip());
-        }
-        try {
-            return NftFilterChains.parse(JSON.readTree(r.stdout()));
-        } catch (Exception e) {
-            throw new HostNetworkException(where() + ": cannot read table ip " + NftFilterChains.TABLE + ": " + e.getMessage(), e);
-        }
+        CommandResult r = ns.exec("nft", "list", "table", "ip", NftFilterChains.TABLE);
+        List<Chain> chains = facts(listing(NftFilterChains.TABLE, r.exit(), r.ok() ? r.stdout() : r.stderr())).chains();
+        return chains == null ? List.of() : chains;
     }
 
     /** Chains replace the same-named chains of their table; filter goes to the kernel as one nft transaction. */

@@ -1,25 +1,22 @@
 package dev.kubepath.host.linux;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.kubepath.ingest.IptablesSave;
+import dev.kubepath.ingest.NftFacts;
 import dev.kubepath.model.Chain;
 import dev.kubepath.model.Rule;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The iptables filter table (docker's FORWARD DROP and accepts, flannel's forward rules, kube-proxy's
  * KUBE-FORWARD) realised with nftables, because the lab has no iptables binary: one table {@code ip kubepath-filter}
  * whose built-in chains hook input/forward/output at priority 0 with the chain's policy, user chains as regular
- * chains, each rule translated match by match. Every nft rule carries its iptables-save line as its comment, so the
- * table read back yields the chains applied (double quotes, which nft comments cannot hold, become single quotes).
+ * chains, each rule translated match by match, its iptables comment as its nft comment (as iptables-nft does). The
+ * table is read back by the parser a bundle's nft.txt goes through (NftFacts translates each nft rule to the
+ * iptables rule it stands for), so the rules read back are those applied only if both translations agree.
  */
 final class NftFilterChains {
-    static final String TABLE = "kubepath-filter";
+    static final String TABLE = NftFacts.LAB_FILTER_TABLE;
     private static final int COMMENT_MAX = 128;
 
     private NftFilterChains() {}
@@ -66,7 +63,7 @@ final class NftFilterChains {
         }
         if (m.dstTypeLocal()) sb.append("fib daddr type local ");
         if (m.notDstTypeLocal()) sb.append("fib daddr type != local ");
-        if (m.markValue() != null) sb.append("meta mark & 0x").append(Integer.toHexString(m.markMask())).append(" == 0x")
+        if (m.markValue() != null) sb.append("meta mark & 0x").append(Integer.toHexString(m.markMask())).append(m.notMark() ? " != 0x" : " == 0x")
                 .append(Integer.toHexString(m.markValue())).append(' ');
         if (m.ctstate() != null) sb.append("ct state ").append(m.ctstate().toLowerCase(Locale.ROOT)).append(' ');
         if (m.probability() != null) throw new IllegalArgumentException(r.describe() + ": -m statistic is not realised in the lab's filter table");
@@ -80,19 +77,17 @@ final class NftFilterChains {
             default -> throw new IllegalArgumentException(r.describe() + ": target not valid in table filter");
         });
         String text = commentFor(r);
-        if (text.length() > COMMENT_MAX) throw new IllegalArgumentException(r.describe() + ": longer than nft's " + COMMENT_MAX + "-byte comment");
-        return sb.append(" comment \"").append(text).append('"').toString();
+        return text == null ? sb.toString() : sb.append(" comment \"").append(text).append('"').toString();
     }
 
     /**
-     * The rule's iptables-save line as its nft comment. A line over nft's 128 bytes (kube-proxy's REJECT of a service
-     * without endpoints, with its "-m comment --comment" and "--reject-with") loses its own iptables comment, which
-     * decides nothing, so the rule still reads back as the same match and target.
+     * The rule's own iptables comment ({@code -m comment --comment}) as its nft comment, as iptables-nft writes it;
+     * null for none. nft holds 128 bytes of comment: a longer one is cut, since a comment decides nothing.
      */
     static String commentFor(Rule r) {
-        String text = r.describe().replace('"', '\'');
-        if (text.length() <= COMMENT_MAX) return text;
-        return text.replaceFirst(" -m comment --comment ('[^']*'|\\S+)", "");
+        if (r.comment() == null) return null;
+        String text = r.comment().replace('"', '\'');
+        return text.length() <= COMMENT_MAX ? text : text.substring(0, COMMENT_MAX);
     }
 
     /** iptables' {@code -i !docker0} and {@code docker0+} as nft's {@code iifname != "docker0"} and {@code "docker0*"}. */
@@ -102,30 +97,5 @@ final class NftFilterChains {
         if (name.endsWith("+")) name = name.substring(0, name.length() - 1) + "*";
         if (!name.matches("[A-Za-z0-9_.*-]{1,16}")) throw new IllegalArgumentException("'" + spec + "' is not an interface name");
         return key + (not ? " != " : " ") + "\"" + name + "\" ";
-    }
-
-    /** The chains read back from {@code nft -j list table ip kubepath-filter}, rules from their comments. */
-    static List<Chain> parse(JsonNode listing) {
-        Map<String, String> policies = new LinkedHashMap<>();
-        Map<String, List<Rule>> rules = new LinkedHashMap<>();
-        for (JsonNode item : listing.path("nftables")) {
-            JsonNode chain = item.path("chain");
-            if (!chain.isMissingNode()) {
-                String name = chain.path("name").asText();
-                policies.put(name, chain.has("policy") ? chain.path("policy").asText().toUpperCase(Locale.ROOT) : null);
-                rules.put(name, new ArrayList<>());
-            }
-            JsonNode rule = item.path("rule");
-            if (!rule.isMissingNode()) {
-                String comment = rule.path("comment").asText(null);
-                if (comment == null) throw new IllegalStateException("table ip " + TABLE + " chain " + rule.path("chain").asText()
-                        + ": a rule without its iptables comment was added from outside kubepath");
-                Rule r = IptablesSave.parseRule(comment.replace('\'', '"'));
-                rules.get(rule.path("chain").asText()).add(new Rule(r.chain(), r.match(), r.target(), r.comment(), null));
-            }
-        }
-        List<Chain> out = new ArrayList<>();
-        policies.forEach((name, policy) -> out.add(new Chain("filter", name, policy, rules.get(name))));
-        return out;
     }
 }

@@ -1,8 +1,7 @@
 package dev.kubepath.host.linux;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.kubepath.ingest.NftFacts;
 import dev.kubepath.model.VirtualServer;
-import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
 import dev.kubepath.net.Protocol;
 import dev.kubepath.net.SocketAddress;
@@ -19,10 +18,11 @@ import java.util.List;
  * {@code postrouting} masquerades packets carrying mark 0x4000, as kube-proxy's KUBE-POSTROUTING does for Masq;
  * chain {@code no-endpoints}, hooked at filter input/output/forward, answers a virtual server without real
  * servers with a TCP reset (ICMP port unreachable for UDP), which is what a client of an empty IPVS service sees.
- * The scheduler name is kept as the rule's comment, so the table read back yields the virtual servers applied.
+ * The scheduler name is kept as the rule's comment, so the table read back (by the bundle's nft parser, NftFacts)
+ * yields the virtual servers applied.
  */
 final class NftServiceProxy {
-    static final String TABLE = "kubepath-ipvs";
+    static final String TABLE = NftFacts.LAB_IPVS_TABLE;
     static final int MASQ_MARK = 0x4000;
 
     private NftServiceProxy() {}
@@ -86,43 +86,5 @@ final class NftServiceProxy {
 
     private static String hex(int v) {
         return "0x" + Integer.toHexString(v);
-    }
-
-    /** Reconstructs the virtual servers from {@code nft -j list table ip kube-proxy}, sorted by address and protocol. */
-    static List<VirtualServer> parse(JsonNode listing) {
-        List<VirtualServer> servers = new ArrayList<>();
-        List<VirtualServer> empty = new ArrayList<>();
-        for (JsonNode item : listing.path("nftables")) {
-            JsonNode rule = item.path("rule");
-            if (rule.isMissingNode()) continue;
-            String chain = rule.path("chain").asText();
-            if (!chain.equals("services") && !chain.equals("no-endpoints")) continue;
-            Ipv4 vip = null;
-            Protocol proto = null;
-            int port = -1;
-            List<VirtualServer.RealServer> reals = new ArrayList<>();
-            for (JsonNode e : rule.path("expr")) {
-                JsonNode m = e.path("match");
-                if (!m.isMissingNode() && "==".equals(m.path("op").asText())) {
-                    JsonNode p = m.path("left").path("payload");
-                    String field = p.path("field").asText();
-                    if ("ip".equals(p.path("protocol").asText()) && "daddr".equals(field)) vip = Ipv4.parse(m.path("right").asText());
-                    if ("dport".equals(field)) {
-                        proto = Protocol.parse(p.path("protocol").asText());
-                        port = m.path("right").asInt();
-                    }
-                }
-                for (JsonNode entry : e.path("dnat").path("addr").path("map").path("data").path("set")) {
-                    JsonNode target = entry.path(1).path("concat");
-                    reals.add(VirtualServer.RealServer.masq(new SocketAddress(Ipv4.parse(target.path(0).asText()), target.path(1).asInt())));
-                }
-            }
-            if (vip == null || proto == null) continue;
-            VirtualServer v = new VirtualServer(proto, new SocketAddress(vip, port), rule.path("comment").asText("rr"), reals);
-            (chain.equals("services") ? servers : empty).add(v);
-        }
-        servers.addAll(empty);
-        servers.sort(java.util.Comparator.comparing(VirtualServer::address).thenComparing(VirtualServer::protocol));
-        return servers;
     }
 }
