@@ -110,6 +110,20 @@ public final class Ip {
         return iif == null ? output(to, from) : input(to, from, iif);
     }
 
+    /**
+     * The source address the kernel gives a packet this host sends to {@code to} (what {@code ip route get} prints as
+     * {@code src}), or empty when it has no usable route there.
+     */
+    Optional<Ipv4> sourceTowards(Ipv4 to) {
+        Local local = local(to);
+        if (local != null) return Optional.of(local.src);
+        try {
+            return Optional.ofNullable(source(lookup(to)));
+        } catch (ToolError e) {
+            return Optional.empty(); // no route, or a reject route: the kernel sends nothing
+        }
+    }
+
     /** The route the kernel takes for a packet this host sends: the local table first, then the main table. */
     private String output(Ipv4 to, Ipv4 from) {
         if (from != null && !isLocal(from)) throw rtnetlink("Network is unreachable");

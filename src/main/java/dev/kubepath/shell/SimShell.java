@@ -65,7 +65,7 @@ public final class SimShell {
     /** The commands this shell answers, for completion. */
     public static final List<String> COMMANDS = List.of("awk", "bridge", "cat", "clear", "curl", "echo", "etcdctl", "exit", "fault",
             "grep", "head", "history", "hostname", "ifconfig", "ip", "ipset", "ipvsadm", "iptables", "iptables-save", "kubectl", "kubepath", "logout", "nft", "ping",
-            "route", "sleep", "sort", "ssh", "systemctl", "tail", "uniq", "wc");
+            "route", "sleep", "sort", "ssh", "systemctl", "tail", "traceroute", "uniq", "wc");
 
     /** What Tab completes after a command: the cluster's hosts and the current host's devices. */
     public List<String> completions() {
@@ -168,6 +168,7 @@ public final class SimShell {
                 case "cat" -> cat(a);
                 case "curl" -> curl(a);
                 case "ping" -> ping(a);
+                case "traceroute" -> traceroute(a);
                 case "etcdctl" -> etcdctl(a, env);
                 case "systemctl" -> systemctl(a);
                 case "kubectl" -> kubectl(a);
@@ -285,6 +286,36 @@ public final class SimShell {
         if (target == null) throw new IllegalArgumentException("usage error: Destination address required");
         Ipv4 ip = Ipv4.parse(target);
         return ProbeText.ping(ip, count, trace(new Probe.Ping(ip)));
+    }
+
+    /**
+     * {@code traceroute -n ADDR}: the hops of an ICMP probe (traceroute -I's; the simulation traces ICMP and TCP, and a
+     * UDP probe to port 33434 and up meets the same routes and, in the clusters simulated, the same filters).
+     */
+    private String traceroute(String[] a) {
+        boolean numeric = false;
+        String target = null;
+        int targetAt = 0;
+        for (int i = 1; i < a.length; i++) {
+            switch (a[i]) {
+                case "-n" -> numeric = true;
+                case "-I", "-nI", "-In" -> numeric |= a[i].contains("n");
+                default -> {
+                    if (a[i].matches("-[46dFNrTUDAVeEMOPmfgiqswtzlpx]|--.+")) {
+                        throw new ToolError("kubepath shell: traceroute " + a[i] + " is not simulated (-n and -I are)\n", 2);
+                    }
+                    if (a[i].startsWith("-")) throw new ToolError("Bad option `" + a[i] + "' (argc " + i + ")\n", 2);
+                    if (target != null) throw new ToolError("kubepath shell: traceroute's packet length argument is not simulated\n", 2);
+                    target = a[i];
+                    targetAt = i;
+                }
+            }
+        }
+        if (target == null) throw new ToolError("Specify \"host\" missing argument.\n", 2);
+        if (!numeric) throw new ToolError("kubepath shell: traceroute without -n would resolve each hop's name, which the simulation does not; use traceroute -n\n", 2);
+        if (!Ipv4.isValid(target)) throw new ToolError(target + ": Name or service not known\nCannot handle \"host\" cmdline arg `" + target + "' on position 1 (argc " + targetAt + ")\n", 2);
+        Ipv4 ip = Ipv4.parse(target);
+        return Traceroute.render(ip, trace(new Probe.Ping(ip)), host, cluster::host);
     }
 
     /**
