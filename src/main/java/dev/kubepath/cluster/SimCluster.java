@@ -195,6 +195,14 @@ public final class SimCluster {
         return Optional.ofNullable(machine(host).subnetEnv);
     }
 
+    /**
+     * The files flannel's CNI setup leaves on the host: /etc/cni/net.d/10-flannel.conflist where containerd runs pods
+     * through flannel's CNI plugin (the kube-flannel DaemonSet's install-cni copies it there), none under docker.
+     */
+    public Optional<String> cniConflist(String host) {
+        return machine(host).cni != null ? Optional.of(FlannelCni.CNI_CONF) : Optional.empty();
+    }
+
     public DockerRuntime docker(String host) {
         return machine(host).docker;
     }

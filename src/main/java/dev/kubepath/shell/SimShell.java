@@ -64,7 +64,7 @@ public final class SimShell {
 
     /** The commands this shell answers, for completion. */
     public static final List<String> COMMANDS = List.of("awk", "bridge", "cat", "clear", "curl", "echo", "etcdctl", "exit", "fault",
-            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipset", "ipvsadm", "iptables", "iptables-save", "kubectl", "kubepath", "logout", "nft", "ping",
+            "grep", "head", "history", "hostname", "ifconfig", "ip", "ipset", "ipvsadm", "iptables", "iptables-save", "journalctl", "kubectl", "kubepath", "logout", "nft", "ping",
             "route", "sleep", "sort", "ssh", "systemctl", "tail", "traceroute", "uniq", "wc");
 
     /** What Tab completes after a command: the cluster's hosts and the current host's devices. */
@@ -72,6 +72,7 @@ public final class SimShell {
         List<String> words = new ArrayList<>(cluster.hostNames());
         for (var l : current().links()) words.add(l.name());
         words.add(SubnetEnv.FILE);
+        words.add(dev.kubepath.cluster.FlannelCni.CONFLIST_PATH);
         return words;
     }
 
@@ -160,7 +161,7 @@ public final class SimShell {
                     yield text;
                 }
                 case "ifconfig" -> NetTools.ifconfig(current(), a.length > 1 ? a[1] : null);
-                case "ipvsadm" -> Ipvsadm.listNumeric(current().virtualServers());
+                case "ipvsadm" -> ipvsadm(a);
                 case "iptables-save" -> IptablesSave.render(current().chains());
                 case "iptables" -> new Iptables(current()).run(words.subList(1, words.size()));
                 case "ipset" -> Iptables.ipset(current(), words.subList(1, words.size()));
@@ -169,6 +170,7 @@ public final class SimShell {
                 case "curl" -> curl(a);
                 case "ping" -> ping(a);
                 case "traceroute" -> traceroute(a);
+                case "journalctl" -> journalctl(a);
                 case "etcdctl" -> etcdctl(a, env);
                 case "systemctl" -> systemctl(a);
                 case "kubectl" -> kubectl(a);
@@ -240,6 +242,7 @@ public final class SimShell {
     /** The files of the current host that the shell knows. */
     private java.util.Optional<String> file(String path) {
         if (path.equals(SubnetEnv.FILE)) return cluster.subnetEnv(host).map(SubnetEnv::render);
+        if (path.equals(dev.kubepath.cluster.FlannelCni.CONFLIST_PATH)) return cluster.cniConflist(host);
         return java.util.Optional.empty();
     }
 
@@ -286,6 +289,58 @@ public final class SimShell {
         if (target == null) throw new IllegalArgumentException("usage error: Destination address required");
         Ipv4 ip = Ipv4.parse(target);
         return ProbeText.ping(ip, count, trace(new Probe.Ping(ip)));
+    }
+
+    /**
+     * ipvsadm's listings: {@code -Ln}, {@code -Ln --stats}, {@code -Ln --rate}. The simulation counts no packets, so
+     * the counters and rates are 0 (as {@code ip -s link}'s). Short options may be joined ({@code -Lnc}).
+     */
+    private String ipvsadm(String[] a) {
+        boolean stats = false, rate = false, connections = false;
+        for (int i = 1; i < a.length; i++) {
+            String w = a[i];
+            switch (w) {
+                case "--stats" -> stats = true;
+                case "--rate" -> rate = true;
+                case "--connection" -> connections = true;
+                case "--list", "--numeric", "--exact" -> { }
+                default -> {
+                    if (!w.matches("-[Llnc]+")) {
+                        throw new ToolError("kubepath shell: ipvsadm " + w + " is not simulated (-L, -n, -c, --stats, --rate are; rules are kube-proxy's to change)\n", 2);
+                    }
+                    connections |= w.contains("c");
+                }
+            }
+        }
+        if (connections) {
+            throw new ToolError("kubepath shell: ipvsadm -Lnc: the simulation keeps no IPVS connection table, so it cannot list one\n", 1);
+        }
+        if (stats || rate) return Ipvsadm.listStats(current().virtualServers(), rate && !stats, x -> Ipvsadm.Counters.ZERO);
+        return Ipvsadm.listNumeric(current().virtualServers());
+    }
+
+    /**
+     * {@code journalctl -u kubelet}: the lines the simulated kubelet wrote on this host as it failed to set up pod
+     * sandboxes. The journal begins when the cluster started; its last entry is taken as now (a host's daemons write
+     * often). The other daemons' journals are not simulated yet, and say so rather than print an empty journal.
+     */
+    private String journalctl(String[] a) {
+        String unit = null;
+        for (int i = 1; i < a.length; i++) {
+            String w = a[i];
+            if ((w.equals("-u") || w.equals("--unit")) && i + 1 < a.length) unit = a[++i];
+            else if (w.startsWith("--unit=")) unit = w.substring(7);
+            else if (w.startsWith("-u") && w.length() > 2) unit = w.substring(2);
+            else if (!w.equals("--no-pager") && !w.equals("-l") && !w.equals("--full")) {
+                throw new ToolError("kubepath shell: journalctl " + w + " is not simulated (-u UNIT, --no-pager, -l are)\n", 1);
+            }
+        }
+        if (unit == null) throw new ToolError("kubepath shell: journalctl without -u UNIT is not simulated\n", 1);
+        String name = unit.replaceFirst("\\.service$", "");
+        if (!name.equals("kubelet")) {
+            throw new ToolError("kubepath shell: journalctl -u " + unit + ": the simulated " + name + " keeps no journal yet (kubelet's is)\n", 1);
+        }
+        return Journal.unit(host, "kubelet", cluster.podEvents().journal(host), cluster.spec().start(), cluster.clock().instant());
     }
 
     /**

@@ -78,6 +78,16 @@ class CniBridgeFailureTest {
         assertThat(shape(journal.getLast().substring(journal.getLast().indexOf(tail)).replace("default/probe", "<POD>")))
                 .isEqualTo(shape(publicJournal.substring(publicJournal.indexOf(tail)).replace("kube-system/coredns-c676cc86f-qlt6v", "<POD>")));
 
+        // journalctl -u kubelet on the node prints the same line with the journal's prefix, as the public paste has it
+        shell.run("ssh agent2");
+        String entry = "[A-Z][a-z]{2} \\d{2} \\d{2}:\\d{2}:\\d{2} \\S+ kubelet\\[(\\d+)\\]: E\\d{4} \\d{2}:\\d{2}:\\d{2}\\.\\d{6} +\\1 kuberuntime_manager";
+        assertThat(publicJournal).containsPattern("^" + entry);
+        String journalctl = shell.run("journalctl -u kubelet");
+        assertThat(journalctl).startsWith("-- Logs begin at ").hasLineCount(journal.size() + 1);
+        assertThat(journalctl.lines().toList().getLast()).containsPattern("^" + entry).contains(" agent2 ")
+                .endsWith(journal.getLast());
+        assertThat(shell.run("journalctl -u flanneld")).startsWith("kubepath shell: journalctl -u flanneld: ");
+
         Pod stillThere = c.api().pod(old.namespace(), old.name()).orElseThrow();
         assertThat(stillThere.ip()).isEqualTo(old.ip());
         assertThat(new DataPlane(c.snapshot()).trace("agent2", new Probe.Curl(new SocketAddress(old.ip(), 80))).verdict())

@@ -1,0 +1,54 @@
+package dev.kubepath.shell;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.kubepath.cluster.SeedCluster;
+import dev.kubepath.cluster.SimCluster;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Host commands of the toolbox whose format has its own golden elsewhere, answered from the simulated hosts. */
+class ShellToolboxTest {
+    static final String CONFLIST = "/etc/cni/net.d/10-flannel.conflist";
+
+    private static SimShell shell(boolean containerd) {
+        SimCluster cluster = SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")));
+        if (containerd) cluster.useContainerd();
+        SeedCluster.bootHealthy(cluster);
+        return new SimShell(cluster, SeedCluster.NODE05);
+    }
+
+    /**
+     * Where containerd runs pods through flannel's CNI plugin, the conflist is the cni-conf.json of flannel's own
+     * manifest (src/test/resources/shell/cni, SOURCE.md), which install-cni copies; under docker there is none.
+     */
+    @Test
+    void theConflistIsTheOneFlannelsManifestInstalls() throws IOException {
+        JsonNode cm = new ObjectMapper(new YAMLFactory()).readTree(Path.of("src/test/resources/shell/cni/kube-flannel-cfg.yaml").toFile());
+        assertThat(shell(true).run("cat " + CONFLIST)).isEqualTo(cm.get("data").get("cni-conf.json").asText());
+        assertThat(shell(false).run("cat " + CONFLIST)).isEqualTo("cat: " + CONFLIST + ": No such file or directory\n");
+    }
+
+    /** --stats and --rate list the same services and destinations as -Ln, with ipvsadm's zero counters. */
+    @Test
+    void ipvsadmStatsListTheServicesOfTheListing() {
+        SimShell shell = shell(false);
+        long services = shell.run("ipvsadm -Ln").lines().filter(l -> l.startsWith("TCP") || l.startsWith("UDP")).count();
+        assertThat(services).isPositive();
+        for (String option : new String[]{"--stats", "--rate"}) {
+            String out = shell.run("ipvsadm -Ln " + option);
+            assertThat(out.lines().filter(l -> l.startsWith("TCP") || l.startsWith("UDP")).count()).as(option).isEqualTo(services);
+            assertThat(out.lines().skip(3).toList()).as(option).isNotEmpty()
+                    .allMatch(l -> l.length() == 33 + 5 * 9 && l.endsWith("        0        0        0        0        0"));
+        }
+        assertThat(shell.run("ipvsadm -Ln --rate").lines().skip(1).findFirst().orElseThrow())
+                .isEqualTo("Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS");
+        assertThat(shell.run("ipvsadm -Lnc")).startsWith("kubepath shell: ipvsadm -Lnc: ");
+    }
+}
