@@ -321,7 +321,7 @@ public final class SimShell {
 
     /**
      * {@code journalctl -u kubelet}: the lines the simulated kubelet wrote on this host as it failed to set up pod
-     * sandboxes. The journal begins when the cluster started; its last entry is taken as now (a host's daemons write
+     * sandboxes (the only lines it writes: the real kubelet's others are not in the journal shown). The journal begins when the cluster started; its last entry is taken as now (a host's daemons write
      * often). The other daemons' journals are not simulated yet, and say so rather than print an empty journal.
      */
     private String journalctl(String[] a) {
@@ -340,7 +340,13 @@ public final class SimShell {
         if (!name.equals("kubelet")) {
             throw new ToolError("kubepath shell: journalctl -u " + unit + ": the simulated " + name + " keeps no journal yet (kubelet's is)\n", 1);
         }
-        return Journal.unit(host, "kubelet", cluster.podEvents().journal(host), cluster.spec().start(), cluster.clock().instant());
+        List<String> lines = cluster.podEvents().journal(host);
+        if (lines.isEmpty()) {
+            // the real kubelet logs all the time: an empty journal would say it was silent, which nobody knows
+            throw new ToolError("kubepath shell: journalctl -u " + unit + ": the simulated kubelet on " + host
+                    + " wrote nothing (it writes only its pod sandbox failures)\n", 1);
+        }
+        return Journal.unit(host, "kubelet", lines, cluster.spec().start(), cluster.clock().instant());
     }
 
     /**
