@@ -48,6 +48,12 @@ public sealed interface NetChange {
     /** The whole IPVS table at once: a service proxy computes it from the full desired state. */
     record ReplaceVirtualServers(List<VirtualServer> virtualServers) implements NetChange {}
 
+    /**
+     * The ipsets one owner keeps (kube-proxy's KUBE-CLUSTER-IP, KUBE-NODE-PORT-TCP ... in IPVS mode) replaced whole, as
+     * kube-proxy's sync rewrites them; the host's other sets stay.
+     */
+    record ReplaceIpSets(String owner, List<dev.kubepath.model.IpSet> sets) implements NetChange {}
+
     /** One nftables table replaced whole, as {@code nft -f} applies a file in one transaction (kube-proxy's nftables mode). */
     record ReplaceNftTable(dev.kubepath.model.NftTable table) implements NetChange {}
 

@@ -127,6 +127,11 @@ public final class SimulatedHost implements HostNetwork {
                 b.know(dev.kubepath.model.Facet.IPVS);
             }
             case NetChange.ReplaceNftTable t -> b.nftTable(t.table());
+            case NetChange.ReplaceIpSets i -> {
+                b.ipsets.removeIf(x -> x.name().startsWith(i.owner()));
+                i.sets().forEach(b::ipset);
+                b.know(dev.kubepath.model.Facet.IPSETS);
+            }
             case NetChange.ReplaceChains c -> {
                 for (var chain : c.chains()) b.chain(chain);
                 b.know(dev.kubepath.model.Facet.IPTABLES);

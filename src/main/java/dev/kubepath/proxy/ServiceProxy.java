@@ -80,7 +80,11 @@ public final class ServiceProxy {
     private static void leaveIpvs(Host current, List<NetChange> changes) {
         if (current.link(IpvsState.DUMMY_DEVICE).isPresent()) changes.add(new NetChange.DeleteLink(IpvsState.DUMMY_DEVICE));
         if (!current.virtualServers().isEmpty()) changes.add(new NetChange.ReplaceVirtualServers(List.of()));
+        if (current.ipsets().stream().anyMatch(s -> s.name().startsWith(IPSET_OWNER))) changes.add(new NetChange.ReplaceIpSets(IPSET_OWNER, List.of()));
     }
+
+    /** The prefix of the ipsets kube-proxy owns: it rewrites those and leaves the host's other sets alone. */
+    static final String IPSET_OWNER = "KUBE-";
 
     /**
      * The node's primary addresses, which accept NodePorts in nftables mode (--nodeport-addresses primary, its
@@ -117,6 +121,8 @@ public final class ServiceProxy {
                 || current.virtualServers().size() != desired.virtualServers().size()) {
             changes.add(new NetChange.ReplaceVirtualServers(desired.virtualServers()));
         }
+        List<dev.kubepath.model.IpSet> owned = current.ipsets().stream().filter(s -> s.name().startsWith(IPSET_OWNER)).toList();
+        if (!owned.equals(desired.ipsets())) changes.add(new NetChange.ReplaceIpSets(IPSET_OWNER, desired.ipsets()));
     }
 
     /** The chains to write: owned chains that differ, emptied stale ones, built-in chains that lack a hook. */

@@ -18,9 +18,15 @@ class ShellToolboxTest {
     static final String CONFLIST = "/etc/cni/net.d/10-flannel.conflist";
 
     private static SimShell shell(boolean containerd) {
+        return shell(containerd, false);
+    }
+
+    /** The healthy seed on mcwk8s05 (kube-proxy in IPVS mode); {@code deployed}: with the seed's service and pod. */
+    private static SimShell shell(boolean containerd, boolean deployed) {
         SimCluster cluster = SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")));
         if (containerd) cluster.useContainerd();
         SeedCluster.bootHealthy(cluster);
+        if (deployed) SeedCluster.deploy(cluster, SeedCluster.NODE_PORT_BEFORE);
         return new SimShell(cluster, SeedCluster.NODE05);
     }
 
@@ -50,5 +56,36 @@ class ShellToolboxTest {
         assertThat(shell.run("ipvsadm -Ln --rate").lines().skip(1).findFirst().orElseThrow())
                 .isEqualTo("Prot LocalAddress:Port                 CPS    InPPS   OutPPS    InBPS   OutBPS");
         assertThat(shell.run("ipvsadm -Lnc")).startsWith("kubepath shell: ipvsadm -Lnc: ");
+    }
+
+    /**
+     * kube-proxy in IPVS mode keeps its ipsets on the node: KUBE-CLUSTER-IP holds every ClusterIP,protocol:port that
+     * ipvsadm serves, and follows a deleted service.
+     */
+    @Test
+    void kubeProxysIpsetsFollowItsVirtualServers() {
+        SimShell shell = shell(false, true);
+        assertThat(clusterIpMembers(shell)).isNotEmpty().isEqualTo(clusterIpServers(shell));
+        assertThat(clusterIpMembers(shell)).anyMatch(m -> m.startsWith("10.2.0.1,tcp:443"));
+        String gone = clusterIpMembers(shell).stream().filter(m -> !m.startsWith("10.2.0.1,")).findFirst().orElseThrow();
+        assertThat(gone).startsWith("10.2.0.155,tcp:2024");
+        shell.run("kubectl delete svc mcwtest-svc");
+        assertThat(clusterIpMembers(shell)).doesNotContain(gone).isEqualTo(clusterIpServers(shell));
+    }
+
+    private static java.util.Set<String> clusterIpMembers(SimShell shell) {
+        String out = shell.run("ipset list KUBE-CLUSTER-IP");
+        return new java.util.TreeSet<>(out.lines().dropWhile(l -> !l.equals("Members:")).skip(1).filter(l -> !l.isBlank()).toList());
+    }
+
+    private static java.util.Set<String> clusterIpServers(SimShell shell) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String l : shell.run("ipvsadm -Ln").lines().toList()) {
+            String[] w = l.split(" +");
+            if (!w[0].equals("TCP") && !w[0].equals("UDP") || !w[1].startsWith("10.2.")) continue;
+            String[] hp = w[1].split(":");
+            out.add(hp[0] + "," + w[0].toLowerCase(java.util.Locale.ROOT) + ":" + hp[1]);
+        }
+        return out;
     }
 }

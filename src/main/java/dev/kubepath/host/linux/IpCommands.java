@@ -29,6 +29,7 @@ public final class IpCommands {
             case NetChange.ReplaceVirtualServers v -> false;
             case NetChange.ReplaceChains ch -> false;
             case NetChange.ReplaceNftTable t -> false;
+            case NetChange.ReplaceIpSets i -> false;
             case NetChange.ReplaceFdb f -> false;
             case NetChange.DeleteFdb f -> false;
             default -> true;

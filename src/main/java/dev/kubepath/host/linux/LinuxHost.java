@@ -67,6 +67,8 @@ public final class LinuxHost implements HostNetwork {
      * has the table (checked on every read), since the kernel's listing is that same text.
      */
     private final Map<String, NftTable> nftTables = new LinkedHashMap<>();
+    /** kube-proxy's ipsets, held (not in the kernel): see apply. Guarded by heldChains. */
+    private final Map<String, dev.kubepath.model.IpSet> heldIpsets = new LinkedHashMap<>();
 
     /** @param clusterCidr the pod network; service traffic from it is not masqueraded (null: masquerade all). */
     public LinuxHost(String hostName, Netns ns, Prefix clusterCidr) {
@@ -111,6 +113,7 @@ public final class LinuxHost implements HostNetwork {
         for (Chain c : facts.chains() == null ? List.<Chain>of() : facts.chains()) b.chain(c);
         synchronized (heldChains) {
             for (Chain c : heldChains.values()) b.chain(c);
+            for (var set : heldIpsets.values()) b.ipset(set);
             if (!nftTables.isEmpty()) {
                 CommandResult listed = ns.exec("nft", "list", "tables");
                 for (NftTable t : nftTables.values()) if (listed.stdout().lines().anyMatch(l -> l.strip().equals("table " + t.key()))) b.nftTable(t);
@@ -171,6 +174,7 @@ public final class LinuxHost implements HostNetwork {
             for (String key : nftTables.keySet()) ns.exec(List.of("nft", "-f", "-"), "table " + key + "\ndelete table " + key + "\n").orThrow();
             heldChains.clear();
             nftTables.clear();
+            heldIpsets.clear();
         }
     }
 
@@ -225,6 +229,14 @@ public final class LinuxHost implements HostNetwork {
                 case NetChange.ReplaceChains ch -> {
                     flush(ip, bridge);
                     replaceChains(ch);
+                }
+                case NetChange.ReplaceIpSets i -> {
+                    // the lab emulates IPVS with nftables and expands set matches per member: no rule matches a kernel
+                    // ipset, so the sets are held for reading back, not created in the namespace
+                    synchronized (heldChains) {
+                        heldIpsets.keySet().removeIf(name -> name.startsWith(i.owner()));
+                        for (var set : i.sets()) heldIpsets.put(set.name(), set);
+                    }
                 }
                 case NetChange.ReplaceNftTable t -> {
                     flush(ip, bridge);
