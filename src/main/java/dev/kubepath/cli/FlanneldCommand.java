@@ -3,6 +3,8 @@ package dev.kubepath.cli;
 import dev.kubepath.ingest.InputException;
 import dev.kubepath.flannel.Flanneld;
 import dev.kubepath.flannel.Registries;
+import dev.kubepath.flannel.kube.KubeApiClient;
+import dev.kubepath.flannel.registry.SubnetRegistry;
 import dev.kubepath.host.linux.LinuxHost;
 import dev.kubepath.host.linux.Netns;
 import dev.kubepath.host.linux.ProcessRunner;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +32,19 @@ final class FlanneldCommand implements Callable<Integer> {
     @Option(names = "--etcd-endpoints", defaultValue = "embedded", paramLabel = "REGISTRY",
             description = "etcd-v2:URL[,URL] (flannel's etcd v2 API, as the seed cluster), etcd-v3:URL[,URL], or embedded (default)")
     String registry;
+
+    @Option(names = "--kube-subnet-mgr", description = "use the Kubernetes API instead of etcd: the subnet is this node's spec.podCIDR, the lease its annotations")
+    boolean kubeSubnetMgr;
+
+    @Option(names = "--kube-api-url", paramLabel = "URL", description = "the API server (with --kube-subnet-mgr), e.g. the URL `lab status` prints")
+    URI kubeApiUrl;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "this node's name (with --kube-subnet-mgr; default: $NODE_NAME, as flannel reads it)")
+    String nodeName;
+
+    @Option(names = "--net-config-path", defaultValue = "/etc/kube-flannel/net-conf.json", paramLabel = "FILE",
+            description = "net-conf.json as the kube-flannel DaemonSet mounts it; when absent, read from the kube-flannel-cfg ConfigMap (default: ${DEFAULT-VALUE})")
+    Path netConfPath;
 
     @Option(names = "--etcd-prefix", defaultValue = Registries.DEFAULT_PREFIX, paramLabel = "PREFIX", description = "default: ${DEFAULT-VALUE}")
     String prefix;
@@ -62,7 +78,8 @@ final class FlanneldCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(stop::countDown);
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Flanneld.Running running = f.start(host, line -> {
+        SubnetRegistry registry = kubeSubnetMgr ? kubeClient() : Registries.open(this.registry, prefix);
+        try (Flanneld.Running running = f.start(host, registry, line -> {
             err.println(line);
             err.flush();
         })) {
@@ -77,5 +94,12 @@ final class FlanneldCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private SubnetRegistry kubeClient() {
+        if (kubeApiUrl == null) throw new InputException("--kube-subnet-mgr needs --kube-api-url URL (kubepath has no kubeconfig or in-cluster configuration)");
+        String node = nodeName != null ? nodeName : System.getenv("NODE_NAME");
+        if (node == null || node.isBlank()) throw new InputException("--kube-subnet-mgr needs the node's name: --node-name NAME or NODE_NAME in the environment");
+        return new KubeApiClient(kubeApiUrl, node, netConfPath);
     }
 }

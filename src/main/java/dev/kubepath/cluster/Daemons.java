@@ -1,7 +1,6 @@
 package dev.kubepath.cluster;
 
 import dev.kubepath.flannel.OverlayAgent;
-import dev.kubepath.flannel.kube.KubeNodes;
 import dev.kubepath.flannel.registry.EmbeddedRegistry;
 import dev.kubepath.flannel.registry.SubnetRegistry;
 import dev.kubepath.flannel.subnet.SubnetEnv;
@@ -128,7 +127,8 @@ final class Daemons {
                 .or(() -> Optional.ofNullable(m.subnetEnv));
         m.pinnedSubnet = null;
         m.flanneldHung = false;
-        SubnetRegistry registry = cluster.registry() instanceof KubeNodes k ? k.forNode(m.name()) : cluster.registry();
+        SubnetRegistry registry = cluster.flannelClient(m.name());
+        m.agentRegistry = registry;
         m.agent = new OverlayAgent(registry, m.net, OverlayAgent.Settings.flannel("eth0").withPublicIp(m.publicIp), cluster.clock(),
                 new Random(cluster.seed() * 31 + m.name().hashCode() + cluster.journalSize()), previous,
                 env -> m.subnetEnv = env, cluster::log);
@@ -145,8 +145,7 @@ final class Daemons {
         if (m.units.get(d) != Daemon.State.ACTIVE && m.units.get(d) != Daemon.State.FAILED) return;
         switch (d) {
             case FLANNELD -> {
-                if (m.agent != null) m.agent.close();
-                m.agent = null;
+                closeAgent(m);
                 m.flanneldHung = false;
             }
             case DOCKER -> m.docker.stop();
@@ -159,6 +158,14 @@ final class Daemons {
         m.units.put(d, Daemon.State.INACTIVE);
     }
 
+    /** Stops the agent, and its own client of the registry when it had one (the shared registry stays open). */
+    private void closeAgent(SimMachine m) {
+        if (m.agent != null) m.agent.close();
+        m.agent = null;
+        if (m.agentRegistry != null && m.agentRegistry != cluster.registry()) m.agentRegistry.close();
+        m.agentRegistry = null;
+    }
+
     /** Lets a running, responsive flanneld take in what the registry says; a revoked lease makes it exit. */
     void settleAgent(SimMachine m) {
         if (m.agent == null || m.flanneldHung) return;
@@ -167,8 +174,7 @@ final class Daemons {
             if (s == OverlayAgent.State.STOPPED) {
                 // flanneld exits ("Lease has been revoked"); systemd marks it failed, Restart= is not in the seed's unit
                 m.units.put(Daemon.FLANNELD, Daemon.State.FAILED);
-                m.agent.close();
-                m.agent = null;
+                closeAgent(m);
                 return;
             }
         }

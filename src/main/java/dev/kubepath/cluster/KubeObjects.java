@@ -23,38 +23,51 @@ public final class KubeObjects {
 
     /** {@code kubectl get nodes -o json}: the API server's nodes, with annotations and podCIDR from {@code kube} when given. */
     public static String nodesJson(ApiServer api, KubeNodes kube) {
+        return pretty(nodeList(api, kube, ""));
+    }
+
+    /** The node list as the API server answers {@code GET /api/v1/nodes}, at {@code resourceVersion}. */
+    static ObjectNode nodeList(ApiServer api, KubeNodes kube, String resourceVersion) {
         ObjectNode list = JSON.createObjectNode();
         list.put("apiVersion", "v1");
         ArrayNode items = list.putArray("items");
-        for (Node n : api.nodes()) {
-            ObjectNode item = items.addObject();
-            item.put("apiVersion", "v1");
-            item.put("kind", "Node");
-            ObjectNode md = item.putObject("metadata");
-            Optional<KubeNodes.NodeObject> k = kube == null ? Optional.empty() : kube.node(n.name());
-            ObjectNode ann = md.putObject("annotations");
-            k.ifPresent(o -> o.annotations().forEach(ann::put));
-            md.put("name", n.name());
-            ObjectNode spec = item.putObject("spec");
-            var cidr = k.map(KubeNodes.NodeObject::podCidr).orElse(n.podCidr());
-            if (cidr != null) {
-                spec.put("podCIDR", cidr.toString());
-                spec.putArray("podCIDRs").add(cidr.toString());
-            }
-            ObjectNode status = item.putObject("status");
-            ArrayNode addresses = status.putArray("addresses");
-            if (n.internalIp() != null) addresses.addObject().put("address", n.internalIp().toString()).put("type", "InternalIP");
-            addresses.addObject().put("address", n.name()).put("type", "Hostname");
-            status.putArray("conditions").addObject().put("status", n.ready() ? "True" : "False").put("type", "Ready");
-            status.putObject("nodeInfo").put("kubeletVersion", n.kubeletVersion());
-        }
+        for (Node n : api.nodes()) items.add(node(n, kube));
         list.put("kind", "List");
-        list.putObject("metadata").put("resourceVersion", "");
-        return pretty(list);
+        list.putObject("metadata").put("resourceVersion", resourceVersion);
+        return list;
+    }
+
+    /** One Node object: kubectl's field order; annotations and podCIDR from {@code kube} when it knows the node. */
+    static ObjectNode node(Node n, KubeNodes kube) {
+        ObjectNode item = JSON.createObjectNode();
+        item.put("apiVersion", "v1");
+        item.put("kind", "Node");
+        ObjectNode md = item.putObject("metadata");
+        Optional<KubeNodes.NodeObject> k = kube == null ? Optional.empty() : kube.node(n.name());
+        ObjectNode ann = md.putObject("annotations");
+        k.ifPresent(o -> o.annotations().forEach(ann::put));
+        md.put("name", n.name());
+        ObjectNode spec = item.putObject("spec");
+        var cidr = k.map(KubeNodes.NodeObject::podCidr).orElse(n.podCidr());
+        if (cidr != null) {
+            spec.put("podCIDR", cidr.toString());
+            spec.putArray("podCIDRs").add(cidr.toString());
+        }
+        ObjectNode status = item.putObject("status");
+        ArrayNode addresses = status.putArray("addresses");
+        if (n.internalIp() != null) addresses.addObject().put("address", n.internalIp().toString()).put("type", "InternalIP");
+        addresses.addObject().put("address", n.name()).put("type", "Hostname");
+        status.putArray("conditions").addObject().put("status", n.ready() ? "True" : "False").put("type", "Ready");
+        status.putObject("nodeInfo").put("kubeletVersion", n.kubeletVersion());
+        return item;
     }
 
     /** The kube-flannel-cfg ConfigMap, holding net-conf.json and the CNI config the kube-flannel DaemonSet installs. */
     public static String flannelConfigMapJson(String netConf, String cniConf) {
+        return pretty(flannelConfigMap(netConf, cniConf));
+    }
+
+    static ObjectNode flannelConfigMap(String netConf, String cniConf) {
         ObjectNode cm = JSON.createObjectNode();
         cm.put("apiVersion", "v1");
         ObjectNode data = cm.putObject("data");
@@ -64,7 +77,7 @@ public final class KubeObjects {
         ObjectNode md = cm.putObject("metadata");
         md.put("name", FLANNEL_CONFIGMAP);
         md.put("namespace", FLANNEL_NAMESPACE);
-        return pretty(cm);
+        return cm;
     }
 
     private static String pretty(ObjectNode n) {

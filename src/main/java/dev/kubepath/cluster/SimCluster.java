@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A live simulated cluster: per host a simulated kernel, and the daemons that program it (our flannel-compatible
@@ -73,6 +74,7 @@ public final class SimCluster {
     private final long seed;
     private final ManualClock clock;
     private final SubnetRegistry registry;
+    private Function<String, SubnetRegistry> flannelClients;
     private final ApiServer api;
     private final FlannelConfig flannel;
     private final Map<String, SimMachine> machines = new LinkedHashMap<>();
@@ -123,6 +125,20 @@ public final class SimCluster {
      */
     public void useContainerd() {
         for (SimMachine m : machines.values()) m.useContainerd(seed);
+    }
+
+    /**
+     * Where each flanneld reaches its registry, by node name. By default the cluster's registry itself (with the kube
+     * subnet manager a per-node client of it, in process); {@link KubeApiHttp#clientFor} makes the agents talk to the
+     * API server over HTTP. Call before {@link #boot()}.
+     */
+    public void flannelClients(Function<String, SubnetRegistry> clients) {
+        this.flannelClients = clients;
+    }
+
+    SubnetRegistry flannelClient(String node) {
+        if (flannelClients != null) return flannelClients.apply(node);
+        return registry instanceof KubeNodes k ? k.forNode(node) : registry;
     }
 
     /** The kubelets' pod events and journal lines. */

@@ -33,6 +33,8 @@ final class SimMachine {
     Kubelet kubelet;
     ServiceProxy proxy;
     OverlayAgent agent;
+    /** The registry client {@link #agent} was started with. */
+    dev.kubepath.flannel.registry.SubnetRegistry agentRegistry;
     boolean flanneldHung;
     boolean up = true;
     SubnetEnv subnetEnv;      // /run/flannel/subnet.env

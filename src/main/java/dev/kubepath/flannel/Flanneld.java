@@ -42,7 +42,11 @@ public record Flanneld(String registry, String prefix, String iface, Path subnet
     }
 
     public Running start(HostNetwork host, Consumer<String> log) {
-        SubnetRegistry r = Registries.open(registry, prefix);
+        return start(host, Registries.open(registry, prefix), log);
+    }
+
+    /** Runs on a registry the caller opened (with --kube-subnet-mgr: a client of the API server); closing stops both. */
+    public Running start(HostNetwork host, SubnetRegistry r, Consumer<String> log) {
         SubnetEnvFile file = new SubnetEnvFile(subnetFile);
         var settings = new OverlayAgent.Settings(iface,
                 new SubnetManager.Options(Duration.ofHours(24), renewMargin, reclaim), ipMasq,

@@ -1,5 +1,6 @@
 package dev.kubepath.lab;
 
+import dev.kubepath.cluster.KubeApiHttp;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.flannel.ManualClock;
 import dev.kubepath.flannel.NetworkConfigs;
@@ -38,11 +39,13 @@ public final class LabCluster implements AutoCloseable {
     private final LabMachines machines;
     private final SimCluster cluster;
     private final EtcdProcess etcd;
+    private final KubeApiHttp kubeApi;
 
-    private LabCluster(LabMachines machines, SimCluster cluster, EtcdProcess etcd) {
+    private LabCluster(LabMachines machines, SimCluster cluster, EtcdProcess etcd, KubeApiHttp kubeApi) {
         this.machines = machines;
         this.cluster = cluster;
         this.etcd = etcd;
+        this.kubeApi = kubeApi;
     }
 
     /** Builds the hosts of {@code spec} in namespaces (nothing booted yet: the scenario decides how to boot). */
@@ -64,7 +67,13 @@ public final class LabCluster implements AutoCloseable {
             }
             LabMachines machines = new LabMachines(lab, NetworkConfigs.parse(spec.flannelConfig()).network());
             SimCluster cluster = new SimCluster(spec, clock, registry, machines);
-            return new LabCluster(machines, cluster, etcd);
+            KubeApiHttp kubeApi = null;
+            if (registry instanceof KubeNodes) {
+                // as flanneld reaches a real API server: every agent reads nodes and PATCHes its own over HTTP
+                kubeApi = KubeApiHttp.serve(cluster);
+                cluster.flannelClients(kubeApi::clientFor);
+            }
+            return new LabCluster(machines, cluster, etcd, kubeApi);
         } catch (IOException e) {
             lab.close();
             throw new UncheckedIOException("cannot start etcd for the lab", e);
@@ -86,6 +95,11 @@ public final class LabCluster implements AutoCloseable {
 
     public Lab lab() {
         return machines.lab();
+    }
+
+    /** The API server flanneld --kube-subnet-mgr talks to (registry kube), on a loopback port. */
+    public java.util.Optional<java.net.URI> kubeApiUrl() {
+        return java.util.Optional.ofNullable(kubeApi).map(KubeApiHttp::url);
     }
 
     public LabHost host(String name) {
@@ -113,6 +127,7 @@ public final class LabCluster implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // the registry may already be unreachable; the namespaces still go
         }
+        if (kubeApi != null) kubeApi.close();
         if (etcd != null) etcd.close();
         machines.close();
     }

@@ -1,6 +1,11 @@
 package dev.kubepath.flannel.kube;
 
 import dev.kubepath.model.Lease;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Prefix;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The node annotations flannel's Kubernetes subnet manager writes (flannel pkg/subnet/kube, annotations.go), under
@@ -24,5 +29,32 @@ public final class KubeAnnotations {
     public static String backendData(Lease lease, int vni) {
         if (lease.vtepMac() == null) return "null";
         return "{\"VNI\":" + vni + ",\"VtepMAC\":\"" + lease.vtepMac() + "\"}";
+    }
+
+    /** What flanneld's AcquireLease leaves on a node: its annotations after the write, and the lease they hold. */
+    public record Written(Map<String, String> annotations, Lease lease) {}
+
+    /**
+     * flannel's AcquireLease on a node with {@code podCidr} and annotations {@code current}: the subnet is the podCIDR;
+     * public-ip is the public-ip-overwrite annotation when one is set, else the agent's address; backend-type,
+     * backend-data and kube-subnet-manager "true" are set. Equal annotations mean flannel sends no patch.
+     */
+    public static Written acquire(Prefix podCidr, Map<String, String> current, Lease wanted, int vni) {
+        String overwrite = current.get(PUBLIC_IP_OVERWRITE);
+        Ipv4 publicIp = overwrite != null && !overwrite.isEmpty() ? Ipv4.parse(overwrite) : wanted.publicIp();
+        Lease lease = new Lease(podCidr, publicIp, wanted.backendType(), wanted.vtepMac(), null);
+        Map<String, String> ann = new LinkedHashMap<>(current);
+        ann.put(BACKEND_DATA, backendData(lease, vni));
+        ann.put(BACKEND_TYPE, lease.backendType());
+        ann.put(KUBE_SUBNET_MANAGER, "true");
+        ann.put(PUBLIC_IP, publicIp.toString());
+        return new Written(ann, lease);
+    }
+
+    /** The annotations a deleted lease leaves: flannel's own gone, an operator's public-ip-overwrite kept. */
+    public static Map<String, String> withoutLease(Map<String, String> current) {
+        Map<String, String> ann = new LinkedHashMap<>(current);
+        ann.keySet().removeIf(k -> k.startsWith(PREFIX) && !k.equals(PUBLIC_IP_OVERWRITE));
+        return ann;
     }
 }

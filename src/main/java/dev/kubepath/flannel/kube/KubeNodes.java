@@ -149,9 +149,7 @@ public final class KubeNodes implements SubnetRegistry {
         NodeObject n = nodes.values().stream().filter(x -> subnet.equals(x.podCidr()) && leaseOf(x) != null).findFirst()
                 .orElseThrow(() -> new LeaseNotFoundException(subnet));
         Lease gone = leaseOf(n);
-        Map<String, String> ann = new LinkedHashMap<>(n.annotations());
-        ann.keySet().removeIf(k -> k.startsWith(KubeAnnotations.PREFIX) && !k.equals(KubeAnnotations.PUBLIC_IP_OVERWRITE));
-        nodes.put(n.name(), new NodeObject(n.name(), n.internalIp(), n.podCidr(), ann));
+        nodes.put(n.name(), new NodeObject(n.name(), n.internalIp(), n.podCidr(), KubeAnnotations.withoutLease(n.annotations())));
         deliver(record(new LeaseEvent.Removed(gone, ++revision, LeaseEvent.Cause.DELETED)));
     }
 
@@ -177,17 +175,31 @@ public final class KubeNodes implements SubnetRegistry {
     synchronized Lease writeLease(String node, Lease wanted) {
         NodeObject n = require(node);
         if (n.podCidr() == null) throw new RegistryUnavailableException("node \"" + node + "\" pod cidr not assigned");
-        String overwrite = n.annotations().get(KubeAnnotations.PUBLIC_IP_OVERWRITE);
-        Ipv4 publicIp = overwrite != null && !overwrite.isEmpty() ? Ipv4.parse(overwrite) : wanted.publicIp();
-        Lease lease = new Lease(n.podCidr(), publicIp, wanted.backendType(), wanted.vtepMac(), null);
+        KubeAnnotations.Written w = KubeAnnotations.acquire(n.podCidr(), n.annotations(), wanted, vni());
+        if (w.annotations().equals(n.annotations())) return w.lease(); // flannel patches only when something differs
+        put(new NodeObject(n.name(), n.internalIp(), n.podCidr(), w.annotations()));
+        return w.lease();
+    }
+
+    /**
+     * A patch of a node's {@code metadata.annotations} as the API server applies it (strategic merge or JSON merge
+     * patch: a key with a value is set, a key with null removed), in one write, so a watcher never sees half of it.
+     */
+    public synchronized NodeObject patchAnnotations(String name, Map<String, String> changes) {
+        NodeObject n = require(name);
         Map<String, String> ann = new LinkedHashMap<>(n.annotations());
-        ann.put(KubeAnnotations.BACKEND_DATA, KubeAnnotations.backendData(lease, vni()));
-        ann.put(KubeAnnotations.BACKEND_TYPE, lease.backendType());
-        ann.put(KubeAnnotations.KUBE_SUBNET_MANAGER, "true");
-        ann.put(KubeAnnotations.PUBLIC_IP, publicIp.toString());
-        if (ann.equals(n.annotations())) return lease; // flannel patches only when something differs
-        put(new NodeObject(n.name(), n.internalIp(), n.podCidr(), ann));
-        return lease;
+        changes.forEach((k, v) -> {
+            if (v == null) ann.remove(k);
+            else ann.put(k, v);
+        });
+        NodeObject after = new NodeObject(n.name(), n.internalIp(), n.podCidr(), ann);
+        put(after);
+        return after;
+    }
+
+    /** The API server's resourceVersion of the node list: it grows with every write. */
+    public synchronized long revision() {
+        return revision;
     }
 
     synchronized Prefix podCidr(String node) {
