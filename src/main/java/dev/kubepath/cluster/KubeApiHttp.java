@@ -183,6 +183,7 @@ public final class KubeApiHttp implements AutoCloseable {
         x.getResponseHeaders().set("Content-Type", "application/json");
         x.sendResponseHeaders(200, 0);
         try (w; OutputStream out = x.getResponseBody()) {
+            out.flush(); // the headers now: the client lists again once they arrive, and must not wait for a first change
             while (!closed) {
                 if (!changed.tryAcquire(1, TimeUnit.SECONDS)) continue;
                 changed.drainPermits();

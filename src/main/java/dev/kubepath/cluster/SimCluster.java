@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -292,6 +293,30 @@ public final class SimCluster {
             });
             noteCreations();
             if (!(registry instanceof EmbeddedRegistry)) pause();
+        }
+        if (flannelClients != null) awaitAgentsCaughtUp();
+    }
+
+    /**
+     * With agents on their own clients (the API server over HTTP), a watch event takes a round trip and a node list
+     * to arrive, which three 50 ms pauses do not always cover on a busy machine: the running agents are stepped
+     * until each holds every lease the registry holds, for at most 2 s (then they stay as they are, as a lagging
+     * flanneld would, and the next settle tries again).
+     */
+    private void awaitAgentsCaughtUp() {
+        for (int i = 0; i < 40; i++) {
+            Map<Prefix, Lease> want = new HashMap<>();
+            for (Lease l : registry.getLeases().leases()) want.put(l.subnet(), l.withExpiration(null));
+            boolean behind = false;
+            for (SimMachine m : machines.values()) {
+                if (m.agent == null || m.flanneldHung || m.agent.state() != OverlayAgent.State.RUNNING) continue;
+                Map<Prefix, Lease> has = new HashMap<>();
+                m.agent.leases().forEach((p, l) -> has.put(p, l.withExpiration(null)));
+                behind |= !has.entrySet().containsAll(want.entrySet()); // its own lost lease it may keep (flannel does)
+            }
+            if (!behind) return;
+            pause();
+            each(daemons::settleAgent);
         }
     }
 

@@ -123,6 +123,8 @@ public final class LabSupervisor {
         for (String h : lab.cluster().hostNames()) {
             lab.host(h).podNamespaces().forEach((pod, ns) -> sb.append(String.format(Locale.ROOT, "  %-10s %-36s netns %s%n", h, pod, ns.name())));
         }
+        lab.kubeApiUrl().ifPresent(u -> sb.append("API SERVER\n  ").append(u)
+                .append("  (kubepath flanneld --kube-subnet-mgr --kube-api-url ").append(u).append(" --node-name HOST --netns NS)\n"));
         sb.append("LEASES\n");
         try {
             for (var l : lab.cluster().registry().getLeases().leases()) {

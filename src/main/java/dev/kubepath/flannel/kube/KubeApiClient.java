@@ -33,7 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -144,28 +146,41 @@ public final class KubeApiClient implements SubnetRegistry {
     @Override
     public LeaseWatch watch(long afterRevision, Consumer<LeaseEvent> listener, Consumer<RuntimeException> onError) {
         Map<Prefix, Lease> known = new HashMap<>(lastListedRevision == afterRevision ? lastListed : Map.of());
-        HttpRequest req = request("/api/v1/nodes?watch=true&resourceVersion=" + afterRevision).timeout(Duration.ofDays(365)).GET().build();
-        var stream = http.sendAsync(req, HttpResponse.BodyHandlers.ofInputStream());
+        // the answer's headers must come within the timeout; the events then stream for as long as the watch lasts
+        HttpRequest req = request("/api/v1/nodes?watch=true&resourceVersion=" + afterRevision).GET().build();
+        AtomicBoolean closed = new AtomicBoolean();
+        AtomicReference<InputStream> body = new AtomicReference<>();
+        Consumer<LeaseEvent> open = e -> {
+            if (!closed.get()) listener.accept(e);
+        };
         Thread t = Thread.ofPlatform().daemon().name("kube-watch-" + node).start(() -> {
-            try (InputStream in = stream.get().body();
+            try (InputStream in = http.send(req, HttpResponse.BodyHandlers.ofInputStream()).body();
                  BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                deliverChanges(known, listener); // what changed between the caller's list and this watch
+                body.set(in);
+                deliverChanges(known, open); // what changed between the caller's list and this watch
                 String line;
-                while ((line = lines.readLine()) != null) {
-                    if (!line.isBlank()) deliverChanges(known, listener);
+                while (!closed.get() && (line = lines.readLine()) != null) {
+                    if (!line.isBlank()) deliverChanges(known, open);
                 }
-                if (!Thread.currentThread().isInterrupted()) onError.accept(new RegistryUnavailableException("watch of /api/v1/nodes ended"));
-            } catch (InterruptedException e) {
-                // closed
+                if (!closed.get()) onError.accept(new RegistryUnavailableException("watch of /api/v1/nodes ended"));
             } catch (Exception e) {
-                if (!Thread.currentThread().isInterrupted()) {
+                // an interrupt from close() may surface as any exception here; only a failure of an open watch is one
+                if (!closed.get()) {
                     onError.accept(e instanceof RuntimeException r ? r : new RegistryUnavailableException("watch of /api/v1/nodes failed: " + e, e));
                 }
             }
         });
         return () -> {
+            closed.set(true);
+            InputStream in = body.get();
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // closing ends the stream either way
+                }
+            }
             t.interrupt();
-            stream.cancel(true);
         };
     }
 
