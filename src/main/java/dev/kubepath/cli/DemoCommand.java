@@ -3,33 +3,32 @@ package dev.kubepath.cli;
 import dev.kubepath.ingest.InputException;
 import dev.kubepath.cluster.SeedCluster;
 import dev.kubepath.cluster.SimCluster;
-import dev.kubepath.dataplane.DataPlane;
-import dev.kubepath.dataplane.Probe;
-import dev.kubepath.dataplane.Trace;
 import dev.kubepath.flannel.ManualClock;
 import dev.kubepath.flannel.etcd.EtcdV2Registry;
 import dev.kubepath.flannel.etcd.EtcdV3Registry;
 import dev.kubepath.flannel.registry.SubnetRegistry;
-import dev.kubepath.net.Ipv4;
-import dev.kubepath.net.SocketAddress;
-import dev.kubepath.shell.SimShell;
-import dev.kubepath.dataplane.TraceText;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "demo", description = "Replay the seed incident end to end: how it arose, the symptoms, the evidence, the fix, the check.")
+@Command(name = "demo", description = "Replay an incident end to end (the seed's by default): how it arose, the symptoms, the evidence, the fix, the check.")
 final class DemoCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", defaultValue = "seed", paramLabel = "NAME", description = "the incident (default: seed; --list names them)")
+    String name;
+
+    @Option(names = "--list", description = "name the incidents, one a line")
+    boolean list;
+
     @Option(names = "--json", description = "print only the outcome table as JSON")
     boolean json;
 
@@ -43,16 +42,33 @@ final class DemoCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private PrintWriter out;
-    private SimShell shell;
     private SimCluster cluster;
-    private String phase;
-    private final List<Map<String, Object>> outcomes = new ArrayList<>();
+    private DemoTranscript t;
 
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
+        if (list) {
+            IncidentDemo.INCIDENTS.forEach((n, what) -> out.printf(java.util.Locale.ROOT, "%-18s %s%n", n, what));
+            out.flush();
+            return 0;
+        }
+        if (!name.equals("seed")) {
+            if (!IncidentDemo.INCIDENTS.containsKey(name)) throw new InputException("no incident '" + name + "' (kubepath demo --list names them)");
+            if (etcd != null) throw new InputException("--etcd-endpoints replays the seed incident only");
+            var outcomes = IncidentDemo.replay(name, out, json);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("scenario", name);
+                m.put("registry", "embedded");
+                m.put("outcomes", outcomes);
+                out.println(Json.write(m));
+            }
+            out.flush();
+            return 0;
+        }
         cluster = etcd == null ? SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z"))) : onEtcd();
-        shell = new SimShell(cluster, SeedCluster.MASTER);
+        t = new DemoTranscript(out, json, cluster, SeedCluster.MASTER);
         try {
             replay();
         } finally {
@@ -62,7 +78,7 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("scenario", "seed-incident");
             m.put("registry", etcd == null ? "embedded" : "etcd " + etcdApi + " at " + etcd);
-            m.put("outcomes", outcomes);
+            m.put("outcomes", t.outcomes());
             out.println(Json.write(m));
         }
         out.flush();
@@ -93,108 +109,108 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void introduce() {
-        section("kubepath demo: the seed incident",
+        t.section("kubepath demo: the seed incident",
                 "Three CentOS 7 hosts on 10.0.0.0/24: mcwk8s03 (master: flanneld, docker, etcd; no kubelet, no kube-proxy), "
                 + "mcwk8s05 and mcwk8s06 (nodes, kube-proxy in IPVS mode). Flannel VXLAN over 172.17.0.0/16, one /24 per host, "
                 + "leases in etcd (" + (etcd == null ? "embedded registry" : etcd) + "). Everything below runs in kubepath's simulated kernels.");
         SeedCluster.bootHealthy(cluster);
-        note("booted; leases: " + leases());
+        t.note("booted; leases: " + t.leases());
     }
 
     private void breakLikeTheSeed() {
-        section("1. How it arose (a reconstruction: the notes do not say)",
+        t.section("1. How it arose (a reconstruction: the notes do not say)",
                 "mcwk8s05's flanneld hangs. mcwk8s03 and mcwk8s06 are down for a day; every lease runs out its 24 h TTL, 05's too, "
                 + "since a hung flanneld renews nothing. 03 and 06 boot with an empty /run and take new subnets; 05 never notices.");
-        cluster.onLog(line -> narrate("   " + line));
+        cluster.onLog(line -> t.narrate("   " + line));
         SeedCluster.breakLikeTheSeed(cluster);
         cluster.onLog(line -> { });
-        note("leases now: " + leases());
+        t.note("leases now: " + t.leases());
         SeedCluster.deploy(cluster, SeedCluster.NODE_PORT_BEFORE);
-        note("kubectl apply -f mcwdeploy.yaml: deployment mcwtest-deploy (pod on mcwk8s05) and service mcwtest-svc (NodePort "
+        t.note("kubectl apply -f mcwdeploy.yaml: deployment mcwtest-deploy (pod on mcwk8s05) and service mcwtest-svc (NodePort "
                 + SeedCluster.NODE_PORT_BEFORE + ")");
     }
 
     private void showSymptoms() {
-        phase = "before";
-        section("2. Symptoms (seed outputs/1): the NodePort answers on one node only", null);
-        on(SeedCluster.MASTER);
-        cmd("kubectl get svc");
-        curl("curl -I 10.2.0.155", "10.2.0.155:80");
-        curl("curl -I 10.0.0.33:41527", "10.0.0.33:41527");
-        curl("curl -I 10.0.0.36:41527", "10.0.0.36:41527");
-        curl("curl -I 10.0.0.35:41527", "10.0.0.35:41527");
+        t.phase("before");
+        t.section("2. Symptoms (seed outputs/1): the NodePort answers on one node only", null);
+        t.on(SeedCluster.MASTER);
+        t.cmd("kubectl get svc");
+        t.curl("curl -I 10.2.0.155", "10.2.0.155:80");
+        t.curl("curl -I 10.0.0.33:41527", "10.0.0.33:41527");
+        t.curl("curl -I 10.0.0.36:41527", "10.0.0.36:41527");
+        t.curl("curl -I 10.0.0.35:41527", "10.0.0.35:41527");
     }
 
     private void gatherEvidence() {
-        section("3. Evidence (seed outputs/2, 3, 4, 9)", null);
-        cmd("kubectl get pod -o wide|grep mcwtest");
-        cmd("kubectl get nodes -o wide");
-        cmd("ifconfig docker");
-        on(SeedCluster.NODE05);
-        cmd("ifconfig docker");
-        ping("ping -c 1 172.17.83.1", "172.17.83.1");
-        ping("ping -c 1 172.17.9.1", "172.17.9.1");
-        on(SeedCluster.NODE06);
-        cmd("ifconfig docker");
-        ping("ping -c 1 172.17.83.1", "172.17.83.1");
-        on(SeedCluster.MASTER);
-        cmd("etcdctl ls /coreos.com/network/subnets");
+        t.section("3. Evidence (seed outputs/2, 3, 4, 9)", null);
+        t.cmd("kubectl get pod -o wide|grep mcwtest");
+        t.cmd("kubectl get nodes -o wide");
+        t.cmd("ifconfig docker");
+        t.on(SeedCluster.NODE05);
+        t.cmd("ifconfig docker");
+        t.ping("ping -c 1 172.17.83.1", "172.17.83.1");
+        t.ping("ping -c 1 172.17.9.1", "172.17.9.1");
+        t.on(SeedCluster.NODE06);
+        t.cmd("ifconfig docker");
+        t.ping("ping -c 1 172.17.83.1", "172.17.83.1");
+        t.on(SeedCluster.MASTER);
+        t.cmd("etcdctl ls /coreos.com/network/subnets");
         for (String h : List.of(SeedCluster.MASTER, SeedCluster.NODE06, SeedCluster.NODE05)) {
-            on(h);
-            cmd("route -n");
+            t.on(h);
+            t.cmd("route -n");
         }
-        narrate("etcd holds no lease for 172.17.98.0/24 (05's docker0): nobody routes to 05's pods; 05 still routes to "
+        t.narrate("etcd holds no lease for 172.17.98.0/24 (05's docker0): nobody routes to 05's pods; 05 still routes to "
                 + "172.17.59.0/24 and 172.17.61.0/24, which no lease holds, and not to 03's or 06's subnets.");
-        traceStory(SeedCluster.MASTER, "10.0.0.36:41527");
+        t.traceStory(SeedCluster.MASTER, "10.0.0.36:41527");
     }
 
     private void applyTheFix() {
-        section("4. The fix on mcwk8s05 (seed outputs/5): restart flanneld, then docker", null);
+        t.section("4. The fix on mcwk8s05 (seed outputs/5): restart flanneld, then docker", null);
         SeedCluster.pinTheFix(cluster);
-        on(SeedCluster.NODE05);
-        cmd("systemctl restart flanneld.service");
-        narrate("(flannel would take 172.17.98.0/24 back from /run/flannel/subnet.env when it is free; the seed's flanneld "
+        t.on(SeedCluster.NODE05);
+        t.cmd("systemctl restart flanneld.service");
+        t.narrate("(flannel would take 172.17.98.0/24 back from /run/flannel/subnet.env when it is free; the seed's flanneld "
                 + "took a new subnet, 172.17.89.0/24, and the replay follows the seed)");
-        cmd("ifconfig flannel.1");
-        cmd("ifconfig docker");
-        narrate("docker0 still has 172.17.98.1: docker reads subnet.env only when it starts.");
-        cmd("systemctl restart docker");
-        cmd("ifconfig docker");
-        cmd("kubectl get pod -o wide|grep mcwtest");
+        t.cmd("ifconfig flannel.1");
+        t.cmd("ifconfig docker");
+        t.narrate("docker0 still has 172.17.98.1: docker reads subnet.env only when it starts.");
+        t.cmd("systemctl restart docker");
+        t.cmd("ifconfig docker");
+        t.cmd("kubectl get pod -o wide|grep mcwtest");
         SeedCluster.recreateService(cluster);
-        note("service mcwtest-svc re-created: NodePort " + SeedCluster.NODE_PORT_AFTER + " (seed outputs/7)");
+        t.note("service mcwtest-svc re-created: NodePort " + SeedCluster.NODE_PORT_AFTER + " (seed outputs/7)");
     }
 
     private void verify() {
-        phase = "after";
-        section("5. Verification (seed outputs/6, 7, 9, 10)", null);
-        on(SeedCluster.MASTER);
-        cmd("etcdctl ls /coreos.com/network/subnets");
-        cmd("etcdctl get /coreos.com/network/subnets/172.17.89.0-24");
-        cmd("kubectl get svc");
-        curl("curl -I 10.2.0.155:2024", "10.2.0.155:2024");
-        curl("curl -I 10.0.0.33:33958", "10.0.0.33:33958");
-        curl("curl -I 10.0.0.35:33958", "10.0.0.35:33958");
-        curl("curl -I 10.0.0.36:33958", "10.0.0.36:33958");
+        t.phase("after");
+        t.section("5. Verification (seed outputs/6, 7, 9, 10)", null);
+        t.on(SeedCluster.MASTER);
+        t.cmd("etcdctl ls /coreos.com/network/subnets");
+        t.cmd("etcdctl get /coreos.com/network/subnets/172.17.89.0-24");
+        t.cmd("kubectl get svc");
+        t.curl("curl -I 10.2.0.155:2024", "10.2.0.155:2024");
+        t.curl("curl -I 10.0.0.33:33958", "10.0.0.33:33958");
+        t.curl("curl -I 10.0.0.35:33958", "10.0.0.35:33958");
+        t.curl("curl -I 10.0.0.36:33958", "10.0.0.36:33958");
         for (String h : List.of(SeedCluster.MASTER, SeedCluster.NODE06, SeedCluster.NODE05)) {
-            on(h);
-            cmd("route -n");
+            t.on(h);
+            t.cmd("route -n");
         }
-        on(SeedCluster.MASTER);
-        cmd("ipvsadm -Ln");
-        cmd("systemctl status kube-proxy");
-        on(SeedCluster.NODE05);
-        cmd("ipvsadm -Ln|grep -C 1 10.2.0.155");
-        curl("curl -I 10.2.0.155:2024", "10.2.0.155:2024");
-        on(SeedCluster.NODE05);
-        ping("ping -c 1 172.17.83.1", "172.17.83.1");
-        on(SeedCluster.NODE06);
-        ping("ping -c 1 172.17.83.1", "172.17.83.1");
+        t.on(SeedCluster.MASTER);
+        t.cmd("ipvsadm -Ln");
+        t.cmd("systemctl status kube-proxy");
+        t.on(SeedCluster.NODE05);
+        t.cmd("ipvsadm -Ln|grep -C 1 10.2.0.155");
+        t.curl("curl -I 10.2.0.155:2024", "10.2.0.155:2024");
+        t.on(SeedCluster.NODE05);
+        t.ping("ping -c 1 172.17.83.1", "172.17.83.1");
+        t.on(SeedCluster.NODE06);
+        t.ping("ping -c 1 172.17.83.1", "172.17.83.1");
     }
 
     private void explainTheOverlay() {
-        section("How pods talk across hosts", null);
-        narrate("""
+        t.section("How pods talk across hosts", null);
+        t.narrate("""
                 Each host owns one /24 of the flannel network, leased in etcd with its PublicIP and VTEP MAC. flanneld turns every \
                 OTHER host's lease into three kernel entries on flannel.1: a route 'subnet via subnet.0 dev flannel.1 onlink', a \
                 permanent neighbour 'subnet.0 -> VtepMAC', and an FDB entry 'VtepMAC -> PublicIP'. A packet for a pod on another \
@@ -203,84 +219,5 @@ final class DemoCommand implements Callable<Integer> {
                 the source) on every host where it runs: the master runs none, so its ClusterIP traffic follows the default route \
                 out and its NodePort refuses. When a lease vanishes, nobody routes to that host's pods; after flanneld takes a new \
                 lease, docker must restart too, or docker0 keeps the old subnet.""");
-    }
-
-    // ---- transcript helpers ---------------------------------------------------------------------------------------
-
-    private void section(String title, String text) {
-        if (json) return;
-        out.println();
-        out.println("== " + title + " ==");
-        if (text != null) out.println(wrap(text));
-    }
-
-    private void narrate(String text) {
-        if (!json) out.println(wrap(text));
-    }
-
-    private void note(String text) {
-        if (!json) out.println("-- " + text);
-    }
-
-    private void on(String host) {
-        if (!shell.host().equals(host)) shell.run("ssh " + host);
-    }
-
-    private String cmd(String line) {
-        String result = shell.run(line);
-        if (!json) {
-            out.print(shell.prompt() + line + "\n" + result);
-        }
-        return result;
-    }
-
-    private void curl(String line, String to) {
-        cmd(line);
-        record("curl", to, new DataPlane(cluster.snapshot()).trace(shell.host(), new Probe.Curl(SocketAddress.parse(to))));
-    }
-
-    private void ping(String line, String to) {
-        cmd(line);
-        record("ping", to, new DataPlane(cluster.snapshot()).trace(shell.host(), new Probe.Ping(Ipv4.parse(to))));
-    }
-
-    private void record(String kind, String to, Trace t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("phase", phase);
-        m.put("from", shell.host());
-        m.put("to", to);
-        m.put("kind", kind);
-        m.put("verdict", t.verdict().name());
-        m.put("reason", t.reason());
-        if (t.response() != null) m.put("response", t.response());
-        outcomes.add(m);
-    }
-
-    private void traceStory(String from, String to) {
-        if (json) return;
-        out.println();
-        out.println("$ kubepath trace --from " + from + " --to " + to);
-        out.print(TraceText.story(new DataPlane(cluster.snapshot()).trace(from, new Probe.Curl(SocketAddress.parse(to)))));
-    }
-
-    private String leases() {
-        return String.join(", ", cluster.registry().getLeases().leases().stream().map(l -> l.subnet() + " " + l.publicIp()).toList());
-    }
-
-    private static String wrap(String text) {
-        StringBuilder sb = new StringBuilder();
-        int col = 0;
-        for (String w : text.split(" ")) {
-            if (col + w.length() > 110 && col > 0) {
-                sb.append('\n');
-                col = 0;
-            } else if (col > 0) {
-                sb.append(' ');
-                col++;
-            }
-            sb.append(w);
-            col += w.length();
-        }
-        return sb.toString();
     }
 }

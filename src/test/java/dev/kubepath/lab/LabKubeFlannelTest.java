@@ -51,6 +51,14 @@ class LabKubeFlannelTest {
             assertThat(ok.findings()).as(ReportText.human(ok)).noneMatch(x -> x.severity() == Severity.CRITICAL);
 
             run.runAll(); // agent2's node re-registers with a new podCIDR; a pod is started there
+            // the plugin meets cni0 as the kernel holds it: still the old gateway address
+            assertThat(lab.exec("agent2", java.util.List.of("ip", "-4", "addr", "show", "cni0")).stdout()).contains("inet 10.42.2.1/24");
+            String error = "failed to set bridge addr: \"cni0\" already has an IP address different from 10.42.3.1/24";
+            String describe = new dev.kubepath.shell.SimShell(lab.cluster(), "server").run("kubectl describe pod probe");
+            assertThat(describe.lines().filter(l -> l.contains("FailedCreatePodSandBox")).toList()).as(describe)
+                    .singleElement().satisfies(l -> assertThat(l).contains("plugin type=\"flannel\" failed (add): failed to delegate add: " + error));
+            assertThat(lab.cluster().podEvents().journal("agent2")).last()
+                    .satisfies(l -> assertThat(l).contains("\"CreatePodSandbox for pod failed\"", error.replace("\"", "\\\""))); // klog quotes err="..."
             Path broken = tmp.resolve("broken");
             LabCollect.collect(lab, Path.of("collect.sh"), broken);
             BundleReader.Result b = BundleReader.read(broken);
