@@ -109,25 +109,25 @@ final class IncidentDemo {
         cluster.onLog(line -> t.narrate("   " + line));
         run.runAll();
         cluster.onLog(line -> { });
-        Pod cut = webPodOn("worker2");
+        Pod cut = webPodOn("worker2"); // the web pods serve on 8080 (kubeadm-nftables-web.yaml)
         Pod fine = webPodOn("worker1");
         t.phase("before");
         t.section("2. Symptoms: worker2's pod does not answer from other nodes; worker1's does", null);
         t.on("cp1");
-        t.curl("curl -I " + cut.ip() + ":80", cut.ip() + ":80");
-        t.curl("curl -I " + fine.ip() + ":80", fine.ip() + ":80");
+        t.curl("curl -I " + cut.ip() + ":8080", cut.ip() + ":8080");
+        t.curl("curl -I " + fine.ip() + ":8080", fine.ip() + ":8080");
         t.section("3. Evidence on worker2", null);
         t.on("worker2");
         t.cmd("iptables -S FORWARD");
-        t.traceStory("cp1", cut.ip() + ":80");
+        t.traceStory("cp1", cut.ip() + ":8080");
         t.section("4. The fix on worker2: restart flanneld, which adds its FORWARD accept rules for 10.244.0.0/16 again", null);
         t.cmd("systemctl restart flanneld");
         t.cmd("iptables -S FORWARD");
         t.phase("after");
         t.section("5. Verification", null);
         t.on("cp1");
-        t.curl("curl -I " + cut.ip() + ":80", cut.ip() + ":80");
-        t.curl("curl -I " + fine.ip() + ":80", fine.ip() + ":80");
+        t.curl("curl -I " + cut.ip() + ":8080", cut.ip() + ":8080");
+        t.curl("curl -I " + fine.ip() + ":8080", fine.ip() + ":8080");
     }
 
     private Pod webPodOn(String node) {
