@@ -90,8 +90,7 @@ public final class Inference {
     }
 
     private static Host infer(Host h, Snapshot s, List<Fact> facts) {
-        // the rules that need the host's connected routes find none where its routes are unknown; the rules by name
-        // (BRIDGE_BY_NAME, VXLAN_BY_NAME) need only its addresses
+        // no routes gate: the rules needing routes find none where they are unknown; BRIDGE_BY_NAME needs only addresses
         HostBuilder b = null;
         Ipv4 underlay = underlayAddress(h);
         if (underlay == null) {

@@ -23,6 +23,8 @@ public final class IpvsadmText {
 
     private record Building(Protocol protocol, SocketAddress address, String scheduler, List<VirtualServer.RealServer> reals) {}
 
+    // Long on purpose: one pass over each command's output, a line's meaning depending on the lines before it (its
+    // virtual server, whether the output is a fragment); split up, that state would be passed around in pieces.
     public static Parsed<List<VirtualServer>> parse(String file, String text) {
         Problems problems = new Problems(file);
         Map<String, Building> services = new LinkedHashMap<>();
