@@ -73,6 +73,7 @@ public final class DataPlane {
                 if (!PartIndex.mayHold(h, part, DataPlane::wired)) continue;
                 for (IfAddress a : part.items()) {
                     Link l = links.get(a.dev());
+                    if (l == null && !Inference.unlistedOnWire(a)) continue; // lo, flannel.N, kube-ipvs0 not listed
                     LinkKind kind = l == null ? new LinkKind.Ethernet() : l.kind();
                     if (kind instanceof LinkKind.Bridge) bridges.put(a.prefix(), new Owner(h.name(), a.dev()));
                     else if (wired(kind)) underlay.putIfAbsent(a.ip().bits(), new Owner(h.name(), a.dev()));

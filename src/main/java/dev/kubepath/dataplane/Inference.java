@@ -90,7 +90,7 @@ public final class Inference {
     }
 
     private static Host infer(Host h, Snapshot s, List<Fact> facts) {
-        if (!h.knows(Facet.ROUTES)) return h; // every rule here needs the host's connected routes
+        // no routes gate: the rules needing routes find none where they are unknown; BRIDGE_BY_NAME needs only addresses
         HostBuilder b = null;
         Ipv4 underlay = underlayAddress(h);
         if (underlay == null) {
@@ -282,12 +282,23 @@ public final class Inference {
     public static Ipv4 underlayAddress(Host h) {
         for (IfAddress a : h.addresses()) {
             LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(null);
-            if (kind == null && (isPodBridgeName(a.dev()) || a.dev().equals("kube-ipvs0") || a.dev().startsWith("flannel."))) continue;
-            if (kind == null || kind instanceof LinkKind.Ethernet || kind instanceof LinkKind.Veth) {
-                if ((a.ip().bits() >>> 24) != 127) return a.ip();
-            }
+            if (kind == null ? unlistedOnWire(a) : (kind instanceof LinkKind.Ethernet || kind instanceof LinkKind.Veth) && !isLoopback(a)) return a.ip();
         }
         return null;
+    }
+
+    /**
+     * An address on a device the link listing does not show may be on the wire (the underlay), unless the device's
+     * name or the address says otherwise: lo and 127/8 are loopback (a lost {@code lo} line makes no underlay address),
+     * docker0/cni0/cbr0 are pod bridges, flannel.N is the overlay, kube-ipvs0 holds service addresses.
+     */
+    public static boolean unlistedOnWire(IfAddress a) {
+        String dev = a.dev();
+        return !isLoopback(a) && !isPodBridgeName(dev) && !dev.equals("kube-ipvs0") && !dev.startsWith("flannel.");
+    }
+
+    private static boolean isLoopback(IfAddress a) {
+        return a.dev().equals("lo") || (a.ip().bits() >>> 24) == 127;
     }
 
     private static boolean isBridge(Host h, String dev) {

@@ -177,7 +177,9 @@ final class Walk {
         step(h, Stage.ROUTE, () -> routeStory(h, routed, r), r::describe);
         End filtered = filter(h, local ? "OUTPUT" : "FORWARD", p, ingress, r.dev());
         if (filtered != null) return filtered;
-        p = postrouting(h, restoreSource(p), r.dev());
+        Packet out = postrouting(h, restoreSource(p), r.dev());
+        if (out == null) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.ADDRESSES, "the address MASQUERADE takes on " + r.dev()), null);
+        p = out;
         Link dev = h.links.get(r.dev());
         if (dev != null && dev.mtu() != Link.MTU_UNKNOWN && p.size() > dev.mtu()) {
             return drop(h, Verdict.UNREACHABLE, new Cause.TooBig(h.name(), dev.name(), dev.mtu(), p.size()), "mtu " + dev.mtu() + " on " + dev.name());
@@ -599,7 +601,10 @@ final class Walk {
         }
     }
 
-    /** POSTROUTING: MASQUERADE rewrites the source to the outgoing device's address (kube-proxy's 0x4000 mark). */
+    /**
+     * POSTROUTING: MASQUERADE rewrites the source to the outgoing device's address (kube-proxy's 0x4000 mark). Null
+     * when that address is unknown ({@link #addressOn}): where the answer goes is then not known.
+     */
     private Packet postrouting(HostView h, Packet p, String dev) {
         if (reply) return p;
         boolean masq;
@@ -618,8 +623,9 @@ final class Walk {
             rule = o.rule();
         }
         if (!masq) return p;
-        Ipv4 to = masqueradeAddress(h, dev);
-        if (to == null || to.equals(p.src())) return p;
+        Ipv4 to = addressOn(h, dev);
+        if (to == null) return null;
+        if (to.equals(Ipv4.ANY) || to.equals(p.src())) return p;
         Packet q = p.withSrc(to, p.sport());
         String masqRule = rule;
         step(h, Stage.SNAT, () -> "MASQUERADE " + p.src() + " -> " + to + " (address of " + dev + ")", () -> masqRule);
@@ -627,12 +633,21 @@ final class Walk {
         return q;
     }
 
-    /** The device's first address; as the kernel, an address of another device when it shows none (a listing's line may be lost). */
-    private static Ipv4 masqueradeAddress(HostView h, String dev) {
-        Ipv4 to = h.primaryAddress(dev);
-        if (to != null) return to;
+    /**
+     * The address the kernel takes on a device (source selection, MASQUERADE): the device's first; where it shows
+     * none, as the kernel, a global address of another device, never a loopback one ({@link Ipv4#ANY}: none at all).
+     * Null, unknown, where that absence is not observed: the host's addresses are not in the snapshot (an inferred
+     * address says nothing of the others), the device is not in its link listing ({@code ifconfig docker0} alone), or
+     * it is flannel's VXLAN device, which flanneld always gives subnet.0/32 of its lease (a listing without it lost
+     * the line; no lease of the host's gave it by FLANNEL_VXLAN_DEVICE).
+     */
+    private static Ipv4 addressOn(HostView h, String dev) {
+        Ipv4 a = dev != null ? h.primaryAddress(dev) : null;
+        if (a != null) return a;
+        if (!h.host.knows(Facet.ADDRESSES)) return null;
+        if (dev != null && (h.links.get(dev) == null || dev.startsWith("flannel."))) return null;
         for (var x : h.host.addresses()) if ((x.ip().bits() >>> 24) != 127) return x.ip();
-        return null;
+        return Ipv4.ANY;
     }
 
     private void bind(HostView h, Packet before, Packet after) {
@@ -687,14 +702,7 @@ final class Walk {
 
     /** The kernel's source for a route: its src, else the device's first address, else any; null when the host's addresses are unknown. */
     private Ipv4 sourceFor(HostView h, Route r) {
-        if (r.src() != null) return r.src();
-        Ipv4 a = r.dev() != null ? h.primaryAddress(r.dev()) : null;
-        if (a != null) return a;
-        // an underlay device whose address is not listed (ifconfig docker0 alone) has one the kernel would pick: unknown
-        if (r.dev() != null && h.links.get(r.dev()) == null && !r.dev().startsWith("flannel.")) return null;
-        // as the kernel: a global address of another device, never a loopback one
-        for (var x : h.host.addresses()) if ((x.ip().bits() >>> 24) != 127) return x.ip();
-        return h.host.knows(Facet.ADDRESSES) ? Ipv4.ANY : null;
+        return r.src() != null ? r.src() : addressOn(h, r.dev());
     }
 
     private String routeStory(HostView h, Packet p, Route r) {

@@ -145,7 +145,10 @@ final class Checks {
 
     private void leases(HostFacts f) {
         List<Pod> pods = index.podsOn(f.name()).stream().filter(p -> p.ip() != null).toList();
-        if (f.bridges().isEmpty() && pods.isEmpty()) return;
+        // the host's own containers are its pods too, where the pod list or the bridge's address line lacks them
+        List<dev.kubepath.model.Container> containers = f.bridges().isEmpty() && f.knows(Facet.CONTAINERS)
+                ? f.host().containers().stream().filter(c -> c.ip() != null && !leased(c.ip())).toList() : List.of();
+        if (f.bridges().isEmpty() && pods.isEmpty() && containers.isEmpty()) return;
         if (!f.isNode() && !f.onOverlay()) return;
         if (f.underlay().isEmpty()) {
             // a pod bridge subnet no lease holds is a lost lease whichever address the host has (the seed's operator
@@ -182,6 +185,10 @@ final class Checks {
                     if (f.bridges().isEmpty()) d.subnet(Prefix.of(p.ip(), 24));
                     d.evidence(ev(null, "pods.txt", "pod " + p.key() + " " + p.ip() + " on " + f.name(), p.ip().toString()));
                 }
+            }
+            for (var c : containers) {
+                d.subnet(Prefix.of(c.ip(), c.prefixLength()))
+                        .evidence(ev(f.name(), "containers", "container " + c.pod() + " " + c.ip() + "/" + c.prefixLength() + " on " + c.bridge(), c.ip().toString()));
             }
             d.evidence(leaseListing());
             d.fix(on(f, "systemctl restart flanneld") + "   # takes a lease (a new subnet when its old one is gone) and routes to every lease");
@@ -772,7 +779,8 @@ final class Checks {
     }
 
     private void nodePorts(HostFacts f) {
-        if (f.isNode() || f.primary() == null) return;
+        // no node listed: the node list is not in the snapshot (a cluster serving NodePorts has nodes), so "not a node" is unknown
+        if (f.isNode() || f.primary() == null || cluster.nodes().isEmpty()) return;
         List<String> ports = new ArrayList<>();
         for (Service s : cluster.services()) for (Service.Port p : s.ports()) if (p.nodePort() > 0) ports.add(s.key() + " " + p.nodePort());
         if (ports.isEmpty()) return;

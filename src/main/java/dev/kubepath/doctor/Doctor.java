@@ -399,7 +399,9 @@ public final class Doctor {
                 case Cause.LeavesCluster l -> {
                     Draft d = unrouted(l.where(), host);
                     if (d != null) return d;
-                    if (l.clusterIpOf() != null) {
+                    // an answer addressed to a ClusterIP (its request left unmasqueraded) is no want of rules on the host
+                    // answering: that failure is the endpoint's, below
+                    if (l.clusterIpOf() != null && !(t.cause() instanceof Cause.AnswerLost)) {
                         d = byHost(Code.NO_SERVICE_PROXY, host);
                         if (d != null) return d;
                         d = new Draft(Code.NO_SERVICE_PROXY, facts.containsKey(host) && facts.get(host).isNode() ? Severity.CRITICAL : Severity.WARNING,

@@ -30,9 +30,10 @@ record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link v
             if (!dev.kubepath.model.PartIndex.mayHold(h, part, k -> k instanceof LinkKind.Ethernet || k instanceof LinkKind.Veth
                     || k instanceof LinkKind.Bridge)) continue;
             for (IfAddress a : part.items()) {
-                // a device the listing does not show: kube-ipvs0 holds service addresses, flannel.N is the overlay
-                LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(a.dev().equals("kube-ipvs0") || a.dev().startsWith("flannel.")
-                        ? new LinkKind.Dummy() : new LinkKind.Ethernet());
+                // a device the listing does not show: lo, kube-ipvs0 and flannel.N are no underlay (a pod bridge named
+                // so was made a bridge by BRIDGE_BY_NAME)
+                LinkKind kind = h.link(a.dev()).map(Link::kind).orElse(dev.kubepath.dataplane.Inference.unlistedOnWire(a)
+                        ? new LinkKind.Ethernet() : new LinkKind.Dummy());
                 switch (kind) {
                     case LinkKind.Ethernet e -> underlay.add(a.ip());
                     case LinkKind.Veth v -> underlay.add(a.ip());

@@ -43,14 +43,54 @@ class TableParsersTest {
         Parsed<List<VirtualServer>> master = IpvsadmText.parse("ipvs.txt", Golden.section("seed/10-ipvs.txt", "ipvsadm -Ln", 0));
         assertThat(master.problems()).isEmpty();
         assertThat(master.value()).isEmpty();
+        // the node's 'ipvsadm -Ln|grep -C 1 10.2.0.155': every line is read, but a fragment is no table: filed as one it
+        // would say the node has no NodePort, and its NodePort answered (outputs/7)
         Parsed<List<VirtualServer>> node = IpvsadmText.parse("ipvs.txt", Golden.section("seed/10-ipvs.txt", "ipvsadm -Ln", 1));
-        assertThat(node.value()).containsExactly(new VirtualServer(Protocol.TCP, SocketAddress.parse("10.2.0.155:2024"), "rr",
-                List.of(VirtualServer.RealServer.masq(SocketAddress.parse("172.17.89.10:20000")))));
-        // grep -C 1 cut the service of the first real server: reported, not attached to a guessed service
+        assertThat(node.value()).as("the IPVS table stays unknown").isNull();
         assertThat(node.problems()).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(2);
-            assertThat(p.message()).contains("before any virtual server");
+            assertThat(p.message()).startsWith("note: lines 2-4: a fragment of ipvsadm -Ln (filtered by 'grep -C 1 10.2.0.155')")
+                    .contains("TCP 10.2.0.155:2024 rr -> 172.17.89.10:20000 Masq")
+                    .contains("real server 172.17.89.4:9090 of a virtual server cut away")
+                    .endsWith("the IPVS table stays unknown");
         });
+    }
+
+    @Test
+    void aGrepFragmentWithoutItsPromptIsToldByWhatGrepLeaves() {
+        // pasted without the prompt: grep -C 1's group separator, or a real server above its (cut) virtual server
+        String cut = """
+                  -> 172.17.89.4:9090             Masq    1      0          0
+                TCP  10.2.0.155:2024 rr
+                  -> 172.17.89.10:20000           Masq    1      0          0
+                """;
+        assertThat(IpvsadmText.parse("ipvs.txt", cut).value()).isNull();
+        String groups = """
+                TCP  10.2.0.155:2024 rr
+                  -> 172.17.89.10:20000           Masq    1      0          0
+                --
+                TCP  10.2.0.1:443 rr
+                  -> 10.0.0.33:6443               Masq    1      0          0
+                """;
+        Parsed<List<VirtualServer>> p = IpvsadmText.parse("ipvs.txt", groups);
+        assertThat(p.value()).isNull();
+        assertThat(p.problems()).singleElement().satisfies(x -> assertThat(x.message())
+                .contains("TCP 10.2.0.155:2024 rr -> 172.17.89.10:20000 Masq; TCP 10.2.0.1:443 rr -> 10.0.0.33:6443 Masq"));
+        // a whole listing pasted without its header (as in public threads) is still the table
+        String whole = """
+                TCP  10.2.0.155:2024 rr
+                  -> 172.17.89.10:20000           Masq    1      0          0
+                """;
+        assertThat(IpvsadmText.parse("ipvs.txt", whole).value()).singleElement()
+                .satisfies(v -> assertThat(v.address()).isEqualTo(SocketAddress.parse("10.2.0.155:2024")));
+        // and a malformed whole listing is still reported: a real server before any virtual server, under the header
+        Parsed<List<VirtualServer>> bad = IpvsadmText.parse("ipvs.txt", """
+                IP Virtual Server version 1.2.1 (size=4096)
+                Prot LocalAddress:Port Scheduler Flags
+                  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn
+                  -> 172.17.89.4:9090             Masq    1      0          0
+                """);
+        assertThat(bad.problems()).singleElement().satisfies(x -> assertThat(x.message()).contains("before any virtual server"));
     }
 
     @Test
