@@ -262,4 +262,19 @@ class KubeRealWorldTest {
             assertThat(s.ports().get(2).targetPort()).isEqualTo(9153);
         });
     }
+
+    @Test
+    void podListAsKubectlPrintsItGivesTheRunningPodItsNodeAndAddress() {
+        Parsed<List<Pod>> p = KubectlJson.pods("pods.json", read("kube-get-pods-json-kuard-minikube", "pods.json"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(pod -> {
+            assertThat(pod.namespace() + "/" + pod.name()).isEqualTo("default/queue-l4dv8");
+            assertThat(pod.node()).isEqualTo("minikube");
+            assertThat(pod.ip()).isEqualTo(Ipv4.parse("172.17.0.6"));
+            assertThat(pod.phase()).isEqualTo("Running");
+            assertThat(pod.restarts()).isZero();
+            assertThat(pod.labels()).containsEntry("app", "work-queue").containsEntry("component", "queue").hasSize(3);
+            assertThat(pod.containerPorts()).isEmpty(); // the kuard queue declares none
+        });
+    }
 }
