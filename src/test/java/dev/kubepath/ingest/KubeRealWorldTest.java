@@ -262,4 +262,56 @@ class KubeRealWorldTest {
             assertThat(s.ports().get(2).targetPort()).isEqualTo(9153);
         });
     }
+
+    @Test
+    void podListAsKubectlPrintsItGivesTheRunningPodItsNodeAndAddress() {
+        Parsed<List<Pod>> p = KubectlJson.pods("pods.json", read("kube-get-pods-json-kuard-minikube", "pods.json"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(pod -> {
+            assertThat(pod.namespace() + "/" + pod.name()).isEqualTo("default/queue-l4dv8");
+            assertThat(pod.node()).isEqualTo("minikube");
+            assertThat(pod.ip()).isEqualTo(Ipv4.parse("172.17.0.6"));
+            assertThat(pod.phase()).isEqualTo("Running");
+            assertThat(pod.restarts()).isZero();
+            assertThat(pod.labels()).containsEntry("app", "work-queue").containsEntry("component", "queue").hasSize(3);
+            assertThat(pod.containerPorts()).isEmpty(); // the kuard queue declares none
+        });
+    }
+
+    @Test
+    void podListFromK3sGivesAPendingUnscheduledPodNoNodeAndNoAddress() {
+        Parsed<List<Pod>> p = KubectlJson.pods("pods.json", read("kube-get-pods-svc-json-krowsnest-k3s", "pods.json"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).extracting(Pod::name).containsExactly("svclb-my-release-wordpress-7dqrn", "my-release-mariadb-0",
+                "my-release-wordpress-67855bb4bc-rzrfd");
+        Pod svclb = p.value().get(0);
+        assertThat(svclb.phase()).isEqualTo("Pending");
+        assertThat(svclb.node()).isNull();
+        assertThat(svclb.ip()).isNull();
+        assertThat(svclb.containerPorts()).containsExactly(80, 443);
+        Pod mariadb = p.value().get(1);
+        assertThat(mariadb.node()).isEqualTo("pi4");
+        assertThat(mariadb.ip()).isEqualTo(Ipv4.parse("10.42.0.12"));
+        assertThat(mariadb.restarts()).isEqualTo(5);
+    }
+
+    @Test
+    void serviceListFromK3sHasNamedTargetPortsThatThePodsContainerPortsResolve() {
+        String services = read("kube-get-pods-svc-json-krowsnest-k3s", "services.json");
+        Parsed<List<Service>> p = KubectlJson.services("services.json", services);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).extracting(Service::name).containsExactly("kubernetes", "my-release-mariadb", "my-release-wordpress");
+        Service wordpress = p.value().get(2);
+        assertThat(wordpress.type()).isEqualTo("LoadBalancer");
+        assertThat(wordpress.clusterIp()).isEqualTo(Ipv4.parse("10.43.125.86"));
+        assertThat(wordpress.ports()).extracting(Service.Port::nodePort).containsExactly(32019, 31347);
+        assertThat(wordpress.ports()).allMatch(port -> port.targetPort() == 0); // "http", "https": names, unknown alone
+        assertThat(p.value().get(0).ports().get(0).targetPort()).isEqualTo(6443);
+
+        Parsed<List<Service>> resolved = TargetPorts.resolve("services.json", services, p.value(), List.of(),
+                read("kube-get-pods-svc-json-krowsnest-k3s", "pods.json"));
+        assertThat(resolved.problems()).isEmpty();
+        assertThat(resolved.value().get(1).ports().get(0).targetPort()).isEqualTo(3306);
+        assertThat(resolved.value().get(2).ports()).extracting(Service.Port::targetPort).containsExactly(8080, 8443);
+    }
 }

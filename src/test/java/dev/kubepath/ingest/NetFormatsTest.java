@@ -279,6 +279,26 @@ class NetFormatsTest {
         assertThat(link.value().links()).anyMatch(l -> l.name().equals("eth0") && l.up());
     }
 
+    @Test
+    void ipBrAddrOfALaptopGivesItsDownLinksWithAndWithoutAnAddress() {
+        Parsed<Interfaces> p = AddrFile.parse("addr.txt", Golden.read("real-world/net-ip-br-addr-phunc20-linux/addr.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value().links()).extracting(Link::name).containsExactly("lo", "enp0s25", "wlp3s0", "enp0s26u1u2u4", "docker0");
+        assertThat(p.value().links()).filteredOn(Link::up).extracting(Link::name).containsExactly("lo", "wlp3s0");
+        assertThat(p.value().addresses()).containsExactly(new IfAddress("lo", Ipv4.parse("127.0.0.1"), 8),
+                new IfAddress("wlp3s0", Ipv4.parse("192.168.3.107"), 24), new IfAddress("docker0", Ipv4.parse("172.17.0.1"), 16));
+    }
+
+    @Test
+    void ipBrAddrOfAVmGivesEth0AndItsAddress() {
+        Parsed<Interfaces> p = AddrFile.parse("addr.txt", Golden.read("real-world/net-ip-br-addr-h4cker-hwsim/addr.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value().links()).hasSize(2).anyMatch(l -> l.name().equals("eth0") && l.up());
+        assertThat(p.value().links().get(0).kind()).isInstanceOf(LinkKind.Loopback.class);
+        assertThat(p.value().addresses()).containsExactly(new IfAddress("lo", Ipv4.parse("127.0.0.1"), 8),
+                new IfAddress("eth0", Ipv4.parse("172.16.217.170"), 24));
+    }
+
     // ---- fdb: bridge fdb show dev flannel.1
 
     @Test
@@ -405,6 +425,21 @@ class NetFormatsTest {
     }
 
     @Test
+    void iptablesSOfANewDockerDaemonIsItsFilterTableWithTheSetMatchesReported() {
+        Parsed<List<Chain>> p = IptablesFile.parse("iptables.txt", Golden.read("real-world/net-iptables-s-moby-new-daemon/iptables.txt"), null);
+        assertThat(p.value()).hasSize(7).allMatch(c -> c.table().equals("filter"));
+        assertThat(chain(p.value(), "filter", "FORWARD").policy()).isEqualTo("ACCEPT");
+        assertThat(chain(p.value(), "filter", "DOCKER-USER").policy()).isNull();
+        // the two --match-set docker-ext-bridges-v4 rules need the set's members, which no ipset listing gives
+        assertThat(chain(p.value(), "filter", "FORWARD").rules()).extracting(Rule::text)
+                .containsExactly("-A FORWARD -j DOCKER-USER", "-A FORWARD -j DOCKER-ISOLATION-STAGE-1", "-A FORWARD -i docker0 -j ACCEPT");
+        assertThat(p.problems()).filteredOn(pr -> pr.message().contains("docker-ext-bridges-v4")).hasSize(2);
+        Rule drop = chain(p.value(), "filter", "DOCKER").rules().get(0);
+        assertThat(drop.match().outInterface()).isEqualTo("docker0");
+        assertThat(drop.target()).isEqualTo(new Rule.Target.Drop());
+    }
+
+    @Test
     void aFragmentRuleNoNamedRulePlacesIsReported() {
         Parsed<List<Chain>> p = IptablesSave.parse("iptables.txt", "-A FORWARD -s 10.244.0.0/16 -j ACCEPT\n");
         assertThat(p.value()).isEmpty();
@@ -503,6 +538,37 @@ class NetFormatsTest {
             assertThat(s.name()).isEqualTo("KUBE-HEALTH-CHECK-NODE-PORT");
             assertThat(s.type()).isEqualTo("bitmap:port");
             assertThat(s.members()).isEmpty();
+        });
+    }
+
+    @Test
+    void ipsetSaveOfKubeProxysIpvsSetsFromAThread() {
+        Parsed<List<IpSet>> p = IpSets.parse("ipset.txt", Golden.read("real-world/net-ipset-save-weave-3452/ipset.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(11);
+        IpSet cluster = p.value().get(0);
+        assertThat(cluster.name()).isEqualTo("KUBE-CLUSTER-IP");
+        assertThat(cluster.type()).isEqualTo("hash:ip,port");
+        assertThat(cluster.members()).hasSize(4)
+                .contains(new IpSet.Member(Prefix.parse("10.96.0.1/32"), Protocol.TCP, 443, null))
+                .contains(new IpSet.Member(Prefix.parse("10.96.0.10/32"), Protocol.UDP, 53, null));
+        IpSet loop = p.value().stream().filter(s -> s.name().equals("KUBE-LOOP-BACK")).findFirst().orElseThrow();
+        assertThat(loop.type()).isEqualTo("hash:ip,port,ip");
+        assertThat(loop.members()).hasSize(6).first().satisfies(m -> {
+            assertThat(m.port()).isEqualTo(6443);
+            assertThat(m.second()).isEqualTo(Prefix.parse("185.113.124.205/32"));
+        });
+        assertThat(p.value()).filteredOn(s -> s.type().equals("bitmap:port")).hasSize(4).allMatch(s -> s.members().isEmpty());
+    }
+
+    @Test
+    void ipsetSaveOfHashNetSetsGivesTheHostMemberItsSlash32AndLeavesTheIpv6SetsOut() {
+        Parsed<List<IpSet>> p = IpSets.parse("ipset.txt", Golden.read("real-world/net-ipset-save-dog-agent/ipset.txt"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).extracting(IpSet::name).containsExactly("all-active_gv4", "local_group_gv4");
+        assertThat(p.value()).allSatisfy(s -> {
+            assertThat(s.type()).isEqualTo("hash:net");
+            assertThat(s.members()).containsExactly(new IpSet.Member(Prefix.parse("172.25.0.7/32"), null, null, null));
         });
     }
 
