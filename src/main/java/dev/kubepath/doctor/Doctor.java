@@ -24,6 +24,7 @@ import dev.kubepath.net.SocketAddress;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.LinkedHashMap;
@@ -117,25 +118,29 @@ public final class Doctor {
                     .fix("collect ipvsadm -Ln (or iptables-save) on a node running kube-proxy"));
         }
         Snapshot scope = traced.size() == snapshot.cluster().services().size() ? snapshot : withServices(snapshot, traced);
-        Set<String> apart = new HashSet<>();
-        for (Draft d : drafts) apart.addAll(d.hosts);
-        ReachabilityMatrix matrix = ReachabilityMatrix.of(scope, Set.copyOf(apart));
+        Map<String, String> labels = namedBy(drafts);
+        ReachabilityMatrix matrix = ReachabilityMatrix.labelled(scope, labels);
         long total = matrix.flowCount();
         List<Symptom> symptoms;
         if (total <= perFlowLimit) {
             symptoms = flowByFlow(matrix, new Attribution(drafts, checks, facts));
         } else {
-            // A class's one traced flow speaks for all of it only if no two hosts a finding names share the class: each
-            // such host has a signature of its own, and when attributing names more hosts, the classes are made again.
+            // A class's one traced flow speaks for all of it only if the hosts it holds in each role are named by the
+            // same findings (the attribution looks findings up by host): hosts alike but named differently are classes
+            // apart, and when attributing names more hosts, the classes are made again with those names.
             List<Draft> base = List.copyOf(drafts);
             for (int round = 0; ; round++) {
                 drafts = new ArrayList<>(base.stream().map(Draft::copy).toList());
                 symptoms = byClass(matrix, new Attribution(drafts, checks, facts));
-                Set<String> named = new HashSet<>();
-                for (Draft d : drafts) named.addAll(d.hosts);
-                if (apart.containsAll(named) || round == MAX_ROUNDS) break;
-                apart.addAll(named);
-                matrix = ReachabilityMatrix.of(scope, Set.copyOf(apart));
+                Map<String, String> named = namedBy(drafts);
+                if (refines(labels, named) || round == MAX_ROUNDS) break;
+                Map<String, String> next = new HashMap<>();
+                for (Host h : scope.hosts()) {
+                    String was = labels.get(h.name()), now = named.get(h.name());
+                    if (was != null || now != null) next.put(h.name(), was + "/" + now);
+                }
+                labels = next;
+                matrix = ReachabilityMatrix.labelled(scope, labels);
             }
         }
         for (Draft d : drafts) d.followImpact(true); // every flow is accounted for, by itself or by its class
@@ -146,6 +151,34 @@ public final class Doctor {
                 : findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
                 : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning" : "ok";
         return new Report(snapshot.name(), verdict, findings, symptoms, total, 1, inferred.facts());
+    }
+
+    /** Each host some finding names, labelled with the findings that name it (their places in the list). */
+    private static Map<String, String> namedBy(List<Draft> drafts) {
+        Map<String, StringBuilder> out = new HashMap<>();
+        for (int i = 0; i < drafts.size(); i++) {
+            for (String h : drafts.get(i).hosts) out.computeIfAbsent(h, k -> new StringBuilder()).append(i).append(',');
+        }
+        Map<String, String> labels = new HashMap<>();
+        out.forEach((h, b) -> labels.put(h, b.toString()));
+        return labels;
+    }
+
+    /**
+     * Hosts that share a label in {@code used} (or have none there) share one in {@code now}: the classes made with
+     * {@code used} hold, in each role, only hosts the findings treat alike.
+     */
+    private static boolean refines(Map<String, String> used, Map<String, String> now) {
+        Map<String, String> seen = new HashMap<>();
+        Set<String> hosts = new HashSet<>(used.keySet());
+        hosts.addAll(now.keySet());
+        for (String h : hosts) {
+            String was = String.valueOf(used.get(h)), is = String.valueOf(now.get(h));
+            if (!is.equals(seen.computeIfAbsent(was, k -> is))) return false;
+        }
+        // hosts labelled nowhere are one group with the hosts unlabelled before and now
+        String unlabelled = seen.get("null");
+        return unlabelled == null || unlabelled.equals("null");
     }
 
     /** No hosts, or neither a cluster object nor any host facet: nothing here can show the network is fine. */

@@ -38,17 +38,19 @@ public final class IpRouteText {
             boolean colon = false;
             while (i < n && line.charAt(i) > ' ') colon |= line.charAt(i++) == ':';
             if (colon) return true;
-            if (!isType(line.substring(start, i))) return false;
+            if (!isType(line, start, i)) return false; // in place: every line of a big route.txt passes here
         }
         return false;
     }
 
-    private static boolean isType(String word) {
-        return switch (word) {
-            case "unicast", "local", "broadcast", "blackhole", "unreachable", "prohibit", "multicast", "anycast",
-                 "throw", "nat" -> true;
-            default -> false;
-        };
+    private static final String[] TYPES = {"unicast", "local", "broadcast", "blackhole", "unreachable", "prohibit", "multicast", "anycast",
+            "throw", "nat"};
+
+    /** line[start, end) is a route type word. */
+    private static boolean isType(String line, int start, int end) {
+        if (end == start || line.charAt(start) < 'a' || line.charAt(start) > 'z') return false; // a destination prefix starts with a digit
+        for (String t : TYPES) if (t.length() == end - start && line.regionMatches(start, t, 0, t.length())) return true;
+        return false;
     }
 
     /**

@@ -66,9 +66,27 @@ public final class Transcript {
         this.lineCount = lineCount;
     }
 
+    /** The last text this thread read and its transcript (a Transcript is immutable, so it can be handed out again). */
+    private record Last(String text, Transcript transcript) {}
+
+    private static final ThreadLocal<Last> LAST = new ThreadLocal<>();
+
+    /**
+     * The transcript of {@code text}. A bundle file's text goes through several readers in turn (the repeated-command
+     * check, the block split, format detection, the parser), each needing its transcript: the same String read again
+     * by the same thread gets the one already made (five reads of each route.txt were a third of a bundle's read).
+     */
+    public static Transcript of(String text) {
+        Last last = LAST.get();
+        if (last != null && last.text() == text && text != null) return last.transcript();
+        Transcript t = read(text);
+        LAST.set(new Last(text, t));
+        return t;
+    }
+
     // Long on purpose: one pass over the lines, a state machine whose state (command typed so far, its host, whether
     // it continues) lives in the locals; each branch classifies one line and moves on.
-    public static Transcript of(String text) {
+    private static Transcript read(String text) {
         List<Section> out = new ArrayList<>();
         List<NonData> nonData = new ArrayList<>();
         List<Note> notes = new ArrayList<>();

@@ -12,6 +12,7 @@ import dev.kubepath.dataplane.Verdict;
 import dev.kubepath.model.Snapshot;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +23,8 @@ import java.util.stream.IntStream;
 
 /**
  * The symptom matrix of a cluster too big to show flow by flow, by the matrix's classes: a row is a class of hosts
- * (one signature of {@link ReachabilityMatrix}: hosts holding alike state; every host a doctor finding names is a
- * class of its own), and its cells are the flows of its first host, the class's example. A column is a class of
+ * (one signature of {@link ReachabilityMatrix}: hosts holding alike state; hosts the doctor's findings name are
+ * classes apart, one per set of findings naming them), and its cells are the flows of its first host, the class's example. A column is a class of
  * destinations to which every row's example gets the same answer: pod subnets (by the class of the host holding
  * them), ClusterIPs, and NodePorts (by the class of the node, for the frontends of one ClusterIP column). Each cell
  * carries the trace of its example flow only: what a person opens. The flow counts come from the doctor (or the
@@ -69,12 +70,20 @@ final class ClassMatrix {
     }
 
     static Result compute(Snapshot s, JsonNode findings) {
-        Set<String> named = new HashSet<>();
-        if (findings != null) for (JsonNode f : findings.path("findings")) for (JsonNode h : f.path("hosts")) named.add(h.asText());
+        // hosts named by the same findings (999 hosts routing to one lost lease) are one class; alike hosts named by
+        // different findings are classes apart
+        Map<String, String> named = new HashMap<>();
+        if (findings != null) {
+            int i = 0;
+            for (JsonNode f : findings.path("findings")) {
+                for (JsonNode h : f.path("hosts")) named.merge(h.asText(), i + ",", String::concat);
+                i++;
+            }
+        }
         Set<String> known = new HashSet<>();
         s.hosts().forEach(h -> known.add(h.name()));
-        named.retainAll(known);
-        ReachabilityMatrix m = ReachabilityMatrix.of(s, Set.copyOf(named));
+        named.keySet().retainAll(known);
+        ReachabilityMatrix m = ReachabilityMatrix.labelled(s, named);
         List<Row> rows = rows(m);
         List<Column> cols = new ArrayList<>();
         List<char[]> cells = new ArrayList<>(); // per column, one character per row

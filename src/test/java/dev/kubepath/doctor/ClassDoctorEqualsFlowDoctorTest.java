@@ -81,4 +81,29 @@ class ClassDoctorEqualsFlowDoctorTest {
         assertThat(seen).contains(Code.LEASE_MISSING, Code.ROUTE_MISSING, Code.ROUTE_STALE, Code.FORWARD_DROP, Code.VTEP_MISMATCH, Code.NO_SERVICE_PROXY);
         assertThat(classes).isLessThan(brokenFlows);
     }
+
+    /**
+     * A lease deleted from the registry leaves every other host routing to its subnet: one finding names them all. They stay one class of
+     * hosts, so the classes traced do not grow with the cluster (set apart one by one, 1,000 such hosts took minutes).
+     */
+    @Test
+    void hostsNamedByTheSameFindingsStayOneClassAsTheClusterGrows() {
+        List<Integer> classes = new ArrayList<>();
+        for (int nodes : List.of(12, 36)) {
+            // one host's FORWARD chain drops pod traffic (flows fail), and the lease of the second host is deleted from
+            // the registry with every host's overlay state left as it was
+            Snapshot healthy = Synthetic.build(new Synthetic.Spec(nodes, 2, 3, 2, 7, new Synthetic.Faults(0, 0, 0, 1, 0)));
+            var c = healthy.cluster();
+            List<dev.kubepath.model.Lease> leases = new ArrayList<>(c.leases());
+            leases.remove(1);
+            Snapshot s = new Snapshot(healthy.name(), healthy.hosts(), new dev.kubepath.model.Cluster(c.nodes(), c.pods(), c.services(),
+                    c.endpoints(), c.flannel(), leases, c.serviceCidr()));
+            Report byClass = new Doctor(s, EvidenceSource.NONE, 0, ReachabilityMatrix.Progress.NONE).run();
+            assertThat(byClass.findings().stream().mapToInt(f -> f.hosts().size()).max().orElse(0))
+                    .as("%d nodes: one finding names most hosts", nodes).isGreaterThanOrEqualTo(nodes - 2);
+            assertThat(byClass.failing()).as("%d nodes: flows fail", nodes).isPositive();
+            classes.add(byClass.symptoms().size());
+        }
+        assertThat(classes.get(1)).as("classes traced at 12 and 36 nodes: %s", classes).isEqualTo(classes.get(0));
+    }
 }

@@ -114,7 +114,7 @@ class ReportBrowserTest {
         Path html = OUT.resolve("synthetic-600-classes.html");
         long bytes = Reports.write(Reports.build(big, "synthetic-600", doctor), html);
         assertThat(bytes).isLessThan(10_000_000);
-        // the host a wrong-VTEP-MAC fault landed on: a finding names it, so it is a class of its own
+        // the first host a finding names: its class holds only hosts named by the same findings
         String faulty = doctor.path("findings").findValues("hosts").stream().flatMap(h -> java.util.stream.StreamSupport.stream(h.spliterator(), false))
                 .map(JsonNode::asText).findFirst().orElseThrow();
         try (HeadlessChromium browser = new HeadlessChromium(1440, 1000)) {

@@ -90,12 +90,15 @@ final class HostReduction {
 
     @SuppressWarnings("unchecked")
     HostReduction(Snapshot snapshot) {
-        this(snapshot, Set.of());
+        this(snapshot, Map.of());
     }
 
-    /** {@code apart}: hosts given a signature each, so that no class of flows holds two of them in one role. */
+    /**
+     * {@code apart}: a label per host; hosts of one signature and different labels (none counts as one) get signatures
+     * of their own, so that no class of flows holds, in one role, two hosts labelled differently.
+     */
     // long: it fills the final per-host and per-subnet tables, which only a constructor may assign, each from the last
-    HostReduction(Snapshot snapshot, Set<String> apart) {
+    HostReduction(Snapshot snapshot, Map<String, String> apart) {
         this.snapshot = snapshot;
         this.hosts = snapshot.hosts();
         n = hosts.size();
@@ -186,7 +189,8 @@ final class HostReduction {
         Map<String, Integer> sigIds = new HashMap<>();
         for (int i = 0; i < n; i++) {
             String name = hosts.get(i).name();
-            sig[i] = sigIds.computeIfAbsent(apart.contains(name) ? sigs.get(i) + "\napart " + name : sigs.get(i), k -> sigIds.size());
+            String label = apart.get(name);
+            sig[i] = sigIds.computeIfAbsent(label != null ? sigs.get(i) + "\napart " + label : sigs.get(i), k -> sigIds.size());
         }
         sigCount = sigIds.size();
         partCodes = null;

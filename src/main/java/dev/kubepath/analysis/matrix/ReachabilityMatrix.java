@@ -115,7 +115,7 @@ public final class ReachabilityMatrix {
      */
     private record View(VirtualServer[] clusterIp, BitSet local, VirtualServer[] nodePort) {}
 
-    private ReachabilityMatrix(Snapshot snapshot, Set<String> apart) {
+    private ReachabilityMatrix(Snapshot snapshot, Map<String, String> apart) {
         this.r = new HostReduction(snapshot, apart);
         this.dataPlane = new DataPlane(snapshot);
         for (Service svc : snapshot.cluster().services()) {
@@ -140,7 +140,7 @@ public final class ReachabilityMatrix {
     }
 
     public static ReachabilityMatrix of(Snapshot snapshot) {
-        return new ReachabilityMatrix(snapshot, Set.of());
+        return new ReachabilityMatrix(snapshot, Map.of());
     }
 
     /**
@@ -149,7 +149,19 @@ public final class ReachabilityMatrix {
      * the one flow traced for a class (the doctor's finding) holds for each flow of it.
      */
     public static ReachabilityMatrix of(Snapshot snapshot, Set<String> apart) {
-        return new ReachabilityMatrix(snapshot, apart);
+        Map<String, String> own = new HashMap<>();
+        for (String h : apart) own.put(h, h);
+        return new ReachabilityMatrix(snapshot, own);
+    }
+
+    /**
+     * The matrix with hosts labelled: hosts alike but labelled differently (a host without a label is labelled alike
+     * with every other such host) are told apart, so that a class of flows holds, in each role, only hosts of one label.
+     * The doctor labels a host with the findings that name it: whatever it says of one traced flow then holds for every
+     * flow of its class, and hosts named by the same findings (999 hosts routing to one lost lease) stay one class.
+     */
+    public static ReachabilityMatrix labelled(Snapshot snapshot, Map<String, String> labels) {
+        return new ReachabilityMatrix(snapshot, Map.copyOf(labels));
     }
 
     public Snapshot snapshot() {
