@@ -417,9 +417,11 @@ public final class ApiServer {
     // ---- internals ---------------------------------------------------------------------------------------------
 
     private void reconcile(DeploymentState d) {
-        List<String> owned = pods.entrySet().stream().filter(e -> d.key().equals(e.getValue().owner())).map(Map.Entry::getKey).toList();
+        String key = d.key(); // once, not once per pod of the cluster
+        List<String> owned = pods.entrySet().stream().filter(e -> key.equals(e.getValue().owner())).map(Map.Entry::getKey).toList();
         for (int i = owned.size() - 1; i >= d.replicas(); i--) pods.remove(owned.get(i));
-        Map<String, Integer> load = owned.size() < d.replicas() ? podsPerNode() : Map.of();
+        if (owned.size() >= d.replicas()) return;
+        Placement placement = new Placement(podsPerNode());
         for (int i = owned.size(); i < d.replicas(); i++) {
             String name;
             do {
@@ -427,21 +429,54 @@ public final class ApiServer {
             } while (pods.containsKey(d.namespace() + "/" + name));
             Map<String, String> labels = new LinkedHashMap<>(d.podLabels());
             labels.put("pod-template-hash", d.templateHash());
-            Pod pod = new Pod(d.namespace(), name, chooseNode(d.pinnedNode(), load), null, labels, d.workload().listenPorts(), "Pending", 0);
-            pods.put(pod.key(), new PodState(pod, d.workload(), d.key(), d.pinnedNode(), false));
-            if (pod.node() != null) load.merge(pod.node(), 1, Integer::sum);
+            Pod pod = new Pod(d.namespace(), name, placement.place(d.pinnedNode()), null, labels, d.workload().listenPorts(), "Pending", 0);
+            pods.put(pod.key(), new PodState(pod, d.workload(), key, d.pinnedNode(), false));
+        }
+    }
+
+    /**
+     * The scheduler's choice for a run of pods, as {@link #chooseNode(String, Map)} makes it one pod at a time (the
+     * pinned node if registered, else the ready node with fewest pods, then by name), from the ready nodes kept in
+     * that order: a deployment of 20 pods on 1,000 nodes looks at the nodes once, not 20 times.
+     */
+    private final class Placement {
+        private final Map<String, Integer> load;
+        private final java.util.TreeSet<String> ready;
+
+        Placement(Map<String, Integer> load) {
+            this.load = load;
+            this.ready = new java.util.TreeSet<>(Comparator.<String>comparingInt(n -> load.getOrDefault(n, 0)).thenComparing(n -> n));
+            for (Node n : nodes.values()) if (n.ready()) ready.add(n.name());
+        }
+
+        /** The node for the next pod (null: none), counted as holding it. */
+        String place(String pinned) {
+            if (pinned != null) {
+                if (!nodes.containsKey(pinned)) return null;
+                count(pinned);
+                return pinned;
+            }
+            if (ready.isEmpty()) return null;
+            String node = ready.first();
+            count(node);
+            return node;
+        }
+
+        private void count(String node) {
+            boolean wasReady = ready.remove(node); // re-inserted under its new count
+            load.merge(node, 1, Integer::sum);
+            if (wasReady) ready.add(node);
         }
     }
 
     /** Places pods that have no node yet (no node was ready when they were created). */
     private void scheduleAll() {
-        Map<String, Integer> load = podsPerNode();
+        Placement placement = new Placement(podsPerNode());
         for (Map.Entry<String, PodState> e : pods.entrySet()) {
             PodState s = e.getValue();
             if (s.pod().node() != null) continue;
-            String node = chooseNode(s.pinnedNode(), load);
+            String node = placement.place(s.pinnedNode());
             if (node == null) continue;
-            load.merge(node, 1, Integer::sum);
             Pod p = s.pod();
             e.setValue(new PodState(new Pod(p.namespace(), p.name(), node, p.ip(), p.labels(), p.containerPorts(),
                     p.phase(), p.restarts()), s.workload(), s.owner(), s.pinnedNode(), s.everStarted()));

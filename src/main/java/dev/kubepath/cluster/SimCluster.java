@@ -291,10 +291,10 @@ public final class SimCluster {
                 }
                 Daemons.bridgeMtuFollowsPorts(m);
             });
-            noteCreations();
             if (!(registry instanceof EmbeddedRegistry)) pause();
         }
         if (flannelClients != null) awaitAgentsCaughtUp();
+        noteCreations(); // once: the clock stands still while the cluster settles
     }
 
     /**

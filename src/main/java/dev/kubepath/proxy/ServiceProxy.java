@@ -117,12 +117,24 @@ public final class ServiceProxy {
         for (Ipv4 ip : desired.clusterIps()) {
             if (want.contains(ip)) changes.add(new NetChange.AddAddress(new IfAddress(IpvsState.DUMMY_DEVICE, ip, 32)));
         }
-        if (!new HashSet<>(current.virtualServers()).equals(new HashSet<>(desired.virtualServers()))
-                || current.virtualServers().size() != desired.virtualServers().size()) {
+        if (!sameObjects(current.virtualServers(), desired.virtualServers())
+                && (!new HashSet<>(current.virtualServers()).equals(new HashSet<>(desired.virtualServers()))
+                || current.virtualServers().size() != desired.virtualServers().size())) {
             changes.add(new NetChange.ReplaceVirtualServers(desired.virtualServers()));
         }
         List<dev.kubepath.model.IpSet> owned = current.ipsets().stream().filter(s -> s.name().startsWith(IPSET_OWNER)).toList();
         if (!owned.equals(desired.ipsets())) changes.add(new NetChange.ReplaceIpSets(IPSET_OWNER, desired.ipsets()));
+    }
+
+    /**
+     * The same objects in the same order: what the host holds is what the last sync wrote, from a desired state
+     * shared by every node (see {@link IpvsState#compute}); a cheap check before hashing 20,000 real servers.
+     */
+    private static <T> boolean sameObjects(List<T> a, List<T> b) {
+        if (a.size() != b.size()) return false;
+        var ia = a.iterator();
+        for (T x : b) if (ia.next() != x) return false;
+        return true;
     }
 
     /** The chains to write: owned chains that differ, emptied stale ones, built-in chains that lack a hook. */
