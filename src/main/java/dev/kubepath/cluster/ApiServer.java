@@ -480,12 +480,11 @@ public final class ApiServer {
      */
     private final class Placement {
         private final Map<String, Integer> load;
-        private final java.util.TreeSet<String> ready;
+        /** Built at the first pod that needs it: a node joining with no pod to place (boot) costs nothing. */
+        private java.util.TreeSet<String> ready;
 
         Placement(Map<String, Integer> load) {
             this.load = load;
-            this.ready = new java.util.TreeSet<>(Comparator.<String>comparingInt(n -> load.getOrDefault(n, 0)).thenComparing(n -> n));
-            for (Node n : nodes.values()) if (n.ready()) ready.add(n.name());
         }
 
         /** The node for the next pod (null: none), counted as holding it. */
@@ -495,6 +494,10 @@ public final class ApiServer {
                 count(pinned);
                 return pinned;
             }
+            if (ready == null) {
+                ready = new java.util.TreeSet<>(Comparator.<String>comparingInt(n -> load.getOrDefault(n, 0)).thenComparing(n -> n));
+                for (Node n : nodes.values()) if (n.ready()) ready.add(n.name());
+            }
             if (ready.isEmpty()) return null;
             String node = ready.first();
             count(node);
@@ -502,7 +505,7 @@ public final class ApiServer {
         }
 
         private void count(String node) {
-            boolean wasReady = ready.remove(node); // re-inserted under its new count
+            boolean wasReady = ready != null && ready.remove(node); // re-inserted under its new count
             load.merge(node, 1, Integer::sum);
             if (wasReady) ready.add(node);
         }
