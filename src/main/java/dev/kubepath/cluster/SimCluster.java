@@ -291,10 +291,10 @@ public final class SimCluster {
                 }
                 Daemons.bridgeMtuFollowsPorts(m);
             });
-            noteCreations();
             if (!(registry instanceof EmbeddedRegistry)) pause();
         }
         if (flannelClients != null) awaitAgentsCaughtUp();
+        noteCreations(); // once: the clock stands still while the cluster settles
     }
 
     /**
@@ -333,7 +333,11 @@ public final class SimCluster {
         return created.getOrDefault(key, clock.instant());
     }
 
+    private long notedAt = -1;
+
     private void noteCreations() {
+        if (api.version() == notedAt) return; // no node, pod or service came or went
+        notedAt = api.version();
         java.util.Set<String> live = new java.util.HashSet<>();
         for (var n : api.nodes()) live.add("node/" + n.name());
         for (var p : api.pods()) live.add("pod/" + p.name());

@@ -1,12 +1,17 @@
 package dev.kubepath.host;
 
+import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.Host;
 import dev.kubepath.model.HostBuilder;
 import dev.kubepath.model.IfAddress;
 import dev.kubepath.model.Link;
+import dev.kubepath.model.Neighbour;
 import dev.kubepath.model.Route;
+import dev.kubepath.net.Prefix;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,12 +44,92 @@ public final class SimulatedHost implements HostNetwork {
     @Override
     public synchronized void apply(List<NetChange> changes) {
         HostBuilder b = state.toBuilder();
-        for (NetChange c : changes) applyOne(b, c);
+        Present present = new Present(b);
+        for (NetChange c : changes) applyOne(b, present, c);
         state = b.build();
     }
 
+    /**
+     * What one batch has on the host, by the kernel's identity of each kind (an address; a route's table, destination
+     * and metric; a neighbour's address and device; an FDB entry's MAC and device), built on first use. An agent
+     * adds a route, a neighbour and an FDB entry per lease (1,000 hosts: 1,000 each) and kube-proxy an address per
+     * ClusterIP in one batch: a scan of the list for each made one batch quadratic. A change that deletes in
+     * another way (a device, an address, a route) forgets them, to be read again.
+     */
+    private static final class Present {
+        private record RouteKey(String table, Prefix dst, int metric) {}
+
+        private record DevKey(Object id, String dev) {}
+
+        private final HostBuilder b;
+        private Set<IfAddress> addresses;
+        private Set<RouteKey> routes;
+        private Set<DevKey> neighbours, fdb;
+
+        Present(HostBuilder b) {
+            this.b = b;
+        }
+
+        void forget() {
+            addresses = null;
+            routes = null;
+            neighbours = null;
+            fdb = null;
+        }
+
+        Set<IfAddress> addresses() {
+            if (addresses == null) addresses = new HashSet<>(b.addresses);
+            return addresses;
+        }
+
+        Set<RouteKey> routes() {
+            if (routes == null) {
+                routes = new HashSet<>();
+                for (Route r : b.routes) routes.add(key(r));
+            }
+            return routes;
+        }
+
+        Set<DevKey> neighbours() {
+            if (neighbours == null) {
+                neighbours = new HashSet<>();
+                for (Neighbour n : b.neighbours) neighbours.add(key(n));
+            }
+            return neighbours;
+        }
+
+        Set<DevKey> fdb() {
+            if (fdb == null) {
+                fdb = new HashSet<>();
+                for (FdbEntry f : b.fdb) fdb.add(key(f));
+            }
+            return fdb;
+        }
+
+        static RouteKey key(Route r) {
+            return new RouteKey(r.table(), r.dst(), r.metric());
+        }
+
+        static DevKey key(Neighbour n) {
+            return new DevKey(n.ip(), n.dev());
+        }
+
+        static DevKey key(FdbEntry f) {
+            return new DevKey(f.mac(), f.dev());
+        }
+    }
+
     // long: one case per NetChange kind, each with the kernel's answer (EEXIST, ENOENT...) beside it; a table best read whole
-    private void applyOne(HostBuilder b, NetChange change) {
+    private void applyOne(HostBuilder b, Present present, NetChange change) {
+        switch (change) {
+            case NetChange.DeleteLink d -> present.forget();
+            case NetChange.SetLinkUp u -> present.forget();
+            case NetChange.DeleteAddress d -> present.forget();
+            case NetChange.DeleteRoute d -> present.forget();
+            case NetChange.DeleteNeighbour n -> present.forget();
+            case NetChange.DeleteFdb f -> present.forget();
+            default -> { }
+        }
         switch (change) {
             case NetChange.AddLink a -> {
                 if (b.links.stream().anyMatch(l -> l.name().equals(a.link().name()))) fail(change, "File exists");
@@ -75,7 +160,7 @@ public final class SimulatedHost implements HostNetwork {
             }
             case NetChange.AddAddress a -> {
                 requireLink(b, change, a.address().dev());
-                if (b.addresses.contains(a.address())) fail(change, "File exists");
+                if (!present.addresses().add(a.address())) fail(change, "File exists");
                 b.address(a.address());
             }
             case NetChange.DeleteAddress d -> {
@@ -94,7 +179,7 @@ public final class SimulatedHost implements HostNetwork {
                         fail(change, "Nexthop has invalid gateway");
                     }
                 }
-                b.routes.removeIf(x -> sameKey(x, route));
+                if (!present.routes().add(Present.key(route))) b.routes.removeIf(x -> sameKey(x, route));
                 b.route(route);
             }
             case NetChange.DeleteRoute d -> {
@@ -102,7 +187,9 @@ public final class SimulatedHost implements HostNetwork {
             }
             case NetChange.ReplaceNeighbour n -> {
                 requireLink(b, change, n.neighbour().dev());
-                b.neighbours.removeIf(x -> x.ip().equals(n.neighbour().ip()) && x.dev().equals(n.neighbour().dev()));
+                if (!present.neighbours().add(Present.key(n.neighbour()))) {
+                    b.neighbours.removeIf(x -> x.ip().equals(n.neighbour().ip()) && x.dev().equals(n.neighbour().dev()));
+                }
                 b.neighbour(n.neighbour());
             }
             case NetChange.DeleteNeighbour n -> {
@@ -112,7 +199,9 @@ public final class SimulatedHost implements HostNetwork {
             }
             case NetChange.ReplaceFdb f -> {
                 requireLink(b, change, f.entry().dev());
-                b.fdb.removeIf(x -> x.mac().equals(f.entry().mac()) && x.dev().equals(f.entry().dev()));
+                if (!present.fdb().add(Present.key(f.entry()))) {
+                    b.fdb.removeIf(x -> x.mac().equals(f.entry().mac()) && x.dev().equals(f.entry().dev()));
+                }
                 b.fdb(f.entry());
             }
             case NetChange.DeleteFdb f -> {

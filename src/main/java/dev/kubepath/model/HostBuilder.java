@@ -60,7 +60,7 @@ public final class HostBuilder {
 
     /** Declares facets known even when they are empty (an empty ipvsadm output is knowledge). */
     public HostBuilder know(Facet... facets) {
-        known.addAll(List.of(facets));
+        for (Facet f : facets) known.add(f); // one add each: this runs for every route, neighbour and FDB entry added
         return this;
     }
 

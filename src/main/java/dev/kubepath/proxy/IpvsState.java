@@ -52,8 +52,36 @@ public record IpvsState(List<Ipv4> clusterIps, List<VirtualServer> virtualServer
         return List.copyOf(out);
     }
 
+    /** The last state computed, and what it was computed from. */
+    private record Last(List<Service> services, List<Endpoints> endpoints, List<Ipv4> localAddresses, Prefix clusterCidr,
+                        boolean nodePorts, IpvsState state) {}
+
+    private static volatile Last last;
+
+    /**
+     * kube-proxy's desired state. Every node of a cluster computes it from the same services and endpoints, and
+     * without a NodePort the node's addresses play no part: the state computed last is returned again (the same
+     * immutable object) when its inputs are equal, so 1,000 nodes compute 20,000 real servers once, not
+     * 1,000 times, and share them.
+     */
     public static IpvsState compute(List<Service> services, List<Endpoints> endpoints, List<Ipv4> localAddresses,
                                     Prefix clusterCidr) {
+        Last l = last;
+        // equal lists: cheap when they hold the very same objects, as every node's kube-proxy is given in one settle
+        if (l != null && java.util.Objects.equals(l.clusterCidr(), clusterCidr) && l.services().equals(services)
+                && l.endpoints().equals(endpoints) && (!l.nodePorts() || l.localAddresses().equals(localAddresses))) {
+            return l.state();
+        }
+        services = List.copyOf(services); // kept: a caller's list may change after
+        endpoints = List.copyOf(endpoints);
+        boolean nodePorts = services.stream().anyMatch(s -> s.ports().stream().anyMatch(p -> p.nodePort() > 0));
+        IpvsState state = computeAfresh(services, endpoints, localAddresses, clusterCidr);
+        last = new Last(services, endpoints, List.copyOf(localAddresses), clusterCidr, nodePorts, state);
+        return state;
+    }
+
+    private static IpvsState computeAfresh(List<Service> services, List<Endpoints> endpoints, List<Ipv4> localAddresses,
+                                           Prefix clusterCidr) {
         TreeSet<Ipv4> clusterIps = new TreeSet<>();
         List<VirtualServer> vs = new ArrayList<>();
         List<Rule> natServices = new ArrayList<>();

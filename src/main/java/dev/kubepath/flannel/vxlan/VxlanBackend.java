@@ -65,9 +65,10 @@ public final class VxlanBackend {
                 routes.add(Route.via(l.subnet(), l.publicIp(), underlay.dev(), 0));
                 continue;
             }
-            routes.add(Route.onlink(l.subnet(), l.subnet().network(), dev));
-            neighbours.add(new Neighbour(l.subnet().network(), dev, l.vtepMac(), Neighbour.State.PERMANENT));
-            fdb.add(new FdbEntry(l.vtepMac(), dev, l.publicIp(), true));
+            PeerEntries e = PeerEntries.of(l, dev);
+            routes.add(e.route());
+            neighbours.add(e.neighbour());
+            fdb.add(e.fdb());
         }
         return new DesiredState(deviceLink(own.vtepMac()), new IfAddress(dev, own.subnet().network(), 32), routes, neighbours, fdb);
     }
@@ -103,8 +104,8 @@ public final class VxlanBackend {
         if (!hasAddress) out.add(new NetChange.AddAddress(want.address()));
         out.addAll(staleAddresses);
 
-        Map<String, Route> wantRoutes = new HashMap<>();
-        for (Route r : want.routes()) wantRoutes.put(r.key(), r);
+        Map<RouteKey, Route> wantRoutes = new HashMap<>();
+        for (Route r : want.routes()) wantRoutes.put(RouteKey.of(r), r);
         Set<Neighbour> wantNeigh = new HashSet<>(want.neighbours());
         Set<FdbEntry> wantFdb = new HashSet<>(want.fdb());
         if (!fresh) {
@@ -112,8 +113,8 @@ public final class VxlanBackend {
                 // only main-table unicast routes are flannel's: the kernel's local/broadcast routes for flannel.1's
                 // own address (table local) must stay, or the VTEP address stops being local and replies are lost
                 if (!Route.MAIN.equals(r.table()) || r.type() != Route.Type.UNICAST) continue;
-                if (dev.equals(r.dev()) && !wantRoutes.containsKey(r.key())) out.add(new NetChange.DeleteRoute(r));
-                else if (isStaleDirectRoute(r) && !wantRoutes.containsKey(r.key())) out.add(new NetChange.DeleteRoute(r));
+                if (dev.equals(r.dev()) && !wantRoutes.containsKey(RouteKey.of(r))) out.add(new NetChange.DeleteRoute(r));
+                else if (isStaleDirectRoute(r) && !wantRoutes.containsKey(RouteKey.of(r))) out.add(new NetChange.DeleteRoute(r));
             }
             for (Neighbour n : actual.neighbours()) {
                 if (n.dev().equals(dev) && !wantNeigh.contains(n)) out.add(new NetChange.DeleteNeighbour(n));
@@ -126,11 +127,40 @@ public final class VxlanBackend {
         Set<FdbEntry> haveFdb = fresh ? Set.of() : new HashSet<>(actual.fdb());
         for (Neighbour n : want.neighbours()) if (!haveNeigh.contains(n)) out.add(new NetChange.ReplaceNeighbour(n));
         for (FdbEntry f : want.fdb()) if (!haveFdb.contains(f)) out.add(new NetChange.ReplaceFdb(f));
-        Map<String, Route> haveRoutes = new HashMap<>();
-        if (!fresh) for (Route r : actual.routes()) haveRoutes.put(r.key(), r);
-        else for (Route r : actual.routes()) if (!dev.equals(r.dev())) haveRoutes.put(r.key(), r);
-        for (Route r : want.routes()) if (!r.equals(haveRoutes.get(r.key()))) out.add(new NetChange.ReplaceRoute(r));
+        Map<RouteKey, Route> haveRoutes = new HashMap<>();
+        if (!fresh) for (Route r : actual.routes()) haveRoutes.put(RouteKey.of(r), r);
+        else for (Route r : actual.routes()) if (!dev.equals(r.dev())) haveRoutes.put(RouteKey.of(r), r);
+        for (Route r : want.routes()) if (!r.equals(haveRoutes.get(RouteKey.of(r)))) out.add(new NetChange.ReplaceRoute(r));
         return out;
+    }
+
+    /**
+     * The route, neighbour and FDB entry of one remote lease, alike on every host that sees the lease: one copy
+     * for all of them (5,000 hosts each holding 5,000 leases' entries are 75 million objects otherwise). A bounded
+     * table of what was made lately; when full it starts again, which costs only the sharing.
+     */
+    private record PeerEntries(Route route, Neighbour neighbour, FdbEntry fdb) {
+        private record Key(Prefix subnet, dev.kubepath.net.Ipv4 publicIp, Mac vtepMac, String dev) {}
+
+        private static final int KEPT = 200_000;
+        private static final java.util.concurrent.ConcurrentHashMap<Key, PeerEntries> MADE = new java.util.concurrent.ConcurrentHashMap<>();
+
+        static PeerEntries of(Lease l, String dev) {
+            Key k = new Key(l.subnet(), l.publicIp(), l.vtepMac(), dev);
+            PeerEntries e = MADE.get(k);
+            if (e != null) return e;
+            if (MADE.size() >= KEPT) MADE.clear();
+            return MADE.computeIfAbsent(k, x -> new PeerEntries(Route.onlink(l.subnet(), l.subnet().network(), dev),
+                    new Neighbour(l.subnet().network(), dev, l.vtepMac(), Neighbour.State.PERMANENT),
+                    new FdbEntry(l.vtepMac(), dev, l.publicIp(), true)));
+        }
+    }
+
+    /** {@link Route#key()} as a record: a diff on a host of 1,000 leases had built two strings per route. */
+    private record RouteKey(String table, Prefix dst, int metric) {
+        static RouteKey of(Route r) {
+            return new RouteKey(r.table(), r.dst(), r.metric());
+        }
     }
 
     /** Reads the host, computes the diff and applies it; returns what was applied. */
