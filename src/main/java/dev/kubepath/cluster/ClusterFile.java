@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * file's manifests is a warning (it is legal, and real clusters have them), kept in {@link #warnings()}.
  */
 public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, Map<String, Prefix> firstSubnets,
-                          List<Manifest> manifests, List<Step> timeline, List<String> warnings, Runtime runtime) {
+                          List<Manifest> manifests, List<Step> timeline, List<String> warnings, Runtime runtime, boolean clusterDns) {
 
     /** The container runtime of every node: docker (docker0 from subnet.env) or containerd with flannel's CNI plugin (cni0). */
     public enum Runtime { DOCKER, CONTAINERD }
@@ -80,7 +80,7 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
 
     public static final Instant DEFAULT_START = Instant.parse("2024-06-03T14:00:00Z");
     private static final Set<String> TOP = Set.of("kind", "name", "description", "start", "seed", "serviceCidr", "nodePortRange", "apiServer",
-            "flannel", "runtime", "kubeProxy", "hosts", "manifests", "timeline");
+            "flannel", "runtime", "kubeProxy", "hosts", "manifests", "timeline", "dns");
     private static final Set<String> HOST = Set.of("address", "gateway", "roles", "mac", "vtepMac", "bridgeMac", "subnet", "kubeProxy");
     private static final Set<String> ROLES = Set.of("etcd", "master", "node");
     private static final Pattern DURATION = Pattern.compile("(\\d+)([dhms])");
@@ -151,8 +151,9 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
             throw fl.get("registry").error("with registry kube the controller manager allocates each node's podCIDR: remove the hosts' 'subnet' keys");
         }
         SimCluster.Spec spec = new SimCluster.Spec(name, seed, start, configJson, api, defaults.mode(), hosts);
+        boolean dns = !top.containsKey("dns") || dns(top.get("dns"));
         return new ClusterFile(file, spec, registry, Map.copyOf(firstSubnets), List.copyOf(manifests), List.copyOf(timeline),
-                warnings(file, manifests, timeline), runtime);
+                warnings(file, manifests, timeline), runtime, dns);
     }
 
     /** How long the timeline runs: its last entry's time. */
@@ -161,6 +162,15 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
     }
 
     private record Defaults(ProxyMode mode, Prefix clusterCidr) {}
+
+    /** {@code dns: true} (the default: CoreDNS and the kube-dns Service, as kubeadm and k3s install them) or {@code false}. */
+    private static boolean dns(YamlNode n) {
+        return switch (n.text()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw n.error("dns is '" + n.text() + "' (expected true or false)");
+        };
+    }
 
     private static Runtime runtime(YamlNode n) {
         return switch (n.text()) {

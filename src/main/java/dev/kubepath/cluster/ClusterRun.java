@@ -61,11 +61,15 @@ public final class ClusterRun {
         return Duration.between(file.spec().start(), cluster.clock().instant());
     }
 
-    /** Boots every host (flanneld, docker, kubelet, kube-proxy) and applies the file's manifests. */
+    /**
+     * Boots every host (flanneld, docker, kubelet, kube-proxy), installs cluster DNS unless the file turns it off
+     * (as kubeadm init and k3s do, before any workload), and applies the file's manifests.
+     */
     public void boot() {
         file.firstSubnets().forEach(cluster::pinNextSubnet);
         event("-", "boot: " + String.join(", ", cluster.hostNames()));
         cluster.boot();
+        if (file.clusterDns()) apply(ClusterDns.manifests(cluster.api().config().serviceCidr()), "cluster DNS: coredns and the kube-dns Service in kube-system");
         for (ClusterFile.Manifest m : file.manifests()) apply(m.objects(), "kubectl apply -f " + m.path());
     }
 

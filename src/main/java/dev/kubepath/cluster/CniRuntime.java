@@ -13,7 +13,6 @@ import dev.kubepath.model.Socket;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
-import dev.kubepath.net.Protocol;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -132,8 +131,7 @@ public final class CniRuntime implements PodRuntime {
         if (!changes.isEmpty()) host.apply(changes);
         mtu = env.mtu();
         Ipv4 ip = allocate(subnet);
-        List<Socket> listeners = pod.workload().listenPorts().stream()
-                .map(port -> new Socket(Protocol.TCP, Ipv4.ANY, port, pod.workload().server() != null ? "python2" : "server")).toList();
+        List<Socket> listeners = pod.workload().sockets();
         return new Container(pod.name(), ip, subnet.length(), randomMac(), FlannelCni.BRIDGE, listeners, pod.workload().server());
     }
 

@@ -13,7 +13,6 @@ import dev.kubepath.model.Rule;
 import dev.kubepath.model.Socket;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
-import dev.kubepath.net.Protocol;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -161,8 +160,7 @@ public final class DockerRuntime implements PodRuntime {
 
     private Container create(PodSpecOnHost pod) {
         Ipv4 ip = allocate(pod.key());
-        List<Socket> listeners = pod.workload().listenPorts().stream()
-                .map(port -> new Socket(Protocol.TCP, Ipv4.ANY, port, pod.workload().server() != null ? "python2" : "server")).toList();
+        List<Socket> listeners = pod.workload().sockets();
         return new Container(pod.name(), ip, options.prefixLength(), Mac.docker(ip), BRIDGE, listeners, pod.workload().server());
     }
 

@@ -46,8 +46,12 @@ import java.util.Locale;
  * 5,000 nodes x 10,000 services fit in a small heap.
  */
 public final class Synthetic {
-    /** The size of the cluster, the seed of its random choices, and the faults injected into it. */
-    public record Spec(int nodes, int podsPerNode, int services, int endpointsPerService, long seed, Faults faults) {
+    /**
+     * The size of the cluster, the seed of its random choices, the faults injected into it, and whether it has cluster
+     * DNS: two CoreDNS pods (on the first two nodes) behind the kube-dns Service, UDP and TCP 53 on the service range's
+     * 10th address, as kubeadm sets it up.
+     */
+    public record Spec(int nodes, int podsPerNode, int services, int endpointsPerService, long seed, Faults faults, boolean clusterDns) {
         public Spec {
             if (nodes < 1) throw new IllegalArgumentException("nodes must be at least 1, got " + nodes);
             if (podsPerNode < 0 || services < 0 || endpointsPerService < 0) {
@@ -60,6 +64,14 @@ public final class Synthetic {
 
         public Spec(int nodes, int podsPerNode, int services, int endpointsPerService, long seed) {
             this(nodes, podsPerNode, services, endpointsPerService, seed, Faults.NONE);
+        }
+
+        public Spec(int nodes, int podsPerNode, int services, int endpointsPerService, long seed, Faults faults) {
+            this(nodes, podsPerNode, services, endpointsPerService, seed, faults, false);
+        }
+
+        public Spec withClusterDns(boolean on) {
+            return new Spec(nodes, podsPerNode, services, endpointsPerService, seed, faults, on);
         }
     }
 
@@ -207,11 +219,18 @@ public final class Synthetic {
         FlannelConfig flannel = new FlannelConfig(POD_NETWORK, 24, subnet(0), Prefix.of(POD_NETWORK.broadcast(), 24), "vxlan", 1, 8472, false);
         Overlay overlay = overlay(n, faults);
         Services services = services(spec, new SplittableRandom(spec.seed()));
-        ServiceParts parts = serviceParts(services);
+        ServiceParts parts = serviceParts(spec, services);
         OverlayBlocks blocks = overlayBlocks(overlay);
         List<Host> hosts = new ArrayList<>(n);
         for (int i = 0; i < n; i++) hosts.add(host(spec, i, faults, overlay, blocks, parts));
-        Cluster cluster = new Cluster(nodes(spec), pods(spec), services.services, services.endpoints, flannel, overlay.leases, SERVICE_CIDR);
+        List<Pod> pods = pods(spec);
+        if (spec.clusterDns()) {
+            for (int j = 0; j < 2; j++) {
+                pods.add(new Pod(KUBE_SYSTEM, "coredns-" + j, hostName(coreDnsNode(spec, j)), coreDnsIp(spec, j), Map.of("k8s-app", KUBE_DNS),
+                        List.of(53), "Running", 0));
+            }
+        }
+        Cluster cluster = new Cluster(nodes(spec), pods, services.services, services.endpoints, flannel, overlay.leases, SERVICE_CIDR);
         return new Snapshot("synthetic-" + n, hosts, cluster);
     }
 
@@ -260,7 +279,8 @@ public final class Synthetic {
         List<Endpoints> endpoints = new ArrayList<>();
         List<List<SocketAddress>> backends = new ArrayList<>();
         for (int s = 0; s < spec.services(); s++) {
-            Ipv4 cip = SERVICE_CIDR.address(s + 1);
+            // with cluster DNS the 10th address is kube-dns's: the services after it move up by one
+            Ipv4 cip = SERVICE_CIDR.address(s + 1 + (spec.clusterDns() && s + 1 >= DNS_INDEX ? 1 : 0));
             services.add(new Service("default", "svc-" + s, "NodePort", cip,
                     List.of(new Service.Port("http", Protocol.TCP, 80, POD_PORT, NODE_PORT_BASE + s)), Map.of()));
             List<Endpoints.Address> addrs = new ArrayList<>();
@@ -274,7 +294,33 @@ public final class Synthetic {
             endpoints.add(new Endpoints("default", "svc-" + s, addrs, List.of(new Endpoints.Port("http", Protocol.TCP, POD_PORT))));
             backends.add(reals);
         }
+        if (spec.clusterDns()) {
+            List<Endpoints.Address> addrs = new ArrayList<>();
+            for (int j = 0; j < 2; j++) addrs.add(new Endpoints.Address(coreDnsIp(spec, j), hostName(coreDnsNode(spec, j)), "coredns-" + j));
+            services.add(new Service(KUBE_SYSTEM, KUBE_DNS, "ClusterIP", dnsIp(), List.of(new Service.Port("dns", Protocol.UDP, 53, 53, 0),
+                    new Service.Port("dns-tcp", Protocol.TCP, 53, 53, 0)), Map.of("k8s-app", KUBE_DNS)));
+            endpoints.add(new Endpoints(KUBE_SYSTEM, KUBE_DNS, addrs, List.of(new Endpoints.Port("dns", Protocol.UDP, 53),
+                    new Endpoints.Port("dns-tcp", Protocol.TCP, 53))));
+        }
         return new Services(services, endpoints, backends);
+    }
+
+    public static final String KUBE_SYSTEM = "kube-system", KUBE_DNS = "kube-dns";
+    private static final int DNS_INDEX = 10;
+
+    /** kube-dns's ClusterIP: the service range's 10th address, as kubeadm gives it. */
+    public static Ipv4 dnsIp() {
+        return SERVICE_CIDR.address(DNS_INDEX);
+    }
+
+    /** The node of CoreDNS pod j (0 or 1): the first two nodes, or the one node of a one-node cluster. */
+    public static int coreDnsNode(Spec spec, int j) {
+        return Math.min(j, spec.nodes() - 1);
+    }
+
+    /** CoreDNS pod j's address: after the node's application pods (and after pod 0 when both share the node). */
+    public static Ipv4 coreDnsIp(Spec spec, int j) {
+        return podIp(coreDnsNode(spec, j), spec.podsPerNode() + (coreDnsNode(spec, j) == j ? 0 : j));
     }
 
     /** Docker's FORWARD policy DROP with its own rules for docker0, opened for the pod network by flannel's two. */
@@ -294,11 +340,18 @@ public final class Synthetic {
     private record ServiceParts(SharedList.Part<IfAddress> ipvsAddresses, SharedList.Part<VirtualServer> clusterIps,
                                 SharedList.Part<VirtualServer> nodePorts) {}
 
-    private static ServiceParts serviceParts(Services services) {
+    private static ServiceParts serviceParts(Spec spec, Services services) {
         List<IfAddress> ipvsAddresses = new ArrayList<>(services.services.size());
         List<VirtualServer> clusterIpServers = new ArrayList<>(services.services.size());
         List<VirtualServer> nodePortTemplates = new ArrayList<>(services.services.size());
-        for (int sv = 0; sv < services.services.size(); sv++) {
+        if (spec.clusterDns()) {
+            List<VirtualServer.RealServer> reals = List.of(VirtualServer.RealServer.masq(new SocketAddress(coreDnsIp(spec, 0), 53)),
+                    VirtualServer.RealServer.masq(new SocketAddress(coreDnsIp(spec, 1), 53)));
+            ipvsAddresses.add(new IfAddress("kube-ipvs0", dnsIp(), 32));
+            clusterIpServers.add(new VirtualServer(Protocol.TCP, new SocketAddress(dnsIp(), 53), "rr", reals));
+            clusterIpServers.add(new VirtualServer(Protocol.UDP, new SocketAddress(dnsIp(), 53), "rr", reals));
+        }
+        for (int sv = 0; sv < services.backends.size(); sv++) {
             Service svc = services.services.get(sv);
             List<VirtualServer.RealServer> reals = services.backends.get(sv).stream().map(VirtualServer.RealServer::masq).toList();
             ipvsAddresses.add(new IfAddress("kube-ipvs0", svc.clusterIp(), 32));
@@ -354,6 +407,12 @@ public final class Synthetic {
             Ipv4 ip = podIp(i, k);
             b.containers.add(new Container("pod-" + i + "-" + k, ip, 24, Mac.docker(ip), "docker0",
                     List.of(new Socket(Protocol.TCP, Ipv4.ANY, POD_PORT, "http")), "SimpleHTTP/0.6 Python/2.7.18"));
+        }
+        for (int j = 0; spec.clusterDns() && j < 2; j++) {
+            if (coreDnsNode(spec, j) != i) continue;
+            Ipv4 ip = coreDnsIp(spec, j);
+            b.containers.add(new Container("coredns-" + j, ip, 24, Mac.docker(ip), "docker0",
+                    List.of(new Socket(Protocol.UDP, Ipv4.ANY, 53, "coredns"), new Socket(Protocol.TCP, Ipv4.ANY, 53, "coredns")), null));
         }
         if (faults.has(STALE_ROUTES, i)) {
             // subnets beyond the last node's: no lease holds them (flannel left them behind after a restart)

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class SyntheticFile {
     private static final Set<String> KEYS = Set.of("kind", "name", "description", "nodes", "podsPerNode", "services",
-            "endpointsPerService", "faults", "seed");
+            "endpointsPerService", "faults", "seed", "clusterDns");
 
     private SyntheticFile() {}
 
@@ -36,10 +36,19 @@ public final class SyntheticFile {
         int services = top.get("services").integer();
         int eps = top.get("endpointsPerService").integer();
         try {
-            return new Synthetic.Spec(nodes, pods, services, eps, seedValue, faults);
+            boolean dns = top.containsKey("clusterDns") && top.get("clusterDns").as(SyntheticFile::bool);
+            return new Synthetic.Spec(nodes, pods, services, eps, seedValue, faults, dns);
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage());
         }
+    }
+
+    private static boolean bool(String text) {
+        return switch (text.trim()) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + text.trim() + "' is not true or false");
+        };
     }
 
     public static Snapshot load(YamlNode root) {
@@ -56,6 +65,7 @@ public final class SyntheticFile {
                 + "services: " + spec.services() + "\n"
                 + "endpointsPerService: " + spec.endpointsPerService() + "\n"
                 + (spec.faults().equals(Synthetic.Faults.NONE) ? "" : "faults: " + spec.faults() + "\n")
+                + (spec.clusterDns() ? "clusterDns: true\n" : "")
                 + "seed: " + spec.seed() + "\n";
     }
 }

@@ -5,6 +5,7 @@ import dev.kubepath.model.Route;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
+import dev.kubepath.net.Protocol;
 
 import java.util.Locale;
 
@@ -57,17 +58,22 @@ public sealed interface Cause {
     }
 
     /** Nothing listens on a host's address and port (and no IPVS virtual server matches): RST. */
-    record NothingListens(String host, Ipv4 ip, int port, boolean ipvsKnown) implements Cause {
+    record NothingListens(String host, Ipv4 ip, int port, boolean ipvsKnown, Protocol protocol) implements Cause {
         public String text() {
-            return "nothing listens on " + ip + ":" + port + " of " + host
-                    + (ipvsKnown ? " and no IPVS virtual server matches" : "") + ": the kernel answers RST";
+            return "nothing listens on " + ip + ":" + port + (protocol == Protocol.UDP ? "/udp" : "") + " of " + host
+                    + (ipvsKnown ? " and no IPVS virtual server matches" : "") + ": the kernel answers " + answer(protocol);
         }
     }
 
+    /** What a kernel sends back for a segment or datagram no socket takes: RST for TCP, ICMP port unreachable for UDP. */
+    private static String answer(Protocol protocol) {
+        return protocol == Protocol.UDP ? "ICMP port unreachable" : "RST";
+    }
+
     /** The backend pod has no socket on the port. */
-    record PodNotListening(String host, String pod, int port) implements Cause {
+    record PodNotListening(String host, String pod, int port, Protocol protocol) implements Cause {
         public String text() {
-            return "nothing listens on port " + port + " in pod " + pod + ": RST";
+            return "nothing listens on " + (protocol == Protocol.UDP ? "UDP " : "") + "port " + port + " in pod " + pod + ": " + answer(protocol);
         }
     }
 

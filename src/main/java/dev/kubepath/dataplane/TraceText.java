@@ -32,6 +32,7 @@ public final class TraceText {
         return switch (p) {
             case Probe.Curl c -> "curl -I " + c.to();
             case Probe.Ping g -> "ping -c 1 " + (g.payload() != 56 ? "-M do -s " + g.payload() + " " : "") + g.target();
+            case Probe.Udp u -> "dig +tries=1 @" + u.to().ip() + (u.to().port() != 53 ? " -p " + u.to().port() : "") + " kubernetes.default.svc.cluster.local";
         };
     }
 
@@ -54,6 +55,24 @@ public final class TraceText {
                         : "1 packets transmitted, 0 received, +1 errors, 100% packet loss";
                 case INSUFFICIENT_INFO -> "(cannot tell: " + t.reason() + ")";
             };
+            case Probe.Udp u -> udpSays(t, u);
+        };
+    }
+
+    /**
+     * dig 9.18's lines (captured by scripts/capture-dns-goldens.sh): a timeout, an ICMP port unreachable (dig
+     * retries over... no: it reports the communications error), a route error. DELIVERED is "(answered)": what the
+     * answer says is the DNS server's, which the shell's dig and nslookup print.
+     */
+    private static String udpSays(Trace t, Probe.Udp u) {
+        String server = u.to().ip() + "#" + u.to().port();
+        return switch (t.verdict()) {
+            case DELIVERED -> "(answered)";
+            case TIMEOUT -> ";; communications error to " + server + ": timed out\n;; no servers could be reached";
+            case REFUSED -> ";; communications error to " + server + ": connection refused\n;; no servers could be reached";
+            case UNREACHABLE -> ";; communications error to " + server + ": " + (t.reason().contains("Network is unreachable") ? "network unreachable" : "host unreachable")
+                    + "\n;; no servers could be reached";
+            case INSUFFICIENT_INFO -> "(cannot tell: " + t.reason() + ")";
         };
     }
 
@@ -62,7 +81,11 @@ public final class TraceText {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("from", t.from());
         m.put("to", t.probe().toString());
-        m.put("kind", t.probe() instanceof Probe.Curl ? "curl" : "ping");
+        m.put("kind", switch (t.probe()) {
+            case Probe.Curl c -> "curl";
+            case Probe.Ping g -> "ping";
+            case Probe.Udp u -> "udp";
+        });
         m.put("verdict", t.verdict().name());
         m.put("reason", t.reason());
         m.put("response", t.response());

@@ -109,8 +109,13 @@ final class Walk {
         Packet p = switch (probe) {
             case Probe.Curl c -> new Packet(Protocol.TCP, null, EPHEMERAL_PORT, c.to().ip(), c.to().port(), 0, c.size());
             case Probe.Ping g -> new Packet(Protocol.ICMP, null, 0, g.target(), 0, 0, g.size());
+            case Probe.Udp u -> new Packet(Protocol.UDP, null, EPHEMERAL_PORT, u.to().ip(), u.to().port(), 0, u.size());
         };
-        String what = probe instanceof Probe.Curl ? "TCP SYN to " + probe : "ICMP echo request to " + probe;
+        String what = switch (probe) {
+            case Probe.Curl c -> "TCP SYN to " + c;
+            case Probe.Ping g -> "ICMP echo request to " + g;
+            case Probe.Udp u -> "UDP datagram to " + u.to();
+        };
         step(origin, Stage.ORIGIN, what, null);
         return atHost(origin, p, null);
     }
@@ -229,7 +234,7 @@ final class Walk {
     private End nftFilterVerdict(HostView h, String hook, Packet p, Netfilter.Outcome o) {
         return switch (o.action()) {
             case DROP -> drop(h, Verdict.TIMEOUT, new Cause.Filtered(h.name(), "nftables " + hook, false, p.endpoints(), o.rule()), o.rule());
-            case REJECT -> drop(h, p.protocol() == Protocol.TCP ? Verdict.REFUSED : Verdict.UNREACHABLE,
+            case REJECT -> drop(h, p.protocol() != Protocol.ICMP ? Verdict.REFUSED : Verdict.UNREACHABLE,
                     new Cause.Filtered(h.name(), "nftables " + hook, true, p.endpoints(), o.rule()), o.rule());
             default -> null;
         };
@@ -288,7 +293,7 @@ final class Walk {
                 return answer(h, p, null, new End(Verdict.DELIVERED, new Cause.Answered(h.name(), "connected to " + s.process() + " on " + h.name()), null));
             }
         }
-        Cause why = new Cause.NothingListens(h.name(), p.dst(), p.dport(), h.host.knows(Facet.IPVS));
+        Cause why = new Cause.NothingListens(h.name(), p.dst(), p.dport(), h.host.knows(Facet.IPVS), p.protocol());
         step(h, Stage.SOCKET, why.text(), null);
         return answer(h, p, null, new End(Verdict.REFUSED, why, null));
     }
@@ -400,11 +405,11 @@ final class Walk {
             if (s.accepts(p.protocol(), p.dst(), p.dport())) {
                 String server = c.server() != null ? c.server() : s.process();
                 step(h, Stage.POD, () -> "pod " + c.pod() + ": " + server + " accepts on port " + p.dport(), () -> null);
-                String response = c.server() != null ? "HTTP/1.0 200 OK" : null;
+                String response = c.server() != null && p.protocol() == Protocol.TCP ? "HTTP/1.0 200 OK" : null;
                 return answer(h, p, c.bridge(), new End(Verdict.DELIVERED, new Cause.Answered(h.name(), "answered by pod " + c.pod() + " on " + h.name()), response));
             }
         }
-        Cause why = new Cause.PodNotListening(h.name(), c.pod(), p.dport());
+        Cause why = new Cause.PodNotListening(h.name(), c.pod(), p.dport(), p.protocol());
         step(h, Stage.POD, why.text(), null);
         return answer(h, p, c.bridge(), new End(Verdict.REFUSED, why, null));
     }
@@ -542,7 +547,7 @@ final class Walk {
         Netfilter.Outcome o = new Netfilter(h, this).run("filter", chain, p, in, out);
         return switch (o.action()) {
             case DROP -> drop(h, Verdict.TIMEOUT, new Cause.Filtered(h.name(), chain, false, p.endpoints(), o.rule()), o.rule());
-            case REJECT -> drop(h, p.protocol() == Protocol.TCP ? Verdict.REFUSED : Verdict.UNREACHABLE,
+            case REJECT -> drop(h, p.protocol() != Protocol.ICMP ? Verdict.REFUSED : Verdict.UNREACHABLE,
                     new Cause.Filtered(h.name(), chain, true, p.endpoints(), o.rule()), o.rule());
             default -> null;
         };

@@ -99,7 +99,11 @@ public final class LabVerify {
                     throw new CancellationException("lab verify interrupted after " + i + " of " + flows.size() + " flows");
                 }
                 Trace t = plane.trace(f.from(), f.probe());
-                rows.add(new Row(f.from(), f.probe() instanceof Probe.Ping ? "ping" : "curl", f.probe().toString(),
+                rows.add(new Row(f.from(), switch (f.probe()) {
+                    case Probe.Ping g -> "ping";
+                    case Probe.Curl c -> "curl";
+                    case Probe.Udp u -> "udp";
+                }, f.probe().toString(),
                         Verdict.valueOf(r[0]), r[1], t.verdict(), t.reason(), t.backends().stream().map(Trace.Backend::verdict).toList()));
             }
         }
@@ -181,6 +185,44 @@ public final class LabVerify {
                         : out.contains("Unreachable") || out.contains("unreachable") ? Verdict.UNREACHABLE : Verdict.TIMEOUT;
                 yield new String[] {v.name(), "ping exit " + r.exit()};
             }
+            case Probe.Udp u -> {
+                CommandResult r = lab.exec(f.from(), List.of(PodServer.PYTHON, "-c", UDP_PROBE, u.to().ip().toString(), String.valueOf(u.to().port()), String.valueOf(seconds)));
+                String said = r.stdout().strip();
+                Verdict v = switch (said) {
+                    case "answered" -> Verdict.DELIVERED;
+                    case "refused" -> Verdict.REFUSED;
+                    case "timeout" -> Verdict.TIMEOUT;
+                    case "unreachable" -> Verdict.UNREACHABLE;
+                    default -> Verdict.INSUFFICIENT_INFO;
+                };
+                yield new String[] {v.name(), "udp probe: " + (said.isEmpty() ? r.stderr().strip() : said)};
+            }
         };
     }
+
+    /**
+     * A DNS query (A kubernetes.default.svc.cluster.local) on a connected UDP socket: the kernel reports an ICMP port
+     * unreachable as ECONNREFUSED on the next recv, a host or network unreachable as EHOSTUNREACH / ENETUNREACH.
+     */
+    private static final String UDP_PROBE = """
+            import socket, sys, errno
+            ip, port, wait = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+            q = b'\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00'
+            for label in 'kubernetes.default.svc.cluster.local'.split('.'):
+                q += bytes([len(label)]) + label.encode()
+            q += b'\\x00\\x00\\x01\\x00\\x01'
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(wait)
+            try:
+                s.connect((ip, port))
+                s.send(q)
+                s.recv(4096)
+                print('answered')
+            except socket.timeout:
+                print('timeout')
+            except ConnectionRefusedError:
+                print('refused')
+            except OSError as e:
+                print('unreachable' if e.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH) else 'error ' + str(e))
+            """;
 }

@@ -3,12 +3,14 @@ package dev.kubepath.analysis.matrix;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
+import dev.kubepath.net.Protocol;
 import dev.kubepath.net.SocketAddress;
 
 /**
  * A destination class of the matrix. A pod subnet is probed with a ping to one address in it: its lowest pod
  * address on the host whose bridge holds the subnet, or the subnet's .1 when no pod is there. A service frontend is
- * probed with a curl (TCP SYN) to the ClusterIP:port or to one NodeIP:nodePort, every node counted on its own.
+ * probed with a curl (TCP SYN) or, for a UDP port, a datagram to the ClusterIP:port or to one NodeIP:nodePort,
+ * every node counted on its own.
  */
 public sealed interface Destination {
     Probe probe();
@@ -38,32 +40,49 @@ public sealed interface Destination {
         }
     }
 
-    record ClusterIp(String service, SocketAddress address) implements Destination {
+    /** A UDP port is probed with a datagram (a DNS query) and named with "/udp"; a TCP one keeps the bare form. */
+    record ClusterIp(String service, SocketAddress address, Protocol protocol) implements Destination {
+        public ClusterIp(String service, SocketAddress address) {
+            this(service, address, Protocol.TCP);
+        }
+
         public String identity() {
-            return "ClusterIP " + service + ":" + address.port();
+            return "ClusterIP " + service + ":" + address.port() + suffix(protocol);
         }
 
         public Probe probe() {
-            return new Probe.Curl(address);
+            return probeOf(address, protocol);
         }
 
         public String label() {
-            return address.toString();
+            return address + suffix(protocol);
         }
     }
 
     /** {@code port} is the service port the NodePort belongs to. */
-    record NodePort(String service, int port, String node, SocketAddress address) implements Destination {
+    record NodePort(String service, int port, String node, SocketAddress address, Protocol protocol) implements Destination {
+        public NodePort(String service, int port, String node, SocketAddress address) {
+            this(service, port, node, address, Protocol.TCP);
+        }
+
         public String identity() {
-            return "NodePort " + service + ":" + port + " on " + node;
+            return "NodePort " + service + ":" + port + suffix(protocol) + " on " + node;
         }
 
         public Probe probe() {
-            return new Probe.Curl(address);
+            return probeOf(address, protocol);
         }
 
         public String label() {
-            return address.toString();
+            return address + suffix(protocol);
         }
+    }
+
+    private static Probe probeOf(SocketAddress address, Protocol protocol) {
+        return protocol == Protocol.UDP ? new Probe.Udp(address) : new Probe.Curl(address);
+    }
+
+    private static String suffix(Protocol protocol) {
+        return protocol == Protocol.UDP ? "/udp" : "";
     }
 }

@@ -82,11 +82,11 @@ public final class ReachabilityMatrix {
     /** A service port with its ClusterIP and, when it has one, its NodePort. */
     record Frontend(String service, Protocol protocol, SocketAddress clusterIp, int nodePort) {
         Destination.NodePort at(String node, Ipv4 ip) {
-            return new Destination.NodePort(service, clusterIp.port(), node, new SocketAddress(ip, nodePort));
+            return new Destination.NodePort(service, clusterIp.port(), node, new SocketAddress(ip, nodePort), protocol);
         }
 
         Destination.ClusterIp clusterIpDestination() {
-            return new Destination.ClusterIp(service, clusterIp);
+            return new Destination.ClusterIp(service, clusterIp, protocol);
         }
     }
 
@@ -104,7 +104,7 @@ public final class ReachabilityMatrix {
             return ORDER.compare(this, o);
         }
     }
-    private record ServiceKey(int sigB, boolean clusterIp, boolean local, boolean inClusterCidr, boolean hasVs,
+    private record ServiceKey(int sigB, Protocol protocol, boolean clusterIp, boolean local, boolean inClusterCidr, boolean hasVs,
                               List<RealKey> reals, long unique) {}
     private record NodePortKey(int sigA, int sigB, boolean self, int service, long unique) {}
 
@@ -121,10 +121,10 @@ public final class ReachabilityMatrix {
         for (Service svc : snapshot.cluster().services()) {
             if (svc.clusterIp() == null) continue;
             for (Service.Port p : svc.ports()) {
-                if (p.protocol() != Protocol.TCP) continue;
+                if (p.protocol() == Protocol.ICMP) continue;
                 Frontend f = new Frontend(svc.key(), p.protocol(), new SocketAddress(svc.clusterIp(), p.port()), p.nodePort());
-                frontendByClusterIp.putIfAbsent(frontendKey(f.clusterIp()), frontends.size());
-                frontendByServicePort.putIfAbsent(f.service() + ":" + p.port(), frontends.size());
+                frontendByClusterIp.putIfAbsent(frontendKey(f.clusterIp(), f.protocol()), frontends.size());
+                frontendByServicePort.putIfAbsent(f.service() + ":" + p.port() + "/" + f.protocol(), frontends.size());
                 clusterIpAddresses.add(svc.clusterIp().bits());
                 frontends.add(f);
             }
@@ -192,8 +192,9 @@ public final class ReachabilityMatrix {
         return outcomes.size();
     }
 
-    private static long frontendKey(SocketAddress a) {
-        return (a.ip().unsigned() << 16) | a.port();
+    /** A frontend's address, port and protocol as one number (kube-dns has UDP and TCP on one ClusterIP:53). */
+    private static long frontendKey(SocketAddress a, Protocol protocol) {
+        return (((long) protocol.ordinal()) << 48) | (a.ip().unsigned() << 16) | a.port();
     }
 
     // ---- classes of flows ----------------------------------------------------------------------------------------
@@ -251,9 +252,10 @@ public final class ReachabilityMatrix {
      * The class of a flow from host b through virtual server {@code vs} (null: none), given b's pod code for each
      * subnet; {@code uniqueTag} names the flow when it is a class of its own.
      */
-    private ServiceKey serviceKey(int b, VirtualServer vs, boolean clusterIp, boolean local, boolean inCidr, List<RealKey> reals, long uniqueTag) {
-        if (r.hostUnique[b] || reals == null) return new ServiceKey(-1, clusterIp, false, false, false, List.of(), uniqueTag);
-        return new ServiceKey(r.sig[b], clusterIp, local, inCidr, vs != null, reals, -1);
+    private ServiceKey serviceKey(int b, int f, VirtualServer vs, boolean clusterIp, boolean local, boolean inCidr, List<RealKey> reals, long uniqueTag) {
+        Protocol protocol = frontends.get(f).protocol();
+        if (r.hostUnique[b] || reals == null) return new ServiceKey(-1, protocol, clusterIp, false, false, false, List.of(), uniqueTag);
+        return new ServiceKey(r.sig[b], protocol, clusterIp, local, inCidr, vs != null, reals, -1);
     }
 
     /** The classes of the paths from host b to a virtual server's real servers; null when one is a class of its own. */
@@ -280,7 +282,7 @@ public final class ReachabilityMatrix {
 
     private ServiceKey clusterIpKey(int b, View v, int f, List<RealKey> reals) {
         SocketAddress a = frontends.get(f).clusterIp();
-        return serviceKey(b, v.clusterIp()[f], true, v.local().get(f) || (a.ip().bits() >>> 24) == 127, clusterIpInCidr[f], reals, uniqueTag(b, a));
+        return serviceKey(b, f, v.clusterIp()[f], true, v.local().get(f) || (a.ip().bits() >>> 24) == 127, clusterIpInCidr[f], reals, uniqueTag(b, a, frontends.get(f).protocol()));
     }
 
     /** The class of node b's own NodePort frontend f (the node's half of every NodePort flow to it). */
@@ -290,15 +292,15 @@ public final class ReachabilityMatrix {
 
     private ServiceKey nodePortKey(int b, View v, int f, List<RealKey> reals) {
         SocketAddress a = new SocketAddress(r.hostAddr[b], frontends.get(f).nodePort());
-        return serviceKey(b, v.nodePort()[f], false, true, nodeInCidr[b], reals, uniqueTag(b, a));
+        return serviceKey(b, f, v.nodePort()[f], false, true, nodeInCidr[b], reals, uniqueTag(b, a, frontends.get(f).protocol()));
     }
 
-    private static long uniqueTag(int host, SocketAddress frontend) {
-        return ((long) host << 48) ^ frontendKey(frontend);
+    private static long uniqueTag(int host, SocketAddress frontend, Protocol protocol) {
+        return ((long) host << 50) ^ frontendKey(frontend, protocol);
     }
 
-    private Object nodePortFlowKey(int a, int b, int serviceId, SocketAddress frontend) {
-        if (r.hostUnique[a] || r.hostUnique[b]) return new NodePortKey(-1, -1, a == b, -1, ((long) a << 32 | b) * 31 + uniqueTag(b, frontend));
+    private Object nodePortFlowKey(int a, int b, int serviceId, SocketAddress frontend, Protocol protocol) {
+        if (r.hostUnique[a] || r.hostUnique[b]) return new NodePortKey(-1, -1, a == b, -1, ((long) a << 32 | b) * 31 + uniqueTag(b, frontend, protocol));
         return new NodePortKey(r.sig[a], r.sig[b], a == b, serviceId, -1);
     }
 
@@ -369,9 +371,9 @@ public final class ReachabilityMatrix {
         BitSet local = new BitSet(n);
         for (int f = 0; f < n; f++) {
             Frontend fr = frontends.get(f);
-            cip[f] = PartIndex.virtualServer(servers, Protocol.TCP, fr.clusterIp().ip(), fr.clusterIp().port());
+            cip[f] = PartIndex.virtualServer(servers, fr.protocol(), fr.clusterIp().ip(), fr.clusterIp().port());
             if (PartIndex.hasAddress(addresses, fr.clusterIp().ip())) local.set(f);
-            if (fr.nodePort() > 0 && r.hostAddr[b] != null) np[f] = PartIndex.virtualServer(servers, Protocol.TCP, r.hostAddr[b], fr.nodePort());
+            if (fr.nodePort() > 0 && r.hostAddr[b] != null) np[f] = PartIndex.virtualServer(servers, fr.protocol(), r.hostAddr[b], fr.nodePort());
         }
         return new View(cip, local, np);
     }
@@ -434,12 +436,12 @@ public final class ReachabilityMatrix {
                 if (s < 0) throw new IllegalArgumentException("not a pod subnet of this snapshot: " + p.subnet());
                 yield podKey(a, s, podCode(a, s));
             }
-            case Destination.ClusterIp c -> clusterIpKey(a, view(a), frontend(frontendByClusterIp.get(frontendKey(c.address())), to), s -> podCode(a, s));
+            case Destination.ClusterIp c -> clusterIpKey(a, view(a), frontend(frontendByClusterIp.get(frontendKey(c.address(), c.protocol())), to), s -> podCode(a, s));
             case Destination.NodePort np -> {
                 Integer b = r.hostIndex.get(np.node());
                 if (b == null) throw new IllegalArgumentException("unknown node '" + np.node() + "'");
-                int f = frontend(frontendByServicePort.get(np.service() + ":" + np.port()), to);
-                yield nodePortFlowKey(a, b, id(nodePortKey(b, view(b), f, s -> podCode(b, s))), np.address());
+                int f = frontend(frontendByServicePort.get(np.service() + ":" + np.port() + "/" + np.protocol()), to);
+                yield nodePortFlowKey(a, b, id(nodePortKey(b, view(b), f, s -> podCode(b, s))), np.address(), np.protocol());
             }
         };
         Outcome o = outcome(key, a, to);
@@ -654,7 +656,7 @@ public final class ReachabilityMatrix {
                         Destination.NodePort np = frontends.get(f).at(r.hosts.get(b).name(), r.hostAddr[b]);
                         int sk = id(nodePortKey(b, v, f, code));
                         for (int a = 0; a < n; a++) {
-                            if (r.hostUnique[b] || (r.hostUnique[a] && a != b)) nps.add(outcome(nodePortFlowKey(a, b, sk, np.address()), a, np), 1);
+                            if (r.hostUnique[b] || (r.hostUnique[a] && a != b)) nps.add(outcome(nodePortFlowKey(a, b, sk, np.address(), np.protocol()), a, np), 1);
                         }
                     }
                 }
@@ -905,9 +907,9 @@ public final class ReachabilityMatrix {
             int count = perSig[g] - (g == r.sig[b] ? 1 : 0);
             if (count == 0) continue;
             int a = firstOfSig[g] != b ? firstOfSig[g] : firstOther(g, b);
-            out.add(outcome(nodePortFlowKey(a, b, service, np.address()), a, np), count);
+            out.add(outcome(nodePortFlowKey(a, b, service, np.address(), np.protocol()), a, np), count);
         }
-        out.add(outcome(nodePortFlowKey(b, b, service, np.address()), b, np), 1);
+        out.add(outcome(nodePortFlowKey(b, b, service, np.address(), np.protocol()), b, np), 1);
         Summary.Counts prev = nodePortExpansions.putIfAbsent(key, out);
         return prev != null ? prev : out;
     }

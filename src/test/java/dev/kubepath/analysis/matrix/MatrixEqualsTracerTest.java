@@ -61,10 +61,12 @@ class MatrixEqualsTracerTest {
         SplittableRandom r = new SplittableRandom(2026);
         int traced = 0, flows = 0;
         Map<Verdict, Integer> seen = new EnumMap<>(Verdict.class);
+        Map<Verdict, Integer> seenUdp = new EnumMap<>(Verdict.class);
         for (int c = 0; c < 20; c++) {
             int nodes = 5 + r.nextInt(8);
             Synthetic.Faults faults = new Synthetic.Faults(r.nextInt(3), r.nextInt(3), r.nextInt(2), r.nextInt(3), r.nextInt(2));
-            Synthetic.Spec spec = new Synthetic.Spec(nodes, 1 + r.nextInt(3), 1 + r.nextInt(4), 1 + r.nextInt(3), r.nextLong(), faults);
+            // every other pair of clusters has cluster DNS: kube-dns's UDP and TCP 53 on one ClusterIP
+            Synthetic.Spec spec = new Synthetic.Spec(nodes, 1 + r.nextInt(3), 1 + r.nextInt(4), 1 + r.nextInt(3), r.nextLong(), faults, c % 4 < 2);
             Snapshot s = c % 2 == 0 ? Synthetic.build(spec) : dropRandomEntries(Synthetic.build(spec), r);
             ReachabilityMatrix m = ReachabilityMatrix.of(s);
             DataPlane tracer = new DataPlane(s);
@@ -83,6 +85,7 @@ class MatrixEqualsTracerTest {
                 coverages.computeIfAbsent(kind, k -> new EnumMap<>(EndpointCoverage.class)).merge(f.endpoints(), 1L, Long::sum);
                 Trace t = tracer.trace(f.from(), f.to().probe());
                 seen.merge(t.verdict(), 1, Integer::sum);
+                if (f.to().probe() instanceof dev.kubepath.dataplane.Probe.Udp) seenUdp.merge(t.verdict(), 1, Integer::sum);
                 if (t.verdict() != f.verdict() || coverage(t) != f.endpoints()) {
                     mismatches.add(f.from() + " -> " + f.to().label() + ": matrix " + f.verdict() + "/" + f.endpoints()
                             + ", tracer " + t.verdict() + "/" + coverage(t) + " (" + t.reason() + ")");
@@ -106,6 +109,8 @@ class MatrixEqualsTracerTest {
         }
         // the faults show up as failures of every kind the tracer gives, and classes are far fewer than flows
         assertThat(seen.keySet()).contains(Verdict.DELIVERED, Verdict.TIMEOUT, Verdict.REFUSED);
+        // UDP flows (DNS queries to kube-dns) are among them, answered and lost
+        assertThat(seenUdp.keySet()).contains(Verdict.DELIVERED, Verdict.TIMEOUT);
         assertThat(traced).isLessThan(flows / 2);
     }
 }
