@@ -30,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real difference under FORWARD DROP (nftables mode has no KUBE-FORWARD accept). Every host has a
  * default route, as real nodes do: without one, a host's own connection to a ClusterIP fails in iptables mode
  * (no route for the REJECT to answer) where IPVS answers from kube-ipvs0.
+ * Every other deployment serves UDP behind a UDP service, and every cluster has cluster DNS (kube-dns, UDP and TCP
+ * 53) and a UDP NodePort service without endpoints: UDP flows are compared as TCP ones are.
  * Replay one seed with -Dkubepath.seed=N.
  */
 class ProxyModesRandomAgreeTest {
@@ -41,7 +43,7 @@ class ProxyModesRandomAgreeTest {
         long base = Long.getLong("kubepath.seed", System.nanoTime());
         int clusters = System.getProperty("kubepath.seed") != null ? 1 : 4;
         int flows = 0;
-        java.util.Set<Verdict> seen = java.util.EnumSet.noneOf(Verdict.class);
+        java.util.Set<Verdict> seen = java.util.EnumSet.noneOf(Verdict.class), seenUdp = java.util.EnumSet.noneOf(Verdict.class);
         for (int i = 0; i < clusters; i++) {
             long seed = base + i;
             Map<ProxyMode, Map<String, Verdict>> byMode = new EnumMap<>(ProxyMode.class);
@@ -61,9 +63,12 @@ class ProxyModesRandomAgreeTest {
             }
             flows += ipvs.size();
             seen.addAll(ipvs.values());
+            ipvs.forEach((flow, v) -> { if (flow.endsWith("/UDP")) seenUdp.add(v); });
         }
         assertThat(flows).as("flows compared").isGreaterThan(clusters * 4);
         if (clusters > 1) assertThat(seen).as("verdicts met over the clusters").contains(Verdict.DELIVERED, Verdict.REFUSED);
+        // a DNS query answered by CoreDNS, and an ICMP port unreachable from the UDP service without endpoints
+        assertThat(seenUdp).as("UDP verdicts").contains(Verdict.DELIVERED, Verdict.REFUSED);
     }
 
     /** Whether the cluster of this seed gets FORWARD DROP (the draws of {@link #verdicts} up to the fault). */
@@ -122,7 +127,7 @@ class ProxyModesRandomAgreeTest {
                           - name: app
                             image: python:3
                             ports:
-                            - containerPort: %d
+                            - {containerPort: %d, protocol: %s}
                     ---
                     apiVersion: v1
                     kind: Service
@@ -132,13 +137,15 @@ class ProxyModesRandomAgreeTest {
                       ports:
                       - port: 80
                         targetPort: %d
+                        protocol: %s
                       selector: {app: app%d}
                     ---
-                    """, k, replicas, k, k, node == 0 ? "master" : "node" + node, 8080 + k, k,
-                    r.nextBoolean() ? "NodePort" : "ClusterIP", 8080 + k, k));
+                    """, k, replicas, k, k, node == 0 ? "master" : "node" + node, 8080 + k, k % 2 == 1 ? "UDP" : "TCP", k,
+                    r.nextBoolean() ? "NodePort" : "ClusterIP", 8080 + k, k % 2 == 1 ? "UDP" : "TCP", k));
         }
         // and always a NodePort service without endpoints: rejected, in each mode its own way
         apps.append("apiVersion: v1\nkind: Service\nmetadata: {name: empty}\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n  selector: {app: none}\n");
+        apps.append("---\napiVersion: v1\nkind: Service\nmetadata: {name: empty-udp}\nspec:\n  type: NodePort\n  ports:\n  - {port: 53, protocol: UDP}\n  selector: {app: none}\n");
         int fault = r.nextInt(4);
         if (fault > 0) {
             String victim = "node" + (1 + r.nextInt(hosts - 1));
@@ -157,18 +164,24 @@ class ProxyModesRandomAgreeTest {
         Map<String, Verdict> out = new LinkedHashMap<>();
         for (Node from : s.cluster().nodes()) {
             for (Service svc : s.cluster().services()) {
-                if (svc.clusterIp() == null || svc.namespace().equals("kube-system") || svc.name().equals("kubernetes")) continue;
+                if (svc.clusterIp() == null || svc.name().equals("kubernetes")) continue;
                 for (Service.Port p : svc.ports()) {
                     SocketAddress vip = new SocketAddress(svc.clusterIp(), p.port());
-                    out.put(from.name() + " -> " + svc.name() + " " + vip, dp.trace(from.name(), new Probe.Curl(vip)).verdict());
+                    out.put(from.name() + " -> " + svc.name() + " " + vip + "/" + p.protocol(), dp.trace(from.name(), probe(vip, p.protocol())).verdict());
                     if (p.nodePort() == 0) continue;
                     for (Node to : s.cluster().nodes()) {
                         SocketAddress np = new SocketAddress(to.internalIp(), p.nodePort());
-                        out.put(from.name() + " -> " + svc.name() + " nodeport " + to.name(), dp.trace(from.name(), new Probe.Curl(np)).verdict());
+                        out.put(from.name() + " -> " + svc.name() + " nodeport " + to.name() + "/" + p.protocol(), dp.trace(from.name(), probe(np, p.protocol())).verdict());
                     }
                 }
             }
         }
+        assertThat(out.keySet()).as("kube-dns over UDP and TCP").anyMatch(k -> k.contains("kube-dns") && k.endsWith("/UDP"))
+                .anyMatch(k -> k.contains("kube-dns") && k.endsWith("/TCP"));
         return out;
+    }
+
+    private static Probe probe(SocketAddress to, dev.kubepath.net.Protocol protocol) {
+        return protocol == dev.kubepath.net.Protocol.UDP ? new Probe.Udp(to) : new Probe.Curl(to);
     }
 }
