@@ -4,7 +4,7 @@
 # ttl 30, NXDOMAIN with the zone's SOA), in a network namespace with a unique prefix removed on every exit path.
 # The namespace's /etc/resolv.conf is a pod's as the kubelet writes it (/etc/netns/NS/resolv.conf, which ip netns exec
 # mounts). 10.96.0.10 answers, 10.96.0.11 takes queries and never answers (a timeout), on 10.96.0.12 nothing listens
-# (ICMP port unreachable). Needs root, iproute2, python3, dig and nslookup.
+# (ICMP port unreachable), 10.96.1.1 is behind an unreachable route (host unreachable). Needs root, iproute2, python3, dig and nslookup.
 #
 #   sudo sh scripts/capture-dns-goldens.sh src/test/resources/shell/dns
 #
@@ -25,6 +25,7 @@ mkdir -p "/etc/netns/$ns"
 printf 'search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n' > "/etc/netns/$ns/resolv.conf"
 ip -n "$ns" link set lo up
 for a in 10.96.0.10 10.96.0.11 10.96.0.12; do ip -n "$ns" addr add "$a/32" dev lo; done
+ip -n "$ns" route add unreachable 10.96.1.0/24
 ip netns exec "$ns" python3 "$here/src/main/resources/dev/kubepath/lab/dns_responder.py" 10.96.0.10 53 cluster.local \
     kubernetes.default.svc.cluster.local=10.96.0.1 kube-dns.kube-system.svc.cluster.local=10.96.0.10 \
     web.default.svc.cluster.local=10.96.45.7 > "/tmp/$ns.ready" &
@@ -57,3 +58,5 @@ run dig +short kubernetes.default.svc.cluster.local @10.96.0.11
 run dig kubernetes.default.svc.cluster.local @10.96.0.11
 run dig kubernetes.default.svc.cluster.local @10.96.0.12
 run dig +short kubernetes.default.svc.cluster.local @10.96.0.12
+run nslookup kubernetes.default 10.96.1.1
+run dig +short kubernetes.default.svc.cluster.local @10.96.1.1

@@ -168,6 +168,8 @@ public final class SimShell {
                 case "nft" -> Nft.run(current(), words.subList(1, words.size()));
                 case "cat" -> cat(a);
                 case "curl" -> curl(a);
+                case "nslookup" -> dns().nslookup(words.subList(1, words.size()));
+                case "dig" -> dns().dig(words.subList(1, words.size()));
                 case "ping" -> ping(a);
                 case "traceroute" -> traceroute(a);
                 case "journalctl" -> journalctl(a);
@@ -243,7 +245,12 @@ public final class SimShell {
     private java.util.Optional<String> file(String path) {
         if (path.equals(SubnetEnv.FILE)) return cluster.subnetEnv(host).map(SubnetEnv::render);
         if (path.equals(dev.kubepath.cluster.FlannelCni.CONFLIST_PATH)) return cluster.cniConflist(host);
+        if (path.equals("/etc/resolv.conf")) return dns().resolvConf();
         return java.util.Optional.empty();
+    }
+
+    private DnsTools dns() {
+        return new DnsTools(cluster.snapshot(), cluster.clock().instant(), this::trace);
     }
 
     private Trace trace(Probe p) {
@@ -254,7 +261,21 @@ public final class SimShell {
         String target = Arrays.stream(a).skip(1).filter(s -> !s.startsWith("-")).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no URL specified!"));
         target = target.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
-        SocketAddress to = target.contains(":") ? SocketAddress.parse(target) : new SocketAddress(Ipv4.parse(target), 80);
+        String name = target.replaceFirst(":.*$", "");
+        int port = target.contains(":") ? Integer.parseInt(target.substring(target.indexOf(':') + 1)) : 80;
+        Ipv4 ip;
+        if (name.matches("[0-9.]+")) {
+            ip = Ipv4.parse(name);
+        } else {
+            DnsTools.Resolution r = dns().resolve(name);
+            // curl 7.29 (CentOS 7) through glibc: NXDOMAIN is "Name or service not known", a resolver timeout "Unknown error"
+            if (r.address() == null) {
+                throw new ToolError("curl: (6) Could not resolve host: " + name + "; " + (r.failed() != null && r.failed().verdict() == Verdict.DELIVERED
+                        ? "Name or service not known" : "Unknown error") + "\n", 6);
+            }
+            ip = r.address();
+        }
+        SocketAddress to = new SocketAddress(ip, port);
         Trace t = trace(new Probe.Curl(to));
         if (t.verdict() != Verdict.DELIVERED) return TraceText.toolSays(t) + "\n";
         return httpHead(t) + "\n";
