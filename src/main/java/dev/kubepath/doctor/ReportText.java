@@ -42,7 +42,16 @@ public final class ReportText {
             sb.append("\ninferred (not in the files, derived by a named rule):\n");
             for (var f : r.inferred()) sb.append("  ").append(f.host()).append(": ").append(f).append('\n');
         }
-        for (Finding f : r.findings()) finding(sb, f);
+        Set<Symptom> listed = new java.util.HashSet<>();
+        for (Finding f : r.findings()) {
+            finding(sb, f);
+            dnsSymptoms(sb, r, f, listed);
+        }
+        List<Symptom> unexplained = r.symptoms().stream().filter(s -> s.nameResolutionFails() && !listed.contains(s)).toList();
+        if (!unexplained.isEmpty()) {
+            sb.append("\nname resolution failures no finding explains:\n");
+            for (Symptom s : unexplained) sb.append("  symptom ").append(s.dnsLine()).append('\n');
+        }
         return sb.toString();
     }
 
@@ -73,7 +82,30 @@ public final class ReportText {
         List<Object> ss = new ArrayList<>();
         for (Symptom s : r.symptoms()) ss.add(json(s));
         m.put("symptoms", ss);
+        // the failing DNS queries to kube-dns (DNS_UNREACHABLE), each with the code of the finding that explains it
+        List<Object> dns = new ArrayList<>();
+        for (Symptom s : r.symptoms()) {
+            if (!s.nameResolutionFails()) continue;
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("from", s.from());
+            x.put("to", s.to());
+            x.put("result", s.result());
+            x.put("code", s.code());
+            dns.add(x);
+        }
+        m.put("nameResolutionFails", dns);
         return m;
+    }
+
+    /**
+     * Under a finding, the failing DNS queries to kube-dns it explains (the symptom operators report, "name resolution
+     * fails from X", under its root cause). A symptom goes under the first finding of its code, most severe first.
+     */
+    private static void dnsSymptoms(StringBuilder sb, Report r, Finding f, Set<Symptom> listed) {
+        for (Symptom s : r.symptoms()) {
+            if (!s.nameResolutionFails() || !f.code().name().equals(s.code()) || !listed.add(s)) continue;
+            sb.append("  symptom ").append(s.dnsLine()).append(s.flows() > 1 ? " and " + (s.flows() - 1) + " more like it" : "").append('\n');
+        }
     }
 
     /** A large cluster: no table of every host but the classes of failing flows, most flows first. */

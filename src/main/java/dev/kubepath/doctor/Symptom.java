@@ -33,6 +33,19 @@ public record Symptom(String from, String to, String service, String result, Str
         return "ok".equals(result);
     }
 
+    /** The cluster DNS service whose UDP port 53 a failing query means "name resolution fails" (DNS_UNREACHABLE). */
+    public static final String KUBE_DNS = "kube-system/kube-dns";
+
+    /** A DNS query from {@code from} to kube-dns over UDP that failed: operators notice it as "DNS does not work". */
+    public boolean nameResolutionFails() {
+        return failed() && KUBE_DNS.equals(service) && to.endsWith("/udp");
+    }
+
+    /** The symptom line a finding lists for a failing DNS query it explains. */
+    public String dnsLine() {
+        return "DNS_UNREACHABLE: name resolution fails from " + from + " (its query to " + to + " of kube-dns: " + result + ")";
+    }
+
     /** The result with what it rests on: "ok", "ok, assuming ...". */
     public String resultWithBasis() {
         return assumptions.isEmpty() || unknown() ? result : result + ", assuming " + String.join(" and ", assumptions);
