@@ -32,13 +32,41 @@ public final class MatrixBench implements Benchmark {
     @Override
     public String description() {
         return "whole-cluster matrix of a faulty synthetic cluster vs per-flow tracing "
-                + "(args: [nodes=5000] [podsPerNode=30] [services=10000] [endpoints=5] [sample=10000] | growth [podsPerNode=30] [services=10000])";
+                + "(args: [nodes=5000] [podsPerNode=30] [services=10000] [endpoints=5] [sample=10000] | growth [podsPerNode=30] [services=10000]"
+                + " | dns [nodes=5000] [podsPerNode=30] [services=10000])";
     }
 
     @Override
     public void run(PrintStream out, String... args) {
         if (args.length > 0 && args[0].equals("growth")) growth(out, args);
+        else if (args.length > 0 && args[0].equals("dns")) dns(out, args);
         else whole(out, args);
+    }
+
+    /**
+     * The same cluster without and with cluster DNS (kube-dns: UDP and TCP 53, two CoreDNS pods), its matrix three
+     * times each, alternating: the best warm time of each and their ratio, the cost of the UDP flows and DNS.
+     */
+    private static void dns(PrintStream out, String... args) {
+        int nodes = Benchmark.intArg(args, 1, 5000);
+        int pods = Benchmark.intArg(args, 2, 30);
+        int services = Benchmark.intArg(args, 3, 10000);
+        Synthetic.Spec without = new Synthetic.Spec(nodes, pods, services, 5, 42, FAULTS);
+        Snapshot[] snapshots = {Synthetic.build(without), Synthetic.build(without.withClusterDns(true))};
+        Run[] best = new Run[2];
+        for (int round = 0; round < 3; round++) {
+            for (int k = 0; k < 2; k++) {
+                Run r = Run.of(snapshots[k]);
+                if (best[k] == null || r.wall < best[k].wall) best[k] = r;
+            }
+        }
+        String[] names = {"without DNS", "with DNS"};
+        for (int k = 0; k < 2; k++) {
+            out.printf(Locale.ROOT, "%-12s matrix best of 3 %8.2f s wall, %.2f s CPU   %,d flows (ClusterIPs %,d per host), %d flows traced%n", names[k],
+                    best[k].wall, best[k].cpu, best[k].summary.flows(), best[k].summary.clusterIps(), best[k].summary.traced());
+        }
+        out.printf(Locale.ROOT, "ratio        with / without DNS: time %.3f, flows %.5f%n", best[1].wall / best[0].wall,
+                (double) best[1].summary.flows() / best[0].summary.flows());
     }
 
     /** The matrix of clusters of 500 to 5,000 nodes: how its time and heap grow. */

@@ -32,6 +32,9 @@ final class TraceCommand implements Callable<Integer> {
     @Option(names = "--icmp", description = "ping instead of curl")
     boolean icmp;
 
+    @Option(names = "--udp", description = "a UDP datagram (a DNS query; port 53 when omitted) instead of curl")
+    boolean udp;
+
     @Option(names = "--size", paramLabel = "BYTES", description = "ping payload size (-s), sent with DF (-M do)", defaultValue = "56")
     int size;
 
@@ -43,7 +46,8 @@ final class TraceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Probe probe = Inputs.argument("--to", () -> probe(to, icmp, size));
+        Probe probe = Inputs.argument("--to", () -> udp ? new Probe.Udp(to.contains(":") ? SocketAddress.parse(to) : new SocketAddress(Ipv4.parse(to), 53))
+                : probe(to, icmp, size));
         Snapshot s = Inputs.snapshot(snapshot, spec);
         Trace t = new DataPlane(s).trace(Inputs.host(s, from), probe);
         PrintWriter out = spec.commandLine().getOut();
