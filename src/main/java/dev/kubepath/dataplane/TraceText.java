@@ -60,9 +60,9 @@ public final class TraceText {
     }
 
     /**
-     * dig 9.18's lines (captured by scripts/capture-dns-goldens.sh): a timeout, an ICMP port unreachable (dig
-     * retries over... no: it reports the communications error), a route error. DELIVERED is "(answered)": what the
-     * answer says is the DNS server's, which the shell's dig and nslookup print.
+     * dig 9.18's words for one try (+tries=1) of a query that got no answer: a timeout, an ICMP port unreachable, an
+     * ICMP unreachable (the lines scripts/capture-dns-goldens.sh captured, there repeated for dig's three tries).
+     * DELIVERED is "(answered)": what the answer says is the DNS server's, which the shell's dig and nslookup print.
      */
     private static String udpSays(Trace t, Probe.Udp u) {
         String server = u.to().ip() + "#" + u.to().port();

@@ -78,7 +78,8 @@ final class LabPods implements ContainerTable {
             if (pods.containsKey(e.getKey())) continue;
             Pod p = create(e.getValue());
             pods.put(e.getKey(), p);
-            for (Socket s : p.container().listeners()) ready.add(serve(p, s.port()));
+            // the HTTP server serves TCP ports; a UDP port (CoreDNS's 53) is not served in the lab yet, and its TCP twin is
+            for (Socket s : p.container().listeners()) if (s.protocol() == dev.kubepath.net.Protocol.TCP) ready.add(serve(p, s.port()));
         }
         for (CompletableFuture<Void> f : ready) {
             try {

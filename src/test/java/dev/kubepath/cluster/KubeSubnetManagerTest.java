@@ -84,6 +84,7 @@ class KubeSubnetManagerTest {
     void podsAcrossTheOverlayAnswer() {
         SimCluster c = booted().cluster();
         for (Pod p : c.api().pods()) {
+            if (!p.namespace().equals("default")) continue; // the web pods; CoreDNS serves 53, not 80
             var trace = new DataPlane(c.snapshot()).trace("server", new Probe.Curl(new SocketAddress(p.ip(), 80)));
             assertThat(trace.verdict()).as(p.key() + " on " + p.node()).isEqualTo(Verdict.DELIVERED);
         }

@@ -60,7 +60,7 @@ class CniBridgeFailureTest {
     void afterThePodCidrChangedNewPodsFailWithTheRealErrorAndOldOnesKeepWorking() throws IOException {
         ClusterRun run = run();
         SimCluster c = run.cluster();
-        Pod old = c.api().podsOn("agent2").getFirst();
+        Pod old = c.api().podsOn("agent2").getFirst(); // a web pod, or CoreDNS's (cluster DNS): curled on its own port
         run.runAll();
         c.advance(java.time.Duration.ofMinutes(5)); // the kubelet keeps trying
         SimShell shell = new SimShell(c, "server");
@@ -90,7 +90,8 @@ class CniBridgeFailureTest {
 
         Pod stillThere = c.api().pod(old.namespace(), old.name()).orElseThrow();
         assertThat(stillThere.ip()).isEqualTo(old.ip());
-        assertThat(new DataPlane(c.snapshot()).trace("agent2", new Probe.Curl(new SocketAddress(old.ip(), 80))).verdict())
+        assertThat(new DataPlane(c.snapshot()).trace("agent2", new Probe.Curl(new SocketAddress(old.ip(),
+                old.containerPorts().isEmpty() ? 80 : old.containerPorts().getFirst()))).verdict())
                 .as("the old pod answers on its node").isEqualTo(Verdict.DELIVERED);
 
         c.network("agent2").apply(List.of(new NetChange.DeleteLink("cni0")));
