@@ -1,5 +1,8 @@
 package dev.kubepath.cluster;
 
+import dev.kubepath.model.Socket;
+import dev.kubepath.net.Ipv4;
+import dev.kubepath.net.Protocol;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -39,10 +42,10 @@ public record Workload(List<Integer> listenPorts, Map<String, Integer> namedPort
     }
 
     /** The sockets a container of this workload listens on: every TCP port, then every UDP port, on 0.0.0.0. */
-    public List<dev.kubepath.model.Socket> sockets() {
-        List<dev.kubepath.model.Socket> out = new ArrayList<>();
-        for (int port : listenPorts) out.add(new dev.kubepath.model.Socket(dev.kubepath.net.Protocol.TCP, dev.kubepath.net.Ipv4.ANY, port, process));
-        for (int port : udpPorts) out.add(new dev.kubepath.model.Socket(dev.kubepath.net.Protocol.UDP, dev.kubepath.net.Ipv4.ANY, port, process));
+    public List<Socket> sockets() {
+        List<Socket> out = new ArrayList<>();
+        for (int port : listenPorts) out.add(new Socket(Protocol.TCP, Ipv4.ANY, port, process));
+        for (int port : udpPorts) out.add(new Socket(Protocol.UDP, Ipv4.ANY, port, process));
         return out;
     }
 

@@ -8,6 +8,7 @@ import dev.kubepath.model.Container;
 import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Socket;
+import dev.kubepath.net.Protocol;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -79,7 +80,7 @@ final class LabPods implements ContainerTable {
             Pod p = create(e.getValue());
             pods.put(e.getKey(), p);
             // the HTTP server serves TCP ports; a UDP port (CoreDNS's 53) is not served in the lab yet, and its TCP twin is
-            for (Socket s : p.container().listeners()) if (s.protocol() == dev.kubepath.net.Protocol.TCP) ready.add(serve(p, s.port()));
+            for (Socket s : p.container().listeners()) if (s.protocol() == Protocol.TCP) ready.add(serve(p, s.port()));
         }
         for (CompletableFuture<Void> f : ready) {
             try {

@@ -15,6 +15,7 @@ import dev.kubepath.model.Node;
 import dev.kubepath.model.Service;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.model.Socket;
+import dev.kubepath.net.Protocol;
 import dev.kubepath.net.SocketAddress;
 
 import java.util.ArrayList;
@@ -130,7 +131,7 @@ public final class LabVerify {
         Set<SocketAddress> frontends = new LinkedHashSet<>();
         for (Service svc : s.cluster().services()) {
             for (Service.Port p : svc.ports()) {
-                if (p.protocol() != dev.kubepath.net.Protocol.TCP) continue; // UDP is not served in the lab yet (docs/lab.md)
+                if (p.protocol() != Protocol.TCP) continue; // UDP is not served in the lab yet (docs/lab.md)
                 if (svc.clusterIp() != null) frontends.add(new SocketAddress(svc.clusterIp(), p.port()));
                 if (p.nodePort() > 0) for (Node n : s.cluster().nodes()) frontends.add(new SocketAddress(n.internalIp(), p.nodePort()));
             }
@@ -138,7 +139,7 @@ public final class LabVerify {
         Set<SocketAddress> pods = new LinkedHashSet<>();
         for (Host h : s.hosts()) {
             for (Container c : h.containers()) {
-                for (Socket l : c.listeners()) if (l.protocol() == dev.kubepath.net.Protocol.TCP) pods.add(new SocketAddress(c.ip(), l.port()));
+                for (Socket l : c.listeners()) if (l.protocol() == Protocol.TCP) pods.add(new SocketAddress(c.ip(), l.port()));
             }
         }
         List<Flow> flows = new ArrayList<>();
