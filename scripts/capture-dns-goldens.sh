@@ -14,10 +14,11 @@ out=${1:?usage: capture-dns-goldens.sh OUTDIR}
 here=$(cd "$(dirname "$0")/.." && pwd)
 ns="kpdns$$"
 pids=""
+ready=$(mktemp)
 cleanup() {
     for p in $pids; do kill "$p" 2>/dev/null || true; done
     ip netns del "$ns" 2>/dev/null || true
-    rm -rf "/etc/netns/$ns"
+    rm -rf "/etc/netns/$ns" "$ready"
 }
 trap cleanup EXIT INT TERM
 ip netns add "$ns"
@@ -28,14 +29,13 @@ for a in 10.96.0.10 10.96.0.11 10.96.0.12; do ip -n "$ns" addr add "$a/32" dev l
 ip -n "$ns" route add unreachable 10.96.1.0/24
 ip netns exec "$ns" python3 "$here/src/main/resources/dev/kubepath/lab/dns_responder.py" 10.96.0.10 53 cluster.local \
     kubernetes.default.svc.cluster.local=10.96.0.1 kube-dns.kube-system.svc.cluster.local=10.96.0.10 \
-    web.default.svc.cluster.local=10.96.45.7 > "/tmp/$ns.ready" &
+    web.default.svc.cluster.local=10.96.45.7 > "$ready" &
 pids="$pids $!"
 ip netns exec "$ns" python3 -c 'import socket,time
 s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("10.96.0.11",53))
 while True: s.recvfrom(4096)' &
 pids="$pids $!"
-for i in 1 2 3 4 5 6 7 8 9 10; do grep -q ready "/tmp/$ns.ready" 2>/dev/null && break; sleep 0.5; done
-rm -f "/tmp/$ns.ready"
+for i in 1 2 3 4 5 6 7 8 9 10; do grep -q ready "$ready" 2>/dev/null && break; sleep 0.5; done
 mkdir -p "$out"
 : > "$out/commands.txt"
 run() {
