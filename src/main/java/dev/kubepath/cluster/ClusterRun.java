@@ -62,15 +62,21 @@ public final class ClusterRun {
     }
 
     /**
-     * Boots every host (flanneld, docker, kubelet, kube-proxy), installs cluster DNS unless the file turns it off
-     * (as kubeadm init and k3s do, before any workload), and applies the file's manifests.
+     * Boots every host (flanneld, docker, kubelet, kube-proxy), installs cluster DNS unless the file turns it off,
+     * and applies the file's manifests. The kube-dns Service comes first, as kubeadm init and k3s create it before any
+     * workload (its ClusterIP is the range's 10th address); the coredns Deployment after the file's manifests, so that
+     * the file's pods are placed and addressed as without DNS (a file pins nothing for CoreDNS's pods).
      */
     public void boot() {
         file.firstSubnets().forEach(cluster::pinNextSubnet);
         event("-", "boot: " + String.join(", ", cluster.hostNames()));
         cluster.boot();
-        if (file.clusterDns()) apply(ClusterDns.manifests(cluster.api().config().serviceCidr()), "cluster DNS: coredns and the kube-dns Service in kube-system");
+        List<HasMetadata> dns = file.clusterDns() ? ClusterDns.manifests(cluster.api().config().serviceCidr()) : List.of();
+        List<HasMetadata> dnsService = dns.stream().filter(o -> o instanceof Service).toList();
+        if (!dnsService.isEmpty()) apply(dnsService, "cluster DNS: the kube-dns Service in kube-system");
         for (ClusterFile.Manifest m : file.manifests()) apply(m.objects(), "kubectl apply -f " + m.path());
+        List<HasMetadata> dnsPods = dns.stream().filter(o -> !(o instanceof Service)).toList();
+        if (!dnsPods.isEmpty()) apply(dnsPods, "cluster DNS: the coredns Deployment in kube-system");
     }
 
     /** Plays the timeline up to and including {@code until}, then lets time run to {@code until}. */
