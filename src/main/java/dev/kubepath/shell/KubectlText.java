@@ -151,6 +151,11 @@ final class KubectlText {
     }
 
     private String age(String key) {
+        return age(cluster, key);
+    }
+
+    /** The AGE column of an object: its creation (as the cluster recorded it) to the simulated now. */
+    static String age(SimCluster cluster, String key) {
         return human(Duration.between(cluster.created(key), cluster.clock().instant()));
     }
 
