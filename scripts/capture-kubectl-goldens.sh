@@ -1,8 +1,8 @@
 #!/bin/sh
 # Captures how kubectl prints API objects with -o json and -o yaml, without an API server: `kubectl patch --local`
 # reads each object below from a file, applies an empty merge patch (so it stays as it was) and prints it with
-# kubectl's own printers. The objects hold what the simulation knows of a service, its endpoints, a pod and a
-# node of the seed cluster. Needs kubectl.
+# kubectl's own printers. The objects hold what the simulation knows of a service, its endpoints, a pod, a
+# node of the seed cluster and flannel's ConfigMap. Needs kubectl.
 #
 #   sh scripts/capture-kubectl-goldens.sh src/test/resources/shell/kubectl
 #
@@ -22,8 +22,13 @@ JSON
 cat > "$out/node.json" <<'JSON'
 {"apiVersion":"v1","kind":"Node","metadata":{"name":"mcwk8s05"},"spec":{"podCIDR":"172.17.89.0/24"},"status":{"addresses":[{"type":"InternalIP","address":"10.0.0.35"}],"conditions":[{"type":"Ready","status":"True"}],"nodeInfo":{"kubeletVersion":"v1.15.2"}}}
 JSON
+# flannel's ConfigMap where it runs as a DaemonSet: cni-conf.json as flannel's Documentation/kube-flannel.yml ships it
+# (src/test/resources/shell/cni), net-conf.json the seed's network configuration
+cat > "$out/configmap.json" <<'JSON'
+{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"kube-flannel-cfg","namespace":"kube-flannel"},"data":{"cni-conf.json":"{\n  \"name\": \"cbr0\",\n  \"cniVersion\": \"0.3.1\",\n  \"plugins\": [\n    {\n      \"type\": \"flannel\",\n      \"delegate\": {\n        \"hairpinMode\": true,\n        \"isDefaultGateway\": true\n      }\n    },\n    {\n      \"type\": \"portmap\",\n      \"capabilities\": {\n        \"portMappings\": true\n      }\n    }\n  ]\n}\n","net-conf.json":"{\"Network\":\"172.17.0.0/16\",\"SubnetLen\":24,\"Backend\":{\"Type\":\"vxlan\"}}"}}
+JSON
 kubectl version --client 2>&1 | head -1 > "$out/version.txt"
-for name in service endpoints pod node; do
+for name in service endpoints pod node configmap; do
   for format in json yaml; do
     kubectl patch --local -f "$out/$name.json" --type=merge -p '{}' -o "$format" > "$out/$name.$format.out" 2>&1 || true
   done

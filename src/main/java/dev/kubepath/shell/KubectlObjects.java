@@ -41,6 +41,8 @@ final class KubectlObjects {
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+            .enable(YAMLGenerator.Feature.LITERAL_BLOCK_STYLE) // a multi-line value as go-yaml writes it, after "|"
+            .disable(YAMLGenerator.Feature.SPLIT_LINES) // go-yaml, as kubectl uses it, does not fold long lines
             .build());
 
     private KubectlObjects() {}
@@ -92,6 +94,11 @@ final class KubectlObjects {
                 .withNewNodeInfo().withKubeletVersion(n.kubeletVersion()).endNodeInfo().endStatus().build();
     }
 
+    static HasMetadata configMap(KubectlText.ConfigMap c) {
+        return new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName(c.name()).withNamespace(c.namespace())
+                .endMetadata().withData(c.data()).build();
+    }
+
     /** One object, or a {@code kind: List} of them (as {@code kubectl get KIND -o json} wraps a listing). */
     static String print(List<HasMetadata> objects, boolean single, String format) {
         JsonNode tree;
@@ -112,10 +119,25 @@ final class KubectlObjects {
             return sb.append('\n').toString();
         }
         try {
-            return YAML.writeValueAsString(tree);
+            return singleQuoted(YAML.writeValueAsString(tree));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("YAML of a tree Jackson built itself", e);
         }
+    }
+
+    private static final java.util.regex.Pattern DOUBLE_QUOTED = java.util.regex.Pattern.compile("(?m)^( *(?:- )?[^\"\\n]*: )\"((?:[^\"\\\\]|\\\\\")*)\"$");
+
+    /**
+     * go-yaml quotes a string that reads as text but cannot be plain (a JSON text opening with '{' or '[', as
+     * flannel's net-conf.json) in single quotes, where Jackson uses double ones; strings that would read as a number
+     * or a boolean stay double-quoted in both, and so does any with an escape other than \".
+     */
+    private static String singleQuoted(String yaml) {
+        return DOUBLE_QUOTED.matcher(yaml).replaceAll(m -> {
+            String text = m.group(2).replace("\\\"", "\"");
+            if (text.isEmpty() || "{[&*!|>%@`".indexOf(text.charAt(0)) < 0) return java.util.regex.Matcher.quoteReplacement(m.group());
+            return java.util.regex.Matcher.quoteReplacement(m.group(1) + "'" + text.replace("'", "''") + "'");
+        });
     }
 
     /** Keys in byte order at every level, as Go's encoder orders a map's keys. */

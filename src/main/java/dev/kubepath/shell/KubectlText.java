@@ -73,21 +73,30 @@ final class KubectlText {
             case "svc", "service", "services" -> show(g, serviceRows(g), services(g).stream().map(KubectlObjects::service).toList(), true);
             case "ep", "endpoints" -> show(g, endpointRows(g), endpoints(g).stream().map(KubectlObjects::endpoints).toList(), true);
             case "events", "ev", "event" -> events();
-            case "cm", "configmap", "configmaps", "endpointslices", "endpointslice", "ds", "daemonset", "daemonsets" ->
+            case "endpointslices", "endpointslice" -> {
+                if (g.output().equals("json") || g.output().equals("yaml")) {
+                    throw new ToolError("kubepath shell: kubectl get endpointslices -o " + g.output() + " is not simulated (the table and -o json are)\n", 1);
+                }
+                yield show(g, sliceRows(g), List.of(), true);
+            }
+            case "cm", "configmap", "configmaps" -> show(g, configMapRows(g), configMaps(g).stream().map(KubectlObjects::configMap).toList(), true);
+            case "ds", "daemonset", "daemonsets" ->
                     throw new ToolError("kubepath shell: kubectl get " + g.kind() + " is not simulated (the simulated API server holds nodes, pods, "
-                            + "services and endpoints)\n", 1);
+                            + "services, endpoints, endpoint slices and flannel's config map)\n", 1);
             default -> throw new ToolError("error: the server doesn't have a resource type \"" + g.kind() + "\"\n", 1);
         };
     }
 
     /** The table, or the objects as JSON or YAML; nothing found is said as kubectl says it (on standard error). */
     private String show(Get g, List<List<String>> rows, List<io.fabric8.kubernetes.api.model.HasMetadata> objects, boolean namespaced) {
-        if (objects.isEmpty()) {
+        if (rows.size() == 1) { // the header alone: the same filters chose the rows and the objects
             if (g.name() != null) {
                 String kind = switch (g.kind()) {
                     case "nodes", "node", "no" -> "nodes";
                     case "pods", "pod", "po" -> "pods";
                     case "svc", "service", "services" -> "services";
+                    case "endpointslices", "endpointslice" -> "endpointslices.discovery.k8s.io";
+                    case "cm", "configmap", "configmaps" -> "configmaps";
                     default -> "endpoints";
                 };
                 throw new ToolError("Error from server (NotFound): " + kind + " \"" + g.name() + "\" not found\n", 1);
@@ -129,6 +138,72 @@ final class KubectlText {
                 .sorted(java.util.Comparator.comparing(Endpoints::namespace).thenComparing(Endpoints::name)).toList();
     }
 
+    private List<dev.kubepath.cluster.EndpointSlices.Slice> slices(Get g) {
+        if (g.selector() != null) throw new ToolError("kubepath shell: endpoint slices' labels are not simulated, so -l cannot select them\n", 1);
+        return dev.kubepath.cluster.EndpointSlices.of(cluster.api().endpoints()).stream()
+                .filter(x -> selected(x.namespace(), x.name(), Map.of(), g))
+                .sorted(java.util.Comparator.comparing(dev.kubepath.cluster.EndpointSlices.Slice::namespace)
+                        .thenComparing(dev.kubepath.cluster.EndpointSlices.Slice::name)).toList();
+    }
+
+    /**
+     * kubectl's EndpointSlice columns (printEndpointSlice): the address type, at most three ports and three
+     * addresses (ready or not) then "+ N more...", {@code <unset>} for none; the age is the service's, whose
+     * controller wrote the slice with it.
+     */
+    private List<List<String>> sliceRows(Get g) {
+        rowNamespace.clear();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(new ArrayList<>(List.of("NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE")));
+        for (var x : slices(g)) {
+            rowNamespace.add(x.namespace());
+            rows.add(new ArrayList<>(List.of(x.name(), "IPv4", atMostThree(x.ports().stream().map(p -> String.valueOf(p.port())).toList()),
+                    atMostThree(x.addresses().stream().map(a -> a.ip().toString()).toList()), age("svc/" + x.service()))));
+        }
+        return rows;
+    }
+
+    /** listWithMoreString: three items joined by commas, then " + N more..."; {@code <unset>} when there are none. */
+    private static String atMostThree(List<String> items) {
+        if (items.isEmpty()) return "<unset>";
+        return String.join(",", items.subList(0, Math.min(3, items.size()))) + (items.size() > 3 ? " + " + (items.size() - 3) + " more..." : "");
+    }
+
+    /** A config map the simulated API server holds: namespace, name, data (keys in order), created at. */
+    record ConfigMap(String namespace, String name, java.util.SortedMap<String, String> data, Instant created) {}
+
+    /**
+     * The only config map simulated: where flanneld runs with --kube-subnet-mgr (flannel's DaemonSet manifest), its
+     * kube-flannel-cfg, holding the cluster's network configuration and the manifest's CNI configuration, applied
+     * when the cluster was set up. Other namespaces' config maps (kube-proxy's, CoreDNS's) are not simulated.
+     */
+    private List<ConfigMap> configMaps(Get g) {
+        if (g.selector() != null) throw new ToolError("kubepath shell: config maps' labels are not simulated, so -l cannot select them\n", 1);
+        String flannelNs = dev.kubepath.cluster.KubeObjects.FLANNEL_NAMESPACE;
+        if (!g.allNamespaces() && !g.namespace().equals(flannelNs)) {
+            throw new ToolError("kubepath shell: the simulation holds no config maps in namespace " + g.namespace()
+                    + " (only flannel's, in " + flannelNs + ", where flannel runs as a DaemonSet)\n", 1);
+        }
+        List<ConfigMap> out = new ArrayList<>();
+        if (cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes k && k.getConfig().isPresent()) {
+            var data = new java.util.TreeMap<String, String>(Map.of("cni-conf.json", dev.kubepath.cluster.FlannelCni.CNI_CONF,
+                    "net-conf.json", k.getConfig().get()));
+            out.add(new ConfigMap(flannelNs, dev.kubepath.cluster.KubeObjects.FLANNEL_CONFIGMAP, data, cluster.spec().start()));
+        }
+        return out.stream().filter(c -> g.name() == null || c.name().equals(g.name())).toList();
+    }
+
+    private List<List<String>> configMapRows(Get g) {
+        rowNamespace.clear();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(new ArrayList<>(List.of("NAME", "DATA", "AGE")));
+        for (ConfigMap c : configMaps(g)) {
+            rowNamespace.add(c.namespace());
+            rows.add(new ArrayList<>(List.of(c.name(), String.valueOf(c.data().size()), human(Duration.between(c.created(), cluster.clock().instant())))));
+        }
+        return rows;
+    }
+
     String delete(String kind, String name) {
         var api = cluster.api();
         switch (kind) {
@@ -151,6 +226,11 @@ final class KubectlText {
     }
 
     private String age(String key) {
+        return age(cluster, key);
+    }
+
+    /** The AGE column of an object: its creation (as the cluster recorded it) to the simulated now. */
+    static String age(SimCluster cluster, String key) {
         return human(Duration.between(cluster.created(key), cluster.clock().instant()));
     }
 

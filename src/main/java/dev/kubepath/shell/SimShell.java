@@ -538,6 +538,13 @@ public final class SimShell {
             return out;
         }
         if (a.length >= 4 && a[1].equals("describe") && List.of("pod", "pods", "po").contains(a[2])) return kubectl.describePod(a[3]);
+        if (a.length >= 4 && a[1].equals("describe") && List.of("svc", "service", "services").contains(a[2])) {
+            // the same -n/--namespace parsing as kubectl get (a name and a namespace; other flags are refused there too)
+            KubectlText.Get g = KubectlText.parseGet(Arrays.asList(a).subList(2, a.length));
+            if (g.name() == null) throw new ToolError("error: resource name may not be empty\n", 1);
+            return new KubectlDescribe(cluster).service(g.namespace(), g.name());
+        }
+        if (a.length >= 4 && a[1].equals("describe") && List.of("node", "nodes", "no").contains(a[2])) return new KubectlDescribe(cluster).node(a[3]);
         if (a.length >= 3 && a[1].equals("get") && List.of("nodes", "node", "no").contains(a[2])
                 && cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes k
                 && (String.join(" ", a).contains("-o json") || Arrays.asList(a).contains("-ojson"))) {
@@ -548,7 +555,7 @@ public final class SimShell {
         }
         if (a.length >= 2 && a[1].equals("get")) return kubectl.get(Arrays.asList(a).subList(2, a.length));
         return "kubectl: this shell knows get nodes|pods|svc|ep|events [NAME] [-n NS|-A] [-l SELECTOR] [-o wide|json|yaml], "
-                + "describe pod NAME, apply -f FILE, delete svc|deployment|pod NAME\n";
+                + "describe pod|svc|node NAME, apply -f FILE, delete svc|deployment|pod NAME\n";
     }
 
     /** Injects one of the faults real clusters suffer (docs/simulation.md). */
