@@ -65,7 +65,7 @@ public final class LabCluster implements AutoCloseable {
             } else {
                 registry = new EmbeddedRegistry(clock);
             }
-            LabMachines machines = new LabMachines(lab, NetworkConfigs.parse(spec.flannelConfig()).network());
+            LabMachines machines = new LabMachines(lab, NetworkConfigs.parse(spec.flannelConfig()).network(), spec.proxyMode());
             SimCluster cluster = new SimCluster(spec, clock, registry, machines);
             KubeApiHttp kubeApi = null;
             if (registry instanceof KubeNodes) {

@@ -12,6 +12,7 @@ import dev.kubepath.model.Link;
 import dev.kubepath.model.Route;
 import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
+import dev.kubepath.proxy.ProxyMode;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,14 +29,20 @@ public final class LabMachines implements Machines {
     private final Lab lab;
     private final Underlay underlay;
     private final Prefix podNetwork;
+    /** The cluster's kube-proxy mode; a host's own ProxySettings override it. */
+    private final ProxyMode proxyMode;
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
     /** The gateway addresses already on br0: one per underlay subnet, each answering ARP and routing nothing. */
     private final java.util.Set<dev.kubepath.net.Ipv4> gateways = new java.util.HashSet<>();
 
-    /** @param podNetwork flannel's Network: kube-proxy does not masquerade service traffic from it. */
-    public LabMachines(Lab lab, Prefix podNetwork) {
+    /**
+     * @param podNetwork flannel's Network: kube-proxy does not masquerade service traffic from it.
+     * @param proxyMode  the cluster's kube-proxy mode: in iptables mode table nat goes to the kernel with iptables-restore
+     */
+    public LabMachines(Lab lab, Prefix podNetwork, ProxyMode proxyMode) {
         this.lab = lab;
         this.podNetwork = podNetwork;
+        this.proxyMode = proxyMode;
         this.underlay = new Underlay(lab);
     }
 
@@ -58,7 +65,9 @@ public final class LabMachines implements Machines {
         if (spec.gateway() != null && gateways.add(spec.gateway())) underlay.gateway(spec.gateway(), spec.prefixLength());
         Netns ns = lab.namespace(spec.name());
         underlay.attach(ns, "eth0", spec.ip(), spec.prefixLength(), spec.ethMac());
-        LinuxHost linux = new LinuxHost(spec.name(), ns, podNetwork);
+        ProxyMode mode = spec.proxy() != null ? spec.proxy().mode() : proxyMode;
+        boolean natInKernel = spec.kubeProxy() && mode == ProxyMode.IPTABLES;
+        LinuxHost linux = new LinuxHost(spec.name(), ns, podNetwork, natInKernel);
         List<NetChange> boot = new ArrayList<>();
         for (Route r : fresh.routes()) if (r.dst().equals(Prefix.DEFAULT)) boot.add(new NetChange.ReplaceRoute(r));
         fresh.sysctls().forEach((k, v) -> boot.add(new NetChange.SetSysctl(k, v)));

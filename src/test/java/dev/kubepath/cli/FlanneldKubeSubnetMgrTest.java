@@ -35,7 +35,7 @@ class FlanneldKubeSubnetMgrTest {
     @Test
     void theAgentAnnotatesItsNodeOnTheLabsApiServerAndTheNodeListGivesBackItsLease(@TempDir Path dir) throws Exception {
         RootOnly.assume();
-        ClusterFile f = ClusterFile.load(Path.of("src/test/resources/cluster-files/k3s-lab.yaml"));
+        ClusterFile f = ClusterFile.load(Path.of("scenarios/k3s-like.yaml"));
         Thread agent = null;
         StringBuilder log = new StringBuilder();
         try (LabCluster lab = LabCluster.create(f.spec(), LabCluster.RegistryKind.KUBE)) {

@@ -20,8 +20,8 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Today's flannel on real namespaces: the kube subnet manager with containerd on cni0 (k3s-lab.yaml), host-gw and
- * VXLAN DirectRouting. The kernel agrees with the simulator flow by flow; a bundle collected from the lab gives back
+ * Today's flannel on real namespaces: the kube subnet manager with containerd on cni0 (scenarios/k3s-like.yaml, with
+ * kube-proxy in iptables mode), host-gw and VXLAN DirectRouting. The kernel agrees with the simulator flow by flow; a bundle collected from the lab gives back
  * the leases our agents wrote as node annotations; the doctor finds the changed podCIDR's cni0 on it.
  */
 class LabKubeFlannelTest {
@@ -32,7 +32,7 @@ class LabKubeFlannelTest {
     @Test
     void kubeSubnetManagerOnCni0AgreesRoundTripsItsLeasesAndTheDoctorFindsTheChangedPodCidr(@TempDir Path tmp) {
         RootOnly.assume();
-        ClusterFile f = file("k3s-lab.yaml");
+        ClusterFile f = ClusterFile.load(Path.of("scenarios/k3s-like.yaml"));
         try (LabCluster lab = LabCluster.create(f.spec(), LabCluster.RegistryKind.KUBE)) {
             ClusterRun run = new ClusterRun(f, lab.cluster(), e -> { });
             run.boot();

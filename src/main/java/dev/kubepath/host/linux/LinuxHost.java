@@ -49,9 +49,12 @@ import java.util.regex.Pattern;
  *
  * kube-proxy asks for kube-ipvs0 as a Dummy link: it is made as that down bridge, and read back as Dummy.
  *
- * <p>iptables (ReplaceChains) is realised for table filter with nftables ({@link NftFilterChains}); the chains of
- * other tables (kube-proxy's nat KUBE-* chains in IPVS mode: masquerade marks) are held as given and read back as
- * held, since their effect is already realised by {@link NftServiceProxy}'s masquerade.
+ * <p>iptables (ReplaceChains) is realised for table filter with nftables ({@link NftFilterChains}). Table nat goes to
+ * the kernel whole through the real {@code iptables-restore} in the namespace when the host is made with
+ * {@code natInKernel} (kube-proxy in iptables mode: its KUBE-SERVICES, KUBE-SVC-*, KUBE-SEP-* chains are the service
+ * NAT), and is read back with {@code iptables-save -t nat} by the parser a bundle's iptables.txt goes through.
+ * Otherwise (IPVS mode) the nat chains are held as given and read back as held, since their effect (masquerade of
+ * marked packets) is already realised by {@link NftServiceProxy}'s masquerade; the chains of other tables too.
  */
 public final class LinuxHost implements HostNetwork {
     static final String IPVS_DEVICE = "kube-ipvs0";
@@ -60,6 +63,8 @@ public final class LinuxHost implements HostNetwork {
     private final String hostName;
     private final Netns ns;
     private final Prefix clusterCidr;
+    /** Table nat is realised with iptables-restore and read back with iptables-save (see the class comment). */
+    private final boolean natInKernel;
     /** Chains of tables other than filter, held as given (see the class comment). */
     private final Map<String, Chain> heldChains = new LinkedHashMap<>();
     /**
@@ -72,9 +77,18 @@ public final class LinuxHost implements HostNetwork {
 
     /** @param clusterCidr the pod network; service traffic from it is not masqueraded (null: masquerade all). */
     public LinuxHost(String hostName, Netns ns, Prefix clusterCidr) {
+        this(hostName, ns, clusterCidr, false);
+    }
+
+    /** @param natInKernel table nat through iptables-restore in the namespace (kube-proxy's iptables mode), not held */
+    public LinuxHost(String hostName, Netns ns, Prefix clusterCidr, boolean natInKernel) {
         this.hostName = hostName;
         this.ns = ns;
         this.clusterCidr = clusterCidr;
+        this.natInKernel = natInKernel;
+        if (natInKernel && !IptablesNat.available(ns)) {
+            throw new HostNetworkException(where() + ": kube-proxy's iptables mode needs iptables-restore and iptables-save (package iptables) in the lab");
+        }
     }
 
     public LinuxHost(String hostName, Netns ns) {
@@ -96,9 +110,10 @@ public final class LinuxHost implements HostNetwork {
         // ip_forward, the listening sockets and both nft tables in ONE exec: entering a namespace costs more than the reads
         CommandResult r = ns.exec("sh", "-c", "cat /proc/sys/net/ipv4/ip_forward; echo " + SECTION + "; ss -H -4 -ltn; echo " + SECTION + " $?; "
                 + "nft list table ip " + NftServiceProxy.TABLE + " 2>&1; echo " + SECTION + " $?; "
-                + "nft list table ip " + NftFilterChains.TABLE + " 2>&1; echo " + SECTION + " $?");
+                + "nft list table ip " + NftFilterChains.TABLE + " 2>&1; echo " + SECTION + " $?"
+                + (natInKernel ? "; " + IptablesNat.SAVE + " 2>&1; echo " + SECTION + " $?" : ""));
         String[] parts = r.stdout().split(SECTION, -1);
-        if (!r.ok() || parts.length != 5) throw new HostNetworkException(where() + ": cannot read ip_forward, sockets and nft tables: " + r.stderr().strip());
+        if (!r.ok() || parts.length != (natInKernel ? 6 : 5)) throw new HostNetworkException(where() + ": cannot read ip_forward, sockets and nft tables: " + r.stderr().strip());
         int ssExit = Integer.parseInt(parts[2].lines().findFirst().orElse("1").strip());
         new HostReader(ns).readInto(b, parts[0], new CommandResult(List.of("ss", "-H", "-4", "-ltn"), ssExit, parts[1].replaceFirst("^\n", ""), ""));
         List<Nftables.Table> tables = new ArrayList<>(table(NftServiceProxy.TABLE, parts[2], parts[3]));
@@ -111,6 +126,7 @@ public final class LinuxHost implements HostNetwork {
         b.links.replaceAll(l -> l.name().equals(IPVS_DEVICE) && l.kind() instanceof LinkKind.Bridge
                 ? new Link(l.name(), new LinkKind.Dummy(), l.mtu(), l.mac(), l.up(), l.master()) : l);
         for (Chain c : facts.chains() == null ? List.<Chain>of() : facts.chains()) b.chain(c);
+        if (natInKernel) for (Chain c : IptablesNat.read(where(), parts[4], parts[5])) b.chain(c);
         synchronized (heldChains) {
             for (Chain c : heldChains.values()) b.chain(c);
             for (var set : heldIpsets.values()) b.ipset(set);
@@ -165,11 +181,12 @@ public final class LinuxHost implements HostNetwork {
         return new NftFacts.Facts(chains, f.services(), f.problems());
     }
 
-    /** Power off: the nftables tables this host realises (services, filter) and the held chains are gone. */
+    /** Power off: the nftables tables this host realises (services, filter, nat) and the held chains are gone. */
     public void forgetTables() {
         for (String table : List.of(NftServiceProxy.TABLE, NftFilterChains.TABLE)) {
             ns.exec(List.of("nft", "-f", "-"), "table ip " + table + "\ndelete table ip " + table + "\n").orThrow();
         }
+        if (natInKernel) IptablesNat.forget(ns);
         synchronized (heldChains) {
             for (String key : nftTables.keySet()) ns.exec(List.of("nft", "-f", "-"), "table " + key + "\ndelete table " + key + "\n").orThrow();
             heldChains.clear();
@@ -189,16 +206,20 @@ public final class LinuxHost implements HostNetwork {
         Map<String, Chain> filter = new LinkedHashMap<>();
         boolean filterChanged = false;
         for (Chain c : readFilterChains()) filter.put(c.name(), c);
+        List<Chain> nat = new ArrayList<>();
         for (Chain c : ch.chains()) {
             if (c.table().equals("filter")) {
                 filter.put(c.name(), c);
                 filterChanged = true;
+            } else if (natInKernel && c.table().equals("nat")) {
+                nat.add(c);
             } else {
                 synchronized (heldChains) {
                     heldChains.put(c.table() + "/" + c.name(), c);
                 }
             }
         }
+        if (!nat.isEmpty()) IptablesNat.replace(ns, where() + ": " + ch.owner(), nat);
         if (!filterChanged) return;
         String script;
         try {
