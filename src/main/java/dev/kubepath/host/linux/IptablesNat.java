@@ -74,6 +74,40 @@ final class IptablesNat {
         return out;
     }
 
+    /**
+     * The chains read back, each replaced by the chain last applied under its name when the kernel holds exactly that:
+     * iptables keeps a probability in steps of 2^-31 ({@code 1/3} reads back as 0.33333333349), so without this every
+     * kube-proxy sync would see its chains changed and restore them again.
+     */
+    static List<Chain> asApplied(List<Chain> kernel, Map<String, Chain> applied) {
+        List<Chain> out = new ArrayList<>();
+        for (Chain c : kernel) {
+            Chain a = applied.get(c.name());
+            out.add(a != null && inKernel(a).equals(inKernel(c)) ? a : c);
+        }
+        return out;
+    }
+
+    /** A chain as iptables-save prints it once the kernel holds it: probabilities in the kernel's steps, no saved text. */
+    private static List<String> inKernel(Chain c) {
+        List<String> out = new ArrayList<>();
+        out.add(c.name() + " " + (c.builtIn() ? c.policy() : "-"));
+        for (Rule r : c.rules()) {
+            Rule.Match m = r.match();
+            if (m.probability() != null) m = m.withProbability(Math.round(restored(m.probability()) * KERNEL_STEPS) / (double) KERNEL_STEPS);
+            out.add(new Rule(r.chain(), m, r.target(), r.comment(), null).describe());
+        }
+        return out;
+    }
+
+    /** The probability iptables-restore is given: as the rule prints it, with 11 decimals. */
+    private static double restored(double p) {
+        return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.11f", p));
+    }
+
+    /** xt_statistic holds a probability as a fraction of 2^31 (iptables' libxt_statistic rounds to the nearest). */
+    private static final long KERNEL_STEPS = 0x80000000L;
+
     /** Power off: table nat is emptied (iptables-restore flushes it and deletes its user chains). */
     static void forget(Netns ns) {
         if (available(ns)) ns.exec(List.of("iptables-restore"), "*nat\nCOMMIT\n").orThrow();

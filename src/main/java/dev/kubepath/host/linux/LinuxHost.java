@@ -65,6 +65,8 @@ public final class LinuxHost implements HostNetwork {
     private final Prefix clusterCidr;
     /** Table nat is realised with iptables-restore and read back with iptables-save (see the class comment). */
     private final boolean natInKernel;
+    /** Table nat's chains as last applied by name (natInKernel), read back as such while the kernel holds them. Guarded by heldChains. */
+    private final Map<String, Chain> natApplied = new LinkedHashMap<>();
     /** Chains of tables other than filter, held as given (see the class comment). */
     private final Map<String, Chain> heldChains = new LinkedHashMap<>();
     /**
@@ -126,8 +128,8 @@ public final class LinuxHost implements HostNetwork {
         b.links.replaceAll(l -> l.name().equals(IPVS_DEVICE) && l.kind() instanceof LinkKind.Bridge
                 ? new Link(l.name(), new LinkKind.Dummy(), l.mtu(), l.mac(), l.up(), l.master()) : l);
         for (Chain c : facts.chains() == null ? List.<Chain>of() : facts.chains()) b.chain(c);
-        if (natInKernel) for (Chain c : IptablesNat.read(where(), parts[4], parts[5])) b.chain(c);
         synchronized (heldChains) {
+            if (natInKernel) for (Chain c : IptablesNat.asApplied(IptablesNat.read(where(), parts[4], parts[5]), natApplied)) b.chain(c);
             for (Chain c : heldChains.values()) b.chain(c);
             for (var set : heldIpsets.values()) b.ipset(set);
             if (!nftTables.isEmpty()) {
@@ -188,6 +190,9 @@ public final class LinuxHost implements HostNetwork {
         }
         if (natInKernel) IptablesNat.forget(ns);
         synchronized (heldChains) {
+            natApplied.clear();
+        }
+        synchronized (heldChains) {
             for (String key : nftTables.keySet()) ns.exec(List.of("nft", "-f", "-"), "table " + key + "\ndelete table " + key + "\n").orThrow();
             heldChains.clear();
             nftTables.clear();
@@ -219,7 +224,12 @@ public final class LinuxHost implements HostNetwork {
                 }
             }
         }
-        if (!nat.isEmpty()) IptablesNat.replace(ns, where() + ": " + ch.owner(), nat);
+        if (!nat.isEmpty()) {
+            IptablesNat.replace(ns, where() + ": " + ch.owner(), nat);
+            synchronized (heldChains) {
+                for (Chain c : nat) natApplied.put(c.name(), c);
+            }
+        }
         if (!filterChanged) return;
         String script;
         try {

@@ -208,4 +208,28 @@ class LinuxHostTest {
                     .containsExactlyElementsOf(applied.rules().stream().map(r -> org.assertj.core.groups.Tuple.tuple(r.match(), r.target())).toList());
         }
     }
+
+    @Test
+    void iptablesModesNatGoesToTheKernelThroughIptablesRestoreAndReadsBackAsApplied() {
+        LinuxHost nat = new LinuxHost("node36", ns, null, true);
+        List<dev.kubepath.model.Chain> chains = List.of(
+                natChain("KUBE-SVC-X", "-A KUBE-SVC-X -m statistic --mode random --probability 0.33333333333 -j KUBE-SEP-A", "-A KUBE-SVC-X -j KUBE-SEP-B"),
+                natChain("KUBE-SEP-A", "-A KUBE-SEP-A -p tcp -m tcp -j DNAT --to-destination 10.244.1.2:8080"),
+                natChain("KUBE-SEP-B", "-A KUBE-SEP-B -p tcp -m tcp -j DNAT --to-destination 10.244.2.2:8080"));
+        nat.apply(List.of(new NetChange.ReplaceChains("kube-proxy", chains)));
+        String saved = ns.exec("iptables-save", "-t", "nat").orThrow().stdout();
+        // the kernel holds the probability in steps of 2^-31
+        assertThat(saved).contains("-A KUBE-SVC-X -m statistic --mode random --probability 0.33333333349 -j KUBE-SEP-A")
+                .contains("-A KUBE-SEP-B -p tcp -m tcp -j DNAT --to-destination 10.244.2.2:8080");
+        for (dev.kubepath.model.Chain applied : chains) {
+            assertThat(nat.read().chain("nat", applied.name()).orElseThrow().rules()).extracting(dev.kubepath.model.Rule::describe)
+                    .as("read back as applied while the kernel holds it").containsExactlyElementsOf(applied.rules().stream().map(dev.kubepath.model.Rule::describe).toList());
+        }
+        ns.exec(List.of("iptables-restore", "--noflush"), "*nat\n-I KUBE-SVC-X 1 -j KUBE-SEP-B\nCOMMIT\n").orThrow();
+        assertThat(nat.read().chain("nat", "KUBE-SVC-X").orElseThrow().rules()).as("changed behind its back: the kernel's chain").hasSize(3);
+    }
+
+    private static dev.kubepath.model.Chain natChain(String name, String... rules) {
+        return new dev.kubepath.model.Chain("nat", name, null, java.util.Arrays.stream(rules).map(dev.kubepath.ingest.IptablesSave::parseRule).toList());
+    }
 }
