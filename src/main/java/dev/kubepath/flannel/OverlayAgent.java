@@ -287,9 +287,9 @@ public final class OverlayAgent implements AutoCloseable {
                 long waitMs = 1000;
                 synchronized (this) {
                     Instant now = clock.instant();
-                    if (nextTry.isAfter(now)) waitMs = Math.min(waitMs, Duration.between(now, nextTry).toMillis() + 1);
+                    if (nextTry.isAfter(now)) waitMs = Math.min(waitMs, millisUntil(now, nextTry, waitMs) + 1);
                     if (manager != null && manager.lease().isPresent()) {
-                        waitMs = Math.min(waitMs, Math.max(1, Duration.between(now, manager.renewAt()).toMillis()));
+                        waitMs = Math.min(waitMs, Math.max(1, millisUntil(now, manager.renewAt(), waitMs)));
                     }
                 }
                 try {
@@ -323,5 +323,12 @@ public final class OverlayAgent implements AutoCloseable {
         synchronized (this) {
             closeWatch();
         }
+    }
+
+    /** Milliseconds from now to then, at most cap: a lease that never expires (the kube subnet manager's) renews at
+     *  Instant.MAX, whose distance overflows a long of milliseconds. */
+    private static long millisUntil(Instant now, Instant then, long cap) {
+        Duration d = Duration.between(now, then);
+        return d.compareTo(Duration.ofMillis(cap)) >= 0 ? cap : d.toMillis();
     }
 }

@@ -54,6 +54,7 @@ class FlanneldKubeSubnetMgrTest {
             agent.start();
             Lease announced = waitForLease(api, Ipv4.parse("192.168.30.11"));
             LinuxHost kernel = new LinuxHost("agent1", lab.netns("agent1"));
+            waitForFile(env); // flanneld writes subnet.env after it has annotated the node, as flannel does
             Prefix subnet = Prefix.parse(Files.readAllLines(env).stream().filter(l -> l.startsWith("FLANNEL_SUBNET="))
                     .findFirst().orElseThrow().substring("FLANNEL_SUBNET=".length()));
             assertThat(announced).isEqualTo(new Lease(subnet,
@@ -84,6 +85,11 @@ class FlanneldKubeSubnetMgrTest {
             Thread.sleep(100);
         }
         throw new AssertionError("no lease for " + publicIp + " on the API server after 10 s");
+    }
+
+    private static void waitForFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 100 && !Files.exists(file); i++) Thread.sleep(100);
+        if (!Files.exists(file)) throw new AssertionError(file.getFileName() + " not written 10 s after the node was annotated");
     }
 
     private static void removeFlannelAnnotations(URI api, String node) throws Exception {
