@@ -162,7 +162,7 @@ public final class LinuxHost implements HostNetwork {
             for (Rule r : c.rules()) rules.add(new Rule(r.chain(), r.match(), r.target(), r.comment(), null));
             chains.add(new Chain(c.table(), c.name(), c.policy(), rules));
         }
-        return new NftFacts.Facts(chains, f.services(), f.problems());
+        return new NftFacts.Facts(chains, f.services(), f.kubeProxy(), f.problems());
     }
 
     /** Power off: the nftables tables this host realises (services, filter) and the held chains are gone. */
