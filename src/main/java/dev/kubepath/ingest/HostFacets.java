@@ -104,9 +104,7 @@ public final class HostFacets {
         NftFacts.Facts facts = NftFacts.of(file, tables, b.knows(Facet.IPTABLES), b.knows(Facet.IPVS));
         problems.addAll(facts.problems());
         // kube-proxy's nftables mode, as the structure the data plane evaluates (its virtual servers below serve the doctor)
-        Problems p = new Problems(file);
-        for (Nftables.Table t : tables) if (NftModel.isKubeProxy(t)) b.nftTable(NftModel.of(t, p));
-        problems.addAll(p.list());
+        facts.kubeProxy().forEach(b::nftTable);
         b.know(Facet.NFTABLES);
         if (facts.chains() != null) {
             b.chains.addAll(facts.chains());

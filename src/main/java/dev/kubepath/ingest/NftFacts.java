@@ -1,6 +1,10 @@
 package dev.kubepath.ingest;
 
 import dev.kubepath.model.Chain;
+import dev.kubepath.model.NftChain;
+import dev.kubepath.model.NftRule;
+import dev.kubepath.model.NftSet;
+import dev.kubepath.model.NftTable;
 import dev.kubepath.model.Rule;
 import dev.kubepath.model.VirtualServer;
 import dev.kubepath.net.Ipv4;
@@ -8,10 +12,12 @@ import dev.kubepath.net.Protocol;
 import dev.kubepath.net.SocketAddress;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,8 +43,16 @@ import java.util.regex.Pattern;
 public final class NftFacts {
     private NftFacts() {}
 
-    /** The chains and virtual servers the ruleset shows (null when it shows none), and what could not be read. */
-    public record Facts(List<Chain> chains, List<VirtualServer> services, List<ParseProblem> problems) {}
+    /**
+     * The chains and virtual servers the ruleset shows (null when it shows none), kube-proxy's nftables-mode tables as
+     * the data plane evaluates them ({@link NftModel}), and what could not be read. The virtual servers of such a
+     * table are read off that same structure, so what the doctor is told and what the data plane does cannot differ.
+     */
+    public record Facts(List<Chain> chains, List<VirtualServer> services, List<NftTable> kubeProxy, List<ParseProblem> problems) {
+        public Facts {
+            kubeProxy = List.copyOf(kubeProxy);
+        }
+    }
 
     private static final Set<String> IPTABLES_TABLES = Set.of("filter", "nat", "mangle", "raw", "security");
     private static final Set<String> BUILT_IN = Set.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING");
@@ -71,13 +85,19 @@ public final class NftFacts {
                 }
             }
         }
+        // kube-proxy's tables are read once, into the model; their problems follow the others, as they always have
+        Problems modelProblems = new Problems(file);
+        Map<Nftables.Table, NftTable> kubeProxy = new IdentityHashMap<>();
+        for (Nftables.Table t : tables) if (NftModel.isKubeProxy(t)) kubeProxy.put(t, NftModel.of(t, modelProblems));
         List<VirtualServer> services = null;
         try {
-            if (!ipvsKnown) services = services(tables, problems);
+            if (!ipvsKnown) services = services(tables, kubeProxy, problems);
         } catch (IllegalArgumentException e) { // an address or port out of range in what the patterns matched
             problems.add(0, "table ip kube-proxy: services not read: " + e.getMessage());
         }
-        return new Facts(chains, services, problems.list());
+        List<ParseProblem> all = new ArrayList<>(problems.list());
+        all.addAll(modelProblems.list());
+        return new Facts(chains, services, List.copyOf(kubeProxy.values()), all);
     }
 
     /**
@@ -335,12 +355,11 @@ public final class NftFacts {
 
     // ---- services ------------------------------------------------------------------------------------------------
 
-    private static final Pattern ELEMENT = Pattern.compile("^(\\d+\\.\\d+\\.\\d+\\.\\d+) \\. (tcp|udp|sctp) \\. (\\d+)(?: comment \"[^\"]*\")? : (?:goto|jump) (\\S+)$");
-    private static final Pattern NO_ENDPOINTS = Pattern.compile("^(\\d+\\.\\d+\\.\\d+\\.\\d+) \\. (tcp|udp|sctp) \\. (\\d+)(?: comment \"[^\"]*\")? : .*$");
-    private static final Pattern DNAT = Pattern.compile("dnat to (\\d+\\.\\d+\\.\\d+\\.\\d+):(\\d+)");
+    /** A key of service-ips or no-endpoint-services: {@code 10.96.0.10 . udp . 53}. */
+    private static final Pattern SERVICE_KEY = Pattern.compile("^(\\d+\\.\\d+\\.\\d+\\.\\d+) \\. (tcp|udp|sctp) \\. (\\d+)$");
+    private static final Pattern GOTO = Pattern.compile("^(?:goto|jump) (\\S+)$");
     private static final Pattern DNAT_MAP = Pattern.compile("dnat (?:ip )?(?:addr \\. port )?to numgen (inc|random) mod \\d+ map \\{ ([^}]*) }");
     private static final Pattern MAP_ENTRY = Pattern.compile("\\d+ : (\\d+\\.\\d+\\.\\d+\\.\\d+) \\. (\\d+)");
-    private static final Pattern VMAP = Pattern.compile("numgen (inc|random) mod \\d+ vmap \\{ ([^}]*) }");
     private static final Pattern VIP = Pattern.compile("ip daddr (\\d+\\.\\d+\\.\\d+\\.\\d+) (tcp|udp) dport (\\d+)");
     private static final Pattern COMMENT = Pattern.compile("comment \"([a-z]{1,8})\"$");
 
@@ -352,47 +371,49 @@ public final class NftFacts {
     public static final String LAB_IPVS_TABLE = "kubepath-ipvs";
 
     /** The virtual servers of {@code table ip kube-proxy} and the lab's {@link #LAB_IPVS_TABLE}; null when the ruleset has neither. */
-    static List<VirtualServer> services(List<Nftables.Table> tables, Problems problems) {
+    static List<VirtualServer> services(List<Nftables.Table> tables, Map<Nftables.Table, NftTable> kubeProxy, Problems problems) {
         Map<String, VirtualServer> out = new LinkedHashMap<>();
         boolean any = false;
         for (Nftables.Table t : tables) {
             if (!t.family().equals("ip")) continue;
-            if (t.name().equals("kube-proxy")) kubeProxyServices(t, out, problems);
-            else if (!t.name().equals(LAB_IPVS_TABLE)) continue;
+            if (kubeProxy.containsKey(t)) kubeProxyServices(t, kubeProxy.get(t), out, problems);
+            else if (!t.name().equals(LAB_IPVS_TABLE) && !t.name().equals("kube-proxy")) continue;
             labServices(t, out);
             any = true;
         }
         return any ? new ArrayList<>(out.values()) : null;
     }
 
-    /** kube-proxy's nftables mode: map service-ips to service chains, set no-endpoint-services. */
-    private static void kubeProxyServices(Nftables.Table kp, Map<String, VirtualServer> out, Problems problems) {
-        Nftables.NamedSet ips = kp.set("service-ips");
-        if (ips != null) {
-            for (String e : ips.elements()) {
-                Matcher m = ELEMENT.matcher(e);
-                if (!m.matches()) {
-                    problems.add(ips.line(), "service-ips element '" + e + "' not read (expected 'IP . PROTO . PORT : goto CHAIN')");
+    /**
+     * kube-proxy's nftables mode, read off the model of its table (the structure the data plane evaluates): map
+     * service-ips to service chains, set no-endpoint-services; {@code listed} gives the lines problems are said at.
+     */
+    private static void kubeProxyServices(Nftables.Table listed, NftTable kp, Map<String, VirtualServer> out, Problems problems) {
+        kp.set("service-ips").ifPresent(ips -> {
+            for (NftSet.Element e : ips.elements()) {
+                Matcher key = SERVICE_KEY.matcher(e.key());
+                Matcher chain = GOTO.matcher(e.value() == null ? "" : e.value());
+                if (!key.matches() || !chain.matches()) {
+                    problems.add(listed.set("service-ips").line(), "service-ips element '" + e.key() + (e.value() == null ? "" : " : " + e.value())
+                            + "' not read (expected 'IP . PROTO . PORT : goto CHAIN')");
                     continue;
                 }
-                if (m.group(2).equals("sctp")) continue; // SCTP is not modelled
+                if (key.group(2).equals("sctp")) continue; // SCTP is not modelled
                 List<VirtualServer.RealServer> reals = new ArrayList<>();
-                String scheduler = reals(kp, m.group(4), reals, 0, problems);
-                put(out, new VirtualServer(Protocol.parse(m.group(2)), new SocketAddress(Ipv4.parse(m.group(1)), Integer.parseInt(m.group(3))), scheduler, reals));
+                reals(listed, kp, chain.group(1), reals, 0, problems);
+                // kube-proxy picks endpoints with numgen random, and the model evaluates it so
+                put(out, new VirtualServer(Protocol.parse(key.group(2)), new SocketAddress(Ipv4.parse(key.group(1)), Integer.parseInt(key.group(3))), "random", reals));
             }
-        }
-        Nftables.NamedSet none = kp.set("no-endpoint-services");
-        if (none != null) {
-            for (String e : none.elements()) {
-                Matcher m = NO_ENDPOINTS.matcher(e);
-                if (!m.matches() || m.group(2).equals("sctp")) continue;
-                put(out, new VirtualServer(Protocol.parse(m.group(2)), new SocketAddress(Ipv4.parse(m.group(1)), Integer.parseInt(m.group(3))), "random", List.of()));
+        });
+        kp.set("no-endpoint-services").ifPresent(none -> {
+            for (NftSet.Element e : none.elements()) {
+                Matcher key = SERVICE_KEY.matcher(e.key());
+                if (e.value() == null || !key.matches() || key.group(2).equals("sctp")) continue;
+                put(out, new VirtualServer(Protocol.parse(key.group(2)), new SocketAddress(Ipv4.parse(key.group(1)), Integer.parseInt(key.group(3))), "random", List.of()));
             }
-        }
-        Nftables.NamedSet nodePorts = kp.set("service-nodeports");
-        if (nodePorts != null && !nodePorts.elements().isEmpty()) {
-            problems.add(nodePorts.line(), "note: " + nodePorts.elements().size() + " NodePort(s) in service-nodeports are not modelled as virtual servers");
-        }
+        });
+        kp.set("service-nodeports").filter(s -> !s.elements().isEmpty()).ifPresent(nodePorts ->
+                problems.add(listed.set("service-nodeports").line(), "note: " + nodePorts.elements().size() + " NodePort(s) in service-nodeports are not modelled as virtual servers"));
     }
 
     private static void put(Map<String, VirtualServer> out, VirtualServer v) {
@@ -400,46 +421,35 @@ public final class NftFacts {
     }
 
     /**
-     * The real servers a service chain leads to (through {@code numgen ... vmap} to endpoint chains, or a
-     * {@code dnat ... map}); returns the scheduler nft shows ({@code random}, or {@code rr} for {@code numgen inc}).
+     * The real servers a service chain leads to: through {@code numgen ... vmap} to endpoint chains and their
+     * {@code dnat to}, or through {@code goto service-X} from an external-X chain.
      */
-    private static String reals(Nftables.Table kp, String chainName, List<VirtualServer.RealServer> reals, int depth, Problems problems) {
-        Nftables.Chain c = kp.chain(chainName);
-        if (c == null || depth > 3) {
-            problems.add(kp.line(), "chain " + chainName + " (named in service-ips) is not in the output; its endpoints are unknown");
-            return "random";
+    private static void reals(Nftables.Table listed, NftTable kp, String chainName, List<VirtualServer.RealServer> reals, int depth, Problems problems) {
+        Optional<NftChain> c = kp.chain(chainName);
+        if (c.isEmpty() || depth > 3) {
+            problems.add(listed.line(), "chain " + chainName + " (named in service-ips) is not in the output; its endpoints are unknown");
+            return;
         }
-        String scheduler = "random";
-        for (Nftables.Rule r : c.rules()) {
-            Matcher v = VMAP.matcher(r.text());
-            if (v.find()) {
-                scheduler = v.group(1).equals("inc") ? "rr" : "random";
-                for (String entry : NftText.elements(v.group(2))) {
-                    String ep = entry.substring(entry.indexOf(':') + 1).strip().replaceFirst("^(goto|jump) ", "");
-                    dnat(kp.chain(ep), reals);
+        for (NftRule r : c.get().rules()) {
+            for (NftRule.Expr x : r.exprs()) {
+                switch (x) {
+                    case NftRule.NumgenVmap v -> {
+                        for (String ep : v.chains()) kp.chain(ep).ifPresent(e -> dnat(e, reals));
+                    }
+                    case NftRule.Verdict v when v.kind().equals("goto") && v.chain().startsWith("service-") -> {
+                        reals(listed, kp, v.chain(), reals, depth + 1, problems); // external-X goes to service-X
+                        return;
+                    }
+                    case NftRule.Dnat d -> reals.add(VirtualServer.RealServer.masq(d.to()));
+                    default -> {}
                 }
-                continue;
             }
-            Matcher d = DNAT_MAP.matcher(r.text());
-            if (d.find()) {
-                scheduler = d.group(1).equals("inc") ? "rr" : "random";
-                Matcher e = MAP_ENTRY.matcher(d.group(2));
-                while (e.find()) reals.add(VirtualServer.RealServer.masq(new SocketAddress(Ipv4.parse(e.group(1)), Integer.parseInt(e.group(2)))));
-                continue;
-            }
-            Matcher g = Pattern.compile("goto (service-\\S+)$").matcher(r.text());
-            if (g.find()) return reals(kp, g.group(1), reals, depth + 1, problems); // external-X goes to service-X
-            Matcher one = DNAT.matcher(r.text());
-            if (one.find()) reals.add(VirtualServer.RealServer.masq(new SocketAddress(Ipv4.parse(one.group(1)), Integer.parseInt(one.group(2)))));
         }
-        return scheduler;
     }
 
-    private static void dnat(Nftables.Chain endpoint, List<VirtualServer.RealServer> reals) {
-        if (endpoint == null) return;
-        for (Nftables.Rule r : endpoint.rules()) {
-            Matcher m = DNAT.matcher(r.text());
-            if (m.find()) reals.add(VirtualServer.RealServer.masq(new SocketAddress(Ipv4.parse(m.group(1)), Integer.parseInt(m.group(2)))));
+    private static void dnat(NftChain endpoint, List<VirtualServer.RealServer> reals) {
+        for (NftRule r : endpoint.rules()) {
+            for (NftRule.Expr x : r.exprs()) if (x instanceof NftRule.Dnat d) reals.add(VirtualServer.RealServer.masq(d.to()));
         }
     }
 

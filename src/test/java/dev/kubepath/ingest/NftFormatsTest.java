@@ -170,6 +170,23 @@ class NftFormatsTest {
     }
 
     @Test
+    void kubeProxysVirtualServersAreWhatTheDataPlaneEvaluatesNotASecondReadingOfTheText() {
+        // an endpoint rule outside kube-proxy's vocabulary: the data plane leaves it out (it never matches), so the
+        // virtual server the doctor is told of has no real server behind it either, and the rule is said once
+        String text = Golden.read("real-world/net-nft-kube-proxy-k8s-training/nft.txt")
+                .replace("meta l4proto tcp dnat to 10.244.1.72:8000", "meta l4proto tcp ct mark 0x1 dnat to 10.244.1.72:8000");
+        NftFacts.Facts f = NftFacts.of("nft.txt", NftText.parse("nft.txt", text).value(), false, false);
+        assertThat(f.kubeProxy()).singleElement().satisfies(t -> assertThat(t.key()).isEqualTo("ip kube-proxy"));
+        VirtualServer http = f.services().stream().filter(v -> v.address().equals(SocketAddress.parse("10.255.36.158:8000"))).findFirst().orElseThrow();
+        assertThat(http.reals()).extracting(VirtualServer.RealServer::address).containsExactly(SocketAddress.parse("10.244.1.71:8000"),
+                SocketAddress.parse("10.244.1.73:8000"), SocketAddress.parse("10.244.1.76:8000"));
+        assertThat(f.problems()).filteredOn(x -> x.message().contains("not read")).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(77);
+            assertThat(x.message()).contains("'ct' is not in kube-proxy's nftables vocabulary");
+        });
+    }
+
+    @Test
     void nftDashAHandlesAreNftsOwnOutputNotCommentsSomeoneAdded() {
         String text = Golden.read("real-world/net-nft-kube-proxy-k8s-training/nft.txt");
         // 29 lines end in "# handle N"; none is a Markdown-debris note, and the rules read are the same without them

@@ -4,7 +4,10 @@ import dev.kubepath.cluster.ClusterFile;
 import dev.kubepath.dataplane.Verdict;
 import dev.kubepath.flannel.etcd.EtcdProcess;
 import dev.kubepath.host.linux.CommandResult;
-import dev.kubepath.model.NftListing;
+import dev.kubepath.ingest.NftFacts;
+import dev.kubepath.ingest.NftText;
+import dev.kubepath.ingest.Nftables;
+import dev.kubepath.ingest.Parsed;
 import dev.kubepath.model.NftTable;
 import org.junit.jupiter.api.Test;
 
@@ -12,12 +15,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * kube-proxy's nftables mode on real nftables: the kernel lists the table the simulation holds, real traffic agrees
+ * kube-proxy's nftables mode on real nftables: the kernel's listing, read as a bundle's nft.txt is, is the table the
+ * simulation holds, real traffic agrees
  * with the simulator flow by flow, and the same cluster in IPVS mode gets the same real verdicts (the lab half of
  * the differential test of the modes).
  */
@@ -31,9 +34,17 @@ class LabNftablesTest {
             NftTable held = lab.cluster().host("n1").nftTable("ip", "kube-proxy").orElseThrow();
             CommandResult listed = lab.exec("n1", List.of("nft", "list", "table", "ip", "kube-proxy"));
             assertThat(listed.exit()).isZero();
-            // the kernel keeps hashed elements in its own order: the same lines, possibly in another order
-            assertThat(lines(listed.stdout())).isEqualTo(lines(NftListing.render(List.of(held))));
             assertThat(listed.stdout()).contains("numgen random mod 3 vmap").contains("map service-ips").contains("goto reject-chain");
+            // the kernel's listing read by the parsers a bundle's nft.txt goes through: the table applied, as facts
+            // (the kernel keeps hashed elements in its own order; the comments are for people)
+            Parsed<List<Nftables.Table>> text = NftText.parse("nft.txt", listed.stdout());
+            assertThat(text.problems()).isEmpty();
+            NftFacts.Facts back = NftFacts.of("nft.txt", text.value(), false, false);
+            assertThat(back.problems()).as("nothing unread; NodePorts are only counted").singleElement()
+                    .satisfies(x -> assertThat(x.message()).contains("1 NodePort(s) in service-nodeports are not modelled"));
+            assertThat(back.kubeProxy()).singleElement().satisfies(t -> assertThat(t.facts()).isEqualTo(held.facts()));
+            assertThat(back.services()).as("the NodePort service's three endpoints, and the service without any")
+                    .anySatisfy(v -> assertThat(v.reals()).hasSize(3)).anySatisfy(v -> assertThat(v.reals()).isEmpty());
             LabVerify.Report r = LabVerify.run(lab);
             assertThat(r.disagreements()).as(r.table()).isEmpty();
             assertThat(r.rows()).anySatisfy(row -> {
@@ -53,13 +64,5 @@ class LabNftablesTest {
     /** The curls (services and pods); the pings of docker0 depend on ctl's lease, which each run picks anew. */
     static List<LabVerify.Row> curls(LabVerify.Report r) {
         return r.rows().stream().filter(row -> row.kind().equals("curl")).toList();
-    }
-
-    private static TreeSet<String> lines(String listing) {
-        TreeSet<String> out = new TreeSet<>();
-        for (String l : listing.split("\n")) {
-            for (String part : l.replace("elements = {", "").replace("}", "").split(",")) if (!part.isBlank()) out.add(part.strip());
-        }
-        return out;
     }
 }

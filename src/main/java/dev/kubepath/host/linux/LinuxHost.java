@@ -70,8 +70,9 @@ public final class LinuxHost implements HostNetwork {
     /** Chains of tables other than filter, held as given (see the class comment). */
     private final Map<String, Chain> heldChains = new LinkedHashMap<>();
     /**
-     * nftables tables applied whole (kube-proxy's), by "family name": read back as applied while the kernel still
-     * has the table (checked on every read), since the kernel's listing is that same text.
+     * nftables tables applied whole (kube-proxy's), by "family name": each read lists them from the kernel and reads
+     * that by the parsers a bundle's nft.txt goes through; a table whose facts are the applied one's is the applied
+     * one (with the comments nft keeps for people, which that reading passes over), any other is the kernel's.
      */
     private final Map<String, NftTable> nftTables = new LinkedHashMap<>();
     /** kube-proxy's ipsets, held (not in the kernel): see apply. Guarded by heldChains. */
@@ -109,17 +110,25 @@ public final class LinuxHost implements HostNetwork {
     @Override
     public Host read() {
         HostBuilder b = Host.builder(hostName);
-        // ip_forward, the listening sockets and both nft tables in ONE exec: entering a namespace costs more than the reads
-        CommandResult r = ns.exec("sh", "-c", "cat /proc/sys/net/ipv4/ip_forward; echo " + SECTION + "; ss -H -4 -ltn; echo " + SECTION + " $?; "
-                + "nft list table ip " + NftServiceProxy.TABLE + " 2>&1; echo " + SECTION + " $?; "
-                + "nft list table ip " + NftFilterChains.TABLE + " 2>&1; echo " + SECTION + " $?"
-                + (natInKernel ? "; " + IptablesNat.SAVE + " 2>&1; echo " + SECTION + " $?" : ""));
+        List<String> applied;
+        synchronized (heldChains) {
+            applied = List.copyOf(nftTables.keySet());
+        }
+        // ip_forward, the listening sockets, the nft tables and (iptables mode) table nat in ONE exec: entering a
+        // namespace costs more than the reads
+        StringBuilder script = new StringBuilder("cat /proc/sys/net/ipv4/ip_forward; echo " + SECTION + "; ss -H -4 -ltn; echo " + SECTION + " $?");
+        for (String key : tableKeys(applied)) script.append("; nft list table ").append(key).append(" 2>&1; echo ").append(SECTION).append(" $?");
+        if (natInKernel) script.append("; ").append(IptablesNat.SAVE).append(" 2>&1; echo ").append(SECTION).append(" $?");
+        CommandResult r = ns.exec("sh", "-c", script.toString());
         String[] parts = r.stdout().split(SECTION, -1);
-        if (!r.ok() || parts.length != (natInKernel ? 6 : 5)) throw new HostNetworkException(where() + ": cannot read ip_forward, sockets and nft tables: " + r.stderr().strip());
+        int nat = 4 + applied.size();
+        if (!r.ok() || parts.length != nat + 1 + (natInKernel ? 1 : 0)) throw new HostNetworkException(where() + ": cannot read ip_forward, sockets and nft tables: " + r.stderr().strip());
         int ssExit = Integer.parseInt(parts[2].lines().findFirst().orElse("1").strip());
         new HostReader(ns).readInto(b, parts[0], new CommandResult(List.of("ss", "-H", "-4", "-ltn"), ssExit, parts[1].replaceFirst("^\n", ""), ""));
-        List<Nftables.Table> tables = new ArrayList<>(table(NftServiceProxy.TABLE, parts[2], parts[3]));
-        tables.addAll(table(NftFilterChains.TABLE, parts[3], parts[4]));
+        List<Nftables.Table> tables = new ArrayList<>(table("ip " + NftServiceProxy.TABLE, parts[2], parts[3]));
+        tables.addAll(table("ip " + NftFilterChains.TABLE, parts[3], parts[4]));
+        List<Nftables.Table> kubeProxy = new ArrayList<>();
+        for (int k = 0; k < applied.size(); k++) kubeProxy.addAll(table(applied.get(k), parts[4 + k], parts[5 + k]));
         NftFacts.Facts facts = facts(tables);
         List<VirtualServer> servers = facts.services() == null ? new ArrayList<>() : new ArrayList<>(facts.services());
         servers.sort(java.util.Comparator.comparing(VirtualServer::address).thenComparing(VirtualServer::protocol));
@@ -129,13 +138,16 @@ public final class LinuxHost implements HostNetwork {
                 ? new Link(l.name(), new LinkKind.Dummy(), l.mtu(), l.mac(), l.up(), l.master()) : l);
         for (Chain c : facts.chains() == null ? List.<Chain>of() : facts.chains()) b.chain(c);
         synchronized (heldChains) {
-            if (natInKernel) for (Chain c : IptablesNat.asApplied(IptablesNat.read(where(), parts[4], parts[5]), natApplied)) b.chain(c);
+            if (natInKernel) for (Chain c : IptablesNat.asApplied(IptablesNat.read(where(), parts[nat], parts[nat + 1]), natApplied)) b.chain(c);
             for (Chain c : heldChains.values()) b.chain(c);
             for (var set : heldIpsets.values()) b.ipset(set);
-            if (!nftTables.isEmpty()) {
-                CommandResult listed = ns.exec("nft", "list", "tables");
-                for (NftTable t : nftTables.values()) if (listed.stdout().lines().anyMatch(l -> l.strip().equals("table " + t.key()))) b.nftTable(t);
+        }
+        for (NftTable t : kubeProxyTables(kubeProxy)) {
+            NftTable held;
+            synchronized (heldChains) {
+                held = nftTables.get(t.key());
             }
+            b.nftTable(held != null && held.facts().equals(t.facts()) ? held : t);
         }
         b.know(Facet.IPTABLES);
         b.know(Facet.NFTABLES);
@@ -144,19 +156,33 @@ public final class LinuxHost implements HostNetwork {
 
     private static final String SECTION = "@@kubepath-section@@";
 
+    /** The lab's two tables, then the applied ones, in the order {@link #read} lists them. */
+    private static List<String> tableKeys(List<String> applied) {
+        List<String> keys = new ArrayList<>(List.of("ip " + NftServiceProxy.TABLE, "ip " + NftFilterChains.TABLE));
+        keys.addAll(applied);
+        return keys;
+    }
+
+    /** kube-proxy's tables as the kernel lists them, read as a bundle's nft.txt is (NftFacts, NftModel). */
+    private List<NftTable> kubeProxyTables(List<Nftables.Table> listed) {
+        NftFacts.Facts f = NftFacts.of(where() + ": nft list table", listed, true, true);
+        if (!f.problems().isEmpty()) throw new HostNetworkException(where() + ": kube-proxy's nft table read back with a problem: " + f.problems().getFirst().message());
+        return f.kubeProxy();
+    }
+
     /** One nft listing of the combined read: {@code before} ends with the previous exit status line, {@code after} starts with its own. */
-    private List<Nftables.Table> table(String name, String before, String after) {
+    private List<Nftables.Table> table(String key, String before, String after) {
         String text = before.substring(before.indexOf('\n') + 1);
         int exit = Integer.parseInt(after.lines().findFirst().orElse("1").strip());
-        return listing(name, exit, text);
+        return listing(key, exit, text);
     }
 
     /**
-     * {@code nft list table ip NAME} read by the parser a bundle's nft.txt goes through (NftText), so {@code lab
-     * verify} checks it on the real nft; a table that does not exist is an empty listing.
+     * {@code nft list table FAMILY NAME} (key) read by the parser a bundle's nft.txt goes through (NftText), so
+     * {@code lab verify} checks it on the real nft; a table that does not exist is an empty listing.
      */
-    private List<Nftables.Table> listing(String name, int exit, String text) {
-        String command = "nft list table ip " + name;
+    private List<Nftables.Table> listing(String key, int exit, String text) {
+        String command = "nft list table " + key;
         if (exit != 0) {
             if (text.contains("No such file or directory")) return List.of();
             throw new HostNetworkException(where() + ": '" + command + "' failed: " + text.strip());
@@ -180,7 +206,7 @@ public final class LinuxHost implements HostNetwork {
             for (Rule r : c.rules()) rules.add(new Rule(r.chain(), r.match(), r.target(), r.comment(), null));
             chains.add(new Chain(c.table(), c.name(), c.policy(), rules));
         }
-        return new NftFacts.Facts(chains, f.services(), f.problems());
+        return new NftFacts.Facts(chains, f.services(), f.kubeProxy(), f.problems());
     }
 
     /** Power off: the nftables tables this host realises (services, filter, nat) and the held chains are gone. */
@@ -202,7 +228,7 @@ public final class LinuxHost implements HostNetwork {
 
     private List<Chain> readFilterChains() {
         CommandResult r = ns.exec("nft", "list", "table", "ip", NftFilterChains.TABLE);
-        List<Chain> chains = facts(listing(NftFilterChains.TABLE, r.exit(), r.ok() ? r.stdout() : r.stderr())).chains();
+        List<Chain> chains = facts(listing("ip " + NftFilterChains.TABLE, r.exit(), r.ok() ? r.stdout() : r.stderr())).chains();
         return chains == null ? List.of() : chains;
     }
 
