@@ -2,12 +2,10 @@ package dev.kubepath.lab;
 
 import dev.kubepath.cluster.ClusterFile;
 import dev.kubepath.dataplane.Verdict;
-import dev.kubepath.flannel.etcd.EtcdProcess;
 import dev.kubepath.host.linux.CommandResult;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,28 +21,17 @@ class LabIptablesTest {
     @Test
     void iptablesModeNatIsInTheKernelAgreesWithTheSimulatorAndWithIpvsMode() {
         RootOnly.assume();
-        LabCluster.RegistryKind kind = EtcdProcess.available() ? LabCluster.RegistryKind.ETCD : LabCluster.RegistryKind.EMBEDDED;
-        Map<String, Verdict> iptables = new LinkedHashMap<>();
-        try (LabCluster lab = LabScenario.up(ClusterFile.load(Path.of("src/test/resources/cluster-files/lab-iptables.yaml")), kind)) {
+        Map<String, Verdict> iptables;
+        try (LabCluster lab = ProxyModeLab.up("iptables")) {
             CommandResult saved = lab.exec("n1", List.of("iptables-save", "-t", "nat"));
             assertThat(saved.exit()).isZero();
             // kube-proxy's chains as the kernel holds them: a service chain choosing among three endpoints, their DNATs
             assertThat(saved.stdout()).contains(":KUBE-SERVICES - ").contains("--mode random --probability 0.333")
                     .containsPattern("-A KUBE-SEP-\\S+ .*-j DNAT --to-destination 10\\.244\\.\\d+\\.\\d+:8080")
                     .contains("-j MASQUERADE");
-            LabVerify.Report r = LabVerify.run(lab);
-            assertThat(r.disagreements()).as(r.table()).isEmpty();
-            assertThat(r.rows()).anySatisfy(row -> {
-                assertThat(row.to()).isEqualTo("192.168.20.12:30080");
-                assertThat(row.real()).isEqualTo(Verdict.DELIVERED);
-            });
-            assertThat(r.rows()).as("the service without endpoints is rejected for real").anySatisfy(row -> assertThat(row.real()).isEqualTo(Verdict.REFUSED));
-            for (LabVerify.Row row : LabNftablesTest.curls(r)) iptables.put(row.from() + " " + row.kind() + " " + row.to(), row.real());
+            iptables = ProxyModeLab.verifiedCurls(lab);
         }
-        Map<String, Verdict> ipvs = new LinkedHashMap<>();
-        try (LabCluster lab = LabScenario.up(ClusterFile.load(Path.of("src/test/resources/cluster-files/lab-ipvs.yaml")), kind)) {
-            for (LabVerify.Row row : LabNftablesTest.curls(LabVerify.run(lab))) ipvs.put(row.from() + " " + row.kind() + " " + row.to(), row.real());
-        }
+        Map<String, Verdict> ipvs = ProxyModeLab.ipvsCurls();
         assertThat(iptables).as("real verdicts, iptables vs IPVS mode").isEqualTo(ipvs);
     }
 

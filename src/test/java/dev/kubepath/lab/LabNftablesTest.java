@@ -1,8 +1,6 @@
 package dev.kubepath.lab;
 
-import dev.kubepath.cluster.ClusterFile;
 import dev.kubepath.dataplane.Verdict;
-import dev.kubepath.flannel.etcd.EtcdProcess;
 import dev.kubepath.host.linux.CommandResult;
 import dev.kubepath.ingest.NftFacts;
 import dev.kubepath.ingest.NftText;
@@ -11,8 +9,6 @@ import dev.kubepath.ingest.Parsed;
 import dev.kubepath.model.NftTable;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,9 +24,8 @@ class LabNftablesTest {
     @Test
     void nftablesModeRunsOnTheKernelAgreesWithTheSimulatorAndWithIpvsMode() {
         RootOnly.assume();
-        LabCluster.RegistryKind kind = EtcdProcess.available() ? LabCluster.RegistryKind.ETCD : LabCluster.RegistryKind.EMBEDDED;
-        Map<String, Verdict> nftables = new LinkedHashMap<>();
-        try (LabCluster lab = LabScenario.up(ClusterFile.load(Path.of("src/test/resources/cluster-files/lab-nftables.yaml")), kind)) {
+        Map<String, Verdict> nftables;
+        try (LabCluster lab = ProxyModeLab.up("nftables")) {
             NftTable held = lab.cluster().host("n1").nftTable("ip", "kube-proxy").orElseThrow();
             CommandResult listed = lab.exec("n1", List.of("nft", "list", "table", "ip", "kube-proxy"));
             assertThat(listed.exit()).isZero();
@@ -45,24 +40,9 @@ class LabNftablesTest {
             assertThat(back.kubeProxy()).singleElement().satisfies(t -> assertThat(t.facts()).isEqualTo(held.facts()));
             assertThat(back.services()).as("the NodePort service's three endpoints, and the service without any")
                     .anySatisfy(v -> assertThat(v.reals()).hasSize(3)).anySatisfy(v -> assertThat(v.reals()).isEmpty());
-            LabVerify.Report r = LabVerify.run(lab);
-            assertThat(r.disagreements()).as(r.table()).isEmpty();
-            assertThat(r.rows()).anySatisfy(row -> {
-                assertThat(row.to()).isEqualTo("192.168.20.12:30080");
-                assertThat(row.real()).isEqualTo(Verdict.DELIVERED);
-            });
-            assertThat(r.rows()).as("the service without endpoints is rejected for real").anySatisfy(row -> assertThat(row.real()).isEqualTo(Verdict.REFUSED));
-            for (LabVerify.Row row : curls(r)) nftables.put(row.from() + " " + row.kind() + " " + row.to(), row.real());
+            nftables = ProxyModeLab.verifiedCurls(lab);
         }
-        Map<String, Verdict> ipvs = new LinkedHashMap<>();
-        try (LabCluster lab = LabScenario.up(ClusterFile.load(Path.of("src/test/resources/cluster-files/lab-ipvs.yaml")), kind)) {
-            for (LabVerify.Row row : curls(LabVerify.run(lab))) ipvs.put(row.from() + " " + row.kind() + " " + row.to(), row.real());
-        }
+        Map<String, Verdict> ipvs = ProxyModeLab.ipvsCurls();
         assertThat(nftables).as("real verdicts, nftables vs IPVS mode").isEqualTo(ipvs);
-    }
-
-    /** The curls (services and pods); the pings of docker0 depend on ctl's lease, which each run picks anew. */
-    static List<LabVerify.Row> curls(LabVerify.Report r) {
-        return r.rows().stream().filter(row -> row.kind().equals("curl")).toList();
     }
 }

@@ -1,0 +1,56 @@
+package dev.kubepath.lab;
+
+import dev.kubepath.cluster.ClusterFile;
+import dev.kubepath.dataplane.Verdict;
+import dev.kubepath.flannel.etcd.EtcdProcess;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the lab tests of kube-proxy's iptables and nftables modes check alike on the three-host cluster files
+ * lab-MODE.yaml: the simulator agrees with the kernel flow by flow, and the same cluster in IPVS mode gets the same
+ * real verdicts (the lab half of the differential test of the modes).
+ */
+final class ProxyModeLab {
+    private ProxyModeLab() {}
+
+    static LabCluster.RegistryKind registry() {
+        return EtcdProcess.available() ? LabCluster.RegistryKind.ETCD : LabCluster.RegistryKind.EMBEDDED;
+    }
+
+    static LabCluster up(String mode) {
+        return LabScenario.up(ClusterFile.load(Path.of("src/test/resources/cluster-files/lab-" + mode + ".yaml")), registry());
+    }
+
+    /**
+     * lab verify agrees on every flow, the NodePort answers for real and the service without endpoints is rejected
+     * for real; returns the curls' real verdicts (the pings of docker0 depend on ctl's lease, which each run picks anew).
+     */
+    static Map<String, Verdict> verifiedCurls(LabCluster lab) {
+        LabVerify.Report r = LabVerify.run(lab);
+        assertThat(r.disagreements()).as(r.table()).isEmpty();
+        assertThat(r.rows()).anySatisfy(row -> {
+            assertThat(row.to()).isEqualTo("192.168.20.12:30080");
+            assertThat(row.real()).isEqualTo(Verdict.DELIVERED);
+        });
+        assertThat(r.rows()).as("the service without endpoints is rejected for real").anySatisfy(row -> assertThat(row.real()).isEqualTo(Verdict.REFUSED));
+        return curls(r);
+    }
+
+    /** The real verdicts of the same cluster's curls in IPVS mode. */
+    static Map<String, Verdict> ipvsCurls() {
+        try (LabCluster lab = up("ipvs")) {
+            return curls(LabVerify.run(lab));
+        }
+    }
+
+    private static Map<String, Verdict> curls(LabVerify.Report r) {
+        Map<String, Verdict> out = new LinkedHashMap<>();
+        for (LabVerify.Row row : r.rows()) if (row.kind().equals("curl")) out.put(row.from() + " " + row.kind() + " " + row.to(), row.real());
+        return out;
+    }
+}
