@@ -111,7 +111,7 @@ public final class LabCluster implements AutoCloseable {
         return machines.host(host).netns().exec(argv, null);
     }
 
-    /** The command line of a namespace shell: ip netns exec NS argv. */
+    /** The command line of a namespace shell: nsenter --net=/run/netns/NS -- argv. */
     public List<String> command(String host, List<String> argv) {
         return new ArrayList<>(machines.host(host).netns().command(argv));
     }
