@@ -160,7 +160,7 @@ final class LabCommand {
             out.flush();
             return 0;
         }
-        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + ns, "--"));
         cmd.addAll(argv);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try (var in = p.getInputStream()) {
