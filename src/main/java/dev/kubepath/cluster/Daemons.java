@@ -132,6 +132,10 @@ final class Daemons {
         m.agent = new OverlayAgent(registry, m.net, OverlayAgent.Settings.flannel("eth0").withPublicIp(m.publicIp), cluster.clock(),
                 new Random(cluster.seed() * 31 + m.name().hashCode() + cluster.journalSize()), previous,
                 env -> m.subnetEnv = env, cluster::log);
+        boolean kubeSubnetMgr = cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes;
+        // in the DaemonSet flanneld is its container's process 1; under systemd a pid fixed by the seed and the restart
+        int pid = kubeSubnetMgr ? 1 : 1000 + Math.floorMod(Long.hashCode(cluster.seed() * 31 + m.name().hashCode() + cluster.journalSize()), 30000);
+        m.agent.onKlog(pid, kubeSubnetMgr, line -> cluster.podEvents().write(m.name(), "flanneld", line));
         if (m.spec.vtepMac() != null && m.net.read().link("flannel.1").isEmpty()) {
             m.net.apply(new NetChange.AddLink(new Link("flannel.1", new LinkKind.Vxlan(flannel.vni(), flannel.port(),
                     m.spec.ip(), "eth0", false), 1450, m.spec.vtepMac(), true, null)));

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The kubelet's Warning events on pods (what {@code kubectl describe pod} lists under Events) and the lines it logs
- * to its journal, per node. Repeats are counted, as the API server aggregates similar events ("x17 over 4m").
+ * to its journal, per node; the other daemons' (flanneld's) journals beside it. Repeats are counted, as the API server aggregates similar events ("x17 over 4m").
  */
 public final class PodEvents {
     /** One event: its reason and message, how often it happened, first and last time. */
@@ -25,8 +25,18 @@ public final class PodEvents {
                 : new Event(podKey, node, e.type(), reason, message, e.count() + 1, e.first(), now));
     }
 
+    /** Lines kept per unit and node: like journald's rotation, the oldest go first (a day of 1,000 peers renewing is many). */
+    static final int JOURNAL_LINES = 10_000;
+
     public synchronized void journal(String node, String line) {
-        journals.computeIfAbsent(node, k -> new ArrayList<>()).add(line);
+        write(node, "kubelet", line);
+    }
+
+    /** A line {@code unit} (kubelet, flanneld) wrote on {@code node}, as it happens. */
+    public synchronized void write(String node, String unit, String line) {
+        List<String> lines = journals.computeIfAbsent(node + "\u0000" + unit, k -> new ArrayList<>());
+        if (lines.size() == JOURNAL_LINES) lines.removeFirst();
+        lines.add(line);
     }
 
     public synchronized List<Event> of(String podKey) {
@@ -39,6 +49,11 @@ public final class PodEvents {
 
     /** The kubelet's journal lines on {@code node}, oldest first. */
     public synchronized List<String> journal(String node) {
-        return List.copyOf(journals.getOrDefault(node, List.of()));
+        return unitJournal(node, "kubelet");
+    }
+
+    /** {@code unit}'s journal lines on {@code node}, oldest first. */
+    public synchronized List<String> unitJournal(String node, String unit) {
+        return List.copyOf(journals.getOrDefault(node + "\u0000" + unit, List.of()));
     }
 }

@@ -102,6 +102,9 @@ public final class OverlayAgent implements AutoCloseable {
     private SubnetEnv subnetEnv;
     private volatile Thread thread;
     private volatile boolean closed;
+    private volatile Consumer<String> klog = line -> {};
+    private volatile int pid = 1;
+    private volatile boolean kubeSubnetMgr;
 
     public OverlayAgent(SubnetRegistry registry, HostNetwork host, Settings settings, Clock clock,
                         RandomGenerator random, Optional<SubnetEnv> previous, Consumer<SubnetEnv> subnetEnvSink,
@@ -115,6 +118,20 @@ public final class OverlayAgent implements AutoCloseable {
         this.subnetEnvSink = subnetEnvSink;
         this.log = msg -> log.accept(host.name() + ": " + msg);
         this.backoff = settings.minBackoff();
+    }
+
+    /**
+     * Where flanneld's own log lines go (see {@link Klog}), as process {@code pid}. With the kube subnet manager the
+     * registry errors are the API client's, whose texts are not simulated: those lines are left out, not invented.
+     */
+    public void onKlog(int pid, boolean kubeSubnetMgr, Consumer<String> sink) {
+        this.pid = pid;
+        this.kubeSubnetMgr = kubeSubnetMgr;
+        this.klog = sink;
+    }
+
+    private void klog(char severity, String fileLine, String message) {
+        klog.accept(Klog.line(severity, clock.instant(), pid, fileLine, message));
     }
 
     public State state() {
@@ -160,12 +177,22 @@ public final class OverlayAgent implements AutoCloseable {
                     case Signal.Event e -> take(e.event());
                 }
             }
-            if (state != State.STOPPED) handle(manager.renewIfDue());
+            if (state != State.STOPPED) {
+                Optional<Lease> before = manager.lease();
+                handle(manager.renewIfDue());
+                Optional<Lease> after = manager.lease();
+                if (before.isPresent() && after.isPresent() && before.get().subnet().equals(after.get().subnet())
+                        && !java.util.Objects.equals(before.get().expiration(), after.get().expiration())) {
+                    klog('I', Klog.LEASE_RENEWED, "Lease renewed, new expiration: " + Klog.goTime(after.get().expiration()));
+                }
+            }
             if (state != State.STOPPED && dirty) reconcile();
             backoff = settings.minBackoff();
         } catch (RegistryUnavailableException e) {
             closeWatch();
             needResync = true;
+            // flannel's watch loop logs each failed attempt; the etcd v2 client's error, its detail not simulated
+            if (manager != null && !kubeSubnetMgr) klog('E', Klog.WATCH_FAILED, "Watch subnets: client: etcd cluster is unavailable or misconfigured");
             if (state != State.DISCONNECTED) {
                 log.accept("registry unreachable (" + e.getMessage() + "); keeping routes as they are, retrying");
                 state = State.DISCONNECTED;
@@ -193,6 +220,8 @@ public final class OverlayAgent implements AutoCloseable {
         m.acquire(previous);
         manager = m;
         writeSubnetEnv();
+        klog('I', Klog.LEASE_ACQUIRED, "Lease acquired: " + m.lease().orElseThrow().subnet());
+        if (hostGw == null) klog('I', Klog.VXLAN_INITIAL, "Handling initial subnet events");
     }
 
     private void writeSubnetEnv() {
@@ -221,6 +250,7 @@ public final class OverlayAgent implements AutoCloseable {
     }
 
     private void take(LeaseEvent e) {
+        logSubnetEvent(e);
         switch (e) {
             case LeaseEvent.Added a -> {
                 Lease before = leases.put(a.lease().subnet(), a.lease());
@@ -237,10 +267,25 @@ public final class OverlayAgent implements AutoCloseable {
         if (manager.isOwnLoss(e)) handle(manager.onOwnLeaseGone());
     }
 
+    /** flannel's lease watcher drops the events of its own lease; the backend logs the others as it handles them. */
+    private void logSubnetEvent(LeaseEvent e) {
+        Lease own = manager.lease().orElse(null);
+        switch (e) {
+            case LeaseEvent.Added a when own == null || !own.subnet().equals(a.lease().subnet()) -> {
+                if (hostGw != null) klog('I', Klog.HOSTGW_ADDED, "Subnet added: " + a.lease().subnet() + " via " + a.lease().publicIp());
+                else klog('I', Klog.VXLAN_ADDED, "Subnet added: " + a.lease().subnet());
+            }
+            case LeaseEvent.Removed r when own == null || !own.subnet().equals(r.lease().subnet()) ->
+                klog('I', hostGw != null ? Klog.HOSTGW_REMOVED : Klog.VXLAN_REMOVED, "Subnet removed: " + r.lease().subnet());
+            default -> { }
+        }
+    }
+
     private void handle(SubnetManager.Outcome o) {
         switch (o) {
             case SubnetManager.Outcome.Kept k -> leases.put(k.lease().subnet(), k.lease());
             case SubnetManager.Outcome.Revoked r -> {
+                klog('W', Klog.LEASE_REVOKED, "Lease has been revoked");
                 state = State.STOPPED;
                 closeWatch();
             }

@@ -345,6 +345,20 @@ public final class SimShell {
      * sandboxes (the only lines it writes: the real kubelet's others are not in the journal shown). The journal begins when the cluster started; its last entry is taken as now (a host's daemons write
      * often). The other daemons' journals are not simulated yet, and say so rather than print an empty journal.
      */
+    /**
+     * flanneld's klog lines, written by the simulated agent as leases were acquired, renewed or revoked, peers'
+     * subnets came and went, and the registry's watch failed. Where flanneld runs as the kube-flannel DaemonSet
+     * it is no systemd unit, and systemd says so with no entries: its lines are the pod's ({@code kubectl logs}).
+     */
+    private String flanneldJournal() {
+        List<String> lines = kubeFlannel() ? List.of() : cluster.podEvents().unitJournal(host, "flanneld");
+        return Journal.unit(host, "flanneld", lines, cluster.spec().start(), cluster.clock().instant());
+    }
+
+    private boolean kubeFlannel() {
+        return cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes;
+    }
+
     private String journalctl(String[] a) {
         String unit = null;
         for (int i = 1; i < a.length; i++) {
@@ -358,8 +372,9 @@ public final class SimShell {
         }
         if (unit == null) throw new ToolError("kubepath shell: journalctl without -u UNIT is not simulated\n", 1);
         String name = unit.replaceFirst("\\.service$", "");
+        if (name.equals("flanneld")) return flanneldJournal();
         if (!name.equals("kubelet")) {
-            throw new ToolError("kubepath shell: journalctl -u " + unit + ": the simulated " + name + " keeps no journal yet (kubelet's is)\n", 1);
+            throw new ToolError("kubepath shell: journalctl -u " + unit + ": the simulated " + name + " keeps no journal yet (kubelet's and flanneld's are)\n", 1);
         }
         List<String> lines = cluster.podEvents().journal(host);
         if (lines.isEmpty()) {

@@ -1,0 +1,48 @@
+package dev.kubepath.flannel;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Locale;
+
+/**
+ * flanneld's own log lines, as glog writes them ({@code Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg}, the thread
+ * id padded to 7), with the messages and file:line of flannel v0.7.1 (the release CentOS 7 ships): written by the
+ * simulated agent when the event happens, stamped with the simulation's clock so a replay prints the same lines.
+ * The vxlan backend's "Subnet added/removed" and "Handling initial subnet events" are glog V(1): a real flanneld
+ * prints them only with {@code -v=1} or more, which the simulated one is taken to run with (docs/shell.md says so).
+ */
+public final class Klog {
+    private Klog() {}
+
+    /** network/manager.go:250, once the backend holds a lease. */
+    public static final String LEASE_ACQUIRED = "network/manager.go:250";
+    /** network/network.go:160, after each renewal. */
+    public static final String LEASE_RENEWED = "network/network.go:160";
+    /** network/network.go:155. */
+    public static final String RENEW_FAILED = "network/network.go:155";
+    /** network/network.go:170, a Warning. */
+    public static final String LEASE_REVOKED = "network/network.go:170";
+    /** subnet/watch.go:43, an Error, each time the watch on the registry fails. */
+    public static final String WATCH_FAILED = "subnet/watch.go:43";
+    /** backend/vxlan/network.go:118 / :134 and :159 (V(1)); backend/hostgw/network.go:83 / :122 (Info). */
+    public static final String VXLAN_ADDED = "backend/vxlan/network.go:118", VXLAN_REMOVED = "backend/vxlan/network.go:134",
+            VXLAN_INITIAL = "backend/vxlan/network.go:159", HOSTGW_ADDED = "backend/hostgw/network.go:83",
+            HOSTGW_REMOVED = "backend/hostgw/network.go:122";
+
+    /** One line; {@code severity} is glog's I, W, E or F. */
+    public static String line(char severity, Instant at, int pid, String fileLine, String message) {
+        ZonedDateTime t = at.atZone(ZoneOffset.UTC);
+        String file = fileLine.substring(fileLine.lastIndexOf('/') + 1); // glog prints the base name only
+        return String.format(Locale.ROOT, "%c%02d%02d %02d:%02d:%02d.%06d %7d %s] %s", severity, t.getMonthValue(),
+                t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(), t.getNano() / 1000, pid, file, message);
+    }
+
+    /** Go's time.Time.String() of a lease expiration: {@code 2016-08-08 14:54:13.120058 +0000 UTC}, zeros trimmed. */
+    public static String goTime(Instant at) {
+        ZonedDateTime t = at.atZone(ZoneOffset.UTC);
+        String frac = t.getNano() == 0 ? "" : ("." + String.format(Locale.ROOT, "%09d", t.getNano())).replaceAll("0+$", "");
+        return String.format(Locale.ROOT, "%04d-%02d-%02d %02d:%02d:%02d%s +0000 UTC", t.getYear(), t.getMonthValue(),
+                t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond(), frac);
+    }
+}
