@@ -116,6 +116,22 @@ final class ShellCommand implements Callable<Integer> {
         out.flush();
     }
 
+    /**
+     * The next command: Ctrl-C at the prompt ({@link UserInterruptException}) drops the line typed so far and asks
+     * again, as bash does; Ctrl-D on an empty line ({@link EndOfFileException}) gives null, leaving the shell.
+     */
+    static String next(java.util.function.Function<String, String> readLine, String prompt) {
+        while (true) {
+            try {
+                return readLine.apply(prompt);
+            } catch (UserInterruptException e) {
+                // the partial line is discarded; JLine has already moved to a fresh line
+            } catch (EndOfFileException e) {
+                return null;
+            }
+        }
+    }
+
     private static void interactive(SimShell shell, List<String> hosts) throws Exception {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             // Tab: a command first, then hosts and the current host's devices (asked again at each Tab, as ssh moves)
@@ -126,16 +142,16 @@ final class ShellCommand implements Callable<Integer> {
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("kubepath").completer(completer).build();
             shell.onTerminal(true);
             terminal.writer().println("kubepath shell: a simulated cluster. Hosts: ssh " + String.join("|", hosts) + ". 'exit' or Ctrl-D leaves.");
+            // while a command runs the terminal is out of raw mode and Ctrl-C is SIGINT, which would end the JVM and
+            // the shell with it: the handler interrupts the command's thread instead, as bash's child gets the signal
+            Thread commands = Thread.currentThread();
+            terminal.handle(Terminal.Signal.INT, s -> commands.interrupt());
             while (true) {
-                String line;
-                try {
-                    line = reader.readLine(shell.prompt());
-                } catch (UserInterruptException e) {
-                    continue;
-                } catch (EndOfFileException e) {
-                    return;
-                }
-                terminal.writer().print(shell.run(line));
+                String line = next(reader::readLine, shell.prompt());
+                if (line == null) return;
+                String output = shell.run(line);
+                if (Thread.interrupted()) output += "^C\n"; // the command ran to its end (none runs long): bash's mark
+                terminal.writer().print(output);
                 terminal.writer().flush();
                 if (shell.exited()) return;
             }
