@@ -86,7 +86,8 @@ class CniBridgeFailureTest {
         assertThat(journalctl).startsWith("-- Logs begin at ").hasLineCount(journal.size() + 1);
         assertThat(journalctl.lines().toList().getLast()).containsPattern("^" + entry).contains(" agent2 ")
                 .endsWith(journal.getLast());
-        assertThat(shell.run("journalctl -u flanneld")).startsWith("kubepath shell: journalctl -u flanneld: ");
+        // flanneld runs in a pod here, not as a systemd unit: its journal is empty, as on a real node
+        assertThat(shell.run("journalctl -u flanneld")).startsWith("-- Logs begin at ").endsWith("-- No entries --\n");
 
         Pod stillThere = c.api().pod(old.namespace(), old.name()).orElseThrow();
         assertThat(stillThere.ip()).isEqualTo(old.ip());
