@@ -44,7 +44,10 @@ public final class Ip {
         String object = argv.get(i);
         List<String> rest = argv.subList(i + 1, argv.size());
         if (matches(object, "route")) return route(rest);
-        if (matches(object, "address")) return brief ? briefAddr() : NetTools.ipAddr(host);
+        if (matches(object, "address")) {
+            String dev = device(rest, "address");
+            return brief ? briefAddr(dev) : NetTools.ipAddr(host, dev);
+        }
         if (matches(object, "link")) return link(rest, brief, details, stats);
         if (matches(object, "neighbour") || matches(object, "neighbor")) return neigh(rest);
         if (matches(object, "help")) throw new ToolError(IP_USAGE, 255);
@@ -297,17 +300,23 @@ public final class Ip {
 
     // ---- ip link, ip -br addr ---------------------------------------------------------------------------------
 
-    private String link(List<String> a, boolean brief, boolean details, int stats) {
+    /** {@code ip link|address [show|list] [[dev] DEV]}: the device asked for (null for all), as iproute2 checks it. */
+    private String device(List<String> a, String object) {
         String dev = null;
         int i = 0;
         if (i < a.size() && (matches(a.get(i), "show") || matches(a.get(i), "list"))) i++;
-        else if (i < a.size()) throw new ToolError("Command \"" + a.get(i) + "\" is unknown, try \"ip link help\".\n", 255);
+        else if (i < a.size()) throw new ToolError("Command \"" + a.get(i) + "\" is unknown, try \"ip " + object + " help\".\n", 255);
         for (; i < a.size(); i++) {
             String w = a.get(i);
             if (w.equals("dev") && i + 1 < a.size()) dev = a.get(++i);
             else dev = w;
         }
         if (dev != null && host.link(dev).isEmpty()) throw new ToolError("Device \"" + dev + "\" does not exist.\n", 1);
+        return dev;
+    }
+
+    private String link(List<String> a, boolean brief, boolean details, int stats) {
+        String dev = device(a, "link");
         StringBuilder sb = new StringBuilder();
         int index = 0;
         for (Link l : host.links()) {
@@ -402,9 +411,10 @@ public final class Ip {
     }
 
     /** {@code ip -br addr}: each device, its state, its IPv4 addresses, then the IPv6 link-local address a running device has. */
-    private String briefAddr() {
+    private String briefAddr(String dev) {
         StringBuilder sb = new StringBuilder();
         for (Link l : host.links()) {
+            if (dev != null && !l.name().equals(dev)) continue;
             List<String> addrs = new ArrayList<>();
             for (IfAddress a : host.addresses()) if (a.dev().equals(l.name())) addrs.add(a.ip() + "/" + a.prefixLength());
             if (l.kind() instanceof LinkKind.Loopback && l.up()) addrs.add("::1/128");

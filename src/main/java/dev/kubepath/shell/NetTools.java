@@ -114,11 +114,18 @@ public final class NetTools {
 
     /** iproute2's {@code ip addr}. */
     public static String ipAddr(Host h) {
+        return ipAddr(h, null);
+    }
+
+    /** {@code ip addr show DEV}: that device's block only, with its own index (null: every device). */
+    public static String ipAddr(Host h, String dev) {
         StringBuilder sb = new StringBuilder();
-        int index = 1;
+        int index = 0;
         for (Link l : h.links()) {
+            index++;
+            if (dev != null && !l.name().equals(dev)) continue;
             String state = l.up() ? "UP" : "DOWN";
-            sb.append(index++).append(": ").append(l.name()).append(": <").append(l.up() ? "BROADCAST,MULTICAST,UP,LOWER_UP" : "BROADCAST,NOARP")
+            sb.append(index).append(": ").append(l.name()).append(": <").append(l.up() ? "BROADCAST,MULTICAST,UP,LOWER_UP" : "BROADCAST,NOARP")
                     .append("> mtu ").append(l.mtu()).append(" state ").append(state).append('\n');
             if (l.mac() != null) sb.append("    link/ether ").append(l.mac()).append(" brd ff:ff:ff:ff:ff:ff\n");
             if (l.kind() instanceof LinkKind.Vxlan x) {

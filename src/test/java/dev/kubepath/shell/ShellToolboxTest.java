@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +40,26 @@ class ShellToolboxTest {
         JsonNode cm = new ObjectMapper(new YAMLFactory()).readTree(Path.of("src/test/resources/shell/cni/kube-flannel-cfg.yaml").toFile());
         assertThat(shell(true).run("cat " + CONFLIST)).isEqualTo(cm.get("data").get("cni-conf.json").asText());
         assertThat(shell(false).run("cat " + CONFLIST)).isEqualTo("cat: " + CONFLIST + ": No such file or directory\n");
+    }
+
+    /**
+     * {@code ip addr show DEV} prints that device's block of the whole listing, index included, as iproute2 does;
+     * an unknown device is iproute2's one line.
+     */
+    @Test
+    void ipAddrShowDevPrintsThatDevicesBlockOnly() {
+        SimShell shell = shell(false);
+        String all = shell.run("ip addr");
+        for (String dev : List.of("flannel.1", "docker0", "eth0")) {
+            String one = shell.run("ip addr show " + dev);
+            assertThat(one).containsPattern("^\\d+: " + java.util.regex.Pattern.quote(dev) + ": ").contains(" " + dev + "\n");
+            assertThat(all).contains(one);
+            assertThat(one.lines().filter(l -> l.matches("\\d+: .*")).count()).isEqualTo(1);
+            assertThat(shell.run("ip a s dev " + dev)).isEqualTo(one);
+            assertThat(shell.run("ip -br addr show " + dev)).startsWith(dev + " ").hasLineCount(1);
+        }
+        assertThat(shell.run("ip addr show nosuch0")).isEqualTo("Device \"nosuch0\" does not exist.\n");
+        assertThat(shell.run("ip addr flush dev eth0")).isEqualTo("Command \"flush\" is unknown, try \"ip address help\".\n");
     }
 
     /** --stats and --rate list the same services and destinations as -Ln, with ipvsadm's zero counters. */
