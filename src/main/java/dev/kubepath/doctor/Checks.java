@@ -340,6 +340,47 @@ final class Checks {
             d.fix(on(f, "systemctl restart flanneld") + "   # adds a route, neighbour and FDB entry for every lease");
             drafts.add(d);
         }
+        java.util.BitSet ownUnrouted = index.leasePositionsOf(f.underlay());
+        ownUnrouted.andNot(routed);
+        for (int i = ownUnrouted.nextSetBit(0); i >= 0; i = ownUnrouted.nextSetBit(i + 1)) ownSubnetUnrouted(f, leases.get(i));
+    }
+
+    /**
+     * The host holds the lease and has no route to its subnet: its own pods are reached by the default route, out of
+     * the cluster. The kernel makes that route from the bridge's address, so the bridge lost its address (or went
+     * down). Only judged where the addresses are listed, no bridge holds another subnet (BRIDGE_SUBNET_MISMATCH says
+     * that) and some pod or endpoint is in the subnet: a node without pods has no cni0 yet, and needs none.
+     */
+    private void ownSubnetUnrouted(HostFacts f, Lease l) {
+        if (!f.knows(Facet.ADDRESSES) || f.bridges().stream().anyMatch(b -> !l.subnet().contains(b.prefix()))) return;
+        List<Ipv4> inside = new ArrayList<>();
+        for (Pod p : index.podsOn(f.name())) if (p.ip() != null && l.subnet().contains(p.ip())) inside.add(p.ip());
+        for (Endpoints e : cluster.endpoints()) {
+            for (Endpoints.Address a : e.addresses()) if (l.subnet().contains(a.ip()) && !inside.contains(a.ip())) inside.add(a.ip());
+        }
+        // pods listed and none here: nothing is lost. No pod listing: whether pods are here is unknown, so a warning,
+        // which a flow the tracer sees dropped for it makes critical (Doctor)
+        if (inside.isEmpty() && !cluster.pods().isEmpty()) return;
+        Optional<IfAddress> held = f.bridges().stream().findFirst();
+        String bridge = held.map(IfAddress::dev).orElse(f.host().link("cni0").isPresent() ? "cni0" : "docker0");
+        Optional<Link> link = f.host().link(bridge);
+        String why = held.isPresent()
+                ? bridge + " holds " + held.get().ip() + "/" + held.get().prefixLength() + " but the kernel has no route for it"
+                        + (link.isPresent() && !link.get().up() ? ": " + bridge + " is down" : "")
+                : "no bridge holds an address in it" + (link.isPresent() ? " (" + bridge + " has none)" : "");
+        String pods = inside.isEmpty() ? "any pod of it (the snapshot lists no pods)"
+                : "its pods (" + String.join(", ", inside.stream().limit(3).map(Ipv4::toString).toList()) + (inside.size() > 3 ? ", ..." : "") + ")";
+        Draft d = new Draft(Code.ROUTE_MISSING, inside.isEmpty() ? Severity.WARNING : Severity.CRITICAL, f.name() + " has no route to its own pod subnet "
+                + l.subnet() + ": " + why + "; " + pods + " would be sought by the default route, out of the cluster");
+        d.host(f.name()).subnet(l.subnet()).evidence(leaseLine(l));
+        held.ifPresent(a -> d.evidence(addressLine(f, a)));
+        if (held.isEmpty()) d.evidence(absent(f.name(), "addr.txt", "no bridge address in " + l.subnet()));
+        d.evidence(absent(f.name(), "route.txt", "no route to " + l.subnet()));
+        String gateway = l.subnet().address(1) + "/" + l.subnet().length();
+        if (held.isPresent()) d.fix(on(f, "ip link set " + bridge + " up") + "   # the kernel adds " + l.subnet() + " dev " + bridge);
+        else if (bridge.equals("cni0")) d.fix(on(f, "ip addr add " + gateway + " dev cni0") + "   # what flannel's CNI plugin gives it on the first pod");
+        else d.fix(on(f, "systemctl restart docker") + "   # docker0 takes " + gateway + " from /run/flannel/subnet.env");
+        drafts.add(d);
     }
 
     /** Hosts with the same stale overlay routes (as dst/dev/via), each with its routes: one finding per such group. */

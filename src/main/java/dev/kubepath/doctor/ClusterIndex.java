@@ -67,11 +67,17 @@ final class ClusterIndex {
 
     /** The leases whose PublicIP is one of these addresses, in the listing's order. */
     List<Lease> leasesOf(List<Ipv4> addresses) {
-        BitSet at = new BitSet();
-        for (Ipv4 ip : addresses) for (int i : leasesByPublicIp.getOrDefault(ip, new int[0])) at.set(i);
+        BitSet at = leasePositionsOf(addresses);
         List<Lease> out = new ArrayList<>();
         for (int i = at.nextSetBit(0); i >= 0; i = at.nextSetBit(i + 1)) out.add(leases.get(i));
         return out;
+    }
+
+    /** The positions of the leases whose PublicIP is one of these addresses. */
+    BitSet leasePositionsOf(List<Ipv4> addresses) {
+        BitSet at = new BitSet();
+        for (Ipv4 ip : addresses) for (int i : leasesByPublicIp.getOrDefault(ip, NONE)) at.set(i);
+        return at;
     }
 
     /** The positions of the leases whose subnet's network address is this one (a neighbour entry's gateway). */

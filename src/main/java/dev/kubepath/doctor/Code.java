@@ -7,7 +7,7 @@ package dev.kubepath.doctor;
 public enum Code {
     LEASE_MISSING("a host's bridge subnet or pod addresses have no lease"),
     BRIDGE_SUBNET_MISMATCH("the bridge subnet differs from the host's own lease: flanneld restarted, docker not"),
-    ROUTE_MISSING("no route to another host's leased subnet"),
+    ROUTE_MISSING("no route to a leased subnet: another host's, or the host's own pod subnet"),
     ROUTE_STALE("a route via the overlay to a subnet no lease holds"),
     SUBNET_ENV_STALE("/run/flannel/subnet.env's FLANNEL_SUBNET differs from the host's lease or flannel.1's address"),
     PUBLIC_IP_CONFLICT("leases announce one PublicIP, or a lease's PublicIP is not its node's address"),

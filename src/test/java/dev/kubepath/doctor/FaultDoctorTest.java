@@ -172,4 +172,31 @@ class FaultDoctorTest {
             assertThat(f.severity()).isEqualTo(Severity.WARNING);
         });
     }
+    @Test
+    void aBridgeThatLostItsAddressLeavesItsHostWithoutARouteToItsOwnPods() {
+        // ip addr flush dev docker0: the kernel takes the connected route with the address
+        c.network(SeedCluster.NODE05).apply(new dev.kubepath.host.NetChange.DeleteAddress(new dev.kubepath.model.IfAddress("docker0", dev.kubepath.net.Ipv4.parse("172.17.98.1"), 24)));
+        Report r = doctor();
+        assertThat(r.findings(Code.ROUTE_MISSING)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.summary()).startsWith("mcwk8s05 has no route to its own pod subnet 172.17.98.0/24: no bridge holds an address in it (docker0 has none)");
+            assertThat(f.summary()).contains("172.17.98.13");
+            assertThat(f.fix()).singleElement().asString().startsWith("on mcwk8s05: systemctl restart docker");
+            assertThat(f.brokenFlows()).contains("mcwk8s06 -> 10.0.0.36:41527 (default/mcwtest-svc): timeout");
+        });
+        onlyCritical(r, Code.ROUTE_MISSING);
+    }
+
+    @Test
+    void aBridgeSetDownIsNamedWithTheRouteItTookAway() {
+        c.network(SeedCluster.NODE05).apply(new dev.kubepath.host.NetChange.SetLinkUp("docker0", false));
+        Report r = doctor();
+        assertThat(r.findings(Code.ROUTE_MISSING)).as(ReportText.human(r)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.summary()).contains("docker0 holds 172.17.98.1/24 but the kernel has no route for it: docker0 is down");
+            assertThat(f.fix()).singleElement().asString().startsWith("on mcwk8s05: ip link set docker0 up");
+        });
+        onlyCritical(r, Code.ROUTE_MISSING);
+    }
 }
