@@ -353,6 +353,12 @@ final class Checks {
      */
     private void ownSubnetUnrouted(HostFacts f, Lease l) {
         if (!f.knows(Facet.ADDRESSES) || f.bridges().stream().anyMatch(b -> !l.subnet().contains(b.prefix()))) return;
+        // a route through a bridge to another subnet: the bridge holds that subnet (the kernel made the route from
+        // its address, unlisted here), which is BRIDGE_SUBNET_MISMATCH's to judge, not a missing route
+        for (Route r : f.host().routes()) {
+            if (r.dev() != null && r.dst().length() > 0 && !l.subnet().contains(r.dst())
+                    && f.host().link(r.dev()).map(k -> k.kind() instanceof LinkKind.Bridge).orElse(r.dev().equals("docker0") || r.dev().equals("cni0"))) return;
+        }
         List<Ipv4> inside = new ArrayList<>();
         for (Pod p : index.podsOn(f.name())) if (p.ip() != null && l.subnet().contains(p.ip())) inside.add(p.ip());
         for (Endpoints e : cluster.endpoints()) {
