@@ -42,6 +42,10 @@ public final class Inference {
         /** A device the link listing does not show, named as docker, CNI and kubenet name the pod bridge (docker0,
          * cni0, cbr0) and holding an address, is a bridge. */
         BRIDGE_BY_NAME,
+        /** A connected route through a pod bridge with its source address ({@code 10.244.1.0/24 dev cni0 proto kernel
+         * scope link src 10.244.1.1}), where the address listing lacks that address: the kernel made the route from
+         * it, so the bridge holds it with the route's prefix length. */
+        BRIDGE_FROM_KERNEL_ROUTE,
         /** A device the link listing does not show, named as flannel names its VXLAN device (flannel.N) and holding
          * an address or a route, is that device, VNI N; its UDP port and MAC stay unknown unless the host's lease
          * gives the MAC. */
@@ -113,6 +117,7 @@ public final class Inference {
                 facts.add(new Fact(Rule.BRIDGE_BY_NAME, h.name(), a.dev() + " is a bridge", List.of(a.dev() + " " + a.ip() + "/" + a.prefixLength())));
             }
         }
+        b = bridgeFromKernelRoute(h, b, facts);
         b = vxlanByName(h, s, underlay, b, facts);
         b = vxlanAddress(h, s, underlay, b, facts);
         boolean hasVxlan = h.links().stream().anyMatch(Link::isVxlan) || (b != null && b.links.stream().anyMatch(Link::isVxlan));
@@ -148,6 +153,29 @@ public final class Inference {
         // an inferred fact fills a gap; it does not make the listing it would be in known (the rest is still unknown)
         for (Facet x : Facet.values()) if (!h.knows(x)) b.forget(x);
         return b.build();
+    }
+
+    private static final Object CONNECTED = new Object();
+
+    /** Rule BRIDGE_FROM_KERNEL_ROUTE: only where the addresses are known to be listed, and the listing lacks the address. */
+    private static HostBuilder bridgeFromKernelRoute(Host h, HostBuilder b, List<Fact> facts) {
+        if (!h.knows(Facet.ADDRESSES) || !h.knows(Facet.ROUTES)) return b;
+        for (var part : dev.kubepath.model.SharedList.parts(h.routes())) {
+            // the connected routes with a source address: the overlay's shared routes have none, so a part is scanned once
+            List<Route> connected = part.memo(CONNECTED, rs -> rs.stream().filter(r -> r.scope() == Route.Scope.LINK && r.src() != null
+                    && r.dev() != null && r.dst().length() > 0 && r.dst().contains(r.src())).toList());
+            for (Route r : connected) {
+                if (!isBridge(h, r.dev()) || dev.kubepath.model.PartIndex.hasAddress(dev.kubepath.model.SharedList.parts(h.addresses()), r.src())) continue;
+                if (b == null) b = h.toBuilder();
+                if (h.link(r.dev()).isEmpty() && b.links.stream().noneMatch(l -> l.name().equals(r.dev()))) {
+                    b.link(new Link(r.dev(), new LinkKind.Bridge(), Link.MTU_UNKNOWN, null, true, null));
+                }
+                b.address(new IfAddress(r.dev(), r.src(), r.dst().length()));
+                facts.add(new Fact(Rule.BRIDGE_FROM_KERNEL_ROUTE, h.name(), "address " + r.src() + "/" + r.dst().length() + " on " + r.dev(),
+                        List.of("route " + r.describe())));
+            }
+        }
+        return b;
     }
 
     /**

@@ -74,6 +74,31 @@ class FaultDoctorTest {
     }
 
     @Test
+    void aBridgeAddressMissingFromTheListingIsInferredFromItsKernelRoute() {
+        c.faults().hangFlanneld(SeedCluster.NODE05);
+        c.advance(Duration.ofHours(25));
+        c.pinNextSubnet(SeedCluster.NODE05, Prefix.parse("172.17.89.0/24"));
+        c.systemctl(SeedCluster.NODE05, "restart", "flanneld");
+        // the address listing lost docker0's line; "172.17.98.0/24 dev docker0 proto kernel scope link src 172.17.98.1" is there
+        var s = c.snapshot();
+        var hosts = new java.util.ArrayList<>(s.hosts());
+        hosts.replaceAll(h -> {
+            if (!h.name().equals(SeedCluster.NODE05)) return h;
+            var b = h.toBuilder();
+            b.addresses.removeIf(a -> a.dev().equals("docker0"));
+            return b.build();
+        });
+        Report r = Doctor.examine(new dev.kubepath.model.Snapshot(s.name(), hosts, s.cluster()));
+        assertThat(r.inferred()).anySatisfy(f -> {
+            assertThat(f.rule()).isEqualTo(dev.kubepath.dataplane.Inference.Rule.BRIDGE_FROM_KERNEL_ROUTE);
+            assertThat(f.toString()).startsWith("address 172.17.98.1/24 on docker0 (inferred");
+        });
+        assertThat(r.findings(Code.BRIDGE_SUBNET_MISMATCH)).singleElement()
+                .satisfies(f -> assertThat(f.subnets()).containsExactly("172.17.98.0/24", "172.17.89.0/24"));
+        onlyCritical(r, Code.BRIDGE_SUBNET_MISMATCH);
+    }
+
+    @Test
     void ipForwardOffIsFoundOnItsHost() {
         c.faults().setIpForward(SeedCluster.NODE05, false);
         Report r = doctor();
