@@ -38,6 +38,10 @@ final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((snapshot == null) == (transcript == null)) throw new dev.kubepath.ingest.InputException("give a SNAPSHOT or --transcript SESSION.txt (one of them)");
+        if (Inputs.isSession(snapshot == null ? transcript : snapshot)) { // a pasted session given as the snapshot
+            transcript = snapshot == null ? transcript : snapshot;
+            snapshot = null;
+        }
         Report r;
         java.util.List<dev.kubepath.ingest.ParseProblem> problems;
         BundleReader.Result bundle = null; // a bundle or a session, whose fixes can be tried in simulation

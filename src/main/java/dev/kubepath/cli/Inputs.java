@@ -20,9 +20,28 @@ final class Inputs {
     private Inputs() {}
 
     static Snapshots.Loaded read(Path path, CommandSpec spec) {
+        if (isSession(path)) {
+            try (Bundle b = transcript(path, null, spec)) {
+                return new Snapshots.Loaded(b.result().snapshot(), b.result().problems(), b.result().subnetEnvs());
+            }
+        }
         Snapshots.Loaded loaded = Snapshots.read(path);
         warn(loaded, spec);
         return loaded;
+    }
+
+    /**
+     * A file whose first line that says anything is a shell prompt with a command ({@code [root@node1 ~]# ip route}):
+     * a pasted terminal session, whichever command it is given to. A snapshot file starts with YAML, never a prompt.
+     */
+    static boolean isSession(Path path) {
+        if (!Files.isRegularFile(path)) return false;
+        try (var lines = Files.lines(path)) {
+            return lines.limit(50).map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("```") && !l.startsWith("<"))
+                    .findFirst().map(l -> dev.kubepath.ingest.Transcript.Prompt.match(l) != null).orElse(false);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false; // unreadable, or not text: the snapshot reader says what is wrong with it
+        }
     }
 
     static void warn(Snapshots.Loaded loaded, CommandSpec spec) {
@@ -55,6 +74,10 @@ final class Inputs {
      */
     static Bundle bundle(Path bundle, Path transcript, Path out, CommandSpec spec) {
         if ((bundle == null) == (transcript == null)) throw new InputException("give a bundle directory or --transcript SESSION.txt (one of them)");
+        if (bundle != null && isSession(bundle)) { // a pasted session given where a bundle goes
+            transcript = bundle;
+            bundle = null;
+        }
         if (out != null && transcript == null) throw new InputException("-o DIR writes the bundle made from --transcript; there is no transcript");
         if (bundle != null) {
             if (!Files.isDirectory(bundle)) throw new InputException(bundle.toString(), 0, "not a bundle directory (expected cluster/ and hosts/ inside)");

@@ -147,9 +147,13 @@ public final class Doctor {
         List<Finding> findings = drafts.stream().map(Draft::build)
                 .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::code)
                         .thenComparing(x -> x.hosts().isEmpty() ? "" : x.hosts().get(0))).toList();
+        // "ok" is said only of flows traced to their end: with none, or some undecided, and nothing found wrong, the
+        // evidence is what is missing (no data is never ok)
+        long undecided = symptoms.stream().filter(Symptom::unknown).mapToLong(Symptom::flows).sum();
         String verdict = insufficient() ? Report.INSUFFICIENT
                 : findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
-                : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning" : "ok";
+                : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning"
+                : total == 0 || undecided > 0 ? Report.INSUFFICIENT : "ok";
         return new Report(snapshot.name(), verdict, findings, symptoms, total, 1, inferred.facts());
     }
 

@@ -127,4 +127,35 @@ class ReadCommandTest {
         // the session's name, not that of a temporary directory
         assertThat(a.get("snapshot").toString()).contains("seed-session.txt");
     }
+    @Test
+    void aSessionGivenAsTheSnapshotIsReadAsTheSessionItIs() throws Exception {
+        // an operator types "kubepath doctor notes.txt", not --transcript: the prompts say it is a session
+        Cli given = Cli.run("doctor", SESSION.toString(), "--json", "--no-fix-check");
+        Cli flagged = Cli.run("doctor", "--transcript", SESSION.toString(), "--json", "--no-fix-check");
+        assertThat(given.exit()).as(given.err()).isEqualTo(flagged.exit()).isNotEqualTo(2);
+        assertThat(given.out()).isEqualTo(flagged.out());
+        Cli read = Cli.run("read", SESSION.toString());
+        assertThat(read.exit()).as(read.err()).isZero();
+        assertThat(read.out()).isEqualTo(Cli.run("read", "--transcript", SESSION.toString()).out());
+    }
+
+    @Test
+    void aSessionWhoseFlowsAreAllUnknownIsInsufficientNotOk() throws Exception {
+        // a node's routes and the services, and nothing of the rules that carry the services: no flow can be decided
+        Path notes = dir.resolve("notes.txt");
+        Files.writeString(notes, """
+                [root@k8s-master ~]# kubectl get svc
+                NAME         TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)        AGE
+                kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP        3d
+                nginx        NodePort    10.103.45.12    <none>        80:30080/TCP   2d
+                [root@k8s-master ~]# ip route
+                default via 10.0.2.2 dev eth0 proto dhcp metric 100
+                10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15 metric 100
+                10.244.0.0/24 dev cni0 proto kernel scope link src 10.244.0.1
+                10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink
+                """);
+        Cli c = Cli.run("doctor", notes.toString(), "--no-fix-check");
+        assertThat(c.out()).as(c.err()).startsWith("INSUFFICIENT: notes.txt:").contains(" 0 ok, 0 failing, ");
+        assertThat(c.exit()).isEqualTo(3);
+    }
 }
