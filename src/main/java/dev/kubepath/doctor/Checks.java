@@ -349,7 +349,7 @@ final class Checks {
      * The host holds the lease and has no route to its subnet: its own pods are reached by the default route, out of
      * the cluster. The kernel makes that route from the bridge's address, so the bridge lost its address (or went
      * down). Only judged where the addresses are listed, no bridge holds another subnet (BRIDGE_SUBNET_MISMATCH says
-     * that) and some pod or endpoint is in the subnet: a node without pods has no cni0 yet, and needs none.
+     * that), and some pod or endpoint is in the subnet or the bridge device is there: a node without pods has no cni0 yet.
      */
     private void ownSubnetUnrouted(HostFacts f, Lease l) {
         if (!f.knows(Facet.ADDRESSES) || f.bridges().stream().anyMatch(b -> !l.subnet().contains(b.prefix()))) return;
@@ -364,17 +364,17 @@ final class Checks {
         for (Endpoints e : cluster.endpoints()) {
             for (Endpoints.Address a : e.addresses()) if (l.subnet().contains(a.ip()) && !inside.contains(a.ip())) inside.add(a.ip());
         }
-        // pods listed and none here: nothing is lost. No pod listing: whether pods are here is unknown, so a warning,
-        // which a flow the tracer sees dropped for it makes critical (Doctor)
-        if (inside.isEmpty() && !cluster.pods().isEmpty()) return;
         Optional<IfAddress> held = f.bridges().stream().findFirst();
         String bridge = held.map(IfAddress::dev).orElse(f.host().link("cni0").isPresent() ? "cni0" : "docker0");
         Optional<Link> link = f.host().link(bridge);
+        // no pod known here and no bridge device: a node before its first pod (cni0 comes with it). Else, with no pod
+        // known in the subnet, a warning, which a flow the tracer sees dropped for it makes critical (Doctor)
+        if (inside.isEmpty() && held.isEmpty() && link.isEmpty()) return;
         String why = held.isPresent()
                 ? bridge + " holds " + held.get().ip() + "/" + held.get().prefixLength() + " but the kernel has no route for it"
                         + (link.isPresent() && !link.get().up() ? ": " + bridge + " is down" : "")
                 : "no bridge holds an address in it" + (link.isPresent() ? " (" + bridge + " has none)" : "");
-        String pods = inside.isEmpty() ? "any pod of it (the snapshot lists no pods)"
+        String pods = inside.isEmpty() ? "any pod of it (the snapshot lists none there)"
                 : "its pods (" + String.join(", ", inside.stream().limit(3).map(Ipv4::toString).toList()) + (inside.size() > 3 ? ", ..." : "") + ")";
         Draft d = new Draft(Code.ROUTE_MISSING, inside.isEmpty() ? Severity.WARNING : Severity.CRITICAL, f.name() + " has no route to its own pod subnet "
                 + l.subnet() + ": " + why + "; " + pods + " would be sought by the default route, out of the cluster");
