@@ -2,6 +2,7 @@ package dev.kubepath.bench;
 
 import dev.kubepath.ingest.IpRouteText;
 import dev.kubepath.ingest.RouteNText;
+import dev.kubepath.ingest.RouteText;
 import dev.kubepath.model.Route;
 
 import java.io.PrintStream;
@@ -10,7 +11,9 @@ import java.util.Locale;
 /**
  * Route-line parsing throughput on one thread: {@code ip route} lines and {@code route -n} rows of the shapes a
  * flannel host has (onlink VXLAN routes, kernel subnet routes, the default route, local-table entries), as a
- * 5,000-node cluster's hosts would print them, line by line and as a whole file (with transcript handling). Target: at least one million lines per second per core.
+ * 5,000-node cluster's hosts would print them, line by line and as a whole file (with transcript handling); and
+ * {@code route} rows without {@code -n} ({@code default} and {@code *} where route -n prints 0.0.0.0). Target: at
+ * least one million lines per second per core.
  */
 public final class RouteParseBenchmark implements Benchmark {
     @Override
@@ -20,7 +23,7 @@ public final class RouteParseBenchmark implements Benchmark {
 
     @Override
     public String description() {
-        return "lines/s of ip route and route -n parsing (one thread) [lines per round, default 200000]";
+        return "lines/s of ip route, route -n and route (names) parsing (one thread) [lines per round, default 200000]";
     }
 
     @Override
@@ -28,6 +31,7 @@ public final class RouteParseBenchmark implements Benchmark {
         int n = Benchmark.intArg(args, 0, 200_000);
         String[] ip = new String[n];
         String[] routeN = new String[n];
+        String[] routeNames = new String[n];
         for (int i = 0; i < n; i++) {
             int a = (i >>> 8) & 255, b = i & 255;
             ip[i] = switch (i % 4) {
@@ -44,10 +48,13 @@ public final class RouteParseBenchmark implements Benchmark {
                 default -> String.format(Locale.ROOT, "%-15s %-15s %-15s %-5s %-6d %-6d %d %s", "0.0.0.0",
                         "10.0." + a + ".254", "0.0.0.0", "UG", 100, 0, 0, "eth0");
             };
+            // route without -n: the same rows with the words older net-tools print for 0.0.0.0
+            routeNames[i] = routeN[i].startsWith("0.0.0.0 ") ? "default" + routeN[i].substring(7)
+                    : routeN[i].replace(" 0.0.0.0        ", " *              ");
         }
         String ipFile = String.join("\n", ip);
         out.printf(Locale.ROOT, "%-10s %10s %8s %14s%n", "format", "lines", "ms", "lines/s");
-        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
+        long[] best = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE};
         for (int round = 0; round < 7; round++) {
             boolean warm = round < 2;
             long sink = 0;
@@ -58,14 +65,18 @@ public final class RouteParseBenchmark implements Benchmark {
             long t2 = System.nanoTime();
             sink += IpRouteText.parse("bench", ipFile).value().size();
             long t3 = System.nanoTime();
+            for (String l : routeNames) sink += checksum(RouteText.parseLine(l));
+            long t4 = System.nanoTime();
             if (sink == 42) out.print(""); // keeps the results alive
             if (!warm) {
                 report(out, "ip route", n, t1 - t0);
                 report(out, "route -n", n, t2 - t1);
                 report(out, "ip file", n, t3 - t2);
+                report(out, "route", n, t4 - t3);
                 best[0] = Math.min(best[0], t1 - t0);
                 best[1] = Math.min(best[1], t2 - t1);
                 best[2] = Math.min(best[2], t3 - t2);
+                best[3] = Math.min(best[3], t4 - t3);
             }
         }
         // the best round is the least disturbed by other work on a shared machine
@@ -73,6 +84,7 @@ public final class RouteParseBenchmark implements Benchmark {
         report(out, "ip route", n, best[0]);
         report(out, "route -n", n, best[1]);
         report(out, "ip file", n, best[2]);
+        report(out, "route", n, best[3]);
     }
 
     private static long checksum(Route r) {

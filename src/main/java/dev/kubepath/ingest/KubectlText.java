@@ -170,13 +170,22 @@ public final class KubectlText {
     }
 
     /**
-     * The type of a service in kubectl's tables before 1.5, which had no TYPE column: a service without node ports
-     * is a ClusterIP; with node ports, EXTERNAL-IP {@code <nodes>} marked a NodePort, and an address or
-     * {@code <pending>} a LoadBalancer (kubectl's printer of the time).
+     * The type of a service in kubectl's tables before 1.5, which had no TYPE column, told by kubectl's printer of
+     * the time: EXTERNAL-IP {@code <nodes>} marked a NodePort and {@code <pending>} a LoadBalancer. The earliest of
+     * those printers showed no node ports in PORT(S), so an address in EXTERNAL-IP without node ports is a
+     * LoadBalancer's ingress or a ClusterIP's externalIPs: not told, reported. Without node ports and without an
+     * external address, a ClusterIP; with node ports, an address is a LoadBalancer's.
      */
     private static String oldType(List<Service.Port> ports, String external) {
-        if (ports.stream().noneMatch(p -> p.nodePort() > 0)) return "ClusterIP";
-        if (external == null || external.equals("<nodes>")) return "NodePort";
+        if ("<nodes>".equals(external)) return "NodePort";
+        if ("<pending>".equals(external)) return "LoadBalancer";
+        if (ports.stream().noneMatch(p -> p.nodePort() > 0)) {
+            if (none(external) == null) return "ClusterIP";
+            throw new IllegalArgumentException("EXTERNAL-IP " + external + " with no node ports shown: a LoadBalancer (kubectl"
+                    + " printed no node ports then) or a ClusterIP with externalIPs; its type is not shown (kubectl get svc -o json"
+                    + " tells it)");
+        }
+        if (external == null) return "NodePort";
         if (external.equals("<none>")) throw new IllegalArgumentException("a service with node ports and no EXTERNAL-IP: its type is not shown");
         return "LoadBalancer";
     }

@@ -35,6 +35,18 @@ public final class RouteNText {
                 + " columns, expected 8 (Destination Gateway Genmask Flags Metric Ref Use Iface): '" + line.trim() + "'");
     }
 
+    private static final Ipv4 ZERO = new Ipv4(0);
+
+    /** The cursor's word as an address, {@code zero} standing for 0.0.0.0; any other non-address is a name. */
+    private static Ipv4 address(LineCursor c, String zero, String column, String line) {
+        if (c.is(zero)) return ZERO;
+        try {
+            return c.ipv4();
+        } catch (IllegalArgumentException e) {
+            throw RouteText.name(column, c.word(), line);
+        }
+    }
+
     static boolean isHeader(String line) {
         return line.startsWith("Kernel IP routing table") || line.startsWith("Destination ");
     }
@@ -45,11 +57,20 @@ public final class RouteNText {
      * @throws IllegalArgumentException naming the column that could not be read
      */
     public static Route parseLine(String line) {
+        return parseRow(line, false);
+    }
+
+    /**
+     * One row of {@code route -n}, or of {@code route} without {@code -n} when {@code names}: there the destination
+     * may be {@code default} and the gateway {@code *} (0.0.0.0), and any other word that is not an address is a
+     * name, reported by {@link RouteText#name}. One reader for both keeps {@code route} as fast as {@code route -n}.
+     */
+    static Route parseRow(String line, boolean names) {
         LineCursor c = new LineCursor(line);
         if (!c.next()) throw columns(line);
-        Ipv4 dest = c.ipv4();
+        Ipv4 dest = names ? address(c, "default", "destination", line) : c.ipv4();
         if (!c.next()) throw columns(line);
-        Ipv4 gateway = c.ipv4();
+        Ipv4 gateway = names ? address(c, "*", "gateway", line) : c.ipv4();
         if (!c.next()) throw columns(line);
         Ipv4 genmask = c.ipv4();
         Prefix dst = Prefix.fromNetmask(dest, genmask);

@@ -32,17 +32,12 @@ public final class RouteText {
 
     /** One row, e.g. {@code default  gateway  0.0.0.0  UG  100  0  0 eth0} (whose gateway is a name: an error). */
     public static Route parseLine(String line) {
-        String[] t = Tokens.split(line);
-        if (t.length != 8) return RouteNText.parseLine(line); // reports the column count
-        t[0] = address(t[0], "default", "destination", line);
-        t[1] = address(t[1], "*", "gateway", line);
-        return RouteNText.parseLine(String.join(" ", t));
+        return RouteNText.parseRow(line, true);
     }
 
-    private static String address(String word, String zero, String column, String line) {
-        if (word.equals(zero)) return "0.0.0.0";
-        if (Ipv4.isValid(word)) return word;
-        throw new IllegalArgumentException(column + " '" + word + "' is a name, not an address: its address is unknown (route printed names; 'route -n' shows addresses): '" + line.trim() + "'");
+    /** A name where route -n prints an address: never resolved by guess. */
+    static IllegalArgumentException name(String column, String word, String line) {
+        return new IllegalArgumentException(column + " '" + word + "' is a name, not an address: its address is unknown (route printed names; 'route -n' shows addresses): '" + line.trim() + "'");
     }
 
     /** True when a route table row holds a name where route -n has an address ({@code default}, {@code *}, a host name). */

@@ -29,9 +29,9 @@ class CorpusFormatsTest {
     /**
      * Formats with fewer than two public snippets in the corpus today (see real-world/README.md, which says what was
      * searched): kubectl's JSON for nodes, EndpointSlices and Endpoints, which users rarely paste whole in threads (one
-     * source each, a metrics project's test inputs captured from real clusters, none for Endpoints; their reading is
-     * proven on the real tools' output too: real/ and the lab's bundles); and the two evidence files of the CNI bridge
-     * snippet, whose one public source holds both.
+     * source each: a metrics project's test inputs captured from real clusters, kubernetes' hazelcast example for
+     * Endpoints; their reading is proven on the real tools' output too: real/ and the lab's bundles); and the two
+     * evidence files of the CNI bridge snippet, whose one public source holds both.
      */
     static final Set<String> FEWER_THAN_TWO = Set.of("kubectl get endpoints -o json", "kubectl get endpointslices -o json",
             "kubectl get nodes -o json",
@@ -46,9 +46,8 @@ class CorpusFormatsTest {
     static final Map<String, Predicate<String>> FORMS = forms();
 
     /** Forms with fewer than two public snippets today; what was searched for them is in real-world/README.md. */
-    static final Set<String> FORMS_FEWER_THAN_TWO = Set.of("route (without -n: default, *)",
-            "arp -n (with its header)", "ipvsadm -L (service names)", "nft: kube-proxy's nftables mode",
-            "etcdctl get -w json", "kubectl get svc (before 1.5: no TYPE column)");
+    static final Set<String> FORMS_FEWER_THAN_TWO = Set.of("ipvsadm -L (service names)", "nft: kube-proxy's nftables mode",
+            "etcdctl get -w json");
 
     private static Map<String, Predicate<String>> forms() {
         Map<String, Predicate<String>> f = new LinkedHashMap<>();

@@ -134,6 +134,42 @@ class KubeRealWorldTest {
     }
 
     @Test
+    void getSvcOfGkeBeforeNodePortsWerePrintedReportsTheServiceWhoseTypeIsNotShown() {
+        // an address in EXTERNAL-IP and no node ports: a LoadBalancer of a kubectl that printed none, or a ClusterIP
+        // with externalIPs; the table does not tell which
+        Parsed<List<Service>> p = KubectlText.services("services.txt", read("kube-get-svc-website-306", "services.txt"));
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(2);
+            assertThat(x.message()).contains("EXTERNAL-IP 192.158.31.19").contains("LoadBalancer").contains("externalIPs")
+                    .contains("type is not shown");
+        });
+    }
+
+    @Test
+    void getSvcBeforeTheTypeColumnStillTellsNodePortAndPendingLoadBalancerWithoutNodePorts() {
+        Parsed<List<Service>> p = KubectlText.services("services.txt", """
+                NAME      CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+                web       10.0.0.12    <nodes>       80/TCP    1m
+                lb        10.0.0.13    <pending>     80/TCP    1m
+                plain     10.0.0.14    <none>        80/TCP    1m
+                """);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).extracting(Service::type).containsExactly("NodePort", "LoadBalancer", "ClusterIP");
+    }
+
+    @Test
+    void getEndpointsOfOneServiceAsJsonGivesItsPodAddressAndUnnamedPort() {
+        Parsed<List<Endpoints>> p = KubectlJson.endpoints("endpoints.json", read("kube-get-endpoints-json-hazelcast", "endpoints.json"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("default/hazelcast");
+            assertThat(e.addresses()).containsExactly(new Endpoints.Address(Ipv4.parse("10.244.37.3"), null, "hazelcast-nsyzn"));
+            assertThat(e.ports()).containsExactly(new Endpoints.Port(null, Protocol.TCP, 5701));
+        });
+    }
+
+    @Test
     void getSvcWideAllNamespacesReadsTheSelector() {
         Parsed<List<Service>> p = KubectlText.services("services.txt", read("kube-get-svc-wide-netpol-14", "services.txt"));
         assertThat(p.problems()).isEmpty();

@@ -57,6 +57,19 @@ class NetFormatsTest {
     }
 
     @Test
+    void arpNWithHeaderAfterARootPromptGivesTheUnderlayAndDockerNeighbours() {
+        String text = Golden.read("real-world/net-arp-n-flannel-342/neigh.txt");
+        Parsed<List<Neighbour>> p = NeighFile.parse("neigh.txt", text);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).containsExactly(
+                neigh("10.10.10.8", "eno16777736", "00:50:56:2e:46:26", Neighbour.State.REACHABLE),
+                neigh("11.0.44.5", "docker0", "02:42:0b:00:2c:05", Neighbour.State.REACHABLE),
+                neigh("10.10.10.254", "eno16777736", "00:1c:c2:18:d9:a6", Neighbour.State.REACHABLE));
+        // hostA of a udp-backend thread: no neighbour on a flannel device at all (udp has no VTEP)
+        assertThat(p.value()).noneMatch(n -> n.dev().startsWith("flannel"));
+    }
+
+    @Test
     void arpNRowsCutByGrepAreReadWithoutTheirHeader() {
         Parsed<List<Neighbour>> p = NeighFile.parse("neigh.txt", Golden.read("real-world/net-arp-n-flannel-550/neigh.txt"));
         assertThat(p.problems()).isEmpty();
@@ -174,6 +187,38 @@ class NetFormatsTest {
     }
 
     // ---- routes: route (names), netstat -rn
+
+    @Test
+    void routeWithNamesFromAFlannelThreadReadsTheCniRouteAndReportsEachNamedGatewayByLine() {
+        String text = Golden.read("real-world/net-route-names-flannel-1141/route.txt");
+        assertThat(RouteFile.detect(text)).isEqualTo(RouteFile.Format.ROUTE_NAMES);
+        Parsed<List<Route>> p = RouteFile.parse("route.txt", text);
+        // the one row printed with addresses: the node's own pod subnet on cni0
+        assertThat(p.value()).singleElement().satisfies(r -> {
+            assertThat(r.dst()).isEqualTo(Prefix.parse("10.233.2.0/24"));
+            assertThat(r.dev()).isEqualTo("cni0");
+            assertThat(r.via()).isNull();
+        });
+        // the default route and the two pod subnets sent to eth0 through a gateway whose name route cut to 15
+        // characters: each reported at its line, never resolved by guess
+        assertThat(p.problems()).extracting(ParseProblem::line).containsExactly(3, 4, 5);
+        assertThat(p.problems().get(0).message()).contains("'gateway' is a name");
+        assertThat(p.problems().get(1).message()).contains("'qcloud-offline-' is a name").contains("10.233.0.0").contains("route -n");
+        assertThat(p.problems().get(2).message()).contains("10.233.1.0");
+    }
+
+    @Test
+    void routeWithNamesAfterARootPromptReadsFiveRoutesAndReportsTheNamedDefaultGateway() {
+        String text = Golden.read("real-world/net-route-names-trinity-109/route.txt");
+        Parsed<List<Route>> p = RouteFile.parse("route.txt", text);
+        assertThat(p.value()).extracting(r -> r.dst() + " " + r.dev()).containsExactly("10.0.0.0/16 docker0", "10.141.0.0/16 eno2",
+                "10.148.0.0/16 eno2", "172.16.0.0/12 eno2", "192.168.1.0/24 eno1");
+        assertThat(p.value()).allMatch(r -> r.via() == null);
+        assertThat(p.problems()).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(4);
+            assertThat(x.message()).contains("'master.cluster' is a name");
+        });
+    }
 
     @Test
     void netstatRnFromAFlannelThread() {
