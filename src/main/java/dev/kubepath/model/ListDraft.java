@@ -24,8 +24,10 @@ final class ListDraft<T> extends AbstractList<T> implements RandomAccess {
         own = new ArrayList<>();
     }
 
+    /** A list made of shared parts is written out at once, as a builder always did (SharedListTest compares both). */
     ListDraft(List<T> from) {
-        this.from = from;
+        if (from instanceof SharedList<T>) own = new ArrayList<>(from);
+        else this.from = from;
     }
 
     /** The list as it stands: the one it started from when never edited (immutable), else its own copy. */
