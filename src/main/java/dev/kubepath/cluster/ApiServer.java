@@ -122,7 +122,30 @@ public final class ApiServer {
     public synchronized List<String> apply(List<HasMetadata> objects) {
         version++;
         List<String> out = new ArrayList<>();
+        inApply = true;
+        try {
+            applyEach(objects, out);
+        } finally {
+            inApply = false;
+            applying = null;
+        }
+        return out;
+    }
+
+    /**
+     * The scheduler's view while one apply creates Deployments (and Services and Namespaces, which place no pod):
+     * their pods change the counts only through it, so it stays right from one Deployment to the next (1,000
+     * Deployments over 1,000 nodes had counted the cluster's pods and ordered its nodes 1,000 times). Null outside
+     * such a run, and forgotten when anything else may move a pod.
+     */
+    private Placement applying;
+    private boolean inApply;
+
+    private void applyEach(List<HasMetadata> objects, List<String> out) {
         for (HasMetadata o : objects) {
+            if (!(o instanceof Deployment || o instanceof io.fabric8.kubernetes.api.model.Service || o instanceof Namespace)) {
+                applying = null; // a bare pod is placed by counting again
+            }
             String ns = o.getMetadata().getNamespace() == null ? DEFAULT_NS : o.getMetadata().getNamespace();
             String name = o.getMetadata().getName();
             if (o instanceof Deployment && deployments.containsKey(ns + "/" + name)) {
@@ -153,7 +176,6 @@ public final class ApiServer {
                 default -> throw new IllegalArgumentException("unsupported object kind " + o.getKind());
             }
         }
-        return out;
     }
 
     // ---- deployments and pods ----------------------------------------------------------------------------------
@@ -179,7 +201,7 @@ public final class ApiServer {
         int replicas = spec.getReplicas() == null ? 1 : spec.getReplicas();
         deployments.put(key, new DeploymentState(ns, name, replicas, selector, labels, templateHash(),
                 Workload.of(podSpec), pinnedNode(podSpec)));
-        reconcile(deployments.get(key));
+        reconcile(deployments.get(key), List.of()); // nothing can be its pod yet: deleting a Deployment deletes its pods
     }
 
     public synchronized void scaleDeployment(String namespace, String name, int replicas) {
@@ -457,10 +479,17 @@ public final class ApiServer {
 
     private void reconcile(DeploymentState d) {
         String key = d.key(); // once, not once per pod of the cluster
-        List<String> owned = pods.entrySet().stream().filter(e -> key.equals(e.getValue().owner())).map(Map.Entry::getKey).toList();
+        reconcile(d, pods.entrySet().stream().filter(e -> key.equals(e.getValue().owner())).map(Map.Entry::getKey).toList());
+    }
+
+    /** {@code owned}: the keys of the Deployment's pods, oldest first. */
+    private void reconcile(DeploymentState d, List<String> owned) {
+        String key = d.key();
         for (int i = owned.size() - 1; i >= d.replicas(); i--) pods.remove(owned.get(i));
+        if (owned.size() > d.replicas()) applying = null; // pods went: count again
         if (owned.size() >= d.replicas()) return;
-        Placement placement = new Placement(podsPerNode());
+        Placement placement = applying != null ? applying : new Placement(podsPerNode());
+        if (inApply) applying = placement;
         for (int i = owned.size(); i < d.replicas(); i++) {
             String name;
             do {

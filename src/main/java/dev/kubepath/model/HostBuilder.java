@@ -12,45 +12,56 @@ import java.util.Set;
 /** Mutable assembly of a {@link Host}; every facet touched through it becomes known. */
 public final class HostBuilder {
     private final String name;
-    public final List<Link> links = new ArrayList<>();
-    public final List<IfAddress> addresses = new ArrayList<>();
-    public final List<Route> routes = new ArrayList<>();
-    public final List<Neighbour> neighbours = new ArrayList<>();
-    public final List<FdbEntry> fdb = new ArrayList<>();
-    public final List<VirtualServer> virtualServers = new ArrayList<>();
-    public final List<Chain> chains = new ArrayList<>();
+    public final List<Link> links;
+    public final List<IfAddress> addresses;
+    public final List<Route> routes;
+    public final List<Neighbour> neighbours;
+    public final List<FdbEntry> fdb;
+    public final List<VirtualServer> virtualServers;
+    public final List<Chain> chains;
     public final Map<String, String> sysctls = new HashMap<>();
-    public final List<Socket> sockets = new ArrayList<>();
+    public final List<Socket> sockets;
     public final Map<Daemon, Daemon.State> daemons = new EnumMap<>(Daemon.class);
-    public final List<Container> containers = new ArrayList<>();
-    public final List<IpSet> ipsets = new ArrayList<>();
+    public final List<Container> containers;
+    public final List<IpSet> ipsets;
     /** Facets with no component of their own in {@link Host}, each a plain list (see {@link Host#list}). */
     private final Map<Facet, List<?>> lists = new EnumMap<>(Facet.class);
-    public final List<NftTable> nftables = new ArrayList<>();
+    public final List<NftTable> nftables;
     private final Set<Facet> known = EnumSet.noneOf(Facet.class);
     /** Parts other hosts hold too, appended (not copied) after one of the lists above when the host is built. */
     private final Map<List<?>, List<SharedList.Part<?>>> shared = new IdentityHashMap<>();
 
     HostBuilder(String name) {
         this.name = name;
+        links = new ListDraft<>();
+        addresses = new ListDraft<>();
+        routes = new ListDraft<>();
+        neighbours = new ListDraft<>();
+        fdb = new ListDraft<>();
+        virtualServers = new ListDraft<>();
+        chains = new ListDraft<>();
+        sockets = new ListDraft<>();
+        containers = new ListDraft<>();
+        ipsets = new ListDraft<>();
+        nftables = new ListDraft<>();
     }
 
     HostBuilder(Host h) {
         this.name = h.name();
-        links.addAll(h.links());
-        addresses.addAll(h.addresses());
-        routes.addAll(h.routes());
-        neighbours.addAll(h.neighbours());
-        fdb.addAll(h.fdb());
-        virtualServers.addAll(h.virtualServers());
-        chains.addAll(h.chains());
+        links = new ListDraft<>(h.links());
+        addresses = new ListDraft<>(h.addresses());
+        routes = new ListDraft<>(h.routes());
+        neighbours = new ListDraft<>(h.neighbours());
+        fdb = new ListDraft<>(h.fdb());
+        virtualServers = new ListDraft<>(h.virtualServers());
+        chains = new ListDraft<>(h.chains());
         sysctls.putAll(h.sysctls());
-        sockets.addAll(h.sockets());
+        sockets = new ListDraft<>(h.sockets());
         daemons.putAll(h.daemons());
-        containers.addAll(h.containers());
-        ipsets.addAll(h.ipsets());
+        containers = new ListDraft<>(h.containers());
+        ipsets = new ListDraft<>(h.ipsets());
         lists.putAll(h.lists());
-        nftables.addAll(h.nftables());
+        nftables = new ListDraft<>(h.nftables());
         known.addAll(h.known());
     }
 
@@ -167,15 +178,21 @@ public final class HostBuilder {
     @SuppressWarnings("unchecked")
     private <T> List<T> withShared(List<T> own) {
         List<SharedList.Part<?>> parts = shared.get(own);
-        if (parts == null) return own;
+        if (parts == null) return current(own);
         SharedList.Part<T>[] all = new SharedList.Part[parts.size() + 1];
-        all[0] = SharedList.Part.of(own);
+        all[0] = SharedList.Part.of(current(own));
         for (int i = 0; i < parts.size(); i++) all[i + 1] = (SharedList.Part<T>) parts.get(i);
         return SharedList.of(all);
     }
 
     public Host build() {
-        return new Host(name, links, withShared(addresses), withShared(routes), withShared(neighbours), withShared(fdb),
-                withShared(virtualServers), chains, sysctls, sockets, daemons, containers, known, ipsets, nftables, lists);
+        return new Host(name, current(links), withShared(addresses), withShared(routes), withShared(neighbours), withShared(fdb),
+                withShared(virtualServers), current(chains), sysctls, current(sockets), daemons, current(containers), known,
+                current(ipsets), current(nftables), lists);
+    }
+
+    /** A list nobody edited goes to the host as the host it came from held it (immutable): no copy. */
+    private static <T> List<T> current(List<T> own) {
+        return ((ListDraft<T>) own).current();
     }
 }

@@ -106,9 +106,9 @@ public final class VxlanBackend {
 
         Map<RouteKey, Route> wantRoutes = new HashMap<>();
         for (Route r : want.routes()) wantRoutes.put(RouteKey.of(r), r);
-        Set<Neighbour> wantNeigh = new HashSet<>(want.neighbours());
-        Set<FdbEntry> wantFdb = new HashSet<>(want.fdb());
         if (!fresh) {
+            Set<Neighbour> wantNeigh = new HashSet<>(want.neighbours()); // a fresh device has nothing to delete
+            Set<FdbEntry> wantFdb = new HashSet<>(want.fdb());
             for (Route r : actual.routes()) {
                 // only main-table unicast routes are flannel's: the kernel's local/broadcast routes for flannel.1's
                 // own address (table local) must stay, or the VTEP address stops being local and replies are lost
