@@ -27,6 +27,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,25 +103,29 @@ public final class Doctor {
     }
 
     public Report run() {
+        List<Service> traced = new ArrayList<>(), untraced = new ArrayList<>();
+        for (Service s : snapshot.cluster().services()) {
+            if (s.clusterIp() == null || ruledSomewhere(s) || !rulesKnownSomewhere()) traced.add(s);
+            else untraced.add(s);
+        }
+        Snapshot scope = untraced.isEmpty() ? snapshot : withServices(snapshot, traced);
+        // Every host's reduction for the matrix does not depend on the checks' findings (only the labels made of them
+        // do): it is made on another thread while the checks run on this one.
+        CompletableFuture<ReachabilityMatrix> unlabelled = CompletableFuture.supplyAsync(() -> ReachabilityMatrix.of(scope));
         ClusterIndex index = new ClusterIndex(snapshot.cluster());
         List<HostFacts> facts = snapshot.hosts().stream().map(h -> HostFacts.of(h, snapshot.cluster(), index)).toList();
         Checks checks = new Checks(snapshot, facts, index, source, subnetEnvs, inferred.facts().stream()
                 .filter(x -> x.rule() == Inference.Rule.FLANNEL_VXLAN_DEVICE).map(Inference.Fact::host).collect(java.util.stream.Collectors.toSet()));
         List<Draft> drafts = new ArrayList<>(checks.run());
-        List<Service> traced = new ArrayList<>();
-        for (Service s : snapshot.cluster().services()) {
-            if (s.clusterIp() == null || ruledSomewhere(s) || !rulesKnownSomewhere()) {
-                traced.add(s);
-                continue;
-            }
+        for (Service s : untraced) {
             drafts.add(new Draft(Code.INSUFFICIENT_INFO, Severity.INFO, "no host's IPVS or iptables rules mention " + s.key() + " ("
                     + s.clusterIp() + "): where it leads is not in the snapshot, so its frontends were not traced").service(s.key())
                     .evidence(checks.ev(null, "services.txt", s.key() + " " + s.clusterIp(), s.clusterIp().toString()))
                     .fix("collect ipvsadm -Ln (or iptables-save) on a node running kube-proxy"));
         }
-        Snapshot scope = traced.size() == snapshot.cluster().services().size() ? snapshot : withServices(snapshot, traced);
         Map<String, String> labels = namedBy(drafts);
-        ReachabilityMatrix matrix = ReachabilityMatrix.labelled(scope, labels);
+        ReachabilityMatrix reduced = joined(unlabelled);
+        ReachabilityMatrix matrix = reduced.relabelled(labels);
         long total = matrix.flowCount();
         List<Symptom> symptoms;
         if (total <= perFlowLimit) {
@@ -140,7 +146,7 @@ public final class Doctor {
                     if (was != null || now != null) next.put(h.name(), was + "/" + now);
                 }
                 labels = next;
-                matrix = ReachabilityMatrix.labelled(scope, labels);
+                matrix = reduced.relabelled(labels);
             }
         }
         for (Draft d : drafts) d.followImpact(true); // every flow is accounted for, by itself or by its class
@@ -155,6 +161,17 @@ public final class Doctor {
                 : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning"
                 : total == 0 || undecided > 0 ? Report.INSUFFICIENT : "ok";
         return new Report(snapshot.name(), verdict, findings, symptoms, total, 1, inferred.facts());
+    }
+
+    /** The matrix made on the other thread; what failed there fails here, as itself (an InputException, OutOfMemoryError). */
+    private static ReachabilityMatrix joined(CompletableFuture<ReachabilityMatrix> m) {
+        try {
+            return m.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException x) throw x;
+            if (e.getCause() instanceof Error x) throw x;
+            throw e;
+        }
     }
 
     /** Each host some finding names, labelled with the findings that name it (their places in the list). */

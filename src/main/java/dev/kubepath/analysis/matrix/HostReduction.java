@@ -59,10 +59,10 @@ final class HostReduction {
     private final Map<Integer, Integer> underlayOwner = new HashMap<>();
 
     final List<Prefix> subnets = new ArrayList<>();
-    private final LongIntMap subnetIndex = new LongIntMap(1024);
-    private final PrefixTable<Integer> subnetTable = new PrefixTable<>();
-    private final LongIntMap gatewayIndex = new LongIntMap(1024);
-    private final LongIntMap macIndex = new LongIntMap(1024);
+    private final LongIntMap subnetIndex;
+    private final PrefixTable<Integer> subnetTable;
+    private final LongIntMap gatewayIndex;
+    private final LongIntMap macIndex;
     private final Lease[] leaseOf;
     final int[] owner;
     final Ipv4[] target;
@@ -72,6 +72,8 @@ final class HostReduction {
 
     final int[] sig;
     final int sigCount;
+    /** Each host's signature as the scan wrote it, before any label: a relabelled reduction starts from these. */
+    private final List<String> signatures;
     final int[] flannelSubnet;
     final boolean[] hostUnique;
     final boolean[] backUnique;
@@ -81,10 +83,10 @@ final class HostReduction {
     private final byte[][] stateBySubnet;
     /** Per host, its pods' addresses (sorted, as unsigned ints) and the class of what sits at each. */
     private final int[][] podAddresses, podClasses;
-    private final Map<PodShape, Integer> podShapes = new ConcurrentHashMap<>();
-    private final AtomicInteger nextPodShape = new AtomicInteger();
+    private final Map<PodShape, Integer> podShapes;
+    private final AtomicInteger nextPodShape;
     /** Chains many hosts hold (docker's and flannel's FORWARD rules), written once. */
-    private final Map<Same, ChainFacts> chainFacts = new ConcurrentHashMap<>();
+    private final Map<Same, ChainFacts> chainFacts;
     /** Flannel codes of the parts hosts share, while hosts are scanned. */
     private Map<Same, int[]> partCodes = new ConcurrentHashMap<>();
 
@@ -102,6 +104,13 @@ final class HostReduction {
         this.snapshot = snapshot;
         this.hosts = snapshot.hosts();
         n = hosts.size();
+        subnetIndex = new LongIntMap(1024);
+        subnetTable = new PrefixTable<>();
+        gatewayIndex = new LongIntMap(1024);
+        macIndex = new LongIntMap(1024);
+        podShapes = new ConcurrentHashMap<>();
+        nextPodShape = new AtomicInteger();
+        chainFacts = new ConcurrentHashMap<>();
         hostAddr = new Ipv4[n];
         Map<Prefix, Integer> bridgeOwner = new LinkedHashMap<>();
         List<Lease> allLeases = snapshot.cluster().leases() == null ? List.of() : snapshot.cluster().leases();
@@ -182,19 +191,68 @@ final class HostReduction {
         podClasses = new int[n][];
         int[] sortedAddrs = Arrays.stream(hostAddr).filter(a -> a != null).mapToInt(a -> (int) a.unsigned()).sorted().toArray();
         // hosts are independent: each fills its own slots of the per-host arrays
-        List<String> sigs = IntStream.range(0, n).parallel().mapToObj(i -> {
+        signatures = IntStream.range(0, n).parallel().mapToObj(i -> {
             podClasses(i);
             return scan(i, sortedAddrs);
         }).toList();
-        Map<String, Integer> sigIds = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            String name = hosts.get(i).name();
-            String label = apart.get(name);
-            sig[i] = sigIds.computeIfAbsent(label != null ? sigs.get(i) + "\napart " + label : sigs.get(i), k -> sigIds.size());
-        }
-        sigCount = sigIds.size();
+        sigCount = label(apart);
         partCodes = null;
         stateBySubnet = transpose(state, d);
+    }
+
+    /**
+     * The same reduction with other labels: everything the scan found is shared (it does not depend on the labels),
+     * only the signatures are numbered again. The doctor labels hosts with its findings after the checks, and again
+     * when attributing names more hosts; scanning every host's lists once for all of them is most of the saving.
+     */
+    // long: a copy of every final field, which only a constructor may assign
+    private HostReduction(HostReduction base, Map<String, String> apart) {
+        snapshot = base.snapshot;
+        hosts = base.hosts;
+        n = base.n;
+        hostIndex.putAll(base.hostIndex);
+        hostAddr = base.hostAddr;
+        underlayOwner.putAll(base.underlayOwner);
+        subnets.addAll(base.subnets);
+        subnetIndex = base.subnetIndex;
+        subnetTable = base.subnetTable;
+        gatewayIndex = base.gatewayIndex;
+        macIndex = base.macIndex;
+        leaseOf = base.leaseOf;
+        owner = base.owner;
+        target = base.target;
+        subnetUnique = base.subnetUnique;
+        sortedSubnetNetworks = base.sortedSubnetNetworks;
+        sortedSubnetLengths = base.sortedSubnetLengths;
+        flannelSubnet = base.flannelSubnet;
+        hostUnique = base.hostUnique;
+        backUnique = base.backUnique;
+        broadOverlay = base.broadOverlay;
+        state = base.state;
+        stateBySubnet = base.stateBySubnet;
+        podAddresses = base.podAddresses;
+        podClasses = base.podClasses;
+        podShapes = base.podShapes;
+        nextPodShape = base.nextPodShape;
+        chainFacts = base.chainFacts;
+        partCodes = null;
+        signatures = base.signatures;
+        sig = new int[n];
+        sigCount = label(apart);
+    }
+
+    HostReduction relabelled(Map<String, String> apart) {
+        return new HostReduction(this, apart);
+    }
+
+    /** Numbers the signatures into {@link #sig}, hosts labelled differently apart; returns how many there are. */
+    private int label(Map<String, String> apart) {
+        Map<String, Integer> sigIds = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            String label = apart.get(hosts.get(i).name());
+            sig[i] = sigIds.computeIfAbsent(label != null ? signatures.get(i) + "\napart " + label : signatures.get(i), k -> sigIds.size());
+        }
+        return sigIds.size();
     }
 
     private static byte[][] transpose(byte[][] rows, int d) {

@@ -116,8 +116,13 @@ public final class ReachabilityMatrix {
     private record View(VirtualServer[] clusterIp, BitSet local, VirtualServer[] nodePort) {}
 
     private ReachabilityMatrix(Snapshot snapshot, Map<String, String> apart) {
-        this.r = new HostReduction(snapshot, apart);
-        this.dataPlane = new DataPlane(snapshot);
+        this(new HostReduction(snapshot, apart), new DataPlane(snapshot));
+    }
+
+    private ReachabilityMatrix(HostReduction reduction, DataPlane dataPlane) {
+        this.r = reduction;
+        this.dataPlane = dataPlane;
+        Snapshot snapshot = reduction.snapshot;
         for (Service svc : snapshot.cluster().services()) {
             if (svc.clusterIp() == null) continue;
             for (Service.Port p : svc.ports()) {
@@ -162,6 +167,15 @@ public final class ReachabilityMatrix {
      */
     public static ReachabilityMatrix labelled(Snapshot snapshot, Map<String, String> labels) {
         return new ReachabilityMatrix(snapshot, Map.copyOf(labels));
+    }
+
+    /**
+     * This matrix's snapshot with hosts labelled as {@link #labelled} does, without reading the hosts again: the
+     * reduction of every host and the data plane's indexes of the hosts traced so far are shared (neither depends on
+     * the labels); the classes and their traced flows are made afresh.
+     */
+    public ReachabilityMatrix relabelled(Map<String, String> labels) {
+        return new ReachabilityMatrix(r.relabelled(Map.copyOf(labels)), dataPlane);
     }
 
     public Snapshot snapshot() {
