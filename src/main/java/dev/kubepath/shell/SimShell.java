@@ -45,6 +45,7 @@ public final class SimShell {
     private final java.util.ArrayDeque<String> visited = new java.util.ArrayDeque<>();
     private boolean exited;
     private boolean terminal;
+    private java.util.function.Consumer<String> live;
     private int status;
 
     public SimShell(SimCluster cluster, String host) {
@@ -89,6 +90,15 @@ public final class SimShell {
     /** On a terminal, {@code clear} sends the escape sequence that clears it; in a transcript it prints nothing. */
     public void onTerminal(boolean terminal) {
         this.terminal = terminal;
+    }
+
+    /**
+     * On a terminal, where a command that runs until Ctrl-C ({@code journalctl -f}) prints what it has before it
+     * waits; without it (a transcript) such a command ends at once.
+     */
+    public void onTerminal(java.util.function.Consumer<String> live) {
+        this.terminal = true;
+        this.live = live;
     }
 
     /** The exit status of the last command line (of its pipeline's last command, as bash's {@code $?}). */
@@ -340,49 +350,67 @@ public final class SimShell {
         return Ipvsadm.listNumeric(current().virtualServers());
     }
 
-    /**
-     * {@code journalctl -u kubelet}: the lines the simulated kubelet wrote on this host as it failed to set up pod
-     * sandboxes (the only lines it writes: the real kubelet's others are not in the journal shown). The journal begins when the cluster started; its last entry is taken as now (a host's daemons write
-     * often). The other daemons' journals are not simulated yet, and say so rather than print an empty journal.
-     */
-    /**
-     * flanneld's klog lines, written by the simulated agent as leases were acquired, renewed or revoked, peers'
-     * subnets came and went, and the registry's watch failed. Where flanneld runs as the kube-flannel DaemonSet
-     * it is no systemd unit, and systemd says so with no entries: its lines are the pod's ({@code kubectl logs}).
-     */
-    private String flanneldJournal() {
-        List<String> lines = kubeFlannel() ? List.of() : cluster.podEvents().unitJournal(host, "flanneld");
-        return Journal.unit(host, "flanneld", lines, cluster.spec().start(), cluster.clock().instant());
-    }
-
     private boolean kubeFlannel() {
         return cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes;
     }
 
+    /**
+     * {@code journalctl -u UNIT [-n N] [--since TIME] [-f]}: the lines the simulated daemons wrote on this host as
+     * things happened (JournalCtl reads the options, Journal lays the entries out).
+     */
     private String journalctl(String[] a) {
-        String unit = null;
-        for (int i = 1; i < a.length; i++) {
-            String w = a[i];
-            if ((w.equals("-u") || w.equals("--unit")) && i + 1 < a.length) unit = a[++i];
-            else if (w.startsWith("--unit=")) unit = w.substring(7);
-            else if (w.startsWith("-u") && w.length() > 2) unit = w.substring(2);
-            else if (!w.equals("--no-pager") && !w.equals("-l") && !w.equals("--full")) {
-                throw new ToolError("kubepath shell: journalctl " + w + " is not simulated (-u UNIT, --no-pager, -l are)\n", 1);
+        JournalCtl.Options o = JournalCtl.parse(Arrays.asList(a).subList(1, a.length), cluster.clock().instant());
+        String name = o.unit().replaceFirst("\\.service$", "");
+        List<String> lines = switch (name) {
+            // where flannel runs as the kube-flannel DaemonSet (kubeadm's way), flanneld and kube-proxy are pods, no
+            // systemd units: systemd has no entries for them (their lines are the pods', kubectl logs)
+            case "flanneld" -> kubeFlannel() ? List.of() : cluster.podEvents().unitJournal(host, "flanneld");
+            case "kube-proxy" -> {
+                if (cluster.hostSpec(host).kubeProxy() && !kubeFlannel() && proxyMode() == dev.kubepath.proxy.ProxyMode.NFTABLES) {
+                    throw new ToolError("kubepath shell: journalctl -u " + o.unit() + ": kube-proxy's nftables mode logs in its structured format, which the simulation does not write\n", 1);
+                }
+                yield kubeFlannel() ? List.of() : cluster.podEvents().unitJournal(host, "kube-proxy");
             }
+            case "docker" -> cluster.podEvents().unitJournal(host, "docker");
+            case "kubelet" -> {
+                List<String> k = cluster.podEvents().journal(host);
+                // the real kubelet logs all the time: an empty journal would say it was silent, which nobody knows
+                if (k.isEmpty()) throw new ToolError("kubepath shell: journalctl -u " + o.unit() + ": the simulated kubelet on " + host
+                        + " wrote nothing (it writes only its pod sandbox failures)\n", 1);
+                yield k;
+            }
+            case "etcd", "containerd" -> throw new ToolError("kubepath shell: journalctl -u " + o.unit() + ": the simulated " + name
+                    + " keeps no journal (kubelet's, flanneld's, kube-proxy's and docker's are)\n", 1);
+            default -> List.of(); // a unit the host does not have: systemd has no entries for it
+        };
+        java.time.Instant now = cluster.clock().instant();
+        List<Journal.Entry> entries = JournalCtl.select(Journal.entries(host, name, lines, now), o);
+        // following, journalctl waits for entries instead of saying there are none
+        if (o.follow()) return follow(entries.isEmpty() ? Journal.header(cluster.spec().start(), now) : Journal.render(entries, cluster.spec().start(), now));
+        return Journal.render(entries, cluster.spec().start(), now);
+    }
+
+    /** The cluster's kube-proxy mode on this host. */
+    private dev.kubepath.proxy.ProxyMode proxyMode() {
+        SimCluster.ProxySettings p = cluster.hostSpec(host).proxy();
+        return p != null ? p.mode() : cluster.spec().proxyMode();
+    }
+
+    /**
+     * {@code journalctl -f}: after the last entries it waits for new ones. The simulated clock stands still while a
+     * command runs (only {@code sleep} moves it), so none can come: on a terminal it waits until Ctrl-C, as a quiet
+     * journal does; in a transcript (a script, standard input) it ends at once, as if Ctrl-C were typed straight
+     * after, and the session goes on. The entries written by a later {@code sleep} are shown by the next journalctl.
+     */
+    private String follow(String out) {
+        if (live == null) return out;
+        live.accept(out);
+        try {
+            while (true) Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the shell's loop sees it and prints bash's ^C
         }
-        if (unit == null) throw new ToolError("kubepath shell: journalctl without -u UNIT is not simulated\n", 1);
-        String name = unit.replaceFirst("\\.service$", "");
-        if (name.equals("flanneld")) return flanneldJournal();
-        if (!name.equals("kubelet")) {
-            throw new ToolError("kubepath shell: journalctl -u " + unit + ": the simulated " + name + " keeps no journal yet (kubelet's and flanneld's are)\n", 1);
-        }
-        List<String> lines = cluster.podEvents().journal(host);
-        if (lines.isEmpty()) {
-            // the real kubelet logs all the time: an empty journal would say it was silent, which nobody knows
-            throw new ToolError("kubepath shell: journalctl -u " + unit + ": the simulated kubelet on " + host
-                    + " wrote nothing (it writes only its pod sandbox failures)\n", 1);
-        }
-        return Journal.unit(host, "kubelet", lines, cluster.spec().start(), cluster.clock().instant());
+        return "";
     }
 
     /**
