@@ -597,8 +597,9 @@ public final class SimShell {
             return dev.kubepath.cluster.EndpointSlices.json(dev.kubepath.cluster.EndpointSlices.of(cluster.api().endpoints()));
         }
         if (a.length >= 2 && a[1].equals("get")) return kubectl.get(Arrays.asList(a).subList(2, a.length));
+        if (a.length >= 2 && a[1].equals("logs")) return KubeFlannelPods.logs(cluster, Arrays.asList(a).subList(2, a.length), this::follow);
         return "kubectl: this shell knows get nodes|pods|svc|ep|events [NAME] [-n NS|-A] [-l SELECTOR] [-o wide|json|yaml], "
-                + "describe pod|svc|node NAME, apply -f FILE, delete svc|deployment|pod NAME\n";
+                + "describe pod|svc|node NAME, logs -n kube-flannel POD|ds/kube-flannel, apply -f FILE, delete svc|deployment|pod NAME\n";
     }
 
     /** Injects one of the faults real clusters suffer (docs/simulation.md). */
