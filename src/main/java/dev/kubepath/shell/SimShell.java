@@ -267,10 +267,10 @@ public final class SimShell {
         return new DataPlane(cluster.snapshot()).trace(host, p);
     }
 
+    /** curl (Curl reads its options): the transfer's verdict from the simulated data plane, in curl 7.29's words and exit codes. */
     private String curl(String[] a) {
-        String target = Arrays.stream(a).skip(1).filter(s -> !s.startsWith("-")).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no URL specified!"));
-        target = target.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+        Curl c = Curl.parse(Arrays.asList(a).subList(1, a.length));
+        String target = c.url().replaceFirst("^https?://", "").replaceFirst("/.*$", "");
         String name = target.replaceFirst(":.*$", "");
         int port = target.contains(":") ? Integer.parseInt(target.substring(target.indexOf(':') + 1)) : 80;
         Ipv4 ip;
@@ -280,15 +280,24 @@ public final class SimShell {
             DnsTools.Resolution r = dns().resolve(name);
             // curl 7.29 (CentOS 7) through glibc: NXDOMAIN is "Name or service not known", a resolver timeout "Unknown error"
             if (r.address() == null) {
-                throw new ToolError("curl: (6) Could not resolve host: " + name + "; " + (r.failed() != null && r.failed().verdict() == Verdict.DELIVERED
-                        ? "Name or service not known" : "Unknown error") + "\n", 6);
+                return c.render(null, 0, "curl: (6) Could not resolve host: " + name + "; " + (r.failed() != null && r.failed().verdict() == Verdict.DELIVERED
+                        ? "Name or service not known" : "Unknown error"), 6);
             }
             ip = r.address();
         }
         SocketAddress to = new SocketAddress(ip, port);
         Trace t = trace(new Probe.Curl(to));
-        if (t.verdict() != Verdict.DELIVERED) return TraceText.toolSays(t) + "\n";
-        return httpHead(t) + "\n";
+        return switch (t.verdict()) {
+            case DELIVERED -> {
+                String head = httpHead(t);
+                yield head.startsWith("curl: (52)") ? c.render(null, 0, head, 52) : c.render(head + "\n", 200, null, 0);
+            }
+            // a time limit ends the wait before the kernel gives up on the SYN
+            case TIMEOUT -> c.timeout() != null ? c.render(null, 0, c.timedOut(), 28) : c.render(null, 0, TraceText.toolSays(t), 7);
+            case REFUSED, UNREACHABLE -> c.render(null, 0, TraceText.toolSays(t), 7);
+            // the simulation cannot tell: said on standard error, and no success status
+            case INSUFFICIENT_INFO -> throw new ToolError(TraceText.toolSays(t) + "\n", 1);
+        };
     }
 
     private String httpHead(Trace t) {
