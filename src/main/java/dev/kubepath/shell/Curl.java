@@ -42,7 +42,7 @@ record Curl(String url, boolean head, boolean silent, boolean showError, BigDeci
                 case "-o", "--output" -> {
                     String file = value(args, ++i, w);
                     if (!file.equals("/dev/null")) {
-                        throw new ToolError("kubepath shell: curl -o " + file + ": the simulated hosts have no files to write; -o /dev/null is simulated\n", 2);
+                        throw new ToolError("kubepath shell: curl -o " + file + ": the simulated hosts have no files to write; only discarding the response is simulated\n", 2);
                     }
                     discard = true;
                 }
@@ -54,7 +54,7 @@ record Curl(String url, boolean head, boolean silent, boolean showError, BigDeci
                         again.addAll(args.subList(i + 1, args.size()));
                         return parse(again);
                     } else if (OTHER.contains(w) || OTHER.contains(w.replaceFirst("=.*", ""))) {
-                        throw new ToolError("kubepath shell: curl " + w + " is not simulated (-I, -s, -S, -m, --max-time, --connect-timeout, -o /dev/null, -w are)\n", 2);
+                        throw new ToolError("kubepath shell: curl " + w + " is not simulated (-I, -s, -S, -m, --max-time, --connect-timeout, -o, -w are)\n", 2);
                     } else {
                         throw new ToolError("curl: option " + w + ": is unknown\n" + TRY, 2);
                     }
