@@ -140,7 +140,10 @@ final class ShellCommand implements Callable<Integer> {
                 for (String w : words) candidates.add(new org.jline.reader.Candidate(w));
             };
             LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("kubepath").completer(completer).build();
-            shell.onTerminal(true);
+            shell.onTerminal(text -> {
+                terminal.writer().print(text);
+                terminal.writer().flush();
+            });
             terminal.writer().println("kubepath shell: a simulated cluster. Hosts: ssh " + String.join("|", hosts) + ". 'exit' or Ctrl-D leaves.");
             // while a command runs the terminal is out of raw mode and Ctrl-C is SIGINT, which would end the JVM and
             // the shell with it: the handler interrupts the command's thread instead, as bash's child gets the signal

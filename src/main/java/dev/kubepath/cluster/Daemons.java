@@ -97,6 +97,8 @@ final class Daemons {
                     return;
                 }
                 m.docker.start(new BridgeOptions(m.subnetEnv.subnet().address(1), m.subnetEnv.subnet().length(), m.subnetEnv.mtu()));
+                m.dockerPid = pid(m, "dockerd");
+                cluster.daemonJournals().dockerStarted(m.name(), m.dockerPid);
                 if (m.spec.bridgeMac() != null) cluster.machinery().setMac(m.net, DockerRuntime.BRIDGE, m.spec.bridgeMac());
                 m.units.put(d, Daemon.State.ACTIVE);
             }
@@ -108,6 +110,8 @@ final class Daemons {
                 SimCluster.ProxySettings p = m.spec.proxy() != null ? m.spec.proxy()
                         : new SimCluster.ProxySettings(cluster.spec().proxyMode(), cluster.flannel().network());
                 m.proxy = new ServiceProxy(m.net, p.mode(), p.clusterCidr());
+                m.kubeProxyPid = pid(m, "kube-proxy");
+                cluster.daemonJournals().kubeProxyStarted(m.name(), m.kubeProxyPid, p.mode());
                 m.units.put(d, Daemon.State.ACTIVE);
             }
             case ETCD -> {
@@ -118,6 +122,11 @@ final class Daemons {
                 }
             }
         }
+    }
+
+    /** A daemon's process id under systemd: fixed by the seed, the host, the daemon and how much has happened (a restart gets another). */
+    private int pid(SimMachine m, String daemon) {
+        return 1000 + Math.floorMod(Long.hashCode(cluster.seed() * 31 + (m.name() + daemon).hashCode() + cluster.journalSize()), 30000);
     }
 
     private void startFlanneld(SimMachine m) {
@@ -152,7 +161,10 @@ final class Daemons {
                 closeAgent(m);
                 m.flanneldHung = false;
             }
-            case DOCKER -> m.docker.stop();
+            case DOCKER -> {
+                m.docker.stop();
+                cluster.daemonJournals().dockerStopped(m.name(), m.dockerPid);
+            }
             case KUBELET -> m.kubelet = null;
             case KUBE_PROXY -> m.proxy = null; // its rules stay in the kernel, as they do when kube-proxy stops
             case ETCD -> {

@@ -87,6 +87,7 @@ public final class SimCluster {
     private final Map<String, dev.kubepath.net.SocketAddress> servicePins = new java.util.HashMap<>();
     private Consumer<String> logSink = s -> { };
     private final PodEvents podEvents = new PodEvents();
+    private final DaemonJournals daemonJournals = new DaemonJournals(podEvents, this::now);
 
     /** A cluster on the embedded registry, whose clock is the simulation's. */
     public static SimCluster embedded(Spec spec) {
@@ -140,6 +141,14 @@ public final class SimCluster {
     SubnetRegistry flannelClient(String node) {
         if (flannelClients != null) return flannelClients.apply(node);
         return registry instanceof KubeNodes k ? k.forNode(node) : registry;
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    DaemonJournals daemonJournals() {
+        return daemonJournals;
     }
 
     /** The kubelets' pod events and journal lines. */
@@ -284,6 +293,7 @@ public final class SimCluster {
                 if (m.proxy != null && (m.proxy != m.proxiedBy || services != m.proxiedServices || endpoints != m.proxiedEndpoints
                         || m.net.read() != m.proxiedHost)) {
                     m.proxy.sync(services, endpoints);
+                    if (m.proxiedServices != services || m.proxiedBy != m.proxy) daemonJournals.kubeProxySynced(m.name(), m.kubeProxyPid, m.proxy.mode(), services);
                     m.proxiedBy = m.proxy;
                     m.proxiedServices = services;
                     m.proxiedEndpoints = endpoints;

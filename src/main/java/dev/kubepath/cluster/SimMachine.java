@@ -32,6 +32,8 @@ final class SimMachine {
     CniRuntime cni;
     Kubelet kubelet;
     ServiceProxy proxy;
+    /** The process ids of the running kube-proxy and dockerd, which their journal lines carry. */
+    int kubeProxyPid, dockerPid;
     OverlayAgent agent;
     /** The registry client {@link #agent} was started with. */
     dev.kubepath.flannel.registry.SubnetRegistry agentRegistry;

@@ -121,7 +121,8 @@ final class KubectlText {
     }
 
     private List<Pod> pods(Get g) {
-        return cluster.api().pods().stream().filter(p -> selected(p.namespace(), p.name(), p.labels(), g))
+        return java.util.stream.Stream.concat(cluster.api().pods().stream(), KubeFlannelPods.pods(cluster).stream())
+                .filter(p -> selected(p.namespace(), p.name(), p.labels(), g))
                 .sorted(java.util.Comparator.comparing(Pod::namespace).thenComparing(Pod::name)).toList();
     }
 
@@ -266,7 +267,9 @@ final class KubectlText {
         for (Pod p : pods(g)) {
             rowNamespace.add(p.namespace());
             boolean running = "Running".equals(p.phase());
-            List<String> r = new ArrayList<>(List.of(p.name(), running ? "1/1" : "0/1", status(p), String.valueOf(p.restarts()), age("pod/" + p.name())));
+            List<String> r = new ArrayList<>(List.of(p.name(), running ? "1/1" : "0/1", status(p), String.valueOf(p.restarts()),
+                    // a DaemonSet's pod is as old as its node here: the simulation starts them together
+                    age(p.namespace().equals(KubeFlannelPods.NAMESPACE) ? "node/" + p.node() : "pod/" + p.name())));
             if (wide) r.addAll(List.of(p.ip() == null ? "<none>" : p.ip().toString(), p.node() == null ? "<none>" : p.node(), "<none>", "<none>"));
             rows.add(r);
         }

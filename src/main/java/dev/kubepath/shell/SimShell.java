@@ -45,6 +45,7 @@ public final class SimShell {
     private final java.util.ArrayDeque<String> visited = new java.util.ArrayDeque<>();
     private boolean exited;
     private boolean terminal;
+    private java.util.function.Consumer<String> live;
     private int status;
 
     public SimShell(SimCluster cluster, String host) {
@@ -89,6 +90,15 @@ public final class SimShell {
     /** On a terminal, {@code clear} sends the escape sequence that clears it; in a transcript it prints nothing. */
     public void onTerminal(boolean terminal) {
         this.terminal = terminal;
+    }
+
+    /**
+     * On a terminal, where a command that runs until Ctrl-C ({@code journalctl -f}) prints what it has before it
+     * waits; without it (a transcript) such a command ends at once.
+     */
+    public void onTerminal(java.util.function.Consumer<String> live) {
+        this.terminal = true;
+        this.live = live;
     }
 
     /** The exit status of the last command line (of its pipeline's last command, as bash's {@code $?}). */
@@ -257,10 +267,10 @@ public final class SimShell {
         return new DataPlane(cluster.snapshot()).trace(host, p);
     }
 
+    /** curl (Curl reads its options): the transfer's verdict from the simulated data plane, in curl 7.29's words and exit codes. */
     private String curl(String[] a) {
-        String target = Arrays.stream(a).skip(1).filter(s -> !s.startsWith("-")).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no URL specified!"));
-        target = target.replaceFirst("^https?://", "").replaceFirst("/.*$", "");
+        Curl c = Curl.parse(Arrays.asList(a).subList(1, a.length));
+        String target = c.url().replaceFirst("^https?://", "").replaceFirst("/.*$", "");
         String name = target.replaceFirst(":.*$", "");
         int port = target.contains(":") ? Integer.parseInt(target.substring(target.indexOf(':') + 1)) : 80;
         Ipv4 ip;
@@ -270,15 +280,24 @@ public final class SimShell {
             DnsTools.Resolution r = dns().resolve(name);
             // curl 7.29 (CentOS 7) through glibc: NXDOMAIN is "Name or service not known", a resolver timeout "Unknown error"
             if (r.address() == null) {
-                throw new ToolError("curl: (6) Could not resolve host: " + name + "; " + (r.failed() != null && r.failed().verdict() == Verdict.DELIVERED
-                        ? "Name or service not known" : "Unknown error") + "\n", 6);
+                return c.render(null, 0, "curl: (6) Could not resolve host: " + name + "; " + (r.failed() != null && r.failed().verdict() == Verdict.DELIVERED
+                        ? "Name or service not known" : "Unknown error"), 6);
             }
             ip = r.address();
         }
         SocketAddress to = new SocketAddress(ip, port);
         Trace t = trace(new Probe.Curl(to));
-        if (t.verdict() != Verdict.DELIVERED) return TraceText.toolSays(t) + "\n";
-        return httpHead(t) + "\n";
+        return switch (t.verdict()) {
+            case DELIVERED -> {
+                String head = httpHead(t);
+                yield head.startsWith("curl: (52)") ? c.render(null, 0, head, 52) : c.render(head + "\n", 200, null, 0);
+            }
+            // a time limit ends the wait before the kernel gives up on the SYN
+            case TIMEOUT -> c.timeout() != null ? c.render(null, 0, c.timedOut(), 28) : c.render(null, 0, TraceText.toolSays(t), 7);
+            case REFUSED, UNREACHABLE -> c.render(null, 0, TraceText.toolSays(t), 7);
+            // the simulation cannot tell: said on standard error, and no success status
+            case INSUFFICIENT_INFO -> throw new ToolError(TraceText.toolSays(t) + "\n", 1);
+        };
     }
 
     private String httpHead(Trace t) {
@@ -340,49 +359,67 @@ public final class SimShell {
         return Ipvsadm.listNumeric(current().virtualServers());
     }
 
-    /**
-     * {@code journalctl -u kubelet}: the lines the simulated kubelet wrote on this host as it failed to set up pod
-     * sandboxes (the only lines it writes: the real kubelet's others are not in the journal shown). The journal begins when the cluster started; its last entry is taken as now (a host's daemons write
-     * often). The other daemons' journals are not simulated yet, and say so rather than print an empty journal.
-     */
-    /**
-     * flanneld's klog lines, written by the simulated agent as leases were acquired, renewed or revoked, peers'
-     * subnets came and went, and the registry's watch failed. Where flanneld runs as the kube-flannel DaemonSet
-     * it is no systemd unit, and systemd says so with no entries: its lines are the pod's ({@code kubectl logs}).
-     */
-    private String flanneldJournal() {
-        List<String> lines = kubeFlannel() ? List.of() : cluster.podEvents().unitJournal(host, "flanneld");
-        return Journal.unit(host, "flanneld", lines, cluster.spec().start(), cluster.clock().instant());
-    }
-
     private boolean kubeFlannel() {
         return cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes;
     }
 
+    /**
+     * {@code journalctl -u UNIT [-n N] [--since TIME] [-f]}: the lines the simulated daemons wrote on this host as
+     * things happened (JournalCtl reads the options, Journal lays the entries out).
+     */
     private String journalctl(String[] a) {
-        String unit = null;
-        for (int i = 1; i < a.length; i++) {
-            String w = a[i];
-            if ((w.equals("-u") || w.equals("--unit")) && i + 1 < a.length) unit = a[++i];
-            else if (w.startsWith("--unit=")) unit = w.substring(7);
-            else if (w.startsWith("-u") && w.length() > 2) unit = w.substring(2);
-            else if (!w.equals("--no-pager") && !w.equals("-l") && !w.equals("--full")) {
-                throw new ToolError("kubepath shell: journalctl " + w + " is not simulated (-u UNIT, --no-pager, -l are)\n", 1);
+        JournalCtl.Options o = JournalCtl.parse(Arrays.asList(a).subList(1, a.length), cluster.clock().instant());
+        String name = o.unit().replaceFirst("\\.service$", "");
+        List<String> lines = switch (name) {
+            // where flannel runs as the kube-flannel DaemonSet (kubeadm's way), flanneld and kube-proxy are pods, no
+            // systemd units: systemd has no entries for them (their lines are the pods', kubectl logs)
+            case "flanneld" -> kubeFlannel() ? List.of() : cluster.podEvents().unitJournal(host, "flanneld");
+            case "kube-proxy" -> {
+                if (cluster.hostSpec(host).kubeProxy() && !kubeFlannel() && proxyMode() == dev.kubepath.proxy.ProxyMode.NFTABLES) {
+                    throw new ToolError("kubepath shell: journalctl -u " + o.unit() + ": kube-proxy's nftables mode logs in its structured format, which the simulation does not write\n", 1);
+                }
+                yield kubeFlannel() ? List.of() : cluster.podEvents().unitJournal(host, "kube-proxy");
             }
+            case "docker" -> cluster.podEvents().unitJournal(host, "docker");
+            case "kubelet" -> {
+                List<String> k = cluster.podEvents().journal(host);
+                // the real kubelet logs all the time: an empty journal would say it was silent, which nobody knows
+                if (k.isEmpty()) throw new ToolError("kubepath shell: journalctl -u " + o.unit() + ": the simulated kubelet on " + host
+                        + " wrote nothing (it writes only its pod sandbox failures)\n", 1);
+                yield k;
+            }
+            case "etcd", "containerd" -> throw new ToolError("kubepath shell: journalctl -u " + o.unit() + ": the simulated " + name
+                    + " keeps no journal (kubelet's, flanneld's, kube-proxy's and docker's are)\n", 1);
+            default -> List.of(); // a unit the host does not have: systemd has no entries for it
+        };
+        java.time.Instant now = cluster.clock().instant();
+        List<Journal.Entry> entries = JournalCtl.select(Journal.entries(host, name, lines, now), o);
+        // following, journalctl waits for entries instead of saying there are none
+        if (o.follow()) return follow(entries.isEmpty() ? Journal.header(cluster.spec().start(), now) : Journal.render(entries, cluster.spec().start(), now));
+        return Journal.render(entries, cluster.spec().start(), now);
+    }
+
+    /** The cluster's kube-proxy mode on this host. */
+    private dev.kubepath.proxy.ProxyMode proxyMode() {
+        SimCluster.ProxySettings p = cluster.hostSpec(host).proxy();
+        return p != null ? p.mode() : cluster.spec().proxyMode();
+    }
+
+    /**
+     * {@code journalctl -f}: after the last entries it waits for new ones. The simulated clock stands still while a
+     * command runs (only {@code sleep} moves it), so none can come: on a terminal it waits until Ctrl-C, as a quiet
+     * journal does; in a transcript (a script, standard input) it ends at once, as if Ctrl-C were typed straight
+     * after, and the session goes on. The entries written by a later {@code sleep} are shown by the next journalctl.
+     */
+    private String follow(String out) {
+        if (live == null) return out;
+        live.accept(out);
+        try {
+            while (true) Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // the shell's loop sees it and prints bash's ^C
         }
-        if (unit == null) throw new ToolError("kubepath shell: journalctl without -u UNIT is not simulated\n", 1);
-        String name = unit.replaceFirst("\\.service$", "");
-        if (name.equals("flanneld")) return flanneldJournal();
-        if (!name.equals("kubelet")) {
-            throw new ToolError("kubepath shell: journalctl -u " + unit + ": the simulated " + name + " keeps no journal yet (kubelet's and flanneld's are)\n", 1);
-        }
-        List<String> lines = cluster.podEvents().journal(host);
-        if (lines.isEmpty()) {
-            // the real kubelet logs all the time: an empty journal would say it was silent, which nobody knows
-            throw new ToolError("kubepath shell: journalctl -u " + unit + ": the simulated kubelet on " + host
-                    + " wrote nothing (it writes only its pod sandbox failures)\n", 1);
-        }
-        return Journal.unit(host, "kubelet", lines, cluster.spec().start(), cluster.clock().instant());
+        return "";
     }
 
     /**
@@ -569,8 +606,9 @@ public final class SimShell {
             return dev.kubepath.cluster.EndpointSlices.json(dev.kubepath.cluster.EndpointSlices.of(cluster.api().endpoints()));
         }
         if (a.length >= 2 && a[1].equals("get")) return kubectl.get(Arrays.asList(a).subList(2, a.length));
+        if (a.length >= 2 && a[1].equals("logs")) return KubeFlannelPods.logs(cluster, Arrays.asList(a).subList(2, a.length), this::follow);
         return "kubectl: this shell knows get nodes|pods|svc|ep|events [NAME] [-n NS|-A] [-l SELECTOR] [-o wide|json|yaml], "
-                + "describe pod|svc|node NAME, apply -f FILE, delete svc|deployment|pod NAME\n";
+                + "describe pod|svc|node NAME, logs -n kube-flannel POD|ds/kube-flannel, apply -f FILE, delete svc|deployment|pod NAME\n";
     }
 
     /** Injects one of the faults real clusters suffer (docs/simulation.md). */

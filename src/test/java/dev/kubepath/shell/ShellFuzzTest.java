@@ -29,7 +29,9 @@ class ShellFuzzTest {
             "\\", "[", "(", "*", "-n2", "+3", "-k2", "-nr", "-u", "-l", "-cd", "10", "-9", "-t", "nat",
             "mangle", "-S", "-nvL", "--line-numbers", "FORWARD", "KUBE-SERVICES", "KUBE-MARK-MASQ", "list", "KUBE-CLUSTER-IP", "ep",
             "endpoints", "-A", "-l", "app=mcwtest", "app!=x", "json", "yaml", "-oyaml", "-ojson", "kube-flannel", "--namespace=kube-system", "cm",
-            "--stats", "--rate", "-Lnc", "-I", "-u", "node", "mcwtest-svc", "endpointslices", "kube-flannel-cfg", "kubelet", "kubelet.service", "--unit=", "/etc/cni/net.d/10-flannel.conflist", "172.17.98.13"};
+            "--stats", "--rate", "-Lnc", "-I", "-u", "node", "mcwtest-svc", "endpointslices", "kube-flannel-cfg", "kubelet", "kubelet.service", "--unit=", "/etc/cni/net.d/10-flannel.conflist", "172.17.98.13",
+            "logs", "ds/kube-flannel-ds", "--tail", "--since", "\"1 hour ago\"", "today", "-m", "--max-time", "--connect-timeout", "-sS",
+            "'%{http_code}\\n'", "kube-proxy", "0.5", "-f", "-u", "docker"};
 
     static String line(Random r) {
         StringBuilder sb = new StringBuilder();
