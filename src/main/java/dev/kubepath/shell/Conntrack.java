@@ -136,18 +136,25 @@ final class Conntrack {
     /** {@code ipvsadm -Lnc}: IPVS's connection entries on the host (ipvsadm.c's list_conn and print_conn). */
     String ipvsConnections(String host, Instant now) {
         entries.removeIf(e -> e.left(now) <= 0);
-        StringBuilder sb = new StringBuilder("IPVS connection entries\n");
-        sb.append(String.format(Locale.ROOT, "pro expire %-11s %-18s %-18s %s%n", "state", "source", "virtual", "destination"));
+        StringBuilder sb = new StringBuilder(IPVS_HEADER);
         for (Entry e : entries) {
             if (e.ipvsState() == null || !e.t().host().equals(host)) continue;
             int left = e.ipvsTimeout() - (int) Duration.between(e.made(), now).toSeconds();
             if (left <= 0) continue;
             Wire.Tracked t = e.t();
-            sb.append(String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s%n", t.protocol().name(),
-                    String.format(Locale.ROOT, "%02d:%02d", left / 60, left % 60), e.ipvsState(), t.src() + ":" + t.sport(),
-                    t.dst() + ":" + t.dport(), t.replySrc() + ":" + t.replySport()));
+            sb.append(ipvsLine(t.protocol().name(), left, e.ipvsState(), t.src() + ":" + t.sport(), t.dst() + ":" + t.dport(),
+                    t.replySrc() + ":" + t.replySport()));
         }
         return sb.toString();
+    }
+
+    static final String IPVS_HEADER = "IPVS connection entries\n"
+            + String.format(Locale.ROOT, "pro expire %-11s %-18s %-18s %s\n", "state", "source", "virtual", "destination");
+
+    /** print_conn's line: the expiry as minutes:seconds, the client, the virtual service, the real server. */
+    static String ipvsLine(String protocol, int secondsLeft, String state, String client, String virtual, String real) {
+        String expire = String.format(Locale.ROOT, "%02d:%02d", secondsLeft / 60, secondsLeft % 60);
+        return String.format(Locale.ROOT, "%-3s %-6s %-11s %-18s %-18s %s\n", protocol, expire, state, client, virtual, real);
     }
 
     private static ToolError error(String what) {

@@ -84,6 +84,7 @@ record Exchange(List<Segment> segments) {
         };
         int step = 2;
         for (Object[] x : rest) {
+            if (r == 0 && ((int) x[4] > 0 && (boolean) x[0] || x[2].equals(c + 1 + q) && x[1].equals(".") && !(boolean) x[0])) continue; // an empty reply: no answer to send or acknowledge
             boolean reply = (boolean) x[0];
             String options = reply ? fmt(ack, ts, tc) : fmt(ack, tc, ts);
             out.add(new Segment(reply, (long) step++ * STEP_MICROS, (String) x[1], (long) x[2] & 0xffffffffL, (long) x[3] & 0xffffffffL,

@@ -63,6 +63,10 @@ public final class SimShell {
         return host;
     }
 
+    SimCluster cluster() {
+        return cluster;
+    }
+
     /** The seed's prompt: {@code [root@mcwk8s03 ~]# }. */
     public String prompt() {
         return "[root@" + host + " ~]# ";
@@ -299,7 +303,7 @@ public final class SimShell {
         DataPlane.OnWire w = new DataPlane(cluster.snapshot()).traceOnWire(host, new Probe.Curl(to));
         Trace t = w.trace();
         String head = t.verdict() == Verdict.DELIVERED ? httpHead(t) : null;
-        boolean answered = head != null && !head.startsWith("curl:");
+        boolean answered = head != null; // an empty reply (52) too: the connection was made and closed
         boolean reset = t.verdict() == Verdict.REFUSED && w.wire().crossings().stream().anyMatch(x -> x.reply());
         conntrack.add(w.wire(), cluster.clock().instant(), answered, reset, 0);
         if (capture != null) {
@@ -307,7 +311,7 @@ public final class SimShell {
                     : t.verdict() == Verdict.TIMEOUT ? Exchange.Outcome.SILENT : Exchange.Outcome.ONCE;
             // curl 7.29's request for curl -I, and the answer's header bytes as the server sends them (CRLF, a blank line)
             String request = "HEAD / HTTP/1.1\r\nUser-Agent: curl/7.29.0\r\nHost: " + (port == 80 ? name : name + ":" + port) + "\r\nAccept: */*\r\n\r\n";
-            String response = answered ? head.replace("\n", "\r\n") + "\r\n" : "";
+            String response = answered && !head.startsWith("curl:") ? head.replace("\n", "\r\n") + "\r\n" : "";
             captured(w, Exchange.curl(outcome, mss(w, false), mss(w, true), request, response, to.hashCode() & 0xffffL, cluster.clock().millis()));
         }
         if (t.verdict() != Verdict.DELIVERED) return TraceText.toolSays(t) + "\n";
