@@ -799,7 +799,8 @@ final class Walk {
      */
     private void confirm(HostView h, Packet p) {
         if (wire == null || reply || !h.name().equals(ctHost) || !tracks(h)) return;
-        Packet original = ctIn.src() == null ? ctIn.withSrc(p.src(), ctIn.sport()) : ctIn;
+        // a local process's packet has its source from the first routing decision, before any MASQUERADE
+        Packet original = ctIn.src() == null ? ctIn.withSrc(senderAddress != null ? senderAddress : p.src(), ctIn.sport()) : ctIn;
         wire.confirm(h.name(), original, p);
     }
 
