@@ -150,7 +150,15 @@ final class ShellCommand implements Callable<Integer> {
             Thread commands = Thread.currentThread();
             terminal.handle(Terminal.Signal.INT, s -> commands.interrupt());
             while (true) {
-                String line = next(reader::readLine, shell.prompt());
+                String line = next(prompt -> {
+                    try {
+                        return reader.readLine(prompt);
+                    } catch (UserInterruptException e) {
+                        terminal.writer().print(shell.interrupt()); // a tcpdump waiting for a probe gets the SIGINT
+                        terminal.writer().flush();
+                        throw e;
+                    }
+                }, shell.prompt());
                 if (line == null) return;
                 String output = shell.run(line);
                 if (Thread.interrupted()) output += "^C\n"; // the command ran to its end (none runs long): bash's mark

@@ -134,20 +134,35 @@ public final class DataPlane {
 
     /** Traces one flow; throws {@link IllegalArgumentException} naming the host when it is not in the snapshot. */
     public Trace trace(String from, Probe probe) {
+        return trace(from, probe, false).trace();
+    }
+
+    /** A trace and what its flow left on the wire: the devices its packets crossed, the connection tracking entries. */
+    public record OnWire(Trace trace, Wire wire) {}
+
+    /**
+     * Traces one flow and records what the packets of the way {@link Trace#steps()} follows left on the hosts: for
+     * the shell's tcpdump and conntrack. Tracing is otherwise the same as {@link #trace(String, Probe)}.
+     */
+    public OnWire traceOnWire(String from, Probe probe) {
+        return trace(from, probe, true);
+    }
+
+    private OnWire trace(String from, Probe probe, boolean recorded) {
         HostView origin = view(from).orElseThrow(() -> new IllegalArgumentException(
                 "unknown host '" + from + "' (hosts: " + String.join(", ", hosts.keySet()) + ")"));
-        Walk first = new Walk(this, origin, probe, 0);
+        Walk first = new Walk(this, origin, probe, 0, recorded ? new Wire() : null);
         Walk.End end = first.run();
         int n = first.alternatives();
         if (n <= 1) {
-            return new Trace(from, probe, end.verdict(), end.cause(), end.response(), first.steps(), List.of(), null,
-                    first.assumptions(), first.basis(), first.backendIp());
+            return new OnWire(new Trace(from, probe, end.verdict(), end.cause(), end.response(), first.steps(), List.of(), null,
+                    first.assumptions(), first.basis(), first.backendIp()), first.wire());
         }
         List<Trace.Backend> backends = new ArrayList<>();
         List<Walk> walks = new ArrayList<>();
         List<Walk.End> ends = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Walk w = i == 0 ? first : new Walk(this, origin, probe, i);
+            Walk w = i == 0 ? first : new Walk(this, origin, probe, i, recorded ? new Wire() : null);
             Walk.End e = i == 0 ? end : w.run();
             walks.add(w);
             ends.add(e);
@@ -158,8 +173,8 @@ public final class DataPlane {
         if (ok > 0) while (!ends.get(pick).verdict().ok()) pick++;
         Walk.End chosen = ends.get(pick);
         Walk w = walks.get(pick);
-        return new Trace(from, probe, chosen.verdict(), chosen.cause(), chosen.response(), w.steps(), backends,
-                EndpointCoverage.of(ok, n), w.assumptions(), w.basis(), w.backendIp());
+        return new OnWire(new Trace(from, probe, chosen.verdict(), chosen.cause(), chosen.response(), w.steps(), backends,
+                EndpointCoverage.of(ok, n), w.assumptions(), w.basis(), w.backendIp()), w.wire());
     }
 
     Optional<HostView> view(String name) {

@@ -62,12 +62,26 @@ final class Walk {
     /** The ClusterIP taken as bound to kube-ipvs0 (rule KUBE_IPVS0_ADDRESS) on this walk, and where. */
     private HostView kubeIpvs0Host;
     private Ipv4 kubeIpvs0Address;
+    /** What the packets left on the wire and in connection tracking, when asked (null: not recorded). */
+    private final Wire wire;
+    /** The host whose connection tracking holds the packet now, and the packet as it came into that host. */
+    private String ctHost;
+    private Packet ctIn;
 
     Walk(DataPlane dp, HostView origin, Probe probe, int choice) {
+        this(dp, origin, probe, choice, null);
+    }
+
+    Walk(DataPlane dp, HostView origin, Probe probe, int choice, Wire wire) {
         this.dp = dp;
         this.origin = origin;
         this.probe = probe;
         this.choice = choice;
+        this.wire = wire;
+    }
+
+    Wire wire() {
+        return wire;
     }
 
     /** The path as steps whose text is written when first read: tracing many flows costs no text. */
@@ -131,7 +145,18 @@ final class Walk {
         if (!h.host.knows(Facet.ROUTES)) {
             return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.ROUTES, "routes"), null);
         }
+        if (wire != null && tracks(h)) wire.tracking(h.name());
+        if (wire != null && reply) wire.replied(h.name());
+        if (wire != null && !reply && !h.name().equals(ctHost)) {
+            ctHost = h.name();
+            ctIn = p;
+        }
         if (reply) p = undoNat(h, p);
+        // with br_netfilter (bridge-nf-call-iptables=1, as Kubernetes requires) PREROUTING runs on the bridge port,
+        // so a capture on the bridge sees the answer after conntrack restored its destination (seen in the lab)
+        if (wire != null && ingress != null && h.links.get(ingress) != null && h.links.get(ingress).kind() instanceof LinkKind.Bridge) {
+            wire.cross(h.name(), ingress, Wire.Direction.IN, reply, p, null);
+        }
         boolean local = ingress == null;
         if (!reply && NftHooks.present(h)) {
             Object r = nftDestinationNat(h, p, local);
@@ -274,11 +299,12 @@ final class Walk {
             return drop(h, Verdict.TIMEOUT, new Cause.AnswerMisdirected(h.name(), "the answer to " + senderAddress + " ends at " + h.name()
                     + " instead of the sender"), null);
         }
+        VirtualServer vs = h.virtualServer(p.protocol(), p.dst(), p.dport());
+        if (vs == null) confirm(h, p); // IPVS sends the packet on: its entry is confirmed where it leaves
         if (p.protocol() == Protocol.ICMP) {
             step(h, Stage.LOCAL, p.dst() + " is a local address of " + h.name() + ": the kernel answers the echo", null);
             return answer(h, p, null, new End(Verdict.DELIVERED, new Cause.Answered(h.name(), "echo reply from " + p.dst()), "echo reply"));
         }
-        VirtualServer vs = h.virtualServer(p.protocol(), p.dst(), p.dport());
         if (vs != null) return ipvs(h, p, vs);
         Optional<Service> svc = dp.serviceByClusterIp(p.dst());
         boolean serviceAddress = svc.isPresent() || dp.isNodePort(p.dport());
@@ -313,6 +339,7 @@ final class Walk {
         step(h, Stage.IPVS, () -> vs.describe() + " -> " + real.address() + " " + real.forward() + note,
                 () -> vs.describe() + "\n  -> " + real.address() + " " + real.forward() + " " + real.weight());
         Packet q = p.withDst(real.address().ip(), real.address().port());
+        if (wire != null) wire.ipvs(h.name());
         boolean nodePort = dp.serviceByClusterIp(p.dst()).isEmpty();
         boolean outsider = dp.clusterCidr().map(c -> !c.contains(p.src())).orElse(true);
         if (nodePort || outsider) q = q.withMark(q.mark() | Packet.MASQ_MARK);
@@ -372,6 +399,7 @@ final class Walk {
         }
         Container c = h.container(bridge, nextHop);
         if (c == null) return drop(h, Verdict.UNREACHABLE, new Cause.NoPod(h.name(), bridge, nextHop), null);
+        leave(h, bridge, p, null);
         step(h, Stage.BRIDGE, () -> bridge + " delivers to " + DataPlane.podLabel(c), () -> null);
         return atContainer(h, c, p);
     }
@@ -438,6 +466,7 @@ final class Walk {
             boolean stale = dp.leasesKnown() && dp.leaseCovering(nextHop).isEmpty();
             return drop(h, Verdict.TIMEOUT, new Cause.NoNeighbour(h.name(), dev.name(), nextHop, stale), null);
         }
+        if (wire != null) wire.cross(h.name(), dev.name(), Wire.Direction.OUT, reply, p, null);
         FdbEntry e = h.fdb(dev.name(), mac);
         Ipv4 vtep;
         if (e != null && e.dst() != null) {
@@ -485,11 +514,14 @@ final class Walk {
         }
         HostView to = peer.get();
         underlayStep(h, to, vtepIp, () -> underlayRoute.dev() + " -> " + to.name() + " (" + vtepIp + ")", underlayRoute::describe);
+        Wire.Outer encap = new Wire.Outer(outerSrc, vtep, x.port(), x.vni());
+        leave(h, underlayRoute.dev(), p, encap);
         String inDev = dp.underlayOwnerDev(vtep);
         Link in = inDev == null ? null : to.links.get(inDev);
         if (in != null && in.mtu() != Link.MTU_UNKNOWN && outer.size() > in.mtu()) {
             return drop(to, Verdict.TIMEOUT, new Cause.UnderlayTooSmall(to.name(), in.name(), in.mtu(), outer.size(), true), "mtu " + in.mtu() + " on " + in.name());
         }
+        if (wire != null) wire.cross(to.name(), inDev, Wire.Direction.IN, reply, p, encap);
         End martian = reversePath(to, outer, inDev);
         if (martian != null) return martian;
         cut = underlayFilter(to, "INPUT", outer, inDev, null);
@@ -506,6 +538,7 @@ final class Walk {
             return drop(to, Verdict.TIMEOUT, new Cause.VtepMacMismatch(to.name(), mac, decap.name(), decap.mac()), null);
         }
         step(to, Stage.DECAP, () -> decap.name() + " decapsulates VNI " + x.vni() + ": " + p.endpoints(), () -> null);
+        if (wire != null) wire.cross(to.name(), decap.name(), Wire.Direction.IN, reply, p, null);
         return atHost(to, p.withMark(0), decap.name()); // a mark is per host: it does not travel in the packet
     }
 
@@ -515,6 +548,8 @@ final class Walk {
             HostView to = peer.get();
             underlayStep(h, to, nextHop, () -> r.dev() + " -> " + to.name() + " (" + nextHop + " answers ARP)", () -> null);
             String ingress = dp.underlayOwnerDev(nextHop);
+            leave(h, r.dev(), p, null);
+            if (wire != null) wire.cross(to.name(), ingress, Wire.Direction.IN, reply, p, null);
             return atHost(to, p.withMark(0), ingress);
         }
         String unknownAddresses = dp.hostWithUnknownAddresses();
@@ -523,6 +558,7 @@ final class Walk {
             return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(unknownAddresses, Facet.ADDRESSES, "whether it holds " + nextHop), null);
         }
         if (r.via() != null) {
+            leave(h, r.dev(), p, null); // sent to the gateway: what happens beyond is not in the snapshot
             String service = dp.serviceByClusterIp(p.dst()).map(Service::key).orElse(null);
             return drop(h, Verdict.TIMEOUT, new Cause.LeavesCluster(h.name(), where(p.dst()), r, service, p.dport()), r.describe());
         }
@@ -747,6 +783,30 @@ final class Walk {
         }
         basis = basis.weakest(Basis.INFERRED);
         steps.add(new LazySteps.Draft(h.name(), Stage.UNDERLAY, detail, decidedBy, Basis.INFERRED, List.of(inferred.toString())));
+    }
+
+    /** The packet leaves {@code h} on {@code dev}: it crosses the device, and the host's connection tracking confirms it. */
+    private void leave(HostView h, String dev, Packet p, Wire.Outer outer) {
+        if (wire == null) return;
+        wire.cross(h.name(), dev, Wire.Direction.OUT, reply, p, outer);
+        confirm(h, p);
+    }
+
+    /**
+     * The host's connection tracking confirms the packet's entry (at the end of POSTROUTING or INPUT): the tuple it
+     * came in with, the reply tuple from the packet as it leaves. Only on a host whose netfilter tracks connections:
+     * one with kube-proxy's or flannel's nat rules, nftables or IPVS (a namespace without them tracks nothing).
+     */
+    private void confirm(HostView h, Packet p) {
+        if (wire == null || reply || !h.name().equals(ctHost) || !tracks(h)) return;
+        // a local process's packet has its source from the first routing decision, before any MASQUERADE
+        Packet original = ctIn.src() == null ? ctIn.withSrc(senderAddress != null ? senderAddress : p.src(), ctIn.sport()) : ctIn;
+        wire.confirm(h.name(), original, p);
+    }
+
+    private static boolean tracks(HostView h) {
+        return NftHooks.present(h) || h.host.knows(Facet.IPTABLES) && h.host.chain("nat", "POSTROUTING").isPresent()
+                || h.host.knows(Facet.IPVS) && !h.host.virtualServers().isEmpty();
     }
 
     private void step(HostView h, Stage stage, String detail, String decidedBy) {

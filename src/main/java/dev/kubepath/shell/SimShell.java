@@ -47,6 +47,12 @@ public final class SimShell {
     private boolean terminal;
     private java.util.function.Consumer<String> live;
     private int status;
+    /** A tcpdump waiting for the next probe, or null. */
+    private Tcpdump.Capture capture;
+    /** The connection tracking entries the session's probes left on the hosts. */
+    private final Conntrack conntrack = new Conntrack();
+    /** What other processes print around a command's output: tcpdump's packets before it, its summary and conntrack's count after. */
+    private final StringBuilder before = new StringBuilder(), after = new StringBuilder();
 
     public SimShell(SimCluster cluster, String host) {
         this.cluster = cluster;
@@ -58,15 +64,19 @@ public final class SimShell {
         return host;
     }
 
+    SimCluster cluster() {
+        return cluster;
+    }
+
     /** The seed's prompt: {@code [root@mcwk8s03 ~]# }. */
     public String prompt() {
         return "[root@" + host + " ~]# ";
     }
 
     /** The commands this shell answers, for completion. */
-    public static final List<String> COMMANDS = List.of("awk", "bridge", "cat", "clear", "curl", "echo", "etcdctl", "exit", "fault",
+    public static final List<String> COMMANDS = List.of("awk", "bridge", "cat", "clear", "conntrack", "curl", "echo", "etcdctl", "exit", "fault",
             "grep", "head", "history", "hostname", "ifconfig", "ip", "ipset", "ipvsadm", "iptables", "iptables-save", "journalctl", "kubectl", "kubepath", "logout", "nft", "ping",
-            "route", "sleep", "sort", "ssh", "systemctl", "tail", "traceroute", "uniq", "wc");
+            "route", "sleep", "sort", "ssh", "systemctl", "tail", "tcpdump", "traceroute", "uniq", "wc");
 
     /** What Tab completes after a command: the cluster's hosts and the current host's devices. */
     public List<String> completions() {
@@ -122,6 +132,8 @@ public final class SimShell {
             return e.getMessage();
         }
         StringBuilder errors = new StringBuilder();
+        before.setLength(0);
+        after.setLength(0);
         String out = "";
         for (int i = 0; i < words.pipeline().size(); i++) {
             List<String> argv = words.pipeline().get(i);
@@ -142,7 +154,17 @@ public final class SimShell {
                 out = "";
             }
         }
-        return errors + out;
+        return before.toString() + errors + out + after;
+    }
+
+    /**
+     * Ctrl-C at the prompt: a tcpdump waiting for a probe gets SIGINT and prints its summary (nothing captured);
+     * otherwise nothing happens here.
+     */
+    public String interrupt() {
+        if (capture == null) return "";
+        capture = null;
+        return "^C" + Tcpdump.summary(0);
     }
 
     private String dispatch(List<String> argv) {
@@ -172,6 +194,8 @@ public final class SimShell {
                 }
                 case "ifconfig" -> NetTools.ifconfig(current(), a.length > 1 ? a[1] : null);
                 case "ipvsadm" -> ipvsadm(a);
+                case "tcpdump" -> tcpdump(words.subList(1, words.size()));
+                case "conntrack" -> conntrack.list(host, words.subList(1, words.size()), cluster.clock().instant(), after);
                 case "iptables-save" -> IptablesSave.render(current().chains());
                 case "iptables" -> new Iptables(current()).run(words.subList(1, words.size()));
                 case "ipset" -> Iptables.ipset(current(), words.subList(1, words.size()));
@@ -286,18 +310,56 @@ public final class SimShell {
             ip = r.address();
         }
         SocketAddress to = new SocketAddress(ip, port);
-        Trace t = trace(new Probe.Curl(to));
+        DataPlane.OnWire w = new DataPlane(cluster.snapshot()).traceOnWire(host, new Probe.Curl(to));
+        Trace t = w.trace();
+        String head = t.verdict() == Verdict.DELIVERED ? httpHead(t) : null;
+        boolean answered = head != null; // an empty reply (52) too: the connection was made and closed
+        boolean reset = t.verdict() == Verdict.REFUSED && w.wire().crossings().stream().anyMatch(x -> x.reply());
+        conntrack.add(w.wire(), cluster.clock().instant(), answered, reset, 0);
+        if (capture != null) {
+            Exchange.Outcome outcome = answered ? Exchange.Outcome.ANSWERED : reset ? Exchange.Outcome.RESET
+                    : t.verdict() == Verdict.TIMEOUT ? Exchange.Outcome.SILENT : Exchange.Outcome.ONCE;
+            // curl 7.29's request for curl -I, and the answer's header bytes as the server sends them (CRLF, a blank line)
+            String request = "HEAD / HTTP/1.1\r\nUser-Agent: curl/7.29.0\r\nHost: " + (port == 80 ? name : name + ":" + port) + "\r\nAccept: */*\r\n\r\n";
+            String response = answered && !head.startsWith("curl:") ? head.replace("\n", "\r\n") + "\r\n" : "";
+            captured(w, Exchange.curl(outcome, mss(w, false), mss(w, true), request, response, to.hashCode() & 0xffffL, cluster.clock().millis()));
+        }
         return switch (t.verdict()) {
-            case DELIVERED -> {
-                String head = httpHead(t);
-                yield head.startsWith("curl: (52)") ? c.render(null, 0, head, 52) : c.render(head + "\n", 200, null, 0);
-            }
+            case DELIVERED -> head.startsWith("curl: (52)") ? c.render(null, 0, head, 52) : c.render(head + "\n", 200, null, 0);
             // a time limit ends the wait before the kernel gives up on the SYN
             case TIMEOUT -> c.timeout() != null ? c.render(null, 0, c.timedOut(), 28) : c.render(null, 0, TraceText.toolSays(t), 7);
             case REFUSED, UNREACHABLE -> c.render(null, 0, TraceText.toolSays(t), 7);
             // the simulation cannot tell: said on standard error, and no success status
             case INSUFFICIENT_INFO -> throw new ToolError(TraceText.toolSays(t) + "\n", 1);
         };
+    }
+
+    /**
+     * {@code tcpdump -ni DEV [expression]}: starts a capture on this host's device, which runs beside the session (as
+     * in a second terminal) until the next probe typed ends, or until Ctrl-C at the prompt, or -c's count of packets.
+     */
+    private String tcpdump(List<String> args) {
+        capture = Tcpdump.parse(args, current());
+        return Tcpdump.listening(capture.dev());
+    }
+
+    /** A probe ran: the capture waiting prints its packets before the probe's output, and its summary after. */
+    private void captured(DataPlane.OnWire w, Exchange exchange) {
+        List<String> lines = Tcpdump.lines(capture, w.wire().crossings(), exchange, cluster.clock().instant());
+        for (String l : lines) before.append(l).append('\n');
+        after.append(Tcpdump.summary(lines.size()));
+        capture = null;
+    }
+
+    /** A side's MSS: its device's MTU less 40, on the first device its packets leave by (1500 where the MTU is unknown). */
+    private int mss(DataPlane.OnWire w, boolean reply) {
+        for (var x : w.wire().crossings()) {
+            if (x.reply() != reply) continue;
+            var link = cluster.host(x.host()).links().stream().filter(l -> l.name().equals(x.dev())).findFirst();
+            int mtu = link.map(l -> l.mtu()).filter(m -> m > 0 && m != dev.kubepath.model.Link.MTU_UNKNOWN).orElse(1500);
+            return mtu - 40;
+        }
+        return 1460;
     }
 
     private String httpHead(Trace t) {
@@ -328,7 +390,11 @@ public final class SimShell {
         }
         if (target == null) throw new IllegalArgumentException("usage error: Destination address required");
         Ipv4 ip = Ipv4.parse(target);
-        return ProbeText.ping(ip, count, trace(new Probe.Ping(ip)));
+        DataPlane.OnWire w = new DataPlane(cluster.snapshot()).traceOnWire(host, new Probe.Ping(ip));
+        int id = (ip.hashCode() ^ history.size() * 977) & 0x7fff; // ping's id is its process id: any number, the same on a replay
+        conntrack.add(w.wire(), cluster.clock().instant(), w.trace().verdict() == Verdict.DELIVERED, false, id);
+        if (capture != null) captured(w, Exchange.ping(count, 56, id));
+        return ProbeText.ping(ip, count, w.trace());
     }
 
     /**
@@ -352,9 +418,7 @@ public final class SimShell {
                 }
             }
         }
-        if (connections) {
-            throw new ToolError("kubepath shell: ipvsadm -Lnc: the simulation keeps no IPVS connection table, so it cannot list one\n", 1);
-        }
+        if (connections) return conntrack.ipvsConnections(host, cluster.clock().instant());
         if (stats || rate) return Ipvsadm.listStats(current().virtualServers(), rate && !stats, x -> Ipvsadm.Counters.ZERO);
         return Ipvsadm.listNumeric(current().virtualServers());
     }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShellFuzzTest {
     private static final String[] COMMANDS = {"ip", "ip", "route", "ifconfig", "bridge", "ipvsadm", "iptables-save", "iptables", "iptables", "ipset", "cat", "curl", "ping",
             "etcdctl", "ETCDCTL_API=3 etcdctl", "systemctl", "kubectl", "hostname", "history", "echo", "clear", "ssh", "grep", "head",
-            "tail", "wc", "sort", "uniq", "awk", "kubepath", "foo", "exit", "logout", "sleep", "traceroute", "journalctl"};
+            "tail", "wc", "sort", "uniq", "awk", "kubepath", "foo", "exit", "logout", "sleep", "traceroute", "journalctl", "tcpdump", "conntrack"};
     private static final String[] WORDS = {"route", "get", "addr", "link", "show", "dev", "flannel.1", "docker0", "eth0", "neigh", "fdb",
             "-d", "-s", "-br", "-n", "-L", "-Ln", "-c", "1", "-C", "5", "-A", "-B", "-v", "-E", "-i", "-w", "-z", "--foo", "from", "iif",
             "172.17.9.5", "10.0.0.36", "10.0.0.36:41527", "10.2.0.155:2024", "300.1.1.1", "1.2.3", "get", "ls", "/coreos.com/network/subnets",
@@ -31,7 +31,8 @@ class ShellFuzzTest {
             "endpoints", "-A", "-l", "app=mcwtest", "app!=x", "json", "yaml", "-oyaml", "-ojson", "kube-flannel", "--namespace=kube-system", "cm",
             "--stats", "--rate", "-Lnc", "-I", "-u", "node", "mcwtest-svc", "endpointslices", "kube-flannel-cfg", "kubelet", "kubelet.service", "--unit=", "/etc/cni/net.d/10-flannel.conflist", "172.17.98.13",
             "logs", "ds/kube-flannel-ds", "--tail", "--since", "\"1 hour ago\"", "today", "-m", "--max-time", "--connect-timeout", "-sS",
-            "'%{http_code}\\n'", "kube-proxy", "0.5", "-f", "-u", "docker"};
+            "'%{http_code}\\n'", "kube-proxy", "0.5", "-f", "-u", "docker",
+            "-ni", "-nni", "port", "host", "src", "dst", "and", "not", "tcp", "udp", "icmp", "8472", "-p", "-d", "--dump", "any"};
 
     static String line(Random r) {
         StringBuilder sb = new StringBuilder();

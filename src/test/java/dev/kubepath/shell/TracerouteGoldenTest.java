@@ -64,7 +64,7 @@ class TracerouteGoldenTest {
      * The seed cluster booted healthy with the capture's subnets (mcwk8s05 172.17.89.0/24, mcwk8s06 172.17.9.0/24) and
      * the seed's nginx pod on mcwk8s06 at the capture pod's address; the shell on mcwk8s05.
      */
-    private static SimShell onNode05() {
+    static SimShell onNode05() {
         SimCluster cluster = SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")));
         cluster.pinNextSubnet(SeedCluster.MASTER, Prefix.parse("172.17.83.0/24"));
         cluster.pinNextSubnet(SeedCluster.NODE05, Prefix.parse("172.17.89.0/24"));
