@@ -19,7 +19,8 @@ import java.util.Set;
  * real has weight 1), for every source, hooked at prerouting (dstnat) and output (-100); before it, a rule marking
  * for masquerade the packets kube-proxy's IPVS mode marks: to a ClusterIP from outside --cluster-cidr (KUBE-SERVICES'
  * {@code ! -s CIDR ... -j KUBE-MARK-MASQ}), to a NodePort from anywhere (KUBE-NODE-PORT);
- * {@code postrouting} masquerades packets carrying mark 0x4000, as kube-proxy's KUBE-POSTROUTING does for Masq;
+ * {@code postrouting} masquerades packets carrying mark 0x4000, as kube-proxy's KUBE-POSTROUTING does for Masq, and a
+ * pod's packets its service sent back to itself (KUBE-LOOP-BACK);
  * chain {@code no-endpoints}, hooked at filter input/output/forward, answers a virtual server without real
  * servers with a TCP reset (ICMP port unreachable for UDP), which is what a client of an empty IPVS service sees.
  * The scheduler name is kept as the rule's comment, so the table read back (by the bundle's nft parser, NftFacts)
@@ -48,7 +49,7 @@ final class NftServiceProxy {
         hook(sb, "nat-prerouting", "nat", "prerouting", "dstnat", "jump services");
         hook(sb, "nat-output", "nat", "output", "-100", "jump services");
         hook(sb, "nat-postrouting", "nat", "postrouting", "srcnat",
-                "meta mark & " + hex(MASQ_MARK) + " == " + hex(MASQ_MARK) + " masquerade");
+                "meta mark & " + hex(MASQ_MARK) + " == " + hex(MASQ_MARK) + " masquerade" + loopBack(servers));
         hook(sb, "filter-input", "filter", "input", "0", "jump no-endpoints");
         hook(sb, "filter-forward", "filter", "forward", "0", "jump no-endpoints");
         hook(sb, "filter-output", "filter", "output", "0", "jump no-endpoints");
@@ -75,6 +76,22 @@ final class NftServiceProxy {
         }
         sb.append("  }\n}\n");
         return sb.toString();
+    }
+
+    /**
+     * kube-proxy's KUBE-LOOP-BACK (ipset hash:ip,port,ip; {@code -m set --match-set KUBE-LOOP-BACK dst,dst,src -j
+     * MASQUERADE}): a pod whose call of a service was sent to itself is masqueraded, else it gets a SYN from its own
+     * address on eth0, which its kernel drops as a martian (the seed pod's curl of its own ClusterIP timed out).
+     */
+    private static String loopBack(List<VirtualServer> servers) {
+        java.util.Set<String> rules = new java.util.LinkedHashSet<>();
+        for (VirtualServer v : servers) {
+            for (VirtualServer.RealServer r : v.reals()) {
+                SocketAddress a = r.address();
+                rules.add("\n    ip daddr " + a.ip() + " " + v.protocol().lower() + " dport " + a.port() + " ip saddr " + a.ip() + " masquerade");
+            }
+        }
+        return String.join("", rules);
     }
 
     private static void hook(StringBuilder sb, String chain, String type, String hook, String priority, String rule) {
