@@ -151,7 +151,24 @@ public final class DataPlane {
     private OnWire trace(String from, Probe probe, boolean recorded) {
         HostView origin = view(from).orElseThrow(() -> new IllegalArgumentException(
                 "unknown host '" + from + "' (hosts: " + String.join(", ", hosts.keySet()) + ")"));
-        Walk first = new Walk(this, origin, probe, 0, recorded ? new Wire() : null);
+        return trace(from, origin, null, probe, recorded);
+    }
+
+    /**
+     * Traces one flow sent inside a pod of {@code host} (from its own namespace: the pod's address, its default route
+     * via the bridge); the trace's {@code from} is "HOST/POD". Throws {@link IllegalArgumentException} when the host
+     * or the pod (a container of the host's snapshot) is not there.
+     */
+    public Trace traceFromPod(String host, String pod, Probe probe) {
+        HostView origin = view(host).orElseThrow(() -> new IllegalArgumentException(
+                "unknown host '" + host + "' (hosts: " + String.join(", ", hosts.keySet()) + ")"));
+        Container sender = origin.host.containers().stream().filter(c -> c.pod().equals(pod)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pod '" + pod + "' among the containers of " + host));
+        return trace(host + "/" + pod, origin, sender, probe, false).trace();
+    }
+
+    private OnWire trace(String from, HostView origin, Container sender, Probe probe, boolean recorded) {
+        Walk first = new Walk(this, origin, sender, probe, 0, recorded ? new Wire() : null);
         Walk.End end = first.run();
         int n = first.alternatives();
         if (n <= 1) {
@@ -162,7 +179,7 @@ public final class DataPlane {
         List<Walk> walks = new ArrayList<>();
         List<Walk.End> ends = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Walk w = i == 0 ? first : new Walk(this, origin, probe, i, recorded ? new Wire() : null);
+            Walk w = i == 0 ? first : new Walk(this, origin, sender, probe, i, recorded ? new Wire() : null);
             Walk.End e = i == 0 ? end : w.run();
             walks.add(w);
             ends.add(e);

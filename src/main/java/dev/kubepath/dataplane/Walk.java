@@ -45,6 +45,8 @@ final class Walk {
 
     private final DataPlane dp;
     private final HostView origin;
+    /** The pod that sends the probe from its own namespace, or null: the host sends it. */
+    private final Container sender;
     private final Probe probe;
     private final int choice;
     private final List<LazySteps.Draft> steps = new ArrayList<>();
@@ -69,12 +71,13 @@ final class Walk {
     private Packet ctIn;
 
     Walk(DataPlane dp, HostView origin, Probe probe, int choice) {
-        this(dp, origin, probe, choice, null);
+        this(dp, origin, null, probe, choice, null);
     }
 
-    Walk(DataPlane dp, HostView origin, Probe probe, int choice, Wire wire) {
+    Walk(DataPlane dp, HostView origin, Container sender, Probe probe, int choice, Wire wire) {
         this.dp = dp;
         this.origin = origin;
+        this.sender = sender;
         this.probe = probe;
         this.choice = choice;
         this.wire = wire;
@@ -130,8 +133,74 @@ final class Walk {
             case Probe.Ping g -> "ICMP echo request to " + g;
             case Probe.Udp u -> "UDP datagram to " + u.to();
         };
+        if (sender != null) return fromPod(p, what);
         step(origin, Stage.ORIGIN, what, null);
         return atHost(origin, p, null);
+    }
+
+    /**
+     * A probe sent inside a pod: its source is the pod's address. A destination in the pod's own subnet is on its
+     * bridge (switched: {@link #bridged}); anything else goes to the pod's default route, the bridge's address, and
+     * enters the host's IP layer from the bridge.
+     */
+    private End fromPod(Packet p, String what) {
+        p = sent(p.withSrc(sender.ip(), p.sport()));
+        step(origin, Stage.ORIGIN, "pod " + DataPlane.podLabel(sender) + ": " + what, null);
+        if (Prefix.of(sender.ip(), sender.prefixLength()).contains(p.dst())) return bridged(origin, p, sender.bridge());
+        return atHost(origin, p, sender.bridge());
+    }
+
+    /**
+     * A packet from a pod to another pod of the same bridge is switched, not routed: no ip_forward, no route lookup.
+     * With br_netfilter (net.bridge.bridge-nf-call-iptables=1) the bridge still passes it through conntrack and the
+     * FORWARD chains (in and out by the bridge); with it off through neither, so the answer of an endpoint that a
+     * ClusterIP was DNAT'ed to reaches the calling pod from the endpoint's own address (kube-proxy's reason to
+     * require br_netfilter). An address of the host's own on the bridge goes up to its IP layer.
+     */
+    private End bridged(HostView h, Packet p, String bridge) {
+        if (h.isLocal(p.dst())) return atHost(h, p, bridge);
+        if (brNetfilter(h)) {
+            if (reply) p = undoNat(h, p);
+            End filtered = filter(h, "FORWARD", p, bridge, bridge);
+            if (filtered != null) return filtered;
+            p = restoreSource(p);
+        } else {
+            Packet q = p;
+            step(h, Stage.BRIDGE, () -> bridge + " switches " + q.endpoints() + " past netfilter (br_netfilter off)",
+                    () -> dev.kubepath.model.Host.BRIDGE_NF_CALL_IPTABLES + " = 0");
+        }
+        return toBridge(h, p, bridge, p.dst());
+    }
+
+    /** net.bridge.bridge-nf-call-iptables: 0 off; 1, or not in the snapshot (taken as on, an assumption named), on. */
+    private boolean brNetfilter(HostView h) {
+        String v = h.host.knows(Facet.SYSCTLS) ? h.host.sysctls().get(dev.kubepath.model.Host.BRIDGE_NF_CALL_IPTABLES) : null;
+        if (v == null) {
+            assume(h, Facet.SYSCTLS, "br_netfilter on " + h.name() + ": bridged pod traffic passes netfilter ("
+                    + dev.kubepath.model.Host.BRIDGE_NF_CALL_IPTABLES + " not in the snapshot)", "br_netfilter on " + h.name());
+            return true;
+        }
+        return !v.strip().equals("0");
+    }
+
+    /**
+     * The answer reaches the pod that sent the probe: it is taken only from the address and port the pod called
+     * (conntrack undid the DNAT); from any other the pod's kernel resets it, and the client never hears an answer.
+     */
+    private End atSender(HostView h, Packet p) {
+        Ipv4 called = probe.target();
+        int calledPort = switch (probe) {
+            case Probe.Curl c -> c.to().port();
+            case Probe.Udp u -> u.to().port();
+            case Probe.Ping g -> p.sport();
+        };
+        if (!p.src().equals(called) || p.sport() != calledPort) {
+            return drop(h, Verdict.TIMEOUT, new Cause.AnswerMisdirected(h.name(), "the answer reaches pod " + sender.pod() + " from "
+                    + p.src() + (p.protocol() == Protocol.ICMP ? "" : ":" + p.sport()) + ", not from " + called
+                    + (p.protocol() == Protocol.ICMP ? "" : ":" + calledPort) + ", which it called (the DNAT was not undone)"), null);
+        }
+        step(h, Stage.REPLY, () -> "the answer reaches the sender, pod " + sender.pod() + " " + p.endpoints(), () -> null);
+        return forwardEnd;
     }
 
     // ---- the IP layer of one host -------------------------------------------------------------------------
@@ -178,7 +247,8 @@ final class Walk {
             return unknownServiceRules(h, p);
         }
         // the answer to the address the sender's kernel picked as its source is the sender's, listed or not
-        boolean toSender = reply && h == origin && p.dst().equals(senderAddress);
+        // (a pod's answer goes on through the bridge to the pod: atSender)
+        boolean toSender = reply && sender == null && h == origin && p.dst().equals(senderAddress);
         if (toSender || h.isLocal(p.dst()) || boundToKubeIpvs0(h, p)) {
             p = restoreSource(p);
             if (p.src() == null) p = sent(p.withSrc(p.dst(), p.sport()));
@@ -424,6 +494,7 @@ final class Walk {
     }
 
     private End atContainer(HostView h, Container c, Packet p) {
+        if (reply && sender != null && h == origin && c.ip().equals(sender.ip()) && c.bridge().equals(sender.bridge())) return atSender(h, p);
         if (reply) return drop(h, Verdict.TIMEOUT, new Cause.AnswerMisdirected(h.name(), "the answer goes to pod " + c.pod() + " instead of the sender"), null);
         if (p.protocol() == Protocol.ICMP) {
             step(h, Stage.POD, "pod " + c.pod() + " answers the echo", null);
@@ -628,9 +699,12 @@ final class Walk {
         return drop(h, Verdict.TIMEOUT, new Cause.ReversePathFiltered(h.name(), p.src(), ingress, backDev, mode), decided);
     }
 
-    /** A device's rp_filter key as sysctl prints it: a dot in the device's name becomes a slash (flannel/1). */
+    /**
+     * A device's rp_filter key as the snapshot holds it: sysctl prints a dot in the device's name as a slash
+     * (flannel/1), which the sysctl.txt parser reads back as the dot.
+     */
     private static String rpKey(String dev) {
-        return "net.ipv4.conf." + dev.replace('.', '/') + ".rp_filter";
+        return "net.ipv4.conf." + dev + ".rp_filter";
     }
 
     private static int rpValue(String v) {
@@ -736,7 +810,10 @@ final class Walk {
     private End answer(HostView h, Packet p, String fromBridge, End verdict) {
         reply = true;
         forwardEnd = verdict;
-        return atHost(h, p.reversed(), fromBridge);
+        Packet back = p.reversed();
+        // an answer to a pod of the same bridge is switched there, not routed through the host
+        if (fromBridge != null && h.container(fromBridge, back.dst()) != null) return bridged(h, back, fromBridge);
+        return atHost(h, back, fromBridge);
     }
 
     // ---- helpers ----------------------------------------------------------------------------------------------

@@ -97,6 +97,10 @@ final class LabPods implements ContainerTable {
         String veth = String.format(Locale.ROOT, "veth%07x", (shortName.hashCode() * 31L + n) & 0xFFFFFFFL);
         int m = mtu.getAsInt();
         host.apply(List.of(new NetChange.AddLink(new Link(veth, new LinkKind.Veth(ns.name() + "/eth0"), m, null, true, c.bridge()))));
+        // hairpin on the bridge port, as flannel's CNI config (hairpinMode: true) and the kubelet's hairpin-veth set
+        // it: with br_netfilter a pod's call of a ClusterIP that is DNAT'ed to the pod itself is switched back out of
+        // the port it came in by, which a bridge port without hairpin drops (the pod's curl timed out)
+        host.netns().bridge("link", "set", "dev", veth, "hairpin", "on").orThrow();
         String gateway = dev.kubepath.net.Prefix.of(c.ip(), c.prefixLength()).address(1).toString();
         String script = "link set eth0 address " + c.mac() + "\nlink set eth0 mtu " + m + "\naddr add " + c.ip() + "/" + c.prefixLength()
                 + " dev eth0\nlink set eth0 up\nroute add default via " + gateway + " dev eth0\n";

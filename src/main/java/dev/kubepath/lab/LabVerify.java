@@ -15,6 +15,7 @@ import dev.kubepath.model.Node;
 import dev.kubepath.model.Service;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.model.Socket;
+import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Protocol;
 import dev.kubepath.net.SocketAddress;
 
@@ -75,7 +76,16 @@ public final class LabVerify {
         }
     }
 
-    private record Flow(String from, Probe probe) {}
+    /** A flow sent by host {@code from}, or by its pod {@code pod} (in the pod's namespace) when that is not null. */
+    private record Flow(String from, String pod, Probe probe) {
+        Flow(String from, Probe probe) {
+            this(from, null, probe);
+        }
+
+        String label() {
+            return pod == null ? from : from + "/" + pod;
+        }
+    }
 
     private LabVerify() {}
 
@@ -99,8 +109,8 @@ public final class LabVerify {
                     Thread.currentThread().interrupt();
                     throw new CancellationException("lab verify interrupted after " + i + " of " + flows.size() + " flows");
                 }
-                Trace t = plane.trace(f.from(), f.probe());
-                rows.add(new Row(f.from(), switch (f.probe()) {
+                Trace t = f.pod() == null ? plane.trace(f.from(), f.probe()) : plane.traceFromPod(f.from(), f.pod(), f.probe());
+                rows.add(new Row(f.label(), switch (f.probe()) {
                     case Probe.Ping g -> "ping";
                     case Probe.Curl c -> "curl";
                     case Probe.Udp u -> "udp";
@@ -153,6 +163,32 @@ public final class LabVerify {
                 }
             }
         }
+        flows.addAll(podFlows(s, frontends));
+        return flows;
+    }
+
+    /**
+     * From one pod of each host (its first), in the pod's own namespace: every ClusterIP frontend and every port of
+     * the pods on other hosts. A pod's traffic enters its host from the bridge, so it meets what a host's own does
+     * not: nat PREROUTING (kube-proxy's rules for pod sources) and, for an endpoint on its own bridge, br_netfilter.
+     */
+    private static List<Flow> podFlows(Snapshot s, Set<SocketAddress> frontends) {
+        Set<Ipv4> clusterIps = new LinkedHashSet<>();
+        for (Service svc : s.cluster().services()) if (svc.clusterIp() != null) clusterIps.add(svc.clusterIp());
+        List<Flow> flows = new ArrayList<>();
+        for (Host from : s.hosts()) {
+            if (from.containers().isEmpty()) continue;
+            Container sender = from.containers().getFirst();
+            for (SocketAddress a : frontends) if (clusterIps.contains(a.ip())) flows.add(new Flow(from.name(), sender.pod(), new Probe.Curl(a)));
+            for (Host to : s.hosts()) {
+                if (to == from) continue;
+                for (Container c : to.containers()) {
+                    for (Socket l : c.listeners()) {
+                        if (l.protocol() == Protocol.TCP) flows.add(new Flow(from.name(), sender.pod(), new Probe.Curl(new SocketAddress(c.ip(), l.port()))));
+                    }
+                }
+            }
+        }
         return flows;
     }
 
@@ -171,7 +207,7 @@ public final class LabVerify {
             case Probe.Curl c -> {
                 // -v: curl 7.8x says only "Couldn't connect to server" for every failed connect; its verbose lines
                 // keep the kernel's reason ("Immediate connect fail for IP: Network is unreachable")
-                CommandResult r = lab.exec(f.from(), List.of("curl", "-v", "-sS", "-o", "/dev/null", "-I", "--max-time", String.valueOf(seconds), "http://" + c.to()));
+                CommandResult r = exec(lab, f, List.of("curl", "-v", "-sS", "-o", "/dev/null", "-I", "--max-time", String.valueOf(seconds), "http://" + c.to()));
                 String verbose = r.stderr();
                 String err = verbose.lines().filter(l -> l.startsWith("curl: ")).findFirst().orElse("").strip();
                 Verdict v = switch (r.exit()) {
@@ -183,14 +219,14 @@ public final class LabVerify {
                 yield new String[] {v.name(), "curl exit " + r.exit() + (err.isEmpty() ? "" : " (" + err + ")")};
             }
             case Probe.Ping p -> {
-                CommandResult r = lab.exec(f.from(), List.of("ping", "-c1", "-W" + seconds, p.target().toString()));
+                CommandResult r = exec(lab, f, List.of("ping", "-c1", "-W" + seconds, p.target().toString()));
                 String out = (r.stdout() + r.stderr());
                 Verdict v = r.exit() == 0 ? Verdict.DELIVERED
                         : out.contains("Unreachable") || out.contains("unreachable") ? Verdict.UNREACHABLE : Verdict.TIMEOUT;
                 yield new String[] {v.name(), "ping exit " + r.exit()};
             }
             case Probe.Udp u -> {
-                CommandResult r = lab.exec(f.from(), List.of(PodServer.PYTHON, "-c", UDP_PROBE, u.to().ip().toString(), String.valueOf(u.to().port()), String.valueOf(seconds)));
+                CommandResult r = exec(lab, f, List.of(PodServer.PYTHON, "-c", UDP_PROBE, u.to().ip().toString(), String.valueOf(u.to().port()), String.valueOf(seconds)));
                 String said = r.stdout().strip();
                 Verdict v = switch (said) {
                     case "answered" -> Verdict.DELIVERED;
@@ -202,6 +238,14 @@ public final class LabVerify {
                 yield new String[] {v.name(), "udp probe: " + (said.isEmpty() ? r.stderr().strip() : said)};
             }
         };
+    }
+
+    /** Runs a probe in the sending host's namespace, or in its pod's. */
+    private static CommandResult exec(LabCluster lab, Flow f, List<String> argv) {
+        if (f.pod() == null) return lab.exec(f.from(), argv);
+        var ns = lab.host(f.from()).podNamespaces().get(f.pod());
+        if (ns == null) throw new IllegalStateException("pod " + f.pod() + " of " + f.from() + " has no namespace now");
+        return ns.exec(argv, null);
     }
 
     /**

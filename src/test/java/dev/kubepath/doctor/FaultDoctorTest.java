@@ -188,6 +188,40 @@ class FaultDoctorTest {
         });
     }
 
+    /**
+     * A multi-homed node: mcwk8s05 gets a second NIC on the underlay's subnet, eth1 10.0.0.135/24 (its connected route
+     * at metric 100, as NetworkManager numbers a second device), and flanneld announces it (--iface eth1). The other
+     * nodes' VXLAN frames then arrive on eth1, while 05's route back to them leaves by eth0: with strict rp_filter the
+     * kernel drops them (fib_validate_source), and every flow into 05's pod over the overlay with them.
+     */
+    @Test
+    void strictRpFilterOnAMultiHomedNodeIsRpFilterDropWithTheOverlayFlowsItBreaks() {
+        fault("public-ip mcwk8s05 10.0.0.135");
+        fault("rp-filter mcwk8s05 1");
+        dev.kubepath.model.Snapshot s = c.snapshot();
+        java.util.List<dev.kubepath.model.Host> hosts = new java.util.ArrayList<>();
+        for (dev.kubepath.model.Host h : s.hosts()) {
+            if (!h.name().equals(SeedCluster.NODE05)) {
+                hosts.add(h);
+                continue;
+            }
+            hosts.add(h.toBuilder()
+                    .link(new dev.kubepath.model.Link("eth1", new dev.kubepath.model.LinkKind.Ethernet(), 1500, Mac.parse("52:54:00:00:01:35"), true, null))
+                    .address(new dev.kubepath.model.IfAddress("eth1", dev.kubepath.net.Ipv4.parse("10.0.0.135"), 24))
+                    .route(dev.kubepath.model.Route.direct(Prefix.parse("10.0.0.0/24"), "eth1", 100))
+                    .build());
+        }
+        Report r = Doctor.examine(new dev.kubepath.model.Snapshot(s.name(), hosts, s.cluster()));
+        assertThat(r.findings(Code.RP_FILTER_DROP)).as(ReportText.human(r)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(f.summary()).contains("eth0 and eth1");
+            assertThat(f.brokenFlows()).contains("mcwk8s06 -> 10.0.0.36:41527 (default/mcwtest-svc): timeout");
+        });
+        assertThat(r.findings(Code.PUBLIC_IP_CONFLICT)).as("10.0.0.135 is 05's own address now: only the warning that it is not the InternalIP")
+                .allSatisfy(f -> assertThat(f.severity()).isEqualTo(Severity.WARNING));
+    }
+
     @Test
     void brNetfilterOffOnANodeWithPodsIsBrNetfilterOff() {
         fault("br-netfilter mcwk8s05 off");

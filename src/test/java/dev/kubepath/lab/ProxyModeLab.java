@@ -38,7 +38,29 @@ final class ProxyModeLab {
             assertThat(row.real()).isEqualTo(Verdict.DELIVERED);
         });
         assertThat(r.rows()).as("the service without endpoints is rejected for real").anySatisfy(row -> assertThat(row.real()).isEqualTo(Verdict.REFUSED));
+        // from a pod's own namespace (its traffic enters the host from docker0, through nat PREROUTING): the NodePort
+        // service's ClusterIP and a pod on the other node answer, the service without endpoints is refused
+        assertThat(r.rows()).as("a pod's curl of the web ClusterIP is delivered for real").anySatisfy(row -> {
+            assertThat(row.from()).startsWith("n1/");
+            assertThat(row.to()).isEqualTo(clusterIp(lab, "web") + ":80");
+            assertThat(row.real()).isEqualTo(Verdict.DELIVERED);
+        });
+        assertThat(r.rows()).as("a pod's curl of the service without endpoints is refused for real").anySatisfy(row -> {
+            assertThat(row.from()).startsWith("n1/");
+            assertThat(row.to()).isEqualTo(clusterIp(lab, "orphan") + ":80");
+            assertThat(row.real()).isEqualTo(Verdict.REFUSED);
+        });
+        assertThat(r.rows()).as("a pod's curl of a pod on the other node is delivered for real").anySatisfy(row -> {
+            assertThat(row.from()).startsWith("n2/");
+            assertThat(row.to()).startsWith("10.244.11.");
+            assertThat(row.real()).isEqualTo(Verdict.DELIVERED);
+        });
         return curls(r);
+    }
+
+    static String clusterIp(LabCluster lab, String service) {
+        return lab.cluster().snapshot().cluster().services().stream().filter(s -> s.name().equals(service)).findFirst().orElseThrow()
+                .clusterIp().toString();
     }
 
     /** The real verdicts of the same cluster's curls in IPVS mode. */

@@ -10,6 +10,7 @@ import dev.kubepath.ingest.IpNeighText;
 import dev.kubepath.ingest.IpRouteJson;
 import dev.kubepath.ingest.Parsed;
 import dev.kubepath.ingest.SsText;
+import dev.kubepath.ingest.SysctlText;
 import dev.kubepath.model.FdbEntry;
 import dev.kubepath.model.Facet;
 import dev.kubepath.model.Host;
@@ -61,10 +62,16 @@ final class HostReader {
         b.know(Facet.FDB);
     }
 
-    /** As {@link #readInto(HostBuilder)}, with ip_forward and ss's output already read (one exec for several files). */
-    void readInto(HostBuilder b, String ipForward, CommandResult ss) {
+    /**
+     * As {@link #readInto(HostBuilder)}, with the sysctls (as {@code sysctl} prints them, read by the bundle's
+     * sysctl.txt parser) and ss's output already read (one exec for several files).
+     */
+    void readInto(HostBuilder b, String sysctls, CommandResult ss) {
         readKernelTables(b);
-        b.sysctl(Host.IP_FORWARD, ipForward.strip());
+        Parsed<Map<String, String>> read = SysctlText.parse(ns.name() + ": sysctls", sysctls);
+        if (!read.clean()) throw new HostNetworkException(ns.name() + ": the sysctls read back are not 'key = value': " + read.problems().getFirst().message());
+        read.value().forEach(b::sysctl);
+        if (!b.sysctls.containsKey(Host.IP_FORWARD)) throw new HostNetworkException(ns.name() + ": net.ipv4.ip_forward not read: " + sysctls.strip());
         readSockets(b, ss);
     }
 

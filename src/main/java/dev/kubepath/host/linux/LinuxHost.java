@@ -107,6 +107,14 @@ public final class LinuxHost implements HostNetwork {
         return ns;
     }
 
+    /**
+     * ip_forward, every device's rp_filter and br_netfilter's bridge-nf-call-iptables (absent where the module is not
+     * loaded), as {@code sysctl} prints them ({@code net/ipv4/conf/flannel.1/rp_filter = 0}: the bundle's sysctl.txt
+     * parser reads either separator). Per network namespace on this kernel, as the faults rp-filter and br-netfilter set them.
+     */
+    private static final String SYSCTLS = "grep -H . /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv4/conf/*/rp_filter"
+            + " /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null | sed 's|^/proc/sys/||; s|:| = |'";
+
     @Override
     public Host read() {
         HostBuilder b = Host.builder(hostName);
@@ -114,15 +122,15 @@ public final class LinuxHost implements HostNetwork {
         synchronized (heldChains) {
             applied = List.copyOf(nftTables.keySet());
         }
-        // ip_forward, the listening sockets, the nft tables and (iptables mode) table nat in ONE exec: entering a
-        // namespace costs more than the reads
-        StringBuilder script = new StringBuilder("cat /proc/sys/net/ipv4/ip_forward; echo " + SECTION + "; ss -H -4 -ltn; echo " + SECTION + " $?");
+        // the sysctls the data plane decides by, the listening sockets, the nft tables and (iptables mode) table nat in
+        // ONE exec: entering a namespace costs more than the reads
+        StringBuilder script = new StringBuilder(SYSCTLS + "; echo " + SECTION + "; ss -H -4 -ltn; echo " + SECTION + " $?");
         for (String key : tableKeys(applied)) script.append("; nft list table ").append(key).append(" 2>&1; echo ").append(SECTION).append(" $?");
         if (natInKernel) script.append("; ").append(IptablesNat.SAVE).append(" 2>&1; echo ").append(SECTION).append(" $?");
         CommandResult r = ns.exec("sh", "-c", script.toString());
         String[] parts = r.stdout().split(SECTION, -1);
         int nat = 4 + applied.size();
-        if (!r.ok() || parts.length != nat + 1 + (natInKernel ? 1 : 0)) throw new HostNetworkException(where() + ": cannot read ip_forward, sockets and nft tables: " + r.stderr().strip());
+        if (!r.ok() || parts.length != nat + 1 + (natInKernel ? 1 : 0)) throw new HostNetworkException(where() + ": cannot read sysctls, sockets and nft tables: " + r.stderr().strip());
         int ssExit = Integer.parseInt(parts[2].lines().findFirst().orElse("1").strip());
         new HostReader(ns).readInto(b, parts[0], new CommandResult(List.of("ss", "-H", "-4", "-ltn"), ssExit, parts[1].replaceFirst("^\n", ""), ""));
         List<Nftables.Table> tables = new ArrayList<>(table("ip " + NftServiceProxy.TABLE, parts[2], parts[3]));
@@ -365,14 +373,17 @@ public final class LinuxHost implements HostNetwork {
 
     private void replaceVirtualServers(NetChange.ReplaceVirtualServers v) {
         List<VirtualServer> servers = v.virtualServers();
-        syncServiceAddresses(servers);
-        String script = NftServiceProxy.script(servers, clusterCidr);
+        Set<Ipv4> nodeAddresses = syncServiceAddresses(servers);
+        String script = NftServiceProxy.script(servers, clusterCidr, nodeAddresses);
         CommandResult r = ns.exec(List.of("nft", "-f", "-"), script);
         if (!r.ok()) throw new HostNetworkException(where() + ": nft -f failed: " + r.stderr().strip() + "\nscript:\n" + script);
     }
 
-    /** Puts every virtual-server address that is not already local elsewhere on kube-ipvs0, and removes the rest. */
-    private void syncServiceAddresses(List<VirtualServer> servers) {
+    /**
+     * Puts every virtual-server address that is not already local elsewhere on kube-ipvs0, and removes the rest;
+     * returns the host's addresses elsewhere (those of its NodePort virtual servers).
+     */
+    private Set<Ipv4> syncServiceAddresses(List<VirtualServer> servers) {
         HostBuilder b = Host.builder(hostName);
         new HostReader(ns).readInto(b);
         Host now = b.build();
@@ -388,6 +399,7 @@ public final class LinuxHost implements HostNetwork {
         for (Ipv4 a : wanted) if (!onDevice.contains(a)) ip.add(null, List.of("addr add " + a + "/32 dev " + IPVS_DEVICE));
         for (Ipv4 a : onDevice) if (!wanted.contains(a)) ip.add(null, List.of("addr del " + a + "/32 dev " + IPVS_DEVICE));
         run(ip);
+        return elsewhere;
     }
 
     private String where() {
