@@ -31,6 +31,8 @@ public final class Lab implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Thread shutdownHook;
     private boolean closed;
+    /** Files the lab's processes read (the DNS records its CoreDNS pods serve); made on first use, removed on close. */
+    private java.nio.file.Path files;
 
     public Lab() {
         this(ProcessRunner.withDefaultTimeout());
@@ -100,6 +102,17 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** A path for {@code name} in this run's own temporary directory, removed with the namespaces. */
+    public synchronized java.nio.file.Path file(String name) {
+        if (closed) throw new IllegalStateException("lab " + prefix + " is closed");
+        try {
+            if (files == null) files = java.nio.file.Files.createTempDirectory("kubepath-" + prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the lab's temporary directory", e);
+        }
+        return files.resolve(name);
+    }
+
     @Override
     public synchronized void close() {
         if (closed) return;
@@ -127,6 +140,14 @@ public final class Lab implements AutoCloseable {
         }
         for (String name : namespaces.keySet()) removeNamespace(runner, name);
         namespaces.clear();
+        if (files != null) {
+            try (var list = java.nio.file.Files.list(files)) {
+                for (java.nio.file.Path f : list.toList()) java.nio.file.Files.deleteIfExists(f);
+                java.nio.file.Files.deleteIfExists(files);
+            } catch (IOException ignored) {
+                // a temporary file left behind holds only service names and addresses
+            }
+        }
     }
 
     /** Kills whatever runs in {@code name} ({@code ip netns pids}) and deletes the namespace. */
