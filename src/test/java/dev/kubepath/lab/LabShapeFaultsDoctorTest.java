@@ -40,13 +40,15 @@ class LabShapeFaultsDoctorTest {
             "kubeadm-nftables | vtep-mac worker2 de:ad:be:ef:00:02 | VTEP_MISMATCH | worker2",
             "kubeadm-nftables | ip-forward worker2 off | IP_FORWARD_OFF | worker2",
             "kubeadm-nftables | underlay-drop worker1 worker2 | VXLAN_PORT_FILTERED | worker2",
+            "kubeadm-nftables | delete-lease worker2 | LEASE_MISSING | worker2",
+            "k3s-like | underlay-mtu agent2 1400 | UNDERLAY_MTU | agent2",
     })
     void theDoctorFindsTheFaultOnABundleCollectedFromTheLab(String shape, String fault, Code code, String host, @TempDir Path dir) {
         RootOnly.assume();
         ClusterFile file = ClusterFile.load(Path.of("scenarios/" + shape + ".yaml"));
         try (LabCluster lab = LabCluster.create(file.spec(), registry(file))) {
             new ClusterRun(file, lab.cluster(), e -> { }).boot();
-            lab.cluster().faults().inject(Fault.parse(List.of(fault.split(" "))));
+            lab.cluster().faults().inject(Fault.parse(List.of(withSubnet(lab, fault).split(" "))));
             LabCollect.collect(lab, Path.of("collect.sh"), dir);
             BundleReader.Result bundle = BundleReader.read(dir);
             Report r = Doctor.examine(dir, bundle.snapshot());
@@ -54,6 +56,15 @@ class LabShapeFaultsDoctorTest {
             assertThat(r.findings()).filteredOn(f -> f.severity() == Severity.CRITICAL).extracting(Finding::code)
                     .as(ReportText.human(r)).isSubsetOf(code);
         }
+    }
+
+    /** {@code delete-lease HOST}: the fault names the lease by its subnet, which the registry gave HOST at boot. */
+    private static String withSubnet(LabCluster lab, String fault) {
+        if (!fault.startsWith("delete-lease ")) return fault;
+        String host = fault.substring("delete-lease ".length());
+        var ip = lab.cluster().hostSpec(host).ip();
+        var lease = lab.cluster().registry().getLeases().leases().stream().filter(l -> l.publicIp().equals(ip)).findFirst().orElseThrow();
+        return "delete-lease " + lease.subnet();
     }
 
     /** As lab up picks it: the file's kube subnet manager, or etcd's v3 key space when etcd is installed. */
