@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Cluster DNS on the kernel: the lab's CoreDNS pods answer DNS on UDP and TCP 53 for the cluster's Service names,
  * reached through kube-proxy's kube-dns ClusterIP (iptables and nftables modes); real dig and nslookup from the
- * hosts resolve, and lab verify's DNS flows (dig over UDP and TCP, to the ClusterIP and to each CoreDNS pod) agree
+ * hosts, and dig from a pod, resolve, and lab verify's DNS flows (dig over UDP and TCP, to the ClusterIP and to each CoreDNS pod) agree
  * with the simulator's UDP and TCP traces, healthy and with the overlay from one node to the other cut (its queries
  * to the CoreDNS pod across it time out).
  */
@@ -33,6 +33,10 @@ class LabDnsTest {
             assertThat(missing.stdout()).contains("** server can't find nosuch.default.svc.cluster.local: NXDOMAIN");
             CommandResult tcp = lab.exec("n2", List.of("dig", "+tcp", "+short", "+time=2", "+tries=1", "@" + dns, "web.default.svc.cluster.local"));
             assertThat(tcp.stdout().strip()).as(tcp.stderr()).isEqualTo(web.toString());
+            // from a pod (its own namespace, default route via the bridge), as a workload resolves a Service
+            var webPod = lab.host("n1").podNamespaces().entrySet().stream().filter(e -> e.getKey().contains("web-")).findFirst().orElseThrow();
+            CommandResult fromPod = webPod.getValue().exec(List.of("dig", "+short", "+time=2", "+tries=1", "@" + dns, "web.default.svc.cluster.local"), null);
+            assertThat(fromPod.stdout().strip()).as(webPod.getKey() + ": " + fromPod.stderr()).isEqualTo(web.toString());
 
             LabVerify.Report healthy = LabVerify.run(lab);
             assertThat(healthy.disagreements()).as(healthy.table()).isEmpty();
