@@ -31,6 +31,8 @@ public final class Lab implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final Thread shutdownHook;
     private boolean closed;
+    /** Files the lab's processes read (the DNS records its CoreDNS pods serve); made on first use, removed on close. */
+    private java.nio.file.Path files;
 
     public Lab() {
         this(ProcessRunner.withDefaultTimeout());
@@ -100,6 +102,17 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** A path for {@code name} in this run's own temporary directory, removed with the namespaces. */
+    public synchronized java.nio.file.Path file(String name) {
+        if (closed) throw new IllegalStateException("lab " + prefix + " is closed");
+        try {
+            if (files == null) files = java.nio.file.Files.createTempDirectory("kubepath-" + prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the lab's temporary directory", e);
+        }
+        return files.resolve(name);
+    }
+
     @Override
     public synchronized void close() {
         if (closed) return;
@@ -127,6 +140,7 @@ public final class Lab implements AutoCloseable {
         }
         for (String name : namespaces.keySet()) removeNamespace(runner, name);
         namespaces.clear();
+        if (files != null) removeFiles(prefix);
     }
 
     /** Kills whatever runs in {@code name} ({@code ip netns pids}) and deletes the namespace. */
@@ -155,8 +169,28 @@ public final class Lab implements AutoCloseable {
      */
     public static List<String> cleanupStale(ProcessRunner runner, Pattern pattern) {
         List<String> names = listNamespaces(runner, pattern);
-        for (String name : names) removeNamespace(runner, name);
+        java.util.Set<String> prefixes = new java.util.TreeSet<>();
+        for (String name : names) {
+            removeNamespace(runner, name);
+            if (NAME_PATTERN.matcher(name).matches()) prefixes.add(name.substring(0, 10)); // kp-XXXXXX-
+        }
+        for (String prefix : prefixes) removeFiles(prefix);
         return names;
+    }
+
+    /** The temporary directories {@link #file} made for a run with {@code prefix}, which a killed JVM left. */
+    private static void removeFiles(String prefix) {
+        java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        try (var dirs = java.nio.file.Files.newDirectoryStream(tmp, "kubepath-" + prefix + "*")) {
+            for (java.nio.file.Path dir : dirs) {
+                try (var list = java.nio.file.Files.list(dir)) {
+                    for (java.nio.file.Path f : list.toList()) java.nio.file.Files.deleteIfExists(f);
+                }
+                java.nio.file.Files.deleteIfExists(dir);
+            }
+        } catch (IOException ignored) {
+            // what cannot be removed holds only service names and addresses
+        }
     }
 
     public static List<String> cleanupStale() {

@@ -67,6 +67,8 @@ public final class LabCluster implements AutoCloseable {
             }
             LabMachines machines = new LabMachines(lab, NetworkConfigs.parse(spec.flannelConfig()).network(), spec.proxyMode());
             SimCluster cluster = new SimCluster(spec, clock, registry, machines);
+            // CoreDNS's kubernetes plugin: the Services' names from the API server
+            machines.dns().source(() -> dev.kubepath.cluster.ClusterDns.records(cluster.api().cluster(null, List.of())));
             KubeApiHttp kubeApi = null;
             if (registry instanceof KubeNodes) {
                 // as flanneld reaches a real API server: every agent reads nodes and PATCHes its own over HTTP
@@ -108,12 +110,18 @@ public final class LabCluster implements AutoCloseable {
 
     /** Runs {@code argv} inside the host's namespace, as an operator logged in there would. */
     public CommandResult exec(String host, List<String> argv) {
+        machines.dns().refresh(); // a Service applied since the last change of pods resolves, as CoreDNS follows the API
         return machines.host(host).netns().exec(argv, null);
     }
 
     /** The command line of a namespace shell: nsenter --net=/run/netns/NS -- argv. */
     public List<String> command(String host, List<String> argv) {
         return new ArrayList<>(machines.host(host).netns().command(argv));
+    }
+
+    /** Rewrites the records the lab's CoreDNS pods serve, if the cluster's Services changed. */
+    public void refreshDns() {
+        machines.dns().refresh();
     }
 
     public Netns netns(String host) {

@@ -21,7 +21,6 @@ import dev.kubepath.model.Neighbour;
 import dev.kubepath.model.Socket;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
-import dev.kubepath.net.Protocol;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -127,9 +126,10 @@ public final class LabHost implements HostNetwork {
         Ipv4 ip = eth0.addresses().getLast().ip();
         int len = eth0.addresses().getLast().prefixLength();
         List<Socket> listeners = new ArrayList<>();
-        CommandResult ss = p.ns().exec("ss", "-H", "-4", "-ltn");
+        // TCP and UDP: CoreDNS's pods answer on UDP 53 too
+        CommandResult ss = p.ns().exec("ss", "-H", "-4", "-ltun");
         for (Socket s : parsed(p.ns(), ss, SsText::parse)) {
-            listeners.add(new Socket(Protocol.TCP, Ipv4.ANY, s.port(), p.container().listeners().isEmpty() ? null : p.container().listeners().get(0).process()));
+            listeners.add(new Socket(s.protocol(), Ipv4.ANY, s.port(), p.container().listeners().isEmpty() ? null : p.container().listeners().get(0).process()));
         }
         return new Container(p.container().pod(), ip, len, mac, bridge, listeners, p.container().server());
     }

@@ -32,6 +32,7 @@ public final class LabMachines implements Machines {
     /** The cluster's kube-proxy mode; a host's own ProxySettings override it. */
     private final ProxyMode proxyMode;
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
+    private final LabDns dns;
     /** The gateway addresses already on br0: one per underlay subnet, each answering ARP and routing nothing. */
     private final java.util.Set<dev.kubepath.net.Ipv4> gateways = new java.util.HashSet<>();
 
@@ -44,6 +45,12 @@ public final class LabMachines implements Machines {
         this.podNetwork = podNetwork;
         this.proxyMode = proxyMode;
         this.underlay = new Underlay(lab);
+        this.dns = new LabDns(lab);
+    }
+
+    /** The records the lab's CoreDNS pods serve. */
+    LabDns dns() {
+        return dns;
     }
 
     public Lab lab() {
@@ -80,7 +87,7 @@ public final class LabMachines implements Machines {
     @Override
     public synchronized ContainerTable containers(SimCluster.HostSpec spec, HostNetwork host, IntSupplier mtu) {
         LabHost h = (LabHost) host;
-        LabPods table = new LabPods(lab, h.linux(), spec.name(), mtu);
+        LabPods table = new LabPods(lab, h.linux(), spec.name(), mtu, dns);
         h.usePods(table);
         return table;
     }

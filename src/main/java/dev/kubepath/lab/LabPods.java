@@ -34,6 +34,7 @@ final class LabPods implements ContainerTable {
     private final LinuxHost host;
     private final String shortName;
     private final IntSupplier mtu;
+    private final LabDns dns;
     private final Map<String, Pod> pods = new LinkedHashMap<>();
     private int next;
     private Runnable onChange = () -> { };
@@ -44,8 +45,9 @@ final class LabPods implements ContainerTable {
 
     record Pod(Container container, Netns ns, String hostVeth) {}
 
-    LabPods(Lab lab, LinuxHost host, String shortName, IntSupplier mtu) {
+    LabPods(Lab lab, LinuxHost host, String shortName, IntSupplier mtu, LabDns dns) {
         this.lab = lab;
+        this.dns = dns;
         this.host = host;
         this.shortName = shortName;
         this.mtu = mtu;
@@ -79,14 +81,23 @@ final class LabPods implements ContainerTable {
             if (pods.containsKey(e.getKey())) continue;
             Pod p = create(e.getValue());
             pods.put(e.getKey(), p);
-            // the HTTP server serves TCP ports; a UDP port (CoreDNS's 53) is not served in the lab yet, and its TCP twin is
-            for (Socket s : p.container().listeners()) if (s.protocol() == Protocol.TCP) ready.add(serve(p, s.port()));
+            // a pod listening on UDP 53 is CoreDNS: the DNS responder answers on 53, UDP and TCP; every other TCP port
+            // gets the HTTP server (a UDP port other than DNS's is not served)
+            boolean coreDns = p.container().listeners().stream().anyMatch(s -> s.protocol() == Protocol.UDP && s.port() == LabDns.PORT);
+            if (coreDns) {
+                dns.refresh();
+                ready.add(serve(p, LabDns.PORT, dns.argv()));
+            }
+            for (Socket s : p.container().listeners()) {
+                if (s.protocol() == Protocol.TCP && !(coreDns && s.port() == LabDns.PORT)) ready.add(serve(p, s.port(), PodServer.argv(s.port(), p.container().server())));
+            }
         }
+        dns.refresh(); // the pods changed, and with them a headless Service's addresses
         for (CompletableFuture<Void> f : ready) {
             try {
                 f.get(10, TimeUnit.SECONDS);
             } catch (Exception ex) {
-                throw new IllegalStateException(host.name() + ": a pod's HTTP server did not start: " + ex.getMessage(), ex);
+                throw new IllegalStateException(host.name() + ": a pod's server did not start: " + ex.getMessage(), ex);
             }
         }
     }
@@ -108,8 +119,8 @@ final class LabPods implements ContainerTable {
         return new Pod(c, ns, veth);
     }
 
-    private CompletableFuture<Void> serve(Pod p, int port) {
-        Process proc = lab.start(p.ns(), PodServer.argv(port, p.container().server()));
+    private CompletableFuture<Void> serve(Pod p, int port, List<String> argv) {
+        Process proc = lab.start(p.ns(), argv);
         return CompletableFuture.runAsync(() -> {
             try {
                 BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));

@@ -110,7 +110,9 @@ public final class LabSupervisor {
             };
         }
         synchronized (lab) {
-            return new SimShell(lab.cluster(), host).run(line);
+            String out = new SimShell(lab.cluster(), host).run(line);
+            lab.refreshDns(); // a kubectl apply or delete changes what CoreDNS answers
+            return out;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.kubepath.lab;
 
+import dev.kubepath.cluster.ClusterDns;
 import dev.kubepath.cluster.SimCluster;
 import dev.kubepath.dataplane.DataPlane;
 import dev.kubepath.dataplane.Probe;
@@ -35,7 +36,8 @@ import java.util.Locale;
  * namespaces, short timeouts) and in the simulated data plane on a snapshot read back from the namespaces (each
  * host's kernel state, the control plane's cluster objects, the leases in the registry). The flows: every host to
  * every service frontend (ClusterIP:port, every node's IP:nodePort), every host to every pod port, every host's
- * ping of every other host's docker0 address.
+ * ping of every other host's docker0 address. A flow to port 53 (kube-dns and its CoreDNS pods, UDP and TCP) is a
+ * real {@code dig} for kube-dns's own name, traced as a UDP datagram or a TCP SYN.
  */
 public final class LabVerify {
     /**
@@ -90,6 +92,7 @@ public final class LabVerify {
     private LabVerify() {}
 
     public static Report run(LabCluster lab) {
+        lab.refreshDns();
         Snapshot snapshot = readBack(lab);
         DataPlane plane = new DataPlane(snapshot);
         List<Flow> flows = flows(snapshot);
@@ -110,11 +113,7 @@ public final class LabVerify {
                     throw new CancellationException("lab verify interrupted after " + i + " of " + flows.size() + " flows");
                 }
                 Trace t = f.pod() == null ? plane.trace(f.from(), f.probe()) : plane.traceFromPod(f.from(), f.pod(), f.probe());
-                rows.add(new Row(f.label(), switch (f.probe()) {
-                    case Probe.Ping g -> "ping";
-                    case Probe.Curl c -> "curl";
-                    case Probe.Udp u -> "udp";
-                }, f.probe().toString(),
+                rows.add(new Row(f.label(), kind(f.probe()), f.probe().toString(),
                         Verdict.valueOf(r[0]), r[1], t.verdict(), t.reason(), t.backends().stream().map(Trace.Backend::verdict).toList()));
             }
         }
@@ -138,24 +137,26 @@ public final class LabVerify {
     }
 
     static List<Flow> flows(Snapshot s) {
-        Set<SocketAddress> frontends = new LinkedHashSet<>();
+        Set<SocketAddress> frontends = new LinkedHashSet<>(), udpFrontends = new LinkedHashSet<>();
         for (Service svc : s.cluster().services()) {
             for (Service.Port p : svc.ports()) {
-                if (p.protocol() != Protocol.TCP) continue; // UDP is not served in the lab yet (docs/lab.md)
-                if (svc.clusterIp() != null) frontends.add(new SocketAddress(svc.clusterIp(), p.port()));
-                if (p.nodePort() > 0) for (Node n : s.cluster().nodes()) frontends.add(new SocketAddress(n.internalIp(), p.nodePort()));
+                Set<SocketAddress> to = p.protocol() == Protocol.UDP ? udpFrontends : frontends;
+                if (svc.clusterIp() != null) to.add(new SocketAddress(svc.clusterIp(), p.port()));
+                if (p.nodePort() > 0) for (Node n : s.cluster().nodes()) to.add(new SocketAddress(n.internalIp(), p.nodePort()));
             }
         }
-        Set<SocketAddress> pods = new LinkedHashSet<>();
+        Set<SocketAddress> pods = new LinkedHashSet<>(), udpPods = new LinkedHashSet<>();
         for (Host h : s.hosts()) {
             for (Container c : h.containers()) {
-                for (Socket l : c.listeners()) if (l.protocol() == Protocol.TCP) pods.add(new SocketAddress(c.ip(), l.port()));
+                for (Socket l : c.listeners()) (l.protocol() == Protocol.UDP ? udpPods : pods).add(new SocketAddress(c.ip(), l.port()));
             }
         }
         List<Flow> flows = new ArrayList<>();
         for (Host from : s.hosts()) {
             for (SocketAddress a : frontends) flows.add(new Flow(from.name(), new Probe.Curl(a)));
             for (SocketAddress a : pods) flows.add(new Flow(from.name(), new Probe.Curl(a)));
+            for (SocketAddress a : udpFrontends) flows.add(new Flow(from.name(), new Probe.Udp(a)));
+            for (SocketAddress a : udpPods) flows.add(new Flow(from.name(), new Probe.Udp(a)));
             for (Host to : s.hosts()) {
                 if (to == from) continue;
                 for (IfAddress a : to.addresses()) {
@@ -202,7 +203,26 @@ public final class LabVerify {
         return first[0].equals(Verdict.DELIVERED.name()) ? first : runReal(lab, f, 2);
     }
 
+    /** A flow to port 53, UDP or TCP, is a DNS query (dig); other TCP flows are curl's, other UDP flows a bare datagram. */
+    private static boolean dns(Probe p) {
+        return switch (p) {
+            case Probe.Curl c -> c.to().port() == DNS_PORT;
+            case Probe.Udp u -> u.to().port() == DNS_PORT;
+            case Probe.Ping g -> false;
+        };
+    }
+
+    private static String kind(Probe p) {
+        if (dns(p)) return "dig";
+        return switch (p) {
+            case Probe.Ping g -> "ping";
+            case Probe.Curl c -> "curl";
+            case Probe.Udp u -> "udp";
+        };
+    }
+
     private static String[] runReal(LabCluster lab, Flow f, int seconds) {
+        if (dns(f.probe())) return dig(lab, f, seconds);
         return switch (f.probe()) {
             case Probe.Curl c -> {
                 // -v: curl 7.8x says only "Couldn't connect to server" for every failed connect; its verbose lines
@@ -246,6 +266,35 @@ public final class LabVerify {
         var ns = lab.host(f.from()).podNamespaces().get(f.pod());
         if (ns == null) throw new IllegalStateException("pod " + f.pod() + " of " + f.from() + " has no namespace now");
         return ns.exec(argv, null);
+    }
+
+    private static final int DNS_PORT = 53;
+    /** The name every flow to a DNS server asks for: kube-dns's own, which exists wherever cluster DNS does. */
+    static final String DNS_NAME = ClusterDns.SERVICE + "." + ClusterDns.NAMESPACE + "." + ClusterDns.SEARCH;
+
+    /**
+     * {verdict, detail} of the real dig (bind9's, as an operator runs it), one try, over UDP or with +tcp: exit 0 is an
+     * answer (its addresses in the detail); exit 9 says why none came, in bind9's words ("connection refused" for an
+     * ICMP port unreachable or a RST, "host unreachable" / "network unreachable", else "timed out").
+     */
+    private static String[] dig(LabCluster lab, Flow f, int seconds) {
+        SocketAddress to = switch (f.probe()) {
+            case Probe.Curl c -> c.to();
+            case Probe.Udp u -> u.to();
+            case Probe.Ping g -> throw new IllegalArgumentException("a ping is not a DNS query");
+        };
+        List<String> argv = new ArrayList<>(List.of("dig", "+short", "+time=" + seconds, "+tries=1", "@" + to.ip(), "-p", String.valueOf(to.port())));
+        if (f.probe() instanceof Probe.Curl) argv.add("+tcp");
+        argv.add(DNS_NAME);
+        CommandResult r = exec(lab, f, argv);
+        String out = (r.stdout() + r.stderr()).strip();
+        Verdict v = r.exit() == 0 ? Verdict.DELIVERED
+                : r.exit() != 9 ? Verdict.INSUFFICIENT_INFO
+                : out.contains("connection refused") ? Verdict.REFUSED
+                : out.contains("host unreachable") || out.contains("network unreachable") ? Verdict.UNREACHABLE
+                : Verdict.TIMEOUT;
+        String said = out.lines().filter(l -> !l.isBlank()).findFirst().orElse("");
+        return new String[] {v.name(), "dig exit " + r.exit() + (said.isEmpty() ? "" : ": " + said)};
     }
 
     /**

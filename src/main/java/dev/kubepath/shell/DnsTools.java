@@ -4,7 +4,6 @@ import dev.kubepath.cluster.ClusterDns;
 import dev.kubepath.dataplane.Probe;
 import dev.kubepath.dataplane.Trace;
 import dev.kubepath.dataplane.Verdict;
-import dev.kubepath.model.Endpoints;
 import dev.kubepath.model.Service;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.net.Ipv4;
@@ -29,7 +28,7 @@ import java.util.function.Function;
  * scripts/capture-dns-goldens.sh.
  */
 final class DnsTools {
-    static final String ZONE = "cluster.local";
+    static final String ZONE = ClusterDns.ZONE;
     private static final List<String> SEARCH = List.of("default.svc." + ZONE, "svc." + ZONE, ZONE);
     private static final int NDOTS = 5;
     private static final String VERSION = "9.18.49-1~deb12u3-Debian";
@@ -74,21 +73,19 @@ final class DnsTools {
         return out;
     }
 
-    /** CoreDNS's answer for one fully qualified name (A only). */
+    /** CoreDNS's answer for one fully qualified name (A only): {@link ClusterDns#records}. */
     Answer answer(String fqdn) {
         String name = fqdn.toLowerCase(Locale.ROOT);
         boolean inZone = name.equals(ZONE) || name.endsWith("." + ZONE);
-        List<Ipv4> ips = new ArrayList<>();
-        String[] parts = name.split("\\.");
-        // SERVICE.NAMESPACE.svc.cluster.local: the ClusterIP, or a headless service's ready endpoints
-        if (inZone && parts.length == 5 && parts[2].equals("svc")) {
-            for (Service s : snapshot.cluster().services()) {
-                if (!s.name().equals(parts[0]) || !s.namespace().equals(parts[1])) continue;
-                if (s.clusterIp() != null) ips.add(s.clusterIp());
-                else snapshot.cluster().endpointsOf(s).ifPresent(e -> { for (Endpoints.Address a : e.addresses()) ips.add(a.ip()); });
-            }
-        }
+        List<Ipv4> ips = inZone ? records().getOrDefault(name, List.of()) : List.of();
         return new Answer(fqdn, ips, inZone);
+    }
+
+    private java.util.Map<String, List<Ipv4>> records;
+
+    private java.util.Map<String, List<Ipv4>> records() {
+        if (records == null) records = ClusterDns.records(snapshot.cluster());
+        return records;
     }
 
     /** The query's fate: the trace of a UDP datagram to SERVER:53 from the current host. */

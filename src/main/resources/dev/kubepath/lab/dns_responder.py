@@ -3,15 +3,46 @@
 # answers flagged qr aa (rd echoed), ttl 30, NXDOMAIN with the zone's SOA for other names under ZONE, an empty
 # NOERROR with the SOA for other types of a known name. A name outside ZONE gets NXDOMAIN with ra set: CoreDNS
 # forwards it to the node's resolver, which answers with recursion; the lab has no upstream, so no name out there exists.
-# Usage: python3 dns_responder.py ADDRESS PORT ZONE [NAME=IP ...]; prints "ready" once listening.
-import socket, struct, sys, threading
+# Usage: python3 dns_responder.py ADDRESS PORT ZONE [NAME=IP ...] [@FILE]; prints "ready" once listening.
+# @FILE holds NAME=IP lines and is read again whenever it changes (the lab rewrites it as Services come and go,
+# as CoreDNS's kubernetes plugin follows the API server); its records replace those of the previous reading.
+import os, socket, struct, sys, threading
 
 address, port, zone = sys.argv[1], int(sys.argv[2]), sys.argv[3].rstrip('.').lower()
-records = {}
+fixed, files = [], []
 for arg in sys.argv[4:]:
-    name, ip = arg.split('=', 1)
-    records.setdefault(name.rstrip('.').lower(), []).append(socket.inet_aton(ip))
+    if arg.startswith('@'):
+        files.append(arg[1:])
+    else:
+        fixed.append(arg)
 TTL = 30
+lock = threading.Lock()
+records, seen = {}, None
+
+
+def load():
+    global records, seen
+    stamp = []
+    for f in files:
+        try:
+            st = os.stat(f)
+            stamp.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamp.append(None)
+    if stamp == seen:
+        return
+    lines = list(fixed)
+    for f in files:
+        try:
+            with open(f) as fh:
+                lines += [l.strip() for l in fh if '=' in l]
+        except OSError:
+            pass
+    table = {}
+    for line in lines:
+        name, ip = line.split('=', 1)
+        table.setdefault(name.rstrip('.').lower(), []).append(socket.inet_aton(ip))
+    records, seen = table, stamp
 
 
 def encode(name):
@@ -43,7 +74,9 @@ def answer(query):
     rd = flags & 0x0100
     if name != zone and not name.endswith('.' + zone):
         return struct.pack('>HHHHHH', ident, 0x8080 | rd | 3, 1, 0, 0, 1 if opt else 0) + question + opt
-    ips = records.get(name)
+    with lock:
+        load()
+        ips = records.get(name)
     if ips and qtype == 1:
         body = b''.join(b'\xc0\x0c' + struct.pack('>HHIH', 1, 1, TTL, 4) + ip for ip in ips)
         return struct.pack('>HHHHHH', ident, 0x8400 | rd, 1, len(ips), 0, 1 if opt else 0) + question + body + opt
@@ -54,6 +87,7 @@ def answer(query):
 def serve_tcp(server):
     while True:
         conn, _ = server.accept()
+        conn.settimeout(2)  # a client that never sends its whole query (an HTTP probe of port 53) cannot hold the server
         try:
             length = struct.unpack('>H', conn.recv(2))[0]
             query = b''

@@ -71,12 +71,16 @@ class LabTest {
         Process orphan = new ProcessBuilder("ip", "netns", "exec", tag, "sleep", "60").start();
         Thread.sleep(100);
         assertThat(Lab.listNamespaces(runner, Lab.NAME_PATTERN)).contains(tag);
+        // and the run's temporary directory (its CoreDNS pods' records)
+        java.nio.file.Path files = java.nio.file.Files.createTempDirectory("kubepath-" + tag.substring(0, 10));
+        java.nio.file.Files.writeString(files.resolve("dns-records"), "web.default.svc.cluster.local=10.96.0.7\n");
 
         List<String> removed = Lab.cleanupStale(runner, Pattern.compile(Pattern.quote(tag)));
 
         assertThat(removed).containsExactly(tag);
         assertThat(Lab.listNamespaces(runner, Lab.NAME_PATTERN)).doesNotContain(tag);
         assertThat(orphan.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(files).doesNotExist();
     }
 
     @Test

@@ -28,7 +28,7 @@ final class ProxyModeLab {
 
     /**
      * lab verify agrees on every flow, the NodePort answers for real and the service without endpoints is rejected
-     * for real; returns the curls' real verdicts (the pings of docker0 depend on ctl's lease, which each run picks anew).
+     * for real; returns the real verdicts of the curls and DNS queries (the pings of docker0 depend on ctl's lease, which each run picks anew).
      */
     static Map<String, Verdict> verifiedCurls(LabCluster lab) {
         LabVerify.Report r = LabVerify.run(lab);
@@ -72,7 +72,7 @@ final class ProxyModeLab {
 
     private static Map<String, Verdict> curls(LabVerify.Report r) {
         Map<String, Verdict> out = new LinkedHashMap<>();
-        for (LabVerify.Row row : r.rows()) if (row.kind().equals("curl")) out.put(row.from() + " " + row.kind() + " " + row.to(), row.real());
+        for (LabVerify.Row row : r.rows()) if (row.kind().equals("curl") || row.kind().equals("dig")) out.put(row.from() + " " + row.kind() + " " + row.to(), row.real());
         return out;
     }
 }
