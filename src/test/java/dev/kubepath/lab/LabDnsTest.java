@@ -40,8 +40,8 @@ class LabDnsTest {
 
             LabVerify.Report healthy = LabVerify.run(lab);
             assertThat(healthy.disagreements()).as(healthy.table()).isEmpty();
-            assertThat(healthy.rows()).as("UDP and TCP from both nodes (kube-proxy runs there)")
-                    .filteredOn(r -> r.kind().equals("dig") && r.to().startsWith(dns + ":53") && !r.from().equals("ctl")).hasSize(4).allSatisfy(r -> {
+            assertThat(healthy.rows()).as("UDP and TCP from both nodes (kube-proxy runs there), and from a pod of each")
+                    .filteredOn(r -> r.kind().equals("dig") && r.to().startsWith(dns + ":53") && !r.from().equals("ctl")).hasSize(6).allSatisfy(r -> {
                         assertThat(r.real()).isEqualTo(Verdict.DELIVERED);
                         assertThat(r.realDetail()).as("kube-dns's own record").contains(dns.toString());
                     });
