@@ -157,8 +157,8 @@ public final class Doctor {
                 matrix = reduced.relabelled(labels);
             }
         }
+        List<Report.Seen> seen = seen(drafts); // before followImpact: a probe the session saw fail is a flow that fails
         for (Draft d : drafts) d.followImpact(true); // every flow is accounted for, by itself or by its class
-        List<Report.Seen> seen = seen(drafts);
         List<Finding> findings = drafts.stream().map(Draft::build)
                 .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::code)
                         .thenComparing(x -> x.hosts().isEmpty() ? "" : x.hosts().get(0))).toList();
@@ -192,6 +192,14 @@ public final class Doctor {
             }
             Report.Seen s = out.get(out.size() - 1);
             if (!o.failed() || o.earlier() || !(s.traced().equals("ok") || s.traced().equals("unknown"))) continue;
+            String label = (o.host() == null ? "a host no prompt names" : o.host()) + " -> " + (o.port() == 0 ? "ping " : "") + o.target()
+                    + ": " + o.result() + " (seen in the session)";
+            Draft vteps = overlayConflict(drafts, o);
+            if (vteps != null) { // the probe crosses the overlay whose FDB sends its peers to one address: that explains it
+                vteps.severity = Severity.CRITICAL;
+                vteps.evidence(new Evidence(snapshot.name(), o.line(), o.said())).broken(label, 1);
+                continue;
+            }
             String why = s.traced().equals("ok") ? "the snapshot's trace gets through, so what drops it is not in the snapshot"
                     + " (a host not collected, the underlay between hosts: a firewall or security group on UDP 8472)"
                     : "the snapshot cannot tell: " + s.reason();
@@ -201,7 +209,7 @@ public final class Doctor {
                     .subnet(o.target()).evidence(new Evidence(snapshot.name(), o.line(), o.said()))
                     .fix("collect the state of the hosts on its way (sh collect.sh OUTDIR on each, and --cluster once) and run the doctor again");
             if (o.host() != null) d.host(o.host());
-            d.broken(from + " -> " + (o.port() == 0 ? "ping " : "") + o.target() + ": " + o.result() + " (seen in the session)", 1);
+            d.broken(label, 1);
             drafts.add(d);
         }
         return out;
@@ -216,6 +224,23 @@ public final class Doctor {
             if (e.getCause() instanceof Error x) throw x;
             throw e;
         }
+    }
+
+    /** The FDB's PUBLIC_IP_CONFLICT of the probe's host, when the host routes the probe's address through its VXLAN device. */
+    private Draft overlayConflict(List<Draft> drafts, dev.kubepath.ingest.ProbeText.Observed o) {
+        if (o.host() == null) return null;
+        Host h = snapshot.host(o.host()).orElse(null);
+        if (h == null) return null;
+        dev.kubepath.model.Route best = null;
+        for (var r : h.routes()) {
+            if (r.dst().contains(o.ip()) && (best == null || r.dst().length() > best.dst().length())) best = r;
+        }
+        if (best == null || best.dev() == null || h.link(best.dev()).filter(dev.kubepath.model.Link::isVxlan).isEmpty()) return null;
+        String dev = best.dev();
+        for (Draft d : drafts) {
+            if (d.code == Code.PUBLIC_IP_CONFLICT && d.hosts.contains(o.host()) && d.summary.startsWith(dev + " of " + o.host() + " sends")) return d;
+        }
+        return null;
     }
 
     /** Each host some finding names, labelled with the findings that name it (their places in the list). */

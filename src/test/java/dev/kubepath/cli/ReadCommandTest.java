@@ -181,4 +181,21 @@ class ReadCommandTest {
         // the probe's output is read: not listed among the lines kubepath could not read
         assertThat(r.get("problems").toString()).doesNotContain("output of 'curl");
     }
+    @Test
+    void sharedVtepDestinationsInThePastedFdbExplainTheFailedCurlWithoutTheLeases() throws Exception {
+        // a session written for this test in the shape of the Vagrant threads (flannel picked the NAT interface, eth0
+        // 10.0.2.15, on every node): the leases are not pasted; the FDB's two peers at one address, the host's own, are
+        Path session = Path.of("src/test/resources/transcript/vagrant-nat-public-ip.txt");
+        Cli c = Cli.run("doctor", session.toString(), "--no-fix-check", "--json");
+        assertThat(c.exit()).as(c.out() + c.err()).isEqualTo(1);
+        JsonNode r = new ObjectMapper().readTree(c.out());
+        assertThat(r.get("verdict").asText()).isEqualTo("critical");
+        JsonNode f = r.get("findings").get(0);
+        assertThat(f.get("code").asText()).isEqualTo("PUBLIC_IP_CONFLICT");
+        assertThat(f.get("severity").asText()).isEqualTo("critical");
+        assertThat(f.get("summary").asText()).contains("to one address, 10.0.2.15, its own, which is no node's InternalIP");
+        assertThat(f.get("evidence").findValuesAsText("line")).contains("37", "38", "40");
+        assertThat(f.get("impact").get("broken").toString()).contains("k8s-master -> 10.244.1.2:80: timeout (seen in the session)");
+        assertThat(r.get("findings").toString()).doesNotContain("OBSERVED_FAILURE");
+    }
 }
