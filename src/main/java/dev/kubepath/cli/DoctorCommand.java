@@ -49,7 +49,7 @@ final class DoctorCommand implements Callable<Integer> {
             try (Inputs.Bundle b = Inputs.transcript(transcript, out, spec)) {
                 // evidence cites the session's lines (what the user pasted), not the bundle cut from it
                 var evidence = dev.kubepath.doctor.SessionEvidence.of(b.dir(), b.result().snapshot(), transcript.getFileName().toString(), b.session());
-                r = new Doctor(b.result().snapshot(), evidence, Doctor.DEFAULT_PER_FLOW_LIMIT).subnetEnvs(flannelSubnets(b.result().subnetEnvs())).run();
+                r = new Doctor(b.result().snapshot(), evidence, Doctor.DEFAULT_PER_FLOW_LIMIT).subnetEnvs(flannelSubnets(b.result().subnetEnvs())).observed(b.session().observed()).run();
                 problems = b.result().problems();
                 bundle = b.result();
             }

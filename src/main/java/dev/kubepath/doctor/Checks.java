@@ -80,6 +80,8 @@ final class Checks {
         if (cluster.leases() != null) {
             staleRouteFindings();
             publicIps();
+        } else {
+            for (HostFacts f : hosts) sharedVtepDestinations(f);
         }
         endpoints();
         return drafts;
@@ -560,6 +562,34 @@ final class Checks {
             if (x != null) return x;
         }
         return null;
+    }
+
+    /**
+     * PUBLIC_IP_CONFLICT without the leases: flanneld writes one FDB entry per peer, the peer's VtepMAC to its
+     * PublicIP, so two VTEP MACs sent to one address are two peers announcing one PublicIP (every node picked the
+     * same NAT interface: VirtualBox's 10.0.2.15). Read off the FDB alone, as an operator reads it.
+     */
+    private void sharedVtepDestinations(HostFacts f) {
+        if (!f.knows(Facet.FDB) || f.vxlan() == null) return;
+        java.util.Map<Ipv4, List<FdbEntry>> byDst = new java.util.LinkedHashMap<>();
+        for (FdbEntry e : f.host().fdb()) {
+            if (e.dst() == null || !e.dev().equals(f.vxlan().name()) || e.mac().bits() == 0) continue; // 00:00:00:00:00:00: a flood entry, no peer
+            byDst.computeIfAbsent(e.dst(), k -> new ArrayList<>()).add(e);
+        }
+        for (var e : byDst.entrySet()) {
+            if (e.getValue().stream().map(FdbEntry::mac).distinct().count() < 2) continue;
+            boolean ownAddress = f.underlay().contains(e.getKey()) || f.host().routes().stream().anyMatch(r -> e.getKey().equals(r.src()));
+            boolean noNode = !cluster.nodes().isEmpty() && cluster.nodes().stream().noneMatch(n -> e.getKey().equals(n.internalIp()));
+            Draft d = new Draft(Code.PUBLIC_IP_CONFLICT, Severity.CRITICAL, f.vxlan().name() + " of " + f.name() + " sends the VXLAN frames of "
+                    + e.getValue().size() + " peers (VTEP MACs " + String.join(", ", e.getValue().stream().map(x -> x.mac().toString()).toList())
+                    + ") to one address, " + e.getKey() + (ownAddress ? ", its own" : "") + (noNode ? ", which is no node's InternalIP" : "")
+                    + ": the peers announce one PublicIP (flanneld picked the same interface on each, a NAT one), so the overlay"
+                    + " between them is cut").host(f.name());
+            for (FdbEntry x : e.getValue()) d.evidence(ev(f.name(), "fdb.txt", x.describe(), x.mac().toString()));
+            d.fix("on each node: start flanneld with --iface (or --public-ip) naming the interface of its InternalIP, then restart it");
+            d.fix("kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.metadata.annotations.flannel\\.alpha\\.coreos\\.com/public-ip}{\"\\n\"}{end}'   # check: each node its own");
+            drafts.add(d);
+        }
     }
 
     /**

@@ -24,6 +24,7 @@ public enum Code {
     MTU_MISMATCH("a bridge MTU above the overlay MTU"),
     BR_NETFILTER_OFF("net.bridge.bridge-nf-call-iptables=0: traffic between pods on one bridge skips kube-proxy's rules"),
     NODEPORT_ON_NON_NODE("a host that is not a node: its NodePorts refuse"),
+    OBSERVED_FAILURE("a probe that failed in the pasted session where the snapshot's trace of it does not fail"),
     INSUFFICIENT_INFO("what the snapshot does not say, so could not be decided");
 
     private final String meaning;

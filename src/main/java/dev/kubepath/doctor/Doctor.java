@@ -73,6 +73,14 @@ public final class Doctor {
         this(snapshot, source, perFlowLimit, ReachabilityMatrix.Progress.NONE);
     }
 
+    private List<dev.kubepath.ingest.ProbeText.Observed> observed = List.of();
+
+    /** The probes typed in a pasted session, held against the traces of the same flows (docs/doctor.md). */
+    public Doctor observed(List<dev.kubepath.ingest.ProbeText.Observed> probes) {
+        this.observed = List.copyOf(probes);
+        return this;
+    }
+
     /** The FLANNEL_SUBNET of each host's subnet.env (absent hosts: no file, nothing said about it). */
     public Doctor subnetEnvs(Map<String, Prefix> flannelSubnets) {
         this.subnetEnvs = Map.copyOf(flannelSubnets);
@@ -149,6 +157,7 @@ public final class Doctor {
                 matrix = reduced.relabelled(labels);
             }
         }
+        List<Report.Seen> seen = seen(drafts); // before followImpact: a probe the session saw fail is a flow that fails
         for (Draft d : drafts) d.followImpact(true); // every flow is accounted for, by itself or by its class
         List<Finding> findings = drafts.stream().map(Draft::build)
                 .sorted(Comparator.comparing(Finding::severity).thenComparing(Finding::code)
@@ -160,7 +169,50 @@ public final class Doctor {
                 : findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
                 : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning"
                 : total == 0 || undecided > 0 ? Report.INSUFFICIENT : "ok";
-        return new Report(snapshot.name(), verdict, findings, symptoms, total, 1, inferred.facts());
+        return new Report(snapshot.name(), verdict, findings, symptoms, total, 1, inferred.facts(), seen);
+    }
+
+    /**
+     * Each probe of the session traced on the snapshot. A failure the operator saw where the trace gets through or
+     * cannot tell is a finding of its own: what failed is not in the snapshot (a host not collected, the underlay
+     * between hosts, a cloud's security group), and the verdict must not say ok.
+     */
+    private List<Report.Seen> seen(List<Draft> drafts) {
+        List<Report.Seen> out = new ArrayList<>();
+        DataPlane plane = new DataPlane(snapshot);
+        for (var o : observed) {
+            if (o.earlier()) {
+                out.add(new Report.Seen(o, "unknown", "the session shows some state again after this probe, and the snapshot holds the later state"));
+            } else if (o.host() == null || snapshot.host(o.host()).isEmpty()) {
+                out.add(new Report.Seen(o, "unknown", o.host() == null ? "no prompt names the host it ran on" : "host " + o.host() + " is not in the snapshot"));
+            } else {
+                Probe p = o.port() == 0 ? new Probe.Ping(o.ip()) : new Probe.Curl(new SocketAddress(o.ip(), o.port()));
+                Trace t = plane.trace(o.host(), p);
+                out.add(new Report.Seen(o, result(t.verdict()), t.reason()));
+            }
+            Report.Seen s = out.get(out.size() - 1);
+            if (!o.failed() || o.earlier() || !(s.traced().equals("ok") || s.traced().equals("unknown"))) continue;
+            String label = (o.host() == null ? "a host no prompt names" : o.host()) + " -> " + (o.port() == 0 ? "ping " : "") + o.target()
+                    + ": " + o.result() + " (seen in the session)";
+            Draft vteps = overlayConflict(drafts, o);
+            if (vteps != null) { // the probe crosses the overlay whose FDB sends its peers to one address: that explains it
+                vteps.severity = Severity.CRITICAL;
+                vteps.evidence(new Evidence(snapshot.name(), o.line(), o.said())).broken(label, 1);
+                continue;
+            }
+            String why = s.traced().equals("ok") ? "the snapshot's trace gets through, so what drops it is not in the snapshot"
+                    + " (a host not collected, the underlay between hosts: a firewall or security group on UDP 8472)"
+                    : "the snapshot cannot tell: " + s.reason();
+            String from = o.host() == null ? "a host no prompt names" : o.host();
+            Draft d = new Draft(Code.OBSERVED_FAILURE, Severity.WARNING, from + ": " + o.tool() + " to " + o.target() + " ended "
+                    + o.result() + " in the session; " + why)
+                    .subnet(o.target()).evidence(new Evidence(snapshot.name(), o.line(), o.said()))
+                    .fix("collect the state of the hosts on its way (sh collect.sh OUTDIR on each, and --cluster once) and run the doctor again");
+            if (o.host() != null) d.host(o.host());
+            d.broken(label, 1);
+            drafts.add(d);
+        }
+        return out;
     }
 
     /** The matrix made on the other thread; what failed there fails here, as itself (an InputException, OutOfMemoryError). */
@@ -172,6 +224,23 @@ public final class Doctor {
             if (e.getCause() instanceof Error x) throw x;
             throw e;
         }
+    }
+
+    /** The FDB's PUBLIC_IP_CONFLICT of the probe's host, when the host routes the probe's address through its VXLAN device. */
+    private Draft overlayConflict(List<Draft> drafts, dev.kubepath.ingest.ProbeText.Observed o) {
+        if (o.host() == null) return null;
+        Host h = snapshot.host(o.host()).orElse(null);
+        if (h == null) return null;
+        dev.kubepath.model.Route best = null;
+        for (var r : h.routes()) {
+            if (r.dst().contains(o.ip()) && (best == null || r.dst().length() > best.dst().length())) best = r;
+        }
+        if (best == null || best.dev() == null || h.link(best.dev()).filter(dev.kubepath.model.Link::isVxlan).isEmpty()) return null;
+        String dev = best.dev();
+        for (Draft d : drafts) {
+            if (d.code == Code.PUBLIC_IP_CONFLICT && d.hosts.contains(o.host()) && d.summary.startsWith(dev + " of " + o.host() + " sends")) return d;
+        }
+        return null;
     }
 
     /** Each host some finding names, labelled with the findings that name it (their places in the list). */

@@ -11,13 +11,30 @@ import java.util.List;
  * {@code stride} is 1 (every flow is accounted for).
  */
 public record Report(String snapshot, String verdict, List<Finding> findings, List<Symptom> symptoms, long totalFlows, int stride,
-                     List<Inference.Fact> inferred) {
+                     List<Inference.Fact> inferred, List<Seen> seen) {
     public static final String INSUFFICIENT = "insufficient";
+
+    /**
+     * A probe typed in a pasted session ({@code observed}: how it ended, at which line) beside the doctor's trace of
+     * the same flow on the snapshot ({@code traced}: ok, refused, timeout, unreachable or unknown, and why).
+     */
+    public record Seen(dev.kubepath.ingest.ProbeText.Observed observed, String traced, String reason) {
+        /** The session and the snapshot say the same: both got through, or both failed. */
+        public boolean agrees() {
+            return !"unknown".equals(traced) && observed.failed() == !"ok".equals(traced);
+        }
+    }
 
     public Report {
         findings = List.copyOf(findings);
         symptoms = List.copyOf(symptoms);
         inferred = List.copyOf(inferred);
+        seen = List.copyOf(seen);
+    }
+
+    public Report(String snapshot, String verdict, List<Finding> findings, List<Symptom> symptoms, long totalFlows, int stride,
+                  List<Inference.Fact> inferred) {
+        this(snapshot, verdict, findings, symptoms, totalFlows, stride, inferred, List.of());
     }
 
     public Report(String snapshot, String verdict, List<Finding> findings, List<Symptom> symptoms, long totalFlows, int stride) {

@@ -38,6 +38,15 @@ public final class ReportText {
                     .append(pingUnknown > 0 ? ", " + pingUnknown + " unknown" : "").append('\n');
         }
         assumptions(sb, r);
+        if (!r.seen().isEmpty()) {
+            sb.append("\nprobes in the session, and the trace of each on the snapshot:\n");
+            for (Report.Seen s : r.seen()) {
+                var o = s.observed();
+                sb.append("  ").append(o.host() == null ? "?" : o.host()).append(": ").append(o.command()).append(" -> ").append(o.result())
+                        .append(" (line ").append(o.line()).append("); traced: ").append(s.traced())
+                        .append(s.agrees() ? "" : ": " + s.reason()).append('\n');
+            }
+        }
         if (!r.inferred().isEmpty()) {
             sb.append("\ninferred (not in the files, derived by a named rule):\n");
             for (var f : r.inferred()) sb.append("  ").append(f.host()).append(": ").append(f).append('\n');
@@ -79,6 +88,19 @@ public final class ReportText {
             inf.add(x);
         }
         m.put("inferred", inf);
+        List<Object> seen = new ArrayList<>();
+        for (Report.Seen s : r.seen()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("host", s.observed().host());
+            x.put("command", s.observed().command());
+            x.put("line", s.observed().line());
+            x.put("observed", s.observed().result());
+            x.put("traced", s.traced());
+            x.put("reason", s.reason());
+            x.put("agrees", s.agrees());
+            seen.add(x);
+        }
+        m.put("seen", seen);
         List<Object> ss = new ArrayList<>();
         for (Symptom s : r.symptoms()) ss.add(json(s));
         m.put("symptoms", ss);

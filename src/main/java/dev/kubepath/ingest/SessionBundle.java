@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One pasted terminal session across several hosts, cut into a bundle (docs/bundle-format.md): each command's
@@ -26,6 +27,9 @@ public final class SessionBundle {
     private final String session;
     private final Map<String, List<Source>> files = new LinkedHashMap<>();
     private final List<ParseProblem> problems = new ArrayList<>();
+    private final List<ProbeText.Observed> observed = new ArrayList<>();
+    /** The last session line where output repeats a command whose file already holds an earlier output (0: none). */
+    private int restated;
     /** Session lines that are accounted for: non-data, written to a bundle file, or in a block reported as not read. */
     private final java.util.BitSet accounted = new java.util.BitSet();
     private int lineCount;
@@ -37,6 +41,11 @@ public final class SessionBundle {
     /** The bundle's files (path inside the bundle to its lines), in the order the session first wrote them. */
     public Map<String, List<Source>> files() {
         return files;
+    }
+
+    /** The curls and pings typed in the session whose output says how they ended, in the session's order. */
+    public List<ProbeText.Observed> observed() {
+        return java.util.Collections.unmodifiableList(observed);
     }
 
     /** Blocks of the session that went into no file, each with its session line. */
@@ -62,6 +71,12 @@ public final class SessionBundle {
             if (block.lines().isEmpty()) continue; // a command with no output (systemctl restart docker)
             Formats.Format f = Formats.of(block, Formats.ALL);
             if (f == null) {
+                Optional<ProbeText.Observed> seen = ProbeText.of(s.host(), block.command(), block.lines());
+                if (seen.isPresent()) {
+                    observed.add(seen.get());
+                    for (Transcript.Line l : block.lines()) accounted.set(l.number());
+                    continue;
+                }
                 String what = block.command() != null ? "output of '" + block.command().text() + "' not read: kubepath reads no state from it"
                         : "not read: no format kubepath reads was recognised";
                 problems.add(new ParseProblem(session, block.firstLine(), span(block) + what));
@@ -71,6 +86,7 @@ public final class SessionBundle {
             String host = s.host() != null ? s.host() : UNKNOWN_HOST;
             String path = f.hostFile() ? "hosts/" + host + "/" + f.fileName() : f.file();
             List<Source> out = files.computeIfAbsent(path, k -> new ArrayList<>());
+            if (block.command() != null && s != last && !out.isEmpty()) restated = Math.max(restated, block.firstLine());
             if (block.command() != null && s != last) {
                 // the prompt and its continuation lines, as typed: the reader takes the command from them
                 int first = block.lines().get(0).number();
@@ -88,6 +104,8 @@ public final class SessionBundle {
                 prev = l.number();
             }
         }
+        // a state shown again later (route -n typed twice): the bundle keeps the last, so a probe before it saw an earlier state
+        observed.replaceAll(o -> o.line() < restated ? o.beforeRestated() : o);
         if (files.keySet().stream().anyMatch(p -> p.startsWith("hosts/" + UNKNOWN_HOST + "/"))) {
             problems.add(new ParseProblem(session, 0, "some host output has no prompt naming its host; it is under hosts/" + UNKNOWN_HOST));
         }

@@ -96,7 +96,8 @@ class TranscriptCorpusTest {
         Read r = read("transcript-kubernetes-97357-busybox-prompt");
         assertThat(r.commands()).containsExactly(null, "sh", "ping 10.33.188.142", "ping 10.244.1.5");
         assertThat(r.hosts()).containsExactly(null, "k8s-master1", "k8s-master1", "k8s-master1");
-        assertThat(r.problemLines()).contains(1, 12, 25); // the title line before the route table, and each ping's output
+        assertThat(r.problemLines()).contains(1).doesNotContain(12); // the title line before the route table; the first ping is read
+        assertThat(r.session().observed()).extracting(ProbeText.Observed::target).contains("10.33.188.142");
         assertThat(r.session().unaccounted()).isEmpty();
     }
 
@@ -124,7 +125,10 @@ class TranscriptCorpusTest {
         Read r = read("transcript-flannel-1067-user-host-tilde");
         assertThat(r.hosts()).containsExactly("default-node-2", "default-node-1", "default-node-2");
         assertThat(r.commands()).containsExactly("curl 10.244.3.2", "curl 10.244.3.2", "tcpdump -vv -i eth0 -n udp");
-        assertThat(r.problemLines()).contains(2, 8, 10);
+        assertThat(r.problemLines()).contains(10).doesNotContain(2, 8); // the curls' outputs are read as probes, tcpdump's is not
+        assertThat(r.session().observed()).extracting(ProbeText.Observed::host, ProbeText.Observed::target)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("default-node-2", "10.244.3.2:80"),
+                        org.assertj.core.groups.Tuple.tuple("default-node-1", "10.244.3.2:80"));
         assertThat(r.session().files()).isEmpty();
     }
 
