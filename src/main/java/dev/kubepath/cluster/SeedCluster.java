@@ -66,6 +66,14 @@ public final class SeedCluster {
         c.settle();
     }
 
+    /** The seed as its operator found it: booted healthy, broken as {@link #breakLikeTheSeed} tells, the Deployment and NodePort applied. */
+    public static SimCluster incident(SimCluster c) {
+        bootHealthy(c);
+        breakLikeTheSeed(c);
+        deploy(c, NODE_PORT_BEFORE);
+        return c;
+    }
+
     /**
      * A reconstruction of how the seed's state arose (the notes do not say): 05's flanneld hangs; 03 and 06 are
      * down for a day, so every lease runs out its 24 h TTL (05's too: a hung flanneld renews nothing); they boot with

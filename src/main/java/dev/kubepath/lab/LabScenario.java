@@ -20,9 +20,7 @@ public final class LabScenario {
                 LabCluster lab = LabCluster.create(SeedCluster.spec(START), registry);
                 try {
                     SimCluster c = lab.cluster();
-                    SeedCluster.bootHealthy(c);
-                    SeedCluster.breakLikeTheSeed(c);
-                    SeedCluster.deploy(c, SeedCluster.NODE_PORT_BEFORE);
+                    SeedCluster.incident(c);
                     yield lab;
                 } catch (RuntimeException e) {
                     lab.close();

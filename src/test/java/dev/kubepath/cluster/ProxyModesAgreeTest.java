@@ -22,9 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProxyModesAgreeTest {
     static Map<String, Verdict> verdicts(ProxyMode mode) {
         SimCluster c = SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z"), mode));
-        SeedCluster.bootHealthy(c);
-        SeedCluster.breakLikeTheSeed(c);
-        SeedCluster.deploy(c, SeedCluster.NODE_PORT_BEFORE);
+        SeedCluster.incident(c);
         Map<String, Verdict> out = new LinkedHashMap<>(flows(c.snapshot(), "before"));
         SeedCluster.pinTheFix(c);
         c.systemctl(SeedCluster.NODE05, "restart", "flanneld");

@@ -57,12 +57,17 @@ class FaultDoctorTest {
         onlyCritical(r, Code.LEASE_MISSING, Code.NO_SERVICE_PROXY);
     }
 
-    @Test
-    void flanneldRestartedWithoutDockerIsABridgeSubnetMismatch() {
+    /** 05's flanneld hangs past its lease's TTL, then restarts into 172.17.89.0/24; docker0 keeps 172.17.98.1/24. */
+    void flanneldRestartedWithoutDocker() {
         c.faults().hangFlanneld(SeedCluster.NODE05);
         c.advance(Duration.ofHours(25));
         c.pinNextSubnet(SeedCluster.NODE05, Prefix.parse("172.17.89.0/24"));
         c.systemctl(SeedCluster.NODE05, "restart", "flanneld");
+    }
+
+    @Test
+    void flanneldRestartedWithoutDockerIsABridgeSubnetMismatch() {
+        flanneldRestartedWithoutDocker();
         Report r = doctor();
         assertThat(r.findings(Code.BRIDGE_SUBNET_MISMATCH)).singleElement().satisfies(f -> {
             assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
@@ -75,10 +80,7 @@ class FaultDoctorTest {
 
     @Test
     void aBridgeAddressMissingFromTheListingIsInferredFromItsKernelRoute() {
-        c.faults().hangFlanneld(SeedCluster.NODE05);
-        c.advance(Duration.ofHours(25));
-        c.pinNextSubnet(SeedCluster.NODE05, Prefix.parse("172.17.89.0/24"));
-        c.systemctl(SeedCluster.NODE05, "restart", "flanneld");
+        flanneldRestartedWithoutDocker();
         // the address listing lost docker0's line; "172.17.98.0/24 dev docker0 proto kernel scope link src 172.17.98.1" is there
         var s = c.snapshot();
         var hosts = new java.util.ArrayList<>(s.hosts());

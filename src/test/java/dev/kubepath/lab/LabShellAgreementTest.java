@@ -43,9 +43,7 @@ class LabShellAgreementTest {
 
     private static SimShell simulatedSeed() {
         SimCluster c = SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")));
-        SeedCluster.bootHealthy(c);
-        SeedCluster.breakLikeTheSeed(c);
-        SeedCluster.deploy(c, SeedCluster.NODE_PORT_BEFORE);
+        SeedCluster.incident(c);
         return new SimShell(c, SeedCluster.MASTER);
     }
 

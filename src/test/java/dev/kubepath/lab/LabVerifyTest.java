@@ -33,9 +33,7 @@ class LabVerifyTest {
         RootOnly.assume();
         lab = LabCluster.create(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")), LabCluster.RegistryKind.EMBEDDED);
         SimCluster c = lab.cluster();
-        SeedCluster.bootHealthy(c);
-        SeedCluster.breakLikeTheSeed(c);
-        SeedCluster.deploy(c, SeedCluster.NODE_PORT_BEFORE);
+        SeedCluster.incident(c);
     }
 
     @AfterAll

@@ -32,9 +32,7 @@ class NftRoundTripTest {
     /** The seed scenario as `kubepath lab up seed` builds it (LabScenario), on simulated hosts. */
     private static SimCluster seed() {
         SimCluster c = SimCluster.embedded(SeedCluster.spec(LabScenario.START));
-        SeedCluster.bootHealthy(c);
-        SeedCluster.breakLikeTheSeed(c);
-        SeedCluster.deploy(c, SeedCluster.NODE_PORT_BEFORE);
+        SeedCluster.incident(c);
         return c;
     }
 

@@ -25,9 +25,7 @@ class CurlShellTest {
     /** The seed as the incident left it: from the master the ClusterIP times out, 03's NodePort is refused; from 05 it answers. */
     private static SimShell seed() {
         SimCluster c = SimCluster.embedded(SeedCluster.spec(Instant.parse("2024-06-03T14:00:00Z")));
-        SeedCluster.bootHealthy(c);
-        SeedCluster.breakLikeTheSeed(c);
-        SeedCluster.deploy(c, SeedCluster.NODE_PORT_BEFORE);
+        SeedCluster.incident(c);
         return new SimShell(c, SeedCluster.MASTER);
     }
 

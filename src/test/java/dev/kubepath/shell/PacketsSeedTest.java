@@ -14,9 +14,7 @@ class PacketsSeedTest {
     /** The seed cluster in its broken state, as `kubepath shell seed --at incident` opens it, on mcwk8s05. */
     private static SimShell incident() {
         SimCluster cluster = SimCluster.embedded(SeedCluster.spec(java.time.Instant.parse("2024-06-03T14:00:00Z")));
-        SeedCluster.bootHealthy(cluster);
-        SeedCluster.breakLikeTheSeed(cluster);
-        SeedCluster.deploy(cluster, SeedCluster.NODE_PORT_BEFORE);
+        SeedCluster.incident(cluster);
         return new SimShell(cluster, SeedCluster.NODE05);
     }
 
