@@ -10,12 +10,12 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The probes of a pasted session, read from public pastes (src/test/resources/real-world/probes/SOURCE.md): how each
+ * The probes of a pasted session, read from public pastes (src/test/resources/transcript/probes/SOURCE.md): how each
  * ended, where, and to what; their lines are read, not reported as unread output.
  */
 class ProbeTextTest {
     static SessionBundle session(String file) throws IOException {
-        return SessionBundle.split(file, Files.readString(Path.of("src/test/resources/real-world/probes", file)));
+        return SessionBundle.split(file, Files.readString(Path.of("src/test/resources/transcript/probes", file)));
     }
 
     @Test
