@@ -178,6 +178,7 @@ public final class Doctor {
      * between hosts, a cloud's security group), and the verdict must not say ok.
      */
     private List<Report.Seen> seen(List<Draft> drafts) {
+        if (observed.isEmpty()) return List.of(); // no session: no data plane built for it
         List<Report.Seen> out = new ArrayList<>();
         DataPlane plane = new DataPlane(snapshot);
         for (var o : observed) {
