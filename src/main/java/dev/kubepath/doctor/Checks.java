@@ -13,6 +13,7 @@ import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Neighbour;
 import dev.kubepath.model.Pod;
+import dev.kubepath.model.PublicIpAnnotation;
 import dev.kubepath.model.Route;
 import dev.kubepath.model.Rule;
 import dev.kubepath.model.Service;
@@ -54,6 +55,10 @@ final class Checks {
         this.vtepInferred = java.util.Set.copyOf(vtepInferred);
     }
 
+    /** Lists each node's public-ip annotation: after the fix, each node shows its own. */
+    private static final String PUBLIC_IP_CHECK = "kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name} "
+            + "{.metadata.annotations.flannel\\.alpha\\.coreos\\.com/public-ip}{\"\\n\"}{end}'   # check: each node its own";
+
     List<Draft> run() {
         if (cluster.leases() == null) {
             drafts.add(new Draft(Code.INSUFFICIENT_INFO, Severity.INFO,
@@ -83,6 +88,7 @@ final class Checks {
         } else {
             for (HostFacts f : hosts) sharedVtepDestinations(f);
         }
+        unplacedPublicIps();
         endpoints();
         return drafts;
     }
@@ -587,7 +593,7 @@ final class Checks {
                     + " between them is cut").host(f.name());
             for (FdbEntry x : e.getValue()) d.evidence(ev(f.name(), "fdb.txt", x.describe(), x.mac().toString()));
             d.fix("on each node: start flanneld with --iface (or --public-ip) naming the interface of its InternalIP, then restart it");
-            d.fix("kubectl get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.metadata.annotations.flannel\\.alpha\\.coreos\\.com/public-ip}{\"\\n\"}{end}'   # check: each node its own");
+            d.fix(PUBLIC_IP_CHECK);
             drafts.add(d);
         }
     }
@@ -633,6 +639,37 @@ final class Checks {
                         .evidence(ev(null, "nodes.txt", "node " + f.name() + " InternalIP " + f.node().internalIp(), f.name()))
                         .fix(on(f, "start flanneld with --iface naming the interface of " + f.node().internalIp() + ", then systemctl restart flanneld")));
             }
+        }
+    }
+
+    /**
+     * PUBLIC_IP_CONFLICT from public-ip annotations pasted without their nodes' subnets ({@code kubectl get nodes -o
+     * yaml | grep public-ip}): no lease can be placed from them, but the same address on several nodes is the fault
+     * itself (every node picked the same NAT interface: VirtualBox's 10.0.2.15). The lines are taken as several nodes
+     * because the annotation repeats, as a grep over several nodes prints it; the finding says so.
+     */
+    private void unplacedPublicIps() {
+        java.util.Map<Ipv4, List<PublicIpAnnotation>> byIp = new java.util.LinkedHashMap<>();
+        for (PublicIpAnnotation a : cluster.unplacedPublicIps()) byIp.computeIfAbsent(a.publicIp(), k -> new ArrayList<>()).add(a);
+        for (var e : byIp.entrySet()) {
+            List<Lease> placed = cluster.leases() == null ? List.of()
+                    : cluster.leases().stream().filter(l -> l.publicIp().equals(e.getKey())).toList();
+            int nodes = e.getValue().size() + placed.size();
+            if (nodes < 2 || placed.size() >= 2) continue; // two placed leases: publicIps() names them with their subnets
+            List<String> names = e.getValue().stream().map(PublicIpAnnotation::node).filter(java.util.Objects::nonNull).toList();
+            String which = names.size() == e.getValue().size() ? "nodes " + String.join(", ", names)
+                    : "which nodes is unknown: the lines name " + (names.isEmpty() ? "none" : "only " + String.join(", ", names));
+            Draft d = new Draft(Code.PUBLIC_IP_CONFLICT, Severity.CRITICAL, nodes + " nodes' flannel annotations carry one public-ip, "
+                    + e.getKey() + " (" + which + "; " + (placed.isEmpty() ? "their subnets are not shown"
+                    : "one is lease " + placed.getFirst().subnet() + ", the others' subnets are not shown")
+                    + "): VXLAN frames for all of them go to one host. Read as " + nodes
+                    + " nodes because the annotation repeats, as a grep over several nodes prints it");
+            for (PublicIpAnnotation a : e.getValue()) d.evidence(new Evidence(source.name(null, "leases.txt"), a.line(), a.text()));
+            for (Lease l : placed) d.subnet(l.subnet()).evidence(leaseLine(l));
+            for (HostFacts f : hosts) if (f.underlay().contains(e.getKey())) d.host(f.name());
+            d.fix("on each node: start flanneld with --iface (or --public-ip) naming the interface of its InternalIP, then restart it");
+            d.fix(PUBLIC_IP_CHECK);
+            drafts.add(d);
         }
     }
 

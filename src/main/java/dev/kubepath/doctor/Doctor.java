@@ -361,7 +361,7 @@ public final class Doctor {
     /** The snapshot with only these services: the others' frontends are not traced (an INSUFFICIENT_INFO finding says why). */
     private static Snapshot withServices(Snapshot s, List<Service> services) {
         Cluster c = s.cluster();
-        return new Snapshot(s.name(), s.hosts(), new Cluster(c.nodes(), c.pods(), services, c.endpoints(), c.flannel(), c.leases(), c.serviceCidr()));
+        return new Snapshot(s.name(), s.hosts(), new Cluster(c.nodes(), c.pods(), services, c.endpoints(), c.flannel(), c.leases(), c.serviceCidr(), c.unplacedPublicIps()));
     }
 
     /**

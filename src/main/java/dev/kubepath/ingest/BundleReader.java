@@ -9,6 +9,7 @@ import dev.kubepath.model.HostBuilder;
 import dev.kubepath.model.Lease;
 import dev.kubepath.model.Node;
 import dev.kubepath.model.Pod;
+import dev.kubepath.model.PublicIpAnnotation;
 import dev.kubepath.model.Service;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.net.Ipv4;
@@ -186,7 +187,9 @@ public final class BundleReader {
         List<Lease> leases = Files.isRegularFile(dir.resolve("leases.txt")) || !kubeSubnetManager(dir)
                 ? parse(dir, true, "flannel subnet leases", "leases.txt", LeasesText::parse)
                 : kubeLeases(dir.resolve("nodes.json"));
-        return new Cluster(orEmpty(nodes), orEmpty(pods), orEmpty(services), orEmpty(endpoints), flannel, leases, null);
+        String leasesText = Files.isRegularFile(dir.resolve("leases.txt")) ? raw(dir.resolve("leases.txt")) : null;
+        List<PublicIpAnnotation> unplaced = leasesText == null ? List.of() : LeasesText.unplacedPublicIps(leasesText);
+        return new Cluster(orEmpty(nodes), orEmpty(pods), orEmpty(services), orEmpty(endpoints), flannel, leases, null, unplaced);
     }
 
     /** flannel with --kube-subnet-mgr keeps no leases in etcd: its nodes' annotations in nodes.json are the leases. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kubepath.model.Lease;
+import dev.kubepath.model.PublicIpAnnotation;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
@@ -45,6 +46,15 @@ public final class LeasesText {
             case NODE_ANNOTATIONS -> NodeLeases.fromLines(file, t);
             case ETCDCTL_TEXT -> EtcdctlText.parse(file, t);
         };
+    }
+
+    /**
+     * The public-ip annotations leases.txt shows without their node's subnet (lines of a {@code | grep public-ip}),
+     * which {@link #parse} reports as no lease: what they still tell is which address each node announces.
+     */
+    public static List<PublicIpAnnotation> unplacedPublicIps(String text) {
+        Transcript t = Transcript.of(text);
+        return form(t) == Form.NODE_ANNOTATIONS ? NodeLeases.unplacedPublicIps(t) : List.of();
     }
 
     /** Which form the output lines are in (prompts and comments already dropped by the transcript). */

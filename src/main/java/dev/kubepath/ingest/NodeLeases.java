@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.kubepath.model.Lease;
+import dev.kubepath.model.PublicIpAnnotation;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
@@ -29,7 +30,8 @@ import java.util.regex.Pattern;
  * {@code kubectl describe node} ({@code key: value}, or {@code key=value} before kubectl 1.11), a {@code | grep
  * flannel} of any of these, or JSON lines ({@code "key": "value",}) print them. In that line form a node starts at
  * describe's {@code Name:} line or when an annotation repeats; its subnet comes from a {@code PodCIDR:},
- * {@code PodCIDRs:} or {@code podCIDR:} line. Annotations without a subnet are reported (the lease cannot be placed).
+ * {@code PodCIDRs:} or {@code podCIDR:} line. Annotations without a subnet are reported (the lease cannot be placed);
+ * their public-ip is still kept ({@link #unplacedPublicIps}): several nodes announcing one address is a fault.
  * The other lines of a node description are not lease data and are passed over.
  */
 final class NodeLeases {
@@ -100,6 +102,9 @@ final class NodeLeases {
         final Map<String, String> annotations = new LinkedHashMap<>();
         final List<String> cidrs = new ArrayList<>();
         boolean listingCidrs;
+        String publicIpKey; // the public-ip annotation's key, its line and the line as printed
+        int publicIpLine;
+        String publicIpText;
 
         boolean empty() {
             return annotations.isEmpty() && cidrs.isEmpty();
@@ -108,6 +113,36 @@ final class NodeLeases {
 
     static Parsed<List<Lease>> fromLines(String file, Transcript transcript) {
         Problems problems = new Problems(file);
+        List<Lease> out = new ArrayList<>();
+        int n = 0;
+        for (Group x : groups(transcript)) {
+            n++;
+            lease(x.name != null ? "node " + x.name : "node #" + n + " (line " + x.line + ")", x.annotations, x.cidrs, problems, x.line, out);
+        }
+        return problems.result(out);
+    }
+
+    /**
+     * The public-ip annotations of the nodes whose lines show no subnet: {@link #fromLines} reports each (no lease can
+     * be placed) and this keeps what they still tell, the address each node announces. A node is told from the next
+     * as {@link #fromLines} tells it (describe's {@code Name:}, or the same annotation again).
+     */
+    static List<PublicIpAnnotation> unplacedPublicIps(Transcript transcript) {
+        List<PublicIpAnnotation> out = new ArrayList<>();
+        for (Group x : groups(transcript)) {
+            if (!x.cidrs.isEmpty() || x.publicIpLine == 0) continue;
+            String ip = first(x.annotations.get(x.publicIpKey));
+            if (ip == null) continue;
+            try {
+                out.add(new PublicIpAnnotation(x.name, Ipv4.parse(ip), x.publicIpLine, x.publicIpText));
+            } catch (IllegalArgumentException e) {
+                // not an address: fromLines reports it
+            }
+        }
+        return out;
+    }
+
+    private static List<Group> groups(Transcript transcript) {
         List<Group> groups = new ArrayList<>();
         Group g = new Group();
         for (Transcript.Line l : transcript.lines()) {
@@ -126,6 +161,11 @@ final class NodeLeases {
                 }
                 if (g.line == 0) g.line = l.number();
                 g.annotations.put(key, unquote(m.group(3)));
+                if (m.group(2).equals("public-ip") && (g.publicIpKey == null || key.equals(LeasesText.ANNOTATION + "public-ip"))) {
+                    g.publicIpKey = key;
+                    g.publicIpLine = l.number();
+                    g.publicIpText = text.strip();
+                }
                 g.listingCidrs = false;
             } else if ((m = POD_CIDR.matcher(text)).matches()) {
                 String v = unquote(m.group(1));
@@ -144,13 +184,7 @@ final class NodeLeases {
             }
         }
         if (!g.empty() || g.name != null) groups.add(g);
-        List<Lease> out = new ArrayList<>();
-        int n = 0;
-        for (Group x : groups) {
-            n++;
-            lease(x.name != null ? "node " + x.name : "node #" + n + " (line " + x.line + ")", x.annotations, x.cidrs, problems, x.line, out);
-        }
-        return problems.result(out);
+        return groups;
     }
 
     /** A value as kubectl printed it: JSON or YAML quoting removed, a trailing JSON comma dropped. */

@@ -206,4 +206,45 @@ class KubeLeaseFormatsTest {
         assertThat(p.problems()).isEmpty();
         assertThat(p.value()).containsExactly(L1, L3);
     }
+
+    @Test
+    void publicIpLinesWithoutSubnetsAreReportedEachAndKeptAsWhatEachNodeAnnounces() {
+        String text = """
+                $ kubectl get nodes -o yaml | grep public-ip
+                      flannel.alpha.coreos.com/public-ip: 10.0.2.15
+                      flannel.alpha.coreos.com/public-ip: 10.0.2.15
+                      flannel.alpha.coreos.com/public-ip: 10.0.2.15
+                """;
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", text);
+        assertThat(p.value()).as("no subnet: no lease").isEmpty();
+        assertThat(p.problems()).extracting(ParseProblem::line).containsExactly(2, 3, 4);
+        assertThat(p.problems()).allSatisfy(x -> assertThat(x.message()).contains("public-ip 10.0.2.15 but no IPv4 spec.podCIDR"));
+        assertThat(LeasesText.unplacedPublicIps(text)).extracting(a -> a.publicIp().toString(), a -> a.line(), a -> a.node())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("10.0.2.15", 2, null), org.assertj.core.groups.Tuple.tuple("10.0.2.15", 3, null),
+                        org.assertj.core.groups.Tuple.tuple("10.0.2.15", 4, null));
+    }
+
+    @Test
+    void describedNodesWithoutPodCidrKeepTheirNamesAndPlacedLeasesAreNotUnplaced() {
+        String text = """
+                Name:               k8s-master-01
+                Annotations:        flannel.alpha.coreos.com/backend-type: vxlan
+                                    flannel.alpha.coreos.com/public-ip: 10.0.2.15
+                Name:               k8s-worker-01
+                Annotations:        flannel.alpha.coreos.com/backend-type: vxlan
+                                    flannel.alpha.coreos.com/public-ip: 10.0.2.15
+                Name:               k8s-worker-02
+                Annotations:        flannel.alpha.coreos.com/public-ip: 192.168.56.11
+                PodCIDR:                      10.244.1.0/24
+                """;
+        assertThat(LeasesText.parse("leases.txt", text).value()).containsExactly(lease("10.244.1.0/24", "192.168.56.11", null, null));
+        assertThat(LeasesText.unplacedPublicIps(text)).extracting(a -> a.node(), a -> a.line(), a -> a.text())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("k8s-master-01", 3, "flannel.alpha.coreos.com/public-ip: 10.0.2.15"),
+                        org.assertj.core.groups.Tuple.tuple("k8s-worker-01", 6, "flannel.alpha.coreos.com/public-ip: 10.0.2.15"));
+    }
+
+    @Test
+    void etcdctlLeasesHaveNoUnplacedPublicIps() {
+        assertThat(LeasesText.unplacedPublicIps(Golden.read(LOCAL + "v2-get.txt"))).isEmpty();
+    }
 }
