@@ -247,4 +247,16 @@ class KubeLeaseFormatsTest {
     void etcdctlLeasesHaveNoUnplacedPublicIps() {
         assertThat(LeasesText.unplacedPublicIps(Golden.read(LOCAL + "v2-get.txt"))).isEmpty();
     }
+
+    /** real-world/kube-etcdctl-json-k8s-handbook: the API server's keys, not flannel's, pasted as -w json through json.tool. */
+    @Test
+    void etcdJsonOfTheApiServersKeysIsReadAndEachKeyReportedAsNoLease() {
+        String text = Golden.read("real-world/kube-etcdctl-json-k8s-handbook/leases.txt");
+        assertThat(LeasesText.form(Transcript.of(text))).isEqualTo(LeasesText.Form.ETCDCTL_JSON);
+        Parsed<List<Lease>> p = LeasesText.parse("leases.txt", text);
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).hasSize(8).allSatisfy(x -> assertThat(x.message()).contains("is not under <prefix>/subnets/"));
+        assertThat(p.problems().get(0).message()).contains("kvs[0]: key '/registry/namespaces/automodel'");
+        assertThat(p.problems().get(5).message()).contains("kvs[5]: key '/registry/namespaces/kube-system'");
+    }
 }

@@ -383,6 +383,16 @@ class NetFormatsTest {
                 && v.reals().get(0).address().equals(SocketAddress.parse("100.97.142.17:8080")));
     }
 
+    /** real-world/net-ipvsadm-l-hostnames-hands-on-microservices: every virtual address printed as the node's name. */
+    @Test
+    void ipvsadmLWhoseVirtualAddressesAreTheHostNameReportsEachLineItCannotPlace() {
+        Parsed<List<VirtualServer>> p = IpvsadmText.parse("ipvs.txt", Golden.read("real-world/net-ipvsadm-l-hostnames-hands-on-microservices/ipvs.txt"));
+        assertThat(p.value()).as("no virtual address is shown: none can be placed").isEmpty();
+        assertThat(p.problems()).extracting(ParseProblem::line).containsExactly(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14);
+        assertThat(p.problems().get(0).message()).contains("'k1' in 'k1:https' is a host name");
+        assertThat(p.problems().get(10).message()).contains("10.32.0.3:domain");
+    }
+
     @Test
     void ipvsadmLWithAHostNameOrAnUnknownServiceNameIsReported() {
         Parsed<List<VirtualServer>> p = IpvsadmText.parse("ipvs.txt", """
