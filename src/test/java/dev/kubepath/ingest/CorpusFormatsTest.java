@@ -28,13 +28,12 @@ class CorpusFormatsTest {
 
     /**
      * Formats with fewer than two public snippets in the corpus today (see real-world/README.md, which says what was
-     * searched): kubectl's JSON for nodes, EndpointSlices and Endpoints, which users rarely paste whole in threads (one
-     * source each: a metrics project's test inputs captured from real clusters, kubernetes' hazelcast example for
+     * searched): kubectl's JSON for EndpointSlices and Endpoints, which users rarely paste whole in threads (one
+     * source each: a metrics project's test input captured from a kind cluster, kubernetes' hazelcast example for
      * Endpoints; their reading is proven on the real tools' output too: real/ and the lab's bundles); and the two
      * evidence files of the CNI bridge snippet, whose one public source holds both.
      */
     static final Set<String> FEWER_THAN_TWO = Set.of("kubectl get endpoints -o json", "kubectl get endpointslices -o json",
-            "kubectl get nodes -o json",
             "describe-event.txt (form told by its parser)", "kubelet-journal.txt (form told by its parser)");
 
     /**

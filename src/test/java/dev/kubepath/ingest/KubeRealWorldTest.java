@@ -285,6 +285,26 @@ class KubeRealWorldTest {
         assertThat(NodeLeases.fromJson("nodes.json", read("kube-get-nodes-json-victoriametrics", "nodes.json")).value()).isEmpty();
     }
 
+    /** real-world/kube-get-nodes-json-kubeadm-flannel-pradeepgadde: kubectl's List of three flannel nodes. */
+    @Test
+    void nodeListAsKubectlPrintsItGivesThreeNodesAndTheirFlannelLeases() {
+        String json = read("kube-get-nodes-json-kubeadm-flannel-pradeepgadde", "nodes.json");
+        Parsed<List<dev.kubepath.model.Node>> p = KubectlJson.nodes("nodes.json", json);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).extracting(dev.kubepath.model.Node::name).containsExactly("k8s1", "k8s2", "k8s3");
+        assertThat(p.value().get(0).internalIp()).isEqualTo(Ipv4.parse("10.210.40.172"));
+        assertThat(p.value().get(2).podCidr()).isEqualTo(Prefix.parse("10.244.3.0/24"));
+        assertThat(p.value()).allMatch(dev.kubepath.model.Node::ready);
+        Parsed<List<Lease>> leases = NodeLeases.fromJson("nodes.json", json);
+        assertThat(leases.problems()).isEmpty();
+        assertThat(leases.value()).hasSize(3).allMatch(l -> "vxlan".equals(l.backendType()));
+        assertThat(leases.value().get(1)).satisfies(l -> {
+            assertThat(l.subnet()).isEqualTo(Prefix.parse("10.244.2.0/24"));
+            assertThat(l.publicIp()).isEqualTo(Ipv4.parse("10.210.40.173"));
+            assertThat(l.vtepMac()).isEqualTo(dev.kubepath.net.Mac.parse("92:01:5e:01:fe:01"));
+        });
+    }
+
     @Test
     void serviceListFromMinikubeGivesKubeDnsWithItsThreeNamedPorts() {
         Parsed<List<Service>> p = KubectlJson.services("services.json", read("kube-get-svc-json-victoriametrics", "services.json"));
