@@ -72,6 +72,7 @@ final class Checks {
                 vteps(f);
             }
             subnetEnv(f);
+            overlayDown(f);
             mtu(f);
             underlayMtu(f);
             vxlanFiltered(f);
@@ -745,6 +746,28 @@ final class Checks {
                     .fix(on(f, "start dockerd with --mtu=" + overlay + "   # FLANNEL_MTU of /run/flannel/subnet.env (mk-docker-opts.sh: DOCKER_OPT_MTU)"))
                     .fix(on(f, "systemctl restart docker")));
         }
+    }
+
+    /**
+     * OVERLAY_DOWN: the listed VXLAN device is down (no UP flag, or no carrier). flanneld brings flannel.N up with its
+     * lease's SUBNET.0/32 and routes the other leases through it; the kernel keeps no route through a device that is
+     * down. A warning: no traced flow is put down to it (with the leases known, their missing routes are ROUTE_MISSING).
+     */
+    private void overlayDown(HostFacts f) {
+        Link vx = f.vxlan();
+        if (!f.knows(Facet.LINKS) || vx == null || vx.up()) return;
+        // a device only an inference rule gave (no line shows it) says nothing of its state
+        Optional<Evidence> line = source.find(f.name(), "link.txt", vx.name()).or(() -> source.find(f.name(), "addr.txt", vx.name()));
+        if (line.isEmpty()) return;
+        boolean addressed = f.host().addresses().stream().anyMatch(a -> a.dev().equals(vx.name()));
+        boolean routed = f.knows(Facet.ROUTES) && f.host().routes().stream().anyMatch(r -> vx.name().equals(r.dev()));
+        String state = vx.name() + " of " + f.name() + " is down" + (addressed ? "" : " and has no address")
+                + (f.knows(Facet.ROUTES) && !routed ? ", and no route goes through it" : "");
+        drafts.add(new Draft(Code.OVERLAY_DOWN, Severity.WARNING, state + ": flanneld has not configured the overlay on this host"
+                + " (it sets " + vx.name() + " up with its lease's SUBNET.0/32 and routes the other hosts' subnets through it)")
+                .host(f.name()).evidence(line.get())
+                .fix(on(f, "journalctl -u flanneld   # or kubectl logs -n kube-flannel the kube-flannel pod of " + f.name() + ": why it stopped"))
+                .fix(on(f, "systemctl restart flanneld   # or delete the kube-flannel pod of " + f.name())));
     }
 
     /** The underlay device flannel.N sends from: its own dev, else the device of the host's primary address. */

@@ -10,6 +10,7 @@ public enum Code {
     ROUTE_MISSING("no route to a leased subnet: another host's, or the host's own pod subnet"),
     ROUTE_STALE("a route via the overlay to a subnet no lease holds"),
     SUBNET_ENV_STALE("/run/flannel/subnet.env's FLANNEL_SUBNET differs from the host's lease or flannel.1's address"),
+    OVERLAY_DOWN("the host's VXLAN device is down: flanneld has not brought the overlay up there"),
     PUBLIC_IP_CONFLICT("leases announce one PublicIP, or a lease's PublicIP is not its node's address"),
     VTEP_MISMATCH("neighbour/FDB entries or the owner's VXLAN MAC disagree with the lease"),
     VXLAN_PORT_FILTERED("a host's filter chain drops or rejects flannel's VXLAN port: the overlay to it is cut"),
@@ -50,6 +51,7 @@ public enum Code {
             case RP_FILTER_DROP -> "packets arriving on one device whose route back leaves by another are dropped";
             case BR_NETFILTER_OFF -> "a pod calling a service whose chosen endpoint sits on the same bridge gets its answer from the pod's "
                     + "own address, not the service's, and the connection fails";
+            case OVERLAY_DOWN -> "no packet leaves or enters this host through the overlay: its pods cannot reach other hosts' pods, nor they its pods";
             case PUBLIC_IP_CONFLICT -> "VXLAN frames for these subnets go to the wrong host once traffic flows there";
             default -> meaning;
         };
