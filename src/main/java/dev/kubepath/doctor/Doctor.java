@@ -182,7 +182,13 @@ public final class Doctor {
         List<Report.Seen> out = new ArrayList<>();
         DataPlane plane = new DataPlane(snapshot);
         for (var o : observed) {
-            if (o.earlier()) {
+            var again = observed.stream().filter(x -> x.line() > o.line() && x.tool().equals(o.tool()) && x.target().equals(o.target())
+                    && java.util.Objects.equals(x.host(), o.host())).findFirst();
+            if (again.isPresent()) { // the operator ran it again (after a fix: flannel#710's iptables -I): the later one stands
+                out.add(new Report.Seen(o, "unknown", "the same probe ran again later in the session (line " + again.get().line()
+                        + ", " + again.get().result() + "), which is the one judged"));
+                continue;
+            } else if (o.earlier()) {
                 out.add(new Report.Seen(o, "unknown", "the session shows some state again after this probe, and the snapshot holds the later state"));
             } else if (o.host() == null || snapshot.host(o.host()).isEmpty()) {
                 out.add(new Report.Seen(o, "unknown", o.host() == null ? "no prompt names the host it ran on" : "host " + o.host() + " is not in the snapshot"));
@@ -204,6 +210,7 @@ public final class Doctor {
             String why = s.traced().equals("ok") ? "the snapshot's trace gets through, so what drops it is not in the snapshot"
                     + " (a host not collected, the underlay between hosts: a firewall or security group on UDP 8472)"
                     : "the snapshot cannot tell: " + s.reason();
+            why += offOverlay(o);
             String from = o.host() == null ? "a host no prompt names" : o.host();
             Draft d = new Draft(Code.OBSERVED_FAILURE, Severity.WARNING, from + ": " + o.tool() + " to " + o.target() + " ended "
                     + o.result() + " in the session; " + why)
@@ -225,6 +232,35 @@ public final class Doctor {
             if (e.getCause() instanceof Error x) throw x;
             throw e;
         }
+    }
+
+    /**
+     * What the probe's host's routes say of it where the trace could not end: an address only the default route covers,
+     * on a host routing other subnets through its VXLAN device, leaves by the underlay's gateway, not the overlay (a
+     * route flanneld did not add: rancher#13644). Observed in the routing table; whether the address is a pod's is
+     * the leases' to say, and the note says so.
+     */
+    private String offOverlay(dev.kubepath.ingest.ProbeText.Observed o) {
+        Host h = o.host() == null ? null : snapshot.host(o.host()).orElse(null);
+        if (h == null || !h.knows(dev.kubepath.model.Facet.ROUTES)) return "";
+        dev.kubepath.model.Route best = null;
+        for (var r : h.routes()) {
+            if ("main".equals(r.table()) && r.dst().contains(o.ip()) && (best == null || r.dst().length() > best.dst().length())) best = r;
+        }
+        if (best == null || best.dst().length() != 0) return "";
+        java.util.Set<String> vxlan = new java.util.TreeSet<>();
+        long overlayRoutes = 0;
+        for (var r : h.routes()) {
+            if (r.dev() != null && r.dst().length() > 0 && (r.dev().startsWith("flannel.") || h.link(r.dev()).filter(dev.kubepath.model.Link::isVxlan).isPresent())) {
+                vxlan.add(r.dev());
+                overlayRoutes++;
+            }
+        }
+        if (vxlan.isEmpty()) return "";
+        return String.format(java.util.Locale.ROOT, "; on %s, %s matches only the default route%s%s, while %d other subnets go through %s:"
+                        + " no overlay route covers it (if it is a pod's address, its lease's route is missing here: the leases would say)",
+                h.name(), o.ip(), best.via() == null ? "" : " via " + best.via(), best.dev() == null ? "" : " dev " + best.dev(),
+                overlayRoutes, String.join(", ", vxlan));
     }
 
     /** The FDB's PUBLIC_IP_CONFLICT of the probe's host, when the host routes the probe's address through its VXLAN device. */
