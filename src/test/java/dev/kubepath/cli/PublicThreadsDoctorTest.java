@@ -1,0 +1,146 @@
+package dev.kubepath.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The doctor on sessions users pasted in public issue threads whose root cause the thread settled
+ * (src/test/resources/transcript/threads: SOURCE.md names each thread and its cause, README.md the doctor's answers).
+ * Each session is the user's machine output and typed commands, verbatim, in their prompt style. Where the paste
+ * shows the cause, the verdict names it; where it cannot, the verdict is insufficient (or a warning that names what
+ * is missing), never ok.
+ */
+class PublicThreadsDoctorTest {
+    static final Path THREADS = Path.of("src/test/resources/transcript/threads");
+
+    @TempDir
+    Path dir;
+
+    private static JsonNode doctor(String session, int exit) throws Exception {
+        Cli c = Cli.run("doctor", "--transcript", THREADS.resolve(session).toString(), "--no-fix-check", "--json");
+        assertThat(c.exit()).as(c.out() + c.err()).isEqualTo(exit);
+        return new ObjectMapper().readTree(c.out());
+    }
+
+    private JsonNode read(String session) throws Exception {
+        Cli c = Cli.run("read", "--transcript", THREADS.resolve(session).toString(), "-o", dir.resolve("b").toString(), "--json");
+        assertThat(c.exit()).as(c.err()).isZero();
+        return new ObjectMapper().readTree(c.out());
+    }
+
+    private static JsonNode finding(JsonNode report, String code) {
+        for (JsonNode f : report.get("findings")) if (f.get("code").asText().equals(code)) return f;
+        throw new AssertionError("no " + code + " in " + report.get("findings"));
+    }
+
+    /** kube-ansible#180: flanneld never configured flannel.1 (down, no address, no route): it was "ok", exit 0. */
+    @Test
+    void aVxlanDeviceDownWithNoAddressIsOverlayDownNotOk() throws Exception {
+        JsonNode r = doctor("kube-ansible-180-flannel-down.txt", 1);
+        assertThat(r.get("verdict").asText()).isEqualTo("warning");
+        JsonNode f = finding(r, "OVERLAY_DOWN");
+        assertThat(f.get("hosts").toString()).isEqualTo("[\"kube-master\"]");
+        assertThat(f.get("summary").asText()).startsWith("flannel.1 of kube-master is down and has no address, and no route goes through it");
+        // the evidence is the line the user pasted: flannel.1's header, with no UP among its flags
+        assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(18);
+        assertThat(f.at("/evidence/0/text").asText()).contains("flannel.1: <BROADCAST,MULTICAST> mtu 1450 qdisc noop state DOWN");
+
+        JsonNode read = read("kube-ansible-180-flannel-down.txt");
+        assertThat(read.at("/hosts/kube-master/addresses").asInt()).as("lo, eth0, docker0; flannel.1 has none").isEqualTo(3);
+        assertThat(read.at("/hosts/kube-master/routes").asInt()).isEqualTo(3);
+    }
+
+    /** rancher#13644: no route to 10.42.6.0/24 on the host; the ping followed the default route out of the overlay. */
+    @Test
+    void aFailedPingOnlyTheDefaultRouteCoversNamesTheMissingOverlayRoute() throws Exception {
+        JsonNode r = doctor("rancher-13644-route-missing.txt", 1);
+        assertThat(r.get("verdict").asText()).isEqualTo("warning");
+        JsonNode f = finding(r, "OBSERVED_FAILURE");
+        assertThat(f.get("summary").asText())
+                .contains("10.42.6.2 matches only the default route via 172.31.0.1 dev eth0, while 6 other subnets go through flannel.1")
+                .contains("no overlay route covers it");
+        assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(5);
+        assertThat(r.get("seen").get(0).get("observed").asText()).isEqualTo("timeout");
+
+        JsonNode read = read("rancher-13644-route-missing.txt");
+        // the default route, six flannel.1 routes and the two /32 routes to calico's veths
+        assertThat(read.at("/hosts/ip-172-31-5-12/routes").asInt()).isEqualTo(9);
+    }
+
+    /**
+     * flannel#1393: docker took --bip 192.168.27.1/24 from a stale /run/flannel/docker while subnet.env said
+     * 192.168.19.1/24. The two `cat` commands were typed with no prompt: the first one's lines were read as subnet.env.
+     * Neither docker0's address nor any host's routes are shown, so the verdict is insufficient.
+     */
+    @Test
+    void catOfFlannelFilesWithNoPromptKeepsTheirOutputsApart() throws Exception {
+        JsonNode read = read("flannel-1393-docker-opts-stale.txt");
+        assertThat(read.get("problems").toString())
+                .contains("output of 'cat /run/flannel/docker' not read")
+                .doesNotContain("expected NAME=value");
+        assertThat(java.nio.file.Files.readString(dir.resolve("b/hosts/unknown-host/subnet.env")))
+                .contains("FLANNEL_NETWORK=192.168.0.0/17\nFLANNEL_SUBNET=192.168.19.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n")
+                .doesNotContain("DOCKER_OPT");
+        JsonNode r = doctor("flannel-1393-docker-opts-stale.txt", 3);
+        assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
+    }
+
+    /**
+     * flannel#217: the lease's PublicIP is 10.0.2.15 (Vagrant's NAT interface) though flanneld was meant to use eth1;
+     * the paste shows the lease and eth1 only (a grep of ip a), not which host owns the lease: insufficient.
+     */
+    @Test
+    void aLeaseWhoseOwnerIsNotShownIsInsufficient() throws Exception {
+        JsonNode read = read("flannel-217-public-ip-nat.txt");
+        assertThat(read.at("/cluster/leases").asInt()).isEqualTo(1);
+        assertThat(read.at("/hosts/kube0/addresses").asInt()).isEqualTo(1);
+        JsonNode r = doctor("flannel-217-public-ip-nat.txt", 3);
+        assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
+        assertThat(r.get("findings").toString()).contains("the routing table of kube0 is not in the snapshot").doesNotContain("\"critical\"");
+    }
+
+    /**
+     * opsnull#138: docker0 kept docker's 172.17.0.1/16 (dockerd not started with /run/flannel/docker's --bip). The
+     * paste has no prompt and no routes, and an idle docker0 beside flannel's CNI is normal: insufficient, not ok.
+     */
+    @Test
+    void anIdleDocker0OutsideFlannelSubnetWithoutRoutesIsInsufficient() throws Exception {
+        JsonNode read = read("opsnull-138-docker0-default-bridge.txt");
+        assertThat(read.at("/hosts/unknown-host/addresses").asInt()).as("flannel.1 10.253.72.0 and docker0 172.17.0.1").isEqualTo(2);
+        // the four DOCKER_OPT lines of /run/flannel/docker, pasted with no command, are reported, not dropped
+        assertThat(read.get("problems").findValuesAsText("line")).contains("18", "19", "20", "21");
+        JsonNode r = doctor("opsnull-138-docker0-default-bridge.txt", 3);
+        assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
+    }
+
+    /** flannel#609: the FORWARD policy DROP of docker 1.13; the paste is tcpdump only, which shows no state. */
+    @Test
+    void tcpdumpAloneIsInsufficient() throws Exception {
+        JsonNode r = doctor("flannel-609-tcpdump-forward-drop.txt", 3);
+        assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
+        assertThat(r.get("problems").toString()).contains("output of 'tcpdump -nni eth0 host 192.168.5.1 and 192.168.5.2' not read");
+    }
+
+    /**
+     * flannel#710: the ping failed, the user typed {@code iptables -I INPUT -s 10.211.55.0/24 -j ACCEPT} (the VXLAN
+     * port was not accepted), and the same ping answered. The failure was an OBSERVED_FAILURE, "1 flow fails", of a
+     * flow the session shows working: the later run of the same probe is the one judged. No state of s4 is shown.
+     */
+    @Test
+    void aProbeRunAgainAfterAFixIsJudgedByItsLastRun() throws Exception {
+        JsonNode r = doctor("flannel-710-input-drops-vxlan.txt", 3);
+        assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
+        assertThat(r.get("findings").toString()).doesNotContain("OBSERVED_FAILURE");
+        JsonNode first = r.get("seen").get(0), second = r.get("seen").get(1);
+        assertThat(first.get("observed").asText()).isEqualTo("timeout");
+        assertThat(first.get("reason").asText()).isEqualTo("the same probe ran again later in the session (line 14, ok), which is the one judged");
+        assertThat(second.get("observed").asText()).isEqualTo("ok");
+        assertThat(second.get("line").asInt()).isEqualTo(14);
+    }
+}
