@@ -210,13 +210,21 @@ public final class Doctor {
             String why = s.traced().equals("ok") ? "the snapshot's trace gets through, so what drops it is not in the snapshot"
                     + " (a host not collected, the underlay between hosts: a firewall or security group on UDP 8472)"
                     : "the snapshot cannot tell: " + s.reason();
-            why += offOverlay(o);
+            dev.kubepath.model.Route viaDefault = onlyDefaultRoute(o);
+            String offOverlay = viaDefault == null ? "" : offOverlay(o, viaDefault);
+            why += offOverlay;
             String from = o.host() == null ? "a host no prompt names" : o.host();
             Draft d = new Draft(Code.OBSERVED_FAILURE, Severity.WARNING, from + ": " + o.tool() + " to " + o.target() + " ended "
                     + o.result() + " in the session; " + why)
                     .subnet(o.target()).evidence(new Evidence(snapshot.name(), o.line(), o.said()))
                     .fix("collect the state of the hosts on its way (sh collect.sh OUTDIR on each, and --cluster once) and run the doctor again");
             if (o.host() != null) d.host(o.host());
+            if (!offOverlay.isEmpty()) { // the routing table's line that sends it off the overlay
+                String text = "default" + (viaDefault.via() == null ? "" : " via " + viaDefault.via()) + " dev " + viaDefault.dev();
+                d.evidence(source.find(o.host(), "route.txt", "default", String.valueOf(viaDefault.via()))
+                        .or(() -> source.find(o.host(), "route.txt", "0.0.0.0", String.valueOf(viaDefault.via())))
+                        .orElseGet(() -> new Evidence(source.name(o.host(), "route.txt"), null, text)));
+            }
             d.broken(label, 1);
             drafts.add(d);
         }
@@ -240,14 +248,8 @@ public final class Doctor {
      * route flanneld did not add: rancher#13644). Observed in the routing table; whether the address is a pod's is
      * the leases' to say, and the note says so.
      */
-    private String offOverlay(dev.kubepath.ingest.ProbeText.Observed o) {
-        Host h = o.host() == null ? null : snapshot.host(o.host()).orElse(null);
-        if (h == null || !h.knows(dev.kubepath.model.Facet.ROUTES)) return "";
-        dev.kubepath.model.Route best = null;
-        for (var r : h.routes()) {
-            if ("main".equals(r.table()) && r.dst().contains(o.ip()) && (best == null || r.dst().length() > best.dst().length())) best = r;
-        }
-        if (best == null || best.dst().length() != 0) return "";
+    private String offOverlay(dev.kubepath.ingest.ProbeText.Observed o, dev.kubepath.model.Route best) {
+        Host h = snapshot.host(o.host()).orElseThrow();
         java.util.Set<String> vxlan = new java.util.TreeSet<>();
         long overlayRoutes = 0;
         for (var r : h.routes()) {
@@ -261,6 +263,17 @@ public final class Doctor {
                         + " no overlay route covers it (if it is a pod's address, its lease's route is missing here: the leases would say)",
                 h.name(), o.ip(), best.via() == null ? "" : " via " + best.via(), best.dev() == null ? "" : " dev " + best.dev(),
                 overlayRoutes, String.join(", ", vxlan));
+    }
+
+    /** The probe host's default route when it is the main table's best match for the probe's address (else null). */
+    private dev.kubepath.model.Route onlyDefaultRoute(dev.kubepath.ingest.ProbeText.Observed o) {
+        Host h = o.host() == null ? null : snapshot.host(o.host()).orElse(null);
+        if (h == null || !h.knows(dev.kubepath.model.Facet.ROUTES)) return null;
+        dev.kubepath.model.Route best = null;
+        for (var r : h.routes()) {
+            if ("main".equals(r.table()) && r.dst().contains(o.ip()) && (best == null || r.dst().length() > best.dst().length())) best = r;
+        }
+        return best == null || best.dst().length() != 0 ? null : best;
     }
 
     /** The FDB's PUBLIC_IP_CONFLICT of the probe's host, when the host routes the probe's address through its VXLAN device. */

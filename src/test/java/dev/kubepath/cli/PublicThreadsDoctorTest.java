@@ -65,7 +65,10 @@ class PublicThreadsDoctorTest {
         assertThat(f.get("summary").asText())
                 .contains("10.42.6.2 matches only the default route via 172.31.0.1 dev eth0, while 6 other subnets go through flannel.1")
                 .contains("no overlay route covers it");
+        // the ping's summary, and the default route it took (the session's line 7)
         assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(5);
+        assertThat(f.at("/evidence/1/line").asInt()).isEqualTo(7);
+        assertThat(f.at("/evidence/1/text").asText()).isEqualTo("default via 172.31.0.1 dev eth0");
         assertThat(r.get("seen").get(0).get("observed").asText()).isEqualTo("timeout");
 
         JsonNode read = read("rancher-13644-route-missing.txt");
