@@ -154,6 +154,7 @@ public final class SnapshotWriter {
             sb.append(" listens ").append(c.listeners().stream().map(l -> l.protocol().name().toLowerCase(Locale.ROOT) + "/" + l.port())
                     .collect(Collectors.joining(",")));
         }
+        if (c.hairpin() != null) sb.append(" hairpin ").append(c.hairpin() ? "on" : "off");
         if (c.server() != null) sb.append(" server \"").append(c.server()).append('"');
         return sb.toString();
     }
