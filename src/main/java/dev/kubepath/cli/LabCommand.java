@@ -111,21 +111,23 @@ final class LabCommand {
         }
     }
 
-    @Command(name = "down", description = "Removes the lab: the supervisor's, and whatever a crashed run left (every kp-* namespace).")
+    @Command(name = "down", description = {"Removes this lab (the one in the state file) and what crashed runs left (labs whose process is gone);",
+            "other labs still running on this machine are left in place and listed."})
     static final class Down implements Callable<Integer> {
         @Spec CommandSpec spec;
+        @Option(names = "--all", description = "remove every kubepath lab on this machine (every kp-* namespace), running or not") boolean all;
 
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             if (!isRoot(spec.commandLine().getErr())) return NOT_ROOT;
+            String own = LabSupervisor.statePrefix().orElse(null);
             if (LabSupervisor.isUp()) {
                 out.print(LabSupervisor.request("-", "down"));
                 out.flush();
                 for (int i = 0; i < 100 && Files.exists(LabSupervisor.STATE); i++) Thread.sleep(100);
             }
-            List<String> stale = Lab.cleanupStale();
-            if (!stale.isEmpty()) out.println("removed " + stale.size() + " namespace(s) left behind: " + String.join(" ", stale));
+            out.print(Lab.down(ProcessRunner.withDefaultTimeout(), own, all).text());
             Files.deleteIfExists(LabSupervisor.STATE);
             Files.deleteIfExists(LabSupervisor.SOCKET);
             out.println("down.");

@@ -5,6 +5,7 @@ import dev.kubepath.flannel.NetworkConfigs;
 import dev.kubepath.ingest.InputException;
 import dev.kubepath.ingest.YamlNode;
 import dev.kubepath.model.FlannelConfig;
+import dev.kubepath.model.IfAddress;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Mac;
 import dev.kubepath.net.Prefix;
@@ -81,7 +82,7 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
     public static final Instant DEFAULT_START = Instant.parse("2024-06-03T14:00:00Z");
     private static final Set<String> TOP = Set.of("kind", "name", "description", "start", "seed", "serviceCidr", "nodePortRange", "apiServer",
             "flannel", "runtime", "kubeProxy", "hosts", "manifests", "timeline", "dns");
-    private static final Set<String> HOST = Set.of("address", "gateway", "roles", "mac", "vtepMac", "bridgeMac", "subnet", "kubeProxy");
+    private static final Set<String> HOST = Set.of("address", "gateway", "roles", "mac", "vtepMac", "bridgeMac", "subnet", "kubeProxy", "eth1", "iface");
     private static final Set<String> ROLES = Set.of("etcd", "master", "node");
     private static final Pattern DURATION = Pattern.compile("(\\d+)([dhms])");
 
@@ -272,9 +273,28 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
                 subnets.put(p, name);
                 firstSubnets.put(name, p);
             }
+            IfAddress eth1 = null;
+            if (h.containsKey("eth1")) {
+                YamlNode n1 = h.get("eth1");
+                if (!n1.text().contains("/")) throw n1.error("'" + n1.text() + "' has no prefix length (expected e.g. 10.0.0.135/24)");
+                Ipv4 ip1 = n1.as(t -> Ipv4.parse(t.substring(0, t.indexOf('/'))));
+                int len1 = n1.as(t -> Prefix.parse(t).length());
+                if (addresses.containsKey(ip1)) throw n1.error("address " + ip1 + " is also " + addresses.get(ip1) + "'s");
+                if (flannel.network().overlaps(Prefix.of(ip1, len1))) throw n1.error("underlay " + Prefix.of(ip1, len1) + " overlaps flannel's Network " + flannel.network());
+                addresses.put(ip1, name);
+                eth1 = new IfAddress("eth1", ip1, len1);
+            }
+            String iface = "eth0";
+            if (h.containsKey("iface")) {
+                YamlNode in = h.get("iface");
+                iface = in.text();
+                if (!iface.equals("eth0") && !(iface.equals("eth1") && eth1 != null)) {
+                    throw in.error("flanneld --iface '" + iface + "' is not a NIC of " + name + " (expected eth0" + (eth1 != null ? " or eth1" : "") + ")");
+                }
+            }
             out.add(new SimCluster.HostSpec(name, ip, len, gateway, isNode, proxy != null, roles.contains("etcd"),
                     mac(h, "mac"), mac(h, "vtepMac"), mac(h, "bridgeMac"),
-                    proxy == null ? null : new SimCluster.ProxySettings(proxy.mode(), proxy.clusterCidr())));
+                    proxy == null ? null : new SimCluster.ProxySettings(proxy.mode(), proxy.clusterCidr()), eth1, iface));
         }
         if (out.isEmpty()) throw node.error("no hosts (expected at least one)");
         return out;

@@ -41,6 +41,8 @@ public final class CniRuntime implements PodRuntime {
     private final Map<String, DockerRuntime.PodSpecOnHost> pods = new LinkedHashMap<>();
     private final Map<String, String> failures = new HashMap<>();
     private int mtu = 1500;
+    /** flannel's conflist sets hairpinMode: true for the bridge plugin (whose own default is false). */
+    private boolean hairpin = true;
 
     public CniRuntime(HostNetwork host, ContainerTable table, RandomGenerator random, Supplier<Optional<SubnetEnv>> subnetEnv) {
         this.host = host;
@@ -94,6 +96,13 @@ public final class CniRuntime implements PodRuntime {
         return Map.copyOf(containers);
     }
 
+    @Override
+    public synchronized void hairpin(boolean on) {
+        hairpin = on;
+        containers.replaceAll((k, c) -> c.withHairpin(on));
+        if (!containers.isEmpty()) table.replace(FlannelCni.BRIDGE, List.copyOf(containers.values()));
+    }
+
     private static final class AddFailed extends Exception {
         AddFailed(String message) {
             super(message);
@@ -132,7 +141,7 @@ public final class CniRuntime implements PodRuntime {
         mtu = env.mtu();
         Ipv4 ip = allocate(subnet);
         List<Socket> listeners = pod.workload().sockets();
-        return new Container(pod.name(), ip, subnet.length(), randomMac(), FlannelCni.BRIDGE, listeners, pod.workload().server());
+        return new Container(pod.name(), ip, subnet.length(), randomMac(), FlannelCni.BRIDGE, listeners, pod.workload().server(), hairpin);
     }
 
     /** host-local IPAM: the lowest free address from .2 (the gateway .1 is the bridge's). */

@@ -138,7 +138,7 @@ final class Daemons {
         m.flanneldHung = false;
         SubnetRegistry registry = cluster.flannelClient(m.name());
         m.agentRegistry = registry;
-        m.agent = new OverlayAgent(registry, m.net, OverlayAgent.Settings.flannel("eth0").withPublicIp(m.publicIp), cluster.clock(),
+        m.agent = new OverlayAgent(registry, m.net, OverlayAgent.Settings.flannel(m.spec.iface()).withPublicIp(m.publicIp), cluster.clock(),
                 new Random(cluster.seed() * 31 + m.name().hashCode() + cluster.journalSize()), previous,
                 env -> m.subnetEnv = env, cluster::log);
         boolean kubeSubnetMgr = cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes;
@@ -147,7 +147,7 @@ final class Daemons {
         m.agent.onKlog(pid, kubeSubnetMgr, line -> cluster.podEvents().write(m.name(), "flanneld", line));
         if (m.spec.vtepMac() != null && m.net.read().link("flannel.1").isEmpty()) {
             m.net.apply(new NetChange.AddLink(new Link("flannel.1", new LinkKind.Vxlan(flannel.vni(), flannel.port(),
-                    m.spec.ip(), "eth0", false), 1450, m.spec.vtepMac(), true, null)));
+                    m.spec.ifaceIp(), m.spec.iface(), false), 1450, m.spec.vtepMac(), true, null)));
         }
         m.units.put(Daemon.FLANNELD, Daemon.State.ACTIVE);
         settleAgent(m);

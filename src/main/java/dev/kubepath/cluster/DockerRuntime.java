@@ -44,6 +44,8 @@ public final class DockerRuntime implements PodRuntime {
     /** Running pods by pod key, in start order; kept across a stop so a start can re-create them. */
     private final Map<String, PodSpecOnHost> pods = new LinkedHashMap<>();
     private final Map<String, Container> containers = new LinkedHashMap<>();
+    /** The kubelet's hairpin-veth: hairpin on every container's veth (kubelet's default promiscuous-bridge falls back to it off kubenet). */
+    private boolean hairpin = true;
     private final Map<String, Ipv4> pinned = new HashMap<>();
     private BridgeOptions options;
     private boolean running;
@@ -161,7 +163,7 @@ public final class DockerRuntime implements PodRuntime {
     private Container create(PodSpecOnHost pod) {
         Ipv4 ip = allocate(pod.key());
         List<Socket> listeners = pod.workload().sockets();
-        return new Container(pod.name(), ip, options.prefixLength(), Mac.docker(ip), BRIDGE, listeners, pod.workload().server());
+        return new Container(pod.name(), ip, options.prefixLength(), Mac.docker(ip), BRIDGE, listeners, pod.workload().server(), hairpin);
     }
 
     private Ipv4 allocate(String podKey) {
@@ -180,6 +182,13 @@ public final class DockerRuntime implements PodRuntime {
 
     private boolean inUse(Ipv4 ip) {
         return containers.values().stream().anyMatch(c -> c.ip().equals(ip));
+    }
+
+    @Override
+    public synchronized void hairpin(boolean on) {
+        hairpin = on;
+        containers.replaceAll((k, c) -> c.withHairpin(on));
+        if (!containers.isEmpty()) publish();
     }
 
     private void publish() {

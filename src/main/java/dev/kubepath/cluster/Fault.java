@@ -64,6 +64,9 @@ public sealed interface Fault {
     /** {@code net.ipv4.conf.all.rp_filter}: 0 off, 1 strict, 2 loose. */
     record RpFilter(String host, int mode) implements Fault {}
 
+    /** Hairpin mode on every pod's bridge port of the host, and on the ports of pods started later. */
+    record Hairpin(String host, boolean on) implements Fault {}
+
     String USAGE = String.join("\n",
             "usage: fault KIND ARGS",
             "  fault hang-flanneld HOST      flanneld stays up but stops renewing and watching",
@@ -78,7 +81,8 @@ public sealed interface Fault {
             "  fault underlay-mtu HOST MTU   eth0 of HOST gets a smaller MTU (e.g. 1400, below flannel.1's 1450 + 50)",
             "  fault public-ip HOST IP       flanneld restarts announcing IP (a NAT address) as its PublicIP",
             "  fault br-netfilter HOST on|off  net.bridge.bridge-nf-call-iptables (br_netfilter loaded or not)",
-            "  fault rp-filter HOST 0|1|2    net.ipv4.conf.all.rp_filter (off, strict, loose)", "");
+            "  fault rp-filter HOST 0|1|2    net.ipv4.conf.all.rp_filter (off, strict, loose)",
+            "  fault hairpin HOST on|off     hairpin mode on the pods' bridge ports (off: kubelet --hairpin-mode=none)", "");
 
     /** The host this fault acts on; empty for faults of the registry. */
     default Optional<String> target() {
@@ -95,6 +99,7 @@ public sealed interface Fault {
             case PublicIp f -> Optional.of(f.host());
             case BrNetfilter f -> Optional.of(f.host());
             case RpFilter f -> Optional.of(f.host());
+            case Hairpin f -> Optional.of(f.host());
             case DeleteLease f -> Optional.empty();
             case Etcd f -> Optional.empty();
         };
@@ -147,6 +152,10 @@ public sealed interface Fault {
                 if (a.size() != 2) throw expected(kind, "HOST on|off");
                 yield new BrNetfilter(a.get(0), onOff(kind + " HOST", a.get(1), "on", "off"));
             }
+            case "hairpin" -> {
+                if (a.size() != 2) throw expected(kind, "HOST on|off");
+                yield new Hairpin(a.get(0), onOff(kind + " HOST", a.get(1), "on", "off"));
+            }
             case "rp-filter" -> {
                 if (a.size() != 2) throw expected(kind, "HOST 0|1|2");
                 yield new RpFilter(a.get(0), number(kind + " HOST", a.get(1), 0, 2));
@@ -157,7 +166,7 @@ public sealed interface Fault {
 
     /** As {@link #parse}, for a command run {@code on HOST:} — a host fault written without its host acts on that host. */
     static Fault parseOn(String host, List<String> words) {
-        boolean hostAndValue = List.of("ip-forward", "underlay-mtu", "public-ip", "br-netfilter", "rp-filter").contains(words.getFirst());
+        boolean hostAndValue = List.of("ip-forward", "underlay-mtu", "public-ip", "br-netfilter", "rp-filter", "hairpin").contains(words.getFirst());
         if (words.size() == 1 || (words.size() == 2 && hostAndValue)) {
             List<String> withHost = new ArrayList<>(words);
             withHost.add(1, host);
@@ -168,7 +177,7 @@ public sealed interface Fault {
 
     private static String kinds() {
         return "hang-flanneld, delete-lease, ip-forward, forward-drop, vtep-mac, etcd, power-off, power-on, new-podcidr, "
-                + "underlay-drop, underlay-mtu, public-ip, br-netfilter or rp-filter";
+                + "underlay-drop, underlay-mtu, public-ip, br-netfilter, rp-filter or hairpin";
     }
 
     private static String one(String kind, List<String> args, String what) {

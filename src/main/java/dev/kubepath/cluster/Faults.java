@@ -44,6 +44,7 @@ public final class Faults {
             case Fault.PublicIp f -> announcePublicIp(f.host(), f.publicIp());
             case Fault.BrNetfilter f -> cluster.machine(f.host()).net.apply(new NetChange.SetSysctl(Host.BRIDGE_NF_CALL_IPTABLES, f.on() ? "1" : "0"));
             case Fault.RpFilter f -> cluster.machine(f.host()).net.apply(new NetChange.SetSysctl(Host.RP_FILTER_ALL, String.valueOf(f.mode())));
+            case Fault.Hairpin f -> cluster.machine(f.host()).runtime().hairpin(f.on());
         }
         cluster.settle();
     }

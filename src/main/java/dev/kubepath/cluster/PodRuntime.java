@@ -18,4 +18,11 @@ public interface PodRuntime {
 
     /** Running containers by pod key. */
     Map<String, Container> containers();
+
+    /**
+     * Hairpin mode on the pods' bridge ports, those running and those started later: on is what the kubelet's
+     * hairpin-veth (docker) and flannel's CNI config ({@code hairpinMode: true}) set; off is the bridge's default, as
+     * with kubelet {@code --hairpin-mode=none} or a conflist without hairpinMode.
+     */
+    void hairpin(boolean on);
 }

@@ -57,11 +57,24 @@ public final class SimCluster {
      * cluster's mode, --cluster-cidr flannel's Network).
      */
     public record HostSpec(String name, Ipv4 ip, int prefixLength, Ipv4 gateway, boolean node, boolean kubeProxy,
-                           boolean etcd, Mac ethMac, Mac vtepMac, Mac bridgeMac, ProxySettings proxy) {
+                           boolean etcd, Mac ethMac, Mac vtepMac, Mac bridgeMac, ProxySettings proxy, IfAddress eth1, String iface) {
+        public HostSpec(String name, Ipv4 ip, int prefixLength, Ipv4 gateway, boolean node, boolean kubeProxy,
+                        boolean etcd, Mac ethMac, Mac vtepMac, Mac bridgeMac, ProxySettings proxy) {
+            this(name, ip, prefixLength, gateway, node, kubeProxy, etcd, ethMac, vtepMac, bridgeMac, proxy, null, "eth0");
+        }
+
         public HostSpec(String name, Ipv4 ip, int prefixLength, Ipv4 gateway, boolean node, boolean kubeProxy,
                         boolean etcd, Mac ethMac, Mac vtepMac, Mac bridgeMac) {
             this(name, ip, prefixLength, gateway, node, kubeProxy, etcd, ethMac, vtepMac, bridgeMac, null);
         }
+
+        /** The address of flanneld's --iface: its PublicIP and the VXLAN device's local address. */
+        public Ipv4 ifaceIp() {
+            return iface.equals("eth1") && eth1 != null ? eth1.ip() : ip;
+        }
+
+        /** The metric of eth1's connected route: above eth0's, so that a route back to the underlay leaves by eth0. */
+        public static final int ETH1_METRIC = 200;
     }
 
     /** kube-proxy's --proxy-mode and --cluster-cidr (null: not set, so no masquerade for traffic from outside it). */

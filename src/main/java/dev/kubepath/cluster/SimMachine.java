@@ -100,6 +100,18 @@ final class SimMachine {
         }
         b.route(new Route(Route.MAIN, Route.Type.UNICAST, lan, null, "eth0", false, 100, Route.Scope.LINK, s.ip()));
         b.sysctl(Host.IP_FORWARD, "1");
+        if (s.eth1() != null) {
+            // a second NIC; its connected route ranks below eth0's, as NetworkManager numbers a second device
+            b.link(new Link("eth1", new LinkKind.Ethernet(), 1500, null, true, null));
+            b.address(s.eth1());
+            b.route(new Route(Route.MAIN, Route.Type.UNICAST, Prefix.of(s.eth1().ip(), s.eth1().prefixLength()), null, "eth1", false,
+                    SimCluster.HostSpec.ETH1_METRIC, Route.Scope.LINK, s.eth1().ip()));
+            // a multi-homed host answers ARP for an address only on the device holding it (arp_ignore=1) and announces
+            // from the device it sends by (arp_announce=2): else both NICs on one segment answer for both addresses
+            // (ARP flux) and which device a peer's frames arrive on is chance
+            b.sysctl("net.ipv4.conf.all.arp_ignore", "1");
+            b.sysctl("net.ipv4.conf.all.arp_announce", "2");
+        }
         return b.build();
     }
 }

@@ -82,7 +82,9 @@ public final class SnapshotWriter {
 
     private static void host(StringBuilder sb, Host h) {
         sb.append("  ").append(h.name()).append(":\n");
-        sb.append("    daemons: {").append(h.daemons().entrySet().stream().map(e -> e.getKey().unit() + ": " + e.getValue().word())
+        // the model's maps are Map.copyOf, whose iteration order changes from one JVM run to the next: a snapshot
+        // written twice from the same run must be the same bytes, so the writer fixes the order (daemons as Daemon lists them)
+        sb.append("    daemons: {").append(new java.util.EnumMap<>(h.daemons()).entrySet().stream().map(e -> e.getKey().unit() + ": " + e.getValue().word())
                 .collect(Collectors.joining(", "))).append("}\n");
         sb.append("    sysctls: ").append(map(h.sysctls())).append('\n');
         list(sb, "links", h.links().stream().map(SnapshotWriter::link).toList());
@@ -152,6 +154,7 @@ public final class SnapshotWriter {
             sb.append(" listens ").append(c.listeners().stream().map(l -> l.protocol().name().toLowerCase(Locale.ROOT) + "/" + l.port())
                     .collect(Collectors.joining(",")));
         }
+        if (c.hairpin() != null) sb.append(" hairpin ").append(c.hairpin() ? "on" : "off");
         if (c.server() != null) sb.append(" server \"").append(c.server()).append('"');
         return sb.toString();
     }
@@ -161,8 +164,9 @@ public final class SnapshotWriter {
         for (String l : lines) sb.append("      - ").append(q(l)).append('\n');
     }
 
+    /** A map in key order (labels, selectors, sysctls): the model's {@code Map.copyOf} has no stable order across runs. */
     private static String map(Map<String, String> m) {
-        return "{" + m.entrySet().stream().map(e -> q(e.getKey()) + ": " + q(e.getValue())).collect(Collectors.joining(", ")) + "}";
+        return "{" + new java.util.TreeMap<>(m).entrySet().stream().map(e -> q(e.getKey()) + ": " + q(e.getValue())).collect(Collectors.joining(", ")) + "}";
     }
 
     /** A YAML single-quoted scalar: nothing in it is read as YAML syntax. */

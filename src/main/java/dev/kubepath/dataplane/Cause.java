@@ -233,6 +233,13 @@ public sealed interface Cause {
         }
     }
 
+    /** The bridge would send the frame back out of the port it came in by, and that port's hairpin mode is off. */
+    record HairpinOff(String host, String pod, String bridge) implements Cause {
+        public String text() {
+            return bridge + " on " + host + " would send it back out of pod " + pod + "'s port, where it came in, but hairpin mode is off on that port: dropped";
+        }
+    }
+
     /** The packet does not fit the device's MTU and may not be fragmented. */
     record TooBig(String host, String dev, int mtu, int size) implements Cause {
         public String text() {

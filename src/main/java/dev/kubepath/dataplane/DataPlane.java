@@ -307,7 +307,7 @@ public final class DataPlane {
                 .filter(p -> p.ip() != null && "Running".equals(p.phase()) && p.namespace().equals(s.namespace())).toList();
         if (!s.selector().isEmpty()) {
             for (var p : running) if (p.labels().entrySet().containsAll(s.selector().entrySet())) out.add(new AssumedEndpoint(p.ip(), target, p.key()));
-            how.accept("the Running pods its selector " + s.selector() + " matches");
+            how.accept("the Running pods its selector " + new java.util.TreeMap<>(s.selector()) + " matches"); // key order: stable across runs
             return out;
         }
         int dash = s.name().indexOf('-');

@@ -169,7 +169,7 @@ final class Walk {
             step(h, Stage.BRIDGE, () -> bridge + " switches " + q.endpoints() + " past netfilter (br_netfilter off)",
                     () -> dev.kubepath.model.Host.BRIDGE_NF_CALL_IPTABLES + " = 0");
         }
-        return toBridge(h, p, bridge, p.dst());
+        return toBridge(h, p, bridge, p.dst(), null);
     }
 
     /** net.bridge.bridge-nf-call-iptables: 0 off; 1, or not in the snapshot (taken as on, an assumption named), on. */
@@ -287,7 +287,7 @@ final class Walk {
         LinkKind kind = dev == null ? new LinkKind.Ethernet() : dev.kind();
         Ipv4 nextHop = r.via() != null ? r.via() : p.dst();
         return switch (kind) {
-            case LinkKind.Bridge b -> toBridge(h, p, r.dev(), nextHop);
+            case LinkKind.Bridge b -> toBridge(h, p, r.dev(), nextHop, ingress);
             case LinkKind.Vxlan x -> toVxlan(h, p, dev, x, nextHop);
             case LinkKind.Loopback l -> localIn(h, p, ingress);
             default -> toWire(h, p, r, nextHop);
@@ -461,7 +461,7 @@ final class Walk {
 
     // ---- leaving a host ---------------------------------------------------------------------------------------
 
-    private End toBridge(HostView h, Packet p, String bridge, Ipv4 nextHop) {
+    private End toBridge(HostView h, Packet p, String bridge, Ipv4 nextHop, String ingress) {
         if (!h.host.knows(Facet.CONTAINERS)) {
             var pod = reply ? null : dp.podOnBridge(h.name(), bridge, nextHop);
             if (pod == null) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.CONTAINERS, bridge), null);
@@ -469,9 +469,30 @@ final class Walk {
         }
         Container c = h.container(bridge, nextHop);
         if (c == null) return drop(h, Verdict.UNREACHABLE, new Cause.NoPod(h.name(), bridge, nextHop), null);
+        End hairpin = hairpin(h, c, bridge, ingress);
+        if (hairpin != null) return hairpin;
         leave(h, bridge, p, null);
         step(h, Stage.BRIDGE, () -> bridge + " delivers to " + DataPlane.podLabel(c), () -> null);
         return atContainer(h, c, p);
+    }
+
+    /**
+     * The sending pod's own packet, DNAT'ed to the pod itself (its Service chose it), goes back to the port it came
+     * in by. With br_netfilter the DNAT and the routing happen while the frame still belongs to that port, and the
+     * bridge sends a frame out of its ingress port only with hairpin mode on (br_forward.c, should_deliver); without
+     * br_netfilter it is routed up through the bridge device and sent down from there, which needs no hairpin.
+     */
+    private End hairpin(HostView h, Container c, String bridge, String ingress) {
+        if (reply || sender == null || h != origin || !bridge.equals(ingress) || !bridge.equals(sender.bridge()) || !c.ip().equals(sender.ip())) return null;
+        if (!brNetfilter(h)) return null;
+        if (c.hairpin() == null) {
+            assume(h, Facet.CONTAINERS, "hairpin on for pod " + c.pod() + "'s port on " + bridge + " (its hairpin mode is not in the snapshot)",
+                    "hairpin on " + c.pod());
+            return null;
+        }
+        if (!c.hairpin()) return drop(h, Verdict.TIMEOUT, new Cause.HairpinOff(h.name(), c.pod(), bridge), "hairpin off on pod " + c.pod() + "'s port");
+        step(h, Stage.BRIDGE, () -> bridge + " sends it back out of pod " + c.pod() + "'s port, where it came in: hairpin on", () -> "hairpin on");
+        return null;
     }
 
     /**

@@ -25,6 +25,21 @@ public final class IpAddrJson {
         return new Parsed<>(new Interfaces(links, addresses), p.problems());
     }
 
+    /**
+     * The hairpin mode of the bridge ports in {@code ip -d -j link} (linkinfo.info_slave_data.hairpin, which iproute2
+     * prints as true or false for a port of a bridge), by device; a device that is no bridge port is not listed.
+     */
+    public static Parsed<java.util.Map<String, Boolean>> hairpinModes(String file, String text) {
+        Parsed<List<java.util.Optional<java.util.Map.Entry<String, Boolean>>>> p = Json.objects(file, text, "devices", "device", d -> {
+            JsonNode mode = d.path("linkinfo").path("info_slave_data").path("hairpin");
+            String name = Json.text(d, "ifname");
+            return mode.isBoolean() && name != null ? java.util.Optional.of(java.util.Map.entry(name, mode.asBoolean())) : java.util.Optional.empty();
+        });
+        java.util.Map<String, Boolean> out = new java.util.LinkedHashMap<>();
+        for (var e : p.value()) e.ifPresent(x -> out.put(x.getKey(), x.getValue()));
+        return new Parsed<>(out, p.problems());
+    }
+
     /** One device object: the link and its IPv4 addresses. */
     private record Listed(Link link, List<IfAddress> addresses) {}
 

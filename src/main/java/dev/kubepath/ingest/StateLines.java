@@ -146,16 +146,18 @@ public final class StateLines {
     }
 
     /**
-     * A pod on a bridge: {@code NAME IP/LEN on BRIDGE [listens tcp/PORT[,tcp/PORT]] [server "TEXT"]}.
+     * A pod on a bridge: {@code NAME IP/LEN on BRIDGE [listens tcp/PORT[,tcp/PORT]] [hairpin on|off] [server "TEXT"]};
+     * hairpin is the mode of its bridge port (unknown when absent).
      */
     public static Container pod(String line) {
-        Tokens t = new Tokens(line, "NAME IP/LEN on BRIDGE [listens tcp/PORT] [server \"TEXT\"]");
+        Tokens t = new Tokens(line, "NAME IP/LEN on BRIDGE [listens tcp/PORT] [hairpin on|off] [server \"TEXT\"]");
         String name = t.next("a pod name");
         HostAddress p = hostAddress(t.next("the pod address with its length"));
         t.expect("on");
         String bridge = t.next("a bridge");
         List<Socket> listeners = new ArrayList<>();
         String server = null;
+        Boolean hairpin = null;
         while (t.more()) {
             String k = t.next("an option");
             switch (k) {
@@ -166,11 +168,16 @@ public final class StateLines {
                         listeners.add(new Socket(Protocol.parse(pp[0]), Ipv4.ANY, Integer.parseInt(pp[1]), name));
                     }
                 }
+                case "hairpin" -> {
+                    String mode = t.next("on or off");
+                    if (!mode.equals("on") && !mode.equals("off")) throw new IllegalArgumentException("'" + mode + "' is not on or off (hairpin on|off)");
+                    hairpin = mode.equals("on");
+                }
                 case "server" -> server = t.rest();
                 default -> throw t.unexpected(k);
             }
         }
-        return new Container(name, p.ip(), p.length(), Mac.docker(p.ip()), bridge, listeners, server);
+        return new Container(name, p.ip(), p.length(), Mac.docker(p.ip()), bridge, listeners, server, hairpin);
     }
 
     /** Whitespace tokens with the expected form kept for error messages. */

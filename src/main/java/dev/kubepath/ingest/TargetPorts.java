@@ -53,7 +53,7 @@ final class TargetPorts {
                 }
                 String how = "the endpoints of " + s.key();
                 if (found.isEmpty() && podRoot != null && !s.selector().isEmpty()) {
-                    how = "the container ports of the pods " + s.selector() + " selects";
+                    how = "the container ports of the pods " + new java.util.TreeMap<>(s.selector()) + " selects"; // key order: stable across runs
                     for (JsonNode pod : KubectlJson.items(podRoot)) {
                         if (!pod.path("metadata").path("namespace").asText("default").equals(s.namespace())) continue;
                         JsonNode labels = pod.path("metadata").path("labels");

@@ -24,6 +24,13 @@ public final class Lab implements AutoCloseable {
     /** Every lab namespace matches this; {@link #cleanupStale} removes only such names. */
     public static final Pattern NAME_PATTERN = Pattern.compile("kp-[a-z0-9]{6}-.+");
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    /**
+     * The tag on every namespace's loopback ({@code ip link set lo alias ...}): the process that owns the lab and when
+     * it started (a pid alone may have been reused). {@code lab down} reads it to tell a lab still running (another
+     * user's, another test's) from one whose process died, without a file outside the namespaces to keep in step.
+     */
+    static final String OWNER = ownerTag(ProcessHandle.current());
+    private static final Pattern OWNER_TAG = Pattern.compile("kubepath-lab pid=(\\d+) start=(\\d+)");
 
     private final String prefix;
     private final ProcessRunner runner;
@@ -68,7 +75,7 @@ public final class Lab implements AutoCloseable {
         Netns ns = new Netns(name, runner);
         runner.run(List.of("ip", "netns", "add", name)).orThrow();
         namespaces.put(name, ns);
-        ns.ip("link", "set", "lo", "up").orThrow();
+        ns.ip("link", "set", "lo", "up", "alias", OWNER).orThrow();
         return ns;
     }
 
@@ -193,7 +200,55 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    public static List<String> cleanupStale() {
-        return cleanupStale(ProcessRunner.withDefaultTimeout(), NAME_PATTERN);
+    private static String ownerTag(ProcessHandle p) {
+        return "kubepath-lab pid=" + p.pid() + " start=" + p.info().startInstant().map(java.time.Instant::getEpochSecond).orElse(0L);
+    }
+
+    /** What {@link #down} did: the namespaces it removed, and the labs it left in place (prefix -> why, with its owner). */
+    public record Down(List<String> removed, Map<String, String> leftInPlace) {
+        /** The operator's lines: what went, and which labs stayed and how to remove them too. */
+        public String text() {
+            StringBuilder sb = new StringBuilder();
+            if (!removed.isEmpty()) sb.append("removed ").append(removed.size()).append(" namespace(s): ").append(String.join(" ", removed)).append('\n');
+            if (!leftInPlace.isEmpty()) {
+                sb.append("left in place ").append(leftInPlace.size()).append(" other lab(s), not this one's:\n");
+                leftInPlace.forEach((prefix, why) -> sb.append("  ").append(prefix).append("*  ").append(why).append('\n'));
+                sb.append("('kubepath lab down --all' removes every kubepath lab on this machine)\n");
+            }
+            return sb.toString();
+        }
+    }
+
+    /**
+     * Removes the namespaces of one lab ({@code own}, the prefix in the state file; null when none is up) and of every
+     * lab whose owning process is gone (a crashed or killed run), and leaves the labs whose owner still runs, or whose
+     * owner cannot be told (a namespace without the tag), in place. With {@code all} every kubepath namespace goes.
+     */
+    public static Down down(ProcessRunner runner, String own, boolean all) {
+        Map<String, List<String>> byPrefix = new java.util.TreeMap<>();
+        for (String name : listNamespaces(runner, NAME_PATTERN)) byPrefix.computeIfAbsent(name.substring(0, 10), k -> new ArrayList<>()).add(name);
+        List<String> removed = new ArrayList<>();
+        Map<String, String> left = new LinkedHashMap<>();
+        for (var e : byPrefix.entrySet()) {
+            String why = all || e.getKey().equals(own) ? null : stillRunning(runner, e.getValue().getFirst());
+            if (why != null) {
+                left.put(e.getKey(), e.getValue().size() + " namespace(s), " + why);
+                continue;
+            }
+            for (String name : e.getValue()) removeNamespace(runner, name);
+            removeFiles(e.getKey());
+            removed.addAll(e.getValue());
+        }
+        return new Down(List.copyOf(removed), java.util.Collections.unmodifiableMap(left));
+    }
+
+    /** Why the lab that owns namespace {@code name} must stay (its owner runs, or is not known); null when it is gone. */
+    private static String stillRunning(ProcessRunner runner, String name) {
+        String tag = runner.run(List.of("ip", "netns", "exec", name, "cat", "/sys/class/net/lo/ifalias")).stdout().strip();
+        var m = OWNER_TAG.matcher(tag);
+        if (!m.matches()) return "owner unknown (no kubepath-lab tag on its lo)";
+        long pid = Long.parseLong(m.group(1));
+        boolean alive = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(Lab::ownerTag).filter(tag::equals).isPresent();
+        return alive ? "owned by running process " + pid + " (" + ProcessHandle.of(pid).flatMap(h -> h.info().command()).orElse("?") + ")" : null;
     }
 }

@@ -8,6 +8,7 @@ import dev.kubepath.host.linux.CommandResult;
 import dev.kubepath.host.linux.LinuxHost;
 import dev.kubepath.host.linux.Netns;
 import dev.kubepath.ingest.AddrFile;
+import dev.kubepath.ingest.IpAddrJson;
 import dev.kubepath.ingest.Interfaces;
 import dev.kubepath.ingest.Parsed;
 import dev.kubepath.ingest.SsText;
@@ -131,7 +132,9 @@ public final class LabHost implements HostNetwork {
         for (Socket s : parsed(p.ns(), ss, SsText::parse)) {
             listeners.add(new Socket(s.protocol(), Ipv4.ANY, s.port(), p.container().listeners().isEmpty() ? null : p.container().listeners().get(0).process()));
         }
-        return new Container(p.container().pod(), ip, len, mac, bridge, listeners, p.container().server());
+        // the port's hairpin mode from the kernel, not from what the runtime asked for
+        Boolean hairpin = parsed(netns(), netns().ip("-d", "-j", "link", "show", "dev", p.hostVeth()), IpAddrJson::hairpinModes).get(p.hostVeth());
+        return new Container(p.container().pod(), ip, len, mac, bridge, listeners, p.container().server(), hairpin);
     }
 
     private static <T> T parsed(Netns ns, CommandResult r, java.util.function.BiFunction<String, String, Parsed<T>> parser) {

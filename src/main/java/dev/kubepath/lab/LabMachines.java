@@ -72,6 +72,9 @@ public final class LabMachines implements Machines {
         if (spec.gateway() != null && gateways.add(spec.gateway())) underlay.gateway(spec.gateway(), spec.prefixLength());
         Netns ns = lab.namespace(spec.name());
         underlay.attach(ns, "eth0", spec.ip(), spec.prefixLength(), spec.ethMac());
+        // a second NIC: a second veth into br0 (the same segment; the host's arp_ignore and arp_announce, set with
+        // the other sysctls below, keep each address answered by its own NIC)
+        if (spec.eth1() != null) underlay.attach(ns, "eth1", spec.eth1().ip(), spec.eth1().prefixLength(), null, SimCluster.HostSpec.ETH1_METRIC);
         ProxyMode mode = spec.proxy() != null ? spec.proxy().mode() : proxyMode;
         boolean natInKernel = spec.kubeProxy() && mode == ProxyMode.IPTABLES;
         LinuxHost linux = new LinuxHost(spec.name(), ns, podNetwork, natInKernel);

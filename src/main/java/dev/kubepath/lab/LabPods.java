@@ -78,7 +78,13 @@ final class LabPods implements ContainerTable {
         }
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         for (var e : wanted.entrySet()) {
-            if (pods.containsKey(e.getKey())) continue;
+            Pod running = pods.get(e.getKey());
+            if (running != null && !java.util.Objects.equals(running.container().hairpin(), e.getValue().hairpin())) {
+                // the fault hairpin (or its repair): the port's mode changes under the running pod
+                host.netns().bridge("link", "set", "dev", running.hostVeth(), "hairpin", hairpinWord(e.getValue())).orThrow();
+                pods.put(e.getKey(), new Pod(e.getValue(), running.ns(), running.hostVeth()));
+            }
+            if (running != null) continue;
             Pod p = create(e.getValue());
             pods.put(e.getKey(), p);
             // a pod listening on UDP 53 is CoreDNS: the DNS responder answers on 53, UDP and TCP; every other TCP port
@@ -109,14 +115,19 @@ final class LabPods implements ContainerTable {
         int m = mtu.getAsInt();
         host.apply(List.of(new NetChange.AddLink(new Link(veth, new LinkKind.Veth(ns.name() + "/eth0"), m, null, true, c.bridge()))));
         // hairpin on the bridge port, as flannel's CNI config (hairpinMode: true) and the kubelet's hairpin-veth set
-        // it: with br_netfilter a pod's call of a ClusterIP that is DNAT'ed to the pod itself is switched back out of
-        // the port it came in by, which a bridge port without hairpin drops (the pod's curl timed out)
-        host.netns().bridge("link", "set", "dev", veth, "hairpin", "on").orThrow();
+        // it (off only under the fault hairpin): with br_netfilter a pod's call of a ClusterIP that is DNAT'ed to the
+        // pod itself is switched back out of the port it came in by, which a bridge port without hairpin drops
+        host.netns().bridge("link", "set", "dev", veth, "hairpin", hairpinWord(c)).orThrow();
         String gateway = dev.kubepath.net.Prefix.of(c.ip(), c.prefixLength()).address(1).toString();
         String script = "link set eth0 address " + c.mac() + "\nlink set eth0 mtu " + m + "\naddr add " + c.ip() + "/" + c.prefixLength()
                 + " dev eth0\nlink set eth0 up\nroute add default via " + gateway + " dev eth0\n";
         ns.tool("ip", List.of("-batch", "-"), script).orThrow();
         return new Pod(c, ns, veth);
+    }
+
+    /** The runtime's hairpin mode for the pod's port; a pod whose mode is not said gets the runtimes' default, on. */
+    private static String hairpinWord(Container c) {
+        return Boolean.FALSE.equals(c.hairpin()) ? "off" : "on";
     }
 
     private CompletableFuture<Void> serve(Pod p, int port, List<String> argv) {

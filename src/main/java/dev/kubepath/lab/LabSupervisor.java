@@ -170,6 +170,16 @@ public final class LabSupervisor {
         return out;
     }
 
+    /** The namespace prefix of the lab in the state file (up, or crashed without removing the file). */
+    public static java.util.Optional<String> statePrefix() {
+        if (!Files.exists(STATE)) return java.util.Optional.empty();
+        try {
+            return Files.readAllLines(STATE).stream().filter(l -> l.startsWith("prefix ")).map(l -> l.substring(7).strip()).findFirst();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public static boolean isUp() {
         if (!Files.exists(STATE)) return false;
         try {

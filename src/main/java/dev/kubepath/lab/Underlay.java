@@ -57,11 +57,17 @@ public final class Underlay {
 
     /** As {@link #attach(Netns, String, Ipv4, int)}, with the NIC's MAC address fixed (null: the kernel picks). */
     public synchronized void attach(Netns host, String dev, Ipv4 ip, int prefixLength, Mac mac) {
+        attach(host, dev, ip, prefixLength, mac, 0);
+    }
+
+    /** As above, the connected route at {@code metric} (0: the kernel's own), as for a host's second NIC. */
+    public synchronized void attach(Netns host, String dev, Ipv4 ip, int prefixLength, Mac mac, int metric) {
         String port = "p" + (++ports);
         lab.veth(host, dev, ns, port);
         if (mac != null) host.ip("link", "set", dev, "address", mac.toString()).orThrow();
         ns.ip("link", "set", port, "master", BRIDGE, "up").orThrow();
-        host.ip("addr", "add", ip + "/" + prefixLength, "dev", dev).orThrow();
+        if (metric > 0) host.ip("addr", "add", ip + "/" + prefixLength, "dev", dev, "metric", String.valueOf(metric)).orThrow();
+        else host.ip("addr", "add", ip + "/" + prefixLength, "dev", dev).orThrow();
         host.ip("link", "set", dev, "up").orThrow();
     }
 }

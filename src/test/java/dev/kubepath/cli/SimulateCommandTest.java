@@ -44,6 +44,33 @@ class SimulateCommandTest {
         assertThat(boot.path("what").asText()).isEqualTo("booted");
     }
 
+    /**
+     * Two runs of the CLI, each in its own JVM (Map.copyOf and Set.of iterate in an order salted per JVM run), write
+     * the same bytes: a snapshot can be diffed or checked in. scenarios/k3s-like.yaml has hosts with five daemons,
+     * several sysctls, pods with labels and services with selectors, all of them maps in the model.
+     */
+    @Test
+    void twoRunsInTwoJvmsWriteTheSameBytes(@TempDir Path dir) throws Exception {
+        Map<String, byte[]> first = simulateInFreshJvm(dir.resolve("a"));
+        Map<String, byte[]> second = simulateInFreshJvm(dir.resolve("b"));
+        assertThat(first.keySet()).contains("snapshot-1h.yaml", "events.log").isEqualTo(second.keySet());
+        for (String f : first.keySet()) assertThat(new String(second.get(f), java.nio.charset.StandardCharsets.UTF_8)).as(f)
+                .isEqualTo(new String(first.get(f), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, byte[]> simulateInFreshJvm(Path out) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "simulate", "scenarios/k3s-like.yaml", "--snapshot-at", "1h", "-o", out.toString())
+                .redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(said).isZero();
+        Map<String, byte[]> files = new TreeMap<>();
+        try (var list = Files.list(out)) {
+            for (Path f : list.toList()) files.put(f.getFileName().toString(), Files.readAllBytes(f));
+        }
+        return files;
+    }
+
     @Test
     void theSeedSimulatedToItsEndFailsTheNodePortAsTheSeedDid(@TempDir Path dir) {
         Cli r = Cli.run("simulate", "seed", "-o", dir.toString());

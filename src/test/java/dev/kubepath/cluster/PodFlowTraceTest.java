@@ -82,6 +82,38 @@ class PodFlowTraceTest {
                 .allSatisfy(b -> assertThat(b.verdict()).isEqualTo(Verdict.DELIVERED));
     }
 
+    /**
+     * The pod's call of its own Service that kube-proxy DNATs to the pod itself goes back out of the bridge port it
+     * came in by: with hairpin on (docker's kubelet hairpin-veth, flannel's CNI hairpinMode) it is answered; with
+     * hairpin off on n1's ports that backend times out and every other answers (the kernel's: LabHairpinTest).
+     */
+    @Test
+    void aPodReachingItselfThroughItsServiceNeedsHairpinOnItsBridgePort() {
+        Snapshot s = c.snapshot();
+        Container caller = firstWebPodOn(s, "n1");
+        assertThat(caller.hairpin()).as("the runtime sets hairpin on").isTrue();
+        Trace on = fromPod("n1", caller, web(s));
+        Trace.Backend self = on.backends().stream().filter(b -> b.address().startsWith(caller.ip() + ":")).findFirst().orElseThrow();
+        assertThat(self.verdict()).as(self.reason()).isEqualTo(Verdict.DELIVERED);
+
+        c.faults().inject(Fault.parse(List.of("hairpin", "n1", "off")));
+        Snapshot off = c.snapshot();
+        assertThat(off.hostsByName().get("n1").containers()).allSatisfy(x -> assertThat(x.hairpin()).isFalse());
+        assertThat(off.hostsByName().get("n2").containers()).allSatisfy(x -> assertThat(x.hairpin()).isTrue());
+        Trace t = fromPod("n1", firstWebPodOn(off, "n1"), web(off));
+        assertThat(t.backends()).hasSize(3);
+        for (Trace.Backend b : t.backends()) {
+            boolean itself = b.address().startsWith(caller.ip() + ":");
+            assertThat(b.verdict()).as(b.address() + ": " + b.reason()).isEqualTo(itself ? Verdict.TIMEOUT : Verdict.DELIVERED);
+            if (itself) assertThat(b.reason()).contains("hairpin mode is off on that port");
+        }
+        // without br_netfilter the DNAT'ed packet is routed down from the bridge device itself: no hairpin needed
+        c.faults().inject(Fault.parse(List.of("br-netfilter", "n1", "off")));
+        Trace routed = fromPod("n1", firstWebPodOn(c.snapshot(), "n1"), web(c.snapshot()));
+        assertThat(routed.backends()).filteredOn(b -> b.address().startsWith(caller.ip() + ":")).singleElement()
+                .satisfies(b -> assertThat(b.verdict()).as(b.reason()).isEqualTo(Verdict.DELIVERED));
+    }
+
     @Test
     void anUnknownPodIsSaidSo() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new DataPlane(c.snapshot()).traceFromPod("n1", "nothing", new Probe.Curl(web(c.snapshot()))))
