@@ -20,7 +20,7 @@ import java.util.Locale;
 
 @Command(name = "bench", description = "Run a benchmark and print its figures (docs/performance.md records them).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<Benchmark> ALL = List.of(new TraceBench(), new dev.kubepath.bench.MatrixBench(), new dev.kubepath.bench.ScaleBench(), new dev.kubepath.bench.ReportPageBench(), new dev.kubepath.bench.DoctorBenchmark(),
+    static final List<Benchmark> ALL = List.of(new TraceBench(), new dev.kubepath.bench.MatrixBench(), new dev.kubepath.bench.ScaleBench(), new dev.kubepath.bench.ReportPageBench(), new dev.kubepath.bench.DoctorBenchmark(), new dev.kubepath.bench.DoctorOneShotBench(),
             new RouteParseBenchmark(), new FlannelDesiredStateBenchmark(), new FlannelAcquireBenchmark(), new FlannelPropagationBenchmark(),
             new ReportBenchmark(), new IprouteBatchBenchmark(), new LabBenchmark(), new dev.kubepath.bench.LiveSimBench());
 
