@@ -129,9 +129,13 @@ final class Checks {
         return leaseListing;
     }
 
+    private static final int LEASES_LISTED = 8;
+
     private Evidence findLeaseListing() {
         List<String> subnets = cluster.leases().stream().map(l -> l.subnet().toString()).toList();
-        String text = "leases held: " + (subnets.isEmpty() ? "none" : String.join(", ", subnets));
+        // a thousand subnets on one evidence line read as noise: past a screenful the count and the first few say it
+        String text = "leases held: " + (subnets.isEmpty() ? "none" : subnets.size() <= LEASES_LISTED ? String.join(", ", subnets)
+                : subnets.size() + " (" + String.join(", ", subnets.subList(0, LEASES_LISTED)) + " and " + (subnets.size() - LEASES_LISTED) + " more)");
         return source.find(null, "leases.txt", "etcdctl", "ls")
                 .or(() -> source.find(null, "leases.txt", "etcdctl", "get"))
                 .map(e -> new Evidence(e.file(), e.line(), e.text() + "   (" + text + ")"))
