@@ -85,7 +85,13 @@ final class LeaseTable {
     /** Puts {@code lease} under its subnet; the lease it replaced, or null. */
     Lease put(Lease lease) {
         Prefix subnet = lease.subnet();
-        if (blocks.isEmpty()) blocks.add(new Block());
+        if (blocks.isEmpty()) {
+            Block b = new Block();
+            b.leases[b.n++] = lease;
+            blocks.add(b);
+            size++;
+            return null;
+        }
         int bi = blockOf(subnet);
         Block b = blocks.get(bi);
         int i = b.find(subnet);
