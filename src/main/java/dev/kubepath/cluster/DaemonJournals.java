@@ -1,6 +1,5 @@
 package dev.kubepath.cluster;
 
-import dev.kubepath.flannel.Klog;
 import dev.kubepath.model.Service;
 import dev.kubepath.proxy.ProxyMode;
 
@@ -65,13 +64,7 @@ final class DaemonJournals {
     /** A sync of kube-proxy on {@code node}: the service ports it gained and lost since its last one. */
     void kubeProxySynced(String node, int pid, ProxyMode mode, List<Service> services) {
         Map<String, String> before = proxied.computeIfAbsent(node, k -> new LinkedHashMap<>());
-        Map<String, String> now = new LinkedHashMap<>();
-        for (Service s : services) {
-            if (s.headless()) continue;
-            for (Service.Port p : s.ports()) {
-                now.put(s.key() + ":" + (p.name() == null ? "" : p.name()), s.clusterIp() + ":" + p.port() + "/" + p.protocol().name());
-            }
-        }
+        Map<String, String> now = servicePorts(services);
         proxied.put(node, now);
         if (mode == ProxyMode.NFTABLES) return;
         Instant at = clock.get();
@@ -87,6 +80,28 @@ final class DaemonJournals {
         }
     }
 
+    /** The service list the last sync was given, and its service ports: every node's kube-proxy is given the same. */
+    private List<Service> lastServices;
+    private Map<String, String> lastPorts;
+
+    /**
+     * The service ports of {@code services} by ServicePortName, to IP:PORT/PROTO: one unmodifiable map shared by every
+     * node given the same list (a map per node was 1,000 entries x 5,000 nodes of the same Strings).
+     */
+    private Map<String, String> servicePorts(List<Service> services) {
+        if (services == lastServices) return lastPorts;
+        Map<String, String> ports = new LinkedHashMap<>();
+        for (Service s : services) {
+            if (s.headless()) continue;
+            for (Service.Port p : s.ports()) {
+                ports.put(s.key() + ":" + (p.name() == null ? "" : p.name()), s.clusterIp() + ":" + p.port() + "/" + p.protocol().name());
+            }
+        }
+        lastServices = services;
+        lastPorts = java.util.Collections.unmodifiableMap(ports);
+        return lastPorts;
+    }
+
     /**
      * pkg/proxy/service.go: "Adding new service port" at line 309, as a public journal of kube-proxy under systemd
      * shows it; no public log found shows the other two, so their lines are 309 plus their distance from it in
@@ -95,7 +110,7 @@ final class DaemonJournals {
     static final String SERVICE_GO_ADDING = "service.go:309", SERVICE_GO_UPDATING = "service.go:311", SERVICE_GO_REMOVING = "service.go:334";
 
     private void kubeProxy(String node, char severity, Instant at, int pid, String fileLine, String message) {
-        journals.write(node, "kube-proxy", Klog.line(severity, at, pid, fileLine, message));
+        journals.klog(node, "kube-proxy", severity, at, pid, fileLine, message);
     }
 
     void dockerStarted(String node, int pid) {
@@ -119,7 +134,7 @@ final class DaemonJournals {
 
     /** systemd's own lines in the unit's journal as it starts and stops it (the unit's Description, docker.service's). */
     private void systemd(String node, String message) {
-        journals.write(node, "docker", DateTimeFormatter.ISO_INSTANT.format(clock.get()) + " systemd[1]: " + message);
+        journals.systemd(node, "docker", clock.get(), message);
     }
 
     /**
@@ -127,7 +142,7 @@ final class DaemonJournals {
      * (dockerd, not the unit's name) are not in a logrus line, as they are in a klog line.
      */
     private void docker(String node, int pid, String fields) {
-        journals.write(node, "docker", DateTimeFormatter.ISO_INSTANT.format(clock.get()) + " dockerd[" + pid + "]: time=\"" + rfc3339Nano(clock.get()) + "\" level=info " + fields);
+        journals.dockerd(node, clock.get(), pid, fields);
     }
 
     /** Go's time.RFC3339Nano in UTC, as logrus stamps a line: the fraction's trailing zeros dropped, none when whole. */

@@ -144,7 +144,7 @@ final class Daemons {
         boolean kubeSubnetMgr = cluster.registry() instanceof dev.kubepath.flannel.kube.KubeNodes;
         // in the DaemonSet flanneld is its container's process 1; under systemd a pid fixed by the seed and the restart
         int pid = kubeSubnetMgr ? 1 : 1000 + Math.floorMod(Long.hashCode(cluster.seed() * 31 + m.name().hashCode() + cluster.journalSize()), 30000);
-        m.agent.onKlog(pid, kubeSubnetMgr, line -> cluster.podEvents().write(m.name(), "flanneld", line));
+        m.agent.onKlog(pid, kubeSubnetMgr, (severity, at, p, fileLine, message) -> cluster.podEvents().klog(m.name(), "flanneld", severity, at, p, fileLine, message));
         if (m.spec.vtepMac() != null && m.net.read().link("flannel.1").isEmpty()) {
             m.net.apply(new NetChange.AddLink(new Link("flannel.1", new LinkKind.Vxlan(flannel.vni(), flannel.port(),
                     m.spec.ifaceIp(), m.spec.iface(), false), 1450, m.spec.vtepMac(), true, null)));

@@ -1,7 +1,6 @@
 package dev.kubepath.cluster;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,19 @@ public final class PodEvents {
     public record Event(String podKey, String node, String type, String reason, String message, int count, Instant first, Instant last) {}
 
     private final Map<String, Event> events = new LinkedHashMap<>();
-    private final Map<String, List<String>> journals = new LinkedHashMap<>();
+    private final Map<String, UnitJournal> journals = new LinkedHashMap<>();
+    /**
+     * The texts of recent entries, each kept once however many nodes write it (a bounded table: a text that left it
+     * is only kept twice, not lost). The last time written, for the same reason: a settle writes thousands at one.
+     */
+    private final Map<UnitJournal.Line, UnitJournal.Line> shared = new LinkedHashMap<>(1 << 12, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UnitJournal.Line, UnitJournal.Line> eldest) {
+            return size() > SHARED_LINES;
+        }
+    };
+    private static final int SHARED_LINES = 1 << 16;
+    private Instant lastTime;
 
     /** Events of one pod and reason are one event, counted, with the latest message (each sandbox has its own id). */
     public synchronized void warning(String podKey, String node, String reason, String message, Instant now) {
@@ -32,11 +43,31 @@ public final class PodEvents {
         write(node, "kubelet", line);
     }
 
-    /** A line {@code unit} (kubelet, flanneld) wrote on {@code node}, as it happens. */
+    /** A whole line {@code unit} (the kubelet) wrote on {@code node}, as it happens. */
     public synchronized void write(String node, String unit, String line) {
-        List<String> lines = journals.computeIfAbsent(node + "\u0000" + unit, k -> new ArrayList<>());
-        if (lines.size() == JOURNAL_LINES) lines.removeFirst();
-        lines.add(line);
+        append(node, unit, new UnitJournal.WholeLine(line), lastTime == null ? Instant.EPOCH : lastTime, 0);
+    }
+
+    /** A klog line (flanneld, kube-proxy) {@code unit} wrote on {@code node} at {@code at} as process {@code pid}. */
+    public synchronized void klog(String node, String unit, char severity, Instant at, int pid, String fileLine, String message) {
+        append(node, unit, new UnitJournal.KlogLine(severity, fileLine, message), at, pid);
+    }
+
+    /** dockerd's logrus fields ({@code msg="..." ...}) written on {@code node} at {@code at} as process {@code pid}. */
+    synchronized void dockerd(String node, Instant at, int pid, String fields) {
+        append(node, "docker", new UnitJournal.DockerdLine(fields), at, pid);
+    }
+
+    /** systemd's own line in {@code unit}'s journal on {@code node}. */
+    synchronized void systemd(String node, String unit, Instant at, String message) {
+        append(node, unit, new UnitJournal.SystemdLine(message), at, 1);
+    }
+
+    private void append(String node, String unit, UnitJournal.Line line, Instant at, int pid) {
+        UnitJournal.Line text = line instanceof UnitJournal.WholeLine ? line : shared.putIfAbsent(line, line);
+        if (at.equals(lastTime)) at = lastTime;
+        else lastTime = at;
+        journals.computeIfAbsent(node + "\u0000" + unit, k -> new UnitJournal(JOURNAL_LINES)).add(text == null ? line : text, at, pid);
     }
 
     public synchronized List<Event> of(String podKey) {
@@ -54,6 +85,7 @@ public final class PodEvents {
 
     /** {@code unit}'s journal lines on {@code node}, oldest first. */
     public synchronized List<String> unitJournal(String node, String unit) {
-        return List.copyOf(journals.getOrDefault(node + "\u0000" + unit, List.of()));
+        UnitJournal j = journals.get(node + "\u0000" + unit);
+        return j == null ? List.of() : j.lines();
     }
 }

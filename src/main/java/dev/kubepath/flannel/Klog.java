@@ -31,6 +31,15 @@ public final class Klog {
             HOSTGW_REMOVED = "backend/hostgw/network.go:122";
 
     /**
+     * Where a daemon's klog lines go, unformatted: a simulated cluster keeps the message text once for all the nodes
+     * that write it and lays out the line ({@link #line}) only when it is read.
+     */
+    @FunctionalInterface
+    public interface Sink {
+        void line(char severity, Instant at, int pid, String fileLine, String message);
+    }
+
+    /**
      * One line; {@code severity} is glog's I, W, E or F. Written digit by digit, not with String.format: every agent
      * logs "Subnet added" for every other lease, so a 1,000-node simulation writes a million of these lines at boot,
      * and parsing the format string each time was a seventh of the boot. Same text as

@@ -22,11 +22,10 @@ import dev.kubepath.net.Prefix;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -68,11 +67,8 @@ public final class OverlayAgent implements AutoCloseable {
         }
     }
 
-    private sealed interface Signal {
-        record Event(LeaseEvent event) implements Signal {}
-
-        record WatchFailed(RuntimeException error) implements Signal {}
-    }
+    /** The watch ended with {@code error}; queued among the lease events, after the last one it delivered. */
+    private record WatchFailed(RuntimeException error) {}
 
     private final SubnetRegistry registry;
     private final HostNetwork host;
@@ -81,13 +77,20 @@ public final class OverlayAgent implements AutoCloseable {
     private final RandomGenerator random;
     private final Consumer<SubnetEnv> subnetEnvSink;
     private final Consumer<String> log;
-    private final ConcurrentLinkedQueue<Signal> signals = new ConcurrentLinkedQueue<>();
+    /**
+     * Lease events ({@link LeaseEvent}) and {@link WatchFailed}, in arrival order, guarded by {@link #signalLock}:
+     * the watch delivers them on the registry's threads. A plain deque, swapped for a new one when taken, and not a
+     * ConcurrentLinkedQueue of wrappers: at boot each of 5,000 agents queues up to 5,000 events before its first
+     * step, 40 bytes each there (half a gigabyte in all), a reference here.
+     */
+    private ArrayDeque<Object> signals = new ArrayDeque<>();
+    private final Object signalLock = new Object();
     private final Semaphore wake = new Semaphore(0);
     private final List<Consumer<LeaseEvent>> leaseListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<DesiredState>> reconcileListeners = new CopyOnWriteArrayList<>();
     private Optional<SubnetEnv> previous;
 
-    private final Map<Prefix, Lease> leases = new TreeMap<>();
+    private final LeaseTable leases = new LeaseTable();
     private SubnetManager manager;
     private VxlanBackend backend;
     /** The host-gw backend when the network config says {@code "Type":"host-gw"} (then no VXLAN device is made). */
@@ -102,7 +105,7 @@ public final class OverlayAgent implements AutoCloseable {
     private SubnetEnv subnetEnv;
     private volatile Thread thread;
     private volatile boolean closed;
-    private volatile Consumer<String> klog = line -> {};
+    private volatile Klog.Sink klog = (severity, at, pid, fileLine, message) -> {};
     private volatile int pid = 1;
     private volatile boolean kubeSubnetMgr;
 
@@ -124,14 +127,14 @@ public final class OverlayAgent implements AutoCloseable {
      * Where flanneld's own log lines go (see {@link Klog}), as process {@code pid}. With the kube subnet manager the
      * registry errors are the API client's, whose texts are not simulated: those lines are left out, not invented.
      */
-    public void onKlog(int pid, boolean kubeSubnetMgr, Consumer<String> sink) {
+    public void onKlog(int pid, boolean kubeSubnetMgr, Klog.Sink sink) {
         this.pid = pid;
         this.kubeSubnetMgr = kubeSubnetMgr;
         this.klog = sink;
     }
 
     private void klog(char severity, String fileLine, String message) {
-        klog.accept(Klog.line(severity, clock.instant(), pid, fileLine, message));
+        klog.line(severity, clock.instant(), pid, fileLine, message);
     }
 
     public State state() {
@@ -143,7 +146,9 @@ public final class OverlayAgent implements AutoCloseable {
     }
 
     public synchronized Map<Prefix, Lease> leases() {
-        return Map.copyOf(leases);
+        Map<Prefix, Lease> copy = new java.util.HashMap<>();
+        for (Lease l : leases.values()) copy.put(l.subnet(), l);
+        return Map.copyOf(copy);
     }
 
     public DesiredState lastDesired() {
@@ -170,13 +175,7 @@ public final class OverlayAgent implements AutoCloseable {
         try {
             if (manager == null) start();
             if (needResync) resync();
-            Signal s;
-            while (state != State.STOPPED && (s = signals.poll()) != null) {
-                switch (s) {
-                    case Signal.WatchFailed f -> throw f.error();
-                    case Signal.Event e -> take(e.event());
-                }
-            }
+            takeSignals();
             if (state != State.STOPPED) {
                 Optional<Lease> before = manager.lease();
                 handle(manager.renewIfDue());
@@ -234,11 +233,13 @@ public final class OverlayAgent implements AutoCloseable {
 
     private void resync() {
         closeWatch();
-        signals.clear();
+        synchronized (signalLock) {
+            signals = new ArrayDeque<>();
+        }
         LeaseSnapshot snap = registry.getLeases();
         leases.clear();
-        for (Lease l : snap.leases()) leases.put(l.subnet(), l);
-        watch = registry.watch(snap.revision(), e -> signal(new Signal.Event(e)), e -> signal(new Signal.WatchFailed(e)));
+        for (Lease l : snap.leases()) leases.put(l);
+        watch = registry.watch(snap.revision(), this::signal, e -> signal(new WatchFailed(e)));
         needResync = false;
         dirty = true;
         if (state == State.DISCONNECTED) log.accept("registry reachable again; resynced " + leases.size() + " leases");
@@ -253,7 +254,7 @@ public final class OverlayAgent implements AutoCloseable {
         logSubnetEvent(e);
         switch (e) {
             case LeaseEvent.Added a -> {
-                Lease before = leases.put(a.lease().subnet(), a.lease());
+                Lease before = leases.put(a.lease());
                 // a renewal changes only the expiration, which no route, neighbour or FDB entry depends on: with
                 // 1,000 agents, reconciling every agent on every renewal made each simulated day cubic in the nodes
                 if (before == null || !before.withExpiration(null).equals(a.lease().withExpiration(null))) dirty = true;
@@ -283,18 +284,18 @@ public final class OverlayAgent implements AutoCloseable {
 
     private void handle(SubnetManager.Outcome o) {
         switch (o) {
-            case SubnetManager.Outcome.Kept k -> leases.put(k.lease().subnet(), k.lease());
+            case SubnetManager.Outcome.Kept k -> leases.put(k.lease());
             case SubnetManager.Outcome.Revoked r -> {
                 klog('W', Klog.LEASE_REVOKED, "Lease has been revoked");
                 state = State.STOPPED;
                 closeWatch();
             }
             case SubnetManager.Outcome.Reclaimed r -> {
-                leases.put(r.lease().subnet(), r.lease());
+                leases.put(r.lease());
                 dirty = true;
             }
             case SubnetManager.Outcome.Renumbered r -> {
-                leases.put(r.lease().subnet(), r.lease());
+                leases.put(r.lease());
                 writeSubnetEnv();
                 dirty = true;
             }
@@ -312,9 +313,38 @@ public final class OverlayAgent implements AutoCloseable {
         for (var l : reconcileListeners) l.accept(want);
     }
 
-    private void signal(Signal s) {
-        signals.add(s);
+    private void signal(Object s) {
+        synchronized (signalLock) {
+            signals.add(s);
+        }
         wake.release();
+    }
+
+    /** Takes in the queued signals in order; those not taken (stopped, or a failure thrown) stay queued, first. */
+    private void takeSignals() {
+        ArrayDeque<Object> batch;
+        synchronized (signalLock) {
+            if (signals.isEmpty()) return;
+            batch = signals;
+            signals = new ArrayDeque<>();
+        }
+        try {
+            Object s;
+            while (state != State.STOPPED && (s = batch.poll()) != null) {
+                switch (s) {
+                    case WatchFailed f -> throw f.error();
+                    case LeaseEvent e -> take(e);
+                    default -> throw new IllegalStateException("not a signal: " + s);
+                }
+            }
+        } finally {
+            if (!batch.isEmpty()) {
+                synchronized (signalLock) {
+                    batch.addAll(signals);
+                    signals = batch;
+                }
+            }
+        }
     }
 
     /** Runs {@link #step()} on a daemon thread, woken by watch events and by timers (renewal, retry). */
