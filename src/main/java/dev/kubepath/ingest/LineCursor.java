@@ -58,6 +58,12 @@ final class LineCursor {
         return new Ipv4(v);
     }
 
+    /** The word as an IPv4 address, or null when it is not a dotted quad (a name). */
+    Ipv4 ipv4OrNull() {
+        int v = ipv4Bits(start, end);
+        return v == BAD_BITS_MARK && !ok ? null : new Ipv4(v);
+    }
+
     /** The word as "a.b.c.d/len", or a bare address as a /32. */
     Prefix prefix() {
         int slash = -1;

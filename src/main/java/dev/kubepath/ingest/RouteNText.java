@@ -63,14 +63,22 @@ public final class RouteNText {
     /**
      * One row of {@code route -n}, or of {@code route} without {@code -n} when {@code names}: there the destination
      * may be {@code default} and the gateway {@code *} (0.0.0.0), and any other word that is not an address is a
-     * name, reported by {@link RouteText#name}. One reader for both keeps {@code route} as fast as {@code route -n}.
+     * name. A destination name is reported ({@link RouteText#name}); a gateway name is kept as the route's
+     * {@code gatewayName}, its address unknown. One reader for both keeps {@code route} as fast as {@code route -n}.
      */
     static Route parseRow(String line, boolean names) {
         LineCursor c = new LineCursor(line);
         if (!c.next()) throw columns(line);
         Ipv4 dest = names ? address(c, "default", "destination", line) : c.ipv4();
         if (!c.next()) throw columns(line);
-        Ipv4 gateway = names ? address(c, "*", "gateway", line) : c.ipv4();
+        String gatewayName = null;
+        Ipv4 gateway;
+        if (!names) gateway = c.ipv4();
+        else if (c.is("*")) gateway = ZERO;
+        else {
+            gateway = c.ipv4OrNull();
+            if (gateway == null) gatewayName = c.word(); // a host name: the route is read, its gateway's address unknown
+        }
         if (!c.next()) throw columns(line);
         Ipv4 genmask = c.ipv4();
         Prefix dst = Prefix.fromNetmask(dest, genmask);
@@ -99,6 +107,10 @@ public final class RouteNText {
             }
         }
         if (!up) throw new IllegalArgumentException("route " + dst + " is not up (flags '" + flags + "' lack U)");
+        if (gatewayName != null) {
+            if (!gw) throw new IllegalArgumentException("route " + dst + " has gateway '" + gatewayName + "' but no G flag");
+            return new Route(Route.MAIN, Route.Type.UNICAST, dst, null, dev, false, metric, Route.Scope.UNIVERSE, null, gatewayName);
+        }
         if (!gw) {
             if (gateway.bits() != 0) throw new IllegalArgumentException("route " + dst + " has gateway " + gateway + " but no G flag");
             return new Route(Route.MAIN, Route.Type.UNICAST, dst, null, dev, false, metric, Route.Scope.LINK, null);
