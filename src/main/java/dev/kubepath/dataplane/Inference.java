@@ -277,12 +277,19 @@ public final class Inference {
         return null;
     }
 
+    private static final Object NAMED_GATEWAYS = new Object();
+
     /** route's column width: it prints at most this many characters of a name (without -W). */
     private static final int ROUTE_NAME_WIDTH = 15;
 
     /** GATEWAY_BY_NODE_NAME: each route whose gateway is known by name only, resolved where one node or host has it. */
     private static HostBuilder gatewayByNodeName(Host h, Snapshot s, HostBuilder b, List<Fact> facts) {
-        if (h.routes().stream().noneMatch(Route::gatewayUnknown)) return b;
+        // found once per shared part: a big cluster's hosts share their parts of thousands of flannel routes
+        boolean named = false;
+        for (var part : dev.kubepath.model.SharedList.parts(h.routes())) {
+            named |= part.memo(NAMED_GATEWAYS, rs -> rs.stream().anyMatch(Route::gatewayUnknown));
+        }
+        if (!named) return b;
         for (int i = 0; i < h.routes().size(); i++) {
             Route r = h.routes().get(i);
             if (!r.gatewayUnknown()) continue;

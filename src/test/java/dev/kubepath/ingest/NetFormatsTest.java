@@ -259,7 +259,7 @@ class NetFormatsTest {
     }
 
     @Test
-    void olderRouteWithStarGatewaysAndAHostNameGateway() {
+    void olderRouteWithStarGatewaysAndAHostNameGatewayKeptByName() {
         Parsed<List<Route>> p = RouteFile.parse("route.txt", """
                 Kernel IP routing table
                 Destination     Gateway         Genmask         Flags Metric Ref    Use Iface
@@ -267,11 +267,13 @@ class NetFormatsTest {
                 10.244.1.0      *               255.255.255.0   U     0      0        0 cni0
                 10.244.2.0      10.244.2.0      255.255.255.0   UG    0      0        0 flannel.1
                 """);
-        assertThat(p.value()).hasSize(2);
-        assertThat(p.value().get(0).via()).isNull();
-        assertThat(p.value().get(0).dev()).isEqualTo("cni0");
-        assertThat(p.value().get(1).onlink()).isTrue();
-        assertThat(p.problems()).singleElement().satisfies(pr -> assertThat(pr.message()).contains("gateway 'gateway' is a name"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(3);
+        assertThat(p.value().get(0).gatewayName()).isEqualTo("gateway");
+        assertThat(p.value().get(0).gatewayUnknown()).isTrue();
+        assertThat(p.value().get(1).connected()).isTrue();
+        assertThat(p.value().get(1).dev()).isEqualTo("cni0");
+        assertThat(p.value().get(2).onlink()).isTrue();
     }
 
     // ---- interfaces: old ifconfig, ip -br
