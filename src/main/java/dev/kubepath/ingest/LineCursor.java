@@ -32,8 +32,22 @@ final class LineCursor {
         return true;
     }
 
+    /** The current word is {@code word}. Compared char by char: keywords are short and most differ at the first. */
     boolean is(String word) {
-        return end - start == word.length() && line.regionMatches(start, word, 0, word.length());
+        int len = end - start;
+        if (len != word.length()) return false;
+        for (int i = 0; i < len; i++) if (line.charAt(start + i) != word.charAt(i)) return false;
+        return true;
+    }
+
+    /** The length of the current word. */
+    int length() {
+        return end - start;
+    }
+
+    /** The i-th character of the current word. */
+    char charAt(int i) {
+        return line.charAt(start + i);
     }
 
     String word() {
@@ -58,10 +72,30 @@ final class LineCursor {
         return new Ipv4(v);
     }
 
-    /** The word as an IPv4 address, or null when it is not a dotted quad (a name). */
-    Ipv4 ipv4OrNull() {
+    /** The word as an IPv4 address's bits (dotted quad), parsed in place, with no Ipv4 made. */
+    int ipv4Bits() {
         int v = ipv4Bits(start, end);
-        return v == BAD_BITS_MARK && !ok ? null : new Ipv4(v);
+        if (v == BAD_BITS_MARK && !ok) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 address (expected a.b.c.d)");
+        return v;
+    }
+
+    /** True when the word is a dotted quad (else it may be a name). */
+    boolean isIpv4() {
+        ipv4Bits(start, end);
+        return ok;
+    }
+
+    /** The prefix length after the slash at {@code slash}: 0..32, or -1 when it is not one. */
+    private int prefixLength(int slash) {
+        int digits = end - slash - 1;
+        if (digits < 1 || digits > 2) return -1;
+        int len = 0;
+        for (int i = slash + 1; i < end; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            len = len * 10 + (c - '0');
+        }
+        return len <= 32 ? len : -1;
     }
 
     /** The word as "a.b.c.d/len", or a bare address as a /32. */
@@ -71,16 +105,8 @@ final class LineCursor {
         int addrEnd = slash < 0 ? end : slash;
         int v = ipv4Bits(start, addrEnd);
         if (v == BAD_BITS_MARK && !ok) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 prefix (expected a.b.c.d/len)");
-        int len = 32;
-        if (slash >= 0) {
-            len = 0;
-            if (end - slash - 1 < 1 || end - slash - 1 > 2) len = -1;
-            for (int i = slash + 1; i < end && len >= 0; i++) {
-                char c = line.charAt(i);
-                len = c >= '0' && c <= '9' ? len * 10 + (c - '0') : -1;
-            }
-            if (len < 0 || len > 32) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 prefix (expected a.b.c.d/len)");
-        }
+        int len = slash < 0 ? 32 : prefixLength(slash);
+        if (len < 0) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 prefix (expected a.b.c.d/len)");
         return Prefix.of(new Ipv4(v), len);
     }
 
