@@ -38,8 +38,9 @@ public final class RouteNText {
     /** The cursor's word as an address's bits, {@code zero} standing for 0.0.0.0; any other non-address is a name. */
     private static int address(LineCursor c, String zero, String column, String line) {
         if (c.is(zero)) return 0;
-        if (!c.isIpv4()) throw RouteText.name(column, c.word(), line);
-        return c.ipv4Bits();
+        long bits = c.ipv4OrName();
+        if (bits < 0) throw RouteText.name(column, c.word(), line);
+        return (int) bits;
     }
 
     static boolean isHeader(String line) {
@@ -71,9 +72,11 @@ public final class RouteNText {
         String gatewayName = null;
         int gateway = 0;
         if (!names) gateway = c.ipv4Bits();
-        else if (c.is("*")) gateway = 0;
-        else if (c.isIpv4()) gateway = c.ipv4Bits();
-        else gatewayName = c.word(); // a host name: the route is read, its gateway's address unknown
+        else if (!c.is("*")) {
+            long bits = c.ipv4OrName();
+            if (bits >= 0) gateway = (int) bits;
+            else gatewayName = c.word(); // a host name: the route is read, its gateway's address unknown
+        }
         if (!c.next()) throw columns(line);
         int genmask = c.ipv4Bits();
         int length = Integer.bitCount(genmask);
