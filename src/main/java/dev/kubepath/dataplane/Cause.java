@@ -106,6 +106,17 @@ public sealed interface Cause {
         }
     }
 
+    /**
+     * The route taken goes through a gateway the snapshot knows by name only ({@code route} without {@code -n}), and
+     * no rule resolved the name: where the packet goes next is unknown.
+     */
+    record UnknownGateway(String host, Route route) implements Cause {
+        public String text() {
+            return "the route " + route.describe() + " on " + host + " goes through gateway '" + route.gatewayName()
+                    + "', a name whose address is not in the snapshot (route printed names; route -n or ip route shows the address)";
+        }
+    }
+
     /** No route at all, and no default route. */
     record NoRoute(String host, Where where, boolean local) implements Cause {
         public String text() {

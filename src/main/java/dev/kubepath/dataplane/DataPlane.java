@@ -9,6 +9,7 @@ import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.PartIndex;
 import dev.kubepath.model.Service;
 import dev.kubepath.model.SharedList;
+import dev.kubepath.model.Route;
 import dev.kubepath.model.Snapshot;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
@@ -125,6 +126,11 @@ public final class DataPlane {
         if (h == null) return null;
         for (IfAddress a : h.addresses()) if (a.dev().equals(bridge) && a.prefixLength() < 32 && a.prefix().contains(ip)) return pod;
         return null;
+    }
+
+    /** The rule and facts a route's gateway address was inferred from (GATEWAY_BY_NODE_NAME), or null when observed. */
+    Inference.Fact inferredGateway(String host, Route route) {
+        return Inference.gatewayFact(inference.facts(), host, route);
     }
 
     /** The rule and facts an underlay address was inferred from, or null when it was observed. */

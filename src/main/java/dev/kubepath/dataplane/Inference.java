@@ -52,7 +52,12 @@ public final class Inference {
         VXLAN_BY_NAME,
         /** A ClusterIP with an IPVS virtual server on the host is bound to kube-ipvs0 (kube-proxy binds each one),
          * where the address listing does not show it: used by the tracer, per flow. */
-        KUBE_IPVS0_ADDRESS
+        KUBE_IPVS0_ADDRESS,
+        /** A route whose gateway {@code route} printed as a name ({@code 10.244.2.0 k8s-node2 255.255.255.0 UG ... eth0})
+         * goes through the node of that name: its InternalIP (kubectl get nodes), else the observed underlay address
+         * of the snapshot's host of that name. route cuts names to 15 characters, so a 15-character name also matches
+         * the one node or host whose name starts with it. No match, or more than one: the address stays unknown. */
+        GATEWAY_BY_NODE_NAME
     }
 
     /** One inferred fact: the rule, the host, the fact, and the facts it rests on. */
@@ -117,6 +122,7 @@ public final class Inference {
                 facts.add(new Fact(Rule.BRIDGE_BY_NAME, h.name(), a.dev() + " is a bridge", List.of(a.dev() + " " + a.ip() + "/" + a.prefixLength())));
             }
         }
+        b = gatewayByNodeName(h, s, b, facts);
         b = bridgeFromKernelRoute(h, b, facts);
         b = vxlanByName(h, s, underlay, b, facts);
         b = vxlanAddress(h, s, underlay, b, facts);
@@ -271,12 +277,65 @@ public final class Inference {
         return null;
     }
 
+    private static final Object NAMED_GATEWAYS = new Object();
+
+    /** route's column width: it prints at most this many characters of a name (without -W). */
+    private static final int ROUTE_NAME_WIDTH = 15;
+
+    /** GATEWAY_BY_NODE_NAME: each route whose gateway is known by name only, resolved where one node or host has it. */
+    private static HostBuilder gatewayByNodeName(Host h, Snapshot s, HostBuilder b, List<Fact> facts) {
+        // found once per shared part: a big cluster's hosts share their parts of thousands of flannel routes
+        boolean named = false;
+        for (var part : dev.kubepath.model.SharedList.parts(h.routes())) {
+            named |= part.memo(NAMED_GATEWAYS, rs -> rs.stream().anyMatch(Route::gatewayUnknown));
+        }
+        if (!named) return b;
+        for (int i = 0; i < h.routes().size(); i++) {
+            Route r = h.routes().get(i);
+            if (!r.gatewayUnknown()) continue;
+            String name = r.gatewayName();
+            List<String> from = new ArrayList<>();
+            Ipv4 address = null;
+            List<Node> nodes = s.cluster().nodes().stream().filter(n -> n.internalIp() != null && namedBy(n.name(), name)).toList();
+            if (nodes.size() == 1) {
+                address = nodes.get(0).internalIp();
+                from.add("node " + nodes.get(0).name() + " InternalIP " + address);
+            } else if (nodes.isEmpty()) {
+                List<Host> hosts = s.hosts().stream().filter(x -> x != h && namedBy(x.name(), name) && underlayAddress(x) != null).toList();
+                if (hosts.size() == 1) {
+                    address = underlayAddress(hosts.get(0));
+                    from.add("host " + hosts.get(0).name() + " holds " + address);
+                }
+            }
+            if (address == null) continue; // none, or more than one: the gateway's address stays unknown
+            if (b == null) b = h.toBuilder();
+            Route resolved = r.withVia(address);
+            b.routes.set(b.routes.indexOf(r), resolved);
+            from.add(0, "route " + r.describe());
+            facts.add(new Fact(Rule.GATEWAY_BY_NODE_NAME, h.name(), "gateway " + name + " is " + address, from));
+        }
+        return b;
+    }
+
+    /** True when {@code printed}, a gateway name as route printed it, names {@code name} (whole, or cut to route's width). */
+    private static boolean namedBy(String name, String printed) {
+        return name.equals(printed) || printed.length() == ROUTE_NAME_WIDTH && name.startsWith(printed);
+    }
+
+    /** The fact by which {@code route} of {@code host} got its gateway's address, or null when it was observed. */
+    public static Fact gatewayFact(List<Fact> facts, String host, Route route) {
+        if (route.gatewayName() == null || route.via() == null) return null;
+        String fact = "gateway " + route.gatewayName() + " is " + route.via();
+        for (Fact f : facts) if (f.rule() == Rule.GATEWAY_BY_NODE_NAME && f.host().equals(host) && f.fact().equals(fact)) return f;
+        return null;
+    }
+
     /** A directly connected unicast route of the main table holding the address, on a device that is not the pods'. */
     private static Route connected(Host h, Ipv4 ip) {
         if (ip == null) return null;
         Route best = null;
         for (Route r : h.routes()) {
-            if (!Route.MAIN.equals(r.table()) || r.type() != Route.Type.UNICAST || r.via() != null || r.dev() == null) continue;
+            if (!Route.MAIN.equals(r.table()) || r.type() != Route.Type.UNICAST || !r.connected() || r.dev() == null) continue;
             if (r.dst().length() == 0 || !r.dst().contains(ip) || r.dev().startsWith("flannel.")) continue;
             if (best == null || r.dst().length() > best.dst().length()) best = r;
         }

@@ -268,13 +268,15 @@ final class Walk {
         if (r.type() == Route.Type.UNREACHABLE || r.type() == Route.Type.PROHIBIT) {
             return drop(h, Verdict.UNREACHABLE, new Cause.RejectingRoute(h.name(), r), r.describe());
         }
+        // a gateway known by name only: the next hop is unknown, never taken as a connected route nor as a drop
+        if (r.gatewayUnknown()) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.UnknownGateway(h.name(), r), r.describe());
         if (p.src() == null) {
             Ipv4 src = sourceFor(h, r);
             if (src == null) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.ADDRESSES, "the source address on " + r.dev()), null);
             p = sent(p.withSrc(src, p.sport()));
         }
         Packet routed = p;
-        step(h, Stage.ROUTE, () -> routeStory(h, routed, r), r::describe);
+        routeStep(h, routed, r);
         End filtered = filter(h, local ? "OUTPUT" : "FORWARD", p, ingress, r.dev());
         if (filtered != null) return filtered;
         Packet out = postrouting(h, restoreSource(p), r.dev());
@@ -580,6 +582,9 @@ final class Walk {
         }
         Route underlayRoute = h.lookup(vtep);
         if (underlayRoute == null) return drop(h, Verdict.TIMEOUT, new Cause.NoUnderlayRoute(h.name(), vtep), null);
+        if (underlayRoute.gatewayUnknown()) {
+            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.UnknownGateway(h.name(), underlayRoute), underlayRoute.describe());
+        }
         Ipv4 outerSrc = x.local() != null ? x.local() : sourceFor(h, underlayRoute);
         Packet outer = new Packet(Protocol.UDP, outerSrc, 0, vtep, x.port(), 0, p.size() + 50);
         Ipv4 outerFrom = outerSrc, vtepIp = vtep;
@@ -846,7 +851,8 @@ final class Walk {
 
     private String routeStory(HostView h, Packet p, Route r) {
         String to = r.dst().length() == 0 ? "default route" : r.dst().toString();
-        return p.dst() + " matches " + to + (r.via() != null ? " via " + r.via() : "") + " dev " + r.dev();
+        String gateway = r.via() == null ? "" : " via " + r.via() + (r.gatewayName() == null ? "" : " (" + r.gatewayName() + ", inferred)");
+        return p.dst() + " matches " + to + gateway + " dev " + r.dev();
     }
 
     /** Where an address lives, as the snapshot tells: for the typed cause of a drop. */
@@ -870,6 +876,17 @@ final class Walk {
 
     private void assumedStep(HostView h, Stage stage, String detail, String assumption) {
         steps.add(new LazySteps.Draft(h.name(), stage, () -> detail, () -> null, Basis.ASSUMED, List.of(assumption)));
+    }
+
+    /** The route decision: observed, unless the route's gateway address was inferred from its name (then the rule is named). */
+    private void routeStep(HostView h, Packet p, Route r) {
+        Inference.Fact inferred = r.gatewayName() == null ? null : dp.inferredGateway(h.name(), r);
+        if (inferred == null) {
+            step(h, Stage.ROUTE, () -> routeStory(h, p, r), r::describe);
+            return;
+        }
+        basis = basis.weakest(Basis.INFERRED);
+        steps.add(new LazySteps.Draft(h.name(), Stage.ROUTE, () -> routeStory(h, p, r), r::describe, Basis.INFERRED, List.of(inferred.toString())));
     }
 
     /** The hop across the underlay: observed, unless the peer's address was inferred (then the rule is named). */

@@ -507,6 +507,9 @@ public final class Doctor {
                     // one finding per kind of gap: the same fact missing on another host is the same gap
                     return insufficient(host, u.facet().name(), why);
                 }
+                case Cause.UnknownGateway g -> {
+                    return insufficient(host, "GATEWAY", why);
+                }
                 case Cause.ForwardingOff f -> {
                     return find(Code.IP_FORWARD_OFF, host, () -> new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL,
                             "net.ipv4.ip_forward=0 on " + host).host(host).evidence(checks.ev(host, "sysctl.txt", "net.ipv4.ip_forward = 0", "net.ipv4.ip_forward"))

@@ -62,22 +62,13 @@ public final class IpRouteText {
     public static Route parseLine(String line) {
         LineCursor c = new LineCursor(line);
         if (!c.next()) throw new IllegalArgumentException("empty route line");
-        Route.Type type = Route.Type.UNICAST;
-        boolean typed = true;
-        if (c.is("unicast")) { }
-        else if (c.is("local")) type = Route.Type.LOCAL;
-        else if (c.is("broadcast")) type = Route.Type.BROADCAST;
-        else if (c.is("blackhole")) type = Route.Type.BLACKHOLE;
-        else if (c.is("unreachable")) type = Route.Type.UNREACHABLE;
-        else if (c.is("prohibit")) type = Route.Type.PROHIBIT;
-        else if (c.is("multicast") || c.is("anycast") || c.is("throw") || c.is("nat")) {
-            throw new IllegalArgumentException("route type '" + c.word() + "' is not modelled (expected unicast, local, broadcast, blackhole, unreachable or prohibit)");
-        } else typed = false;
-        if (typed && !c.next()) throw new IllegalArgumentException("route line '" + line.trim() + "' has no destination");
+        // a destination starts with a digit (or is "default"): only a word starting with a letter may be a type
+        Route.Type type = c.charAt(0) >= 'a' && c.charAt(0) <= 'z' ? type(c) : null;
+        if (type == null) type = Route.Type.UNICAST;
+        else if (!c.next()) throw new IllegalArgumentException("route line '" + line.trim() + "' has no destination");
         Prefix dst;
         if (c.is("default")) dst = Prefix.DEFAULT;
-        else if (c.contains(':')) throw new IllegalArgumentException("'" + c.word() + "' is an IPv6 destination (only IPv4 is modelled)");
-        else dst = c.prefix();
+        else dst = destination(c);
         String table = Route.MAIN;
         Ipv4 via = null;
         String dev = null;
@@ -93,7 +84,7 @@ public final class IpRouteText {
                 via = c.ipv4();
             } else if (c.is("onlink")) onlink = true;
             else if (c.is("proto")) c.value("proto");
-            else if (c.is("scope")) scope = scope(c.value("scope").word());
+            else if (c.is("scope")) scope = scope(c.value("scope"));
             else if (c.is("src")) src = c.value("src").ipv4();
             else if (c.is("metric") || c.is("preference")) metric = c.value("metric").number("route metric");
             else if (c.is("table")) table = c.value("table").word();
@@ -117,12 +108,45 @@ public final class IpRouteText {
         return new Route(table, type, dst, via, dev, onlink, metric, scope, src);
     }
 
+    /** The cursor's word as a destination prefix; the scan for ':' is paid only by a word that is not one. */
+    private static Prefix destination(LineCursor c) {
+        try {
+            return c.prefix();
+        } catch (IllegalArgumentException e) {
+            if (c.contains(':')) throw new IllegalArgumentException("'" + c.word() + "' is an IPv6 destination (only IPv4 is modelled)");
+            throw e;
+        }
+    }
+
     static Prefix destination(String word) {
         if (word.equals("default")) return Prefix.DEFAULT;
         if (word.indexOf(':') >= 0) throw new IllegalArgumentException("'" + word + "' is an IPv6 destination (only IPv4 is modelled)");
         return Addresses.prefix(word);
     }
 
+    /** The cursor's word as a route type, or null when it is none (then it is the destination). */
+    private static Route.Type type(LineCursor c) {
+        if (c.is("unicast")) return Route.Type.UNICAST;
+        if (c.is("local")) return Route.Type.LOCAL;
+        if (c.is("broadcast")) return Route.Type.BROADCAST;
+        if (c.is("blackhole")) return Route.Type.BLACKHOLE;
+        if (c.is("unreachable")) return Route.Type.UNREACHABLE;
+        if (c.is("prohibit")) return Route.Type.PROHIBIT;
+        if (c.is("multicast") || c.is("anycast") || c.is("throw") || c.is("nat")) {
+            throw new IllegalArgumentException("route type '" + c.word() + "' is not modelled (expected unicast, local, broadcast, blackhole, unreachable or prohibit)");
+        }
+        return null;
+    }
+
+    /** The cursor's word as a route scope, compared in place (names and the numbers ip prints for them). */
+    private static Route.Scope scope(LineCursor c) {
+        if (c.is("link") || c.is("253")) return Route.Scope.LINK;
+        if (c.is("host") || c.is("254")) return Route.Scope.HOST;
+        if (c.is("global") || c.is("universe") || c.is("0")) return Route.Scope.UNIVERSE;
+        throw new IllegalArgumentException("route scope '" + c.word() + "' is not modelled (expected global, link or host)");
+    }
+
+    /** A scope as ip -j route writes it. */
     static Route.Scope scope(String word) {
         return switch (word) {
             case "global", "universe", "0" -> Route.Scope.UNIVERSE;

@@ -3,37 +3,74 @@ package dev.kubepath.ingest;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Walks the whitespace-separated words of one line without copying them: the hot route parsers compare keywords
  * and read addresses in place, and only make Strings for device and table names.
+ * <p>
+ * It reads the line's characters from one Latin-1 copy of the line (a character outside Latin-1 reads as '?', which
+ * no keyword, address or number holds, as before): String.charAt checks the index and the string's coding on
+ * every character, which was most of a route line's time; an array scanned in a loop is not. Words handed out
+ * ({@link #word()}) are the line's own text.
  */
 final class LineCursor {
     private final String line;
+    private final byte[] chars;
     private final int n;
     private int start, end; // the current word is line[start, end)
 
     LineCursor(String line) {
         this.line = line;
-        this.n = line.length();
+        this.chars = latin1(line);
+        this.n = chars.length;
         this.end = 0;
+    }
+
+    /** One byte per char of the line: its Latin-1 copy, '?' for any other char (a surrogate pair gives two). */
+    private static byte[] latin1(String line) {
+        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1); // a copy of the bytes of a Latin-1 string
+        if (b.length == line.length()) return b;
+        b = new byte[line.length()]; // a character outside the BMP was encoded as one '?': index char by char instead
+        for (int i = 0; i < b.length; i++) b[i] = (byte) (line.charAt(i) <= 0xff ? line.charAt(i) : '?');
+        return b;
+    }
+
+    /** The character at {@code i} (Latin-1). */
+    private char at(int i) {
+        return (char) (chars[i] & 0xff);
     }
 
     /** Advances to the next word; false at the end of the line. */
     boolean next() {
         int i = end;
-        while (i < n && line.charAt(i) <= ' ') i++;
+        while (i < n && at(i) <= ' ') i++;
         if (i >= n) {
             start = end = n;
             return false;
         }
         start = i;
-        while (i < n && line.charAt(i) > ' ') i++;
+        while (i < n && at(i) > ' ') i++;
         end = i;
         return true;
     }
 
+    /** The current word is {@code word}. Compared char by char: keywords are short and most differ at the first. */
     boolean is(String word) {
-        return end - start == word.length() && line.regionMatches(start, word, 0, word.length());
+        int len = end - start;
+        if (len != word.length()) return false;
+        for (int i = 0; i < len; i++) if (at(start + i) != word.charAt(i)) return false;
+        return true;
+    }
+
+    /** The length of the current word. */
+    int length() {
+        return end - start;
+    }
+
+    /** The i-th character of the current word. */
+    char charAt(int i) {
+        return at(start + i);
     }
 
     String word() {
@@ -47,7 +84,7 @@ final class LineCursor {
     }
 
     boolean contains(char c) {
-        for (int i = start; i < end; i++) if (line.charAt(i) == c) return true;
+        for (int i = start; i < end; i++) if (at(i) == c) return true;
         return false;
     }
 
@@ -58,23 +95,41 @@ final class LineCursor {
         return new Ipv4(v);
     }
 
+    /** The word as an IPv4 address's bits (dotted quad), parsed in place, with no Ipv4 made. */
+    int ipv4Bits() {
+        int v = ipv4Bits(start, end);
+        if (v == BAD_BITS_MARK && !ok) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 address (expected a.b.c.d)");
+        return v;
+    }
+
+    /** The word as an IPv4 address's bits, unsigned, or -1 when it is not a dotted quad (it may be a name). */
+    long ipv4OrName() {
+        int v = ipv4Bits(start, end);
+        return ok ? v & 0xFFFFFFFFL : -1;
+    }
+
+    /** The prefix length after the slash at {@code slash}: 0..32, or -1 when it is not one. */
+    private int prefixLength(int slash) {
+        int digits = end - slash - 1;
+        if (digits < 1 || digits > 2) return -1;
+        int len = 0;
+        for (int i = slash + 1; i < end; i++) {
+            char c = at(i);
+            if (c < '0' || c > '9') return -1;
+            len = len * 10 + (c - '0');
+        }
+        return len <= 32 ? len : -1;
+    }
+
     /** The word as "a.b.c.d/len", or a bare address as a /32. */
     Prefix prefix() {
         int slash = -1;
-        for (int i = start; i < end; i++) if (line.charAt(i) == '/') slash = i;
+        for (int i = start; i < end; i++) if (at(i) == '/') slash = i;
         int addrEnd = slash < 0 ? end : slash;
         int v = ipv4Bits(start, addrEnd);
         if (v == BAD_BITS_MARK && !ok) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 prefix (expected a.b.c.d/len)");
-        int len = 32;
-        if (slash >= 0) {
-            len = 0;
-            if (end - slash - 1 < 1 || end - slash - 1 > 2) len = -1;
-            for (int i = slash + 1; i < end && len >= 0; i++) {
-                char c = line.charAt(i);
-                len = c >= '0' && c <= '9' ? len * 10 + (c - '0') : -1;
-            }
-            if (len < 0 || len > 32) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 prefix (expected a.b.c.d/len)");
-        }
+        int len = slash < 0 ? 32 : prefixLength(slash);
+        if (len < 0) throw new IllegalArgumentException("'" + word() + "' is not an IPv4 prefix (expected a.b.c.d/len)");
         return Prefix.of(new Ipv4(v), len);
     }
 
@@ -83,7 +138,7 @@ final class LineCursor {
         long v = 0;
         if (end - start < 1 || end - start > 10) throw new IllegalArgumentException("'" + word() + "' is not a valid " + what);
         for (int i = start; i < end; i++) {
-            char c = line.charAt(i);
+            char c = at(i);
             if (c < '0' || c > '9') throw new IllegalArgumentException("'" + word() + "' is not a valid " + what + " (expected a number)");
             v = v * 10 + (c - '0');
         }
@@ -99,7 +154,7 @@ final class LineCursor {
         ok = false;
         int value = 0, octets = 0, current = -1;
         for (int i = from; i <= to; i++) {
-            char c = i < to ? line.charAt(i) : '.';
+            char c = i < to ? at(i) : '.';
             if (c >= '0' && c <= '9') {
                 current = (current < 0 ? 0 : current * 10) + (c - '0');
                 if (current > 255) return 0;

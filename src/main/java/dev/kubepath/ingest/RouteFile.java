@@ -15,6 +15,12 @@ public final class RouteFile {
 
     public static Format detect(String text) {
         if (Json.looksLikeJson(text)) return Format.IP_JSON;
+        // a table's header decides wherever it is: a title line pasted above it ("2.node route") is not ip route
+        for (Transcript.Line l : Transcript.of(text).lines()) {
+            String s = l.text();
+            if (NetstatRnText.isHeader(s)) return Format.NETSTAT_RN;
+            if (s.startsWith("Destination ")) return routeTable(text);
+        }
         for (Transcript.Line l : Transcript.of(text).lines()) {
             String s = l.text();
             if (NetstatRnText.isHeader(s)) return Format.NETSTAT_RN;

@@ -35,16 +35,12 @@ public final class RouteNText {
                 + " columns, expected 8 (Destination Gateway Genmask Flags Metric Ref Use Iface): '" + line.trim() + "'");
     }
 
-    private static final Ipv4 ZERO = new Ipv4(0);
-
-    /** The cursor's word as an address, {@code zero} standing for 0.0.0.0; any other non-address is a name. */
-    private static Ipv4 address(LineCursor c, String zero, String column, String line) {
-        if (c.is(zero)) return ZERO;
-        try {
-            return c.ipv4();
-        } catch (IllegalArgumentException e) {
-            throw RouteText.name(column, c.word(), line);
-        }
+    /** The cursor's word as an address's bits, {@code zero} standing for 0.0.0.0; any other non-address is a name. */
+    private static int address(LineCursor c, String zero, String column, String line) {
+        if (c.is(zero)) return 0;
+        long bits = c.ipv4OrName();
+        if (bits < 0) throw RouteText.name(column, c.word(), line);
+        return (int) bits;
     }
 
     static boolean isHeader(String line) {
@@ -63,22 +59,34 @@ public final class RouteNText {
     /**
      * One row of {@code route -n}, or of {@code route} without {@code -n} when {@code names}: there the destination
      * may be {@code default} and the gateway {@code *} (0.0.0.0), and any other word that is not an address is a
-     * name, reported by {@link RouteText#name}. One reader for both keeps {@code route} as fast as {@code route -n}.
+     * name. A destination name is reported ({@link RouteText#name}); a gateway name is kept as the route's
+     * {@code gatewayName}, its address unknown. One reader for both keeps {@code route} as fast as {@code route -n}.
      */
+    // Addresses are read as bits in place and a Prefix and Ipv4 made only for the route kept: one row in, one Route
+    // out, with no String but the device's (and a gateway's name) on the way.
     static Route parseRow(String line, boolean names) {
         LineCursor c = new LineCursor(line);
         if (!c.next()) throw columns(line);
-        Ipv4 dest = names ? address(c, "default", "destination", line) : c.ipv4();
+        int dest = names ? address(c, "default", "destination", line) : c.ipv4Bits();
         if (!c.next()) throw columns(line);
-        Ipv4 gateway = names ? address(c, "*", "gateway", line) : c.ipv4();
-        if (!c.next()) throw columns(line);
-        Ipv4 genmask = c.ipv4();
-        Prefix dst = Prefix.fromNetmask(dest, genmask);
-        if (dst.network().bits() != dest.bits()) {
-            throw new IllegalArgumentException("destination " + dest + " has host bits outside genmask " + genmask);
+        String gatewayName = null;
+        int gateway = 0;
+        if (!names) gateway = c.ipv4Bits();
+        else if (!c.is("*")) {
+            long bits = c.ipv4OrName();
+            if (bits >= 0) gateway = (int) bits;
+            else gatewayName = c.word(); // a host name: the route is read, its gateway's address unknown
         }
         if (!c.next()) throw columns(line);
-        String flags = c.word();
+        int genmask = c.ipv4Bits();
+        int length = Integer.bitCount(genmask);
+        if (Prefix.mask(length) != genmask) throw new IllegalArgumentException("'" + c.word() + "' is not a contiguous netmask");
+        if ((dest & genmask) != dest) {
+            throw new IllegalArgumentException("destination " + new Ipv4(dest) + " has host bits outside genmask " + new Ipv4(genmask));
+        }
+        Prefix dst = Prefix.of(new Ipv4(dest), length);
+        if (!c.next()) throw columns(line);
+        int flags = flags(c, dst);
         if (!c.next()) throw columns(line);
         int metric = c.number("route metric");
         if (!c.next()) throw columns(line);
@@ -88,23 +96,35 @@ public final class RouteNText {
         if (!c.next()) throw columns(line);
         String dev = c.word();
         if (c.next()) throw columns(line);
-        boolean up = false, gw = false;
-        for (int i = 0; i < flags.length(); i++) {
-            switch (flags.charAt(i)) {
-                case 'U' -> up = true;
-                case 'G' -> gw = true;
-                case 'H', 'D', 'M', 'A', 'C', 'R' -> { }
-                case '!' -> throw new IllegalArgumentException("reject route ('!' flag) for " + dst + ": route -n does not say whether it is unreachable, prohibit or blackhole");
-                default -> throw new IllegalArgumentException("unknown route flag '" + flags.charAt(i) + "' in '" + flags + "' (expected U, G, H, D, M, A, C, R or !)");
-            }
+        boolean gw = (flags & GATEWAY) != 0;
+        if (gatewayName != null) {
+            if (!gw) throw new IllegalArgumentException("route " + dst + " has gateway '" + gatewayName + "' but no G flag");
+            return new Route(Route.MAIN, Route.Type.UNICAST, dst, null, dev, false, metric, Route.Scope.UNIVERSE, null, gatewayName);
         }
-        if (!up) throw new IllegalArgumentException("route " + dst + " is not up (flags '" + flags + "' lack U)");
         if (!gw) {
-            if (gateway.bits() != 0) throw new IllegalArgumentException("route " + dst + " has gateway " + gateway + " but no G flag");
+            if (gateway != 0) throw new IllegalArgumentException("route " + dst + " has gateway " + new Ipv4(gateway) + " but no G flag");
             return new Route(Route.MAIN, Route.Type.UNICAST, dst, null, dev, false, metric, Route.Scope.LINK, null);
         }
-        if (gateway.bits() == 0) throw new IllegalArgumentException("route " + dst + " has the G flag but gateway 0.0.0.0");
-        boolean onlink = dev.startsWith("flannel.") && gateway.equals(dst.network()) && dst.length() < 32;
-        return new Route(Route.MAIN, Route.Type.UNICAST, dst, gateway, dev, onlink, metric, Route.Scope.UNIVERSE, null);
+        if (gateway == 0) throw new IllegalArgumentException("route " + dst + " has the G flag but gateway 0.0.0.0");
+        boolean onlink = dev.startsWith("flannel.") && gateway == dest && length < 32;
+        return new Route(Route.MAIN, Route.Type.UNICAST, dst, new Ipv4(gateway), dev, onlink, metric, Route.Scope.UNIVERSE, null);
+    }
+
+    private static final int UP = 1, GATEWAY = 2;
+
+    /** The Flags column, read in place: UP and GATEWAY; a route that is not up, or a reject route, is reported. */
+    private static int flags(LineCursor c, Prefix dst) {
+        int flags = 0;
+        for (int i = 0; i < c.length(); i++) {
+            switch (c.charAt(i)) {
+                case 'U' -> flags |= UP;
+                case 'G' -> flags |= GATEWAY;
+                case 'H', 'D', 'M', 'A', 'C', 'R' -> { }
+                case '!' -> throw new IllegalArgumentException("reject route ('!' flag) for " + dst + ": route -n does not say whether it is unreachable, prohibit or blackhole");
+                default -> throw new IllegalArgumentException("unknown route flag '" + c.charAt(i) + "' in '" + c.word() + "' (expected U, G, H, D, M, A, C, R or !)");
+            }
+        }
+        if ((flags & UP) == 0) throw new IllegalArgumentException("route " + dst + " is not up (flags '" + c.word() + "' lack U)");
+        return flags;
     }
 }

@@ -6,7 +6,8 @@ public record Prefix(Ipv4 network, int length) implements Comparable<Prefix> {
 
     public Prefix {
         if (length < 0 || length > 32) throw new IllegalArgumentException("prefix length " + length + " is not within 0..32");
-        network = new Ipv4(network.bits() & mask(length));
+        int bits = network.bits() & mask(length);
+        if (bits != network.bits()) network = new Ipv4(bits); // an address already without host bits is kept as it is
     }
 
     public static Prefix of(Ipv4 address, int length) {

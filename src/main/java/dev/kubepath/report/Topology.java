@@ -210,6 +210,7 @@ public final class Topology {
         Prefix subnet = b.bridge();
         Route route = a.routes().get(subnet);
         if (route == null || !a.vxlanDev().equals(route.dev())) return a.host().name() + " has no route to " + subnet + " on " + a.vxlanDev();
+        if (route.gatewayUnknown()) return a.host().name() + " routes " + subnet + " through gateway '" + route.gatewayName() + "', whose address is unknown";
         Ipv4 gw = route.via() != null ? route.via() : subnet.network();
         Neighbour neigh = a.neighbours().get(gw);
         if (neigh == null || neigh.mac() == null) return a.host().name() + " has no neighbour entry for " + gw;

@@ -122,7 +122,7 @@ public final class BundleCluster {
         }
         if (ip == null) throw new InputException(n + ": no underlay address (no eth0 address, no node INTERNAL-IP, no lease of its bridge subnet)");
         Ipv4 addr = ip;
-        int len = h.routes().stream().filter(r -> r.via() == null && r.dst().length() > 0 && r.dst().contains(addr) && "eth0".equals(r.dev()))
+        int len = h.routes().stream().filter(r -> r.connected() && r.dst().length() > 0 && r.dst().contains(addr) && "eth0".equals(r.dev()))
                 .mapToInt(r -> r.dst().length()).findFirst().orElse(-1);
         if (len < 0) {
             len = h.addresses().stream().filter(a -> a.ip().equals(addr)).mapToInt(IfAddress::prefixLength).findFirst().orElse(24);

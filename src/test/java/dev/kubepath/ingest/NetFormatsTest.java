@@ -189,35 +189,31 @@ class NetFormatsTest {
     // ---- routes: route (names), netstat -rn
 
     @Test
-    void routeWithNamesFromAFlannelThreadReadsTheCniRouteAndReportsEachNamedGatewayByLine() {
+    void routeWithNamesFromAFlannelThreadReadsEveryRowKeepingTheNamedGateways() {
         String text = Golden.read("real-world/net-route-names-flannel-1141/route.txt");
         assertThat(RouteFile.detect(text)).isEqualTo(RouteFile.Format.ROUTE_NAMES);
         Parsed<List<Route>> p = RouteFile.parse("route.txt", text);
-        // the one row printed with addresses: the node's own pod subnet on cni0
-        assertThat(p.value()).singleElement().satisfies(r -> {
-            assertThat(r.dst()).isEqualTo(Prefix.parse("10.233.2.0/24"));
-            assertThat(r.dev()).isEqualTo("cni0");
-            assertThat(r.via()).isNull();
-        });
+        assertThat(p.problems()).isEmpty();
         // the default route and the two pod subnets sent to eth0 through a gateway whose name route cut to 15
-        // characters: each reported at its line, never resolved by guess
-        assertThat(p.problems()).extracting(ParseProblem::line).containsExactly(3, 4, 5);
-        assertThat(p.problems().get(0).message()).contains("'gateway' is a name");
-        assertThat(p.problems().get(1).message()).contains("'qcloud-offline-' is a name").contains("10.233.0.0").contains("route -n");
-        assertThat(p.problems().get(2).message()).contains("10.233.1.0");
+        // characters: read, each gateway's address unknown, its name kept; the node's own pod subnet on cni0
+        assertThat(p.value()).extracting(r -> r.dst() + " " + r.gatewayName() + " " + r.dev()).containsExactly(
+                "0.0.0.0/0 gateway eth0", "10.233.0.0/24 qcloud-offline- eth0", "10.233.1.0/24 qcloud-offline- eth0", "10.233.2.0/24 null cni0");
+        assertThat(p.value().subList(0, 3)).allMatch(Route::gatewayUnknown).allMatch(r -> r.via() == null);
+        assertThat(p.value().get(3).connected()).isTrue();
     }
 
     @Test
-    void routeWithNamesAfterARootPromptReadsFiveRoutesAndReportsTheNamedDefaultGateway() {
+    void routeWithNamesAfterARootPromptReadsSixRoutesWithTheNamedDefaultGateway() {
         String text = Golden.read("real-world/net-route-names-trinity-109/route.txt");
         Parsed<List<Route>> p = RouteFile.parse("route.txt", text);
-        assertThat(p.value()).extracting(r -> r.dst() + " " + r.dev()).containsExactly("10.0.0.0/16 docker0", "10.141.0.0/16 eno2",
-                "10.148.0.0/16 eno2", "172.16.0.0/12 eno2", "192.168.1.0/24 eno1");
-        assertThat(p.value()).allMatch(r -> r.via() == null);
-        assertThat(p.problems()).singleElement().satisfies(x -> {
-            assertThat(x.line()).isEqualTo(4);
-            assertThat(x.message()).contains("'master.cluster' is a name");
-        });
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).extracting(r -> r.dst() + " " + r.dev()).containsExactly("0.0.0.0/0 eno1", "10.0.0.0/16 docker0",
+                "10.141.0.0/16 eno2", "10.148.0.0/16 eno2", "172.16.0.0/12 eno2", "192.168.1.0/24 eno1");
+        Route def = p.value().get(0);
+        assertThat(def.gatewayName()).isEqualTo("master.cluster");
+        assertThat(def.gatewayUnknown()).isTrue();
+        assertThat(def.metric()).isEqualTo(1024);
+        assertThat(p.value().subList(1, 6)).allMatch(Route::connected);
     }
 
     @Test
@@ -263,7 +259,7 @@ class NetFormatsTest {
     }
 
     @Test
-    void olderRouteWithStarGatewaysAndAHostNameGateway() {
+    void olderRouteWithStarGatewaysAndAHostNameGatewayKeptByName() {
         Parsed<List<Route>> p = RouteFile.parse("route.txt", """
                 Kernel IP routing table
                 Destination     Gateway         Genmask         Flags Metric Ref    Use Iface
@@ -271,11 +267,13 @@ class NetFormatsTest {
                 10.244.1.0      *               255.255.255.0   U     0      0        0 cni0
                 10.244.2.0      10.244.2.0      255.255.255.0   UG    0      0        0 flannel.1
                 """);
-        assertThat(p.value()).hasSize(2);
-        assertThat(p.value().get(0).via()).isNull();
-        assertThat(p.value().get(0).dev()).isEqualTo("cni0");
-        assertThat(p.value().get(1).onlink()).isTrue();
-        assertThat(p.problems()).singleElement().satisfies(pr -> assertThat(pr.message()).contains("gateway 'gateway' is a name"));
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).hasSize(3);
+        assertThat(p.value().get(0).gatewayName()).isEqualTo("gateway");
+        assertThat(p.value().get(0).gatewayUnknown()).isTrue();
+        assertThat(p.value().get(1).connected()).isTrue();
+        assertThat(p.value().get(1).dev()).isEqualTo("cni0");
+        assertThat(p.value().get(2).onlink()).isTrue();
     }
 
     // ---- interfaces: old ifconfig, ip -br

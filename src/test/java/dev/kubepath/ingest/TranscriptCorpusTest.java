@@ -96,9 +96,20 @@ class TranscriptCorpusTest {
         Read r = read("transcript-kubernetes-97357-busybox-prompt");
         assertThat(r.commands()).containsExactly(null, "sh", "ping 10.33.188.142", "ping 10.244.1.5");
         assertThat(r.hosts()).containsExactly(null, "k8s-master1", "k8s-master1", "k8s-master1");
-        assertThat(r.problemLines()).contains(1).doesNotContain(12); // the title line before the route table; the first ping is read
+        assertThat(r.problemLines()).contains(1).doesNotContain(4, 5, 6, 7, 8, 12); // the title line before the route table; its rows and the first ping are read
         assertThat(r.session().observed()).extracting(ProbeText.Observed::target).contains("10.33.188.142");
         assertThat(r.session().unaccounted()).isEmpty();
+        // the route table (route without -n) before any prompt: every row read, the default gateway by its name
+        Host h = r.host(SessionBundle.UNKNOWN_HOST);
+        assertThat(h.routes()).hasSize(5);
+        assertThat(h.routes().get(0)).satisfies(def -> {
+            assertThat(def.dst().length()).isZero();
+            assertThat(def.gatewayName()).isEqualTo("gateway");
+            assertThat(def.gatewayUnknown()).isTrue();
+            assertThat(def.metric()).isEqualTo(100);
+        });
+        assertThat(h.routes().get(2).via()).isEqualTo(Ipv4.parse("10.244.0.0"));
+        assertThat(h.routes().get(2).onlink()).isTrue();
     }
 
     @Test

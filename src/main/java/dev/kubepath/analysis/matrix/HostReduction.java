@@ -489,14 +489,14 @@ final class HostReduction {
                         row[inside] |= OTHER;
                         continue;
                     }
-                    if (coversSubnet(r.dst()) && (r.via() == null || isVxlan(h, r.dev()) || underlayOwner.containsKey(r.via().bits()))) {
+                    if (coversSubnet(r.dst()) && (r.connected() || isVxlan(h, r.dev()) || r.via() != null && underlayOwner.containsKey(r.via().bits()))) {
                         broadOverlay[i] = true;
                     }
                     long lo = r.dst().network().unsigned(), hi = r.dst().broadcast().unsigned();
                     int count = countIn(sortedAddrs, lo, hi);
                     if (count > 0 && count < sortedAddrs.length) hostUnique[i] = true; // an underlay route for some hosts only
                 }
-                sb.append(r.type()).append(' ').append(rel.prefix(r.dst())).append(" via ").append(rel.ip(r.via())).append(' ')
+                sb.append(r.type()).append(' ').append(rel.prefix(r.dst())).append(" via ").append(rel.ip(r.via())).append(r.gatewayUnknown() ? " named " + r.gatewayName() : "").append(' ')
                         .append(r.dev()).append(' ').append(r.metric()).append(' ').append(rel.ip(r.src())).append(';');
             }
         }
