@@ -170,8 +170,8 @@ public final class ApiServer {
                     out.add("pod/" + p.getMetadata().getName() + " created");
                 }
                 case Namespace n -> {
-                    namespaces.add(n.getMetadata().getName());
-                    out.add("namespace/" + n.getMetadata().getName() + " created");
+                    boolean created = namespaces.add(n.getMetadata().getName());
+                    out.add("namespace/" + n.getMetadata().getName() + (created ? " created" : " unchanged"));
                 }
                 default -> throw new IllegalArgumentException("unsupported object kind " + o.getKind());
             }

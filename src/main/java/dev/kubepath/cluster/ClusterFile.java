@@ -12,6 +12,7 @@ import dev.kubepath.net.Prefix;
 import dev.kubepath.net.SocketAddress;
 import dev.kubepath.proxy.ProxyMode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -141,6 +142,11 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
                 : new Defaults(ProxyMode.IPVS, flannel.network());
         Map<String, Prefix> firstSubnets = new LinkedHashMap<>();
         List<SimCluster.HostSpec> hosts = hosts(req(root, top, "hosts"), flannel, defaults, firstSubnets);
+        long subnets = leasable(flannel);
+        if (registry != Registry.KUBE && subnets < hosts.size()) { // the kube subnet manager's podCIDRs ignore SubnetMin/Max
+            throw fl.get("config").error("SubnetMin " + flannel.subnetMin().network() + " .. SubnetMax " + flannel.subnetMax().network() + " holds " + subnets
+                    + " subnet(s) of /" + flannel.subnetLen() + " for " + hosts.size() + " hosts (expected one lease per host's flanneld)");
+        }
 
         Set<String> hostNames = new java.util.LinkedHashSet<>();
         for (SimCluster.HostSpec h : hosts) hostNames.add(h.name());
@@ -148,6 +154,7 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
         if (top.containsKey("manifests")) for (YamlNode m : top.get("manifests").list()) manifests.add(manifest(m, dir));
         List<Step> timeline = top.containsKey("timeline") ? timeline(top.get("timeline"), hostNames, dir) : List.of();
 
+        namespaces(file, manifests, timeline);
         if (registry == Registry.KUBE && !firstSubnets.isEmpty()) {
             throw fl.get("registry").error("with registry kube the controller manager allocates each node's podCIDR: remove the hosts' 'subnet' keys");
         }
@@ -192,6 +199,13 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
             throw n.error("flannel backend '" + c.backendType() + "' is not simulated (expected Backend {\"Type\":\"vxlan\"} or {\"Type\":\"host-gw\"}; udp is not modelled)");
         }
         return c;
+    }
+
+    /** How many subnets flanneld may lease: SubnetMin to SubnetMax, both included (none when Min is above Max). */
+    private static long leasable(FlannelConfig c) {
+        long min = c.subnetMin().network().unsigned();
+        long max = c.subnetMax().network().unsigned();
+        return max < min ? 0 : (max - min) / (1L << (32 - c.subnetLen())) + 1;
     }
 
     private static Registry registry(YamlNode n) {
@@ -411,6 +425,25 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
 
     private static void host(YamlNode n, String host, Set<String> hosts) {
         if (!hosts.contains(host)) throw n.error("unknown host '" + host + "' (hosts: " + String.join(", ", hosts) + ")");
+    }
+
+    /**
+     * Every object's namespace exists when it is applied: default, kube-system, or a Namespace of this or an earlier
+     * manifest (the API server answers 'namespaces "NAME" not found' otherwise, and the run could not go on).
+     */
+    private static void namespaces(String file, List<Manifest> boot, List<Step> timeline) {
+        List<Manifest> all = new ArrayList<>(boot);
+        for (Step s : timeline) if (s.command() instanceof Command.Kubectl k && !k.delete()) all.add(k.manifest());
+        Set<String> known = new java.util.HashSet<>(List.of(ApiServer.DEFAULT_NS, "kube-system"));
+        for (Manifest m : all) {
+            for (HasMetadata o : m.objects()) if (o instanceof Namespace ns) known.add(ns.getMetadata().getName());
+            for (HasMetadata o : m.objects()) {
+                String ns = o.getMetadata().getNamespace();
+                if (o instanceof Namespace || ns == null || ns.isEmpty() || known.contains(ns)) continue;
+                throw new InputException(file, m.line(), o.getKind() + " " + o.getMetadata().getName() + " (in " + m.path() + "): namespaces \"" + ns
+                        + "\" not found (expected a Namespace " + ns + " in the manifests, or namespace default or kube-system)");
+            }
+        }
     }
 
     /** Services whose selector matches no pod template of the file's manifests: legal, but nothing will answer. */

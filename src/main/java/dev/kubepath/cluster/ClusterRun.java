@@ -4,6 +4,7 @@ import dev.kubepath.cluster.ClusterFile.Command;
 import dev.kubepath.model.Pod;
 import dev.kubepath.net.Prefix;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -133,13 +134,16 @@ public final class ClusterRun {
     }
 
     /**
-     * kubectl apply: Deployments first, so their pods exist (scheduled, not yet started) when a pinned pod address is
-     * handed to the node's docker; then the rest, with any pinned ClusterIP and NodePort.
+     * kubectl apply: Namespaces first, so the objects of a file that also creates their namespace find it wherever the
+     * Namespace is written; then Deployments, so their pods exist (scheduled, not yet started) when a pinned pod
+     * address is handed to the node's docker; then the rest, with any pinned ClusterIP and NodePort.
      */
     private void apply(List<HasMetadata> objects, String what) {
         event("-", what);
+        List<HasMetadata> namespaces = objects.stream().filter(o -> o instanceof Namespace).toList();
         List<HasMetadata> deployments = objects.stream().filter(o -> o instanceof Deployment).toList();
-        List<HasMetadata> rest = objects.stream().filter(o -> !(o instanceof Deployment)).toList();
+        List<HasMetadata> rest = objects.stream().filter(o -> !(o instanceof Deployment || o instanceof Namespace)).toList();
+        for (String line : cluster.api().apply(copies(namespaces))) event("-", line);
         for (String line : cluster.api().apply(copies(deployments))) event("-", line);
         for (HasMetadata d : deployments) {
             Command.PinPod pin = podPins.remove(d.getMetadata().getName());
@@ -156,14 +160,32 @@ public final class ClusterRun {
     private void delete(List<HasMetadata> objects) {
         for (HasMetadata o : objects) {
             String ns = o.getMetadata().getNamespace() != null ? o.getMetadata().getNamespace() : ApiServer.DEFAULT_NS;
-            switch (o) {
-                case Deployment d -> cluster.api().deleteDeployment(ns, d.getMetadata().getName());
-                case Service s -> cluster.api().deleteService(ns, s.getMetadata().getName());
-                case io.fabric8.kubernetes.api.model.Pod p -> cluster.api().deletePod(ns, p.getMetadata().getName());
-                default -> { }
+            String name = o.getMetadata().getName();
+            try {
+                deleteOne(o, ns, name);
+            } catch (IllegalArgumentException notFound) { // kubectl goes on with the file's other objects
+                event("-", "Error from server (NotFound): " + notFound.getMessage());
             }
         }
         cluster.settle();
+    }
+
+    private void deleteOne(HasMetadata o, String ns, String name) {
+        switch (o) { // kubectl delete's lines
+            case Deployment d -> {
+                cluster.api().deleteDeployment(ns, name);
+                event("-", "deployment.apps \"" + name + "\" deleted");
+            }
+            case Service s -> {
+                cluster.api().deleteService(ns, name);
+                event("-", "service \"" + name + "\" deleted");
+            }
+            case io.fabric8.kubernetes.api.model.Pod p -> {
+                cluster.api().deletePod(ns, name);
+                event("-", "pod \"" + name + "\" deleted");
+            }
+            default -> { }
+        }
     }
 
     /** The API server and the pins edit the objects they are given; the file's copies stay as written. */

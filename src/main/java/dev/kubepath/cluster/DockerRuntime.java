@@ -105,7 +105,10 @@ public final class DockerRuntime implements PodRuntime {
         running = true;
         nextHost = 2;
         containers.clear();
-        for (PodSpecOnHost p : List.copyOf(pods.values())) containers.put(p.key(), create(p));
+        for (PodSpecOnHost p : List.copyOf(pods.values())) {
+            Container c = create(p);
+            if (c != null) containers.put(p.key(), c);
+        }
         publish();
     }
 
@@ -135,6 +138,7 @@ public final class DockerRuntime implements PodRuntime {
         Container c = containers.get(pod.key());
         if (c == null) {
             c = create(pod);
+            if (c == null) return Optional.empty(); // docker0's subnet is full: the pod waits, as in ContainerCreating
             containers.put(pod.key(), c);
             publish();
         }
@@ -160,8 +164,10 @@ public final class DockerRuntime implements PodRuntime {
         return List.copyOf(pods.keySet());
     }
 
+    /** The pod's container on docker0, or null when docker0's subnet has no free address left for it. */
     private Container create(PodSpecOnHost pod) {
         Ipv4 ip = allocate(pod.key());
+        if (ip == null) return null;
         List<Socket> listeners = pod.workload().sockets();
         return new Container(pod.name(), ip, options.prefixLength(), Mac.docker(ip), BRIDGE, listeners, pod.workload().server(), hairpin);
     }
@@ -177,7 +183,12 @@ public final class DockerRuntime implements PodRuntime {
                 return ip;
             }
         }
-        throw new IllegalStateException(host.name() + ": no free address on " + BRIDGE + " " + options.subnet());
+        // past the end: docker's serial allocator starts again from the first address, taking any one freed since
+        for (int n = 1; n < size - 1; n++) {
+            Ipv4 ip = options.subnet().address(n);
+            if (!ip.equals(options.bip()) && !inUse(ip) && !pinned.containsValue(ip)) return ip;
+        }
+        return null;
     }
 
     private boolean inUse(Ipv4 ip) {

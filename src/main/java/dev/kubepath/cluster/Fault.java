@@ -138,6 +138,8 @@ public sealed interface Fault {
             }
             case "underlay-drop" -> {
                 if (a.size() != 2) throw expected(kind, "FROM TO");
+                // a host's VXLAN packets to itself never cross the underlay: nothing to drop
+                if (a.get(0).equals(a.get(1))) throw new IllegalArgumentException("fault underlay-drop names " + a.get(0) + " twice (expected two different hosts FROM TO)");
                 yield new UnderlayDrop(a.get(0), a.get(1));
             }
             case "underlay-mtu" -> {

@@ -478,7 +478,9 @@ final class Checks {
         }
         // which lease is its own (it holds no neighbour or FDB entry for it) cannot be told without its underlay address
         if (vx == null || f.underlay().isEmpty()) return;
-        java.util.BitSet routed = routed(h, routedAnyKey, r -> true);
+        // only the leases routed through the VXLAN device need entries: with DirectRouting flanneld routes a peer on
+        // its own underlay subnet via eth0 and writes no neighbour or FDB entry for it (vxlan_network.go)
+        java.util.BitSet routed = routed(h, List.of(routedAnyKey, vx.name()), r -> vx.name().equals(r.dev()));
         // only the leases whose entries do not agree are visited: the agreeing ones are found part by part of the
         // shared neighbour and FDB lists (5,000 hosts x 5,000 leases otherwise)
         List<EntryPart<Neighbour>> neigh = entryParts(h.neighbours(), vx.name(), neighbourKey, true);

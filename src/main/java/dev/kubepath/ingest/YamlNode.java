@@ -36,7 +36,9 @@ public final class YamlNode {
             return new YamlNode(file, root);
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 1 : 0;
-            throw new InputException(file, line, "not valid YAML: " + e.getProblem());
+            // snakeyaml's words for a plain value holding ': ' (as in 'do: on web2: systemctl restart flanneld')
+            String hint = "mapping values are not allowed here".equals(e.getProblem()) ? " (a value holding ': ' must be quoted)" : "";
+            throw new InputException(file, line, "not valid YAML: " + e.getProblem() + hint);
         }
     }
 

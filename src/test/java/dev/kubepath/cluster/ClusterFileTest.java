@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ClusterFileTest {
     static final Path SEED = Path.of("scenarios/seed-cluster.yaml");
     static final Path TWO_MODES = Path.of("src/test/resources/cluster-files/two-modes.yaml");
+    static final Path SHOP = Path.of("src/test/resources/cluster-files/shop.yaml");
 
     @Test
     void theSeedFileRunsToTheSameClusterAsTheBuiltInReplay() {
@@ -113,6 +114,39 @@ class ClusterFileTest {
         assertBad(dir, good.replace("on web2: systemctl restart docker", "on web2: systemctl reload docker"), 35, "is not 'on HOST: systemctl");
         Files.writeString(dir.resolve("web.yaml"), Files.readString(dir.resolve("web.yaml")).replace("type: NodePort", "type: NodePort\n  externalTrafficPolicy: Local"));
         assertBad(dir, good, 28, "externalTrafficPolicy: Local is not simulated");
+    }
+
+    @Test
+    void aNamespaceWrittenAfterItsDeploymentIsThereForItAndTheTimelineGoesOnPastWhatIsNotThere() {
+        List<ClusterRun.Event> events = new ArrayList<>();
+        ClusterRun run = ClusterRun.simulated(ClusterFile.load(SHOP), events::add);
+        run.boot();
+        // shop-app.yaml has the Deployment before its Namespace: the pods run in namespace shop
+        assertThat(run.cluster().api().pods()).filteredOn(p -> p.namespace().equals("shop")).hasSize(4)
+                .allSatisfy(p -> assertThat(p.ip()).isNotNull());
+        run.runAll();
+        List<String> what = events.stream().map(ClusterRun.Event::what).toList();
+        assertThat(what).containsSubsequence("namespace/shop created", "deployment.apps/api created");
+        // kubectl delete's lines, then at 27h what etcdctl and kubectl answer for what is not there
+        assertThat(what).containsSubsequence("kubectl delete -f shop-cache.yaml", "deployment.apps \"cache\" deleted", "service \"cache\" deleted",
+                "no lease for 10.210.4.0/26 in the registry: nothing deleted",
+                "kubectl delete -f shop-cache.yaml", "Error from server (NotFound): deployments.apps \"cache\" not found in namespace default");
+        assertThat(run.cluster().registry().getLeases().leases()).hasSize(5);
+    }
+
+    @Test
+    void whatAUserGetsWrongIsOneLineWithFileAndLine(@TempDir Path dir) throws Exception {
+        for (String f : List.of("shop-app.yaml", "shop-cache.yaml")) Files.copy(SHOP.resolveSibling(f), dir.resolve(f));
+        String good = Files.readString(SHOP);
+        // the Deployment's namespace is nowhere
+        Files.writeString(dir.resolve("no-ns.yaml"), Files.readString(dir.resolve("shop-app.yaml")).replaceAll("(?s)---\napiVersion: v1\nkind: Namespace\n.*?---\n", "---\n"));
+        assertBad(dir, good.replace("  - shop-app.yaml", "  - no-ns.yaml"), 37, "Deployment api (in no-ns.yaml): namespaces \"shop\" not found");
+        // SubnetMin above SubnetMax: no lease to take
+        assertBad(dir, good.replace("\"SubnetMin\":\"10.210.4.0\"", "\"SubnetMin\":\"10.210.8.0\""), 14, "holds 0 subnet(s) of /26 for 5 hosts");
+        assertBad(dir, good.replace("\"SubnetMax\":\"10.210.7.192\"", "\"SubnetMax\":\"10.210.4.192\""), 14, "holds 4 subnet(s) of /26 for 5 hosts");
+        assertBad(dir, good.replace("fault underlay-drop n1 n3", "fault underlay-drop n3 n3"), 40, "names n3 twice");
+        // the one-line form of an 'on HOST:' command is a YAML mapping in a mapping: say what to do
+        assertBad(dir, good.replace("    do: fault underlay-drop n1 n3", "    do: on n2: systemctl restart flanneld"), 40, "(a value holding ': ' must be quoted)");
     }
 
     private static void assertBad(Path dir, String text, int line, String what) throws Exception {

@@ -70,6 +70,22 @@ class DockerRuntimeTest {
     }
 
     @Test
+    void aFullDocker0LeavesTheNextPodWaitingAndAFreedAddressIsTakenAgain() {
+        SimulatedHost host = node05();
+        DockerRuntime docker = new DockerRuntime(host, ContainerTable.of(host), new Random(1));
+        docker.start(BridgeOptions.of("10.244.0.13/30", 1450)); // SubnetLen 30: .13 is docker0's, .14 the one pod's
+        assertThat(docker.runPod(pod("a")).orElseThrow().ip()).isEqualTo(Ipv4.parse("10.244.0.14"));
+        assertThat(docker.runPod(pod("b"))).isEmpty();
+        assertThat(docker.podKeys()).contains("default/b");
+        docker.removePod("default/a");
+        assertThat(docker.runPod(pod("b")).orElseThrow().ip()).isEqualTo(Ipv4.parse("10.244.0.14"));
+    }
+
+    private static DockerRuntime.PodSpecOnHost pod(String name) {
+        return new DockerRuntime.PodSpecOnHost("default", name, new Workload(List.of(80), java.util.Map.of(), Workload.PYTHON2_SERVER));
+    }
+
+    @Test
     void docker0KeepsItsSubnetUntilDockerRestartsThenPodsMove() {
         SimulatedHost host = node05();
         DockerRuntime docker = new DockerRuntime(host, ContainerTable.of(host), new Random(1));
