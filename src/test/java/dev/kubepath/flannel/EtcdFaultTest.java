@@ -143,7 +143,16 @@ class EtcdFaultTest {
         Prerequisites.etcd();
         try (EtcdProcess etcd = EtcdProcess.start();
              var registry = new dev.kubepath.flannel.etcd.EtcdV3Registry(etcd.clientUrls(), "/coreos.com/network", Duration.ofMillis(800), 1)) {
-            registry.setConfig(SeedCluster.CONFIG);
+            // the client's first call opens its channel to a just-started etcd, which can outlast the short timeout the
+            // stop and restart below need on a busy machine: retried, as flanneld retries its first read of the config
+            await("etcd v3 takes the network config", () -> {
+                try {
+                    registry.setConfig(SeedCluster.CONFIG);
+                    return true;
+                } catch (dev.kubepath.flannel.registry.RegistryUnavailableException e) {
+                    return false;
+                }
+            });
             SimulatedHost h03 = SeedCluster.host03(), h05 = SeedCluster.host05();
             SubnetEnv p03 = new SubnetEnv(Prefix.parse("172.17.0.0/16"), Prefix.parse("172.17.83.0/24"), 1450, false);
             SubnetEnv p05 = new SubnetEnv(Prefix.parse("172.17.0.0/16"), Prefix.parse("172.17.89.0/24"), 1450, false);
