@@ -1,0 +1,58 @@
+package dev.kubepath.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every error line says "see 'kubepath CMD --help'": that help must exist, for every command and subcommand. */
+class HelpTest {
+    @Test
+    void everyCommandAnswersHelpWithItsUsageAndExitCodeZero() {
+        List<String> commands = new ArrayList<>();
+        collect(Main.commandLine(), List.of(), commands);
+        assertThat(commands).contains("trace", "lab verify", "bench");
+        for (String command : commands) {
+            List<String> args = new ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertThat(r.exit()).as("kubepath %s --help", command).isZero();
+            assertThat(r.out()).as("kubepath %s --help", command).startsWith("Usage: kubepath " + command);
+            assertThat(r.err()).as("kubepath %s --help", command).isEmpty();
+        }
+    }
+
+    @Test
+    void theMissingArgumentErrorPointsToAHelpThatWorks() {
+        Cli wrong = Cli.run("trace");
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).contains("(see 'kubepath trace --help')");
+        assertThat(Cli.run("trace", "-h").out()).contains("--from", "--to");
+    }
+
+    @Test
+    void theCommandListShowsEachSummaryWhole() {
+        // picocli lists a command by the first line of its description: a line cut at a comma reads as a truncation
+        String usage = Cli.run("--help").out();
+        String commands = usage.substring(usage.indexOf("Commands:"));
+        for (String line : commands.lines().skip(1).toList()) {
+            if (!line.startsWith("  ") || line.startsWith("   ")) continue; // continuation lines are wrapped by picocli
+            String name = line.strip().split("\\s+")[0];
+            String summary = Main.commandLine().getSubcommands().get(name).getCommandSpec().usageMessage().description()[0];
+            assertThat(summary).as("kubepath %s's summary", name).endsWith(".");
+        }
+    }
+
+    private static void collect(CommandLine cl, List<String> path, List<String> into) {
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandSpec().usageMessage().hidden() || name.equals("help")) return;
+            List<String> p = new ArrayList<>(path);
+            p.add(name);
+            into.add(String.join(" ", p));
+            collect(sub, p, into);
+        });
+    }
+}
