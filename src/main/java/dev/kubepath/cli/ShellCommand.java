@@ -92,8 +92,15 @@ final class ShellCommand implements Callable<Integer> {
         if (host != null && !cluster.hasHost(host)) throw new InputException("unknown host '" + host + "' (hosts: " + String.join(", ", cluster.hostNames()) + ")");
         PrintWriter out = spec.commandLine().getOut();
         if (script != null) {
+            if (Files.isDirectory(script)) throw new InputException(script + ": a directory; expected a script file (one command a line)");
             if (!Files.isReadable(script)) throw new InputException(script + ": cannot read the script");
-            transcript(shell, Files.readAllLines(script), out);
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(script);
+            } catch (java.io.IOException e) {
+                throw new InputException(script + ": cannot read the script: " + e.getMessage());
+            }
+            transcript(shell, lines, out);
         } else if (System.console() != null) {
             interactive(shell, cluster.hostNames());
         } else {
