@@ -112,8 +112,8 @@ final class LabCommand {
         }
     }
 
-    @Command(name = "down", description = {"Removes this lab (the one in the state file) and what crashed runs left (labs whose process is gone);",
-            "other labs still running on this machine are left in place and listed."})
+    @Command(name = "down", description = {"Removes this lab (the one in the state file) and what crashed runs left.",
+            "Labs whose process is gone count as crashed; other labs still running on this machine are left in place and listed."})
     static final class Down implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Option(names = "--all", description = "remove every kubepath lab on this machine (every kp-* namespace), running or not") boolean all;
