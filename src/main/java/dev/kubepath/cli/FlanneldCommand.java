@@ -22,8 +22,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "flanneld", description = {
-        "kubepath's flannel-compatible overlay agent (same etcd keys and values, same VXLAN device, routes, neighbours",
-        "and FDB entries) programming one network namespace. Runs until interrupted."})
+        "kubepath's flannel-compatible overlay agent, programming one network namespace.",
+        "Same etcd keys and values, same VXLAN device, routes, neighbours and FDB entries as flannel. Runs until interrupted."})
 final class FlanneldCommand implements Callable<Integer> {
     @Option(names = "--netns", required = true, paramLabel = "NAME",
             description = "the network namespace to program (kubepath never programs the root namespace)")

@@ -25,9 +25,25 @@ final class Inputs {
                 return new Snapshots.Loaded(b.result().snapshot(), b.result().problems(), b.result().subnetEnvs());
             }
         }
+        if (Files.isDirectory(path)) requireBundle(path);
         Snapshots.Loaded loaded = Snapshots.read(path);
         warn(loaded, spec);
         return loaded;
+    }
+
+    /**
+     * A directory with neither cluster/ nor hosts/ is not a bundle (a typo'd path, the scenarios/ folder): one line,
+     * where reading it on would report an empty cluster with no hosts. A bundle with one of the two is read, with
+     * warnings for what it lacks.
+     */
+    static void requireBundle(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new InputException(dir.toString(), 0, Files.exists(dir) ? "not a bundle directory (a file; expected a directory with cluster/ and hosts/ inside)"
+                    : "no such file or directory (expected a bundle directory with cluster/ and hosts/ inside)");
+        }
+        if (!Files.isDirectory(dir.resolve("cluster")) && !Files.isDirectory(dir.resolve("hosts"))) {
+            throw new InputException(dir.toString(), 0, "not a bundle directory: neither cluster/ nor hosts/ inside (docs/bundle-format.md)");
+        }
     }
 
     /**
@@ -80,7 +96,7 @@ final class Inputs {
         }
         if (out != null && transcript == null) throw new InputException("-o DIR writes the bundle made from --transcript; there is no transcript");
         if (bundle != null) {
-            if (!Files.isDirectory(bundle)) throw new InputException(bundle.toString(), 0, "not a bundle directory (expected cluster/ and hosts/ inside)");
+            requireBundle(bundle);
             return new Bundle(bundle, BundleReader.read(bundle), false, null);
         }
         String text;

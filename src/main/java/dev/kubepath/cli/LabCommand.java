@@ -25,8 +25,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "lab", description = {
-        "The cluster on real network namespaces: real VXLAN, bridges, veths, nftables (for IPVS and the filter table),",
-        "HTTP servers in the pods, leases in a real etcd. Driven by the same control plane as the simulation. Needs root."},
+        "The cluster on real network namespaces (needs root).",
+        "Real VXLAN, bridges, veths, nftables (for IPVS and the filter table),",
+        "HTTP servers in the pods, leases in a real etcd. Driven by the same control plane as the simulation."},
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Exec.class, LabCommand.Collect.class, LabCommand.Status.class,
                 LabCommand.Verify.class, LabCommand.Shell.class, LabCommand.Supervise.class})
 final class LabCommand {
@@ -111,8 +112,8 @@ final class LabCommand {
         }
     }
 
-    @Command(name = "down", description = {"Removes this lab (the one in the state file) and what crashed runs left (labs whose process is gone);",
-            "other labs still running on this machine are left in place and listed."})
+    @Command(name = "down", description = {"Removes this lab (the one in the state file) and what crashed runs left.",
+            "Labs whose process is gone count as crashed; other labs still running on this machine are left in place and listed."})
     static final class Down implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Option(names = "--all", description = "remove every kubepath lab on this machine (every kp-* namespace), running or not") boolean all;
@@ -135,8 +136,8 @@ final class LabCommand {
         }
     }
 
-    @Command(name = "exec", description = {"Runs CMD in HOST's namespace (curl, ping, ip, nft, tcpdump...). Cluster-level commands",
-            "(kubectl, ipvsadm, systemctl, fault, etcdctl, iptables-save) go to the lab's supervisor."})
+    @Command(name = "exec", description = {"Runs CMD in HOST's namespace (curl, ping, ip, nft, tcpdump...).",
+            "Cluster-level commands (kubectl, ipvsadm, systemctl, fault, etcdctl, iptables-save) go to the lab's supervisor."})
     static final class Exec implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Parameters(index = "0", description = "host") String host;
@@ -175,8 +176,8 @@ final class LabCommand {
         return p.waitFor();
     }
 
-    @Command(name = "collect", description = {"Writes a bundle of the lab that is up (docs/bundle-format.md): collect.sh in every host's namespace,",
-            "the control plane for units, ipvsadm, iptables-save, kubectl and etcdctl. Then: kubepath doctor OUTDIR."})
+    @Command(name = "collect", description = {"Writes a bundle of the lab that is up (docs/bundle-format.md).",
+            "collect.sh in every host's namespace, the control plane for units, ipvsadm, iptables-save, kubectl and etcdctl. Then: kubepath doctor OUTDIR."})
     static final class Collect implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Parameters(index = "0", paramLabel = "OUTDIR") java.nio.file.Path out;
@@ -214,8 +215,8 @@ final class LabCommand {
         }
     }
 
-    @Command(name = "verify", description = {"Runs every check-list flow for real and in the simulated data plane on a snapshot read back",
-            "from the namespaces; prints both and exits 1 on any disagreement. Uses the lab that is up, else builds SCENARIO and removes it after."})
+    @Command(name = "verify", description = {"Runs every check-list flow for real and in the simulated data plane, and compares.",
+            "The simulation runs on a snapshot read back from the namespaces; prints both and exits 1 on any disagreement. Uses the lab that is up, else builds SCENARIO and removes it after."})
     static final class Verify implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Parameters(index = "0", defaultValue = "seed", description = "scenario when no lab is up: seed (default), seed-healthy or a cluster file") String scenario;
@@ -239,8 +240,8 @@ final class LabCommand {
         }
     }
 
-    @Command(name = "shell", description = {"An operator's shell on the lab that is up: commands run for real in the current host's namespace;",
-            "'ssh HOST' moves to another host; cluster-level commands go to the supervisor; 'exit' leaves."})
+    @Command(name = "shell", description = {"An operator's shell on the lab that is up.",
+            "Commands run for real in the current host's namespace; 'ssh HOST' moves to another host; cluster-level commands go to the supervisor; 'exit' leaves."})
     static final class Shell implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Option(names = "--host", description = "host to start on (default: the first)") String host;

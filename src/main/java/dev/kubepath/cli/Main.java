@@ -84,6 +84,7 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.getSubcommands().values().forEach(Main::addHelpOption);
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -91,6 +92,18 @@ public final class Main implements Runnable {
             return BAD_INPUT;
         });
         return cl;
+    }
+
+    /**
+     * Every command and subcommand answers -h/--help with its usage, as the one-line errors tell the operator to try
+     * ('see kubepath trace --help'); the version option stays on kubepath itself, where the version is.
+     */
+    private static void addHelpOption(CommandLine command) {
+        if (command.getCommandSpec().optionsMap().get("--help") == null) {
+            command.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
+        command.getSubcommands().values().forEach(Main::addHelpOption);
     }
 
     /** Exit code for a failure of kubepath itself (sysexits' EX_SOFTWARE): a bug to report, never the user's input. */

@@ -2,6 +2,7 @@ package dev.kubepath.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kubepath.cluster.Snapshots;
+import dev.kubepath.ingest.InputException;
 import dev.kubepath.report.ReportData;
 import dev.kubepath.report.Reports;
 import picocli.CommandLine.Command;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.Locale;
@@ -34,6 +36,8 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // before the doctor's minutes on a big cluster, not after: -o names the page, not the folder it goes in
+        if (Files.isDirectory(output)) throw new InputException("-o " + output + ": a directory; expected the HTML file to write (e.g. report.html)");
         Snapshots.Loaded loaded = Inputs.read(snapshot, spec);
         PrintWriter err = spec.commandLine().getErr();
         JsonNode doctor;
@@ -47,7 +51,12 @@ public final class ReportCommand implements Callable<Integer> {
         }
         long started = System.nanoTime();
         ReportData data = Reports.build(loaded.snapshot(), snapshot.toString(), doctor);
-        long bytes = Reports.write(data, output);
+        long bytes;
+        try {
+            bytes = Reports.write(data, output);
+        } catch (java.io.IOException e) {
+            throw new InputException("-o " + output + ": cannot write the page: " + e.getMessage());
+        }
         err.printf(Locale.ROOT, "kubepath: wrote %s (%,d bytes; %d flows traced in %d ms)%n", output, bytes,
                 data.matrix().path("summary").path("flows").asInt(), (System.nanoTime() - started) / 1_000_000);
         err.flush();

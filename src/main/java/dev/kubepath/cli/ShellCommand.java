@@ -29,8 +29,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "shell", description = {
-        "An operator's shell on a simulated cluster: kubectl, curl, ping, route -n, ip, ifconfig, ipvsadm, iptables-save,",
-        "etcdctl, systemctl, cat /run/flannel/subnet.env, sleep 25h, ssh HOST, kubepath trace. Interactive on a terminal;",
+        "An operator's shell on a simulated cluster, answering in the real tools' formats.",
+        "kubectl, curl, ping, route -n, ip, ifconfig, ipvsadm, iptables-save, etcdctl, systemctl,",
+        "cat /run/flannel/subnet.env, sleep 25h, ssh HOST, kubepath trace. Interactive on a terminal;",
         "otherwise it reads commands from --script or standard input and prints each with its prompt, like a transcript."})
 final class ShellCommand implements Callable<Integer> {
     @Parameters(index = "0", defaultValue = "seed", paramLabel = "SCENARIO", description = "the cluster: 'seed' (the seed incident; default) or a cluster file (kind: Cluster), run to its timeline's end")
@@ -91,8 +92,15 @@ final class ShellCommand implements Callable<Integer> {
         if (host != null && !cluster.hasHost(host)) throw new InputException("unknown host '" + host + "' (hosts: " + String.join(", ", cluster.hostNames()) + ")");
         PrintWriter out = spec.commandLine().getOut();
         if (script != null) {
+            if (Files.isDirectory(script)) throw new InputException(script + ": a directory; expected a script file (one command a line)");
             if (!Files.isReadable(script)) throw new InputException(script + ": cannot read the script");
-            transcript(shell, Files.readAllLines(script), out);
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(script);
+            } catch (java.io.IOException e) {
+                throw new InputException(script + ": cannot read the script: " + e.getMessage());
+            }
+            transcript(shell, lines, out);
         } else if (System.console() != null) {
             interactive(shell, cluster.hostNames());
         } else {

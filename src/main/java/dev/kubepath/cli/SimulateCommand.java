@@ -24,8 +24,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 @Command(name = "simulate", description = {
-        "Runs a cluster file (kind: Cluster, docs/scenario-format.md) in simulated time: boots it, applies its manifests,",
-        "plays its timeline. Writes a snapshot (kind: Snapshot) at each --snapshot-at and at --until, for trace, doctor,",
+        "Runs a cluster file (kind: Cluster, docs/scenario-format.md) in simulated time.",
+        "Boots it, applies its manifests, plays its timeline. Writes a snapshot (kind: Snapshot) at each --snapshot-at and at --until, for trace, doctor,",
         "matrix, diff and report, and the event log (events.log; events.jsonl with --json)."})
 final class SimulateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "a cluster file, or 'seed' (scenarios/seed-cluster.yaml)")

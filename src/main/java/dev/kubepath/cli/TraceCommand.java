@@ -51,7 +51,9 @@ final class TraceCommand implements Callable<Integer> {
         Snapshot s = Inputs.snapshot(snapshot, spec);
         Trace t = new DataPlane(s).trace(Inputs.host(s, from), probe);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? Json.write(TraceText.json(t)) + "\n" : TraceText.story(t));
+        String story = json ? Json.write(TraceText.json(t)) : TraceText.story(t);
+        // a terminal's next prompt starts on its own line, after curl's or ping's last line
+        out.print(story.endsWith("\n") ? story : story + "\n");
         out.flush();
         return 0;
     }

@@ -1,6 +1,5 @@
 package dev.kubepath.cli;
 
-import dev.kubepath.ingest.InputException;
 import dev.kubepath.ingest.BundleReader;
 import dev.kubepath.whatif.WhatIf;
 import picocli.CommandLine.Command;
@@ -10,7 +9,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,7 +33,7 @@ final class WhatifCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(bundle)) throw new InputException(bundle + ": not a bundle directory");
+        Inputs.requireBundle(bundle);
         List<WhatIf.Command> parsed = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) parsed.add(WhatIf.parse(i + 1, commands.get(i)));
         WhatIf.Result r = WhatIf.run(BundleReader.read(bundle), parsed);

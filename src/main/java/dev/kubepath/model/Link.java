@@ -24,4 +24,21 @@ public record Link(String name, LinkKind kind, int mtu, Mac mac, boolean up, Str
     public boolean isVxlan() {
         return kind instanceof LinkKind.Vxlan;
     }
+
+    /** One line in iproute2's words ({@code ip -d link}'s), for diffs and messages: never the record's field dump. */
+    public String describe() {
+        StringBuilder s = new StringBuilder(name).append(' ').append(kind.typeName());
+        if (kind instanceof LinkKind.Vxlan x) {
+            s.append(" id ").append(x.vni());
+            if (x.port() != 0) s.append(" dstport ").append(x.port()); // 0: the listing did not show it
+            if (x.local() != null) s.append(" local ").append(x.local());
+            if (x.underlayDev() != null) s.append(" dev ").append(x.underlayDev());
+            s.append(x.learning() ? " learning" : " nolearning");
+        }
+        if (kind instanceof LinkKind.Veth v && v.peer() != null) s.append(" peer ").append(v.peer());
+        if (mtu != MTU_UNKNOWN) s.append(" mtu ").append(mtu);
+        if (mac != null) s.append(" link/ether ").append(mac);
+        if (master != null) s.append(" master ").append(master);
+        return s.append(up ? " up" : " down").toString();
+    }
 }

@@ -84,7 +84,7 @@ class ReadCommandTest {
     void badInputIsOneLineAndExitTwo() {
         Cli c = Cli.run("read", dir.resolve("nope").toString());
         assertThat(c.exit()).isEqualTo(2);
-        assertThat(c.err()).contains("not a bundle directory").doesNotContain("Exception");
+        assertThat(c.err()).contains("nope: no such file or directory").doesNotContain("Exception");
         Cli both = Cli.run("read");
         assertThat(both.exit()).isEqualTo(2);
     }

@@ -17,7 +17,7 @@ class TraceCommandTest {
     void theStoryEndsWithWhatCurlPrints() {
         Cli r = Cli.run("trace", SEED, "--from", "mcwk8s03", "--to", "10.0.0.36:41527");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("mcwk8s06  drop").endsWith("curl: (7) Failed connect to 10.0.0.36:41527; Connection timed out");
+        assertThat(r.out()).contains("mcwk8s06  drop").endsWith("curl: (7) Failed connect to 10.0.0.36:41527; Connection timed out\n");
     }
 
     @Test

@@ -257,7 +257,7 @@ public final class SnapshotDiff {
             }
             diffSet(out, n, map(hb.addresses(), a -> a.ip() + "/" + a.prefixLength() + " dev " + a.dev()),
                     map(ha.addresses(), a -> a.ip() + "/" + a.prefixLength() + " dev " + a.dev()), "address ", x -> n);
-            diffSet(out, n, map(hb.links(), Link::toString), map(ha.links(), Link::toString), "link ", x -> n);
+            diffSet(out, n, map(hb.links(), Link::describe), map(ha.links(), Link::describe), "link ", x -> n);
             diffSet(out, n, map(hb.routes(), Route::describe), map(ha.routes(), Route::describe), "route ",
                     x -> routeSubject(hb, ha, x, who, n));
             diffSet(out, n, map(hb.neighbours(), Neighbour::describe), map(ha.neighbours(), Neighbour::describe), "neighbour ",

@@ -88,4 +88,14 @@ class SeedMatrixTest {
         // the flows that worked before still work, and 03's own NodePort still refuses: nothing else changed
         assertThat(r.flows()).noneMatch(SnapshotDiff.FlowChange::broken);
     }
+
+    @Test
+    void aLinkThatAppearsIsSaidInIproute2WordsNotAsAJavaRecord() {
+        // the seed's bundles: mcwk8s05's flannel.1 is only in outputs/5 (ifconfig flannel.1, after the fix)
+        SnapshotDiff.Result r = SnapshotDiff.diff(Snapshots.load(Path.of("bundles/seed-before")), Snapshots.load(Path.of("bundles/seed-after")));
+        List<String> links = r.groups().stream().flatMap(g -> g.changes().stream()).map(SnapshotDiff.Change::what)
+                .filter(w -> w.contains("link ")).toList();
+        assertThat(links).contains("+ link flannel.1 vxlan id 1 nolearning mtu 1450 link/ether 36:70:76:ea:39:b8 up");
+        assertThat(SnapshotDiff.text(r)).doesNotContain("Link[", "Vxlan[");
+    }
 }

@@ -1,0 +1,59 @@
+package dev.kubepath.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every error line says "see 'kubepath CMD --help'": that help must exist, for every command and subcommand. */
+class HelpTest {
+    @Test
+    void everyCommandAnswersHelpWithItsUsageAndExitCodeZero() {
+        List<String> commands = new ArrayList<>();
+        collect(Main.commandLine(), List.of(), commands);
+        assertThat(commands).contains("trace", "lab verify", "bench");
+        for (String command : commands) {
+            List<String> args = new ArrayList<>(List.of(command.split(" ")));
+            args.add("--help");
+            Cli r = Cli.run(args.toArray(String[]::new));
+            assertThat(r.exit()).as("kubepath %s --help", command).isZero();
+            assertThat(r.out()).as("kubepath %s --help", command).startsWith("Usage: kubepath " + command);
+            assertThat(r.err()).as("kubepath %s --help", command).isEmpty();
+        }
+    }
+
+    @Test
+    void theMissingArgumentErrorPointsToAHelpThatWorks() {
+        Cli wrong = Cli.run("trace");
+        assertThat(wrong.exit()).isEqualTo(2);
+        assertThat(wrong.err()).contains("(see 'kubepath trace --help')");
+        assertThat(Cli.run("trace", "-h").out()).contains("--from", "--to");
+    }
+
+    @Test
+    void theCommandListsShowEachSummaryWhole() {
+        // picocli lists a command by the first line of its description: a line cut at a comma reads as a truncation
+        assertThat(Cli.run("--help").out()).contains("  shell       An operator's shell on a simulated cluster, answering in the real");
+        List<String> commands = new ArrayList<>();
+        collect(Main.commandLine(), List.of(), commands);
+        for (String command : commands) {
+            CommandLine cl = Main.commandLine();
+            for (String name : command.split(" ")) cl = cl.getSubcommands().get(name);
+            String summary = cl.getCommandSpec().usageMessage().description()[0];
+            assertThat(summary).as("kubepath %s's summary", command).endsWith(".");
+        }
+    }
+
+    private static void collect(CommandLine cl, List<String> path, List<String> into) {
+        cl.getSubcommands().forEach((name, sub) -> {
+            if (sub.getCommandSpec().usageMessage().hidden() || name.equals("help")) return;
+            List<String> p = new ArrayList<>(path);
+            p.add(name);
+            into.add(String.join(" ", p));
+            collect(sub, p, into);
+        });
+    }
+}
