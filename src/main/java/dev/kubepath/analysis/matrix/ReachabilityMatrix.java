@@ -116,7 +116,13 @@ public final class ReachabilityMatrix {
     private record View(VirtualServer[] clusterIp, BitSet local, VirtualServer[] nodePort) {}
 
     private ReachabilityMatrix(Snapshot snapshot, Map<String, String> apart) {
-        this(new HostReduction(snapshot, apart), new DataPlane(snapshot));
+        this(new DataPlane(snapshot), apart);
+    }
+
+    // the hosts are reduced as the tracer sees them, with the inference rules' facts: a node whose eth0 address only
+    // a rule gives (a bundle of ifconfig docker0 alone) is still a NodePort destination
+    private ReachabilityMatrix(DataPlane dataPlane, Map<String, String> apart) {
+        this(new HostReduction(dataPlane.snapshot(), apart), dataPlane);
     }
 
     private ReachabilityMatrix(HostReduction reduction, DataPlane dataPlane) {

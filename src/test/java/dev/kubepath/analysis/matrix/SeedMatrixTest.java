@@ -36,6 +36,19 @@ class SeedMatrixTest {
         assertThat(m.get("mcwk8s03 172.17.98.0/24").verdict()).isEqualTo(Verdict.TIMEOUT);
     }
 
+    /**
+     * The bundle of the seed's outputs shows no eth0 (the operator typed {@code ifconfig docker}): each node's address
+     * comes from a rule, as it does for the tracer, so its NodePort is a destination, as the operator's curls show.
+     */
+    @Test
+    void theSeedsBundleHasTheNodePortsItsCurlsReached() {
+        Map<String, Flow> m = cells(Snapshots.load(Path.of("bundles/seed-before")));
+        // outputs/1-mcwk8s03-symptoms.txt
+        assertThat(m.get("mcwk8s03 10.0.0.35:41527").verdict()).isEqualTo(Verdict.DELIVERED);
+        assertThat(m.get("mcwk8s03 10.0.0.36:41527").verdict()).isEqualTo(Verdict.TIMEOUT);
+        assertThat(m.get("mcwk8s03 10.0.0.33:41527").verdict()).isEqualTo(Verdict.REFUSED);
+    }
+
     @Test
     void afterTheFix() {
         Map<String, Flow> m = cells(AFTER);
