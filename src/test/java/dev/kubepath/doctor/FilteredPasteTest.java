@@ -96,4 +96,38 @@ class FilteredPasteTest {
         assertThat(Command.parse("ip route show table all").filter()).isNull();
         assertThat(Command.parse("ip route | sort").filter()).isNull();
     }
+
+    /** The seed's bundle with mcwk8s06's routes pasted without its flannel.1 route, through {@code grep -v flannel} the doctor then names the filter. */
+    private Report seedWith06Routes(String command) throws java.io.IOException {
+        Path bundle = dir.resolve(command.contains("|") ? "filtered" : "whole");
+        try (var files = java.nio.file.Files.walk(SeedBundleDoctorTest.BEFORE)) {
+            for (Path f : files.toList()) {
+                Path to = bundle.resolve(SeedBundleDoctorTest.BEFORE.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) java.nio.file.Files.createDirectories(to);
+                else java.nio.file.Files.copy(f, to);
+            }
+        }
+        java.nio.file.Files.writeString(bundle.resolve("hosts/mcwk8s06/route.txt"), """
+                [root@mcwk8s06 ~]# %s
+                Kernel IP routing table
+                Destination     Gateway         Genmask         Flags Metric Ref    Use Iface
+                0.0.0.0         10.0.0.254      0.0.0.0         UG    100    0        0 eth0
+                10.0.0.0        0.0.0.0         255.255.255.0   U     100    0        0 eth0
+                172.17.9.0      0.0.0.0         255.255.255.0   U     0      0        0 docker0
+                """.formatted(command));
+        BundleReader.Result r = BundleReader.read(bundle);
+        return Doctor.examine(r.snapshot(), FileEvidence.of(bundle, r.snapshot()));
+    }
+
+    private static boolean routeMissingOn06(Report r) {
+        return r.findings().stream().anyMatch(f -> f.code() == Code.ROUTE_MISSING && f.hosts().contains("mcwk8s06"));
+    }
+
+    @Test
+    void routesCutByGrepVMakeNoRouteMissingButAnUnknownNamingTheFilter() throws java.io.IOException {
+        Report cut = seedWith06Routes("route -n | grep -v flannel");
+        assertThat(routeMissingOn06(cut)).as("grep -v cut the table: a route it dropped is not absent").isFalse();
+        assertThat(cut.findings().stream().filter(f -> f.code() == Code.INSUFFICIENT_INFO).map(Finding::summary).toList().toString())
+                .contains("known only as `route -n | grep -v flannel` showed them");
+    }
 }
