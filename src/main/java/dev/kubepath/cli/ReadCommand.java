@@ -74,6 +74,9 @@ final class ReadCommand implements Callable<Integer> {
                 "host %s: addresses %s, routes %s, neighbours %s, fdb %s, virtual servers %s (real servers %s), iptables rules %s, nft rules %s, leases %s%n",
                 name, n(h.addresses()), n(h.routes()), n(h.neighbours()), n(h.fdb()), n(h.virtualServers()), n(h.realServers()),
                 n(h.iptablesRules()), n(h.nftRules()), n(h.leases()))));
+        // a count read through a filter is no total: say so under the host
+        c.hosts().forEach((name, h) -> h.filtered().forEach((facet, by) -> sb.append(String.format(Locale.ROOT,
+                "  %s of %s: known only as `%s` showed them%n", facet, name, by))));
         if (c.hosts().isEmpty()) sb.append("no hosts\n");
         sb.append(c.problems().isEmpty() ? "no problems\n" : c.problems().size() + " problems:\n");
         for (ParseProblem p : c.problems()) sb.append("  ").append(p).append('\n');

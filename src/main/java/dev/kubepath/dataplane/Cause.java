@@ -266,8 +266,24 @@ public sealed interface Cause {
     }
 
     /** A fact the answer depends on is not in the snapshot; {@code subject} names what it would have decided. */
-    record Unknown(String host, Facet facet, String subject) implements Cause {
+    record Unknown(String host, Facet facet, String subject, String shownBy) implements Cause {
+        /** A facet not shown at all. */
+        public Unknown(String host, Facet facet, String subject) {
+            this(host, facet, subject, null);
+        }
+
         public String text() {
+            if (shownBy != null) { // a filtered paste: what it lacks is not absent
+                String what = switch (facet) {
+                    case ROUTES -> "routes";
+                    case IPVS, IPTABLES -> "IPVS and iptables rules";
+                    case NEIGHBOURS -> "neighbours";
+                    case FDB -> "FDB entries";
+                    case ADDRESSES -> "addresses";
+                    default -> facet.name().toLowerCase(Locale.ROOT);
+                };
+                return what + " of " + host + " are known only as `" + shownBy + "` showed them" + (facet == Facet.ROUTES ? "" : ": " + subject + " is unknown");
+            }
             return switch (facet) {
                 case ROUTES -> "the routing table of " + host + " is not in the snapshot";
                 case IPVS, IPTABLES -> subject + " may be a service frontend on " + host + ", but its IPVS and iptables rules are not in the snapshot";

@@ -203,6 +203,16 @@ final class Walk {
         return forwardEnd;
     }
 
+    /** A fact of {@code facet} on {@code h} not in the snapshot, naming the filter when the facet was shown only through one. */
+    private static Cause.Unknown unknown(HostView h, Facet facet, String subject) {
+        return new Cause.Unknown(h.name(), facet, subject, h.host.filteredBy(facet).orElse(null));
+    }
+
+    /** The filter the addresses of this host were shown through, or null. */
+    private String filteredAddresses(String host) {
+        return dp.view(host).flatMap(v -> v.host.filteredBy(Facet.ADDRESSES)).orElse(null);
+    }
+
     // ---- the IP layer of one host -------------------------------------------------------------------------
 
     /** A packet entering a host's IP layer: sent by a local process ({@code ingress} null) or received on a device. */
@@ -212,7 +222,7 @@ final class Walk {
     private End atHost(HostView h, Packet p, String ingress) {
         if (++hops > MAX_HOPS) return drop(h, Verdict.TIMEOUT, new Cause.RoutingLoop(h.name()), null);
         if (!h.host.knows(Facet.ROUTES)) {
-            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.ROUTES, "routes"), null);
+            return drop(h, Verdict.INSUFFICIENT_INFO, unknown(h, Facet.ROUTES, "routes"), null);
         }
         if (wire != null && tracks(h)) wire.tracking(h.name());
         if (wire != null && reply) wire.replied(h.name());
@@ -272,7 +282,7 @@ final class Walk {
         if (r.gatewayUnknown()) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.UnknownGateway(h.name(), r), r.describe());
         if (p.src() == null) {
             Ipv4 src = sourceFor(h, r);
-            if (src == null) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.ADDRESSES, "the source address on " + r.dev()), null);
+            if (src == null) return drop(h, Verdict.INSUFFICIENT_INFO, unknown(h, Facet.ADDRESSES, "the source address on " + r.dev()), null);
             p = sent(p.withSrc(src, p.sport()));
         }
         Packet routed = p;
@@ -280,7 +290,7 @@ final class Walk {
         End filtered = filter(h, local ? "OUTPUT" : "FORWARD", p, ingress, r.dev());
         if (filtered != null) return filtered;
         Packet out = postrouting(h, restoreSource(p), r.dev());
-        if (out == null) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.ADDRESSES, "the address MASQUERADE takes on " + r.dev()), null);
+        if (out == null) return drop(h, Verdict.INSUFFICIENT_INFO, unknown(h, Facet.ADDRESSES, "the address MASQUERADE takes on " + r.dev()), null);
         p = out;
         Link dev = h.links.get(r.dev());
         if (dev != null && dev.mtu() != Link.MTU_UNKNOWN && p.size() > dev.mtu()) {
@@ -435,7 +445,7 @@ final class Walk {
                 if (x.protocol() == p.protocol() && (nodePort ? x.nodePort() == p.dport() : x.port() == p.dport())) port = x;
             }
         }
-        Cause unknown = new Cause.Unknown(h.name(), Facet.IPVS, p.dst() + ":" + p.dport());
+        Cause unknown = unknown(h, Facet.IPVS, p.dst() + ":" + p.dport());
         if (port == null || !dp.runsKubeProxy(h.host)) return drop(h, Verdict.INSUFFICIENT_INFO, unknown, null);
         String[] how = {""};
         List<DataPlane.AssumedEndpoint> eps = dp.assumedEndpoints(svc, port, x -> how[0] = x);
@@ -466,7 +476,7 @@ final class Walk {
     private End toBridge(HostView h, Packet p, String bridge, Ipv4 nextHop, String ingress) {
         if (!h.host.knows(Facet.CONTAINERS)) {
             var pod = reply ? null : dp.podOnBridge(h.name(), bridge, nextHop);
-            if (pod == null) return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.CONTAINERS, bridge), null);
+            if (pod == null) return drop(h, Verdict.INSUFFICIENT_INFO, unknown(h, Facet.CONTAINERS, bridge), null);
             return atInferredPod(h, p, bridge, pod);
         }
         Container c = h.container(bridge, nextHop);
@@ -549,7 +559,7 @@ final class Walk {
         } else if (!h.host.knows(Facet.NEIGHBOURS)) {
             Optional<Lease> lease = dp.leaseByGateway(nextHop);
             if (lease.isEmpty() || lease.get().vtepMac() == null) {
-                return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.NEIGHBOURS, nextHop.toString()), null);
+                return drop(h, Verdict.INSUFFICIENT_INFO, unknown(h, Facet.NEIGHBOURS, nextHop.toString()), null);
             }
             mac = lease.get().vtepMac();
             String assumed = "neighbour " + nextHop + " lladdr " + mac + " on " + dev.name() + " of " + h.name()
@@ -570,7 +580,7 @@ final class Walk {
         } else if (!h.host.knows(Facet.FDB)) {
             Optional<Lease> lease = dp.leaseByMac(mac);
             if (lease.isEmpty()) {
-                return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(h.name(), Facet.FDB, mac.toString()), null);
+                return drop(h, Verdict.INSUFFICIENT_INFO, unknown(h, Facet.FDB, mac.toString()), null);
             }
             vtep = lease.get().publicIp();
             String assumed = "FDB " + mac + " dst " + vtep + " on " + dev.name() + " of " + h.name() + ", from lease "
@@ -605,7 +615,7 @@ final class Walk {
             String unknownAddresses = dp.hostWithUnknownAddresses();
             if (peer.isEmpty() && unknownAddresses != null) {
                 // "no host has this VTEP" is a claim about every host: one whose addresses are unknown may hold it
-                return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(unknownAddresses, Facet.ADDRESSES, "whether it holds " + vtep), null);
+                return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(unknownAddresses, Facet.ADDRESSES, "whether it holds " + vtep, filteredAddresses(unknownAddresses)), null);
             }
             return drop(h, Verdict.TIMEOUT, new Cause.ForeignVtep(h.name(), vtep), underlayRoute.describe());
         }
@@ -652,7 +662,7 @@ final class Walk {
         String unknownAddresses = dp.hostWithUnknownAddresses();
         if (unknownAddresses != null && r.via() == null) {
             // nobody answering ARP is a claim about every host on the link: one whose addresses are unknown may hold it
-            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(unknownAddresses, Facet.ADDRESSES, "whether it holds " + nextHop), null);
+            return drop(h, Verdict.INSUFFICIENT_INFO, new Cause.Unknown(unknownAddresses, Facet.ADDRESSES, "whether it holds " + nextHop, filteredAddresses(unknownAddresses)), null);
         }
         if (r.via() != null) {
             leave(h, r.dev(), p, null); // sent to the gateway: what happens beyond is not in the snapshot

@@ -657,7 +657,8 @@ public final class Doctor {
             // no known bridge holds the backend, and some host's addresses are unknown: it may be that host's pod
             if (t.backend() != null && facts.values().stream().noneMatch(f -> f.bridges().stream().anyMatch(b -> b.prefix().contains(t.backend())))) {
                 for (HostFacts f : facts.values()) {
-                    if (f.underlay().isEmpty() || !f.knows(Facet.ADDRESSES)) return "the addresses of " + f.name() + ", which may hold " + t.backend() + ", are not in the snapshot";
+                    if (f.underlay().isEmpty() || !f.knows(Facet.ADDRESSES)) return "the addresses of " + f.name() + ", which may hold " + t.backend()
+                            + f.host().filteredBy(Facet.ADDRESSES).map(by -> ", are known only as `" + by + "` showed them").orElse(", are not in the snapshot");
                 }
             }
             for (String host : seen) {
@@ -665,7 +666,11 @@ public final class Doctor {
                 if (f == null) continue;
                 if (f.underlay().isEmpty()) return "the underlay address of " + host + " is not in the snapshot";
                 for (Facet x : List.of(Facet.LINKS, Facet.ADDRESSES, Facet.ROUTES)) {
-                    if (!f.knows(x)) return "the " + x.name().toLowerCase(java.util.Locale.ROOT) + " of " + host + " are not in the snapshot";
+                    if (f.knows(x)) continue;
+                    String what = x.name().toLowerCase(java.util.Locale.ROOT);
+                    var by = f.host().filteredBy(x);
+                    if (by.isPresent()) return "the " + what + " of " + host + " are known only as `" + by.get() + "` showed them";
+                    return "the " + what + " of " + host + " are not in the snapshot";
                 }
             }
             return null;

@@ -22,9 +22,13 @@ import java.util.Map;
 public final class BundleCounts {
     private BundleCounts() {}
 
-    /** One host's counts; null where the facet is unknown. */
+    /**
+     * One host's counts; null where the facet is unknown. A facet shown only through a filter counts the lines read
+     * and is named in {@code filtered} (facet, lower case, to the command that showed it): the count is no total.
+     */
     public record HostCounts(Integer addresses, Integer routes, Integer neighbours, Integer fdb, Integer virtualServers,
-                             Integer realServers, Integer iptablesRules, Integer nftRules, Integer leases) {}
+                             Integer realServers, Integer iptablesRules, Integer nftRules, Integer leases,
+                             Map<String, String> filtered) {}
 
     /** The cluster's counts; null where the bundle has no file for it. */
     public record ClusterCounts(Integer nodes, Integer pods, Integer services, Integer endpoints, Integer leases) {}
@@ -45,17 +49,28 @@ public final class BundleCounts {
         Map<String, HostCounts> hosts = new LinkedHashMap<>();
         for (Host h : s.hosts()) {
             hosts.put(h.name(), new HostCounts(
-                    h.knows(Facet.ADDRESSES) ? h.addresses().size() : null,
-                    h.knows(Facet.ROUTES) ? h.routes().size() : null,
-                    h.knows(Facet.NEIGHBOURS) ? h.neighbours().size() : null,
-                    h.knows(Facet.FDB) ? h.fdb().size() : null,
+                    shown(h, Facet.ADDRESSES) ? h.addresses().size() : null,
+                    shown(h, Facet.ROUTES) ? h.routes().size() : null,
+                    shown(h, Facet.NEIGHBOURS) ? h.neighbours().size() : null,
+                    shown(h, Facet.FDB) ? h.fdb().size() : null,
                     h.knows(Facet.IPVS) ? h.virtualServers().size() : null,
                     h.knows(Facet.IPVS) ? h.virtualServers().stream().mapToInt((VirtualServer v) -> v.reals().size()).sum() : null,
-                    h.knows(Facet.IPTABLES) ? h.chains().stream().mapToInt((Chain ch) -> ch.rules().size()).sum() : null,
+                    shown(h, Facet.IPTABLES) ? h.chains().stream().mapToInt((Chain ch) -> ch.rules().size()).sum() : null,
                     r.nftables().containsKey(h.name()) ? Nftables.rules(r.nftables().get(h.name())) : null,
-                    leasesOf(h, s)));
+                    leasesOf(h, s), filtered(h)));
         }
         return new Counts(hosts, cc, r.problems());
+    }
+
+    /** Known, or shown in part through a filter (its lines were read). */
+    private static boolean shown(Host h, Facet f) {
+        return h.knows(f) || h.filteredBy(f).isPresent();
+    }
+
+    private static Map<String, String> filtered(Host h) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Facet f : Facet.values()) h.filteredBy(f).ifPresent(by -> out.put(f.name().toLowerCase(java.util.Locale.ROOT), by));
+        return out;
     }
 
     /** The leases whose PublicIP is one of the host's addresses or its node's InternalIP; null when the registry is unknown. */

@@ -280,6 +280,23 @@ public final class BundleReader {
 
     private <T> void read(Path dir, HostBuilder b, HostFacets.Entry<T> facet) {
         T value = parse(dir, facet.required(), facet.what(), facet.file(), (f, t) -> facet.parser().parse(f, t, b));
-        if (value != null) facet.land().land(b, value, rel(dir.resolve(facet.file())), problems);
+        if (value == null) return;
+        java.util.Set<Facet> before = java.util.EnumSet.noneOf(Facet.class);
+        for (Facet f : Facet.values()) if (b.knows(f)) before.add(f);
+        facet.land().land(b, value, rel(dir.resolve(facet.file())), problems);
+        // a filtered paste (ip route | grep flannel): its lines stay as observed facts, the listing is not the whole
+        String shownBy = Partial.shownBy(raw(dir.resolve(facet.file())));
+        if (shownBy == null) return;
+        List<String> partial = new ArrayList<>();
+        for (Facet f : Facet.values()) {
+            if (f == Facet.FILTERED || before.contains(f) || !b.knows(f)) continue;
+            b.filtered(f, shownBy);
+            partial.add(f.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (!partial.isEmpty()) {
+            problems.add(new ParseProblem(rel(dir.resolve(facet.file())), 0, "note: shown only through a filter (" + shownBy
+                    + "): its lines are read, but the " + String.join(" and ", partial) + " of " + b.name()
+                    + " stay unknown (what the filter left out is not absent)"));
+        }
     }
 }

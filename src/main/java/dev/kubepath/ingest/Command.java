@@ -49,6 +49,23 @@ public record Command(String raw, String tool, List<String> args) {
         return false;
     }
 
+    /**
+     * The filter the output was piped into ({@code grep eth1}, {@code grep -v docker}, {@code head}, {@code awk ...},
+     * a pager), from the first such stage to the end; null when none. A filtered output is part of its listing.
+     */
+    public String filter() {
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).equals("|") && FILTERS.contains(basename(args.get(i + 1)))) {
+                return String.join(" ", args.subList(i + 1, args.size()));
+            }
+        }
+        return null;
+    }
+
+    /** Programs that print part of what they read. */
+    private static final Set<String> FILTERS = Set.of("grep", "egrep", "fgrep", "zgrep", "rg", "head", "tail", "sed",
+            "awk", "gawk", "mawk", "less", "more", "most", "cut", "uniq", "findstr", "select-string");
+
     /** Flags of kubectl and etcdctl that take the next word as their value. */
     private static final Set<String> VALUE_FLAGS = Set.of("-n", "--namespace", "-o", "--output", "-l", "--selector", "-c",
             "--container", "-w", "--write-out", "--field-selector", "--sort-by", "-t", "--table");

@@ -126,11 +126,7 @@ public final class IpvsadmText {
     private static String filterOf(Transcript.Section section) {
         Command c = section.typed();
         if (c == null || !c.tool().equals("ipvsadm")) return null;
-        int pipe = c.args().indexOf("|");
-        if (pipe < 0 || pipe + 1 >= c.args().size()) return null;
-        String next = c.args().get(pipe + 1);
-        if (!java.util.Set.of("grep", "egrep", "fgrep", "head", "tail", "sed", "awk").contains(next)) return null;
-        return String.join(" ", c.args().subList(pipe + 1, c.args().size()));
+        return c.filter();
     }
 
     private static String fragmentNote(Map<String, Building> cut, List<String> orphans, String filter, int from, int to, boolean table) {

@@ -10,5 +10,7 @@ public enum Facet {
     /** kube-proxy's nftables-mode table as the data plane evaluates it ({@link NftTable}). */
     NFTABLES,
     /** The nft ruleset as listed (nft.txt), held with {@link HostBuilder#list}; what it realises lands in the other facets. */
-    NFT
+    NFT,
+    /** The facets shown only through a filter ({@link Filtered}), held with {@link HostBuilder#list}; each stays unknown. */
+    FILTERED
 }

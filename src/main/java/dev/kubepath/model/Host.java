@@ -63,6 +63,15 @@ public record Host(String name, List<Link> links, List<IfAddress> addresses, Lis
         return typed;
     }
 
+    /**
+     * The command that showed this facet in part ({@code ip route | grep flannel}), when it was shown only through a
+     * filter: its lines are observed, the facet is unknown. Empty when the facet is whole, or not shown at all.
+     */
+    public Optional<String> filteredBy(Facet f) {
+        for (Object o : lists.getOrDefault(Facet.FILTERED, List.of())) if (o instanceof Filtered x && x.facet() == f) return Optional.of(x.shownBy());
+        return Optional.empty();
+    }
+
     public boolean knows(Facet f) {
         return known.contains(f);
     }

@@ -158,6 +158,19 @@ public final class HostBuilder {
         return know(f);
     }
 
+    /**
+     * Marks a facet as shown only through a filter ({@link Filtered}): what was added to it stays as observed facts,
+     * the facet itself becomes unknown, so no check concludes from what the listing lacks.
+     */
+    public HostBuilder filtered(Facet f, String shownBy) {
+        forget(f);
+        List<Object> l = new ArrayList<>(lists.getOrDefault(Facet.FILTERED, List.of()));
+        l.removeIf(x -> ((Filtered) x).facet() == f);
+        l.add(new Filtered(f, shownBy));
+        lists.put(Facet.FILTERED, List.copyOf(l));
+        return know(Facet.FILTERED);
+    }
+
     /** Replaces the table of the same family and name. */
     public HostBuilder nftTable(NftTable t) {
         nftables.removeIf(x -> x.key().equals(t.key()));
