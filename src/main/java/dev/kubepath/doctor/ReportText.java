@@ -151,24 +151,26 @@ public final class ReportText {
             cell.put(s.from() + "|" + s.to() + "  " + s.service(), s);
         }
         int w = tos.stream().mapToInt(String::length).max().orElse(10);
-        List<Integer> widths = new ArrayList<>();
-        sb.append('\n').append(pad("frontend", w));
-        for (String f : froms) {
-            int cw = Math.max(f.length(), 12);
-            widths.add(cw);
-            sb.append("  ").append(pad(f, cw));
+        // each column as wide as its widest cell ("timeout NO_SERVICE_PROXY"), so the rows stay under their host
+        List<String> columns = List.copyOf(froms);
+        int[] widths = new int[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            widths[i] = Math.max(columns.get(i).length(), 12);
+            for (String to : tos) widths[i] = Math.max(widths[i], cellText(cell.get(columns.get(i) + "|" + to)).length());
         }
-        sb.append('\n');
+        StringBuilder row = new StringBuilder(pad("frontend", w));
+        for (int i = 0; i < columns.size(); i++) row.append("  ").append(pad(columns.get(i), widths[i]));
+        sb.append('\n').append(row.toString().stripTrailing()).append('\n');
         for (String to : tos) {
-            sb.append(pad(to, w));
-            int i = 0;
-            for (String f : froms) {
-                Symptom s = cell.get(f + "|" + to);
-                String text = s == null ? "-" : s.result() + (!s.ok() && s.code() != null ? " " + s.code() : "");
-                sb.append("  ").append(pad(text, widths.get(i++)));
-            }
-            sb.append('\n');
+            row.setLength(0);
+            row.append(pad(to, w));
+            for (int i = 0; i < columns.size(); i++) row.append("  ").append(pad(cellText(cell.get(columns.get(i) + "|" + to)), widths[i]));
+            sb.append(row.toString().stripTrailing()).append('\n');
         }
+    }
+
+    private static String cellText(Symptom s) {
+        return s == null ? "-" : s.result() + (!s.ok() && s.code() != null ? " " + s.code() : "");
     }
 
     private static void assumptions(StringBuilder sb, Report r) {

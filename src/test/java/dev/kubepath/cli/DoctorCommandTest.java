@@ -34,27 +34,14 @@ class DoctorCommandTest {
                 .contains("evidence: scenarios/seed-incident.yaml:");
     }
 
+    /** A folder with nothing collected in it is no bundle: one line, exit 2, never a verdict (BadInputTest covers the others). */
     @Test
-    void anEmptyFolderIsInsufficientNotOk(@TempDir Path dir) throws Exception {
-        Cli r = Cli.run("doctor", dir.toString());
-        assertThat(r.exit()).isEqualTo(3);
-        assertThat(r.out().lines().findFirst().orElseThrow()).startsWith("INSUFFICIENT: ");
-        Cli j = Cli.run("doctor", dir.toString(), "--json");
-        assertThat(j.exit()).isEqualTo(3);
-        JsonNode json = new ObjectMapper().readTree(j.out());
-        assertThat(json.get("verdict").asText()).isEqualTo("insufficient");
-        assertThat(json.get("problems").size()).as("the missing cluster directory is a problem").isPositive();
-        assertThat(json.get("problems").get(0).fieldNames()).toIterable().containsExactly("file", "line", "message");
-    }
-
-    @Test
-    void aFolderOfUnrelatedFilesIsInsufficientNotOk(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("notes.txt"), "shopping: milk, eggs\n");
-        Files.createDirectories(dir.resolve("photos"));
-        Files.writeString(dir.resolve("photos/readme.md"), "# holiday\n");
-        Cli r = Cli.run("doctor", dir.toString());
-        assertThat(r.exit()).isEqualTo(3);
-        assertThat(r.out()).startsWith("INSUFFICIENT: ").doesNotContain("OK:");
+    void anEmptyFolderIsNoBundleNotOk(@TempDir Path dir) {
+        for (Cli r : new Cli[] {Cli.run("doctor", dir.toString()), Cli.run("doctor", dir.toString(), "--json")}) {
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.out()).doesNotContain("OK").doesNotContain("\"verdict\"");
+            assertThat(r.err().strip()).isEqualTo("kubepath: " + dir + ": not a bundle directory: neither cluster/ nor hosts/ inside (docs/bundle-format.md)");
+        }
     }
 
     @Test
