@@ -180,7 +180,7 @@ public sealed interface Cause {
         }
     }
 
-    /** The VTEP address is no host of the snapshot's underlay (or is reached through a gateway). */
+    /** The VTEP address is no host of the snapshot's underlay. */
     record ForeignVtep(String host, Ipv4 vtep) implements Cause {
         public String text() {
             return "VTEP " + vtep + " is not a host of this cluster on the underlay of " + host + ": the encapsulated packet leaves and nothing answers";

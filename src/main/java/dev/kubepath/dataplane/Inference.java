@@ -57,7 +57,18 @@ public final class Inference {
          * goes through the node of that name: its InternalIP (kubectl get nodes), else the observed underlay address
          * of the snapshot's host of that name. route cuts names to 15 characters, so a 15-character name also matches
          * the one node or host whose name starts with it. No match, or more than one: the address stays unknown. */
-        GATEWAY_BY_NODE_NAME
+        GATEWAY_BY_NODE_NAME,
+        /** A VTEP that is a host of the cluster in another underlay subnet, which the sending host's route reaches via
+         * a gateway, is reached through that gateway: the rule assumes the underlay router forwards the VXLAN port
+         * (UDP 8472 by default) between the hosts' subnets. Used by the tracer, per flow. */
+        UNDERLAY_VIA_GATEWAY
+    }
+
+    /** Rule UNDERLAY_VIA_GATEWAY's fact for one hop: {@code from} sends the outer packet to {@code vtep} of {@code to} via route {@code r}. */
+    static Fact underlayViaGateway(String from, String to, Ipv4 vtep, Route r, int port) {
+        return new Fact(Rule.UNDERLAY_VIA_GATEWAY, from, "VTEP " + vtep + " of " + to + " reached via gateway " + r.via() + " on " + r.dev()
+                + "; assumes the underlay router forwards UDP " + port + " between the hosts' subnets",
+                List.of("route " + r.describe() + " on " + from, "address " + vtep + " of " + to));
     }
 
     /** One inferred fact: the rule, the host, the fact, and the facts it rests on. */

@@ -609,9 +609,10 @@ final class Walk {
             return drop(h, Verdict.UNREACHABLE, new Cause.UnderlayTooSmall(h.name(), out.name(), out.mtu(), outer.size(), false),
                     "mtu " + out.mtu() + " on " + out.name());
         }
-        Ipv4 wireHop = underlayRoute.via() != null ? underlayRoute.via() : vtep;
-        Optional<HostView> peer = dp.underlayOwner(wireHop);
-        if (peer.isEmpty() || !wireHop.equals(vtep)) {
+        // the outer packet goes to the VTEP's owner: directly on its link, or through the underlay's gateway (a routed
+        // underlay between the hosts' subnets, rule UNDERLAY_VIA_GATEWAY; the gateway's own address is no VTEP)
+        Optional<HostView> peer = dp.underlayOwner(vtep);
+        if (peer.isEmpty()) {
             String unknownAddresses = dp.hostWithUnknownAddresses();
             if (peer.isEmpty() && unknownAddresses != null) {
                 // "no host has this VTEP" is a claim about every host: one whose addresses are unknown may hold it
@@ -620,7 +621,8 @@ final class Walk {
             return drop(h, Verdict.TIMEOUT, new Cause.ForeignVtep(h.name(), vtep), underlayRoute.describe());
         }
         HostView to = peer.get();
-        underlayStep(h, to, vtepIp, () -> underlayRoute.dev() + " -> " + to.name() + " (" + vtepIp + ")", underlayRoute::describe);
+        if (underlayRoute.via() != null) viaGatewayStep(h, to, vtepIp, underlayRoute, x.port());
+        else underlayStep(h, to, vtepIp, () -> underlayRoute.dev() + " -> " + to.name() + " (" + vtepIp + ")", underlayRoute::describe);
         Wire.Outer encap = new Wire.Outer(outerSrc, vtep, x.port(), x.vni());
         leave(h, underlayRoute.dev(), p, encap);
         String inDev = dp.underlayOwnerDev(vtep);
@@ -908,6 +910,17 @@ final class Walk {
         }
         basis = basis.weakest(Basis.INFERRED);
         steps.add(new LazySteps.Draft(h.name(), Stage.UNDERLAY, detail, decidedBy, Basis.INFERRED, List.of(inferred.toString())));
+    }
+
+    /**
+     * The hop to a VTEP in another underlay subnet, sent to the gateway of the host's route: inferred by rule
+     * UNDERLAY_VIA_GATEWAY, which rests on the router between the subnets forwarding the VXLAN port (no snapshot shows it).
+     */
+    private void viaGatewayStep(HostView h, HostView to, Ipv4 vtep, Route r, int port) {
+        Inference.Fact f = Inference.underlayViaGateway(h.name(), to.name(), vtep, r, port);
+        basis = basis.weakest(Basis.INFERRED);
+        steps.add(new LazySteps.Draft(h.name(), Stage.UNDERLAY, () -> r.dev() + " -> gateway " + r.via() + " -> " + to.name() + " (" + vtep + ")",
+                r::describe, Basis.INFERRED, List.of(f.toString())));
     }
 
     /** The packet leaves {@code h} on {@code dev}: it crosses the device, and the host's connection tracking confirms it. */
