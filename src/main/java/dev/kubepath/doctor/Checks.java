@@ -69,6 +69,7 @@ final class Checks {
             if (cluster.leases() != null) {
                 leases(f);
                 routes(f);
+                hostGwAdjacency(f);
                 vteps(f);
             }
             subnetEnv(f);
@@ -317,6 +318,35 @@ final class Checks {
         java.util.BitSet out = new java.util.BitSet(cluster.leases().size());
         for (var part : dev.kubepath.model.SharedList.parts(h.routes())) out.or(part.memo(key, rs -> index.leasesRouted(rs, counts)));
         return out;
+    }
+
+    /**
+     * HOSTGW_NOT_ADJACENT: a host-gw lease whose PublicIP is on none of the host's connected subnets, with no route
+     * to its subnet. host-gw routes a peer's subnet via the peer's address, which must be on the link: the kernel
+     * refuses any other gateway ("Nexthop has invalid gateway") and flanneld logs "Error adding route to ..." and
+     * goes on (backend/hostgw, backend/route_network.go). A router between the subnets cannot help.
+     */
+    private void hostGwAdjacency(HostFacts f) {
+        if (!f.knows(Facet.ROUTES) || !f.knows(Facet.ADDRESSES) || f.underlay().isEmpty()) return;
+        Host h = f.host();
+        Draft d = null;
+        for (Lease l : cluster.leases()) {
+            if (!"host-gw".equals(l.backendType()) || f.ownLeases().contains(l) || f.underlay().contains(l.publicIp())) continue;
+            boolean onLink = h.addresses().stream().anyMatch(a -> a.prefix().length() > 0 && a.prefix().length() < 32 && a.prefix().contains(l.publicIp()));
+            boolean routed = h.routes().stream().anyMatch(r -> Route.MAIN.equals(r.table()) && r.dst().equals(l.subnet()));
+            if (onLink || routed) continue;
+            if (d == null) d = new Draft(Code.HOSTGW_NOT_ADJACENT, Severity.CRITICAL, "").host(f.name());
+            d.subnet(l.subnet()).evidence(leaseLine(l));
+        }
+        if (d == null) return;
+        Draft out = new Draft(Code.HOSTGW_NOT_ADJACENT, Severity.CRITICAL, "host-gw cannot route " + String.join(", ", d.subnets) + " on " + f.name()
+                + ": the peers' addresses are not on its link (host-gw needs the nodes on one L2 network; the kernel refuses the gateway)");
+        out.hosts.addAll(d.hosts);
+        out.subnets.addAll(d.subnets);
+        out.evidence.addAll(d.evidence);
+        out.evidence(absent(f.name(), "route.txt", "no route to " + String.join(", ", d.subnets)));
+        out.fix("put the nodes on one L2 subnet, or use the vxlan backend with \"DirectRouting\": true (direct routes on the subnet, VXLAN across routers)");
+        drafts.add(out);
     }
 
     private boolean isOverlayRoute(HostFacts f, Route r) {

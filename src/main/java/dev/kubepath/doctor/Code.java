@@ -8,6 +8,7 @@ public enum Code {
     LEASE_MISSING("a host's bridge subnet or pod addresses have no lease"),
     BRIDGE_SUBNET_MISMATCH("the bridge subnet differs from the host's own lease: flanneld restarted, docker not"),
     ROUTE_MISSING("no route to a leased subnet: another host's, or the host's own pod subnet"),
+    HOSTGW_NOT_ADJACENT("host-gw with a peer on another underlay subnet: its route needs a gateway on the link, the kernel refuses it"),
     ROUTE_STALE("a route via the overlay to a subnet no lease holds"),
     SUBNET_ENV_STALE("/run/flannel/subnet.env's FLANNEL_SUBNET differs from the host's lease or flannel.1's address"),
     OVERLAY_DOWN("the host's VXLAN device is down: flanneld has not brought the overlay up there"),
@@ -39,6 +40,7 @@ public enum Code {
         return switch (this) {
             case LEASE_MISSING -> "another host may take the subnet, and pods started here are unreachable from other hosts";
             case BRIDGE_SUBNET_MISMATCH -> "pods started on the bridge get addresses no host routes to";
+            case HOSTGW_NOT_ADJACENT -> "pods here cannot reach the subnets of nodes behind a router, whatever the router forwards";
             case ROUTE_MISSING -> "pods here cannot reach those subnets once they talk to them";
             case VTEP_MISMATCH -> "overlay frames to that subnet are dropped as soon as traffic flows there";
             case IP_FORWARD_OFF -> "the host forwards nothing between its pods, the overlay and the underlay";

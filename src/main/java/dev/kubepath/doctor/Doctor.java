@@ -683,7 +683,7 @@ public final class Doctor {
                 if (d != null) return d;
             }
             // the dropping host's own route finding (another host may miss the same lease)
-            for (Code c : List.of(Code.ROUTE_MISSING, Code.ROUTE_STALE)) {
+            for (Code c : List.of(Code.HOSTGW_NOT_ADJACENT, Code.ROUTE_MISSING, Code.ROUTE_STALE)) {
                 Draft d = byHost(c, host);
                 if (d == null || !holds(d, where.ip())) continue;
                 if (c == Code.ROUTE_MISSING) d.severity = Severity.CRITICAL; // a traced flow fails because of it
