@@ -22,7 +22,7 @@ import java.util.function.IntSupplier;
 
 /**
  * The cluster's machines as network namespaces of one {@link Lab}: an underlay namespace with bridge br0 (and the
- * default gateway, which answers ARP and routes nothing), per host a namespace whose eth0 is a veth to br0 with the
+ * gateways, which route between the underlay subnets and drop the rest), per host a namespace whose eth0 is a veth to br0 with the
  * scenario's address and MAC, per pod a namespace on the host's docker0 ({@link LabPods}).
  */
 public final class LabMachines implements Machines {
@@ -33,7 +33,7 @@ public final class LabMachines implements Machines {
     private final ProxyMode proxyMode;
     private final Map<String, LabHost> hosts = new LinkedHashMap<>();
     private final LabDns dns;
-    /** The gateway addresses already on br0: one per underlay subnet, each answering ARP and routing nothing. */
+    /** The gateway addresses already on br0: one per underlay subnet, routing between them (Underlay#gateway). */
     private final java.util.Set<dev.kubepath.net.Ipv4> gateways = new java.util.HashSet<>();
 
     /**

@@ -23,12 +23,17 @@ public final class Underlay {
     }
 
     /**
-     * A default gateway that answers ARP but routes nothing: {@code ip} on br0 with ip_forward=0 in the underlay
-     * namespace. A packet for an address outside the lab is sent to its MAC and silently dropped, so a client times
-     * out (as the seed's curl of a ClusterIP from the master did) instead of failing with 'No route to host'.
+     * The gateway of one underlay subnet: {@code ip} on br0 of the underlay namespace, which is the one router of the
+     * lab's underlay (docs/scenario-format.md, routed underlay). It forwards between the subnets whose gateways are on
+     * br0 (their connected routes) and silently drops everything else (a blackhole default route: no ICMP), so a packet
+     * for an address outside the lab times out (as the seed's curl of a ClusterIP from the master did) instead of
+     * failing with 'No route to host'. No ICMP redirects: the hosts of one subnet are not on-link for the other's.
      */
     public void gateway(Ipv4 ip, int prefixLength) {
-        ns.exec("sysctl", "-w", "net.ipv4.ip_forward=0").orThrow();
+        ns.exec("sysctl", "-w", "net.ipv4.ip_forward=1").orThrow();
+        ns.exec("sysctl", "-w", "net.ipv4.conf.all.send_redirects=0").orThrow();
+        ns.exec("sysctl", "-w", "net.ipv4.conf." + BRIDGE + ".send_redirects=0").orThrow();
+        ns.ip("route", "replace", "blackhole", "default").orThrow();
         ns.ip("addr", "add", ip + "/" + prefixLength, "dev", BRIDGE).orThrow();
     }
 
