@@ -60,14 +60,16 @@ public final class Inference {
         GATEWAY_BY_NODE_NAME,
         /** A VTEP that is a host of the cluster in another underlay subnet, which the sending host's route reaches via
          * a gateway, is reached through that gateway: the rule assumes the underlay router forwards the VXLAN port
-         * (UDP 8472 by default) between the hosts' subnets. Used by the tracer, per flow. */
+         * (UDP 8472 by default) between the hosts' subnets. The same for a packet to a host's own underlay address
+         * (a NodePort) routed via a gateway. Used by the tracer, per flow. */
         UNDERLAY_VIA_GATEWAY
     }
 
     /** Rule UNDERLAY_VIA_GATEWAY's fact for one hop: {@code from} sends the outer packet to {@code vtep} of {@code to} via route {@code r}. */
-    static Fact underlayViaGateway(String from, String to, Ipv4 vtep, Route r, int port) {
-        return new Fact(Rule.UNDERLAY_VIA_GATEWAY, from, "VTEP " + vtep + " of " + to + " reached via gateway " + r.via() + " on " + r.dev()
-                + "; assumes the underlay router forwards UDP " + port + " between the hosts' subnets",
+    static Fact underlayViaGateway(String from, String to, Ipv4 vtep, Route r, String traffic) {
+        boolean vxlan = traffic.startsWith("UDP ");
+        return new Fact(Rule.UNDERLAY_VIA_GATEWAY, from, (vxlan ? "VTEP " : "") + vtep + " of " + to + " reached via gateway " + r.via() + " on " + r.dev()
+                + "; assumes the underlay router forwards " + traffic + " between the hosts' subnets",
                 List.of("route " + r.describe() + " on " + from, "address " + vtep + " of " + to));
     }
 

@@ -621,7 +621,7 @@ final class Walk {
             return drop(h, Verdict.TIMEOUT, new Cause.ForeignVtep(h.name(), vtep), underlayRoute.describe());
         }
         HostView to = peer.get();
-        if (underlayRoute.via() != null) viaGatewayStep(h, to, vtepIp, underlayRoute, x.port());
+        if (underlayRoute.via() != null) viaGatewayStep(h, to, vtepIp, underlayRoute, "UDP " + x.port());
         else underlayStep(h, to, vtepIp, () -> underlayRoute.dev() + " -> " + to.name() + " (" + vtepIp + ")", underlayRoute::describe);
         Wire.Outer encap = new Wire.Outer(outerSrc, vtep, x.port(), x.vni());
         leave(h, underlayRoute.dev(), p, encap);
@@ -657,6 +657,16 @@ final class Walk {
             HostView to = peer.get();
             underlayStep(h, to, nextHop, () -> r.dev() + " -> " + to.name() + " (" + nextHop + " answers ARP)", () -> null);
             String ingress = dp.underlayOwnerDev(nextHop);
+            leave(h, r.dev(), p, null);
+            if (wire != null) wire.cross(to.name(), ingress, Wire.Direction.IN, reply, p, null);
+            return atHost(to, p.withMark(0), ingress);
+        }
+        Optional<HostView> dest = r.via() == null ? Optional.empty() : dp.underlayOwner(p.dst());
+        if (dest.isPresent() && dest.get() != h) {
+            // a host of the cluster in another underlay subnet, reached through the gateway (rule UNDERLAY_VIA_GATEWAY)
+            HostView to = dest.get();
+            viaGatewayStep(h, to, p.dst(), r, "its traffic");
+            String ingress = dp.underlayOwnerDev(p.dst());
             leave(h, r.dev(), p, null);
             if (wire != null) wire.cross(to.name(), ingress, Wire.Direction.IN, reply, p, null);
             return atHost(to, p.withMark(0), ingress);
@@ -916,8 +926,8 @@ final class Walk {
      * The hop to a VTEP in another underlay subnet, sent to the gateway of the host's route: inferred by rule
      * UNDERLAY_VIA_GATEWAY, which rests on the router between the subnets forwarding the VXLAN port (no snapshot shows it).
      */
-    private void viaGatewayStep(HostView h, HostView to, Ipv4 vtep, Route r, int port) {
-        Inference.Fact f = Inference.underlayViaGateway(h.name(), to.name(), vtep, r, port);
+    private void viaGatewayStep(HostView h, HostView to, Ipv4 vtep, Route r, String traffic) {
+        Inference.Fact f = Inference.underlayViaGateway(h.name(), to.name(), vtep, r, traffic);
         basis = basis.weakest(Basis.INFERRED);
         steps.add(new LazySteps.Draft(h.name(), Stage.UNDERLAY, () -> r.dev() + " -> gateway " + r.via() + " -> " + to.name() + " (" + vtep + ")",
                 r::describe, Basis.INFERRED, List.of(f.toString())));
