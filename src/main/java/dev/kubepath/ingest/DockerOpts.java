@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * /run/docker_opts.env, /run/flannel/docker_opts.env): one {@code DOCKER_OPT_BIP="--bip=172.17.89.1/24"} line per
  * option (BIP, IPMASQ, MTU) and the combined {@code DOCKER_OPTS=" --bip=... --ip-masq=false --mtu=1450 "} (or the
  * key given with -k, e.g. DOCKER_NETWORK_OPTIONS). A systemd drop-in's {@code Environment="DOCKER_NETWORK_OPTIONS=..."}
- * and /etc/default/docker's {@code DOCKER_OPTS="..."} give the same options. What the file does not give is null;
- * each option keeps the line it was first read on, for the doctor's evidence.
+ * and /etc/default/docker's {@code DOCKER_OPTS="..."} give the same options. What the file does not give is null.
+ * The last line giving an option wins: the combined line, written last, is the one docker.service passes to dockerd
+ * ({@code $DOCKER_OPTS} / {@code $DOCKER_NETWORK_OPTIONS}), and the doctor cites the last line holding a value.
  *
  * @param bridgeAddress docker0's address from --bip (flannel's FLANNEL_SUBNET)
  * @param subnet        --bip's subnet (its network, the lease's length)
@@ -44,19 +45,16 @@ public record DockerOpts(Ipv4 bridgeAddress, Prefix subnet, String bip, int bipL
                 try {
                     switch (o.group(1)) {
                         case "bip" -> {
-                            if (bip != null) continue; // DOCKER_OPTS repeats DOCKER_OPT_BIP's value
                             bridge = Addresses.addressOf(v);
                             subnet = Prefix.of(bridge, Addresses.lengthOf(v));
                             bip = v;
                             bipLine = l.number();
                         }
                         case "mtu" -> {
-                            if (mtu != null) continue;
                             mtu = Tokens.parseInt(v, "--mtu");
                             mtuLine = l.number();
                         }
                         default -> {
-                            if (masq != null) continue;
                             if (!v.equals("true") && !v.equals("false")) throw new IllegalArgumentException("--ip-masq '" + v + "' is not true or false");
                             masq = Boolean.valueOf(v);
                         }
