@@ -79,6 +79,10 @@ collect_host() {
     done
   fi
   if [ -r /run/flannel/subnet.env ]; then grep '^FLANNEL_' /run/flannel/subnet.env > "$dir/subnet.env" || rm -f "$dir/subnet.env"; fi
+  # docker's --bip/--mtu as mk-docker-opts.sh wrote them (the first file that exists; only its DOCKER_* lines)
+  for f in /run/flannel/docker /run/flannel/docker_opts.env /run/docker_opts.env; do
+    if [ -r "$f" ]; then grep '^DOCKER_' "$f" > "$dir/docker-opts.txt" || rm -f "$dir/docker-opts.txt"; break; fi
+  done
 }
 
 # etcdctl with the chosen API and endpoints (TLS flags come from the operator's ETCDCTL_* environment, never written)

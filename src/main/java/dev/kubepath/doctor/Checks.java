@@ -1,5 +1,7 @@
 package dev.kubepath.doctor;
 
+import dev.kubepath.ingest.DockerOpts;
+
 import dev.kubepath.model.Chain;
 import dev.kubepath.model.Cluster;
 import dev.kubepath.model.Daemon;
@@ -73,6 +75,7 @@ final class Checks {
                 vteps(f);
             }
             subnetEnv(f);
+            dockerOpts(f);
             overlayDown(f);
             mtu(f);
             underlayMtu(f);
@@ -218,6 +221,7 @@ final class Checks {
                 drafts.add(cniBridgeMismatch(f, b, own));
                 continue;
             }
+            if (staleDockerOpts(f, b)) continue; // DOCKER_OPTS_STALE names the cause, and restarting docker alone does not fix it
             Draft d = new Draft(Code.BRIDGE_SUBNET_MISMATCH, Severity.CRITICAL, b.dev() + " of " + f.name() + " is " + b.prefix()
                     + " but its lease is " + own.subnet() + ": flanneld took a new lease and docker was not restarted");
             d.host(f.name()).subnet(b.prefix()).subnet(own.subnet()).evidence(addressLine(f, b)).evidence(leaseLine(own));
@@ -286,6 +290,66 @@ final class Checks {
         boolean bridgeTookIt = f.bridges().stream().anyMatch(b -> b.prefix().equals(env));
         if (bridgeTookIt) d.fix(on(f, "systemctl restart docker") + "   # docker0 already took " + env + "; it takes the lease's subnet from the rewritten file, pods are re-created in it");
         drafts.add(d);
+    }
+
+    /** The host's docker opts (docker-opts.txt) with a --bip, or null. */
+    private static DockerOpts dockerOptsOf(HostFacts f) {
+        if (!f.knows(Facet.DOCKER_OPTS)) return null;
+        return f.host().list(Facet.DOCKER_OPTS, DockerOpts.class).stream().filter(o -> o.subnet() != null).findFirst().orElse(null);
+    }
+
+    /** docker0 holds the --bip of a docker opts file that subnet.env no longer agrees with: docker ran with a stale file. */
+    private boolean staleDockerOpts(HostFacts f, IfAddress bridge) {
+        DockerOpts opts = dockerOptsOf(f);
+        Prefix env = subnetEnvs.get(f.name());
+        return opts != null && env != null && !opts.subnet().equals(env) && bridge.prefix().equals(opts.subnet());
+    }
+
+    /**
+     * mk-docker-opts.sh turns subnet.env into docker's --bip (/run/flannel/docker, read by docker.service's
+     * EnvironmentFile): a --bip other than FLANNEL_SUBNET means flanneld re-wrote subnet.env and mk-docker-opts.sh did
+     * not run after it (or docker started before flanneld). When docker0 holds that --bip, docker ran with the stale
+     * file: critical, its pods sit in a subnet no lease of the host routes to. When docker0 holds neither, dockerd was
+     * not started with the file's options. A --mtu above flannel.N's MTU (flanneld writes FLANNEL_MTU from it) is a warning.
+     * Without the file, nothing is said.
+     */
+    private void dockerOpts(HostFacts f) {
+        DockerOpts opts = dockerOptsOf(f);
+        if (opts == null) return;
+        Prefix env = subnetEnvs.get(f.name());
+        IfAddress docker0 = f.bridges().stream().filter(b -> b.dev().equals("docker0")).findFirst().orElse(null);
+        Evidence bipLine = ev(f.name(), "docker-opts.txt", "--bip=" + opts.bip(), "--bip=" + opts.bip());
+        if (env != null && !opts.subnet().equals(env)) {
+            boolean ran = docker0 != null && docker0.prefix().equals(opts.subnet());
+            Draft d = new Draft(Code.DOCKER_OPTS_STALE, ran ? Severity.CRITICAL : Severity.WARNING, source.name(f.name(), "docker-opts.txt")
+                    + " of " + f.name() + " gives --bip=" + opts.bip() + " but subnet.env gives FLANNEL_SUBNET in " + env
+                    + ": flanneld re-wrote subnet.env and mk-docker-opts.sh did not run after it (or docker started before flanneld)"
+                    + (ran ? "; docker0 holds " + docker0.prefix() + ", so docker ran with the stale file"
+                    : " (docker0 has not taken it: no traced flow fails because of it; docker takes it at its next start)"));
+            d.host(f.name()).subnet(opts.subnet()).subnet(env).evidence(bipLine)
+                    .evidence(ev(f.name(), "subnet.env", "FLANNEL_SUBNET=" + env, "FLANNEL_SUBNET"));
+            if (ran) d.evidence(addressLine(f, docker0));
+            d.fix(on(f, "/opt/bin/mk-docker-opts.sh -d /run/flannel/docker") + "   # re-writes --bip from /run/flannel/subnet.env (as flanneld's unit's ExecStartPost does)");
+            d.fix(on(f, "systemctl restart docker") + "   # docker0 takes " + env + "; pods are re-created in it");
+            drafts.add(d);
+        } else if (docker0 != null && !docker0.prefix().equals(opts.subnet()) && f.knows(Facet.ADDRESSES)) {
+            Draft d = new Draft(Code.DOCKER_OPTS_STALE, carriesPods(f, docker0) ? Severity.CRITICAL : Severity.WARNING, "docker0 of " + f.name()
+                    + " is " + docker0.prefix() + " but " + source.name(f.name(), "docker-opts.txt") + " gives --bip=" + opts.bip()
+                    + ": dockerd was not started with flannel's options (its unit does not read the file, or it started before mk-docker-opts.sh wrote it)");
+            d.host(f.name()).subnet(docker0.prefix()).subnet(opts.subnet()).evidence(addressLine(f, docker0)).evidence(bipLine);
+            d.fix(on(f, "systemctl cat docker") + "   # check: EnvironmentFile=/run/flannel/docker and $DOCKER_OPTS (or $DOCKER_NETWORK_OPTIONS) on ExecStart");
+            d.fix(on(f, "systemctl restart docker") + "   # docker0 takes " + opts.bip());
+            drafts.add(d);
+        }
+        if (opts.mtu() != null && f.vxlan() != null && f.vxlan().mtu() != Link.MTU_UNKNOWN && opts.mtu() > f.vxlan().mtu()) {
+            drafts.add(new Draft(Code.MTU_MISMATCH, Severity.WARNING, source.name(f.name(), "docker-opts.txt") + " of " + f.name() + " gives --mtu="
+                    + opts.mtu() + " > " + f.vxlan().mtu() + " of " + f.vxlan().name() + " (flanneld's FLANNEL_MTU): full-size packets of docker's pods to other hosts are dropped or fragmented")
+                    .host(f.name())
+                    .evidence(ev(f.name(), "docker-opts.txt", "--mtu=" + opts.mtu(), "--mtu=" + opts.mtu()))
+                    .evidence(ev(f.name(), "addr.txt", f.vxlan().name() + " mtu " + f.vxlan().mtu(), f.vxlan().name(), "mtu", String.valueOf(f.vxlan().mtu())))
+                    .fix(on(f, "/opt/bin/mk-docker-opts.sh -d /run/flannel/docker") + "   # --mtu from FLANNEL_MTU of /run/flannel/subnet.env")
+                    .fix(on(f, "systemctl restart docker")));
+        }
     }
 
     private java.util.Set<Ipv4> underlays;

@@ -11,6 +11,7 @@ public enum Code {
     HOSTGW_NOT_ADJACENT("host-gw with a peer on another underlay subnet: its route needs a gateway on the link, the kernel refuses it"),
     ROUTE_STALE("a route via the overlay to a subnet no lease holds"),
     SUBNET_ENV_STALE("/run/flannel/subnet.env's FLANNEL_SUBNET differs from the host's lease or flannel.1's address"),
+    DOCKER_OPTS_STALE("docker's --bip (mk-docker-opts.sh's /run/flannel/docker) differs from subnet.env's FLANNEL_SUBNET or docker0's address"),
     OVERLAY_DOWN("the host's VXLAN device is down: flanneld has not brought the overlay up there"),
     PUBLIC_IP_CONFLICT("leases announce one PublicIP, or a lease's PublicIP is not its node's address"),
     VTEP_MISMATCH("neighbour/FDB entries or the owner's VXLAN MAC disagree with the lease"),
@@ -48,6 +49,7 @@ public enum Code {
             case NO_SERVICE_PROXY -> "ClusterIPs are not translated on this host";
             case ENDPOINT_UNREACHABLE -> "the endpoint cannot be reached";
             case SUBNET_ENV_STALE -> "docker (--bip) and flannel's CNI plugin take the subnet from subnet.env at their next start, so new pods would land in a subnet no lease routes to";
+            case DOCKER_OPTS_STALE -> "docker takes --bip from /run/flannel/docker at its next start, so docker0 and its new pods land in a subnet no lease of this host routes to";
             case VXLAN_PORT_FILTERED -> "overlay traffic from the filtered hosts is dropped as soon as it flows";
             case UNDERLAY_MTU -> "packets near the overlay MTU (bulk transfers, pings with DF) fail; small ones pass";
             case RP_FILTER_DROP -> "packets arriving on one device whose route back leaves by another are dropped";

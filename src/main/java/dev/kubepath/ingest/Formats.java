@@ -97,6 +97,8 @@ public final class Formats {
             new Format("sysctl.txt", "sysctl", tool("sysctl"), matches("^net\\.[\\w.]+ = \\S"), false, SysctlText::parse),
             new Format("units.txt", "systemctl", tool("systemctl", "is-active", "status"), matches("^Unit \\S+ could not be found\\.$|^● [\\w@.-]+\\.service - "), false, UnitsText::parse),
             new Format("subnet.env", "subnet.env", c -> c.tool().equals("cat") && c.args().stream().anyMatch(a -> a.endsWith("subnet.env")), matches("^FLANNEL_(NETWORK|SUBNET|MTU|IPMASQ)="), false, SubnetEnv::parse),
+            new Format("docker-opts.txt", "mk-docker-opts.sh", c -> c.tool().equals("cat") && c.args().stream().anyMatch(a -> a.endsWith("flannel/docker") || a.endsWith("docker_opts.env")),
+                    matches("^DOCKER_(OPT_(BIP|MTU|IPMASQ)|NETWORK_OPTIONS)=\""), false, DockerOpts::parse),
             new Format("cluster/nodes.json", "kubectl get nodes -o json", kubectlGet(true, "nodes", "node", "no"), NEVER, false, KubectlJson::nodes),
             new Format("cluster/nodes.txt", "kubectl get nodes", kubectlGet(false, "nodes", "node", "no"), matches("^NAME\\s+STATUS\\s+ROLES\\s+AGE\\s+VERSION"), false, KubectlText::nodes),
             new Format("cluster/pods.json", "kubectl get pods -o json", kubectlGet(true, "pods", "pod", "po"), NEVER, false, KubectlJson::pods),

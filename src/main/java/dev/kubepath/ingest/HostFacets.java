@@ -96,6 +96,7 @@ public final class HostFacets {
                     simply(addTo(b -> b.chains, Facet.IPTABLES))),
             entry("sysctl.txt", "sysctl -a", false, SysctlText::parse, putIn(b -> b.sysctls, Facet.SYSCTLS)),
             entry("units.txt", "unit states", false, UnitsText::parse, putIn(b -> b.daemons, Facet.DAEMONS)),
+            entry("docker-opts.txt", "cat /run/flannel/docker", false, DockerOpts::parse, (b, opts) -> b.list(Facet.DOCKER_OPTS, List.of(opts))),
             // last: what the ruleset realises is taken only where iptables.txt and ipvs.txt have not said it
             new Entry<>("nft.txt", "nft list ruleset", false, (f, t, sofar) -> NftText.parse(f, t), HostFacets::landNft));
 

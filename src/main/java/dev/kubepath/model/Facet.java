@@ -12,5 +12,7 @@ public enum Facet {
     /** The nft ruleset as listed (nft.txt), held with {@link HostBuilder#list}; what it realises lands in the other facets. */
     NFT,
     /** The facets shown only through a filter ({@link Filtered}), held with {@link HostBuilder#list}; each stays unknown. */
-    FILTERED
+    FILTERED,
+    /** docker's network options as flannel's mk-docker-opts.sh wrote them (docker-opts.txt), held with {@link HostBuilder#list}. */
+    DOCKER_OPTS
 }

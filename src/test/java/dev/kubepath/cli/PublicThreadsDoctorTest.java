@@ -78,20 +78,25 @@ class PublicThreadsDoctorTest {
 
     /**
      * flannel#1393: docker took --bip 192.168.27.1/24 from a stale /run/flannel/docker while subnet.env said
-     * 192.168.19.1/24. The two `cat` commands were typed with no prompt: the first one's lines were read as subnet.env.
-     * Neither docker0's address nor any host's routes are shown, so the verdict is insufficient.
+     * 192.168.19.1/24. The two `cat` commands were typed with no prompt; each block is read by its own format. Neither
+     * docker0's address nor any host's routes are shown, but the two files alone name the cause: the docker opts file
+     * is stale (a warning: docker0 is not shown, so whether docker already took it is unknown).
      */
     @Test
     void catOfFlannelFilesWithNoPromptKeepsTheirOutputsApart() throws Exception {
         JsonNode read = read("flannel-1393-docker-opts-stale.txt");
         assertThat(read.get("problems").toString())
-                .contains("output of 'cat /run/flannel/docker' not read")
+                .doesNotContain("not read")
                 .doesNotContain("expected NAME=value");
         assertThat(java.nio.file.Files.readString(dir.resolve("b/hosts/unknown-host/subnet.env")))
                 .contains("FLANNEL_NETWORK=192.168.0.0/17\nFLANNEL_SUBNET=192.168.19.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n")
                 .doesNotContain("DOCKER_OPT");
-        JsonNode r = doctor("flannel-1393-docker-opts-stale.txt", 3);
-        assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
+        assertThat(java.nio.file.Files.readString(dir.resolve("b/hosts/unknown-host/docker-opts.txt")))
+                .contains("DOCKER_OPT_BIP=\"--bip=192.168.27.1/24\"").doesNotContain("FLANNEL_");
+        JsonNode r = doctor("flannel-1393-docker-opts-stale.txt", 1);
+        assertThat(r.get("verdict").asText()).isEqualTo("warning");
+        assertThat(r.get("findings").toString()).as(r.toString()).contains("DOCKER_OPTS_STALE", "--bip=192.168.27.1/24", "192.168.19.0/24",
+                "mk-docker-opts.sh");
     }
 
     /**
@@ -112,16 +117,20 @@ class PublicThreadsDoctorTest {
 
     /**
      * opsnull#138: docker0 kept docker's 172.17.0.1/16 (dockerd not started with /run/flannel/docker's --bip). The
-     * paste has no prompt and no routes, and an idle docker0 beside flannel's CNI is normal: insufficient, not ok.
+     * paste has no prompt and no routes; the docker opts file it shows is what says docker0 should hold --bip.
      */
     @Test
-    void anIdleDocker0OutsideFlannelSubnetWithoutRoutesIsInsufficient() throws Exception {
+    void aDocker0OtherThanTheDockerOptsBipIsNamed() throws Exception {
         JsonNode read = read("opsnull-138-docker0-default-bridge.txt");
         assertThat(read.at("/hosts/unknown-host/addresses").asInt()).as("flannel.1 10.253.72.0 and docker0 172.17.0.1").isEqualTo(2);
-        // the four DOCKER_OPT lines of /run/flannel/docker, pasted with no command, are reported, not dropped
-        assertThat(read.get("problems").findValuesAsText("line")).contains("18", "19", "20", "21");
-        JsonNode r = doctor("opsnull-138-docker0-default-bridge.txt", 3);
-        assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
+        // the four lines of /run/flannel/docker, pasted with no command, are read as mk-docker-opts.sh's output
+        assertThat(read.get("problems").findValuesAsText("line")).doesNotContain("18", "19", "20", "21");
+        JsonNode r = doctor("opsnull-138-docker0-default-bridge.txt", 1);
+        // a warning, not critical: docker0 carries no pod in the paste
+        assertThat(r.get("verdict").asText()).as(r.toString()).isEqualTo("warning");
+        // docker0 is not the file's --bip: dockerd was not started with flannel's options (the thread's cause)
+        assertThat(r.get("findings").toString()).as(r.toString()).contains("DOCKER_OPTS_STALE", "docker0 of unknown-host is 172.17.0.0/16",
+                "--bip=10.253.72.1/24", "dockerd was not started with flannel's options");
     }
 
     /** flannel#609: the FORWARD policy DROP of docker 1.13; the paste is tcpdump only, which shows no state. */

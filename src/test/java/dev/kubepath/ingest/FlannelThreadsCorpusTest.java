@@ -56,6 +56,39 @@ class FlannelThreadsCorpusTest {
     }
 
     @Test
+    void dockerOptsWithItsCatCommandGivesBipMtuAndMasquerade() {
+        LineLedger.Result r = read("net-docker-opts-flannel-1393", "docker-opts.txt", "docker-opts.txt", DockerOpts::parse);
+        assertThat(problems(r)).isEmpty();
+        DockerOpts o = (DockerOpts) r.value();
+        assertThat(o.bridgeAddress()).isEqualTo(Ipv4.parse("192.168.27.1"));
+        assertThat(o.subnet()).isEqualTo(Prefix.parse("192.168.27.0/24"));
+        assertThat(o.bipLine()).isEqualTo(2);
+        assertThat(o.mtu()).isEqualTo(1450);
+        assertThat(o.ipMasq()).isTrue();
+    }
+
+    @Test
+    void dockerOptsWithTheCombinedDockerNetworkOptionsLineTakesItsValues() {
+        LineLedger.Result r = read("net-docker-opts-opsnull-138", "docker-opts.txt", "docker-opts.txt", DockerOpts::parse);
+        assertThat(problems(r)).isEmpty();
+        DockerOpts o = (DockerOpts) r.value();
+        assertThat(o.bip()).isEqualTo("10.253.72.1/24");
+        assertThat(o.subnet()).isEqualTo(Prefix.parse("10.253.72.0/24"));
+        // the combined line, last, is the one docker.service passes to dockerd
+        assertThat(o.bipLine()).isEqualTo(4);
+        assertThat(o.mtuLine()).isEqualTo(4);
+        assertThat(o.mtu()).isEqualTo(1450);
+    }
+
+    @Test
+    void aDockerOptsLineThatIsNotAnAssignmentIsReportedWithItsLine() {
+        Parsed<DockerOpts> p = DockerOpts.parse("docker-opts.txt", "DOCKER_OPT_BIP=\"--bip=10.1.2.1/24\"\n--mtu 1450\nDOCKER_OPT_MTU=\"--mtu=x\"\n");
+        assertThat(p.value().subnet()).isEqualTo(Prefix.parse("10.1.2.0/24"));
+        assertThat(p.value().mtu()).isNull();
+        assertThat(p.problems()).extracting(ParseProblem::line).containsExactly(2, 3);
+    }
+
+    @Test
     void ipDLinkShowsTheVxlanDevicesVniLocalUnderlayAndPort() {
         LineLedger.Result r = read("net-ip-d-link-flannel-1757", "link.txt", "link.txt", AddrFile::parse);
         assertThat(problems(r)).isEmpty();
