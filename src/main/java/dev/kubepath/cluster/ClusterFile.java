@@ -142,6 +142,12 @@ public record ClusterFile(String file, SimCluster.Spec spec, Registry registry, 
                 : new Defaults(ProxyMode.IPVS, flannel.network());
         Map<String, Prefix> firstSubnets = new LinkedHashMap<>();
         List<SimCluster.HostSpec> hosts = hosts(req(root, top, "hosts"), flannel, defaults, firstSubnets);
+        // flanneld's etcd is one of the file's hosts: the format describes no etcd outside the cluster, and the faults
+        // (fault etcd down, systemctl stop etcd) act on the host that runs it
+        if ((registry == Registry.ETCD_V2 || registry == Registry.ETCD_V3) && hosts.stream().noneMatch(SimCluster.HostSpec::etcd)) {
+            throw fl.get("registry").error("registry " + fl.get("registry").text() + " but no host has the etcd role (expected a host with"
+                    + " roles: [etcd, ...], or registry embedded)");
+        }
         long subnets = leasable(flannel);
         if (registry != Registry.KUBE && subnets < hosts.size()) { // the kube subnet manager's podCIDRs ignore SubnetMin/Max
             throw fl.get("config").error("SubnetMin " + flannel.subnetMin().network() + " .. SubnetMax " + flannel.subnetMax().network() + " holds " + subnets

@@ -192,7 +192,10 @@ final class Checks {
             return;
         }
         if (f.ownLeases().isEmpty() && announcedElsewhere(f) != null) return; // PUBLIC_IP_CONFLICT names it
-        if (f.ownLeases().isEmpty()) {
+        // a lease announcing an address no host has is still this host's when its flannel.N shows it (--public-ip):
+        // the host holds a lease, and a bridge outside it is BRIDGE_SUBNET_MISMATCH, not a lost lease
+        List<Lease> ownLeases = f.ownLeases().isEmpty() ? unreachableOwnLeases(f) : f.ownLeases();
+        if (ownLeases.isEmpty()) {
             Draft d = new Draft(Code.LEASE_MISSING, Severity.CRITICAL, f.name() + " (" + f.primary() + ") holds no lease: no host routes to "
                     + (f.bridges().isEmpty() ? "its pods" : String.join(", ", f.bridgeSubnets().stream().map(Prefix::toString).toList())));
             d.host(f.name());
@@ -215,16 +218,19 @@ final class Checks {
             return;
         }
         for (IfAddress b : f.bridges()) {
-            if (f.ownLeases().stream().anyMatch(l -> l.subnet().contains(b.prefix()))) continue;
-            Lease own = f.ownLeases().get(0);
+            if (ownLeases.stream().anyMatch(l -> l.subnet().contains(b.prefix()))) continue;
+            Lease own = ownLeases.get(0);
             if (b.dev().equals("cni0")) {
                 drafts.add(cniBridgeMismatch(f, b, own));
                 continue;
             }
             if (staleDockerOpts(f, b)) continue; // DOCKER_OPTS_STALE names the cause, and restarting docker alone does not fix it
+            String whose = f.ownLeases().contains(own) ? "" : " (announcing PublicIP " + own.publicIp() + ", " + f.name()
+                    + "'s by its " + f.vxlan().name() + ")";
             Draft d = new Draft(Code.BRIDGE_SUBNET_MISMATCH, Severity.CRITICAL, b.dev() + " of " + f.name() + " is " + b.prefix()
-                    + " but its lease is " + own.subnet() + ": flanneld took a new lease and docker was not restarted");
+                    + " but its lease is " + own.subnet() + whose + ": flanneld took a new lease and docker was not restarted");
             d.host(f.name()).subnet(b.prefix()).subnet(own.subnet()).evidence(addressLine(f, b)).evidence(leaseLine(own));
+            if (!whose.isEmpty()) d.evidence(ev(f.name(), "addr.txt", f.vxlan().name() + " of " + f.name(), f.vxlan().name()));
             d.fix(on(f, "systemctl restart docker") + "   # docker0 takes " + own.subnet() + " from /run/flannel/subnet.env; pods are re-created in it");
             drafts.add(d);
         }
@@ -364,6 +370,31 @@ final class Checks {
         return true;
     }
 
+    private java.util.Map<String, List<Lease>> unreachableOwn;
+
+    /**
+     * The leases this host's flanneld wrote under a PublicIP no host has (--public-ip, a NAT interface): they are its
+     * own by its VXLAN device's MAC (the VtepMAC) or address (the subnet's .0), as PUBLIC_IP_CONFLICT reads them. Worked
+     * out once: such leases are few, so a large cluster pays one pass over the leases.
+     */
+    private List<Lease> unreachableOwnLeases(HostFacts f) {
+        if (cluster.leases() == null) return List.of();
+        if (unreachableOwn == null) {
+            unreachableOwn = new java.util.HashMap<>();
+            java.util.Set<Ipv4> onHosts = new java.util.HashSet<>();
+            for (HostFacts x : hosts) onHosts.addAll(x.underlay());
+            for (Lease l : cluster.leases()) {
+                if (onHosts.contains(l.publicIp())) continue;
+                HostFacts owner = vtepOwner(l);
+                // the owner's addresses unknown: the PublicIP may be one of them, and the lease is then its by address
+                if (owner != null && owner.knows(Facet.ADDRESSES) && !owner.underlay().isEmpty()) {
+                    unreachableOwn.computeIfAbsent(owner.name(), k -> new ArrayList<>()).add(l);
+                }
+            }
+        }
+        return unreachableOwn.getOrDefault(f.name(), List.of());
+    }
+
     /** Some lease's subnet holds the address: one lookup per prefix length, not one per lease. */
     private boolean leased(Ipv4 ip) {
         for (int len = 32; len >= 0; len--) if (leaseSubnets().contains(Prefix.of(ip, len))) return true;
@@ -430,7 +461,8 @@ final class Checks {
         Draft missing = null;
         for (int i = routed.nextClearBit(0); i < leases.size(); i = routed.nextClearBit(i + 1)) {
             Lease l = leases.get(i);
-            if (f.ownLeases().contains(l)) continue;
+            // its own lease under an address no host has (--public-ip) is no lease its flanneld missed
+            if (f.ownLeases().contains(l) || unreachableOwnLeases(f).contains(l)) continue;
             if (missing == null) {
                 missing = new Draft(Code.ROUTE_MISSING, Severity.CRITICAL, "");
                 missing.host(f.name());

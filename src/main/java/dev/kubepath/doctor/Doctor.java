@@ -593,6 +593,10 @@ public final class Doctor {
                 case Cause.NothingListens n -> {
                     Draft d = byHost(Code.NODEPORT_ON_NON_NODE, host);
                     if (d != null && flow.probe() instanceof Probe.Curl) return d;
+                    // a node with no kube-proxy (kubeProxy: none, a stopped one whose rules are gone) has no rule for its
+                    // NodePorts either: the connection reaches its own sockets, where nothing listens on the port
+                    d = byHost(Code.NO_SERVICE_PROXY, host);
+                    if (d != null && flow.service() != null && flow.probe() instanceof Probe.Curl) return d;
                     if (t.assumed().stream().anyMatch(a -> a.facet() == Facet.SOCKETS)) {
                         return insufficient(host, "sockets", "whether anything listens on the hosts where some flows end is not in the snapshot (no socket list): their refusals may be wrong");
                     }

@@ -193,13 +193,19 @@ public final class OverlayAgent implements AutoCloseable {
             // flannel's watch loop logs each failed attempt; the etcd v2 client's error, its detail not simulated
             if (manager != null && !kubeSubnetMgr) klog('E', Klog.WATCH_FAILED, "Watch subnets: client: etcd cluster is unavailable or misconfigured");
             if (state != State.DISCONNECTED) {
-                log.accept("registry unreachable (" + e.getMessage() + "); keeping routes as they are, retrying");
+                log.accept(unreachable(e) + "; keeping routes as they are, retrying");
                 state = State.DISCONNECTED;
             }
             nextTry = clock.instant().plus(backoff);
             backoff = backoff.multipliedBy(2).compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff.multipliedBy(2);
         }
         return state;
+    }
+
+    /** "registry unreachable", with its cause once: the exception's own message is often those very words. */
+    static String unreachable(RegistryUnavailableException e) {
+        String why = e.getMessage();
+        return why == null || why.isBlank() || why.startsWith("registry unreachable") ? "registry unreachable" : "registry unreachable: " + why;
     }
 
     private void start() {

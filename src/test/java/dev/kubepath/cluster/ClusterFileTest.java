@@ -145,6 +145,8 @@ class ClusterFileTest {
         assertBad(dir, good.replace("\"SubnetMin\":\"10.210.4.0\"", "\"SubnetMin\":\"10.210.8.0\""), 14, "holds 0 subnet(s) of /26 for 5 hosts");
         assertBad(dir, good.replace("\"SubnetMax\":\"10.210.7.192\"", "\"SubnetMax\":\"10.210.4.192\""), 14, "holds 4 subnet(s) of /26 for 5 hosts");
         assertBad(dir, good.replace("fault underlay-drop n1 n3", "fault underlay-drop n3 n3"), 40, "names n3 twice");
+        // an etcd registry with no host running etcd: the format has no etcd outside the cluster
+        assertBad(dir, good.replace("    roles: [etcd, master]", "    roles: [master]"), 13, "registry etcd-v3 but no host has the etcd role");
         // the one-line form of an 'on HOST:' command is a YAML mapping in a mapping: say what to do
         assertBad(dir, good.replace("    do: fault underlay-drop n1 n3", "    do: on n2: systemctl restart flanneld"), 40, "(a value holding ': ' must be quoted)");
     }

@@ -191,6 +191,29 @@ class FaultDoctorTest {
     }
 
     /**
+     * flanneld restarted with --public-ip takes a new lease under the NAT address while docker0 keeps the old subnet
+     * (issue #15's cluster file: 30 h later the doctor said "no route to" 05's own new subnet, "its flanneld missed those leases"):
+     * the new lease is 05's own (its flannel.1 MAC is the VtepMAC, its flannel.1 address the subnet's .0), so docker0
+     * outside it is BRIDGE_SUBNET_MISMATCH, and 05's missing route to that subnet is no lease its flanneld missed.
+     */
+    @Test
+    void aNewLeaseUnderANatAddressIsTheHostsOwnAndTheOldBridgeIsABridgeSubnetMismatch() {
+        fault("public-ip mcwk8s05 192.0.2.5");
+        c.advance(Duration.ofHours(25)); // the old lease, under 10.0.0.35, runs out its TTL
+        String fresh = c.registry().getLeases().leases().stream().filter(l -> l.publicIp().toString().equals("192.0.2.5")).findFirst().orElseThrow().subnet().toString();
+        Report r = doctor();
+        assertThat(r.findings(Code.ROUTE_MISSING)).as(ReportText.human(r))
+                .noneMatch(f -> f.hosts().contains(SeedCluster.NODE05) && f.subnets().contains(fresh));
+        assertThat(r.findings(Code.LEASE_MISSING)).as(ReportText.human(r)).noneMatch(f -> f.hosts().contains(SeedCluster.NODE05));
+        assertThat(r.findings(Code.BRIDGE_SUBNET_MISMATCH)).as(ReportText.human(r)).singleElement().satisfies(f -> {
+            assertThat(f.hosts()).containsExactly(SeedCluster.NODE05);
+            assertThat(f.subnets()).containsExactly("172.17.98.0/24", fresh);
+            assertThat(f.summary()).contains("announcing PublicIP 192.0.2.5");
+            assertThat(f.brokenFlows()).isNotEmpty();
+        });
+    }
+
+    /**
      * A multi-homed node: mcwk8s05 gets a second NIC on the underlay's subnet, eth1 10.0.0.135/24 (its connected route
      * at metric 100, as NetworkManager numbers a second device), and flanneld announces it (--iface eth1). The other
      * nodes' VXLAN frames then arrive on eth1, while 05's route back to them leaves by eth0: with strict rp_filter the

@@ -51,11 +51,14 @@ public final class EmbeddedRegistry implements SubnetRegistry {
         return clock;
     }
 
+    /** The cause an outage gives: what stands behind this registry (etcd, by the faults' words) does not answer. */
+    static final String DOWN = "no etcd member answers";
+
     /** Plays an outage: while unreachable every call throws and running watches end with an error. */
     public void setReachable(boolean value) {
         reachable = value;
         if (!value) {
-            for (Watcher w : watchers) w.onError().accept(new RegistryUnavailableException("registry unreachable"));
+            for (Watcher w : watchers) w.onError().accept(new RegistryUnavailableException(DOWN));
             watchers.clear();
         }
     }
@@ -176,7 +179,7 @@ public final class EmbeddedRegistry implements SubnetRegistry {
     }
 
     private void check() {
-        if (!reachable) throw new RegistryUnavailableException("registry unreachable");
+        if (!reachable) throw new RegistryUnavailableException(DOWN);
     }
 
     private LeaseEvent record(LeaseEvent e) {
