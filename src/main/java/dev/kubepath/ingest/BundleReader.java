@@ -279,13 +279,17 @@ public final class BundleReader {
     }
 
     private <T> void read(Path dir, HostBuilder b, HostFacets.Entry<T> facet) {
-        T value = parse(dir, facet.required(), facet.what(), facet.file(), (f, t) -> facet.parser().parse(f, t, b));
+        String[] text = new String[1]; // the file as read for its parser, so that whether it is filtered is told without reading it again
+        T value = parse(dir, facet.required(), facet.what(), facet.file(), (f, t) -> {
+            text[0] = t;
+            return facet.parser().parse(f, t, b);
+        });
         if (value == null) return;
         java.util.Set<Facet> before = java.util.EnumSet.noneOf(Facet.class);
         for (Facet f : Facet.values()) if (b.knows(f)) before.add(f);
         facet.land().land(b, value, rel(dir.resolve(facet.file())), problems);
         // a filtered paste (ip route | grep flannel): its lines stay as observed facts, the listing is not the whole
-        String shownBy = Partial.shownBy(raw(dir.resolve(facet.file())));
+        String shownBy = Partial.shownBy(text[0]);
         if (shownBy == null) return;
         List<String> partial = new ArrayList<>();
         for (Facet f : Facet.values()) {
