@@ -2,12 +2,9 @@ package dev.kubepath.lab;
 
 import dev.kubepath.cluster.Fault;
 import dev.kubepath.dataplane.Verdict;
-import dev.kubepath.host.linux.CommandResult;
 import dev.kubepath.host.linux.Netns;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -38,26 +35,12 @@ class LabHairpinTest {
             assertThat(row.backends()).as("simulated: the pod itself times out, the other endpoints answer").contains(Verdict.TIMEOUT, Verdict.DELIVERED);
             String pod = row.from().substring("n1/".length());
             Netns ns = lab.host("n1").podNamespaces().get(pod);
-            Set<Verdict> real = new LinkedHashSet<>();
-            for (int i = 0; i < 20; i++) real.add(curl(ns, web, 1));
+            Set<Verdict> real = ProxyModeLab.curlOutcomes(ns, web, 20);
             assertThat(real).as("real outcomes of 20 curls from " + pod).containsExactlyInAnyOrder(Verdict.TIMEOUT, Verdict.DELIVERED);
 
             lab.cluster().faults().inject(Fault.parse(List.of("hairpin", "n1", "on")));
-            List<Verdict> fixed = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                Verdict v = curl(ns, web, 1);
-                fixed.add(v == Verdict.DELIVERED ? v : curl(ns, web, 2));
-            }
+            List<Verdict> fixed = ProxyModeLab.curlsAfterRepair(ns, web, 6);
             assertThat(fixed).as("hairpin back on").containsOnly(Verdict.DELIVERED);
         }
-    }
-
-    private static Verdict curl(Netns ns, String to, int seconds) {
-        CommandResult r = ns.exec(List.of("curl", "-sS", "-o", "/dev/null", "-I", "--max-time", String.valueOf(seconds), "http://" + to), null);
-        return switch (r.exit()) {
-            case 0 -> Verdict.DELIVERED;
-            case 28 -> Verdict.TIMEOUT;
-            default -> Verdict.INSUFFICIENT_INFO;
-        };
     }
 }

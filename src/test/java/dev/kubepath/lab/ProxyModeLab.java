@@ -2,6 +2,8 @@ package dev.kubepath.lab;
 
 import dev.kubepath.cluster.ClusterFile;
 import dev.kubepath.dataplane.Verdict;
+import dev.kubepath.host.linux.CommandResult;
+import dev.kubepath.host.linux.Netns;
 import dev.kubepath.flannel.etcd.EtcdProcess;
 
 import java.nio.file.Path;
@@ -74,5 +76,32 @@ final class ProxyModeLab {
         Map<String, Verdict> out = new LinkedHashMap<>();
         for (LabVerify.Row row : r.rows()) if (row.kind().equals("curl") || row.kind().equals("dig")) out.put(row.from() + " " + row.kind() + " " + row.to(), row.real());
         return out;
+    }
+
+    /** What {@code n} curls from a pod's namespace gave, each given one second (a mix where some endpoints fail). */
+    static java.util.Set<Verdict> curlOutcomes(Netns ns, String to, int n) {
+        java.util.Set<Verdict> out = new java.util.LinkedHashSet<>();
+        for (int i = 0; i < n; i++) out.add(curl(ns, to, 1));
+        return out;
+    }
+
+    /** {@code n} curls after a repair; as lab verify does, one that does not answer in 1 s is tried once more with 2 s (busy shared cores). */
+    static java.util.List<Verdict> curlsAfterRepair(Netns ns, String to, int n) {
+        java.util.List<Verdict> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Verdict v = curl(ns, to, 1);
+            out.add(v == Verdict.DELIVERED ? v : curl(ns, to, 2));
+        }
+        return out;
+    }
+
+    static Verdict curl(Netns ns, String to, int seconds) {
+        CommandResult r = ns.exec(java.util.List.of("curl", "-sS", "-o", "/dev/null", "-I", "--max-time",
+                String.valueOf(seconds), "http://" + to), null);
+        return switch (r.exit()) {
+            case 0 -> Verdict.DELIVERED;
+            case 28 -> Verdict.TIMEOUT;
+            default -> Verdict.INSUFFICIENT_INFO;
+        };
     }
 }
