@@ -2,6 +2,7 @@ package dev.kubepath.lab;
 
 import dev.kubepath.dataplane.Verdict;
 import dev.kubepath.host.linux.CommandResult;
+import dev.kubepath.host.linux.Netns;
 import dev.kubepath.ingest.NftFacts;
 import dev.kubepath.ingest.NftText;
 import dev.kubepath.ingest.Nftables;
@@ -41,6 +42,11 @@ class LabNftablesTest {
             assertThat(back.services()).as("the NodePort service's three endpoints, and the service without any")
                     .anySatisfy(v -> assertThat(v.reals()).hasSize(3)).anySatisfy(v -> assertThat(v.reals()).isEmpty());
             nftables = ProxyModeLab.verifiedCurls(lab);
+            // a pod calling the service without endpoints again and again is refused every time, at once: the
+            // kernel's ICMP rate limit (6 a destination, then 1 a second) would have made the 7th a timeout
+            Netns pod = lab.host("n1").podNamespaces().values().iterator().next();
+            String orphan = ProxyModeLab.clusterIp(lab, "orphan") + ":80";
+            assertThat(ProxyModeLab.curlOutcomes(pod, orphan, 12)).as("12 curls of " + orphan).containsOnly(Verdict.REFUSED);
         }
         Map<String, Verdict> ipvs = ProxyModeLab.ipvsCurls();
         assertThat(nftables).as("real verdicts, nftables vs IPVS mode").isEqualTo(ipvs);

@@ -100,6 +100,7 @@ final class ProxyModeLab {
                 String.valueOf(seconds), "http://" + to), null);
         return switch (r.exit()) {
             case 0 -> Verdict.DELIVERED;
+            case 7 -> Verdict.REFUSED;
             case 28 -> Verdict.TIMEOUT;
             default -> Verdict.INSUFFICIENT_INFO;
         };
