@@ -283,6 +283,13 @@ public final class SimCluster {
         each(daemons::settleAgent);
     }
 
+    /** As {@link #settleOverlay()}, for one host's agent: hosts whose agents run side by side, each at its own pace. */
+    public void settleOverlay(String host) {
+        SimMachine m = machines.get(host);
+        if (m == null) throw new IllegalArgumentException("unknown host '" + host + "'");
+        daemons.settleAgent(m);
+    }
+
     /** Lets every running daemon catch up: agents take in lease events, kubelets run pods, kube-proxy syncs. */
     public void settle() {
         for (int round = 0; round < 3; round++) {

@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +18,12 @@ import java.util.concurrent.TimeUnit;
  * process cannot block on a full pipe) and kills the process tree when it outlives its timeout.
  */
 public final class ProcessRunner {
+    /**
+     * Threads that block reading the processes' pipes until they close: not the common pool, which has one thread
+     * on two cores, where one curl's 1 s timeout held up the output (and so the result) of every other command.
+     */
+    private static final ExecutorService DRAINS = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("process-output-", 0).factory());
+
     private final Duration timeout;
 
     public ProcessRunner(Duration timeout) {
@@ -42,8 +50,8 @@ public final class ProcessRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start '" + String.join(" ", command) + "'", e);
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()), DRAINS);
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()), DRAINS);
         try (OutputStream in = p.getOutputStream()) {
             if (stdin != null) in.write(stdin.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
