@@ -176,16 +176,16 @@ public final class LabBenchmark implements Benchmark {
     }
 
     /**
-     * Runs one host's agent until it routes to the lease (a real etcd delivers the event on its own thread); returns
-     * the seconds since {@code t0}. The check looks at what the host's agents see ({@link SimCluster#host}: the lab
-     * host's cached view, carried over the agents' route changes), not a fresh read of its kernel; the curl that
-     * follows is the check on the kernel.
+     * Runs one host's agent, as each watch event arrives (a real etcd delivers it on its own thread), until it routes
+     * to the lease; returns the seconds since {@code t0}. The check looks at what the host's agents see ({@link
+     * SimCluster#host}: the lab host's cached view, carried over the agents' route changes), not a fresh read of its
+     * kernel; the probe that follows is the check on the kernel.
      */
     private static double routed(SimCluster c, String host, Lease lease, long t0) throws InterruptedException {
         for (int i = 0; i < 1000; i++) {
             c.settleOverlay(host);
             if (c.host(host).routes().stream().anyMatch(r -> r.dst().equals(lease.subnet()))) return secs(t0);
-            Thread.sleep(1);
+            c.awaitOverlayEvent(host, 20);
         }
         return Double.NaN;
     }

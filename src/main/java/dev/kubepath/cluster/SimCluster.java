@@ -285,9 +285,20 @@ public final class SimCluster {
 
     /** As {@link #settleOverlay()}, for one host's agent: hosts whose agents run side by side, each at its own pace. */
     public void settleOverlay(String host) {
-        SimMachine m = machines.get(host);
-        if (m == null) throw new IllegalArgumentException("unknown host '" + host + "'");
-        daemons.settleAgent(m);
+        daemons.settleAgent(machine(host));
+    }
+
+    /**
+     * Waits until the host's flanneld has a watch event queued for {@link #settleOverlay(String)}, or {@code millis}
+     * pass; false also when no flanneld runs there.
+     */
+    public boolean awaitOverlayEvent(String host, long millis) throws InterruptedException {
+        OverlayAgent a = machine(host).agent;
+        if (a == null) {
+            Thread.sleep(millis);
+            return false;
+        }
+        return a.awaitSignal(millis);
     }
 
     /** Lets every running daemon catch up: agents take in lease events, kubelets run pods, kube-proxy syncs. */

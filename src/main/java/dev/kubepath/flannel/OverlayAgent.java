@@ -322,8 +322,26 @@ public final class OverlayAgent implements AutoCloseable {
     private void signal(Object s) {
         synchronized (signalLock) {
             signals.add(s);
+            signalLock.notifyAll();
         }
         wake.release();
+    }
+
+    /**
+     * For a caller that steps this agent itself: waits until a watch event (or a watch failure) is queued for
+     * {@link #step()}, or {@code millis} pass; true when one is queued. A caller polling instead wakes up a
+     * thousand times a second per host, which on two cores took CPU from the hosts' own route changes.
+     */
+    public boolean awaitSignal(long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        synchronized (signalLock) {
+            while (signals.isEmpty()) {
+                long left = (end - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) return false;
+                signalLock.wait(left);
+            }
+            return true;
+        }
     }
 
     /** Takes in the queued signals in order; those not taken (stopped, or a failure thrown) stay queued, first. */
