@@ -132,6 +132,7 @@ final class LabPods implements ContainerTable {
 
     private CompletableFuture<Void> serve(Pod p, int port, List<String> argv) {
         Process proc = lab.start(p.ns(), argv);
+        // a thread of its own blocks on the server's first line: the common pool has one thread on two cores
         return CompletableFuture.runAsync(() -> {
             try {
                 BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream(), StandardCharsets.UTF_8));
@@ -148,7 +149,7 @@ final class LabPods implements ContainerTable {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }, task -> Thread.ofPlatform().daemon().name("pod-server-" + p.ns().name()).start(task));
     }
 
     /** The running pods as the host model holds them. */
