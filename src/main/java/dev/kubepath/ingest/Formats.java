@@ -88,7 +88,7 @@ public final class Formats {
             new Format("iptables.txt", "iptables -L/-S", c -> c.tool().matches("ip(6)?tables(-legacy|-nft)?") && c.args().stream().anyMatch(a -> a.matches("-[a-zA-Z]*[LS][a-zA-Z]*|--list|--list-rules")),
                     matches("^Chain [A-Z][\\w-]* \\((policy \\w+|\\d+ references)|^-P [A-Z]+ (ACCEPT|DROP)$"), true, (f, t) -> IptablesFile.parse(f, t, List.of())),
             new Format("nft.txt", "nft list ruleset", tool("nft", "list"),
-                    matches("^table (ip|ip6|inet|arp|bridge|netdev) \\S+ \\{"), true, NftText::parse),
+                    matches("^table (ip|ip6|inet|arp|bridge|netdev) \\S+ \\{|^add (table|chain|rule) (ip|ip6|inet) "), true, NftText::parse),
             new Format("ipset.txt", "ipset", tool("ipset", "list", "save", "-L", "-S"), matches("^Name: \\S+$|^create \\S+ hash:"), true, IpSets::parse),
             new Format("neigh.txt", "ip neigh", tool("ip", "n", "neigh", "neighbor", "neighbour"), matches("^\\d+\\.\\d+\\.\\d+\\.\\d+ dev \\S+ (lladdr|FAILED|INCOMPLETE)"), true, NeighFile::parse),
             new Format("fdb.txt", "bridge fdb", tool("bridge", "fdb"), matches("^([0-9a-f]{2}:){5}[0-9a-f]{2} dev \\S+ "), true, BridgeFdbText::parse),

@@ -8,6 +8,7 @@ import dev.kubepath.net.SocketAddress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -67,7 +68,7 @@ public final class NftModel {
 
     // one loop over nft's expression words, long because it is the whole vocabulary of kube-proxy's rules
     static NftRule rule(String text) {
-        List<String> w = words(text);
+        List<String> w = inputSynonyms(words(text));
         List<NftRule.Expr> exprs = new ArrayList<>();
         String comment = null;
         int i = 0;
@@ -88,6 +89,7 @@ public final class NftModel {
                     || (a.equals("meta") && b.equals("l4proto"))) {
                 boolean not = i + 2 < w.size() && w.get(i + 2).equals("!=");
                 int v = i + (not ? 3 : 2);
+                if (v < w.size() && w.get(v).matches("\\{ ?[^{},]+ ?}")) w.set(v, w.get(v).replaceAll("^\\{|}$", "").strip()); // a one-element set
                 if (v >= w.size() || w.get(v).startsWith("{")) throw new IllegalArgumentException("expected a value after '" + a + " " + b + "'");
                 exprs.add(new NftRule.Match(a + " " + b, not, w.get(v)));
                 i = v + 1;
@@ -135,6 +137,24 @@ public final class NftModel {
             }
         }
         return new NftRule(exprs, comment);
+    }
+
+    /**
+     * The words of nft's input language (what {@code nft -f} reads and kube-proxy writes) as {@code nft list} prints
+     * them: {@code mark} alone is {@code meta mark}, and after it {@code or}, {@code and}, {@code xor} are {@code |},
+     * {@code &}, {@code ^} ({@code mark set mark or 0x4000} is listed as {@code meta mark set meta mark | 0x00004000}).
+     */
+    private static final Map<String, String> MARK_OPERATORS = Map.of("or", "|", "and", "&", "xor", "^");
+
+    private static List<String> inputSynonyms(List<String> w) {
+        List<String> out = new ArrayList<>();
+        for (String word : w) {
+            String prev = out.isEmpty() ? "" : out.get(out.size() - 1);
+            if (word.equals("mark") && !prev.equals("meta") && !prev.equals("ct")) out.add("meta");
+            if (prev.equals("mark")) word = MARK_OPERATORS.getOrDefault(word, word);
+            out.add(word);
+        }
+        return out;
     }
 
     private static boolean isField(String a, String b) {

@@ -193,4 +193,67 @@ class NftFormatsTest {
         assertThat(Transcript.of(text).notes()).isEmpty();
         assertThat(Nftables.rules(NftText.parse("nft.txt", text.replaceAll(" # handle \\d+", "")).value())).isEqualTo(14);
     }
+
+    @Test
+    void kubeProxysOwnTransactionFixtureReadsAsTheTableItBuilds() throws IOException {
+        // kube-proxy's proxier_test: the "add ..." lines knftables hands to nft -f, in the order they are applied
+        String text = Golden.read("real-world/net-nft-kube-proxy-transaction-k8s-proxier-test/nft.txt");
+        Parsed<List<Nftables.Table>> p = NftText.parse("nft.txt", text);
+        assertThat(p.problems()).isEmpty();
+        Nftables.Table t = p.value().getFirst();
+        assertThat(p.value()).hasSize(1);
+        assertThat(t.family() + " " + t.name()).isEqualTo("ip kube-proxy");
+        assertThat(t.chains()).hasSize(32);
+        assertThat(Nftables.rules(p.value())).isEqualTo(57);
+        // elements added service by service land in the sets declared at the top
+        assertThat(t.set("cluster-ips").elements()).containsExactly("172.30.0.41", "172.30.0.42", "172.30.0.43", "172.30.0.44", "172.30.0.45", "172.30.0.46");
+        assertThat(t.set("service-ips").elements()).hasSize(9);
+        assertThat(t.set("service-ips").type()).isEqualTo("ipv4_addr . inet_proto . inet_service : verdict");
+        assertThat(t.chain("nat-prerouting").hook()).isEqualTo("prerouting");
+        assertThat(t.chain("nat-prerouting").priority()).isEqualTo("-100");
+
+        NftFacts.Facts f = NftFacts.of("nft.txt", p.value(), false, false);
+        assertThat(f.services()).hasSize(10);
+        VirtualServer svc4 = f.services().stream().filter(v -> v.address().equals(SocketAddress.parse("172.30.0.44:80"))).findFirst().orElseThrow();
+        assertThat(svc4.reals()).extracting(VirtualServer.RealServer::address)
+                .containsExactly(SocketAddress.parse("10.180.0.4:80"), SocketAddress.parse("10.180.0.5:80"));
+        VirtualServer lb = f.services().stream().filter(v -> v.address().equals(SocketAddress.parse("1.2.3.4:80"))).findFirst().orElseThrow();
+        assertThat(lb.reals()).extracting(VirtualServer.RealServer::address).containsExactly(SocketAddress.parse("10.180.0.2:80"));
+        VirtualServer svc6 = f.services().stream().filter(v -> v.address().equals(SocketAddress.parse("172.30.0.46:80"))).findFirst().orElseThrow();
+        assertThat(svc6.reals()).isEmpty();
+        // nft's input words (mark set mark or 0x4000, ip daddr { 172.30.0.0/16 }) are read; what the data plane does
+        // not model (fib saddr, the affinity set's update) is said at its line
+        assertThat(f.problems()).filteredOn(x -> x.message().contains("not read")).extracting(ParseProblem::line).containsExactly(73, 74, 134);
+
+        BundleReader.Result r = BundleReader.read(bundle(text));
+        assertThat(BundleCounts.of(dir, r).hosts().get("mcwk8s05").nftRules()).isEqualTo(57);
+    }
+
+    @Test
+    void nftDashFStatementsApplyInOrderAndWhatIsNotReadIsSaid() {
+        String text = """
+                add table ip t
+                add chain ip t c { type filter hook forward priority 0 ; policy drop ; }
+                add rule ip t c ct state established accept
+                insert rule ip t c iifname "lo" accept
+                add rule ip t d drop
+                add map ip t m { type ipv4_addr : verdict ; }
+                add element ip t m { 10.0.0.1 : drop, 10.0.0.2 : accept }
+                delete element ip t m { 10.0.0.1 : drop }
+                flush chain ip t d
+                delete rule ip t c handle 4
+                add table ip gone
+                delete table ip gone
+                """;
+        Parsed<List<Nftables.Table>> p = NftText.parse("nft.txt", text);
+        assertThat(p.value()).singleElement().satisfies(t -> {
+            assertThat(t.chain("c").policy()).isEqualTo("drop");
+            assertThat(t.chain("c").rules()).extracting(Nftables.Rule::text).containsExactly("iifname \"lo\" accept", "ct state established accept");
+            assertThat(t.chain("d").rules()).isEmpty();
+            assertThat(t.set("m").elements()).containsExactly("10.0.0.2 : accept");
+        });
+        assertThat(p.problems()).extracting(ParseProblem::line).containsExactly(5, 10);
+        assertThat(p.problems().get(0).message()).contains("chain d").contains("not added before");
+        assertThat(p.problems().get(1).message()).contains("not read").contains("handle 4");
+    }
 }
