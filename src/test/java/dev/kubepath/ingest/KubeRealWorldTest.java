@@ -170,6 +170,24 @@ class KubeRealWorldTest {
     }
 
     @Test
+    void endpointsOfKubeDnsFromAClientsTestsGiveOnePodAndBothNamedDnsPorts(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+        String json = read("kube-get-endpoints-json-skuber-kube-dns", "endpoints.json");
+        Parsed<List<Endpoints>> p = KubectlJson.endpoints("endpoints.json", json);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("default/kube-dns");
+            assertThat(e.addresses()).containsExactly(new Endpoints.Address(Ipv4.parse("10.246.1.3"), null, "kube-dns-v3-fkelw"));
+            assertThat(e.ports()).containsExactly(new Endpoints.Port("dns-tcp", Protocol.TCP, 53), new Endpoints.Port("dns", Protocol.UDP, 53));
+        });
+        // as kubepath read --json counts it: one Endpoints object, no problem
+        java.nio.file.Files.createDirectories(dir.resolve("cluster"));
+        java.nio.file.Files.writeString(dir.resolve("cluster/endpoints.json"), json);
+        BundleReader.Result r = BundleReader.read(dir);
+        assertThat(BundleCounts.of(dir, r).cluster().endpoints()).isEqualTo(1);
+        assertThat(r.problems()).noneMatch(x -> x.file().contains("endpoints"));
+    }
+
+    @Test
     void getSvcWideAllNamespacesReadsTheSelector() {
         Parsed<List<Service>> p = KubectlText.services("services.txt", read("kube-get-svc-wide-netpol-14", "services.txt"));
         assertThat(p.problems()).isEmpty();
