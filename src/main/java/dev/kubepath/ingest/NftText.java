@@ -211,11 +211,13 @@ public final class NftText {
             return s;
         }
 
+        private static final Pattern CHAIN_HOOK = Pattern.compile("^type (\\w+) hook (\\w+)(?: device \"?[^\"]+\"?)? priority (.+)$");
+
         /** A chain's {@code { type T hook H priority P ; policy X ; comment "..." ; }}: a base chain's hook. */
         private static void hook(ChainSoFar c, String body) {
             for (String part : body.replaceAll("^\\{|}$", "").split(";")) {
                 String p = part.strip();
-                Matcher m = Pattern.compile("^type (\\w+) hook (\\w+)(?: device \"?[^\"]+\"?)? priority (.+)$").matcher(p);
+                Matcher m = CHAIN_HOOK.matcher(p);
                 if (m.matches()) {
                     c.type = m.group(1);
                     c.hook = m.group(2);
