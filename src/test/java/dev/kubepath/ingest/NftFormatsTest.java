@@ -225,8 +225,12 @@ class NftFormatsTest {
         // not model (fib saddr, the affinity set's update) is said at its line
         assertThat(f.problems()).filteredOn(x -> x.message().contains("not read")).extracting(ParseProblem::line).containsExactly(73, 74, 134);
 
+        // as kubepath read --json counts it: 57 rules, 10 virtual servers with 11 real servers between them
         BundleReader.Result r = BundleReader.read(bundle(text));
-        assertThat(BundleCounts.of(dir, r).hosts().get("mcwk8s05").nftRules()).isEqualTo(57);
+        BundleCounts.HostCounts counts = BundleCounts.of(dir, r).hosts().get("mcwk8s05");
+        assertThat(counts.nftRules()).isEqualTo(57);
+        assertThat(counts.virtualServers()).isEqualTo(10);
+        assertThat(counts.realServers()).isEqualTo(11);
     }
 
     @Test
