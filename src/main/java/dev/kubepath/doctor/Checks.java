@@ -83,6 +83,7 @@ final class Checks {
             reversePath(f);
             bridgeNetfilter(f);
             forwarding(f);
+            forwardCatchAll(f);
             serviceProxy(f);
             nodePorts(f);
             staleDestinations(f);
@@ -92,6 +93,7 @@ final class Checks {
             publicIps();
         } else {
             for (HostFacts f : hosts) sharedVtepDestinations(f);
+            staleVtepMacs();
         }
         unplacedPublicIps();
         endpoints();
@@ -704,6 +706,52 @@ final class Checks {
     }
 
     /**
+     * VTEP_MISMATCH without the leases: flannel.N of a host holds its subnet's .0/32 (the named rule of docs/doctor.md)
+     * and flanneld writes, on every peer, the neighbour entry {@code S.0 dev flannel.N lladdr VtepMAC}. A peer's entry
+     * for that address with another MAC sends the overlay's frames to a MAC the owner's device does not have, and the
+     * owner drops them: its flannel.N changed MAC after flanneld announced it (systemd 242's MACAddressPolicy, a
+     * re-created device: flannel#1155, cri-o#2546). Compared only where the owner's listing shows the device's MAC and
+     * its address (neither inferred), and only one host holds that address; entries and addresses shown through a
+     * filter count (each is an exact fact), as in the traces. Without the leases no flow is traced into
+     * the subnet, so no traced flow fails because of it: a warning that says why it still matters.
+     */
+    private void staleVtepMacs() {
+        Map<Ipv4, List<HostFacts>> owners = new java.util.HashMap<>();
+        for (HostFacts f : hosts) {
+            Link vx = f.vxlan();
+            if (vx == null || vx.mac() == null || vtepInferred.contains(f.name())) continue;
+            for (IfAddress a : f.host().addresses()) {
+                if (a.dev().equals(vx.name()) && a.prefixLength() == 32) owners.computeIfAbsent(a.ip(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        if (owners.isEmpty()) return;
+        // an entry shown is used even through a filter (arp -an | grep flannel.1): it exists, whatever grep left out
+        for (HostFacts peer : hosts) {
+            for (Neighbour n : peer.host().neighbours()) {
+                List<HostFacts> held = owners.get(n.ip());
+                if (held == null || held.size() != 1 || n.mac() == null) continue;
+                HostFacts owner = held.get(0);
+                Link vx = owner.vxlan();
+                if (owner == peer || !n.dev().equals(vx.name()) || n.mac().equals(vx.mac())) continue;
+                IfAddress vtep = new IfAddress(vx.name(), n.ip(), 32);
+                drafts.add(new Draft(Code.VTEP_MISMATCH, Severity.WARNING, "the neighbour entry of " + peer.name() + " for " + n.ip() + " on "
+                        + n.dev() + " says " + n.mac() + ", but " + vx.name() + " of " + owner.name() + ", which holds " + n.ip() + ", is "
+                        + vx.mac() + ": " + owner.name() + " drops the overlay frames " + peer.name() + " sends it (a MAC its device does not"
+                        + " have; its VXLAN device changed MAC after flanneld announced it). No traced flow fails because of it (the leases"
+                        + " are not in the snapshot, so no flow into " + owner.name() + "'s subnet is traced); it still matters: "
+                        + Code.VTEP_MISMATCH.stillMatters())
+                        .host(peer.name()).host(owner.name())
+                        .evidence(ev(peer.name(), "neigh.txt", n.describe(), n.ip().toString()))
+                        .evidence(ev(owner.name(), "addr.txt", vx.name() + " link/ether " + vx.mac(), vx.mac().toString()))
+                        .evidence(addressLine(owner, vtep))
+                        .fix(on(owner, "systemctl restart flanneld") + "   # it announces " + vx.name() + "'s MAC again; the peers rewrite their entries")
+                        .fix("on " + owner.name() + " with systemd 242 or later: a /etc/systemd/network/50-flannel.link with [Match] OriginalName=flannel*"
+                                + " and [Link] MACAddressPolicy=none, so systemd leaves the MAC flanneld set"));
+            }
+        }
+    }
+
+    /**
      * PUBLIC_IP_CONFLICT without the leases: flanneld writes one FDB entry per peer, the peer's VtepMAC to its
      * PublicIP, so two VTEP MACs sent to one address are two peers announcing one PublicIP (every node picked the
      * same NAT interface: VirtualBox's 10.0.2.15). Read off the FDB alone, as an operator reads it.
@@ -1006,6 +1054,110 @@ final class Checks {
                 .evidence(ev(f.name(), "iptables.txt", ":FORWARD DROP", ":FORWARD", "DROP"))
                 .fix(on(f, "iptables -A FORWARD -s " + net + " -j ACCEPT"))
                 .fix(on(f, "iptables -A FORWARD -d " + net + " -j ACCEPT   # the two rules flanneld adds (--iptables-forward-rules)")));
+    }
+
+    /**
+     * kube-proxy's filter chains: their ACCEPTs take masquerade-marked or RELATED/ESTABLISHED packets only (kube-proxy's
+     * "kubernetes forwarding rules"), never a new connection between pods, and their REJECTs are services without
+     * endpoints. So a jump to one of them, shown or not, lets a new pod connection go on down the chain.
+     */
+    private static final java.util.Set<String> KUBE_PROXY_FILTER_CHAINS = java.util.Set.of("KUBE-FORWARD", "KUBE-SERVICES",
+            "KUBE-EXTERNAL-SERVICES", "KUBE-NODEPORTS", "KUBE-FIREWALL", "KUBE-PROXY-FIREWALL");
+
+    /**
+     * FORWARD_DROP from the chain's order: a catch-all REJECT or DROP in the filter FORWARD chain (firewalld's
+     * {@code -A FORWARD -j REJECT --reject-with icmp-host-prohibited}, a logging REJECT an operator added) ends it for
+     * every forwarded packet no earlier rule accepted. flanneld appends its {@code -s/-d NETWORK -j ACCEPT} after it,
+     * where no packet reaches them (flannel#1033, #1619, kubeadm#139), whatever the policy and the cluster CIDR. Said only
+     * where no rule before it may accept a new connection between pods; a chain jumped to that the snapshot does not
+     * show is an assumption the summary names (firewalld's zones may accept the pod network), and so is a chain read
+     * from a fragment (no {@code *filter} line: rules before those shown may be missing). A host counts as a node of the
+     * cluster when it is on the overlay, has a pod bridge, or its FORWARD chain jumps to kube-proxy's chains.
+     */
+    private void forwardCatchAll(HostFacts f) {
+        if (!f.knows(Facet.IPTABLES)) return;
+        Optional<Chain> fwd = f.host().chain("filter", "FORWARD");
+        if (fwd.isEmpty()) return;
+        List<Rule> rules = fwd.get().rules();
+        boolean node = f.onOverlay() || !f.bridges().isEmpty()
+                || rules.stream().anyMatch(r -> r.target() instanceof Rule.Target.Jump j && KUBE_PROXY_FILTER_CHAINS.contains(j.chain()));
+        if (!node) return;
+        int end = -1;
+        for (int i = 0; i < rules.size() && end < 0; i++) {
+            Rule r = rules.get(i);
+            if ((r.target() instanceof Rule.Target.Reject || r.target() instanceof Rule.Target.Drop) && r.match().equals(Rule.Match.ANY)) end = i;
+        }
+        if (end < 0) return;
+        for (Draft d : drafts) if (d.code == Code.FORWARD_DROP && d.hosts.contains(f.name())) return; // the policy's finding names it
+        Optional<Prefix> cidr = cluster.clusterCidr();
+        List<String> unshown = new ArrayList<>();
+        for (Rule r : rules.subList(0, end)) if (mayAcceptNewPodTraffic(f, r, cidr, unshown, new java.util.HashSet<>())) return;
+        Rule last = rules.get(end);
+        boolean fragment = fwd.get().policy() == null;
+        List<String> assuming = new ArrayList<>();
+        if (!unshown.isEmpty()) assuming.add(String.join(", ", unshown) + " (not in the snapshot) accept none of it");
+        if (fragment) assuming.add("the rules shown are the chain's first (the listing has no *filter line and no policy)");
+        String verb = last.target() instanceof Rule.Target.Reject ? "rejects" : "drops";
+        String net = cidr.map(Prefix::toString).orElse("the pod network");
+        // not numbered: the chain as read leaves out rules that only log (-j LOG), so its index is not the listing's
+        Draft d = new Draft(Code.FORWARD_DROP, assuming.isEmpty() ? Severity.CRITICAL : Severity.WARNING, "the catch-all " + target(last)
+                + " of the FORWARD chain of " + f.name() + " " + verb + " every forwarded packet no earlier rule accepted, and none of the rules"
+                + " before it accepts a new connection between pods: pod traffic between hosts is " + (verb.equals("rejects") ? "rejected" : "dropped")
+                + " there, and flanneld's ACCEPT rules for " + net + ", which it appends to the chain, are never reached"
+                + (assuming.isEmpty() ? "" : " (assuming " + String.join(", and ", assuming) + ")"))
+                .host(f.name()).evidence(ev(f.name(), "iptables.txt", last.text(), catchAllNeedles(last)));
+        cidr.ifPresent(d::subnet);
+        String at = "iptables -I FORWARD 1 "; // at the top, as flanneld's own FLANNEL-FWD chain goes (flannel pull request 1650)
+        String src = cidr.map(Prefix::toString).orElse("CLUSTER_CIDR");
+        d.fix(on(f, at + "-s " + src + " -j ACCEPT") + "   # ahead of the catch-all " + target(last));
+        d.fix(on(f, at + "-d " + src + " -j ACCEPT"));
+        if (unshown.stream().anyMatch(c -> c.startsWith("FORWARD_"))) {
+            d.fix(on(f, "firewall-cmd --permanent --zone=trusted --add-source=" + src + " && firewall-cmd --reload")
+                    + "   # firewalld writes the catch-all REJECT; this keeps the pod network out of it across reloads");
+        }
+        drafts.add(d);
+    }
+
+    private static String target(Rule r) {
+        return r.target() instanceof Rule.Target.Reject ? "REJECT" : "DROP";
+    }
+
+    /** The words of a catch-all rule that find its line in an iptables listing of any form (save, -S, -L). */
+    private static String[] catchAllNeedles(Rule r) {
+        String target = target(r);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("reject-with (\\S+)").matcher(r.text() == null ? "" : r.text());
+        return m.find() ? new String[] {target, m.group(1)} : new String[] {target};
+    }
+
+    /**
+     * A rule before a catch-all that may accept a new connection between pods: an ACCEPT whose match a new pod packet
+     * may fit (not RELATED/ESTABLISHED only, not loopback, not a source or destination outside the cluster CIDR when
+     * it is known), or a jump to a chain that holds one. A chain the snapshot does not show is added to {@code unshown}
+     * (an assumption); kube-proxy's chains accept no new pod connection.
+     */
+    private boolean mayAcceptNewPodTraffic(HostFacts f, Rule r, Optional<Prefix> cidr, List<String> unshown, java.util.Set<String> visiting) {
+        if (r.target() instanceof Rule.Target.Accept) return !excludesNewPodTraffic(r.match(), cidr);
+        if (!(r.target() instanceof Rule.Target.Jump j) || KUBE_PROXY_FILTER_CHAINS.contains(j.chain())) return false;
+        if (excludesNewPodTraffic(r.match(), cidr)) return false;
+        Optional<Chain> c = f.host().chain("filter", j.chain());
+        if (c.isEmpty()) {
+            if (!unshown.contains(j.chain())) unshown.add(j.chain());
+            return false;
+        }
+        if (!visiting.add(j.chain())) return false;
+        for (Rule x : c.get().rules()) if (mayAcceptNewPodTraffic(f, x, cidr, unshown, visiting)) return true;
+        return false;
+    }
+
+    private static boolean excludesNewPodTraffic(Rule.Match m, Optional<Prefix> cidr) {
+        if (m.ctstate() != null && !m.ctstate().contains("NEW")) return true;
+        if ("lo".equals(m.inInterface()) || "lo".equals(m.outInterface())) return true;
+        if (cidr.isPresent()) {
+            Prefix net = cidr.get();
+            if (m.src() != null && !m.notSrc() && !m.src().overlaps(net)) return true;
+            if (m.dst() != null && !m.notDst() && !m.dst().overlaps(net)) return true;
+        }
+        return false;
     }
 
     private static boolean onlyAddressMatch(Rule.Match m) {

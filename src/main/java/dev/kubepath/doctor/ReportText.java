@@ -16,7 +16,9 @@ public final class ReportText {
         long warning = r.findings().stream().filter(f -> f.severity() == Severity.WARNING).count();
         long info = r.findings().size() - critical - warning;
         if (Report.INSUFFICIENT.equals(r.verdict()) && r.symptoms().isEmpty()) {
-            return "INSUFFICIENT: " + r.snapshot() + ": no host and no cluster state to judge by (nothing here says the network is fine)";
+            // what was read may be real state (one host's neighbours, a FORWARD chain) that names no flow: say that, not "nothing read"
+            return "INSUFFICIENT: " + r.snapshot() + ": " + critical + " critical, " + warning + " warning, " + info + " info; no flow to trace"
+                    + " (no pod subnet or service frontend with a host to reach it from): nothing here says the network is fine";
         }
         return r.verdict().toUpperCase() + ": " + r.snapshot() + ": " + critical + " critical, " + warning + " warning, " + info
                 + " info; of " + r.totalFlows() + " flows " + r.ok() + " ok, " + r.failing() + " failing, " + r.unknown() + " unknown"

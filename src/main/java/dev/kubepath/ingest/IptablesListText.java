@@ -291,6 +291,17 @@ public final class IptablesListText {
                     }, v);
                 }
                 case "reject-with" -> add(targetOptions, "--reject-with", need(t, i++, w, row));
+                case "LOG" -> {
+                    // the LOG target's own column (xt_LOG: "LOG flags N level N [prefix "..."]"): it logs and goes on, so
+                    // nothing of it decides a packet's fate; the prefix may hold spaces and runs to its closing quote
+                    if (i + 3 < t.length && t[i].equals("flags") && t[i + 2].equals("level")) i += 4;
+                    if (i < t.length && t[i].equals("prefix")) {
+                        i++;
+                        String first = need(t, i++, w, row);
+                        boolean closed = first.length() > 1 && first.endsWith("\"");
+                        while (!closed && i < t.length) closed = t[i++].endsWith("\"");
+                    }
+                }
                 case "random-fully", "random" -> targetOptions.add("--" + w);
                 default -> {
                     if (w.startsWith("to:")) add(targetOptions, "--to-destination", w.substring(3));

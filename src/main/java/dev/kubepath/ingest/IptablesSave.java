@@ -118,6 +118,7 @@ public final class IptablesSave {
     public static List<Rule> parseRules(String line, List<IpSet> sets) {
         RuleLine r = new RuleLine(line);
         r.read();
+        if (r.log) return List.of(); // -j LOG writes to the kernel log and goes on: no packet's fate changes, nothing to model
         if (r.setName == null) return List.of(new Rule(r.chain, r.m, r.target, r.comment, line));
         return perMember(r, sets);
     }
@@ -134,6 +135,8 @@ public final class IptablesSave {
         String module;
         String setName, setFlags, recentName = "DEFAULT";
         boolean recentCheck;
+        /** {@code -j LOG}: the rule only logs. */
+        boolean log;
 
         RuleLine(String line) {
             this.line = line;
@@ -160,7 +163,7 @@ public final class IptablesSave {
                 }
             }
             if (not) throw new IllegalArgumentException("'!' at the end of the rule");
-            if (target == null) throw new IllegalArgumentException("rule without a -j target (counting-only rules are not modelled)");
+            if (target == null && !log) throw new IllegalArgumentException("rule without a -j target (counting-only rules are not modelled)");
             if (recentCheck) m = m.withRecentCheck(recentName);
         }
 
@@ -260,7 +263,14 @@ public final class IptablesSave {
                     target = mark();
                     i += 2;
                 }
-                case "SNAT", "LOG", "CT", "TPROXY", "REDIRECT", "CONNMARK", "NOTRACK", "TCPMSS" ->
+                case "LOG" -> {
+                    log = true;
+                    while (i < t.size() && t.get(i).startsWith("--log-")) {
+                        boolean valued = t.get(i).equals("--log-prefix") || t.get(i).equals("--log-level");
+                        i += valued ? 2 : 1;
+                    }
+                }
+                case "SNAT", "CT", "TPROXY", "REDIRECT", "CONNMARK", "NOTRACK", "TCPMSS" ->
                         throw new IllegalArgumentException("target " + name + " is not modelled");
                 default -> target = new Rule.Target.Jump(name);
             }

@@ -50,7 +50,12 @@ public final class ProbeText {
             "-x", "--proxy", "--interface", "-b", "--cookie", "-c", "--cookie-jar", "--cacert", "--cert", "--key", "-T", "--upload-file",
             "--retry", "-r", "--range", "-Y", "-y", "--local-port", "--data-raw", "--data-binary");
     private static final Pattern URL = Pattern.compile("^(?:(https?)://)?(\\d{1,3}(?:\\.\\d{1,3}){3})(?::(\\d{1,5}))?(?:[/?#].*)?$");
-    private static final Pattern CURL_ERROR = Pattern.compile("^curl: \\((\\d+)\\) (.*)$");
+    /**
+     * curl's error line. Without -s, curl's progress meter is its last line before the error, and it ends in no newline,
+     * so the error is pasted on the meter's line ({@code ... --:--:--     0curl: (7) Failed to connect ...},
+     * kubeadm#139): what precedes it may be meter characters only.
+     */
+    private static final Pattern CURL_ERROR = Pattern.compile("^[\\d\\s:.kMG-]*?(curl: \\((\\d+)\\) (.*))$");
     private static final Pattern PING_SUMMARY = Pattern.compile("^(\\d+) packets transmitted, (\\d+) (?:packets )?received");
     private static final Pattern PING_UNREACHABLE = Pattern.compile("Destination (Host|Net|Port) Unreachable");
 
@@ -85,8 +90,8 @@ public final class ProbeText {
         for (Transcript.Line l : output) {
             Matcher e = CURL_ERROR.matcher(l.text().strip());
             if (!e.matches()) continue;
-            String said = e.group(2);
-            String result = switch (Integer.parseInt(e.group(1))) {
+            String said = e.group(3);
+            String result = switch (Integer.parseInt(e.group(2))) {
                 case 28 -> "timeout";
                 case 7 -> said.contains("refused") ? "refused" : said.contains("No route to host") || said.contains("unreachable") ? "unreachable"
                         : said.contains("timed out") ? "timeout" : "failed";
@@ -94,7 +99,7 @@ public final class ProbeText {
                 case 56 -> "reset";
                 default -> "failed";
             };
-            return Optional.of(new Observed(host, "curl", c.raw(), ip, port, result, l.number(), l.text().strip()));
+            return Optional.of(new Observed(host, "curl", c.raw(), ip, port, result, l.number(), e.group(1)));
         }
         // no error line and some output: an answer (a body, a header, or -w's code)
         Transcript.Line first = output.get(0);

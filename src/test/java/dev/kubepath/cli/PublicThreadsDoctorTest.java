@@ -157,4 +157,169 @@ class PublicThreadsDoctorTest {
         assertThat(second.get("observed").asText()).isEqualTo("ok");
         assertThat(second.get("line").asInt()).isEqualTo(14);
     }
+
+    // ---- threads kept as a folder each (THREADS/NAME/session.txt, with its SOURCE.md) --------------------------------
+
+    private static String session(String thread) {
+        return thread + "/session.txt";
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path f = dir.resolve(name);
+        java.nio.file.Files.writeString(f, text);
+        return f;
+    }
+
+    private static JsonNode doctorOn(Path file, int exit) throws Exception {
+        Cli c = Cli.run("doctor", "--transcript", file.toString(), "--no-fix-check", "--json");
+        assertThat(c.exit()).as(c.out() + c.err()).isEqualTo(exit);
+        return new ObjectMapper().readTree(c.out());
+    }
+
+    /**
+     * flannel#1155: systemd 242 gave flannel.1 of clr-02 another MAC after flanneld announced it; clr-01's neighbour
+     * entry for 10.244.1.0 still holds the announced one. No lease is pasted: the two hosts' lines alone show it. It was
+     * "INSUFFICIENT: no host and no cluster state to judge by".
+     */
+    @Test
+    void aPeersNeighbourEntryOtherThanTheOwnersVxlanMacIsAStaleVtep() throws Exception {
+        JsonNode r = doctor(session("flannel-1155-systemd-vtep-mac"), 1);
+        assertThat(r.get("verdict").asText()).isEqualTo("warning");
+        JsonNode f = finding(r, "VTEP_MISMATCH");
+        assertThat(f.get("hosts").toString()).isEqualTo("[\"clr-01\",\"clr-02\"]");
+        assertThat(f.get("summary").asText()).contains("the neighbour entry of clr-01 for 10.244.1.0 on flannel.1 says 5e:89:db:49:c6:a4",
+                "flannel.1 of clr-02, which holds 10.244.1.0, is d6:02:e3:df:ea:7a", "No traced flow fails because of it");
+        assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(7);
+        assertThat(f.at("/evidence/0/text").asText()).isEqualTo("10.244.1.0 dev flannel.1 lladdr 5e:89:db:49:c6:a4 PERMANENT");
+        assertThat(f.at("/evidence/1/line").asInt()).isEqualTo(3);
+        assertThat(f.get("fix").toString()).contains("on clr-02: systemctl restart flanneld", "MACAddressPolicy=none");
+
+        JsonNode read = read(session("flannel-1155-systemd-vtep-mac"));
+        assertThat(read.at("/hosts/clr-01/neighbours").asInt()).isEqualTo(1);
+        assertThat(read.at("/hosts/clr-02/addresses").asInt()).isEqualTo(1);
+    }
+
+    /** cri-o#2546: the same cause through {@code arp -n} (flags CM), the owner's lines under a {@code #clr-01} label. */
+    @Test
+    void anArpRowOtherThanTheOwnersVxlanMacIsAStaleVtep() throws Exception {
+        JsonNode r = doctor(session("crio-2546-arp-vtep-mac"), 1);
+        JsonNode f = finding(r, "VTEP_MISMATCH");
+        assertThat(f.get("summary").asText()).contains("the neighbour entry of clr-02 for 10.244.0.0 on flannel.1 says 6e:76:75:3d:6b:61",
+                "is 9a:7a:ba:c1:ab:5d");
+        assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(8);
+        assertThat(f.at("/evidence/0/text").asText()).startsWith("10.244.0.0               ether   6e:76:75:3d:6b:61   CM");
+        // clr-01's own entry for 10.244.1.0 names a MAC no pasted device has: nothing is said of it
+        assertThat(r.get("findings").toString()).doesNotContain("9a:d0:50:df:b6:99");
+    }
+
+    /**
+     * The next user's paste: {@code arp -an | grep flannel.1} (a filtered listing: the entry shown is still a fact), and
+     * the same paste once the MACs agree, which says nothing (insufficient, not a finding).
+     */
+    @Test
+    void aStaleVtepThroughAGrepOfArpAnAndNoneWhenTheMacsAgree() throws Exception {
+        String owner = "core@node2 ~ $ ip addr show flannel.1\n"
+                + "5: flannel.1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1450 qdisc noqueue state UNKNOWN group default\n"
+                + "    link/ether d6:02:e3:df:ea:7a brd ff:ff:ff:ff:ff:ff\n"
+                + "    inet 10.244.2.0/32 scope global flannel.1\n"
+                + "       valid_lft forever preferred_lft forever\n";
+        JsonNode r = doctorOn(write("stale.txt", owner + "[root@node1 ~]# arp -an | grep flannel.1\n"
+                + "? (10.244.2.0) at 5e:89:db:49:c6:a4 [ether] PERM on flannel.1\n"), 1);
+        JsonNode f = finding(r, "VTEP_MISMATCH");
+        assertThat(f.get("hosts").toString()).isEqualTo("[\"node1\",\"node2\"]");
+        assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(7);
+        JsonNode agree = doctorOn(write("agree.txt", owner + "[root@node1 ~]# arp -an | grep flannel.1\n"
+                + "? (10.244.2.0) at d6:02:e3:df:ea:7a [ether] PERM on flannel.1\n"), 3);
+        assertThat(agree.get("findings").toString()).doesNotContain("VTEP_MISMATCH");
+    }
+
+    /**
+     * flannel#1619: a logging REJECT the operator added ends FORWARD before flanneld's ACCEPT rules (cut from the paste).
+     * The LOG row was reported unread and the chain judged by nothing: "INSUFFICIENT".
+     */
+    @Test
+    void aCatchAllRejectBeforeAnyPodAcceptIsForwardDrop() throws Exception {
+        JsonNode r = doctor(session("flannel-1619-forward-reject-order"), 1);
+        JsonNode f = finding(r, "FORWARD_DROP");
+        assertThat(f.get("summary").asText()).contains("the catch-all REJECT of the FORWARD chain of unknown-host rejects every forwarded packet",
+                "flanneld's ACCEPT rules for the pod network, which it appends to the chain, are never reached");
+        // kube-proxy's chains before it accept no new pod connection: no assumption is named
+        assertThat(f.get("summary").asText()).doesNotContain("assuming");
+        assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(8);
+        assertThat(f.at("/evidence/0/text").asText()).contains("REJECT", "reject-with icmp-host-prohibited");
+        assertThat(f.get("fix").toString()).contains("iptables -I FORWARD 1 -s CLUSTER_CIDR -j ACCEPT");
+        JsonNode read = read(session("flannel-1619-forward-reject-order"));
+        assertThat(read.at("/hosts/unknown-host/iptablesRules").asInt()).as("rows 1-3 and 5; the LOG row only logs").isEqualTo(4);
+        assertThat(read.get("problems").toString()).doesNotContain("LOG");
+    }
+
+    /**
+     * kubeadm#139: firewalld's catch-all REJECT, pasted as an iptables-save fragment, with firewalld's zone chains
+     * before it (not shown: named as an assumption), and a {@code kubectl exec ... -- curl} whose error was pasted on
+     * curl's progress meter: it was read as "ok".
+     */
+    @Test
+    void firewalldsRejectBeforeItsUnshownZonesIsForwardDropAssumingThem() throws Exception {
+        JsonNode r = doctor(session("kubeadm-139-firewalld-forward-reject"), 1);
+        JsonNode f = finding(r, "FORWARD_DROP");
+        assertThat(f.get("severity").asText()).isEqualTo("warning");
+        assertThat(f.get("summary").asText()).contains("assuming FORWARD_direct, FORWARD_IN_ZONES_SOURCE, FORWARD_IN_ZONES, FORWARD_OUT_ZONES_SOURCE,"
+                + " FORWARD_OUT_ZONES (not in the snapshot) accept none of it", "the rules shown are the chain's first");
+        assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(19);
+        assertThat(f.at("/evidence/0/text").asText()).isEqualTo("-A FORWARD -j REJECT --reject-with icmp-host-prohibited");
+        assertThat(f.get("fix").toString()).contains("firewall-cmd --permanent --zone=trusted --add-source=CLUSTER_CIDR");
+        JsonNode seen = r.get("seen").get(0);
+        assertThat(seen.get("observed").asText()).isEqualTo("unreachable");
+        assertThat(seen.get("line").asInt()).isEqualTo(8);
+        assertThat(finding(r, "OBSERVED_FAILURE").at("/evidence/0/text").asText())
+                .isEqualTo("curl: (7) Failed to connect to 10.96.0.1 port 443: No route to host");
+    }
+
+    /**
+     * The next user's paste: {@code iptables -S FORWARD} as flannel leaves it, its ACCEPTs appended after firewalld's
+     * REJECT (FORWARD_DROP, the whole chain shown: no assumption), and as it should be, the ACCEPTs first (nothing said).
+     */
+    @Test
+    void forwardDropFollowsTheOrderOfTheRules() throws Exception {
+        String head = "[root@node1 ~]# iptables -S FORWARD\n-P FORWARD ACCEPT\n"
+                + "-A FORWARD -m comment --comment \"kubernetes forwarding rules\" -j KUBE-FORWARD\n"
+                + "-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n";
+        String reject = "-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n";
+        String accepts = "-A FORWARD -s 10.244.0.0/16 -j ACCEPT\n-A FORWARD -d 10.244.0.0/16 -j ACCEPT\n";
+        JsonNode after = doctorOn(write("after.txt", head + reject + accepts), 1);
+        JsonNode f = finding(after, "FORWARD_DROP");
+        assertThat(f.get("hosts").toString()).isEqualTo("[\"node1\"]");
+        assertThat(f.get("summary").asText()).doesNotContain("assuming");
+        assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(5);
+        JsonNode before = doctorOn(write("before.txt", head + accepts + reject), 3);
+        assertThat(before.get("findings").toString()).doesNotContain("FORWARD_DROP");
+    }
+
+    /**
+     * k3s#8348: VXLAN lost on VMware ESXi 8, outside the hosts; the paste is three {@code nc -vzu} loops, no host state.
+     * The doctor reads none of it (each block named) and names no cause.
+     */
+    @Test
+    void aCauseOutsideTheHostsWithNoStatePastedIsInsufficient() throws Exception {
+        JsonNode r = doctor(session("k3s-8348-esxi-vxlan"), 3);
+        assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
+        for (JsonNode f : r.get("findings")) assertThat(f.get("severity").asText()).as(f.toString()).isEqualTo("info");
+        assertThat(r.get("problems").toString()).contains("lines 2-4: output of", "lines 6-8: output of", "lines 10-12: output of");
+    }
+
+    /**
+     * kubernetes#81635: the REJECT that broke it is on perf150, whose rules are not pasted; its routes are, and the
+     * master's curl failed. The doctor must not name a cause it cannot see: insufficient, the curl listed, no finding
+     * above info.
+     */
+    @Test
+    void aRejectNotPastedIsNotGuessed() throws Exception {
+        JsonNode r = doctor(session("kubernetes-81635-reject-order"), 3);
+        assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
+        for (JsonNode f : r.get("findings")) assertThat(f.get("severity").asText()).as(f.toString()).isEqualTo("info");
+        JsonNode first = r.get("seen").get(0);
+        assertThat(first.get("host").asText()).isEqualTo("perf16");
+        assertThat(first.get("observed").asText()).isEqualTo("unreachable");
+        assertThat(read(session("kubernetes-81635-reject-order")).at("/hosts/perf150/routes").asInt()).isGreaterThanOrEqualTo(5);
+    }
 }

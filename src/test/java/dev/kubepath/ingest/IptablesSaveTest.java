@@ -81,4 +81,28 @@ class IptablesSaveTest {
         assertThatThrownBy(() -> IptablesSave.parseRule("-A X -m comment --comment \"open -j ACCEPT")).hasMessageContaining("unterminated quote");
         assertThatThrownBy(() -> IptablesSave.parseRule("-A X -s 10.0.0.0/24")).hasMessageContaining("without a -j target");
     }
+
+    /**
+     * {@code -j LOG} writes to the kernel log and goes on: read, and left out of the chain, since it decides no packet's
+     * fate. flannel#1619's logging rule before its catch-all REJECT was reported "not a match kubepath models" (in
+     * {@code iptables -L}) and "target LOG is not modelled" (in iptables-save).
+     */
+    @Test
+    void aLogRuleIsReadAndDecidesNothing() throws java.io.IOException {
+        String save = "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j LOG --log-prefix \"FORWARD (rejecting): \" --log-level 4 --log-uid\n"
+                + "-A FORWARD -j REJECT --reject-with icmp-host-prohibited\nCOMMIT\n";
+        Parsed<List<Chain>> p = IptablesSave.parse("iptables.txt", save);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value().get(0).rules()).singleElement().satisfies(r -> assertThat(r.target()).isEqualTo(new Rule.Target.Reject()));
+
+        String listed = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/transcript/threads/flannel-1619-forward-reject-order/session.txt"));
+        Parsed<List<Chain>> l = IptablesFile.parse("iptables.txt", listed, null);
+        assertThat(l.problems()).isEmpty();
+        Chain fwd = l.value().stream().filter(c -> c.name().equals("FORWARD")).findFirst().orElseThrow();
+        assertThat(fwd.policy()).isEqualTo("DROP");
+        // rows 1-3 and 5: the LOG row (4) is read and holds no rule
+        assertThat(fwd.rules()).extracting(Rule::target).containsExactly(new Rule.Target.Jump("KUBE-FORWARD"), new Rule.Target.Jump("KUBE-SERVICES"),
+                new Rule.Target.Jump("KUBE-EXTERNAL-SERVICES"), new Rule.Target.Reject());
+        assertThat(fwd.rules().get(3).text()).contains("/* Log all rejected packets */ reject-with icmp-host-prohibited");
+    }
 }

@@ -60,4 +60,31 @@ class ProbeTextTest {
                 org.assertj.core.groups.Tuple.tuple("10.244.1.191:8888", "ok"));
         assertThat(s.observed()).allSatisfy(o -> assertThat(o.host()).isEqualTo("n1"));
     }
+
+    /**
+     * kubeadm#139: without -s, curl's progress meter ends in no newline, so its error is pasted on the meter's last line
+     * ({@code ... --:--:--     0curl: (7) ...}). That curl failed; it was read as an answer ("ok").
+     */
+    @Test
+    void curlsErrorPastedOnItsProgressMeterIsItsEnd() throws IOException {
+        SessionBundle s = SessionBundle.split("session.txt",
+                Files.readString(Path.of("src/test/resources/transcript/threads/kubeadm-139-firewalld-forward-reject/session.txt")));
+        assertThat(s.observed()).singleElement().satisfies(o -> {
+            assertThat(o.target()).isEqualTo("10.96.0.1:443");
+            assertThat(o.result()).isEqualTo("unreachable");
+            assertThat(o.line()).isEqualTo(8);
+            assertThat(o.said()).isEqualTo("curl: (7) Failed to connect to 10.96.0.1 port 443: No route to host");
+        });
+        // the next user's paste: a timeout after a meter that counted time; and a body quoting curl's words is an answer
+        String text = String.join("\n", List.of(
+                "[root@n1 ~]# curl http://10.244.2.5:8080/",
+                "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current",
+                "                                 Dload  Upload   Total   Spent    Left  Speed",
+                "  0     0    0     0    0     0      0      0 --:--:--  0:02:10 --:--:--     0curl: (28) Failed to connect to 10.244.2.5 port 8080: Connection timed out",
+                "[root@n1 ~]# curl 10.244.2.6",
+                "last error: curl: (7) Failed to connect")) + "\n";
+        assertThat(SessionBundle.split("s.txt", text).observed()).extracting(ProbeText.Observed::target, ProbeText.Observed::result, ProbeText.Observed::line)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("10.244.2.5:8080", "timeout", 4),
+                        org.assertj.core.groups.Tuple.tuple("10.244.2.6:80", "ok", 6));
+    }
 }
