@@ -1342,9 +1342,29 @@ final class Checks {
     }
 
     private void endpoints() {
+        // the namespaces the Endpoints listing shows, told by an object of a service the services listing has there (a table
+        // without a NAMESPACE column, `kubectl get ep -n kube-system`, is read as default: a name match keeps it honest);
+        // a selector service of such a namespace with no object was never written
+        java.util.Set<String> services = new java.util.HashSet<>(), listed = new java.util.HashSet<>();
+        for (Service s : cluster.services()) services.add(s.key());
+        for (Endpoints e : cluster.endpoints()) if (services.contains(e.namespace() + "/" + e.name())) listed.add(e.namespace());
         for (Service s : cluster.services()) {
             if (s.headless() || s.selector().isEmpty()) continue;
             Optional<Endpoints> ep = endpointsOf(s);
+            if (ep.isEmpty() && listed.contains(s.namespace())) {
+                // the endpoints controller writes an Endpoints object for every selector service, <none> when no pod is
+                // ready: none at all, where the listing shows the namespace, is a controller that did not (kubernetes#20652)
+                drafts.add(new Draft(Code.NO_ENDPOINTS, Severity.WARNING, s.key() + " selects " + selector(s) + " but the Endpoints listing, which"
+                        + " shows namespace " + s.namespace() + ", has no Endpoints object for it: the endpoints controller (kube-controller-manager)"
+                        + " did not write one, so kube-proxy has no backend for it and connections to it are refused")
+                        .service(s.key())
+                        .evidence(source.find(null, "services.txt", s.name(), selector(s)).or(() -> source.find(null, "services.json", "\"" + s.name() + "\""))
+                                .orElseGet(() -> absent(null, "services.json", "service " + s.key() + " selector " + selector(s))))
+                        .evidence(absent(null, "endpoints.txt", "no Endpoints object " + s.key()))
+                        .fix("kubectl get endpoints -n " + s.namespace() + " " + s.name() + "   # NotFound: the controller has not written it")
+                        .fix("kubectl -n kube-system logs -l component=kube-controller-manager   # the endpoints controller's errors; restart it if it stopped"));
+                continue;
+            }
             if (ep.isPresent() && ep.get().addresses().isEmpty()) {
                 drafts.add(new Draft(Code.NO_ENDPOINTS, Severity.WARNING, s.key() + " has no ready endpoint: connections to it are refused")
                         .service(s.key()).evidence(ev(null, "endpoints.json", "endpoints " + s.key() + ": none", s.name()))

@@ -106,6 +106,9 @@ public final class Formats {
             new Format("cluster/services.json", "kubectl get svc -o json", kubectlGet(true, "svc", "service", "services"), NEVER, false, KubectlJson::services),
             new Format("cluster/services.txt", "kubectl get svc", kubectlGet(false, "svc", "service", "services"), matches("^(NAMESPACE\\s+)?NAME\\s+TYPE\\s+CLUSTER-IP\\s+EXTERNAL-IP"), true, KubectlText::services),
             new Format("cluster/endpoints.json", "kubectl get endpoints -o json", kubectlGet(true, "endpoints", "ep", "endpoint"), NEVER, false, KubectlJson::endpoints),
+            // the table form was read in a bundle's endpoints.txt but had no entry here, so a session's `kubectl get ep` was "not read"
+            new Format("cluster/endpoints.txt", "kubectl get endpoints", kubectlGet(false, "endpoints", "ep", "endpoint"),
+                    matches("^(NAMESPACE\\s+)?NAME\\s+ENDPOINTS(\\s+AGE)?\\s*$"), true, KubectlText::endpoints),
             new Format("cluster/flannel-config.json", "flannel config", c -> c.tool().equals("etcdctl") && c.operands().size() == 2
                     && c.operands().get(0).equals("get") && c.operands().get(1).endsWith("/network/config"), NEVER, false, FlannelConfigJson::parse),
             new Format("cluster/leases.txt", "etcdctl", tool("etcdctl", "ls", "get"), matches("^/[\\w./-]+/subnets/\\d+\\.\\d+\\.\\d+\\.\\d+-\\d+$|^\\{\"PublicIP\":"), true, LeasesText::parse)));

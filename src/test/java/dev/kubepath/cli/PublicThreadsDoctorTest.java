@@ -322,4 +322,40 @@ class PublicThreadsDoctorTest {
         assertThat(first.get("observed").asText()).isEqualTo("unreachable");
         assertThat(read(session("kubernetes-81635-reject-order")).at("/hosts/perf150/routes").asInt()).isGreaterThanOrEqualTo(5);
     }
+
+    /**
+     * kubernetes#20652: the endpoints controller stopped; default/rc-default has a selector and no Endpoints object in a
+     * listing that shows its namespace. The {@code kubectl get endpoints} table was "not read" (no session format).
+     */
+    @Test
+    void aSelectorServiceWithNoEndpointsObjectIsNoEndpoints() throws Exception {
+        JsonNode read = read(session("kubernetes-20652-no-endpoints"));
+        assertThat(read.at("/cluster/endpoints").asInt()).isEqualTo(9);
+        assertThat(read.get("problems").toString()).doesNotContain("not read");
+        JsonNode r = doctor(session("kubernetes-20652-no-endpoints"), 3); // no host: insufficient, with the finding
+        JsonNode f = finding(r, "NO_ENDPOINTS");
+        assertThat(f.get("services").toString()).isEqualTo("[\"default/rc-default\"]");
+        assertThat(f.get("summary").asText()).contains("has no Endpoints object for it: the endpoints controller (kube-controller-manager) did not write one");
+        assertThat(f.at("/evidence/0/line").asInt()).isEqualTo(4);
+        assertThat(r.get("findings").toString()).as("default/kubernetes has its object").doesNotContain("default/kubernetes has no");
+    }
+
+    /**
+     * The next user's paste: {@code kubectl get svc -o wide} and {@code kubectl get ep} with a {@code <none>} row (no
+     * ready endpoint), and {@code kubectl get ep -n kube-system}, whose table has no NAMESPACE column: its rows name no
+     * service of the services listing, so nothing is concluded about default/web from it.
+     */
+    @Test
+    void endpointsTablesInASessionAreRead() throws Exception {
+        String svc = "$ kubectl get svc -o wide\n"
+                + "NAME         TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)    AGE   SELECTOR\n"
+                + "kubernetes   ClusterIP   10.96.0.1      <none>        443/TCP    6d    <none>\n"
+                + "web          ClusterIP   10.96.45.12    <none>        80/TCP     2m    app=web\n";
+        JsonNode none = doctorOn(write("none.txt", svc + "$ kubectl get ep\nNAME         ENDPOINTS           AGE\n"
+                + "kubernetes   192.168.1.10:6443   6d\nweb          <none>              2m\n"), 3);
+        assertThat(finding(none, "NO_ENDPOINTS").get("summary").asText()).startsWith("default/web has no ready endpoint");
+        JsonNode other = doctorOn(write("other.txt", svc + "$ kubectl get ep -n kube-system\nNAME       ENDPOINTS                     AGE\n"
+                + "kube-dns   10.244.0.2:53,10.244.0.3:53   6d\n"), 3);
+        assertThat(other.get("findings").toString()).doesNotContain("NO_ENDPOINTS");
+    }
 }
