@@ -27,11 +27,11 @@ public final class DoctorOneShotBench implements Benchmark {
 
     @Override
     public String description() {
-        return "./kubepath doctor on a synthetic 1,000-host text bundle, one process a run, the launcher's options against the JIT's default (args: [hosts] [runs each])";
+        return "./kubepath doctor on a synthetic 1,000-host text bundle, one process a run, the launcher's options against the JIT's default, or against another checkout's launcher (args: [hosts] [runs each] [other launcher])";
     }
 
-    /** One way of running the command: a name and what it adds to KUBEPATH_JAVA_OPTS. */
-    private record Variant(String name, String javaOpts) {}
+    /** One way of running the command: a name, the launcher and what it adds to KUBEPATH_JAVA_OPTS. */
+    private record Variant(String name, Path launcher, String javaOpts) {}
 
     @Override
     public void run(PrintStream out, String... args) throws IOException, InterruptedException {
@@ -40,8 +40,13 @@ public final class DoctorOneShotBench implements Benchmark {
         Path launcher = Path.of(System.getenv().getOrDefault("KUBEPATH_HOME", "."), "kubepath");
         if (!Files.isExecutable(launcher)) throw new InputException(launcher + ": the launcher is not there (run this through ./kubepath, which sets KUBEPATH_HOME)");
         String inherited = System.getenv().getOrDefault("KUBEPATH_JAVA_OPTS", "");
-        List<Variant> variants = List.of(new Variant("launcher", inherited),
-                new Variant("full JIT (TieredStopAtLevel=4)", (inherited + " -XX:TieredStopAtLevel=4").strip()));
+        // another checkout's launcher (main's, to weigh a change): the same command and options, its own jar
+        Path other = args.length > 2 ? Path.of(args[2]) : null;
+        if (other != null && !Files.isExecutable(other)) throw new InputException(other + ": not an executable launcher (expected another checkout's ./kubepath)");
+        List<Variant> variants = other != null
+                ? List.of(new Variant("launcher", launcher, inherited), new Variant("other launcher", other, inherited))
+                : List.of(new Variant("launcher", launcher, inherited),
+                        new Variant("full JIT (TieredStopAtLevel=4)", launcher, (inherited + " -XX:TieredStopAtLevel=4").strip()));
         Path dir = Files.createTempDirectory("kubepath-doctor-one-shot");
         try {
             Path bundle = DoctorBenchmark.write(dir.resolve("synthetic"), hosts, 1);
@@ -51,7 +56,7 @@ public final class DoctorOneShotBench implements Benchmark {
             variants.forEach(v -> figures.add(new ArrayList<>()));
             for (int run = 1; run <= runs; run++) {
                 for (int v = 0; v < variants.size(); v++) {
-                    double[] f = once(launcher, bundle, variants.get(v), dir);
+                    double[] f = once(bundle, variants.get(v), dir);
                     figures.get(v).add(f);
                     out.printf(Locale.ROOT, "run %d %-32s wall %6.2f s  CPU %6.2f s  exit %d  stderr %s  load average %.1f%n", run, variants.get(v).name(),
                             f[0], f[1], (int) f[2], f[3] == 0 ? "empty" : (long) f[3] + " bytes", loadAverage());
@@ -71,9 +76,9 @@ public final class DoctorOneShotBench implements Benchmark {
     }
 
     /** One run: wall seconds, CPU seconds of the child (user + system, -1 when unknown), exit code, stderr bytes. */
-    private static double[] once(Path launcher, Path bundle, Variant v, Path dir) throws IOException, InterruptedException {
+    private static double[] once(Path bundle, Variant v, Path dir) throws IOException, InterruptedException {
         Path err = dir.resolve("stderr.txt");
-        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "doctor", bundle.toString())
+        ProcessBuilder pb = new ProcessBuilder(v.launcher().toString(), "doctor", bundle.toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
         pb.environment().put("KUBEPATH_JAVA_OPTS", v.javaOpts());
         double cpu0 = childrenCpu();

@@ -296,11 +296,17 @@ public final class Inference {
     private static final int ROUTE_NAME_WIDTH = 15;
 
     /** GATEWAY_BY_NODE_NAME: each route whose gateway is known by name only, resolved where one node or host has it. */
+    /** A loop, not a stream: every route of every host passes here, in a one-shot run's first JIT tier. */
+    private static boolean anyGatewayUnknown(List<Route> routes) {
+        for (Route r : routes) if (r.gatewayUnknown()) return true;
+        return false;
+    }
+
     private static HostBuilder gatewayByNodeName(Host h, Snapshot s, HostBuilder b, List<Fact> facts) {
         // found once per shared part: a big cluster's hosts share their parts of thousands of flannel routes
         boolean named = false;
         for (var part : dev.kubepath.model.SharedList.parts(h.routes())) {
-            named |= part.memo(NAMED_GATEWAYS, rs -> rs.stream().anyMatch(Route::gatewayUnknown));
+            named |= part.memo(NAMED_GATEWAYS, Inference::anyGatewayUnknown);
         }
         if (!named) return b;
         for (int i = 0; i < h.routes().size(); i++) {

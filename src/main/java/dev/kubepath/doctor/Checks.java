@@ -427,8 +427,8 @@ final class Checks {
         if (!f.knows(Facet.ROUTES) || !f.knows(Facet.ADDRESSES) || f.underlay().isEmpty()) return;
         Host h = f.host();
         Draft d = null;
-        for (Lease l : cluster.leases()) {
-            if (!"host-gw".equals(l.backendType()) || f.ownLeases().contains(l) || f.underlay().contains(l.publicIp())) continue;
+        for (Lease l : hostGwLeases()) {
+            if (f.ownLeases().contains(l) || f.underlay().contains(l.publicIp())) continue;
             boolean onLink = h.addresses().stream().anyMatch(a -> a.prefix().length() > 0 && a.prefix().length() < 32 && a.prefix().contains(l.publicIp()));
             boolean routed = h.routes().stream().anyMatch(r -> Route.MAIN.equals(r.table()) && r.dst().equals(l.subnet()));
             if (onLink || routed) continue;
@@ -577,6 +577,14 @@ final class Checks {
     }
 
     private java.util.Set<Prefix> leaseSubnets;
+
+    private List<Lease> hostGwLeases;
+
+    /** The host-gw leases, in the listing's order: found once, not once per host (a vxlan cluster has none). */
+    private List<Lease> hostGwLeases() {
+        if (hostGwLeases == null) hostGwLeases = cluster.leases().stream().filter(l -> "host-gw".equals(l.backendType())).toList();
+        return hostGwLeases;
+    }
 
     private java.util.Set<Prefix> leaseSubnets() {
         if (leaseSubnets == null) {

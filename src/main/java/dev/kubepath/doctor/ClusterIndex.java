@@ -114,7 +114,7 @@ final class ClusterIndex {
         for (Route r : routes) {
             Prefix q = r.dst();
             if (q.length() == 0 || !counts.test(r)) continue;
-            long lo = q.network().unsigned(), hi = q.broadcast().unsigned();
+            long lo = q.network().unsigned(), hi = lo | ~Prefix.mask(q.length()) & 0xFFFFFFFFL; // the broadcast, with no Ipv4 made
             int k = Arrays.binarySearch(networks, lo);
             if (k < 0) k = -k - 1;
             while (k > 0 && networks[k - 1] == lo) k--;

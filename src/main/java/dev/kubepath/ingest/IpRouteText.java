@@ -17,16 +17,36 @@ public final class IpRouteText {
     public static Parsed<List<Route>> parse(String file, String text) {
         Problems problems = new Problems(file);
         List<Route> routes = new ArrayList<>();
+        String dev = null; // the device named last: a big route.txt names a few devices a million times
         for (Transcript.Line l : Transcript.of(text).lines()) {
             String line = l.text();
-            if (Transcript.isComment(line) || isIpv6(line)) continue;
+            if (Transcript.isComment(line)) continue;
+            LineCursor c = new LineCursor(line); // one copy of the line's characters, for the IPv6 test and the parse
+            if (isIpv6(c)) continue;
+            c.rewind();
             try {
-                routes.add(parseLine(line));
+                Route r = parseLine(c, line, dev);
+                // a name holding '?' is never shared: the cursor reads a character beyond Latin-1 as '?'
+                if (r.dev() != null && r.dev().indexOf('?') < 0) dev = r.dev();
+                routes.add(r);
             } catch (IllegalArgumentException e) {
                 problems.add(l.number(), e);
             }
         }
         return problems.result(routes);
+    }
+
+    /** {@link #isIpv6(String)} on the cursor's line, from its start (the cursor is left past the words it read). */
+    private static boolean isIpv6(LineCursor c) {
+        for (int word = 0; word < 2; word++) {
+            if (!c.next()) return false;
+            if (c.contains(':')) return true;
+            if (c.charAt(0) < 'a' || c.charAt(0) > 'z') return false; // a destination prefix starts with a digit
+            boolean type = false;
+            for (String t : TYPES) type |= c.is(t);
+            if (!type) return false;
+        }
+        return false;
     }
 
     /** True when the route's destination is an IPv6 prefix ({@code fe80::/64 dev eth0 ...}). */
@@ -60,7 +80,11 @@ public final class IpRouteText {
      * @throws IllegalArgumentException naming the word that could not be read
      */
     public static Route parseLine(String line) {
-        LineCursor c = new LineCursor(line);
+        return parseLine(new LineCursor(line), line, null);
+    }
+
+    /** {@link #parseLine(String)} with the cursor on the line, and the device name of the line before to share. */
+    private static Route parseLine(LineCursor c, String line, String lastDev) {
         if (!c.next()) throw new IllegalArgumentException("empty route line");
         // a destination starts with a digit (or is "default"): only a word starting with a letter may be a type
         Route.Type type = c.charAt(0) >= 'a' && c.charAt(0) <= 'z' ? type(c) : null;
@@ -77,7 +101,7 @@ public final class IpRouteText {
         Route.Scope scope = Route.Scope.UNIVERSE;
         Ipv4 src = null;
         while (c.next()) {
-            if (c.is("dev")) dev = c.value("dev").word();
+            if (c.is("dev")) dev = c.value("dev").is(lastDev) ? lastDev : c.word();
             else if (c.is("via")) {
                 c.value("via");
                 if (c.is("inet")) c.value("via inet");

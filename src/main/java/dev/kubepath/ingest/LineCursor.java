@@ -55,10 +55,15 @@ final class LineCursor {
         return true;
     }
 
-    /** The current word is {@code word}. Compared char by char: keywords are short and most differ at the first. */
+    /** Back to before the line's first word. */
+    void rewind() {
+        start = end = 0;
+    }
+
+    /** The current word is {@code word} (false for null). Compared char by char: keywords are short and most differ at the first. */
     boolean is(String word) {
         int len = end - start;
-        if (len != word.length()) return false;
+        if (word == null || len != word.length()) return false;
         for (int i = 0; i < len; i++) if (at(start + i) != word.charAt(i)) return false;
         return true;
     }

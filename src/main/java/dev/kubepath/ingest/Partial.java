@@ -12,7 +12,10 @@ public final class Partial {
 
     /** What shows the text is partial (the command as typed, or grep's separator), or null when it is whole. */
     public static String shownBy(String text) {
-        if (text == null || text.indexOf('|') < 0 && !text.contains("\n--")) return null; // the common case, without a second parse
+        if (text == null) return null;
+        // the common case, without a second parse: the transcript just made of the text has looked for both already
+        Transcript read = Transcript.ifRead(text);
+        if (read != null ? !read.mayShowPart() : text.indexOf('|') < 0 && !text.contains("\n--")) return null;
         String by = null;
         for (Transcript.Section s : Transcript.of(text).sections()) {
             if (s.lines().stream().allMatch(l -> l.text().isBlank() || Transcript.isComment(l.text().trim()))) continue;

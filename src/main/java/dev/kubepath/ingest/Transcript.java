@@ -58,12 +58,15 @@ public final class Transcript {
     private final List<NonData> nonData;
     private final List<Note> notes;
     private final int lineCount;
+    /** The text holds a '|' or a line (past the first) starting with "--": it may show a listing only in part. */
+    private final boolean mayShowPart;
 
-    private Transcript(List<Section> sections, List<NonData> nonData, List<Note> notes, int lineCount) {
+    private Transcript(List<Section> sections, List<NonData> nonData, List<Note> notes, int lineCount, boolean mayShowPart) {
         this.sections = List.copyOf(sections);
         this.nonData = List.copyOf(nonData);
         this.notes = List.copyOf(notes);
         this.lineCount = lineCount;
+        this.mayShowPart = mayShowPart;
     }
 
     /** The last text this thread read and its transcript (a Transcript is immutable, so it can be handed out again). */
@@ -84,6 +87,20 @@ public final class Transcript {
         return t;
     }
 
+    /** The transcript this thread made last when it is {@code text}'s, else null (nothing is read). */
+    static Transcript ifRead(String text) {
+        Last last = LAST.get();
+        return last != null && last.text() == text && text != null ? last.transcript() : null;
+    }
+
+    /**
+     * Whether the text holds a '|' anywhere or a {@code --} at the start of a line past the first (grep's separator):
+     * only then may it show a listing in part ({@link Partial}); found in the same pass as the lines.
+     */
+    boolean mayShowPart() {
+        return mayShowPart;
+    }
+
     // Long on purpose: one pass over the lines, a state machine whose state (command typed so far, its host, whether
     // it continues) lives in the locals; each branch classifies one line and moves on.
     private static Transcript read(String text) {
@@ -98,10 +115,22 @@ public final class Transcript {
         int n = 0;
         int start = 0;
         int len = text == null ? 0 : text.length();
+        // the text's characters scanned from one Latin-1 copy (as LineCursor does): the line's end, whether it is
+        // blank and whether it is plain are found in one pass over an array, not three String scans a line
+        byte[] chars = text == null ? new byte[0] : latin1(text);
+        boolean pipe = false, dashLine = false;
         while (text != null && start <= len) {
-            int end = text.indexOf('\n', start);
-            if (end < 0) end = len;
+            int end = start;
+            boolean blank = true, plain = true;
+            for (; end < len; end++) {
+                int c = chars[end] & 0xff;
+                if (c == '\n') break;
+                if (c > ' ') blank = false;
+                if (c == '$' || c == '#' || c == '`' || c == '*' || c == '%') plain = false;
+                else if (c == '|') pipe = true;
+            }
             if (end == len && start == len && n > 0) break; // the newline at the end of the file ends the last line
+            if (start > 0 && end - start >= 2 && chars[start] == '-' && chars[start + 1] == '-') dashLine = true;
             n++;
             String line = text.substring(start, end);
             if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') line = line.substring(0, line.length() - 1);
@@ -115,12 +144,11 @@ public final class Transcript {
                 continue;
             }
             afterPrompt = false;
-            if (blank(line)) {
+            if (blank) {
                 nonData.add(new NonData(n, Kind.BLANK));
                 if (end == len) break;
                 continue;
             }
-            boolean plain = plain(line);
             if (!plain) {
                 String clean = unmark(line);
                 if (clean == null) {
@@ -164,7 +192,16 @@ public final class Transcript {
             if (end == len) break;
         }
         if (typed != null || !current.isEmpty()) out.add(section(typed, promptLine, current, host));
-        return new Transcript(out, nonData, notes, n);
+        return new Transcript(out, nonData, notes, n, pipe || dashLine);
+    }
+
+    /** One byte per char of the text: its Latin-1 copy, '?' for any other char (a surrogate pair gives two). */
+    static byte[] latin1(String text) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // a copy of the bytes of a Latin-1 string
+        if (b.length == text.length()) return b;
+        b = new byte[text.length()]; // a character outside the BMP was encoded as one '?': index char by char instead
+        for (int i = 0; i < b.length; i++) b[i] = (byte) (text.charAt(i) <= 0xff ? text.charAt(i) : '?');
+        return b;
     }
 
     private static Section section(String typed, int promptLine, List<Line> lines, String host) {
@@ -304,15 +341,6 @@ public final class Transcript {
             case "sysctl" -> !a.isEmpty() && a.get(0).startsWith("-") || a.size() == 1 && !a.get(0).contains("=") && a.get(0).contains(".") && !line.contains(" = ");
             default -> a.isEmpty() || a.get(0).startsWith("-") || a.size() == 1 && a.get(0).matches("[a-z0-9.]+");
         };
-    }
-
-    /** A line with nothing a prompt, a bare command or Markdown debris could start with: the hot path of big files. */
-    private static boolean plain(String line) {
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '$' || c == '#' || c == '`' || c == '*' || c == '%') return false;
-        }
-        return true;
     }
 
     /** The line without Markdown debris; null for a fence line ({@code ```} or {@code ```bash}). */

@@ -50,8 +50,22 @@ public record Ipv4(int bits) implements Comparable<Ipv4> {
         return Integer.compareUnsigned(bits, o.bits);
     }
 
+    // equals, hashCode and toString written out, with the values the record's own give: those go through method
+    // handles (ObjectMethods, StringConcatFactory), which the first JIT tier that one-shot runs use (the launcher's
+    // C1 only) calls through as such; addresses are map keys in every check, millions of lookups on a big bundle
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Ipv4 other && other.bits == bits;
+    }
+
+    @Override
+    public int hashCode() {
+        return bits;
+    }
+
     @Override
     public String toString() {
-        return ((bits >>> 24) & 255) + "." + ((bits >>> 16) & 255) + "." + ((bits >>> 8) & 255) + "." + (bits & 255);
+        return new StringBuilder(15).append((bits >>> 24) & 255).append('.').append((bits >>> 16) & 255).append('.')
+                .append((bits >>> 8) & 255).append('.').append(bits & 255).toString();
     }
 }

@@ -82,8 +82,19 @@ public record Prefix(Ipv4 network, int length) implements Comparable<Prefix> {
         return c != 0 ? c : Integer.compare(length, o.length);
     }
 
+    // written out for the first JIT tier, as in Ipv4; the hash is the record's own (31 x the network's + the length)
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Prefix other && other.length == length && other.network.bits() == network.bits();
+    }
+
+    @Override
+    public int hashCode() {
+        return network.bits() * 31 + length;
+    }
+
     @Override
     public String toString() {
-        return network + "/" + length;
+        return new StringBuilder(18).append(network).append('/').append(length).toString();
     }
 }
