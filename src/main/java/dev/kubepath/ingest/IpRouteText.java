@@ -105,7 +105,8 @@ public final class IpRouteText {
             else if (c.is("via")) {
                 c.value("via");
                 if (c.is("inet")) c.value("via inet");
-                via = c.ipv4();
+                int bits = c.ipv4Bits();
+                via = bits == dst.network().bits() ? dst.network() : new Ipv4(bits); // flannel's via is the subnet's own address
             } else if (c.is("onlink")) onlink = true;
             else if (c.is("proto")) c.value("proto");
             else if (c.is("scope")) scope = scope(c.value("scope"));

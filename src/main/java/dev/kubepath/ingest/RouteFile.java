@@ -16,10 +16,10 @@ public final class RouteFile {
     public static Format detect(String text) {
         if (Json.looksLikeJson(text)) return Format.IP_JSON;
         // a table's header decides wherever it is: a title line pasted above it ("2.node route") is not ip route. Both
-        // headers start with "Destination ": a text without that word (with Markdown's "**" nowhere to break it up)
-        // has neither, and its lines are not walked twice (an ip route file of a big bundle is thousands of lines)
-        boolean headerAnywhere = text.contains("Destination") || text.contains("**");
-        for (Transcript.Line l : headerAnywhere ? Transcript.of(text).lines() : List.<Transcript.Line>of()) {
+        // headers start with "Destination ": when no line starts with a 'D', the lines are not walked twice (an ip
+        // route file of a big bundle is thousands of lines)
+        Transcript transcript = Transcript.of(text);
+        for (Transcript.Line l : transcript.someLineStartsWith('D') ? transcript.lines() : List.<Transcript.Line>of()) {
             String s = l.text();
             if (NetstatRnText.isHeader(s)) return Format.NETSTAT_RN;
             if (s.startsWith("Destination ")) return routeTable(text);

@@ -61,12 +61,25 @@ public final class Transcript {
     /** The text holds a '|' or a line (past the first) starting with "--": it may show a listing only in part. */
     private final boolean mayShowPart;
 
-    private Transcript(List<Section> sections, List<NonData> nonData, List<Note> notes, int lineCount, boolean mayShowPart) {
+    /** The first characters of the output lines (below 128) as 128 bits; all set when one is not ASCII. */
+    private final long[] firstChars;
+
+    private Transcript(List<Section> sections, List<NonData> nonData, List<Note> notes, int lineCount, boolean mayShowPart,
+                       long[] firstChars) {
         this.sections = List.copyOf(sections);
         this.nonData = List.copyOf(nonData);
         this.notes = List.copyOf(notes);
         this.lineCount = lineCount;
         this.mayShowPart = mayShowPart;
+        this.firstChars = firstChars;
+    }
+
+    /**
+     * False when no output line starts with {@code c} (an ASCII character): a reader looking for a header line need
+     * not walk thousands of lines that cannot be one.
+     */
+    public boolean someLineStartsWith(char c) {
+        return c >= 128 || (firstChars[c >> 6] & 1L << c) != 0;
     }
 
     /** The last text this thread read and its transcript (a Transcript is immutable, so it can be handed out again). */
@@ -119,6 +132,7 @@ public final class Transcript {
         // blank and whether it is plain are found in one pass over an array, not three String scans a line
         byte[] chars = text == null ? new byte[0] : latin1(text);
         boolean pipe = false, dashLine = false;
+        long[] firstChars = new long[2]; // the first characters of the output lines, as bits
         while (text != null && start <= len) {
             int end = start;
             boolean blank = true, plain = true;
@@ -189,10 +203,13 @@ public final class Transcript {
                 }
             }
             current.add(new Line(n, line));
+            char first = line.isEmpty() ? 0 : line.charAt(0);
+            if (first < 128) firstChars[first >> 6] |= 1L << first;
+            else firstChars[0] = firstChars[1] = -1L; // any first character: nothing is ruled out
             if (end == len) break;
         }
         if (typed != null || !current.isEmpty()) out.add(section(typed, promptLine, current, host));
-        return new Transcript(out, nonData, notes, n, pipe || dashLine);
+        return new Transcript(out, nonData, notes, n, pipe || dashLine, firstChars);
     }
 
     /** One byte per char of the text: its Latin-1 copy, '?' for any other char (a surrogate pair gives two). */
