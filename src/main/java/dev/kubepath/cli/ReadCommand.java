@@ -70,6 +70,10 @@ final class ReadCommand implements Callable<Integer> {
         var k = c.cluster();
         sb.append(String.format(Locale.ROOT, "cluster: nodes %s, pods %s, services %s, endpoints %s, leases %s%n",
                 n(k.nodes()), n(k.pods()), n(k.services()), n(k.endpoints()), n(k.leases())));
+        // a Kubernetes listing shown in part: what it lacks is unknown, not absent
+        k.filtered().forEach((listing, cut) -> sb.append(String.format(Locale.ROOT, "  %s: known only as `%s` showed them (%s%s)%s%n",
+                listing, cut.by(), cut.file(), cut.line() > 0 ? ":" + cut.line() : "",
+                cut.namespace() != null ? ": namespace " + cut.namespace() + " only" : "")));
         c.hosts().forEach((name, h) -> sb.append(String.format(Locale.ROOT,
                 "host %s: addresses %s, routes %s, neighbours %s, fdb %s, virtual servers %s (real servers %s), iptables rules %s, nft rules %s, leases %s%n",
                 name, n(h.addresses()), n(h.routes()), n(h.neighbours()), n(h.fdb()), n(h.virtualServers()), n(h.realServers()),

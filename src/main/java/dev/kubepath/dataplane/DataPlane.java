@@ -311,17 +311,43 @@ public final class DataPlane {
         }
         List<dev.kubepath.model.Pod> running = snapshot.cluster().pods().stream()
                 .filter(p -> p.ip() != null && "Running".equals(p.phase()) && p.namespace().equals(s.namespace())).toList();
+        // a pod listing cut by a filter shows some of them: the ones taken are real, the others unknown (and the caller
+        // names the cut where it shows none)
+        String cut = podsCut(s).map(c -> ", of those shown (" + c.because() + ")").orElse("");
         if (!s.selector().isEmpty()) {
             for (var p : running) if (p.labels().entrySet().containsAll(s.selector().entrySet())) out.add(new AssumedEndpoint(p.ip(), target, p.key()));
-            how.accept("the Running pods its selector " + new java.util.TreeMap<>(s.selector()) + " matches"); // key order: stable across runs
+            how.accept("the Running pods its selector " + new java.util.TreeMap<>(s.selector()) + " matches" + cut); // key order: stable across runs
             return out;
         }
         int dash = s.name().indexOf('-');
         if (dash <= 0) return out;
         String prefix = s.name().substring(0, dash + 1);
         for (var p : running) if (p.name().startsWith(prefix)) out.add(new AssumedEndpoint(p.ip(), target, p.key()));
-        how.accept("the Running pods named " + prefix + "* (its selector is not in the snapshot)");
+        how.accept("the Running pods named " + prefix + "* (its selector is not in the snapshot)" + cut);
         return out;
+    }
+
+    /**
+     * How the pod listing was cut where the service's endpoints would be taken from it (its Endpoints are not in the
+     * snapshot, and the listing may lack pods of its namespace); empty otherwise.
+     */
+    java.util.Optional<dev.kubepath.model.PartialListing> podsCut(Service s) {
+        if (snapshot.cluster().endpointsOf(s).isPresent()) return java.util.Optional.empty();
+        return snapshot.cluster().partial(dev.kubepath.model.PartialListing.Kind.PODS, s.namespace());
+    }
+
+    /**
+     * The cut listing that may hide where a service sends (its Endpoints not shown): the endpoint listing's cut where
+     * it may lack the service's, else the pod listing's; empty when neither was cut there.
+     */
+    java.util.Optional<dev.kubepath.model.PartialListing> endpointsCut(Service s) {
+        if (snapshot.cluster().endpointsOf(s).isPresent()) return java.util.Optional.empty();
+        return snapshot.cluster().partial(dev.kubepath.model.PartialListing.Kind.ENDPOINTS, s.namespace()).or(() -> podsCut(s));
+    }
+
+    /** How the pod listing was cut where it may lack a pod of any host (empty when it shows them all). */
+    java.util.Optional<dev.kubepath.model.PartialListing> podsCut() {
+        return snapshot.cluster().partial(dev.kubepath.model.PartialListing.Kind.PODS, null);
     }
 
     /** The pod a container address belongs to, for messages. */

@@ -449,7 +449,13 @@ final class Walk {
         if (port == null || !dp.runsKubeProxy(h.host)) return drop(h, Verdict.INSUFFICIENT_INFO, unknown, null);
         String[] how = {""};
         List<DataPlane.AssumedEndpoint> eps = dp.assumedEndpoints(svc, port, x -> how[0] = x);
-        if (eps.isEmpty()) return drop(h, Verdict.INSUFFICIENT_INFO, unknown, null);
+        if (eps.isEmpty()) {
+            // no endpoint among the pods of a cut listing: not "no endpoints", the listing may have left them out
+            var cut = dp.endpointsCut(svc);
+            Cause why = cut.isEmpty() ? unknown : new Cause.ListingCut(h.name(), "where kube-proxy on " + h.name() + " sends " + p.dst() + ":"
+                    + p.dport() + " of " + svc.key() + " (its service rules are not in the snapshot, nor are its Endpoints or a pod of it)", cut.get().because());
+            return drop(h, Verdict.INSUFFICIENT_INFO, why, null);
+        }
         String list = String.join(", ", eps.stream().map(e -> e.ip() + ":" + e.port()).toList());
         String key = svc.key();
         assume(h, Facet.IPVS, "kube-proxy on " + h.name() + " (a node) sends " + p.dst() + ":" + p.dport() + " of " + key + " to " + list
@@ -476,7 +482,13 @@ final class Walk {
     private End toBridge(HostView h, Packet p, String bridge, Ipv4 nextHop, String ingress) {
         if (!h.host.knows(Facet.CONTAINERS)) {
             var pod = reply ? null : dp.podOnBridge(h.name(), bridge, nextHop);
-            if (pod == null) return drop(h, Verdict.INSUFFICIENT_INFO, unknown(h, Facet.CONTAINERS, bridge), null);
+            if (pod == null) {
+                // no pod listed there: with a cut pod listing that is unknown, never "no pod"
+                var cut = reply ? java.util.Optional.<dev.kubepath.model.PartialListing>empty() : dp.podsCut();
+                Cause why = cut.isEmpty() ? unknown(h, Facet.CONTAINERS, bridge)
+                        : new Cause.ListingCut(h.name(), "the pod holding " + nextHop + " on " + bridge + " of " + h.name(), cut.get().because());
+                return drop(h, Verdict.INSUFFICIENT_INFO, why, null);
+            }
             return atInferredPod(h, p, bridge, pod);
         }
         Container c = h.container(bridge, nextHop);

@@ -14,6 +14,7 @@ import dev.kubepath.model.Lease;
 import dev.kubepath.model.Link;
 import dev.kubepath.model.LinkKind;
 import dev.kubepath.model.Neighbour;
+import dev.kubepath.model.PartialListing;
 import dev.kubepath.model.Pod;
 import dev.kubepath.model.PublicIpAnnotation;
 import dev.kubepath.model.Route;
@@ -104,6 +105,43 @@ final class Checks {
         return cluster.pods();
     }
 
+    // ---- listings shown in part -----------------------------------------------------------------------------------
+
+    /** The INSUFFICIENT_INFO findings of conclusions withheld because a listing was shown only in part, by what and listing. */
+    private final Map<String, Draft> withheld = new java.util.LinkedHashMap<>();
+
+    /** Some conclusion was withheld because a Kubernetes listing was shown only in part: the verdict cannot be ok. */
+    boolean withheld() {
+        return !withheld.isEmpty();
+    }
+
+    /** How the pod listing was cut where it may lack a pod of any host (empty when it shows every pod). */
+    private Optional<PartialListing> podsCut() {
+        return cluster.partial(PartialListing.Kind.PODS, null);
+    }
+
+    /**
+     * A conclusion that would rest on what a cut listing lacks is not drawn: one INSUFFICIENT_INFO line per question
+     * and listing, naming the hosts, the question (and the finding it would have decided) and where the cut is.
+     */
+    private void notConcluded(HostFacts f, String question, PartialListing cut) {
+        Draft d = withheld.computeIfAbsent(question + "|" + cut.kind(), k -> {
+            Draft x = new Draft(Code.INSUFFICIENT_INFO, Severity.INFO, "")
+                    .evidence(new Evidence(cut.file(), cut.line() > 0 ? cut.line() : null, cut.shownBy()))
+                    .fix("paste the whole listing (kubectl get " + switch (cut.kind()) {
+                        case NODES -> "nodes -o wide";
+                        case PODS -> "pods -A -o wide";
+                        case SERVICES -> "svc -A";
+                        case ENDPOINTS -> "ep -A";
+                    } + ", no filter) and run the doctor again");
+            drafts.add(x);
+            return x;
+        });
+        d.host(f.name());
+        d.summary = "not concluded for " + String.join(", ", d.hosts) + ": " + question + ", since " + cut.because()
+                + " (what it does not show is unknown, not absent)";
+    }
+
     /** flannel's leases are in the snapshot (an empty listing counts: it says no lease is held). */
     boolean leasesKnown() {
         return cluster.leases() != null;
@@ -167,7 +205,14 @@ final class Checks {
         // the host's own containers are its pods too, where the pod list or the bridge's address line lacks them
         List<dev.kubepath.model.Container> containers = f.bridges().isEmpty() && f.knows(Facet.CONTAINERS)
                 ? f.host().containers().stream().filter(c -> c.ip() != null && !leased(c.ip())).toList() : List.of();
-        if (f.bridges().isEmpty() && pods.isEmpty() && containers.isEmpty()) return;
+        if (f.bridges().isEmpty() && pods.isEmpty() && containers.isEmpty()) {
+            // no pod listed there: with a cut pod listing that is no "no pods", and a host with pods and no lease is LEASE_MISSING
+            if (podsCut().isPresent() && !f.knows(Facet.CONTAINERS) && (f.isNode() || f.onOverlay()) && !f.underlay().isEmpty()
+                    && f.ownLeases().isEmpty() && unreachableOwnLeases(f).isEmpty() && announcedElsewhere(f) == null) {
+                notConcluded(f, "whether the host holds pods, which would need a lease it does not hold (LEASE_MISSING)", podsCut().get());
+            }
+            return;
+        }
         if (!f.isNode() && !f.onOverlay()) return;
         if (f.underlay().isEmpty()) {
             // a pod bridge subnet no lease holds is a lost lease whichever address the host has (the seed's operator
@@ -515,7 +560,8 @@ final class Checks {
                 ? bridge + " holds " + held.get().ip() + "/" + held.get().prefixLength() + " but the kernel has no route for it"
                         + (link.isPresent() && !link.get().up() ? ": " + bridge + " is down" : "")
                 : "no bridge holds an address in it" + (link.isPresent() ? " (" + bridge + " has none)" : "");
-        String pods = inside.isEmpty() ? "any pod of it (the snapshot lists none there)"
+        String pods = inside.isEmpty() ? "any pod of it (" + podsCut().map(c -> "whether one is there is unknown: " + c.because())
+                .orElse("the snapshot lists none there") + ")"
                 : "its pods (" + String.join(", ", inside.stream().limit(3).map(Ipv4::toString).toList()) + (inside.size() > 3 ? ", ..." : "") + ")";
         Draft d = new Draft(Code.ROUTE_MISSING, inside.isEmpty() ? Severity.WARNING : Severity.CRITICAL, f.name() + " has no route to its own pod subnet "
                 + l.subnet() + ": " + why + "; " + pods + " would be sought by the default route, out of the cluster");
@@ -925,7 +971,14 @@ final class Checks {
             if (l == null || overlay == Link.MTU_UNKNOWN || l.mtu() <= overlay) continue;
             // a bridge with no port takes no MTU from dockerd --mtu: it reports the default 1500 (kernel 3.10, CentOS 7)
             // until a container's veth joins it; its pods' packets are what the rule is about, and it has none
-            if (!carriesPods(f, b)) continue;
+            if (!carriesPods(f, b)) {
+                // "no pod there" from a cut pod listing is unknown: the bridge may carry pods the listing left out
+                if (!f.knows(Facet.CONTAINERS) && podsCut().isPresent()) {
+                    notConcluded(f, "whether " + b.dev() + " (mtu " + l.mtu() + " > " + overlay + " of " + f.vxlan().name()
+                            + ") carries pods, which makes it MTU_MISMATCH (an empty bridge reports 1500 whatever dockerd's --mtu)", podsCut().get());
+                }
+                continue;
+            }
             drafts.add(new Draft(Code.MTU_MISMATCH, Severity.WARNING, l.name() + " of " + f.name() + " has mtu " + l.mtu() + " > " + overlay
                     + " of " + f.vxlan().name() + ": full-size packets of its pods to other hosts are dropped or fragmented")
                     .host(f.name()).subnet(b.prefix())
@@ -1213,6 +1266,11 @@ final class Checks {
         List<String> ports = new ArrayList<>();
         for (Service s : cluster.services()) for (Service.Port p : s.ports()) if (p.nodePort() > 0) ports.add(s.key() + " " + p.nodePort());
         if (ports.isEmpty()) return;
+        Optional<PartialListing> nodesCut = cluster.partial(PartialListing.Kind.NODES);
+        if (nodesCut.isPresent()) { // not listed is not "not a node": the filter may have left it out
+            notConcluded(f, "whether the host is a node, whose NodePorts answer (else NODEPORT_ON_NON_NODE)", nodesCut.get());
+            return;
+        }
         List<String> nodes = hosts.stream().filter(HostFacts::isNode).map(x -> x.name() + " " + x.primary()).toList();
         Draft d = new Draft(Code.NODEPORT_ON_NON_NODE, Severity.INFO, f.name() + " (" + f.primary() + ") is not a node: NodePorts ("
                 + String.join(", ", ports) + ") are refused there").host(f.name());

@@ -168,7 +168,7 @@ public final class Doctor {
         String verdict = insufficient() ? Report.INSUFFICIENT
                 : findings.stream().anyMatch(x -> x.severity() == Severity.CRITICAL) ? "critical"
                 : findings.stream().anyMatch(x -> x.severity() == Severity.WARNING) ? "warning"
-                : total == 0 || undecided > 0 ? Report.INSUFFICIENT : "ok";
+                : total == 0 || undecided > 0 || checks.withheld() ? Report.INSUFFICIENT : "ok";
         return new Report(snapshot.name(), verdict, findings, symptoms, total, 1, inferred.facts(), seen);
     }
 
@@ -410,7 +410,7 @@ public final class Doctor {
     /** The snapshot with only these services: the others' frontends are not traced (an INSUFFICIENT_INFO finding says why). */
     private static Snapshot withServices(Snapshot s, List<Service> services) {
         Cluster c = s.cluster();
-        return new Snapshot(s.name(), s.hosts(), new Cluster(c.nodes(), c.pods(), services, c.endpoints(), c.flannel(), c.leases(), c.serviceCidr(), c.unplacedPublicIps()));
+        return new Snapshot(s.name(), s.hosts(), new Cluster(c.nodes(), c.pods(), services, c.endpoints(), c.flannel(), c.leases(), c.serviceCidr(), c.unplacedPublicIps(), c.partial()));
     }
 
     /**
@@ -509,6 +509,11 @@ public final class Doctor {
                 }
                 case Cause.UnknownGateway g -> {
                     return insufficient(host, "GATEWAY", why);
+                }
+                case Cause.ListingCut c -> {
+                    // one finding per cut listing: the flows it leaves undecided, and where the cut is
+                    return insufficient(host, "cut|" + c.because(), "flows that need what a cut listing does not show cannot be decided (e.g. "
+                            + c.text() + ")");
                 }
                 case Cause.ForwardingOff f -> {
                     return find(Code.IP_FORWARD_OFF, host, () -> new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL,

@@ -30,8 +30,15 @@ public final class BundleCounts {
                              Integer realServers, Integer iptablesRules, Integer nftRules, Integer leases,
                              Map<String, String> filtered) {}
 
-    /** The cluster's counts; null where the bundle has no file for it. */
-    public record ClusterCounts(Integer nodes, Integer pods, Integer services, Integer endpoints, Integer leases) {}
+    /**
+     * The cluster's counts; null where the bundle has no file for it. A listing shown only in part (through a filter,
+     * or narrowed by kubectl) counts what it shows and is named in {@code filtered} (listing, lower case, to how it was cut).
+     */
+    public record ClusterCounts(Integer nodes, Integer pods, Integer services, Integer endpoints, Integer leases,
+                                Map<String, Cut> filtered) {}
+
+    /** How a Kubernetes listing was cut: the command, the namespace it was narrowed to (or null), its file and line. */
+    public record Cut(String by, String namespace, String file, int line) {}
 
     /** The counts and the problems, in the shape of {@code kubepath read --json}. */
     public record Counts(Map<String, HostCounts> hosts, ClusterCounts cluster, List<ParseProblem> problems) {}
@@ -45,7 +52,7 @@ public final class BundleCounts {
                 given(cl, "pods.json", "pods.txt") ? c.pods().size() : null,
                 given(cl, "services.json", "services.txt") ? c.services().size() : null,
                 given(cl, "endpoints.json", "endpoints.txt") ? c.endpoints().size() : null,
-                c.leases() == null ? null : c.leases().size());
+                c.leases() == null ? null : c.leases().size(), cuts(c));
         Map<String, HostCounts> hosts = new LinkedHashMap<>();
         for (Host h : s.hosts()) {
             hosts.put(h.name(), new HostCounts(
@@ -60,6 +67,12 @@ public final class BundleCounts {
                     leasesOf(h, s), filtered(h)));
         }
         return new Counts(hosts, cc, r.problems());
+    }
+
+    private static Map<String, Cut> cuts(dev.kubepath.model.Cluster c) {
+        Map<String, Cut> out = new LinkedHashMap<>();
+        for (var p : c.partial()) out.put(p.kind().name().toLowerCase(java.util.Locale.ROOT), new Cut(p.shownBy(), p.namespace(), p.file(), p.line()));
+        return out;
     }
 
     /** Known, or shown in part through a filter (its lines were read). */

@@ -8,6 +8,7 @@ import dev.kubepath.model.Host;
 import dev.kubepath.model.HostBuilder;
 import dev.kubepath.model.Lease;
 import dev.kubepath.model.Node;
+import dev.kubepath.model.PartialListing;
 import dev.kubepath.model.Pod;
 import dev.kubepath.model.PublicIpAnnotation;
 import dev.kubepath.model.Service;
@@ -189,7 +190,30 @@ public final class BundleReader {
                 : kubeLeases(dir.resolve("nodes.json"));
         String leasesText = Files.isRegularFile(dir.resolve("leases.txt")) ? raw(dir.resolve("leases.txt")) : null;
         List<PublicIpAnnotation> unplaced = leasesText == null ? List.of() : LeasesText.unplacedPublicIps(leasesText);
-        return new Cluster(orEmpty(nodes), orEmpty(pods), orEmpty(services), orEmpty(endpoints), flannel, leases, null, unplaced);
+        List<PartialListing> partial = new ArrayList<>();
+        if (nodes != null) partial(dir, PartialListing.Kind.NODES, List.of("nodes.json", "nodes.txt"), partial);
+        if (pods != null) partial(dir, PartialListing.Kind.PODS, List.of("pods.json", "pods.txt"), partial);
+        if (services != null) partial(dir, PartialListing.Kind.SERVICES, List.of("services.json", "services.txt"), partial);
+        if (endpoints != null && slices == null) partial(dir, PartialListing.Kind.ENDPOINTS, List.of("endpoints.json", "endpoints.txt"), partial);
+        return new Cluster(orEmpty(nodes), orEmpty(pods), orEmpty(services), orEmpty(endpoints), flannel, leases, null, unplaced, partial);
+    }
+
+    /**
+     * A listing pasted through a filter or narrowed by kubectl ({@code kubectl get pods -o wide | grep node2}, {@code
+     * kubectl get svc -n default}): the objects it shows are read as they are; the listing is marked partial, so that
+     * what it lacks stays unknown. The first of the files that exists is the one read (as {@link #parse}).
+     */
+    private void partial(Path dir, PartialListing.Kind kind, List<String> names, List<PartialListing> out) {
+        for (String n : names) {
+            Path f = dir.resolve(n);
+            if (!Files.isRegularFile(f)) continue;
+            Partial.Shown s = Partial.listing(raw(f));
+            // nodes have no namespace: kubectl get nodes without -A shows them all
+            if (s != null && !(kind == PartialListing.Kind.NODES && s.namespace() != null)) {
+                out.add(new PartialListing(kind, s.by(), s.namespace(), rel(f), s.line()));
+            }
+            return;
+        }
     }
 
     /** flannel with --kube-subnet-mgr keeps no leases in etcd: its nodes' annotations in nodes.json are the leases. */

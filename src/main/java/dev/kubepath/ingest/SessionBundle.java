@@ -170,8 +170,15 @@ public final class SessionBundle {
             }
         }
         mapped.sort(java.util.Comparator.comparing((ParseProblem p) -> !p.file().equals(session)).thenComparingInt(ParseProblem::line));
+        // a listing shown in part is cited at the session line of its command, as problems are
+        var cluster = r.snapshot().cluster();
+        List<dev.kubepath.model.PartialListing> partial = new ArrayList<>();
+        for (var p : cluster.partial()) {
+            List<Source> src = files.get(p.file().replace('\\', '/'));
+            partial.add(src != null && p.line() > 0 && p.line() <= src.size() ? p.at(session, src.get(p.line() - 1).sessionLine()) : p);
+        }
         // the snapshot is named after the session, not after the (possibly temporary) directory it was written to
-        var snap = new dev.kubepath.model.Snapshot(session, r.snapshot().hosts(), r.snapshot().cluster());
+        var snap = new dev.kubepath.model.Snapshot(session, r.snapshot().hosts(), cluster.withPartial(partial));
         return new BundleReader.Result(snap, mapped, r.subnetEnvs(), r.nftables());
     }
 }
