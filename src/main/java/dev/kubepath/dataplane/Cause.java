@@ -268,12 +268,12 @@ public sealed interface Cause {
     /** A fact the answer depends on is not in the snapshot; {@code subject} names what it would have decided. */
     /**
      * A fact the walk needs would come from a Kubernetes listing shown only in part ({@code kubectl get pods -o wide |
-     * grep node2}): what it does not show is unknown, not absent. {@code what} names the fact, {@code because} the cut
-     * and its file and line ({@link dev.kubepath.model.PartialListing#because()}).
+     * grep node2}): what it does not show is unknown, not absent. {@code what} names the fact, {@code cut} the listing,
+     * how it was cut, and its file and line.
      */
-    record ListingCut(String host, String what, String because) implements Cause {
+    record ListingCut(String host, String what, dev.kubepath.model.PartialListing cut) implements Cause {
         public String text() {
-            return what + " is unknown: " + because;
+            return what + " is unknown: " + cut.because();
         }
     }
 

@@ -453,7 +453,7 @@ final class Walk {
             // no endpoint among the pods of a cut listing: not "no endpoints", the listing may have left them out
             var cut = dp.endpointsCut(svc);
             Cause why = cut.isEmpty() ? unknown : new Cause.ListingCut(h.name(), "where kube-proxy on " + h.name() + " sends " + p.dst() + ":"
-                    + p.dport() + " of " + svc.key() + " (its service rules are not in the snapshot, nor are its Endpoints or a pod of it)", cut.get().because());
+                    + p.dport() + " of " + svc.key() + " (its service rules are not in the snapshot, nor are its Endpoints or a pod of it)", cut.get());
             return drop(h, Verdict.INSUFFICIENT_INFO, why, null);
         }
         String list = String.join(", ", eps.stream().map(e -> e.ip() + ":" + e.port()).toList());
@@ -486,7 +486,7 @@ final class Walk {
                 // no pod listed there: with a cut pod listing that is unknown, never "no pod"
                 var cut = reply ? java.util.Optional.<dev.kubepath.model.PartialListing>empty() : dp.podsCut();
                 Cause why = cut.isEmpty() ? unknown(h, Facet.CONTAINERS, bridge)
-                        : new Cause.ListingCut(h.name(), "the pod holding " + nextHop + " on " + bridge + " of " + h.name(), cut.get().because());
+                        : new Cause.ListingCut(h.name(), "the pod holding " + nextHop + " on " + bridge + " of " + h.name(), cut.get());
                 return drop(h, Verdict.INSUFFICIENT_INFO, why, null);
             }
             return atInferredPod(h, p, bridge, pod);

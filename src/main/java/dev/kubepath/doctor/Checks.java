@@ -138,7 +138,7 @@ final class Checks {
             return x;
         });
         d.host(f.name());
-        d.summary = "not concluded for " + String.join(", ", d.hosts) + ": " + question + ", since " + cut.because()
+        d.summary = "not concluded for " + String.join(", ", d.hosts) + ": " + question + ", since " + cut.how()
                 + " (what it does not show is unknown, not absent)";
     }
 

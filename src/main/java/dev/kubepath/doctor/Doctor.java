@@ -512,8 +512,11 @@ public final class Doctor {
                 }
                 case Cause.ListingCut c -> {
                     // one finding per cut listing: the flows it leaves undecided, and where the cut is
-                    return insufficient(host, "cut|" + c.because(), "flows that need what a cut listing does not show cannot be decided (e.g. "
-                            + c.text() + ")");
+                    // the summary says what and how, the evidence where (a session's line, or the bundle file's)
+                    Draft d = insufficient(host, "cut|" + c.cut().kind(), "flows that need what a cut listing does not show cannot be decided (e.g. "
+                            + c.what() + " is unknown: " + c.cut().how() + ")");
+                    if (d.evidence.isEmpty()) d.evidence(new Evidence(c.cut().file(), c.cut().line() > 0 ? c.cut().line() : null, c.cut().shownBy()));
+                    return d;
                 }
                 case Cause.ForwardingOff f -> {
                     return find(Code.IP_FORWARD_OFF, host, () -> new Draft(Code.IP_FORWARD_OFF, Severity.CRITICAL,

@@ -191,7 +191,12 @@ public final class ReportText {
     }
 
     private static void finding(StringBuilder sb, Finding f) {
-        sb.append('\n').append(f.severity().word().toUpperCase()).append(' ').append(f.code()).append(": ").append(f.summary()).append('\n');
+        sb.append('\n').append(f.severity().word().toUpperCase()).append(' ').append(f.code()).append(": ").append(f.summary());
+        // what could not be decided says where on its own line: the line it rests on (a cut listing's command)
+        if (f.code() == Code.INSUFFICIENT_INFO) {
+            f.evidence().stream().filter(e -> e.line() != null).findFirst().ifPresent(e -> sb.append(" (at ").append(e.file()).append(':').append(e.line()).append(')'));
+        }
+        sb.append('\n');
         if (!f.hosts().isEmpty()) sb.append("  hosts: ").append(String.join(", ", f.hosts())).append('\n');
         if (!f.subnets().isEmpty()) sb.append("  subnets: ").append(String.join(", ", f.subnets())).append('\n');
         if (!f.services().isEmpty()) sb.append("  services: ").append(String.join(", ", f.services())).append('\n');

@@ -42,10 +42,15 @@ public record PartialListing(Kind kind, String shownBy, String namespace, String
         return namespace != null && namespace.equals(ns);
     }
 
-    /** "the pod listing was filtered by `kubectl get pods -o wide | grep node2` at session.txt:7". */
+    /** "the pod listing was filtered by `kubectl get pods -o wide | grep node2`". */
+    public String how() {
+        return String.format(Locale.ROOT, "the %s listing was %s by `%s`", kind.noun(),
+                namespace != null ? "narrowed to namespace " + namespace : "filtered", shownBy);
+    }
+
+    /** {@link #how()} and where: "... by `kubectl get pods -o wide | grep node2` at session.txt:7". */
     public String because() {
-        return String.format(Locale.ROOT, "the %s listing was %s by `%s` at %s", kind.noun(),
-                namespace != null ? "narrowed to namespace " + namespace : "filtered", shownBy, where());
+        return how() + " at " + where();
     }
 
     public PartialListing at(String file, int line) {

@@ -148,8 +148,11 @@ class FilteredListingDoctorTest {
         assertThat(finding(r, "MTU_MISMATCH")).as(c.out()).isNull();
         JsonNode unknown = finding(r, "INSUFFICIENT_INFO");
         assertThat(r.get("findings").toString()).contains("not concluded for node1: whether docker0 (mtu 1500 > 1450 of flannel.1) carries pods");
-        assertThat(r.get("findings").toString()).contains(said + " by `" + command + "` at cut.txt:" + line);
         assertThat(unknown).isNotNull();
+        assertThat(unknown.get("summary").asText()).contains(said + " by `" + command + "`");
+        // where: the session's line the user pasted the command on
+        assertThat(unknown.get("evidence").get(0).get("file").asText()).isEqualTo("cut.txt");
+        assertThat(unknown.get("evidence").get(0).get("line").asInt()).isEqualTo(line);
         // no data is never ok: what the doctor withheld keeps the verdict from "ok"
         assertThat(r.get("verdict").asText()).isEqualTo("insufficient");
         assertThat(c.exit()).isEqualTo(3);
@@ -204,7 +207,10 @@ class FilteredListingDoctorTest {
         r = json(Cli.run("doctor", s.toString(), "--no-fix-check", "--json"));
         assertThat(finding(r, "NODEPORT_ON_NON_NODE")).as(r.toString()).isNull();
         assertThat(r.get("findings").toString()).contains("not concluded for node1: whether the host is a node")
-                .contains("the node listing was filtered by `kubectl get nodes | grep node2` at nodes-cut.txt:1");
+                .contains("the node listing was filtered by `kubectl get nodes | grep node2`");
+        assertThat(finding(r, "INSUFFICIENT_INFO").get("evidence").toString()).contains("\"file\":\"nodes-cut.txt\",\"line\":1");
+        assertThat(Cli.run("doctor", s.toString(), "--no-fix-check").out())
+                .contains("the node listing was filtered by `kubectl get nodes | grep node2` (what it does not show is unknown, not absent) (at nodes-cut.txt:1)");
     }
 
     /**

@@ -68,7 +68,16 @@ class ReadCommandTest {
         Cli again = Cli.run("read", out.toString(), "--json");
         JsonNode k = new ObjectMapper().readTree(again.out());
         assertThat(k.get("hosts")).isEqualTo(j.get("hosts"));
-        assertThat(k.get("cluster")).isEqualTo(j.get("cluster"));
+        // the same counts; a cut listing is cited where each was read (the session's line, the bundle file's)
+        var kc = (com.fasterxml.jackson.databind.node.ObjectNode) k.get("cluster").deepCopy();
+        var jc = (com.fasterxml.jackson.databind.node.ObjectNode) j.get("cluster").deepCopy();
+        assertThat(kc.remove("filtered").findValuesAsText("by")).isEqualTo(jc.remove("filtered").findValuesAsText("by"));
+        assertThat(kc).isEqualTo(jc);
+        // the seed's pod listing is the operator's grep: the one pod it shows is read, the others are unknown
+        assertThat(j.at("/cluster/filtered/pods/by").asText()).isEqualTo("kubectl get pod -o wide|grep mcwtest");
+        assertThat(j.at("/cluster/filtered/pods/file").asText() + ":" + j.at("/cluster/filtered/pods/line").asInt()).isEqualTo("seed-session.txt:19");
+        assertThat(Files.readAllLines(SESSION).get(18)).endsWith("kubectl get pod -o wide|grep mcwtest");
+        assertThat(k.at("/cluster/filtered/pods/file").asText()).isEqualTo("cluster/pods.txt");
     }
 
     @Test

@@ -99,8 +99,7 @@ class CorpusFormatsTest {
      * Formats docs/bundle-format.md lists that have no entry of their own in {@link Formats#ALL}: their file's parser
      * reads them, so they are named by the file.
      */
-    private static final Map<String, String> BY_FILE = Map.of("cluster/endpointslices.json", "kubectl get endpointslices -o json",
-            "cluster/endpoints.txt", "kubectl get endpoints");
+    private static final Map<String, String> BY_FILE = Map.of("cluster/endpointslices.json", "kubectl get endpointslices -o json");
 
     private static final Set<String> CLUSTER = Set.of("nodes.json", "nodes.txt", "pods.json", "pods.txt", "services.json",
             "services.txt", "endpoints.json", "endpoints.txt", "endpointslices.json", "flannel-config.json", "leases.txt");
