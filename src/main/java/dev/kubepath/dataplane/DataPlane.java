@@ -341,7 +341,11 @@ public final class DataPlane {
      * it may lack the service's, else the pod listing's; empty when neither was cut there.
      */
     java.util.Optional<dev.kubepath.model.PartialListing> endpointsCut(Service s) {
+        // a service the pods are not consulted for (no selector shown, no name to match: default/kubernetes) is not
+        // hidden by a cut pod listing; its endpoint listing's cut still may
+        boolean podsConsulted = !s.selector().isEmpty() || s.name().indexOf('-') > 0;
         if (snapshot.cluster().endpointsOf(s).isPresent()) return java.util.Optional.empty();
+        if (!podsConsulted) return snapshot.cluster().partial(dev.kubepath.model.PartialListing.Kind.ENDPOINTS, s.namespace());
         return snapshot.cluster().partial(dev.kubepath.model.PartialListing.Kind.ENDPOINTS, s.namespace()).or(() -> podsCut(s));
     }
 
