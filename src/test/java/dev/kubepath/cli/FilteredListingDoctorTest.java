@@ -71,7 +71,6 @@ class FilteredListingDoctorTest {
     private static final String SERVICES = """
             [root@master ~]# kubectl get svc
             NAME         TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)        AGE
-            kubernetes   ClusterIP   10.96.0.1      <none>        443/TCP        9d
             web-svc      NodePort    10.96.12.34    <none>        80:30080/TCP   2d
             """;
 
