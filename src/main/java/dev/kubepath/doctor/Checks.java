@@ -125,6 +125,10 @@ final class Checks {
      * and listing, naming the hosts, the question (and the finding it would have decided) and where the cut is.
      */
     private void notConcluded(HostFacts f, String question, PartialListing cut) {
+        notConcluded(f.name(), null, question, cut);
+    }
+
+    private void notConcluded(String host, String service, String question, PartialListing cut) {
         Draft d = withheld.computeIfAbsent(question + "|" + cut.kind(), k -> {
             Draft x = new Draft(Code.INSUFFICIENT_INFO, Severity.INFO, "")
                     .evidence(new Evidence(cut.file(), cut.line() > 0 ? cut.line() : null, cut.shownBy()))
@@ -137,8 +141,11 @@ final class Checks {
             drafts.add(x);
             return x;
         });
-        d.host(f.name());
-        d.summary = "not concluded for " + String.join(", ", d.hosts) + ": " + question + ", since " + cut.how()
+        if (host != null) d.host(host);
+        if (service != null) d.service(service);
+        List<String> who = new ArrayList<>(d.hosts);
+        who.addAll(d.services);
+        d.summary = "not concluded for " + String.join(", ", who) + ": " + question + ", since " + cut.how()
                 + " (what it does not show is unknown, not absent)";
     }
 
@@ -1417,6 +1424,12 @@ final class Checks {
         for (Service s : cluster.services()) {
             if (s.headless() || s.selector().isEmpty()) continue;
             Optional<Endpoints> ep = endpointsOf(s);
+            Optional<PartialListing> cut = cluster.partial(PartialListing.Kind.ENDPOINTS, s.namespace());
+            if (ep.isEmpty() && listed.contains(s.namespace()) && cut.isPresent()) {
+                // a cut listing (kubectl get ep | grep web) that does not show the object is no "never written"
+                notConcluded(null, s.key(), "whether the service has an Endpoints object (none at all is NO_ENDPOINTS)", cut.get());
+                continue;
+            }
             if (ep.isEmpty() && listed.contains(s.namespace())) {
                 // the endpoints controller writes an Endpoints object for every selector service, <none> when no pod is
                 // ready: none at all, where the listing shows the namespace, is a controller that did not (kubernetes#20652)

@@ -263,4 +263,40 @@ class FilteredListingDoctorTest {
         assertThat(r.get("symptoms")).filteredOn(x -> x.get("to").asText().startsWith(dns)).isNotEmpty()
                 .allSatisfy(x -> assertThat(x.get("result").asText()).isEqualTo("ok"));
     }
+
+    /**
+     * {@code kubectl get ep | grep web} shows web-svc's Endpoints only: that api-svc's object is not shown is no
+     * "the endpoints controller never wrote it". The whole listing of the namespace without it still says so.
+     */
+    @Test
+    void aServiceACutEndpointListingLeftOutIsNotAServiceWithoutEndpoints() throws Exception {
+        String svc = """
+                [root@master ~]# kubectl get svc -o wide
+                NAME      TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)    AGE   SELECTOR
+                web-svc   ClusterIP   10.96.12.34    <none>        80/TCP     2d    app=web
+                api-svc   ClusterIP   10.96.12.35    <none>        8080/TCP   2d    app=api
+                """;
+        String hosts = ALL_PODS + LEASES + node("root@node1:~#", 1, 1450) + node("root@node2:~#", 2, 1450);
+        String whole = NODES + svc + """
+                [root@master ~]# kubectl get ep
+                NAME      ENDPOINTS       AGE
+                web-svc   10.244.2.5:80   2d
+                """ + hosts;
+        JsonNode r = json(Cli.run("doctor", session("ep-whole.txt", whole).toString(), "--no-fix-check", "--json"));
+        JsonNode no = finding(r, "NO_ENDPOINTS");
+        assertThat(no).as(r.toString()).isNotNull();
+        assertThat(no.get("services").toString()).contains("default/api-svc");
+
+        String cut = NODES + svc + """
+                ubuntu@master:~$ kubectl get ep | grep web
+                web-svc   10.244.2.5:80   2d
+                """ + hosts;
+        r = json(Cli.run("doctor", session("ep-cut.txt", cut).toString(), "--no-fix-check", "--json"));
+        assertThat(finding(r, "NO_ENDPOINTS")).as(r.toString()).isNull();
+        JsonNode unknown = finding(r, "INSUFFICIENT_INFO");
+        assertThat(r.get("findings").toString()).contains("not concluded for default/api-svc: whether the service has an Endpoints object")
+                .contains("the endpoints listing was filtered by `kubectl get ep | grep web`");
+        assertThat(r.get("findings").toString()).contains("\"file\":\"ep-cut.txt\",\"line\":" + lineOf(cut, "kubectl get ep | grep web"));
+        assertThat(unknown).isNotNull();
+    }
 }
