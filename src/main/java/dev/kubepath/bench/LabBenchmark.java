@@ -19,9 +19,10 @@ import java.util.Locale;
 
 /**
  * {@code kubepath bench lab-up [HOSTS [PODS]]}: wall time to bring up the seed lab (ready for curl: booted, broken
- * like the seed, deployed), and a lab of HOSTS nodes (20) with PODS pods (60); then convergence: a host's lease
- * is written back to the registry (as flanneld does on start) and the clock runs until every other host's curl of
- * that host's pod answers. Needs root.
+ * like the seed, deployed), and a lab of HOSTS nodes (20) with PODS pods (60); then convergence, twice: a host's
+ * lease is written back to the registry (as flanneld does on start) and the clock runs until every other host's HTTP
+ * request to that host's pod is answered, sent by a probe already running in each host (the figure), then by a curl
+ * started per host. Needs root.
  */
 public final class LabBenchmark implements Benchmark {
     @Override
@@ -31,7 +32,7 @@ public final class LabBenchmark implements Benchmark {
 
     @Override
     public String description() {
-        return "lab up time (seed; HOSTS=20 nodes with PODS=60 pods) and lease-to-curl convergence on real namespaces (root)";
+        return "lab up time (seed; HOSTS=20 nodes with PODS=60 pods) and lease-to-HTTP convergence (a running probe, then curl) on real namespaces (root)";
     }
 
     @Override
@@ -166,7 +167,7 @@ public final class LabBenchmark implements Benchmark {
         routed.sort(null);
         answered.sort(null);
         out.printf(Locale.ROOT, "%-44s %8.2f s (%d/%d hosts answered, the median host after %.2f s; routes on every host after %.2f s, the median host's after %.2f s)%n",
-                "convergence: lease -> " + (curlEachTry ? "curl" : "HTTP (probes started before)"), answered.size() == hosts.size() ? answered.getLast() : Double.NaN,
+                "convergence: lease -> " + (curlEachTry ? "curl" : "HTTP probe"), answered.size() == hosts.size() ? answered.getLast() : Double.NaN,
                 answered.size(), hosts.size(), answered.isEmpty() ? Double.NaN : answered.get(answered.size() / 2),
                 routed.getLast(), routed.get(routed.size() / 2));
         // the cores' busy time over the same span says whether the lab waited on the CPU: with 2 cores, busy near
