@@ -20,7 +20,7 @@ public final class IpRouteText {
         String dev = null; // the device named last: a big route.txt names a few devices a million times
         for (Transcript.Line l : Transcript.of(text).lines()) {
             String line = l.text();
-            if (Transcript.isComment(line)) continue;
+            if (Transcript.isComment(line) || isCacheLine(line)) continue;
             LineCursor c = new LineCursor(line); // one copy of the line's characters, for the IPv6 test and the parse
             if (isIpv6(c)) continue;
             c.rewind();
@@ -47,6 +47,17 @@ public final class IpRouteText {
             if (!type) return false;
         }
         return false;
+    }
+
+    /**
+     * True for the indented second line of {@code ip route get}'s answer ({@code     cache}, {@code     cache expires 297sec},
+     * {@code     cache <local>}, {@code     cache ipid 0x1c5a mtu 1450}): the kernel's route cache state for the one
+     * address looked up, no route of the table.
+     */
+    static boolean isCacheLine(String line) {
+        if (line.isEmpty() || line.charAt(0) > ' ') return false;
+        String s = line.strip();
+        return s.equals("cache") || s.startsWith("cache ");
     }
 
     /** True when the route's destination is an IPv6 prefix ({@code fe80::/64 dev eth0 ...}). */
@@ -121,7 +132,7 @@ public final class IpRouteText {
                     || c.is("rttvar") || c.is("reordering") || c.is("window") || c.is("cwnd") || c.is("initcwnd")
                     || c.is("initrwnd") || c.is("ssthresh") || c.is("hoplimit") || c.is("congctl") || c.is("features")
                     || c.is("quickack") || c.is("fastopen_no_cookie") || c.is("error") || c.is("nhid") || c.is("weight")
-                    || c.is("tos") || c.is("dsfield") || c.is("uid") || c.is("rto_min")) {
+                    || c.is("tos") || c.is("dsfield") || c.is("uid") || c.is("rto_min") || c.is("mark")) {
                 c.value(c.word());
             } else {
                 throw new IllegalArgumentException("unexpected word '" + c.word() + "' in route line '" + line.trim() + "'");

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One pasted terminal session across several hosts, cut into a bundle (docs/bundle-format.md): each command's
@@ -21,6 +22,12 @@ public final class SessionBundle {
     /** A line of a bundle file and the session line it was. */
     public record Source(int sessionLine, String text) {}
 
+    /**
+     * The kernel's answer to one {@code ip route get ADDRESS} typed on {@code host} (at session line {@code line}): the
+     * route it chose for that address, not an entry of the host's table (its destination is the address as a /32).
+     */
+    public record RouteLookup(String host, int line, dev.kubepath.net.Ipv4 address, dev.kubepath.model.Route answer) {}
+
     /** Host files of output whose host no prompt named go under this directory name. */
     public static final String UNKNOWN_HOST = "unknown-host";
 
@@ -28,6 +35,7 @@ public final class SessionBundle {
     private final Map<String, List<Source>> files = new LinkedHashMap<>();
     private final List<ParseProblem> problems = new ArrayList<>();
     private final List<ProbeText.Observed> observed = new ArrayList<>();
+    private final List<RouteLookup> lookups = new ArrayList<>();
     /** The last session line where output repeats a command whose file already holds an earlier output (0: none). */
     private int restated;
     /** Session lines that are accounted for: non-data, written to a bundle file, or in a block reported as not read. */
@@ -46,6 +54,11 @@ public final class SessionBundle {
     /** The curls and pings typed in the session whose output says how they ended, in the session's order. */
     public List<ProbeText.Observed> observed() {
         return java.util.Collections.unmodifiableList(observed);
+    }
+
+    /** The {@code ip route get} answers of the session, in its order (read, never written to a route.txt). */
+    public List<RouteLookup> lookups() {
+        return java.util.Collections.unmodifiableList(lookups);
     }
 
     /** Blocks of the session that went into no file, each with its session line. */
@@ -69,6 +82,7 @@ public final class SessionBundle {
         for (Formats.Block block : Formats.blocks(t, Formats.ALL)) {
             Transcript.Section s = block.section();
             if (block.lines().isEmpty()) continue; // a command with no output (systemctl restart docker)
+            if (routeGet(block)) continue;
             Formats.Format f = Formats.of(block, Formats.ALL);
             if (f == null) {
                 Optional<ProbeText.Observed> seen = ProbeText.of(s.host(), block.command(), block.lines());
@@ -104,11 +118,77 @@ public final class SessionBundle {
                 prev = l.number();
             }
         }
+        labelledByAddress(t);
         // a state shown again later (route -n typed twice): the bundle keeps the last, so a probe before it saw an earlier state
         observed.replaceAll(o -> o.line() < restated ? o.beforeRestated() : o);
         if (files.keySet().stream().anyMatch(p -> p.startsWith("hosts/" + UNKNOWN_HOST + "/"))) {
             problems.add(new ParseProblem(session, 0, "some host output has no prompt naming its host; it is under hosts/" + UNKNOWN_HOST));
         }
+    }
+
+    /**
+     * A label that names an IPv4 address ({@code === 10.14.7.42 ===}) which a host's pasted addresses show: its blocks
+     * are that host's. Kept apart, with a problem saying why, when both show the same file (two outputs of one
+     * listing are not merged).
+     */
+    private void labelledByAddress(Transcript t) {
+        for (Transcript.Label label : t.labels()) {
+            if (!dev.kubepath.net.Ipv4.isValid(label.host())) continue;
+            dev.kubepath.net.Ipv4 ip = dev.kubepath.net.Ipv4.parse(label.host());
+            String from = "hosts/" + label.host() + "/";
+            if (files.keySet().stream().noneMatch(k -> k.startsWith(from))) continue;
+            String owner = null;
+            for (Map.Entry<String, List<Source>> e : files.entrySet()) {
+                if (!e.getKey().endsWith("/addr.txt") || e.getKey().startsWith(from)) continue;
+                StringBuilder text = new StringBuilder();
+                for (Source src : e.getValue()) text.append(src.text()).append('\n');
+                if (AddrFile.parse(e.getKey(), text.toString()).value().addresses().stream().anyMatch(a -> a.ip().equals(ip))) {
+                    owner = e.getKey().substring("hosts/".length(), e.getKey().length() - "/addr.txt".length());
+                }
+            }
+            if (owner == null) continue;
+            String to = "hosts/" + owner + "/";
+            List<String> moved = files.keySet().stream().filter(k -> k.startsWith(from)).toList();
+            List<String> both = moved.stream().filter(k -> files.containsKey(to + k.substring(from.length()))).toList();
+            if (!both.isEmpty()) {
+                problems.add(new ParseProblem(session, label.number(), "the label " + label.host() + " is an address of " + owner
+                        + ", but both show " + both.get(0).substring(from.length()) + ": kept apart under hosts/" + label.host()));
+                continue;
+            }
+            Map<String, List<Source>> renamed = new LinkedHashMap<>();
+            files.forEach((k, v) -> renamed.put(k.startsWith(from) ? to + k.substring(from.length()) : k, v));
+            files.clear();
+            files.putAll(renamed);
+            String host = owner;
+            lookups.replaceAll(l -> l.host().equals(label.host()) ? new RouteLookup(host, l.line(), l.address(), l.answer()) : l);
+        }
+    }
+
+    /**
+     * An {@code ip route get} block (text or {@code -j}): read by route.txt's own parser, as the answers they are, kept
+     * apart from the host's table. Its lines are accounted for; what the parser cannot read is reported.
+     */
+    private boolean routeGet(Formats.Block block) {
+        Command c = block.command();
+        if (c == null || !c.tool().equals("ip")) return false;
+        List<String> o = c.operands();
+        if (o.size() < 2 || !Set.of("r", "ro", "rou", "route").contains(o.get(0)) || !o.get(1).equals("get")) return false;
+        dev.kubepath.net.Ipv4 address = null;
+        for (String a : o.subList(2, o.size())) if (address == null && dev.kubepath.net.Ipv4.isValid(a)) address = dev.kubepath.net.Ipv4.parse(a);
+        // the block's lines at their session line numbers (the lines between are blank), so problems name the session's lines
+        StringBuilder text = new StringBuilder();
+        int at = 1;
+        for (Transcript.Line l : block.lines()) {
+            for (; at < l.number(); at++) text.append('\n');
+            text.append(l.text()).append('\n');
+            at++;
+        }
+        Parsed<List<dev.kubepath.model.Route>> p = RouteFile.parse(session, text.toString());
+        String host = block.section().host() != null ? block.section().host() : UNKNOWN_HOST;
+        for (dev.kubepath.model.Route r : p.value()) lookups.add(new RouteLookup(host, block.firstLine(), address, r));
+        for (ParseProblem pp : p.problems()) problems.add(new ParseProblem(session, pp.line(), pp.message()));
+        for (Transcript.Line l : block.lines()) accounted.set(l.number());
+        return true;
     }
 
     /**

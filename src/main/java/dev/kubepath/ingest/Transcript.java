@@ -46,7 +46,7 @@ public final class Transcript {
     }
 
     /** Why a line carries no data. */
-    public enum Kind { PROMPT, CONTINUATION, BLANK, COMMENT, MARKUP }
+    public enum Kind { PROMPT, CONTINUATION, BLANK, COMMENT, MARKUP, LABEL }
 
     /** A line that is not output, and what it is. */
     public record NonData(int number, Kind kind) {}
@@ -54,9 +54,13 @@ public final class Transcript {
     /** Something taken off an output line to read it (Markdown debris), and where. */
     public record Note(int number, String message) {}
 
+    /** A line that names the host of the blocks after it without being a prompt ({@code #clr-01}, {@code === node1 ===}). */
+    public record Label(int number, String host) {}
+
     private final List<Section> sections;
     private final List<NonData> nonData;
     private final List<Note> notes;
+    private final List<Label> labels;
     private final int lineCount;
     /** The text holds a '|' or a line (past the first) starting with "--": it may show a listing only in part. */
     private final boolean mayShowPart;
@@ -64,11 +68,12 @@ public final class Transcript {
     /** The first characters of the output lines (below 128) as 128 bits; all set when one is not ASCII. */
     private final long[] firstChars;
 
-    private Transcript(List<Section> sections, List<NonData> nonData, List<Note> notes, int lineCount, boolean mayShowPart,
+    private Transcript(List<Section> sections, List<NonData> nonData, List<Note> notes, List<Label> labels, int lineCount, boolean mayShowPart,
                        long[] firstChars) {
         this.sections = List.copyOf(sections);
         this.nonData = List.copyOf(nonData);
         this.notes = List.copyOf(notes);
+        this.labels = List.copyOf(labels);
         this.lineCount = lineCount;
         this.mayShowPart = mayShowPart;
         this.firstChars = firstChars;
@@ -120,6 +125,7 @@ public final class Transcript {
         List<Section> out = new ArrayList<>();
         List<NonData> nonData = new ArrayList<>();
         List<Note> notes = new ArrayList<>();
+        List<Label> labels = new ArrayList<>();
         String typed = null, host = null;
         int promptLine = 0;
         boolean continued = false; // the command so far ends with '\' (or its prompt was just typed: '> ' may follow)
@@ -163,6 +169,7 @@ public final class Transcript {
                 if (end == len) break;
                 continue;
             }
+            boolean emphasised = false;
             if (!plain) {
                 String clean = unmark(line);
                 if (clean == null) {
@@ -172,9 +179,23 @@ public final class Transcript {
                     continue;
                 }
                 if (!clean.equals(line)) {
+                    emphasised = line.contains("**");
                     notes.add(new Note(n, "Markdown " + (line.contains("**") ? "emphasis" : "backticks") + " taken off to read the line"));
                     line = clean;
                 }
+            }
+            String label = HostLabel.of(line, emphasised);
+            if (label != null) {
+                // "the following blocks are on host X": the output so far ends here, the next has no command
+                if (typed != null || !current.isEmpty()) out.add(section(typed, promptLine, current, host));
+                host = label;
+                typed = null;
+                promptLine = 0;
+                current = new ArrayList<>();
+                nonData.add(new NonData(n, Kind.LABEL));
+                labels.add(new Label(n, label));
+                if (end == len) break;
+                continue;
             }
             Prompt p = plain ? null : Prompt.match(line);
             if (p == null && bareCommand(line)) p = new Prompt(null, line.strip());
@@ -209,7 +230,7 @@ public final class Transcript {
             if (end == len) break;
         }
         if (typed != null || !current.isEmpty()) out.add(section(typed, promptLine, current, host));
-        return new Transcript(out, nonData, notes, n, pipe || dashLine, firstChars);
+        return new Transcript(out, nonData, notes, labels, n, pipe || dashLine, firstChars);
     }
 
     /** One byte per char of the text: its Latin-1 copy, '?' for any other char (a surrogate pair gives two). */
@@ -239,6 +260,11 @@ public final class Transcript {
     /** Lines that are not output: prompts, continuations, blanks, comments, Markdown fences. */
     public List<NonData> nonData() {
         return nonData;
+    }
+
+    /** The host labels of the session (lines naming the host of the blocks after them), in file order. */
+    public List<Label> labels() {
+        return labels;
     }
 
     /** Markdown debris that was taken off output lines to read them. */
@@ -273,6 +299,8 @@ public final class Transcript {
         private static final Pattern HOST_COLON_DIR = Pattern.compile("^(" + NAME + "):[~/][^\\s$#]*\\s?[$#](?:\\s+(.*))?$");
         /** controlplane $ cmd, kube-master kubernetes # cmd (CoreOS), / # cmd (busybox in a container): only before a known command */
         private static final Pattern HOST_SIGIL = Pattern.compile("^(" + NAME + ")(?: [~/\\w.-][^\\s$#]*)? [$#] (.+)$");
+        /** master $ (a bare prompt naming its host, typed with nothing) */
+        private static final Pattern HOST_ALONE = Pattern.compile("^([A-Za-z][A-Za-z0-9_.-]*) [$#]$");
         private static final Pattern DIR_SIGIL = Pattern.compile("^[~/][^\\s$#]* [$#] (.+)$");
 
         /** The prompt at the start of a line (a few leading spaces allowed), or null when it is not one. */
@@ -298,6 +326,8 @@ public final class Transcript {
             if (m.matches()) return new Prompt(m.group(1), orEmpty(m.group(2)));
             m = HOST_COLON_DIR.matcher(s);
             if (m.matches()) return new Prompt(m.group(1), orEmpty(m.group(2)));
+            m = HOST_ALONE.matcher(s);
+            if (m.matches()) return new Prompt(m.group(1), "");
             m = HOST_SIGIL.matcher(s);
             if (m.matches() && knownCommand(m.group(2))) return new Prompt(m.group(1), m.group(2).strip());
             m = DIR_SIGIL.matcher(s);
