@@ -19,7 +19,7 @@ final class HostLabel {
     private HostLabel() {}
 
     private static final String NAME = "([A-Za-z0-9][A-Za-z0-9_.-]*)";
-    /** # on node2:, #clr-01, # node1 */
+    /** # on node2:, # node1:, #clr-01 (with no space: "# svc1" is a comment) */
     private static final Pattern COMMENT = Pattern.compile("^#+\\s*(on\\s+)?" + NAME + "\\s*:?$", Pattern.CASE_INSENSITIVE);
     /** === 10.14.7.42 ===, --- node1 ---, ### on master ###, ==> node1 <== ; an opening banner alone (## node2) needs a host-like name */
     private static final Pattern BANNER = Pattern.compile("^(={2,}>?|-{3,}|#{2,}|\\*{3,})\\s*(on\\s+)?" + NAME + "\\s*:?\\s*(<?={2,}|-{3,}|#{2,}|\\*{3,})?$", Pattern.CASE_INSENSITIVE);
@@ -47,7 +47,10 @@ final class HostLabel {
         if (s.charAt(0) == '#' && !s.startsWith("##")) {
             m = COMMENT.matcher(s);
             if (!m.matches()) return null;
-            return host(m.group(2), m.group(1) != null || s.endsWith(":"));
+            boolean marked = m.group(1) != null || s.endsWith(":");
+            // "# svc1" is a comment (kube-proxy's nft transactions have them); a bare name as a label is written "#clr-01"
+            if (!marked && s.charAt(1) == ' ') return null;
+            return host(m.group(2), marked);
         }
         m = BANNER.matcher(s);
         if (m.matches()) return host(m.group(3), m.group(2) != null || m.group(4) != null);
