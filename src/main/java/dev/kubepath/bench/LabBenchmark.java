@@ -186,7 +186,8 @@ public final class LabBenchmark implements Benchmark {
      * Runs one host's agent, as each watch event arrives (a real etcd delivers it on its own thread), until it routes
      * to the lease; returns the seconds since {@code t0}. The check looks at what the host's agents see ({@link
      * SimCluster#host}: the lab host's cached view, carried over the agents' route changes), not a fresh read of its
-     * kernel; the probe that follows is the check on the kernel.
+     * kernel; the probe that follows is the check on the kernel. An agent that leaves its event queued (a hung
+     * flanneld) wakes the wait at once: such a host is given up after 1,000 tries, as not routed (NaN).
      */
     private static double routed(SimCluster c, String host, Lease lease, long t0) throws InterruptedException {
         for (int i = 0; i < 1000; i++) {
