@@ -152,10 +152,15 @@ public final class Formats {
                 out.add(new Block(s, s.lines()));
                 continue;
             }
+            boolean typed = s.typed() != null;
+            List<Transcript.Line> ls = s.lines();
+            if (ls.get(ls.size() - 1).number() - ls.get(0).number() == ls.size() - 1) { // no gap: one block, the section's own list
+                out.add(new Block(s, ls, typed));
+                continue;
+            }
             List<Transcript.Line> cur = new ArrayList<>();
             // the command's own format; past a gap, a line of another file's format starts output pasted with no prompt
             Format curFormat = s.typed() == null ? null : byCommand(s.typed(), candidates);
-            boolean typed = s.typed() != null;
             int prev = -1;
             for (Transcript.Line l : s.lines()) {
                 // only a line after a gap can start another block: the lines of a long output are not tested one by one

@@ -73,6 +73,23 @@ final class HostLabel {
         return true; // a single word: a label only in **bold** (decided below)
     }
 
+    /**
+     * {@link #of}'s quick test on a line of a file's Latin-1 copy ({@code chars[from, to)}), read in place: false when
+     * the line cannot be a label, whatever else it holds. Every character it compares is ASCII, so the copy's '?' for
+     * a character beyond Latin-1 decides as that character would.
+     */
+    static boolean mayBe(byte[] chars, int from, int to) {
+        int a = from, b = to - 1;
+        while (a <= b && chars[a] <= ' ' && chars[a] >= 0) a++;
+        while (b >= a && chars[b] <= ' ' && chars[b] >= 0) b--;
+        if (a > b || b - a > 80) return false;
+        int c0 = chars[a], last = chars[b];
+        if (c0 == '#' || c0 == '=' || c0 == '-' || c0 == '[' || c0 == '*' || last == ':') return true;
+        if (b - a > 3 && (c0 | 0x20) == 'o' && (chars[a + 1] | 0x20) == 'n' && chars[a + 2] == ' ') return true;
+        for (int i = a; i <= b; i++) if (chars[i] == ' ') return false;
+        return true;
+    }
+
     /** {@code name} as a host; {@code marked}: the label's own words say it is one, else the name must look like a host. */
     private static String host(String name, boolean marked) {
         if (name == null) return null;

@@ -19,13 +19,13 @@ public final class IpRouteText {
         List<Route> routes = new ArrayList<>();
         String dev = null; // the device named last: a big route.txt names a few devices a million times
         for (Transcript.Line l : Transcript.of(text).lines()) {
-            String line = l.text();
-            if (Transcript.isComment(line) || isCacheLine(line)) continue;
-            LineCursor c = new LineCursor(line); // one copy of the line's characters, for the IPv6 test and the parse
+            LineCursor c = new LineCursor(l); // the line read in place, for the tests and the parse
+            if (c.first() == '#' || isCacheLine(c)) continue;
+            c.rewind();
             if (isIpv6(c)) continue;
             c.rewind();
             try {
-                Route r = parseLine(c, line, dev);
+                Route r = parseLine(c, dev);
                 // a name holding '?' is never shared: the cursor reads a character beyond Latin-1 as '?'
                 if (r.dev() != null && r.dev().indexOf('?') < 0) dev = r.dev();
                 routes.add(r);
@@ -54,10 +54,8 @@ public final class IpRouteText {
      * {@code     cache <local>}, {@code     cache ipid 0x1c5a mtu 1450}): the kernel's route cache state for the one
      * address looked up, no route of the table.
      */
-    static boolean isCacheLine(String line) {
-        if (line.isEmpty() || line.charAt(0) > ' ') return false;
-        String s = line.strip();
-        return s.equals("cache") || s.startsWith("cache ");
+    private static boolean isCacheLine(LineCursor c) {
+        return c.first() >= 0 && c.first() <= ' ' && c.next() && c.is("cache");
     }
 
     /** True when the route's destination is an IPv6 prefix ({@code fe80::/64 dev eth0 ...}). */
@@ -91,16 +89,16 @@ public final class IpRouteText {
      * @throws IllegalArgumentException naming the word that could not be read
      */
     public static Route parseLine(String line) {
-        return parseLine(new LineCursor(line), line, null);
+        return parseLine(new LineCursor(line), null);
     }
 
     /** {@link #parseLine(String)} with the cursor on the line, and the device name of the line before to share. */
-    private static Route parseLine(LineCursor c, String line, String lastDev) {
+    private static Route parseLine(LineCursor c, String lastDev) {
         if (!c.next()) throw new IllegalArgumentException("empty route line");
         // a destination starts with a digit (or is "default"): only a word starting with a letter may be a type
         Route.Type type = c.charAt(0) >= 'a' && c.charAt(0) <= 'z' ? type(c) : null;
         if (type == null) type = Route.Type.UNICAST;
-        else if (!c.next()) throw new IllegalArgumentException("route line '" + line.trim() + "' has no destination");
+        else if (!c.next()) throw new IllegalArgumentException("route line '" + c.line().trim() + "' has no destination");
         Prefix dst;
         if (c.is("default")) dst = Prefix.DEFAULT;
         else dst = destination(c);
@@ -135,11 +133,11 @@ public final class IpRouteText {
                     || c.is("tos") || c.is("dsfield") || c.is("uid") || c.is("rto_min") || c.is("mark")) {
                 c.value(c.word());
             } else {
-                throw new IllegalArgumentException("unexpected word '" + c.word() + "' in route line '" + line.trim() + "'");
+                throw new IllegalArgumentException("unexpected word '" + c.word() + "' in route line '" + c.line().trim() + "'");
             }
         }
         if (dev == null && type == Route.Type.UNICAST && via == null) {
-            throw new IllegalArgumentException("route line '" + line.trim() + "' has neither 'via' nor 'dev'");
+            throw new IllegalArgumentException("route line '" + c.line().trim() + "' has neither 'via' nor 'dev'");
         }
         return new Route(table, type, dst, via, dev, onlink, metric, scope, src);
     }

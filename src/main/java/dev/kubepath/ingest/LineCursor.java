@@ -15,25 +15,52 @@ import java.nio.charset.StandardCharsets;
  * ({@link #word()}) are the line's own text.
  */
 final class LineCursor {
-    private final String line;
+    /** The text the line is in (the line itself, or the whole file a transcript line was cut from). */
+    private final String text;
     private final byte[] chars;
-    private final int n;
-    private int start, end; // the current word is line[start, end)
+    private final int from, n; // the line is text[from, n)
+    private int start, end; // the current word is text[start, end)
 
     LineCursor(String line) {
-        this.line = line;
+        this.text = line;
         this.chars = latin1(line);
+        this.from = 0;
         this.n = chars.length;
         this.end = 0;
     }
 
+    /**
+     * A transcript's output line, read in place in its file's Latin-1 copy when the transcript kept it (no String
+     * and no copy made for the line: a route.txt of a big bundle is a million of them).
+     */
+    LineCursor(Transcript.Line line) {
+        if (line.inPlace()) {
+            this.text = line.file();
+            this.chars = line.fileChars();
+            this.from = line.start();
+            this.n = line.end();
+        } else {
+            this.text = line.text();
+            this.chars = latin1(text);
+            this.from = 0;
+            this.n = chars.length;
+        }
+        this.end = from;
+    }
+
+    /** The whole line, as read (for messages). */
+    String line() {
+        return text.substring(from, n);
+    }
+
+    /** The line's first character, or -1 for an empty line. */
+    int first() {
+        return from < n ? at(from) : -1;
+    }
+
     /** One byte per char of the line: its Latin-1 copy, '?' for any other char (a surrogate pair gives two). */
     private static byte[] latin1(String line) {
-        byte[] b = line.getBytes(StandardCharsets.ISO_8859_1); // a copy of the bytes of a Latin-1 string
-        if (b.length == line.length()) return b;
-        b = new byte[line.length()]; // a character outside the BMP was encoded as one '?': index char by char instead
-        for (int i = 0; i < b.length; i++) b[i] = (byte) (line.charAt(i) <= 0xff ? line.charAt(i) : '?');
-        return b;
+        return Transcript.latin1(line);
     }
 
     /** The character at {@code i} (Latin-1). */
@@ -57,7 +84,7 @@ final class LineCursor {
 
     /** Back to before the line's first word. */
     void rewind() {
-        start = end = 0;
+        start = end = from;
     }
 
     /** The current word is {@code word} (false for null). Compared char by char: keywords are short and most differ at the first. */
@@ -79,12 +106,12 @@ final class LineCursor {
     }
 
     String word() {
-        return line.substring(start, end);
+        return text.substring(start, end);
     }
 
     /** The next word, which must exist because {@code key} takes a value. */
     LineCursor value(String key) {
-        if (!next()) throw new IllegalArgumentException("'" + key + "' without a value in '" + line.trim() + "'");
+        if (!next()) throw new IllegalArgumentException("'" + key + "' without a value in '" + line().trim() + "'");
         return this;
     }
 

@@ -23,8 +23,81 @@ import java.util.regex.Pattern;
  * is taken off and noted. Parsers see only output lines; the commands tell which tool printed them.
  */
 public final class Transcript {
-    /** One output line and where it was. */
-    public record Line(int number, String text) {}
+    /**
+     * One output line and where it was. A plain line (no Markdown taken off) is kept as a place in its file's text and
+     * that text's Latin-1 copy: its String is cut only when asked for, since most lines of a big route.txt are read in
+     * place by the parsers' {@link LineCursor} and never need one.
+     */
+    public static final class Line {
+        private final int number;
+        private String text; // cut from file[start, end) on first use; racy but safe (a String is immutable)
+        private final String file;
+        private final byte[] fileChars;
+        private final int start, end;
+
+        public Line(int number, String text) {
+            this.number = number;
+            this.text = java.util.Objects.requireNonNull(text);
+            this.file = null;
+            this.fileChars = null;
+            this.start = 0;
+            this.end = text.length();
+        }
+
+        private Line(int number, String file, byte[] fileChars, int start, int end) {
+            this.number = number;
+            this.file = file;
+            this.fileChars = fileChars;
+            this.start = start;
+            this.end = end;
+        }
+
+        public int number() {
+            return number;
+        }
+
+        public String text() {
+            String t = text;
+            if (t == null) text = t = file.substring(start, end);
+            return t;
+        }
+
+        /** Kept in place: {@link #file()}, {@link #fileChars()}, {@link #start()} and {@link #end()} hold it. */
+        boolean inPlace() {
+            return file != null;
+        }
+
+        String file() {
+            return file;
+        }
+
+        byte[] fileChars() {
+            return fileChars;
+        }
+
+        int start() {
+            return start;
+        }
+
+        int end() {
+            return end;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Line l && l.number == number && l.text().equals(text());
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * number + text().hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Line[number=" + number + ", text=" + text() + "]";
+        }
+    }
 
     /**
      * The output of one command.
@@ -152,9 +225,19 @@ public final class Transcript {
             if (end == len && start == len && n > 0) break; // the newline at the end of the file ends the last line
             if (start > 0 && end - start >= 2 && chars[start] == '-' && chars[start + 1] == '-') dashLine = true;
             n++;
-            String line = text.substring(start, end);
-            if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') line = line.substring(0, line.length() - 1);
+            int from = start, to = end > start && chars[end - 1] == '\r' ? end - 1 : end;
             start = end + 1;
+            // most lines of a big file are plain output that can be no label and no command typed without a prompt:
+            // they are kept in place, with no String cut for them (the parsers read them through LineCursor)
+            if (plain && !blank && !continued && !afterPrompt && !HostLabel.mayBe(chars, from, to) && !mayStartCommand(chars[from])) {
+                current.add(new Line(n, text, chars, from, to));
+                char first = text.charAt(from);
+                if (first < 128) firstChars[first >> 6] |= 1L << first;
+                else firstChars[0] = firstChars[1] = -1L;
+                if (end == len) break;
+                continue;
+            }
+            String line = text.substring(from, to);
             if (continued || afterPrompt && line.startsWith("> ")) {
                 String more = line.startsWith("> ") ? line.substring(2) : line;
                 typed = join(typed, more);
@@ -233,6 +316,11 @@ public final class Transcript {
         return new Transcript(out, nonData, notes, labels, n, pipe || dashLine, firstChars);
     }
 
+    /** A command typed with no prompt starts with a letter, or a path ({@code ./etcdctl}, {@code /usr/bin/ip}). */
+    private static boolean mayStartCommand(int c0) {
+        return c0 >= 'a' && c0 <= 'z' || c0 >= 'A' && c0 <= 'Z' || c0 == '.' || c0 == '/';
+    }
+
     /** One byte per char of the text: its Latin-1 copy, '?' for any other char (a surrogate pair gives two). */
     static byte[] latin1(String text) {
         byte[] b = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // a copy of the bytes of a Latin-1 string
@@ -279,9 +367,10 @@ public final class Transcript {
 
     /** Every output line of every section, in file order (prompts and blank lines removed). */
     public List<Line> lines() {
+        if (sections.size() == 1) return sections.get(0).lines(); // a plain file: the one section's list, no copy
         List<Line> all = new ArrayList<>();
         for (Section s : sections) all.addAll(s.lines());
-        return all;
+        return java.util.Collections.unmodifiableList(all);
     }
 
     /** A prompt: the host it names (null when it names none) and what was typed after it ("" for a bare prompt). */
@@ -368,8 +457,7 @@ public final class Transcript {
      * lines of these tools never start with the tool's own name.
      */
     static boolean bareCommand(String line) {
-        char c0 = line.charAt(0);
-        if (!(c0 >= 'a' && c0 <= 'z' || c0 >= 'A' && c0 <= 'Z' || c0 == '.' || c0 == '/')) return false;
+        if (!mayStartCommand(line.charAt(0))) return false;
         int sp = line.indexOf(' ');
         String first = sp < 0 ? line : line.substring(0, sp);
         if (first.length() > 40 || line.indexOf('\t') >= 0) return false;
