@@ -51,7 +51,7 @@ public final class BundleCounts {
                 given(cl, "nodes.json", "nodes.txt") ? c.nodes().size() : null,
                 given(cl, "pods.json", "pods.txt") ? c.pods().size() : null,
                 given(cl, "services.json", "services.txt") ? c.services().size() : null,
-                given(cl, "endpoints.json", "endpoints.txt") ? c.endpoints().size() : null,
+                given(cl, "endpoints.json", "endpoints.txt", "endpointslices.json") ? c.endpoints().size() : null,
                 c.leases() == null ? null : c.leases().size(), cuts(c));
         Map<String, HostCounts> hosts = new LinkedHashMap<>();
         for (Host h : s.hosts()) {

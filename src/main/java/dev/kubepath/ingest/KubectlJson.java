@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * {@code kubectl get nodes|pods|svc|endpoints -o json}: a List (or a single object) read as a plain JSON tree.
+ * {@code kubectl get nodes|pods|svc|endpoints -o json}: a List (or a single object, or one watch event carrying it)
+ * read as a plain JSON tree.
  * One item that cannot be read is reported (naming it) and left out; the others are kept.
  */
 public final class KubectlJson {
@@ -45,9 +46,10 @@ public final class KubectlJson {
         int line = IpRouteJson.firstLine(text);
         for (JsonNode n : items(root)) {
             try {
+                if (notAResource(n) != null) throw new IllegalArgumentException(notAResource(n));
                 out.add(item.apply(n));
             } catch (IllegalArgumentException e) {
-                JsonNode md = n.path("metadata");
+                JsonNode md = metadata(n);
                 problems.add(line, md.path("namespace").asText("") + (md.has("namespace") ? "/" : "")
                         + md.path("name").asText("(unnamed item)") + ": " + e.getMessage());
             }
@@ -55,13 +57,39 @@ public final class KubectlJson {
         return problems.result(out);
     }
 
-    /** The items of a List, or the object itself when it is a single resource. */
+    /**
+     * The items of a List, or the object itself when it is a single resource. One watch event (the API server's
+     * {@code {"type":"ADDED","object":{...}}}, as a {@code ?watch=1} request and {@code kubectl get -w -o json
+     * --output-watch-events} print it) gives its object when the event says the object exists (ADDED, MODIFIED);
+     * any other event is kept as it is, for {@link #notAResource} to report.
+     */
     static List<JsonNode> items(JsonNode root) {
         List<JsonNode> out = new ArrayList<>();
         if (root.has("items") && root.get("items").isArray()) root.get("items").forEach(out::add);
         else if (root.isArray()) root.forEach(out::add);
+        else if (isWatchEvent(root) && CURRENT_EVENTS.contains(root.get("type").asText())) out.add(root.get("object"));
         else if (root.isObject()) out.add(root);
         return out;
+    }
+
+    /** Watch events whose object is the resource as it now is; DELETED's object is gone, BOOKMARK's is a marker. */
+    private static final java.util.Set<String> CURRENT_EVENTS = java.util.Set.of("ADDED", "MODIFIED");
+
+    /** A watch event has exactly a type and an object, never a resource's kind or metadata. */
+    private static boolean isWatchEvent(JsonNode n) {
+        return n.isObject() && n.path("type").isTextual() && n.path("object").isObject() && !n.has("kind") && !n.has("metadata");
+    }
+
+    /** An item's metadata; a watch event's is its object's, which names the resource the event is about. */
+    private static JsonNode metadata(JsonNode n) {
+        return (isWatchEvent(n) ? n.get("object") : n).path("metadata");
+    }
+
+    /** Why an item of {@link #items} is no resource (a watch event it did not unwrap), or null when it may be one. */
+    static String notAResource(JsonNode n) {
+        if (!isWatchEvent(n)) return null;
+        return "a " + n.get("type").asText() + " watch event: its object is not read as a current "
+                + n.get("object").path("kind").asText("resource") + " (only ADDED and MODIFIED events are)";
     }
 
     private static String required(JsonNode n, String path) {
@@ -166,10 +194,11 @@ public final class KubectlJson {
         int line = IpRouteJson.firstLine(text);
         Map<String, Endpoints> byService = new LinkedHashMap<>();
         for (JsonNode n : items(root)) {
-            JsonNode md = n.path("metadata");
+            JsonNode md = metadata(n);
             String ns = md.path("namespace").asText("default");
             String sliceName = md.path("name").asText("(unnamed slice)");
             try {
+                if (notAResource(n) != null) throw new IllegalArgumentException(notAResource(n));
                 if (!n.path("kind").asText("EndpointSlice").equals("EndpointSlice")) throw new IllegalArgumentException("is a " + n.path("kind").asText() + ", not an EndpointSlice");
                 String svc = Json.text(md.path("labels"), "kubernetes.io/service-name");
                 if (svc == null) throw new IllegalArgumentException("has no kubernetes.io/service-name label: its service is unknown");

@@ -28,12 +28,12 @@ class CorpusFormatsTest {
 
     /**
      * Formats with fewer than two public snippets in the corpus today (see real-world/README.md, which says what was
-     * searched): kubectl's JSON for EndpointSlices, which users rarely paste whole in threads (one source: a metrics
-     * project's test input captured from a kind cluster; its reading is proven on the real tools' output too: real/
-     * and the lab's bundles); and the two evidence files of the CNI bridge snippet, whose one public source holds both.
-     * (Endpoints' JSON has two: kubernetes' hazelcast example and a Kubernetes client's test input.)
+     * searched): the two evidence files of the CNI bridge snippet, whose one public source holds both. (kubectl's JSON
+     * for EndpointSlices has two: a metrics project's test input captured from a kind cluster, and an edge project's
+     * test input, a watch event of a managed cluster; Endpoints' JSON has two: kubernetes' hazelcast example and a
+     * Kubernetes client's test input.)
      */
-    static final Set<String> FEWER_THAN_TWO = Set.of("kubectl get endpointslices -o json",
+    static final Set<String> FEWER_THAN_TWO = Set.of(
             "describe-event.txt (form told by its parser)", "kubelet-journal.txt (form told by its parser)");
 
     /**

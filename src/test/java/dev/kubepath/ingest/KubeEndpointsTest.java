@@ -45,6 +45,44 @@ class KubeEndpointsTest {
         assertThat(p.value().get(0).ports()).containsExactly(new Endpoints.Port("https", Protocol.TCP, 6443));
     }
 
+    private static final String WATCHED = Golden.read("real-world/kube-endpointslice-watch-superedge-tke/endpointslices.json");
+
+    /** One slice of a managed (TKE) cluster as the API server's watch stream carried it: an ADDED event. */
+    @Test
+    void aWatchEventOfOneSliceFromAManagedClusterGivesItsPodAndBothPorts() throws IOException {
+        Parsed<List<Endpoints>> p = KubectlJson.endpointSlices("endpointslices.json", WATCHED);
+        assertThat(p.problems()).isEmpty();
+        assertThat(p.value()).singleElement().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("kube-system/externalnode-proxy");
+            // the cluster names its nodes by their address
+            assertThat(e.addresses()).containsExactly(new Endpoints.Address(dev.kubepath.net.Ipv4.parse("172.24.0.7"), "10.0.0.29",
+                    "externalnode-proxy-56c4d977d8-zxknh"));
+            assertThat(e.ports()).containsExactly(new Endpoints.Port("tcp-80", Protocol.TCP, 80), new Endpoints.Port("tcp-443", Protocol.TCP, 443));
+        });
+        // as kubepath read --json counts it: one Endpoints object (the slices' service), no problem
+        write("cluster/endpointslices.json", WATCHED);
+        BundleReader.Result r = read();
+        assertThat(BundleCounts.of(dir.resolve("b"), r).cluster().endpoints()).isEqualTo(1);
+        assertThat(r.problems()).noneMatch(x -> x.file().contains("endpoint"));
+    }
+
+    /** A DELETED event's object is the slice as it was before it went: reported, never read as a current slice. */
+    @Test
+    void aDeletedWatchEventIsReportedNotRead() {
+        String deleted = WATCHED.replace("{\"type\":\"ADDED\"", "{\"type\":\"DELETED\"");
+        assertThat(deleted).isNotEqualTo(WATCHED);
+        Parsed<List<Endpoints>> p = KubectlJson.endpointSlices("endpointslices.json", deleted);
+        assertThat(p.value()).isEmpty();
+        assertThat(p.problems()).singleElement().satisfies(x -> {
+            assertThat(x.line()).isEqualTo(1);
+            assertThat(x.message()).contains("kube-system/externalnode-proxy-l28pc").contains("DELETED watch event");
+        });
+        // a stream of events is read as its first; the rest is reported, not lost silently
+        Parsed<List<Endpoints>> stream = KubectlJson.endpointSlices("endpointslices.json", WATCHED + deleted);
+        assertThat(stream.value()).extracting(Endpoints::key).containsExactly("kube-system/externalnode-proxy");
+        assertThat(stream.problems()).singleElement().satisfies(x -> assertThat(x.message()).contains("2 JSON documents"));
+    }
+
     @Test
     void slicesOfOneServiceAreJoinedAndNotReadyEndpointsLeftOut() {
         String two = """
