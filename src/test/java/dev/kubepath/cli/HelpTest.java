@@ -26,6 +26,30 @@ class HelpTest {
     }
 
     @Test
+    void aCommandRunAloneAnswersAsAmongAllTheOthers() {
+        // a run builds only the command it names: its help, its errors and the usage without one must not change
+        List<String> commands = new ArrayList<>();
+        collect(Main.commandLine(), List.of(), commands);
+        for (String command : commands) {
+            String[] args = (command + " --help").split(" ");
+            assertThat(Cli.run(args).out()).as("kubepath %s --help", command).isEqualTo(ranAmongAll(args).out());
+        }
+        for (String[] args : List.of(new String[] {"trace"}, new String[] {"doctor", "--nope"}, new String[] {"trcae"}, new String[] {},
+                new String[] {"help", "doctor"}, new String[] {"--version"})) {
+            Cli alone = Cli.run(args), all = ranAmongAll(args);
+            assertThat(alone).as("kubepath %s", String.join(" ", args)).isEqualTo(all);
+        }
+    }
+
+    private static Cli ranAmongAll(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter(), err = new java.io.StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new java.io.PrintWriter(out, true));
+        cl.setErr(new java.io.PrintWriter(err, true));
+        return new Cli(cl.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
     void theMissingArgumentErrorPointsToAHelpThatWorks() {
         Cli wrong = Cli.run("trace");
         assertThat(wrong.exit()).isEqualTo(2);
