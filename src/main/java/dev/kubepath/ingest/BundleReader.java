@@ -97,7 +97,7 @@ public final class BundleReader {
         String name = rel(file);
         String text;
         try {
-            text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            text = Transcript.text(Files.readAllBytes(file));
         } catch (IOException e) {
             problem(name, "cannot read: " + e.getMessage());
             return null;

@@ -173,9 +173,22 @@ public final class Transcript {
     public static Transcript of(String text) {
         Last last = LAST.get();
         if (last != null && last.text() == text && text != null) return last.transcript();
-        Transcript t = read(text);
+        Transcript t = read(text, text == null ? new byte[0] : latin1(text), false);
         LAST.set(new Last(text, t));
         return t;
+    }
+
+    /**
+     * A file's text from its bytes (UTF-8). When the bytes are all ASCII, as most outputs are, they are the text's
+     * Latin-1 copy as they stand: the text is made by copying them, with no decoding pass, and its transcript on the
+     * way, which {@link #of} then hands out on this thread.
+     */
+    public static String text(byte[] bytes) {
+        String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        Transcript t = read(text, bytes, true);
+        if (t == null) return new String(bytes, java.nio.charset.StandardCharsets.UTF_8); // not ASCII: decoded
+        LAST.set(new Last(text, t));
+        return text;
     }
 
     /** The transcript this thread made last when it is {@code text}'s, else null (nothing is read). */
@@ -194,7 +207,20 @@ public final class Transcript {
 
     // Long on purpose: one pass over the lines, a state machine whose state (command typed so far, its host, whether
     // it continues) lives in the locals; each branch classifies one line and moves on.
-    private static Transcript read(String text) {
+    /** What a character tells the line scan, as bits: it ends the line; it is ink (above a space); it may be Markdown or
+     * a prompt's sigil; it is a pipe; it is beyond ASCII. */
+    private static final int END = 1, INK = 2, MARK = 4, PIPE = 8, BEYOND_ASCII = 16;
+    private static final byte[] KIND = new byte[256];
+
+    static {
+        for (int c = '!'; c < 256; c++) KIND[c] = (byte) (c < 128 ? INK : INK | BEYOND_ASCII);
+        KIND['\n'] = END;
+        for (char c : "$#`*%".toCharArray()) KIND[c] |= MARK;
+        KIND['|'] |= PIPE;
+    }
+
+    /** The transcript of {@code text}, whose Latin-1 copy is {@code chars}; null when {@code asciiOnly} and it is not. */
+    private static Transcript read(String text, byte[] chars, boolean asciiOnly) {
         List<Section> out = new ArrayList<>();
         List<NonData> nonData = new ArrayList<>();
         List<Note> notes = new ArrayList<>();
@@ -208,20 +234,19 @@ public final class Transcript {
         int start = 0;
         int len = text == null ? 0 : text.length();
         // the text's characters scanned from one Latin-1 copy (as LineCursor does): the line's end, whether it is
-        // blank and whether it is plain are found in one pass over an array, not three String scans a line
-        byte[] chars = text == null ? new byte[0] : latin1(text);
+        // blank and whether it is plain are found in one pass over an array, a table look-up a character
         boolean pipe = false, dashLine = false;
         long[] firstChars = new long[2]; // the first characters of the output lines, as bits
         while (text != null && start <= len) {
-            int end = start;
-            boolean blank = true, plain = true;
+            int end = start, kinds = 0;
             for (; end < len; end++) {
-                int c = chars[end] & 0xff;
-                if (c == '\n') break;
-                if (c > ' ') blank = false;
-                if (c == '$' || c == '#' || c == '`' || c == '*' || c == '%') plain = false;
-                else if (c == '|') pipe = true;
+                int k = KIND[chars[end] & 0xff];
+                if (k == END) break;
+                kinds |= k;
             }
+            if (asciiOnly && (kinds & BEYOND_ASCII) != 0) return null;
+            boolean blank = (kinds & INK) == 0, plain = (kinds & MARK) == 0;
+            if ((kinds & PIPE) != 0) pipe = true;
             if (end == len && start == len && n > 0) break; // the newline at the end of the file ends the last line
             if (start > 0 && end - start >= 2 && chars[start] == '-' && chars[start + 1] == '-') dashLine = true;
             n++;

@@ -30,6 +30,22 @@ class TranscriptTest {
     }
 
     @Test
+    void aFileOfAnyEncodingReadsAsItsUtf8Text() {
+        // bytes all ASCII are read in place; any other byte sends the file through UTF-8 decoding
+        String pasted = "[root@node-1 ~]# ip route\n10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink # vers le nœud 2, « flannel »\n";
+        for (String text : List.of(pasted, pasted.replace("œ", "oe").replace("« ", "\"").replace(" »", "\""))) {
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            String read = Transcript.text(bytes);
+            assertThat(read).isEqualTo(text);
+            Transcript t = Transcript.of(read);
+            assertThat(t.sections()).hasSize(1);
+            assertThat(t.sections().get(0).command()).isEqualTo("ip route");
+            assertThat(t.lines()).extracting(Transcript.Line::text).containsExactly("10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink");
+            assertThat(IpRouteText.parse("route.txt", read).value()).singleElement().satisfies(r -> assertThat(r.dev()).isEqualTo("flannel.1"));
+        }
+    }
+
+    @Test
     void rootPromptIsToldFromACommentByWhatFollows() {
         Transcript t = Transcript.of("""
                 # route -n
