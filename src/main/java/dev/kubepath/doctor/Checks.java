@@ -449,23 +449,25 @@ final class Checks {
         return unreachableOwn.getOrDefault(f.name(), List.of());
     }
 
-    /** Some lease's subnet holds the address: one lookup per prefix length, not one per lease. */
+    /** Some lease's subnet holds the address. */
     private boolean leased(Ipv4 ip) {
-        for (int len = 32; len >= 0; len--) if (leaseSubnets().contains(Prefix.of(ip, len))) return true;
-        return false;
+        return index.inLease(Prefix.of(ip, 32), true);
     }
 
     /** This run's keys for what it notes on the shared parts of the hosts' routes. */
-    private final Object routedMainKey = new Object(), routedAnyKey = new Object(), unleasedKey = new Object();
+    private final Object routedKey = new Object(), unleasedKey = new Object();
 
     /**
-     * The positions (in the lease listing) of the leases some route of the host holds, among the routes that pass:
-     * worked out once per shared part of the routes, then joined, so a host costs its own routes and no scan of the
-     * leases.
+     * The positions (in the lease listing) of the leases some route of the host holds: by its main table's unicast
+     * routes, or (with {@code device}) by its routes through that device. Worked out once per shared part of the
+     * routes, then joined, so a host costs its own routes and no scan of the leases.
      */
-    private java.util.BitSet routed(Host h, Object key, java.util.function.Predicate<Route> counts) {
+    private java.util.BitSet routed(Host h, String device) {
         java.util.BitSet out = new java.util.BitSet(cluster.leases().size());
-        for (var part : dev.kubepath.model.SharedList.parts(h.routes())) out.or(part.memo(key, rs -> index.leasesRouted(rs, counts)));
+        for (var part : dev.kubepath.model.SharedList.parts(h.routes())) {
+            ClusterIndex.RoutedLeases r = part.memo(routedKey, index::leasesRouted);
+            out.or(device == null ? r.main() : r.through(device));
+        }
         return out;
     }
 
@@ -510,7 +512,7 @@ final class Checks {
         if (f.underlay().isEmpty()) return; // which lease is its own cannot be told: missing routes are not judged
         // indexed: a 5,000-host cluster has 5,000 leases and 5,000 routes per host; only the leases no route holds are
         // visited, in the listing's order
-        java.util.BitSet routed = routed(h, routedMainKey, r -> Route.MAIN.equals(r.table()) && r.type() == Route.Type.UNICAST);
+        java.util.BitSet routed = routed(h, null);
         List<Lease> leases = cluster.leases();
         Draft missing = null;
         for (int i = routed.nextClearBit(0); i < leases.size(); i = routed.nextClearBit(i + 1)) {
@@ -590,7 +592,7 @@ final class Checks {
         // the routes no lease holds are found once per shared part; which of them are the host's overlay routes is its own
         List<Route> stale = new ArrayList<>();
         for (var part : dev.kubepath.model.SharedList.parts(h.routes())) {
-            List<Route> unleased = part.memo(unleasedKey, rs -> rs.stream().filter(r -> !covered(r.dst(), leaseSubnets())).toList());
+            List<Route> unleased = part.memo(unleasedKey, rs -> rs.stream().filter(r -> !index.inLease(r.dst(), false)).toList());
             for (Route r : unleased) if (isOverlayRoute(f, r)) stale.add(r);
         }
         if (stale.isEmpty()) return;
@@ -629,28 +631,12 @@ final class Checks {
         staleGroups.clear();
     }
 
-    private java.util.Set<Prefix> leaseSubnets;
-
     private List<Lease> hostGwLeases;
 
     /** The host-gw leases, in the listing's order: found once, not once per host (a vxlan cluster has none). */
     private List<Lease> hostGwLeases() {
         if (hostGwLeases == null) hostGwLeases = cluster.leases().stream().filter(l -> "host-gw".equals(l.backendType())).toList();
         return hostGwLeases;
-    }
-
-    private java.util.Set<Prefix> leaseSubnets() {
-        if (leaseSubnets == null) {
-            leaseSubnets = new java.util.HashSet<>();
-            for (Lease l : cluster.leases()) leaseSubnets.add(l.subnet());
-        }
-        return leaseSubnets;
-    }
-
-    /** Some prefix of the set holds {@code p} (equal or shorter, same network bits). */
-    static boolean covered(Prefix p, java.util.Set<Prefix> set) {
-        for (int len = p.length(); len >= 1; len--) if (set.contains(Prefix.of(p.network(), len))) return true;
-        return false;
     }
 
     private void vteps(HostFacts f) {
@@ -669,7 +655,7 @@ final class Checks {
         if (vx == null || f.underlay().isEmpty()) return;
         // only the leases routed through the VXLAN device need entries: with DirectRouting flanneld routes a peer on
         // its own underlay subnet via eth0 and writes no neighbour or FDB entry for it (vxlan_network.go)
-        java.util.BitSet routed = routed(h, List.of(routedAnyKey, vx.name()), r -> vx.name().equals(r.dev()));
+        java.util.BitSet routed = routed(h, vx.name());
         // only the leases whose entries do not agree are visited: the agreeing ones are found part by part of the
         // shared neighbour and FDB lists (5,000 hosts x 5,000 leases otherwise)
         List<EntryPart<Neighbour>> neigh = entryParts(h.neighbours(), vx.name(), neighbourKey, true);

@@ -14,7 +14,6 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * The cluster's leases, pods and nodes indexed once for the checks, which look every host up in them: without it
@@ -28,6 +27,8 @@ final class ClusterIndex {
     /** Lease positions sorted by subnet network (unsigned), for the leases inside a route's prefix. */
     private final int[] byNetwork;
     private final long[] networks;
+    /** The leases' subnets as (network << 6 | length), sorted: is a prefix inside a lease, with no Prefix made. */
+    private final long[] subnets;
     private final Map<String, List<Pod>> podsByNode = new HashMap<>();
     private final Map<String, int[]> nodesByName = new HashMap<>();
     private final Map<Ipv4, int[]> nodesByIp = new HashMap<>();
@@ -50,6 +51,7 @@ final class ClusterIndex {
             byNetwork[i] = order[i];
             networks[i] = leases.get(order[i]).subnet().network().unsigned();
         }
+        subnets = leases.stream().mapToLong(l -> subnetKey(l.subnet().network().unsigned(), l.subnet().length())).sorted().toArray();
         for (Pod p : cluster.pods()) if (p.node() != null) podsByNode.computeIfAbsent(p.node(), k -> new ArrayList<>()).add(p);
         nodes = cluster.nodes();
         for (int i = 0; i < nodes.size(); i++) {
@@ -105,25 +107,61 @@ final class ClusterIndex {
         return last < 0 ? null : nodes.get(last);
     }
 
+    private static long subnetKey(long network, int length) {
+        return (network & Prefix.mask(length) & 0xFFFFFFFFL) << 6 | length;
+    }
+
     /**
-     * The positions of the leases some route of the list holds ({@link Checks#covered}: a route prefix of length 1 or
-     * more, equal to or shorter than the lease subnet, with the same network bits), for the routes that pass.
+     * Some lease's subnet holds {@code p}: it is {@code p} or shorter, with the same network bits; a subnet of
+     * length 0 counts only when {@code zero} (one look-up per prefix length, not one per lease).
      */
-    BitSet leasesRouted(List<Route> routes, Predicate<Route> counts) {
-        BitSet out = new BitSet(leases.size());
+    boolean inLease(Prefix p, boolean zero) {
+        long network = p.network().unsigned();
+        for (int len = p.length(); len >= (zero ? 0 : 1); len--) if (Arrays.binarySearch(subnets, subnetKey(network, len)) >= 0) return true;
+        return false;
+    }
+
+    /**
+     * The positions of the leases some route of a list holds (a route prefix of length 1 or
+     * more, equal to or shorter than the lease subnet, with the same network bits): by the unicast routes of the main
+     * table (are the leases routed at all), and by the routes through each device (through the VXLAN device, whose
+     * leases need neighbour and FDB entries).
+     */
+    record RoutedLeases(BitSet main, Map<String, BitSet> byDevice) {
+        BitSet through(String device) {
+            BitSet b = byDevice.get(device);
+            return b == null ? new BitSet() : b;
+        }
+    }
+
+    /** {@link RoutedLeases} of the routes, in one pass: each route's leases are looked up once for both. */
+    RoutedLeases leasesRouted(List<Route> routes) {
+        BitSet main = new BitSet(leases.size());
+        Map<String, BitSet> byDevice = new HashMap<>();
+        String lastDevice = null; // a table routes through a few devices: the map is asked when the device changes
+        BitSet through = null;
         for (Route r : routes) {
             Prefix q = r.dst();
-            if (q.length() == 0 || !counts.test(r)) continue;
+            if (q.length() == 0) continue;
+            boolean inMain = Route.MAIN.equals(r.table()) && r.type() == Route.Type.UNICAST;
+            if (r.dev() != null && !r.dev().equals(lastDevice)) {
+                lastDevice = r.dev();
+                through = byDevice.computeIfAbsent(lastDevice, d -> new BitSet(leases.size()));
+            }
+            BitSet device = r.dev() == null ? null : through;
+            if (!inMain && device == null) continue;
             long lo = q.network().unsigned(), hi = lo | ~Prefix.mask(q.length()) & 0xFFFFFFFFL; // the broadcast, with no Ipv4 made
             int k = Arrays.binarySearch(networks, lo);
             if (k < 0) k = -k - 1;
             while (k > 0 && networks[k - 1] == lo) k--;
             for (; k < networks.length && networks[k] <= hi; k++) {
                 int i = byNetwork[k];
-                if (leases.get(i).subnet().length() >= q.length()) out.set(i);
+                if (leases.get(i).subnet().length() < q.length()) continue;
+                if (inMain) main.set(i);
+                if (device != null) device.set(i);
             }
         }
-        return out;
+        return new RoutedLeases(main, byDevice);
     }
 
     List<Lease> leases() {
