@@ -67,9 +67,21 @@ public final class BundleReader {
             problem(root.toString(), "bundle directory does not exist");
             return new Result(new Snapshot(name(), List.of(), Cluster.EMPTY), problems, Map.of());
         }
-        Cluster cluster = readCluster(root.resolve("cluster"));
+        Path hostsDir = root.resolve("hosts");
+        List<Path> hostDirs = hostDirs(hostsDir);
+        // The cluster's files are read on another thread while the hosts' are (the first lease read starts the JSON
+        // reader, a third of a second alone), unless a host directory is named by an address: then its node's name
+        // must be known first. The cluster's problems come first all the same.
+        BundleReader clusterReader = new BundleReader(root);
+        java.util.concurrent.CompletableFuture<Cluster> reading = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> clusterReader.readCluster(root.resolve("cluster")));
+        boolean byAddress = hostDirs != null && hostDirs.stream().anyMatch(d -> Ipv4.isValid(d.getFileName().toString()));
+        Cluster known = byAddress ? joined(reading) : null;
         Map<String, SubnetEnv> envs = new LinkedHashMap<>();
-        List<Host> hosts = readHosts(root.resolve("hosts"), cluster, envs);
+        List<Host> hosts = readHosts(hostsDir, hostDirs, known == null ? Cluster.EMPTY : known, envs);
+        Cluster cluster = joined(reading);
+        problems.addAll(0, clusterReader.problems);
+        if (hostDirs != null) unmatchedNodes(hostsDir, hosts, cluster);
         Map<String, List<Nftables.Table>> nft = new LinkedHashMap<>();
         for (Host h : hosts) if (h.knows(Facet.NFT)) nft.put(h.name(), h.list(Facet.NFT, Nftables.Table.class));
         return new Result(new Snapshot(name(), hosts, cluster), problems, envs, nft);
@@ -232,19 +244,34 @@ public final class BundleReader {
         return l == null ? List.of() : l;
     }
 
-    private List<Host> readHosts(Path dir, Cluster cluster, Map<String, SubnetEnv> envs) {
-        List<Host> hosts = new ArrayList<>();
+    /** What the other thread read, or what failed there, as itself. */
+    private static Cluster joined(java.util.concurrent.CompletableFuture<Cluster> reading) {
+        try {
+            return reading.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException x) throw x;
+            if (e.getCause() instanceof Error x) throw x;
+            throw e;
+        }
+    }
+
+    /** The host directories, in name order; null (with the problem said) when there are none to read. */
+    private List<Path> hostDirs(Path dir) {
         if (!Files.isDirectory(dir)) {
             problem(rel(dir), "hosts directory is missing: no host state");
-            return hosts;
+            return null;
         }
-        List<Path> hostDirs;
         try (Stream<Path> s = Files.list(dir)) {
-            hostDirs = s.filter(Files::isDirectory).sorted().toList();
+            return s.filter(Files::isDirectory).sorted().toList();
         } catch (IOException e) {
             problem(rel(dir), "cannot list: " + e.getMessage());
-            return hosts;
+            return null;
         }
+    }
+
+    private List<Host> readHosts(Path dir, List<Path> hostDirs, Cluster cluster, Map<String, SubnetEnv> envs) {
+        List<Host> hosts = new ArrayList<>();
+        if (hostDirs == null) return hosts;
         if (hostDirs.isEmpty()) problem(rel(dir), "no host directories");
         // hosts are read in parallel (a 1,000-host bundle is a million lines); their problems and subnet.env files
         // are put back in host order afterwards, so the result does not depend on the scheduling
@@ -255,13 +282,19 @@ public final class BundleReader {
         synchronized (problems) {
             problems.subList(before, problems.size()).sort(java.util.Comparator.comparing(ParseProblem::file).thenComparingInt(ParseProblem::line));
         }
+        return hosts;
+    }
+
+    /** A node of the listing whose host has no directory: its state is unknown, and said so. */
+    private void unmatchedNodes(Path dir, List<Host> hosts, Cluster cluster) {
+        java.util.Set<String> read = new java.util.HashSet<>();
+        for (Host h : hosts) read.add(h.name());
         for (Node n : cluster.nodes()) {
-            if (hosts.stream().noneMatch(h -> h.name().equals(n.name()))) {
+            if (!read.contains(n.name())) {
                 problem(rel(dir.resolve(n.name())), "no directory for node " + n.name()
                         + (n.internalIp() != null ? " (or " + n.internalIp() + ")" : "") + ": its host state is unknown");
             }
         }
-        return hosts;
     }
 
     /** A directory named by a node's InternalIP is that node's host. */
