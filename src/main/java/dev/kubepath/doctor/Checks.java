@@ -465,7 +465,7 @@ final class Checks {
      */
     private void prepareRoutes() {
         hosts.parallelStream().filter(f -> f.knows(Facet.ROUTES) && f.onOverlay()).forEach(f -> {
-            for (var part : dev.kubepath.model.SharedList.parts(f.host().routes())) {
+            for (var part : f.routeParts()) {
                 part.memo(routedKey, index::leasesRouted);
                 unleased(part);
             }
@@ -481,9 +481,9 @@ final class Checks {
      * routes, or (with {@code device}) by its routes through that device. Worked out once per shared part of the
      * routes, then joined, so a host costs its own routes and no scan of the leases.
      */
-    private java.util.BitSet routed(Host h, String device) {
+    private java.util.BitSet routed(HostFacts f, String device) {
         java.util.BitSet out = new java.util.BitSet(cluster.leases().size());
-        for (var part : dev.kubepath.model.SharedList.parts(h.routes())) {
+        for (var part : f.routeParts()) {
             ClusterIndex.RoutedLeases r = part.memo(routedKey, index::leasesRouted);
             out.or(device == null ? r.main() : r.through(device));
         }
@@ -531,7 +531,7 @@ final class Checks {
         if (f.underlay().isEmpty()) return; // which lease is its own cannot be told: missing routes are not judged
         // indexed: a 5,000-host cluster has 5,000 leases and 5,000 routes per host; only the leases no route holds are
         // visited, in the listing's order
-        java.util.BitSet routed = routed(h, null);
+        java.util.BitSet routed = routed(f, null);
         List<Lease> leases = cluster.leases();
         Draft missing = null;
         for (int i = routed.nextClearBit(0); i < leases.size(); i = routed.nextClearBit(i + 1)) {
@@ -610,7 +610,7 @@ final class Checks {
     private void staleRoutes(HostFacts f, Host h) {
         // the routes no lease holds are found once per shared part; which of them are the host's overlay routes is its own
         List<Route> stale = new ArrayList<>();
-        for (var part : dev.kubepath.model.SharedList.parts(h.routes())) {
+        for (var part : f.routeParts()) {
             for (Route r : unleased(part)) if (isOverlayRoute(f, r)) stale.add(r);
         }
         if (stale.isEmpty()) return;
@@ -673,7 +673,7 @@ final class Checks {
         if (vx == null || f.underlay().isEmpty()) return;
         // only the leases routed through the VXLAN device need entries: with DirectRouting flanneld routes a peer on
         // its own underlay subnet via eth0 and writes no neighbour or FDB entry for it (vxlan_network.go)
-        java.util.BitSet routed = routed(h, vx.name());
+        java.util.BitSet routed = routed(f, vx.name());
         // only the leases whose entries do not agree are visited: the agreeing ones are found part by part of the
         // shared neighbour and FDB lists (5,000 hosts x 5,000 leases otherwise)
         List<EntryPart<Neighbour>> neigh = entryParts(h.neighbours(), vx.name(), neighbourKey, true);

@@ -17,9 +17,10 @@ import java.util.List;
 
 /**
  * What the checks need to know of one host, read once: its underlay addresses, bridge (docker0) addresses, VXLAN
- * device, the leases whose PublicIP it holds, and whether it is a registered node.
+ * device, the leases whose PublicIP it holds, whether it is a registered node, and the parts of its routes.
  */
-record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link vxlan, List<Lease> ownLeases, Node node) {
+record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link vxlan, List<Lease> ownLeases, Node node,
+                 List<dev.kubepath.model.SharedList.Part<dev.kubepath.model.Route>> routeParts) {
 
     /** The host's facts, looked up in the cluster's index (built once for all hosts). */
     static HostFacts of(Host h, Cluster cluster, ClusterIndex index) {
@@ -48,7 +49,10 @@ record HostFacts(Host host, List<Ipv4> underlay, List<IfAddress> bridges, Link v
         List<Lease> own = index.leasesOf(underlay);
         List<IfAddress> bridges = dev.kubepath.dataplane.Inference.podBridges(h, index.podsOn(h.name()), allBridges, own);
         Node node = index.nodeOf(h.name(), underlay);
-        return new HostFacts(h, List.copyOf(underlay), List.copyOf(bridges), vxlan, List.copyOf(own), node);
+        // the parts of the routes, made once: a list read from a bundle is one part of its own, whose notes (the
+        // leases it routes) the checks find again only on the same part
+        return new HostFacts(h, List.copyOf(underlay), List.copyOf(bridges), vxlan, List.copyOf(own), node,
+                dev.kubepath.model.SharedList.parts(h.routes()));
     }
 
     String name() {
