@@ -83,8 +83,11 @@ public final class DoctorBenchmark implements Benchmark {
                 (read + examined) / 1e9, cpu / 1e9, Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
     }
 
-    /** The bundle files; host 1 has lost its lease and host 2 misses its route to host 3's subnet. */
-    static Path write(Path b, int n, int services) throws IOException {
+    /**
+     * A bundle in the text formats collect.sh writes, of {@code n} hosts; host 1 has lost its lease and host 2 misses
+     * its route to host 3's subnet.
+     */
+    public static Path write(Path b, int n, int services) throws IOException {
         writeCluster(b, n, services);
         StringBuilder overlay = new StringBuilder();
         for (int j = 0; j < n; j++) {

@@ -30,6 +30,10 @@ final class StartupCacheCommand implements Callable<Integer> {
             for (int i = 0; i < 3; i++) run("matrix", synthetic.toString(), "--summary");
             run("trace", "scenarios/seed-incident.yaml", "--from", "mcwk8s03", "--to", "10.0.0.36:41527");
             run("doctor", "bundles/seed-before");
+            // a bundle as collect.sh writes it, in text formats: reading one is most of what `kubepath doctor BUNDLE` does
+            Path bundle = dev.kubepath.bench.DoctorBenchmark.write(tmp.resolve("bundle"), 40, 1);
+            for (int i = 0; i < 2; i++) run("doctor", bundle.toString());
+            run("read", bundle.toString());
             run("report", "scenarios/seed-incident.yaml", "-o", tmp.resolve("report.html").toString());
         } finally {
             try (var files = Files.walk(tmp)) {
