@@ -14,17 +14,27 @@ import java.util.List;
 public final class IpRouteText {
     private IpRouteText() {}
 
+    /** The routes this thread has read, by line: the same flannel routes are on every host of a bundle. */
+    private static final ThreadLocal<RepeatedLines<Route>> READ_BEFORE = ThreadLocal.withInitial(RepeatedLines::new);
+
     public static Parsed<List<Route>> parse(String file, String text) {
         Problems problems = new Problems(file);
         List<Route> routes = new ArrayList<>();
+        RepeatedLines<Route> before = READ_BEFORE.get();
         String dev = null; // the device named last: a big route.txt names a few devices a million times
         for (Transcript.Line l : Transcript.of(text).lines()) {
+            Route again = l.inPlace() ? before.get(l.fileChars(), l.start(), l.end()) : null;
+            if (again != null) {
+                routes.add(again);
+                continue;
+            }
             LineCursor c = new LineCursor(l); // the line read in place
             try {
                 Route r = parseLine(c, dev);
                 // a name holding '?' is never shared: the cursor reads a character beyond Latin-1 as '?'
                 if (r.dev() != null && r.dev().indexOf('?') < 0) dev = r.dev();
                 routes.add(r);
+                if (l.inPlace()) before.put(l.fileChars(), l.start(), l.end(), r);
             } catch (IllegalArgumentException e) {
                 // no IPv4 route: a comment, ip route get's cache line and an IPv6 route are passed over without a word
                 // (told here, not before each line: a route line does not pay for the tests)

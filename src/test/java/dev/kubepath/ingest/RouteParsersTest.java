@@ -14,6 +14,19 @@ class RouteParsersTest {
     private static final String SEED = "seed/9-route-n-before-and-after.txt";
 
     @Test
+    void aRouteLineSeenOnAnotherHostReadsTheSameAndLinesBeyondLatin1AreNotTakenForEachOther() {
+        // host after host a bundle repeats the flannel routes: read again, they are the same routes; lines that differ
+        // only in characters beyond Latin-1 (which the in-place reader sees as '?') keep their own device names
+        String host1 = "default via 10.0.0.1 dev eth0\n10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink\n10.8.0.0/16 dev wg€\n";
+        String host2 = "default via 10.0.0.1 dev eth0\n10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink\n10.8.0.0/16 dev wg™\n";
+        List<Route> a = IpRouteText.parse("host1/route.txt", Transcript.text(host1.getBytes(java.nio.charset.StandardCharsets.UTF_8))).value();
+        List<Route> b = IpRouteText.parse("host2/route.txt", Transcript.text(host2.getBytes(java.nio.charset.StandardCharsets.UTF_8))).value();
+        assertThat(b.subList(0, 2)).isEqualTo(a.subList(0, 2));
+        assertThat(a).extracting(Route::dev).containsExactly("eth0", "flannel.1", "wg€");
+        assertThat(b).extracting(Route::dev).containsExactly("eth0", "flannel.1", "wg™");
+    }
+
+    @Test
     void routeNOfMcwk8s05BeforeTheFixShowsRoutesToVanishedSubnetsAsOnlink() {
         String text = Golden.section(SEED, "mcwk8s05", 0);
         assertThat(RouteFile.detect(text)).isEqualTo(RouteFile.Format.ROUTE_N);
