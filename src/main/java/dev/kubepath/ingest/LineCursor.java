@@ -3,16 +3,14 @@ package dev.kubepath.ingest;
 import dev.kubepath.net.Ipv4;
 import dev.kubepath.net.Prefix;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Walks the whitespace-separated words of one line without copying them: the hot route parsers compare keywords
  * and read addresses in place, and only make Strings for device and table names.
  * <p>
- * It reads the line's characters from one Latin-1 copy of the line (a character outside Latin-1 reads as '?', which
- * no keyword, address or number holds, as before): String.charAt checks the index and the string's coding on
- * every character, which was most of a route line's time; an array scanned in a loop is not. Words handed out
- * ({@link #word()}) are the line's own text.
+ * It reads the line's characters from a Latin-1 copy (a character outside Latin-1 reads as '?', which no keyword,
+ * address or number holds): the copy of its whole file a transcript keeps, or one of the line alone. String.charAt
+ * checks the index and the string's coding on every character, which was most of a route line's time; an array
+ * scanned in a loop is not. Words handed out ({@link #word()}) are the line's own text.
  */
 final class LineCursor {
     /** The text the line is in (the line itself, or the whole file a transcript line was cut from). */

@@ -205,10 +205,10 @@ public final class Transcript {
         return mayShowPart;
     }
 
-    // Long on purpose: one pass over the lines, a state machine whose state (command typed so far, its host, whether
-    // it continues) lives in the locals; each branch classifies one line and moves on.
-    /** What a character tells the line scan, as bits: it ends the line; it is ink (above a space); it may be Markdown or
-     * a prompt's sigil; it is a pipe; it is beyond ASCII. */
+    /**
+     * What a character tells the line scan, as bits: it ends the line; it is ink (above a space); it may be Markdown
+     * or a prompt's sigil; it is a pipe; it is beyond ASCII.
+     */
     private static final int END = 1, INK = 2, MARK = 4, PIPE = 8, BEYOND_ASCII = 16;
     private static final byte[] KIND = new byte[256];
 
@@ -220,6 +220,8 @@ public final class Transcript {
     }
 
     /** The transcript of {@code text}, whose Latin-1 copy is {@code chars}; null when {@code asciiOnly} and it is not. */
+    // Long on purpose: one pass over the lines, a state machine whose state (command typed so far, its host, whether
+    // it continues) lives in the locals; each branch classifies one line and moves on.
     private static Transcript read(String text, byte[] chars, boolean asciiOnly) {
         List<Section> out = new ArrayList<>();
         List<NonData> nonData = new ArrayList<>();
