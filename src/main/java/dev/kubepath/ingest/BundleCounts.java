@@ -54,6 +54,7 @@ public final class BundleCounts {
                 given(cl, "endpoints.json", "endpoints.txt", "endpointslices.json") ? c.endpoints().size() : null,
                 c.leases() == null ? null : c.leases().size(), cuts(c));
         Map<String, HostCounts> hosts = new LinkedHashMap<>();
+        LeaseOwners owners = new LeaseOwners(s);
         for (Host h : s.hosts()) {
             hosts.put(h.name(), new HostCounts(
                     shown(h, Facet.ADDRESSES) ? h.addresses().size() : null,
@@ -64,7 +65,7 @@ public final class BundleCounts {
                     h.knows(Facet.IPVS) ? h.virtualServers().stream().mapToInt((VirtualServer v) -> v.reals().size()).sum() : null,
                     shown(h, Facet.IPTABLES) ? h.chains().stream().mapToInt((Chain ch) -> ch.rules().size()).sum() : null,
                     r.nftables().containsKey(h.name()) ? Nftables.rules(r.nftables().get(h.name())) : null,
-                    leasesOf(h, s), filtered(h)));
+                    owners.leasesOf(h), filtered(h)));
         }
         return new Counts(hosts, cc, r.problems());
     }
@@ -86,17 +87,28 @@ public final class BundleCounts {
         return out;
     }
 
-    /** The leases whose PublicIP is one of the host's addresses or its node's InternalIP; null when the registry is unknown. */
-    private static Integer leasesOf(Host h, Snapshot s) {
-        List<Lease> leases = s.cluster().leases();
-        if (leases == null) return null;
-        Ipv4 internal = s.cluster().nodes().stream().filter(n -> n.name().equals(h.name())).map(Node::internalIp).findFirst().orElse(null);
-        int n = 0;
-        for (Lease l : leases) {
-            if (l.publicIp() == null) continue;
-            if (l.publicIp().equals(internal) || h.addresses().stream().anyMatch(a -> a.ip().equals(l.publicIp()))) n++;
+    /** The leases by PublicIP and the nodes' InternalIPs, counted once for all hosts (a bundle may have thousands of each). */
+    private static final class LeaseOwners {
+        private final Map<Ipv4, Integer> leasesByPublicIp;
+        private final Map<String, Ipv4> internalIps = new java.util.HashMap<>();
+
+        LeaseOwners(Snapshot s) {
+            List<Lease> leases = s.cluster().leases();
+            leasesByPublicIp = leases == null ? null : new java.util.HashMap<>();
+            if (leases != null) for (Lease l : leases) if (l.publicIp() != null) leasesByPublicIp.merge(l.publicIp(), 1, Integer::sum);
+            for (Node n : s.cluster().nodes()) internalIps.putIfAbsent(n.name(), n.internalIp());
         }
-        return n;
+
+        /** The leases whose PublicIP is one of the host's addresses or its node's InternalIP; null when the registry is unknown. */
+        Integer leasesOf(Host h) {
+            if (leasesByPublicIp == null) return null;
+            java.util.Set<Ipv4> own = new java.util.HashSet<>();
+            if (internalIps.get(h.name()) != null) own.add(internalIps.get(h.name()));
+            for (var a : h.addresses()) own.add(a.ip());
+            int n = 0;
+            for (Ipv4 ip : own) n += leasesByPublicIp.getOrDefault(ip, 0);
+            return n;
+        }
     }
 
     /** True when one of the files is in the bundle. */
