@@ -231,6 +231,9 @@ public final class Transcript {
         int promptLine = 0;
         boolean continued = false; // the command so far ends with '\' (or its prompt was just typed: '> ' may follow)
         boolean afterPrompt = false;
+        // the last output line, when it may name the host of a prompt right after it (HostLabel.beforePrompt)
+        String weakLabel = null;
+        int weakLabelLine = 0;
         List<Line> current = new ArrayList<>();
         int n = 0;
         int start = 0;
@@ -258,6 +261,7 @@ public final class Transcript {
             // they are kept in place, with no String cut for them (the parsers read them through LineCursor)
             if (plain && !blank && !continued && !afterPrompt && !HostLabel.mayBe(chars, from, to) && !mayStartCommand(chars[from])) {
                 current.add(new Line(n, text, chars, from, to));
+                weakLabel = null;
                 char first = text.charAt(from);
                 if (first < 128) firstChars[first >> 6] |= 1L << first;
                 else firstChars[0] = firstChars[1] = -1L;
@@ -310,7 +314,17 @@ public final class Transcript {
             Prompt p = plain ? null : Prompt.match(line);
             if (p == null && bareCommand(line)) p = new Prompt(null, line.strip());
             if (p != null) {
+                // "master:" just before a prompt that names no host: the label of the blocks that follow (see HostLabel)
+                String labelled = null;
+                if (p.host() == null && weakLabel != null && !current.isEmpty() && current.getLast().number() == weakLabelLine) {
+                    current.removeLast();
+                    nonData.add(new NonData(weakLabelLine, Kind.LABEL));
+                    labels.add(new Label(weakLabelLine, weakLabel));
+                    labelled = weakLabel;
+                }
+                weakLabel = null;
                 if (typed != null || !current.isEmpty()) out.add(section(typed, promptLine, current, host));
+                if (labelled != null) host = labelled;
                 if (p.host() != null) host = p.host();
                 typed = p.command().isEmpty() ? null : p.command();
                 promptLine = n;
@@ -334,6 +348,8 @@ public final class Transcript {
                 }
             }
             current.add(new Line(n, line));
+            weakLabel = HostLabel.beforePrompt(line, emphasised);
+            weakLabelLine = n;
             char first = line.isEmpty() ? 0 : line.charAt(0);
             if (first < 128) firstChars[first >> 6] |= 1L << first;
             else firstChars[0] = firstChars[1] = -1L; // any first character: nothing is ruled out

@@ -54,6 +54,25 @@ class HostLabelsTest {
     }
 
     @Test
+    void aRoleWordRightBeforeAPromptNamesItsHostAndNowhereElse() {
+        // "master:" over a prompt that names no host was read as output of the host before it: its routes replaced
+        // node1's ("appears again later") with nothing said of the line itself
+        String routes = "$ ip route\ndefault via 192.168.56.1 dev eth1\n10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink\n";
+        SessionBundle b = SessionBundle.split("s.txt", "node1:\n" + routes + "\nmaster:\n" + routes.replace("10.244.1.0", "10.244.0.0")
+                + "\n**worker**\n\n" + routes.replace("10.244.1.0", "10.244.2.0"));
+        assertThat(b.files().keySet()).containsExactly("hosts/node1/route.txt", "hosts/master/route.txt", "hosts/worker/route.txt");
+        assertThat(b.files().get("hosts/master/route.txt")).extracting(SessionBundle.Source::text)
+                .contains("10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink");
+        assertThat(b.problems()).extracting(ParseProblem::message).allMatch(m -> m.startsWith("note: ")); // "**" taken off
+        // prose over a prompt, a role word over output, and a prompt naming its own host leave the hosts as they were
+        Transcript t = Transcript.of("[root@node1 ~]# ip route\ndefault via 10.0.0.1 dev eth0\nBefore:\n$ ip route\n"
+                + "default via 10.0.0.1 dev eth0\ncontroller:\n  replicaCount: 2\nmaster:\n[root@node2 ~]# ip route\n"
+                + "default via 10.0.0.1 dev eth0\n");
+        assertThat(t.labels()).isEmpty();
+        assertThat(t.sections()).extracting(Transcript.Section::host).containsExactly("node1", "node1", "node2");
+    }
+
+    @Test
     void aLabelAfterAPromptsOutputStartsAnotherHostsBlock() {
         SessionBundle b = SessionBundle.split("s.txt", "[root@node1 ~]# ip route\ndefault via 10.0.0.1 dev eth0\n\n--- node2 ---\n"
                 + "default via 10.0.0.1 dev eth0\n10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1\n");
